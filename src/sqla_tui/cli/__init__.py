@@ -1,0 +1,11 @@
+"""The ``sqla-tui`` command line: thin commands that call core and print.
+
+Each command lives in its own module and registers itself on ``app`` when
+imported; nothing here imports Textual except the command that opens the TUI,
+and only when it runs.
+"""
+
+from sqla_tui.cli import demo_cmd, open_cmd, schema_cmd  # noqa: F401  (registers commands)
+from sqla_tui.cli.app import app, main
+
+__all__ = ["app", "main"]

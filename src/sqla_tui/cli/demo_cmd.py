@@ -1,0 +1,52 @@
+"""``sqla-tui demo``: build the teaching database; the only command that writes."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from sqla_tui.cli.app import app
+from sqla_tui.cli.output import run
+
+
+async def _load_into(url: str, scale: float, replace: bool) -> dict[str, int]:
+    from sqla_tui.core.connect import connect
+    from sqla_tui.core.errors import UserError
+    from sqla_tui.demo_db.load import DemoTargetNotEmpty, load_demo
+
+    engine, _ = await connect(url, read_only=False)
+    try:
+        return await load_demo(engine, scale=scale, replace=replace)
+    except DemoTargetNotEmpty as error:
+        raise UserError(str(error)) from None
+    finally:
+        await engine.dispose()
+
+
+async def _build_sqlite(path: Optional[Path], scale: float, replace: bool) -> tuple[Path, dict[str, int]]:
+    from sqla_tui.demo_db.load import build_demo_sqlite
+
+    return await build_demo_sqlite(path, scale=scale, replace=replace)
+
+
+@app.command()
+def demo(
+    url: Annotated[
+        Optional[str],
+        typer.Option("--url", help="Load the demo into this PostgreSQL/MariaDB/SQLite database instead."),
+    ] = None,
+    path: Annotated[Optional[Path], typer.Option("--path", help="Where to write the SQLite demo file.")] = None,
+    scale: Annotated[float, typer.Option("--scale", min=0.01, max=100.0, help="Multiply the seed sizes.")] = 1.0,
+    replace: Annotated[bool, typer.Option("--replace", help="Drop and rebuild an existing demo.")] = False,
+) -> None:
+    """Build the built-in teaching database (SQLite by default, or into --url)."""
+    if url is not None:
+        counts = run(_load_into(url, scale, replace))
+        where = url
+    else:
+        built, counts = run(_build_sqlite(path, scale, replace))
+        where = str(built)
+    from sqla_tui.core.connect import mask_url_text
+
+    total = sum(counts.values())
+    typer.echo(f"demo database ready: {mask_url_text(where)} ({total:,} rows in {len(counts)} tables)")

@@ -1,0 +1,54 @@
+"""How commands finish: JSON or human text on stdout, one error line on stderr.
+
+Every user-facing failure ends here as ``error: <one line>`` and exit status 2;
+Ctrl-C ends with status 130 and no traceback.
+"""
+
+import asyncio
+import dataclasses
+import json
+import sys
+from collections.abc import Coroutine
+from typing import Any, NoReturn, TypeVar
+
+import typer
+
+from sqla_tui.core.errors import UserError
+
+T = TypeVar("T")
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def fail(error: UserError | str) -> NoReturn:
+    """Print one error line on stderr and exit 2."""
+    typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a core coroutine, turning user errors and Ctrl-C into clean exits."""
+    try:
+        return asyncio.run(coroutine)
+    except UserError as error:
+        fail(error)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def emit_json(value: Any) -> None:
+    """Print a dataclass (or plain data) as indented JSON on stdout."""
+    json.dump(_plain(value), sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,1 @@
+"""sqla-tui test suite."""

@@ -1,0 +1,25 @@
+"""Fixtures shared by every test: throwaway databases on all three backends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.databases import BACKENDS, TestDatabase, create_database
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend name, once per backend; server backends skip or fail when down."""
+    return request.param
+
+
+@pytest.fixture
+def empty_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+    """A fresh empty database on each backend, dropped after the test."""
+    database = create_database(backend, tmp_path_factory.mktemp("db"))
+    try:
+        yield database
+    finally:
+        database.drop()

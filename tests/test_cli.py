@@ -1,0 +1,98 @@
+"""The command line: bad input is one line on stderr and exit status 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sqla_tui.cli import app
+from tests.databases import TestDatabase
+
+runner = CliRunner()
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env=env)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://u:s3cret@127.0.0.1:1/x", "cannot connect to 127.0.0.1:1: connection refused"),
+        ("sqlite:///no/such/file.db", "does not exist"),
+        ("garbage://::", "not a database URL: 'garbage://::'"),
+        ("nosuchdb://u@h/x", "unknown database dialect 'nosuchdb'"),
+        ("oracle://u:s3cret@h/x", "needs the async driver 'oracledb'"),
+    ],
+)
+def test_schema_bad_url_is_one_line_exit_2(url: str, expected: str) -> None:
+    result = invoke("schema", url)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0]
+    assert "s3cret" not in result.output + result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.db"
+    result = invoke("schema", f"sqlite:///{missing}")
+    assert result.exit_code == 2
+    assert not missing.exists()
+
+
+def test_conflicting_pool_flags_exit_2(tmp_path: Path) -> None:
+    result = invoke("schema", "sqlite://", "--poolclass", "null", "--pool-size", "3")
+    assert result.exit_code == 2
+    assert "--pool-size does not apply to --poolclass null" in result.stderr
+
+
+def test_schema_lists_tables_and_views(empty_db: TestDatabase) -> None:
+    from sqlalchemy import text
+
+    from sqla_tui.core.connect import connect
+    from tests.databases import run_async
+
+    async def build() -> None:
+        engine, _ = await connect(empty_db.url, read_only=False)
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(20))"))
+            await conn.execute(text("CREATE VIEW author_names AS SELECT name FROM authors"))
+        await engine.dispose()
+
+    run_async(build())
+    human = invoke("schema", empty_db.url)
+    assert human.exit_code == 0, human.stderr
+    assert "authors" in human.stdout and "author_names  (view)" in human.stdout
+    data = json.loads(invoke("schema", empty_db.url, "--json").stdout)
+    assert data["tables"] == [
+        {"name": "author_names", "kind": "view"},
+        {"name": "authors", "kind": "table"},
+    ]
+
+
+def test_database_url_environment_variable_is_used(empty_db: TestDatabase) -> None:
+    result = invoke("schema", "--json", env={"DATABASE_URL": empty_db.url})
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["tables"] == []
+
+
+def test_no_url_anywhere_is_one_line() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    result = runner.invoke(app, ["schema"], env={**env, "DATABASE_URL": ""})
+    assert result.exit_code == 2
+    assert "no database URL given" in result.stderr
+
+
+def test_console_script_version_and_help() -> None:
+    """The installed entry point works, and --help never imports Textual."""
+    version = subprocess.run([sys.executable, "-m", "sqla_tui", "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.startswith("sqla-tui ")
+    probe = "import sys; from sqla_tui.cli import app; print('textual' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"

@@ -9,26 +9,13 @@ import functools
 import inspect
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, Optional
 
 import typer
 
-from sqla_tui.core.connect import DEMO_ALIAS, PoolOptions
+from sqla_tui.core.connect import PoolOptions, Target
 
 _POOL_PANEL = "Connection pool"
-
-
-@dataclass(frozen=True)
-class Target:
-    """What to connect to: the URL as typed (or None for the demo) and pool settings."""
-
-    url: str | None
-    pool: PoolOptions
-
-    @property
-    def is_demo(self) -> bool:
-        return self.url is None or self.url == DEMO_ALIAS
 
 
 def _pool_parameters() -> list[inspect.Parameter]:

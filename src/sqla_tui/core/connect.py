@@ -345,6 +345,18 @@ DEMO_ALIAS = "demo"
 """The URL word (and the default) that means the built-in SQLite teaching database."""
 
 
+@dataclass(frozen=True)
+class Target:
+    """What to connect to: the URL as typed (None or 'demo' for the demo) and pool settings."""
+
+    url: str | None
+    pool: PoolOptions = PoolOptions()
+
+    @property
+    def is_demo(self) -> bool:
+        return self.url is None or self.url == DEMO_ALIAS
+
+
 async def resolve_url(raw_url: str | None, progress=None) -> str:  # type: ignore[no-untyped-def]
     """Return the URL to open, building the demo database first when it is asked for.
 

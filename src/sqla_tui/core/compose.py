@@ -1,0 +1,260 @@
+"""QuerySpec: a query as plain data, and its ``select()``.
+
+A spec is what the compose screen edits and what ``--where``/``--load`` flags
+build: root entity, filters, order, limit/offset and a loader tree. It
+serialises to JSON (save/load), turns into a real ``Select`` against mapped
+classes, and (``core.loader_tree``) into the Python a user can paste.
+Filter values are converted by the column's Python type and always bound as
+parameters, never spliced into SQL text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Select, inspect, select
+from sqlalchemy.orm import Mapper
+from sqlalchemy.orm.attributes import InstrumentedAttribute
+
+from sqla_tui.core.errors import UserError
+
+OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "like", "ilike", "in", "not_in", "is_null", "not_null", "between")
+STRATEGIES = ("select", "joined", "joined_inner", "selectin", "subquery", "immediate", "raise", "raise_on_sql", "noload")
+COLUMN_OPTIONS = ("defer", "undefer", "load_only")
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1_000_000
+
+_NO_VALUE = ("is_null", "not_null")
+_LIST_VALUE = ("in", "not_in", "between")
+_OPERATOR_SPELLINGS = {
+    "==": "=", "<>": "!=", "not in": "not_in", "is null": "is_null", "is not null": "not_null",
+    "not null": "not_null", "is_not_null": "not_null",
+}  # fmt: skip
+_WHERE = re.compile(
+    r"^\s*(?P<column>[^\s!=<>]+)\s*"
+    r"(?P<op>is\s+not\s+null|is\s+null|not\s+null|not\s+in|not_in|is_null|not_null|is_not_null"
+    r"|ilike|like|between|in|==|!=|<>|<=|>=|=|<|>)"
+    r"(?:\s*(?P<value>.*?))?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Filter:
+    """One condition on a column of the root entity; ``value`` is text until converted."""
+
+    column: str
+    op: str
+    value: Any = None
+
+
+@dataclass
+class Order:
+    column: str
+    descending: bool = False
+
+
+@dataclass
+class LoadOption:
+    """How one relationship path (``posts.comments``) loads."""
+
+    path: str
+    strategy: str
+
+
+@dataclass
+class ColumnOption:
+    """defer / undefer / load_only on columns of the entity at ``path`` ("" = root)."""
+
+    option: str
+    columns: list[str]
+    path: str = ""
+
+
+@dataclass
+class QuerySpec:
+    """Everything needed to build one ORM select, as plain data."""
+
+    root: str
+    filters: list[Filter] = field(default_factory=list)
+    order_by: list[Order] = field(default_factory=list)
+    limit: int | None = DEFAULT_LIMIT
+    offset: int = 0
+    loads: list[LoadOption] = field(default_factory=list)
+    column_options: list[ColumnOption] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuerySpec:
+        try:
+            return cls(
+                root=data["root"],
+                filters=[Filter(**item) for item in data.get("filters", [])],
+                order_by=[Order(**item) for item in data.get("order_by", [])],
+                limit=data.get("limit", DEFAULT_LIMIT),
+                offset=data.get("offset", 0),
+                loads=[LoadOption(**item) for item in data.get("loads", [])],
+                column_options=[ColumnOption(**item) for item in data.get("column_options", [])],
+            )
+        except (KeyError, TypeError) as error:
+            raise UserError(f"not a saved query spec: {error}; save one with --save") from None
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=2, default=str) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> QuerySpec:
+        try:
+            return cls.from_dict(json.loads(path.read_text()))
+        except FileNotFoundError:
+            raise UserError(f"spec file {path} does not exist") from None
+        except json.JSONDecodeError as error:
+            raise UserError(f"spec file {path} is not valid JSON: {error.msg} at line {error.lineno}") from None
+
+    def strategy_for(self, path: str) -> str | None:
+        """The strategy chosen for a path, the last one given winning.
+
+        Loaders nested under a statement-emitting loader (selectin, subquery)
+        report paths relative to that statement's entity, so a path that only
+        matches the end of a chosen one (``comments`` of ``posts.comments``) counts.
+        """
+        chosen = [load.strategy for load in self.loads if load.path == path]
+        chosen = chosen or [load.strategy for load in self.loads if load.path.endswith(f".{path}")]
+        return chosen[-1] if chosen else None
+
+
+def parse_where(text: str) -> Filter:
+    """Parse ``'col op value'`` as typed on the command line or in the filter form."""
+    match = _WHERE.match(text)
+    if match is None:
+        raise UserError(
+            f"cannot read filter {text!r}: write 'column operator value', e.g. \"id > 5\" or \"name like 'a%'\""
+        )
+    op = " ".join(match["op"].lower().split())
+    op = _OPERATOR_SPELLINGS.get(op, op)
+    raw = (match["value"] or "").strip()
+    if op in _NO_VALUE:
+        return Filter(match["column"], op)
+    if not raw:
+        raise UserError(f"filter {text!r} has no value after {op!r}")
+    if op in _LIST_VALUE:
+        parts = re.split(r"\s*,\s*|\s+and\s+", raw, flags=re.IGNORECASE) if op == "between" else raw.split(",")
+        return Filter(match["column"], op, [_unquote(part) for part in parts])
+    return Filter(match["column"], op, _unquote(raw))
+
+
+def parse_order(text: str) -> Order:
+    """``name`` or ``name:desc`` (also ``:asc``)."""
+    column, _, direction = text.partition(":")
+    if direction.lower() not in ("", "asc", "desc"):
+        raise UserError(f"cannot read order {text!r}: use column or column:desc")
+    return Order(column, direction.lower() == "desc")
+
+
+def parse_load(text: str) -> LoadOption:
+    """``posts.comments=selectin``."""
+    path, sep, strategy = text.partition("=")
+    if not sep or not path or not strategy:
+        raise UserError(f"cannot read --load {text!r}: write PATH=STRATEGY, e.g. posts=selectin")
+    return LoadOption(path.strip(), strategy.strip().lower())
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def column_attribute(entity: type, name: str) -> InstrumentedAttribute[Any]:
+    """The mapped column attribute ``name`` of ``entity``, or a UserError naming the choices."""
+    mapper: Mapper[Any] = inspect(entity)
+    if name not in mapper.column_attrs:
+        choices = ", ".join(sorted(mapper.column_attrs.keys()))
+        raise UserError(f"unknown column {name!r} on {entity.__name__}; choose one of: {choices}")
+    return getattr(entity, name)
+
+
+def convert_value(attribute: InstrumentedAttribute[Any], raw: Any) -> Any:
+    """Convert text to the column's Python type so the driver binds a proper value."""
+    if raw is None or not isinstance(raw, str):
+        return raw
+    column = attribute.property.columns[0]
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return raw
+    if raw.lower() == "null":
+        return None
+    try:
+        if python_type is bool:
+            return {"true": True, "false": False, "1": True, "0": False}[raw.lower()]
+        if python_type is datetime.datetime:
+            return datetime.datetime.fromisoformat(raw)
+        if python_type is datetime.date:
+            return datetime.date.fromisoformat(raw)
+        if python_type in (int, float, decimal.Decimal):
+            return python_type(raw)
+    except (ValueError, KeyError, decimal.InvalidOperation):
+        raise UserError(
+            f"{raw!r} is not a valid {python_type.__name__} for column {attribute.key!r}"
+        ) from None
+    return raw
+
+
+def condition(entity: type, spec_filter: Filter) -> Any:
+    """The SQL expression for one filter, with its value bound as a parameter."""
+    if spec_filter.op not in OPERATORS:
+        raise UserError(f"unknown operator {spec_filter.op!r}; choose one of: {', '.join(OPERATORS)}")
+    attribute = column_attribute(entity, spec_filter.column)
+    op = spec_filter.op
+    if op in _NO_VALUE:
+        return attribute.is_(None) if op == "is_null" else attribute.is_not(None)
+    if op in _LIST_VALUE:
+        values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
+        values = [convert_value(attribute, value) for value in values]
+        if op == "between":
+            if len(values) != 2:
+                raise UserError(f"between on {spec_filter.column!r} needs two values, e.g. 'id between 1 and 5'")
+            return attribute.between(*values)
+        return attribute.in_(values) if op == "in" else attribute.not_in(values)
+    value = convert_value(attribute, spec_filter.value)
+    comparisons = {
+        "=": attribute.__eq__, "!=": attribute.__ne__, "<": attribute.__lt__, "<=": attribute.__le__,
+        ">": attribute.__gt__, ">=": attribute.__ge__, "like": attribute.like, "ilike": attribute.ilike,
+    }  # fmt: skip
+    return comparisons[op](value)
+
+
+def check_limit(spec: QuerySpec) -> None:
+    if spec.limit is not None and not 0 <= spec.limit <= MAX_LIMIT:
+        raise UserError(f"--limit must be between 0 and {MAX_LIMIT:,}, got {spec.limit}")
+    if spec.offset < 0:
+        raise UserError(f"--offset must be 0 or more, got {spec.offset}")
+
+
+def build_select(spec: QuerySpec, entity: type) -> Select[Any]:
+    """The ORM ``Select`` the spec describes, loader options included."""
+    from sqla_tui.core.loader_tree import LoaderTree
+
+    check_limit(spec)
+    statement = select(entity)
+    for spec_filter in spec.filters:
+        statement = statement.where(condition(entity, spec_filter))
+    for order in spec.order_by:
+        attribute = column_attribute(entity, order.column)
+        statement = statement.order_by(attribute.desc() if order.descending else attribute)
+    if spec.limit is not None:
+        statement = statement.limit(spec.limit)
+    if spec.offset:
+        statement = statement.offset(spec.offset)
+    options = LoaderTree.from_spec(spec, entity).options()
+    return statement.options(*options) if options else statement

@@ -1,0 +1,233 @@
+"""The loader-option tree of a QuerySpec, rendered twice from one walk.
+
+Each relationship path (``posts``, ``posts.comments``) becomes a node with a
+strategy; walking the tree yields the real loader options *and* the Python
+source for them in the same step, so the code a user pastes is exactly the
+code that ran. A single child chains (``selectinload(User.posts).joinedload(
+Post.user)``); several children, or column options, nest in ``.options()``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Mapper
+from sqlalchemy.orm import strategy_options as loaders
+
+from sqla_tui.core.compose import (
+    COLUMN_OPTIONS,
+    STRATEGIES,
+    ColumnOption,
+    QuerySpec,
+    column_attribute,
+    convert_value,
+)
+from sqla_tui.core.errors import UserError
+
+# strategy -> (loader function name, keyword arguments)
+_LOADERS: dict[str | None, tuple[str, dict[str, Any]]] = {
+    None: ("defaultload", {}),
+    "select": ("lazyload", {}),
+    "joined": ("joinedload", {}),
+    "joined_inner": ("joinedload", {"innerjoin": True}),
+    "selectin": ("selectinload", {}),
+    "subquery": ("subqueryload", {}),
+    "immediate": ("immediateload", {}),
+    "raise": ("raiseload", {}),
+    "raise_on_sql": ("raiseload", {"sql_only": True}),
+    "noload": ("noload", {}),
+}
+
+
+@dataclass
+class _Rendered:
+    """A loader option object and the source text that builds it."""
+
+    option: Any
+    source: str
+
+
+@dataclass
+class LoaderNode:
+    """One relationship on a path, the strategy chosen for it, and what hangs below."""
+
+    key: str
+    owner: type
+    target: type
+    strategy: str | None = None
+    children: dict[str, LoaderNode] = field(default_factory=dict)
+    column_options: list[ColumnOption] = field(default_factory=list)
+
+    @property
+    def attribute_source(self) -> str:
+        return f"{self.owner.__name__}.{self.key}"
+
+
+class LoaderTree:
+    """Relationship paths of a spec, validated against the mapped classes."""
+
+    def __init__(self, root: type) -> None:
+        self.root = root
+        self.children: dict[str, LoaderNode] = {}
+        self.root_column_options: list[ColumnOption] = []
+        self.loader_names: set[str] = set()
+
+    @classmethod
+    def from_spec(cls, spec: QuerySpec, root: type) -> LoaderTree:
+        tree = cls(root)
+        for load in spec.loads:
+            if load.strategy not in STRATEGIES:
+                raise UserError(f"unknown strategy {load.strategy!r} for {load.path!r}; choose one of: {', '.join(STRATEGIES)}")
+            tree.node(load.path).strategy = load.strategy
+        for column_option in spec.column_options:
+            if column_option.option not in COLUMN_OPTIONS:
+                raise UserError(f"unknown column option {column_option.option!r}; choose one of: {', '.join(COLUMN_OPTIONS)}")
+            entity = tree.node(column_option.path).target if column_option.path else root
+            for name in column_option.columns:
+                column_attribute(entity, name)
+            if column_option.path:
+                tree.node(column_option.path).column_options.append(column_option)
+            else:
+                tree.root_column_options.append(column_option)
+        return tree
+
+    def node(self, path: str) -> LoaderNode:
+        """The node for a dotted path, creating intermediate nodes as ``defaultload``."""
+        owner, level, node = self.root, self.children, None
+        for key in path.split("."):
+            mapper: Mapper[Any] = inspect(owner)
+            if key not in mapper.relationships:
+                choices = ", ".join(sorted(mapper.relationships.keys())) or "(none)"
+                raise UserError(
+                    f"unknown relationship {key!r} on {owner.__name__} in path {path!r}; choose one of: {choices}"
+                )
+            target = mapper.relationships[key].mapper.class_
+            node = level.setdefault(key, LoaderNode(key, owner, target))
+            owner, level = target, node.children
+        assert node is not None  # a path has at least one key
+        return node
+
+    def walk(self) -> list[tuple[str, LoaderNode]]:
+        """Every node with its dotted path, parents first."""
+        found: list[tuple[str, LoaderNode]] = []
+
+        def visit(prefix: str, level: dict[str, LoaderNode]) -> None:
+            for key, node in level.items():
+                found.append((f"{prefix}{key}", node))
+                visit(f"{prefix}{key}.", node.children)
+
+        visit("", self.children)
+        return found
+
+    # -- rendering ------------------------------------------------------------
+    def _rendered(self) -> list[_Rendered]:
+        column_options = [self._column(option, self.root) for option in self.root_column_options]
+        return [item for option in column_options for item in option] + [
+            self._render(node, None) for node in self.children.values()
+        ]
+
+    def options(self) -> list[Any]:
+        """The loader options to pass to ``Select.options``."""
+        return [rendered.option for rendered in self._rendered()]
+
+    def source(self) -> list[str]:
+        """The Python source of each option, in the same order as ``options()``."""
+        return [rendered.source for rendered in self._rendered()]
+
+    def _render(self, node: LoaderNode, parent: _Rendered | None) -> _Rendered:
+        name, kwargs = _LOADERS[node.strategy]
+        self.loader_names.add(name)
+        attribute = getattr(node.owner, node.key)
+        arguments = node.attribute_source + "".join(f", {key}={value!r}" for key, value in kwargs.items())
+        with warnings.catch_warnings():
+            # noload() is deprecated in SQLAlchemy 2.1 but still what a learner asks about
+            warnings.filterwarnings("ignore", message=r"The noload\(\) option is deprecated")
+            if parent is None:
+                current = _Rendered(getattr(loaders, name)(attribute, **kwargs), f"{name}({arguments})")
+            else:
+                option = getattr(parent.option, name)(attribute, **kwargs)
+                current = _Rendered(option, f"{parent.source}.{name}({arguments})")
+        children = list(node.children.values())
+        if len(children) == 1 and not node.column_options:
+            return self._render(children[0], current)
+        nested = [item for option in node.column_options for item in self._column(option, node.target)]
+        nested += [self._render(child, None) for child in children]
+        if not nested:
+            return current
+        return _Rendered(
+            current.option.options(*(item.option for item in nested)),
+            f"{current.source}.options({', '.join(item.source for item in nested)})",
+        )
+
+    def _column(self, option: ColumnOption, entity: type) -> list[_Rendered]:
+        self.loader_names.add(option.option)
+        function = getattr(loaders, option.option)
+        attributes = [getattr(entity, name) for name in option.columns]
+        names = [f"{entity.__name__}.{name}" for name in option.columns]
+        if option.option == "load_only":
+            return [_Rendered(function(*attributes), f"load_only({', '.join(names)})")]
+        return [_Rendered(function(attr), f"{option.option}({name})") for attr, name in zip(attributes, names)]
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return f"datetime.{value!r}"
+    if isinstance(value, decimal.Decimal):
+        return f"Decimal({str(value)!r})"
+    return repr(value)
+
+
+def _condition_source(spec: QuerySpec, entity: type, index: int) -> str:
+    spec_filter = spec.filters[index]
+    column = f"{entity.__name__}.{spec_filter.column}"
+    attribute = column_attribute(entity, spec_filter.column)
+    op = spec_filter.op
+    if op == "is_null":
+        return f"{column}.is_(None)"
+    if op == "not_null":
+        return f"{column}.is_not(None)"
+    values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
+    converted = [_literal(convert_value(attribute, value)) for value in values]
+    if op == "between":
+        return f"{column}.between({', '.join(converted)})"
+    if op in ("in", "not_in"):
+        return f"{column}.{'in_' if op == 'in' else 'not_in'}([{', '.join(converted)}])"
+    if op in ("like", "ilike"):
+        return f"{column}.{op}({converted[0]})"
+    symbol = "==" if op == "=" else op
+    return f"{column} {symbol} {converted[0]}"
+
+
+def python_source(spec: QuerySpec, entity: type) -> str:
+    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, entity)``."""
+    from sqla_tui.core.compose import build_select
+
+    build_select(spec, entity)  # validates the spec with the same rules as running it
+    tree = LoaderTree.from_spec(spec, entity)
+    options = tree.source()
+    name = entity.__name__
+    lines = [f"select({name})"]
+    lines += [f".where({_condition_source(spec, entity, index)})" for index in range(len(spec.filters))]
+    for order in spec.order_by:
+        lines.append(f".order_by({name}.{order.column}{'.desc()' if order.descending else ''})")
+    if spec.limit is not None:
+        lines.append(f".limit({spec.limit})")
+    if spec.offset:
+        lines.append(f".offset({spec.offset})")
+    if options:
+        lines.append(f".options({', '.join(options)})")
+    imports = ["from sqlalchemy import select"]
+    if tree.loader_names:
+        imports.append(f"from sqlalchemy.orm import {', '.join(sorted(tree.loader_names))}")
+    source = "\n".join(lines)
+    if "datetime." in source:
+        imports.insert(0, "import datetime")
+    if "Decimal(" in source:
+        imports.insert(0, "from decimal import Decimal")
+    body = lines[0] if len(lines) == 1 else "(\n    " + "\n    ".join(lines) + "\n)"
+    return "\n".join(imports) + f"\n\nstmt = {body}\n"

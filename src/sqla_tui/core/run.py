@@ -1,0 +1,175 @@
+"""Run a QuerySpec and report what the ORM really did.
+
+The query runs in an ``AsyncSession``; "touching" relationship paths
+afterwards happens inside ``run_sync``, where attribute access may emit SQL
+just as it would in a synchronous application: that is where the lazy loads
+(the N+1) and the ``raise`` refusals show up. The result tree is built from
+already-loaded attributes only, so showing results never emits SQL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
+
+from sqla_tui.core.capture import CapturedStatement, NPlusOne, Origin, StatementLog, find_n_plus_one
+from sqla_tui.core.compose import QuerySpec, build_select
+from sqla_tui.core.loader_tree import LoaderTree, python_source
+
+_LOADER_NAMES = {"joined": "joinedload", "joined_inner": "joinedload(innerjoin)", "selectin": "selectinload",
+                 "subquery": "subqueryload", "immediate": "immediateload"}
+_CHILDREN_SHOWN = 20
+_RESULT_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class RaisedAccess:
+    """An attribute access that a ``raise`` strategy refused."""
+
+    attribute: str
+    count: int
+    message: str
+
+
+@dataclass
+class ResultNode:
+    """One loaded entity: its loaded column values and loaded relationships."""
+
+    label: str
+    values: dict[str, Any]
+    relationships: dict[str, list[ResultNode]] = field(default_factory=dict)
+    more: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    statements: int
+    rows: int
+    entities: int
+    root_rows: int
+    by_class: dict[str, int]
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced, as plain data."""
+
+    statements: list[CapturedStatement]
+    origins: list[str]
+    summary: RunSummary
+    n_plus_one: list[NPlusOne]
+    raised: list[RaisedAccess]
+    python: str
+    results: list[ResultNode]
+    dropped: int = 0
+
+
+def origin_label(origin: Origin, spec: QuerySpec, touched: bool = False) -> str:
+    """How a statement's origin reads in the log: ``selectinload User.posts``.
+
+    A lazy load that ran while the query itself was loading can only be an
+    immediate load; one that ran while paths were touched is the N+1 kind.
+    """
+    if origin.kind == "main":
+        return "main query"
+    if origin.kind == "other":
+        return "other"
+    if origin.kind == "lazy":
+        return f"lazy load {origin.attribute} (touched)" if touched else f"immediateload {origin.attribute}"
+    strategy = spec.strategy_for(origin.path) or origin.configured
+    return f"{_LOADER_NAMES.get(strategy, strategy)} {origin.attribute}"
+
+
+def _touch(session: Session, roots: list[Any], paths: list[str]) -> list[RaisedAccess]:
+    """Walk each path over the loaded objects, as application code would."""
+    refused: dict[str, list[str]] = {}
+    for path in paths:
+        level = roots
+        for key in path.split("."):
+            following: list[Any] = []
+            for obj in level:
+                try:
+                    value = getattr(obj, key)
+                except sa_exc.InvalidRequestError as error:
+                    refused.setdefault(f"{type(obj).__name__}.{key}", []).append(str(error).splitlines()[0])
+                    continue
+                if value is None:
+                    continue
+                following.extend(value if isinstance(value, (list, set, tuple)) else [value])
+            level = following
+    return [RaisedAccess(attribute, len(messages), messages[0]) for attribute, messages in refused.items()]
+
+
+def _result_node(obj: Any, depth: int) -> ResultNode:
+    state = inspect(obj)
+    mapper = state.mapper
+    unloaded = state.unloaded
+    values = {key: getattr(obj, key) for key in mapper.column_attrs.keys() if key not in unloaded}
+    identity = ", ".join(str(part) for part in (state.identity or ()))
+    node = ResultNode(label=f"{type(obj).__name__}({identity})", values=values)
+    if depth <= 0:
+        return node
+    for key, relationship in mapper.relationships.items():
+        if key in unloaded:
+            continue
+        value = getattr(obj, key)
+        items = list(value) if relationship.uselist else ([value] if value is not None else [])
+        node.relationships[key] = [_result_node(item, depth - 1) for item in items[:_CHILDREN_SHOWN]]
+        if len(items) > _CHILDREN_SHOWN:
+            node.more[key] = len(items) - _CHILDREN_SHOWN
+    return node
+
+
+async def run_spec(
+    engine: AsyncEngine,
+    entity: type,
+    spec: QuerySpec,
+    *,
+    touch: list[str] | tuple[str, ...] = (),
+    log: StatementLog | None = None,
+) -> RunResult:
+    """Execute the spec, optionally touch paths, and return the captured story."""
+    statement = build_select(spec, entity)
+    validation = LoaderTree(entity)
+    for path in touch:
+        validation.node(path)
+    own_log = log is None
+    log = log or StatementLog()
+    if own_log:
+        log.attach(engine)
+    mark = log.mark()
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            StatementLog.watch(session)
+            roots = list((await session.execute(statement)).unique().scalars().all())
+            touched_from = log.mark()
+            raised = await session.run_sync(_touch, roots, list(touch)) if touch else []
+            statements = log.since(mark)
+            entities = list(session.identity_map.values())
+            results = [_result_node(root, _RESULT_DEPTH) for root in roots]
+    finally:
+        if own_log:
+            log.detach()
+    by_class = Counter(type(obj).__name__ for obj in entities)
+    return RunResult(
+        statements=statements,
+        origins=[origin_label(s.origin, spec, touched=s.index >= touched_from) for s in statements],
+        summary=RunSummary(
+            statements=len(statements),
+            rows=sum(s.rows for s in statements),
+            entities=len(entities),
+            root_rows=len(roots),
+            by_class=dict(by_class),
+        ),
+        n_plus_one=find_n_plus_one(statements),
+        raised=raised,
+        python=python_source(spec, entity),
+        results=results,
+        dropped=log.dropped,
+    )

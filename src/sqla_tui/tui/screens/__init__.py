@@ -1,1 +1,3 @@
-"""Placeholder."""
+"""One module per screen, named ``*_screen.py``."""
+
+__all__: list[str] = []

@@ -1,0 +1,135 @@
+"""SqlaTuiApp: connect in a worker, hand the session to screens, dispose the engine on exit.
+
+The app owns the connection's lifecycle and nothing else; what is on screen
+lives in screens/ and widgets/, and every database call goes through core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from sqla_tui.core.connect import Target, connect, mask_url_text, resolve_url
+from sqla_tui.core.errors import UserError
+from sqla_tui.tui.navigation import SCREENS, entry_for, screen_bindings
+from sqla_tui.tui.screens.home_screen import HomeScreen
+from sqla_tui.tui.session import Session
+from sqla_tui.tui.widgets.server_banner import target_label
+
+
+def one_line(error: BaseException) -> str:
+    """A worker's unexpected failure as one masked line: a UserError's own text, else its type and first line."""
+    if isinstance(error, UserError):
+        return str(error)
+    first = (str(error).strip().splitlines() or [""])[0]
+    return mask_url_text(f"{type(error).__name__}: {first}")
+
+
+class SqlaTuiApp(App[None]):
+    """The terminal app on one database target (the demo when the target has no URL)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sqla-tui"
+    BINDINGS = [Binding("q", "quit", "Quit"), *screen_bindings()]
+
+    @dataclass
+    class DemoTableFilled(Message):
+        """The first-run demo build filled one more table."""
+
+        table: str
+        """The table just filled."""
+        rows: int
+        """How many rows went into it."""
+
+    @dataclass
+    class Connected(Message):
+        """The engine is up and probed; screens may use the session."""
+
+        session: Session
+        """The engine and its server info."""
+
+    @dataclass
+    class ConnectionFailed(Message):
+        """Connecting (or building the demo) failed; the app stays open to show why."""
+
+        error: str
+        """The one-line reason, password masked."""
+
+    def __init__(self, target: Target) -> None:
+        super().__init__()
+        self.target = target
+        self.session: Session | None = None
+        self.home = HomeScreen(target_label(target))
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.home
+
+    def on_mount(self) -> None:
+        self.open_connection()
+
+    @work(exclusive=True, exit_on_error=False, group="connect")
+    async def open_connection(self) -> None:
+        """Build the demo if needed (in a thread: seeding is CPU work), then connect and probe."""
+        try:
+            url = await asyncio.to_thread(asyncio.run, resolve_url(self.target.url, progress=self._table_filled))
+            engine, info = await connect(url, self.target.pool)
+        except UserError as error:
+            self.post_message(self.ConnectionFailed(str(error)))
+            return
+        self.session = Session(engine, info)
+        self.post_message(self.Connected(self.session))
+
+    def _table_filled(self, table: str, rows: int) -> None:
+        """Progress callback of the demo build; runs in the build thread, and post_message is thread-safe."""
+        self.post_message(self.DemoTableFilled(table, rows))
+
+    @on(DemoTableFilled)
+    def _show_progress(self, message: DemoTableFilled) -> None:
+        from sqla_tui.demo_db.load import demo_table_names
+
+        self.home.table_filled(message.table, message.rows, len(demo_table_names()))
+
+    @on(Connected)
+    def _show_connected(self, message: Connected) -> None:
+        self.home.connected(message.session)
+        self.refresh_bindings()
+
+    @on(ConnectionFailed)
+    def _show_failure(self, message: ConnectionFailed) -> None:
+        self.home.connection_failed(message.error)
+        self.notify(message.error, title="Connection failed", severity="error", timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The safety net: a worker that fails unexpectedly becomes a notification, never a traceback."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(one_line(event.worker.error), severity="error", timeout=10)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Screen keys are shown but disabled until there is a session to open them on."""
+        if action == "open_screen":
+            return self.session is not None or None
+        return True
+
+    def action_open_screen(self, key: str) -> None:
+        if self.session is not None:
+            self.push_screen(entry_for(key).build(self.session))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.session is None:
+            return
+        for entry in SCREENS:
+            yield SystemCommand(entry.title, entry.help, lambda key=entry.key: self.action_open_screen(key))
+
+    async def on_unmount(self) -> None:
+        """Close every pooled connection, so the server sees us leave."""
+        if self.session is not None:
+            await self.session.engine.dispose()

@@ -1,0 +1,54 @@
+"""The first screen: where we are connected, and what tables are there."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from sqla_tui.core.schema import list_names
+from sqla_tui.tui.session import Session
+from sqla_tui.tui.widgets.connect_status import ConnectStatus
+from sqla_tui.tui.widgets.relation_list import RelationList
+from sqla_tui.tui.widgets.server_banner import ServerBanner
+
+
+class HomeScreen(Screen[None]):
+    """Paints at once with the target's name; the app fills it in as the connection comes up."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        yield ServerBanner(self.label)
+        yield ConnectStatus()
+        yield RelationList(id="relations")
+        yield Footer()
+
+    def table_filled(self, table: str, rows: int, total_tables: int) -> None:
+        self.query_one(ConnectStatus).table_filled(table, rows, total_tables)
+
+    def connection_failed(self, error: str) -> None:
+        self.query_one(ConnectStatus).failed(error)
+        self.query_one(RelationList).border_title = "Tables · not connected"
+
+    def connected(self, session: Session) -> None:
+        """Show the server in the banner and start listing its tables."""
+        self.query_one(ServerBanner).info = session.info
+        status = self.query_one(ConnectStatus)
+        status.phase = "connected"
+        status.message = "connected"
+        self.query_one(RelationList).loading = True
+        self.load_names(session)
+
+    @work(exclusive=True, exit_on_error=False, group="names")
+    async def load_names(self, session: Session) -> None:
+        """List table and view names (milliseconds, even for big schemas) and focus the list."""
+        relation_list = self.query_one(RelationList)
+        try:
+            relation_list.show(await list_names(session.engine))
+        finally:
+            relation_list.loading = False
+        relation_list.focus()

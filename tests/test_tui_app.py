@@ -1,0 +1,149 @@
+"""The app shell: it paints at once, connects in a worker, lists tables, fails in one line, quits on q."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from textual.message import Message
+
+from sqla_tui.core.connect import connect
+from sqla_tui.tui.app import SqlaTuiApp
+from sqla_tui.tui.widgets.connect_status import ConnectStatus
+from sqla_tui.tui.widgets.relation_list import RelationList
+from sqla_tui.tui.widgets.server_banner import ServerBanner
+from tests.databases import TestDatabase, run_async
+from tests.tui_helpers import (  # noqa: F401 - fixtures
+    DEMO_TABLES,
+    DEMO_VIEW,
+    demo_cache,
+    make_app,
+    screen_text,
+    settle,
+    small_demo_cache,
+)
+
+SECRET = "pw_s3cret"
+
+
+def relation_names(app: SqlaTuiApp) -> list[str]:
+    return app.home.query_one(RelationList).names
+
+
+async def test_demo_opens_lists_its_tables_and_q_quits(demo_cache: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        assert app.home.query_one(ConnectStatus).phase == "connecting"  # first frame, before the database
+        await settle(pilot)
+        assert relation_names(app) == sorted([*DEMO_TABLES, DEMO_VIEW])
+        banner = app.home.query_one(ServerBanner)
+        assert banner.info is not None and banner.info.server_version.startswith("SQLite ")
+        assert "user_post_counts  view" in screen_text(app)
+        assert app.home.query_one(RelationList).has_focus
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+async def test_first_run_builds_the_demo_showing_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    messages: list[Message] = []
+    app = make_app()
+    async with app.run_test(message_hook=messages.append) as pilot:
+        await settle(pilot)
+        assert relation_names(app) == sorted([*DEMO_TABLES, DEMO_VIEW])
+    filled = [message.table for message in messages if isinstance(message, SqlaTuiApp.DemoTableFilled)]
+    assert sorted(filled) == DEMO_TABLES
+    assert (tmp_path / "sqla-tui" / "demo.sqlite").exists()
+
+
+async def test_keyboard_moves_through_the_table_list(demo_cache: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        relations = app.home.query_one(RelationList)
+        await pilot.press("down", "down", "end", "up")
+        assert relations.highlighted == len(relations.names) - 2
+
+
+async def test_missing_sqlite_file_is_one_line_in_the_app_and_q_still_quits(tmp_path: Path) -> None:
+    app = make_app(f"sqlite:///{tmp_path}/nope.db")
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await settle(pilot)
+        status = app.home.query_one(ConnectStatus)
+        assert status.phase == "failed"
+        assert status.message.startswith(f"SQLite file {tmp_path}/nope.db does not exist")
+        assert app.session is None
+        shown = " ".join(screen_text(app).split())
+        assert "Connection failed" in shown  # the notification's title
+        assert status.message in shown
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql://postgres:{SECRET}@127.0.0.1:5432/sqla_tui_no_such_db",
+        f"mysql://root:{SECRET}@127.0.0.1:3306/mysql",
+        f"postgresql://someone:{SECRET}@127.0.0.1:1/db",
+    ],
+    ids=["pg-missing-db", "mariadb-wrong-password", "refused"],
+)
+async def test_password_never_reaches_the_screen(url: str) -> None:
+    app = make_app(url)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        shown_before = screen_text(app)
+        await settle(pilot)
+        status = app.home.query_one(ConnectStatus)
+        assert status.phase == "failed", status.message
+        shown_after = screen_text(app)
+        assert "Connection failed" in shown_after
+        assert status.message in " ".join(shown_after.split())
+    assert "***" in shown_before
+    for shown in (shown_before, shown_after, status.message):
+        assert SECRET not in shown
+
+
+def _create_two_tables(database: TestDatabase) -> None:
+    async def create() -> None:
+        engine, _ = await connect(database.url, read_only=False)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(50))"))
+                await conn.execute(
+                    text("CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id))")
+                )
+        finally:
+            await engine.dispose()
+
+    run_async(create())
+
+
+async def _sqla_tui_sessions(database: TestDatabase) -> int:
+    engine, _ = await connect("postgresql://postgres@127.0.0.1:5432/postgres")
+    try:
+        async with engine.connect() as conn:
+            return await conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = :name AND application_name = 'sqla-tui'"
+                ),
+                {"name": database.name},
+            )
+    finally:
+        await engine.dispose()
+
+
+async def test_tables_panel_lists_tables_on_each_backend(empty_db: TestDatabase) -> None:
+    _create_two_tables(empty_db)
+    app = make_app(empty_db.url)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert relation_names(app) == ["authors", "books"]
+        assert app.session is not None and app.session.info.dialect in empty_db.url.split(":")[0] + "sqlite"
+    if empty_db.backend == "postgresql":
+        assert await _sqla_tui_sessions(empty_db) == 0  # the engine was disposed on exit

@@ -1,30 +1,377 @@
-"""Catalog reflection into plain dataclasses.
+"""Catalog reflection into plain dataclasses: names first, then everything in bulk.
 
-For now: the names of tables and views, which is what paints first.
+A 2,000-table schema is normal in production, so the tree paints from one
+catalog query (``list_names``) and the full catalog (``load_catalog``) comes
+from the Inspector's bulk ``get_multi_*`` calls on one connection, never one
+query per table. Types are rendered to text here, with the database's own
+type name kept when SQLAlchemy does not know the type, so exotic columns show
+instead of crashing the screen.
 """
 
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import inspect
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Inspector
+from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.types import NullType, TypeEngine
+
+from sqla_tui.core.errors import UserError
+
+SQLITE_COUNT_LIMIT = 50
+"""SQLite has no row statistics; exact COUNT(*) is only run on schemas this small."""
+
+_SYSTEM_SCHEMAS = {
+    "postgresql": {"information_schema"},
+    "mysql": {"information_schema", "mysql", "performance_schema", "sys"},
+    "mariadb": {"information_schema", "mysql", "performance_schema", "sys"},
+}
+
+# One query per dialect listing (name, kind) with kind 'table' or 'view'.
+_NAMES_SQL = {
+    "postgresql": (
+        "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END "
+        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
+    ),
+    "mysql": (
+        "SELECT table_name, CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END "
+        "FROM information_schema.tables "
+        "WHERE table_schema = :schema AND table_type IN ('BASE TABLE', 'VIEW', 'SYSTEM VERSIONED')"
+    ),
+    "sqlite": (
+        "SELECT name, type FROM \"{schema}\".sqlite_master "
+        "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+    ),
+}
+_NAMES_SQL["mariadb"] = _NAMES_SQL["mysql"]
+
+_ESTIMATE_SQL = {
+    "postgresql": (
+        "SELECT c.relname, c.reltuples FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'm')"
+    ),
+    "mysql": (
+        "SELECT table_name, table_rows FROM information_schema.tables "
+        "WHERE table_schema = :schema AND table_type <> 'VIEW'"
+    ),
+}
+_ESTIMATE_SQL["mariadb"] = _ESTIMATE_SQL["mysql"]
+
+_UNRECOGNIZED = re.compile(r"Did not recognize type '(?P<type>.+?)' of (?:column )?'?(?P<column>[^']+)'?")
 
 
 @dataclass(frozen=True)
-class RelationName:
-    """A table or view in the default schema."""
+class TableName:
+    """A table or view as the tree first paints it: no columns yet."""
 
+    schema: str
     name: str
     kind: str  # "table" | "view"
 
 
-async def list_relations(engine: AsyncEngine) -> list[RelationName]:
-    """Table and view names of the default schema, sorted; no columns yet."""
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column, its type as text in the database's own words."""
 
-    def names(sync_conn) -> list[RelationName]:  # type: ignore[no-untyped-def]
-        inspector = inspect(sync_conn)
-        tables = [RelationName(name, "table") for name in inspector.get_table_names()]
-        views = [RelationName(name, "view") for name in inspector.get_view_names()]
-        return sorted(tables + views, key=lambda relation: relation.name)
+    name: str
+    type: str
+    nullable: bool
+    default: str | None
+    primary_key: bool
+    comment: str | None = None
+    generated: str | None = None  # the expression of a generated/computed column
 
+
+@dataclass(frozen=True)
+class ForeignKeyInfo:
+    """A foreign key: local columns to the target's columns, with its actions."""
+
+    name: str | None
+    columns: tuple[str, ...]
+    target_schema: str
+    target_table: str
+    target_columns: tuple[str, ...]
+    ondelete: str | None = None
+    onupdate: str | None = None
+
+
+@dataclass(frozen=True)
+class UniqueInfo:
+    """A unique constraint."""
+
+    name: str | None
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """An index; expression indexes show their expression in place of a column name."""
+
+    name: str | None
+    columns: tuple[str, ...]
+    unique: bool
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """Everything the schema screen and the mapper need to know about one table or view."""
+
+    schema: str
+    name: str
+    kind: str  # "table" | "view"
+    columns: tuple[ColumnInfo, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKeyInfo, ...]
+    unique_constraints: tuple[UniqueInfo, ...]
+    indexes: tuple[IndexInfo, ...]
+    row_estimate: int | None  # None when the database has no estimate yet
+    comment: str | None = None
+
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def unique_column_sets(self) -> list[frozenset[str]]:
+        """Column sets the database guarantees unique: PK, unique constraints, unique indexes."""
+        sets = [frozenset(self.primary_key)] if self.primary_key else []
+        sets += [frozenset(unique.columns) for unique in self.unique_constraints]
+        sets += [frozenset(index.columns) for index in self.indexes if index.unique]
+        return sets
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One schema's tables and views, plus the other schemas that can be browsed."""
+
+    dialect: str
+    default_schema: str
+    schema: str
+    schemas: tuple[str, ...]
+    tables: tuple[TableInfo, ...]
+
+    def table(self, name: str) -> TableInfo:
+        """The table or view called ``name``, or a UserError naming close matches."""
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise unknown_name(f"table {name!r} in schema {self.schema!r}", name, [t.name for t in self.tables])
+
+    @property
+    def is_default_schema(self) -> bool:
+        return self.schema == self.default_schema
+
+
+def unknown_name(what: str, name: str, choices: Iterable[str]) -> UserError:
+    """A one-line "no such X" error that suggests the closest valid names."""
+    choices = sorted(choices)
+    close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
+    if close:
+        hint = "did you mean " + ", ".join(close) + "?"
+    elif choices:
+        hint = "valid names: " + ", ".join(choices[:10]) + (", ..." if len(choices) > 10 else "")
+    else:
+        hint = "there are none"
+    return UserError(f"no {what}; {hint}")
+
+
+async def list_schemas(engine: AsyncEngine) -> list[str]:
+    """The schemas (MySQL/MariaDB: databases) a person can browse, system ones left out."""
     async with engine.connect() as conn:
-        return await conn.run_sync(names)
+        return await conn.run_sync(lambda sync_conn: _schemas(inspect(sync_conn)))
+
+
+async def list_names(engine: AsyncEngine, schema: str | None = None) -> list[TableName]:
+    """Table and view names of one schema (default: the connection's), sorted; one query."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(_names, schema)
+
+
+async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalog:
+    """Reflect one schema completely with the Inspector's bulk calls, on one connection."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(_catalog, schema)
+
+
+def _schemas(inspector: Inspector) -> list[str]:
+    system = _SYSTEM_SCHEMAS.get(inspector.dialect.name, set())
+    names = inspector.get_schema_names()
+    return sorted(name for name in names if name not in system and not name.startswith("pg_"))
+
+
+def _resolve_schema(inspector: Inspector, schema: str | None) -> str:
+    """The schema to read, refusing one that does not exist with close matches."""
+    default = inspector.default_schema_name or "main"
+    if schema is None or schema == default:
+        return default
+    schemas = inspector.get_schema_names()
+    if schema not in schemas:
+        raise unknown_name(f"schema {schema!r}", schema, _schemas(inspector))
+    return schema
+
+
+def _names(conn: Connection, schema: str | None) -> list[TableName]:
+    inspector = inspect(conn)
+    schema = _resolve_schema(inspector, schema)
+    sql = _NAMES_SQL.get(conn.dialect.name)
+    if sql is None:
+        rows = [(name, "table") for name in inspector.get_table_names(schema)]
+        rows += [(name, "view") for name in inspector.get_view_names(schema)]
+    elif conn.dialect.name == "sqlite":
+        rows = conn.execute(text(sql.format(schema=schema.replace('"', '""')))).all()
+    else:
+        rows = conn.execute(text(sql), {"schema": schema}).all()
+    return sorted((TableName(schema, name, kind) for name, kind in rows), key=lambda t: t.name)
+
+
+def _catalog(conn: Connection, schema: str | None) -> Catalog:
+    inspector = inspect(conn)
+    names = _names(conn, schema)
+    resolved = names[0].schema if names else _resolve_schema(inspector, schema)
+    default = inspector.default_schema_name or "main"
+    # None means "the default schema" to the Inspector and keeps its keys unqualified.
+    reflect_schema = None if resolved == default else resolved
+    kinds = {table.name: table.kind for table in names}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", sa_exc.SAWarning)
+        bulk = _bulk(inspector, reflect_schema)
+    unknown_types = _unrecognized_types(caught)
+    estimates = _row_estimates(conn, resolved, [t.name for t in names if t.kind == "table"])
+    tables = tuple(
+        _table(conn, resolved, default, name, kinds[name], bulk, unknown_types, estimates.get(name))
+        for name in sorted(kinds)
+        if (reflect_schema, name) in bulk["columns"]
+    )
+    return Catalog(
+        dialect=conn.dialect.name,
+        default_schema=default,
+        schema=resolved,
+        schemas=tuple(_schemas(inspector)),
+        tables=tables,
+    )
+
+
+def _bulk(inspector: Inspector, schema: str | None) -> dict[str, dict]:
+    """One bulk call per kind of fact, each keyed by (schema, table)."""
+    common = {"schema": schema, "kind": ObjectKind.ANY}
+    bulk = {
+        "columns": dict(inspector.get_multi_columns(**common)),
+        "pk": dict(inspector.get_multi_pk_constraint(**common)),
+        "fks": dict(inspector.get_multi_foreign_keys(**common)),
+        "indexes": dict(inspector.get_multi_indexes(**common)),
+        "uniques": dict(inspector.get_multi_unique_constraints(**common)),
+        "comments": {},
+    }
+    if inspector.dialect.supports_comments:
+        bulk["comments"] = dict(inspector.get_multi_table_comment(**common))
+    return bulk
+
+
+def _unrecognized_types(caught: list[warnings.WarningMessage]) -> dict[str, str]:
+    """Column name -> the database's type name, for types SQLAlchemy reflected as NullType."""
+    found = {}
+    for warning in caught:
+        match = _UNRECOGNIZED.search(str(warning.message))
+        if match:
+            found[match["column"]] = match["type"]
+    return found
+
+
+def _row_estimates(conn: Connection, schema: str, tables: list[str]) -> dict[str, int | None]:
+    """Rows per table from the statistics, or an exact count on a small SQLite schema."""
+    sql = _ESTIMATE_SQL.get(conn.dialect.name)
+    if sql is not None:
+        rows = conn.execute(text(sql), {"schema": schema}).all()
+        return {name: (None if rows is None or rows < 0 else int(rows)) for name, rows in rows}
+    if conn.dialect.name == "sqlite" and len(tables) < SQLITE_COUNT_LIMIT:
+        quote = conn.dialect.identifier_preparer.quote
+        return {
+            name: conn.execute(text(f"SELECT COUNT(*) FROM {quote(schema)}.{quote(name)}")).scalar_one()
+            for name in tables
+        }
+    return {}
+
+
+def type_text(type_: TypeEngine, dialect, unknown: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    """A column type as the database would spell it, never an exception."""
+    if isinstance(type_, NullType):
+        return unknown or "unknown"
+    try:
+        return type_.compile(dialect=dialect)
+    except Exception:  # noqa: BLE001 - a type we cannot render still shows by name
+        return unknown or getattr(type_, "name", None) or type(type_).__name__.upper()
+
+
+def _table(  # type: ignore[no-untyped-def]
+    conn: Connection,
+    schema: str,
+    default: str,
+    name: str,
+    kind: str,
+    bulk: dict[str, dict],
+    unknown_types: dict[str, str],
+    row_estimate: int | None,
+) -> TableInfo:
+    key = (None if schema == default else schema, name)
+    pk = tuple(bulk["pk"].get(key, {}).get("constrained_columns") or ())
+    uniques = bulk["uniques"].get(key, [])
+    unique_names = {unique.get("name") for unique in uniques}
+    columns = tuple(
+        ColumnInfo(
+            name=column["name"],
+            type=type_text(column["type"], conn.dialect, unknown_types.get(column["name"])),
+            nullable=bool(column.get("nullable", True)),
+            default=None if column.get("default") is None else str(column["default"]),
+            primary_key=column["name"] in pk,
+            comment=column.get("comment"),
+            generated=str(column["computed"]["sqltext"]) if column.get("computed") else None,
+        )
+        for column in bulk["columns"][key]
+    )
+    return TableInfo(
+        schema=schema,
+        name=name,
+        kind=kind,
+        columns=columns,
+        primary_key=pk,
+        foreign_keys=tuple(_foreign_key(fk, schema) for fk in bulk["fks"].get(key, [])),
+        unique_constraints=tuple(
+            UniqueInfo(unique.get("name"), tuple(unique["column_names"])) for unique in uniques
+        ),
+        indexes=tuple(
+            IndexInfo(index.get("name"), _index_columns(index), bool(index.get("unique")))
+            for index in bulk["indexes"].get(key, [])
+            # MySQL reports a unique constraint as an index too; show it once.
+            if not index.get("duplicates_constraint") and not (index.get("unique") and index.get("name") in unique_names)
+        ),
+        row_estimate=row_estimate if kind == "table" else None,
+        comment=(bulk["comments"].get(key) or {}).get("text"),
+    )
+
+
+def _foreign_key(fk: dict, schema: str) -> ForeignKeyInfo:
+    options = fk.get("options") or {}
+    return ForeignKeyInfo(
+        name=fk.get("name"),
+        columns=tuple(fk["constrained_columns"]),
+        target_schema=fk.get("referred_schema") or schema,
+        target_table=fk["referred_table"],
+        target_columns=tuple(fk["referred_columns"]),
+        ondelete=options.get("ondelete"),
+        onupdate=options.get("onupdate"),
+    )
+
+
+def _index_columns(index: dict) -> tuple[str, ...]:
+    expressions = index.get("expressions") or []
+    names = index.get("column_names") or []
+    return tuple(
+        name if name is not None else (expressions[i] if i < len(expressions) else "?") for i, name in enumerate(names)
+    )

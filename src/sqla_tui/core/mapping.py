@@ -1,0 +1,321 @@
+"""ORM classes to compose queries over: our own mapping of a catalog, or the user's models.
+
+``map_schema`` maps only what a query can reach: the root table and the
+tables within ``hops`` relationships of it, reflected with one filtered
+``MetaData.reflect`` and mapped with the names ``core.naming`` chose (never
+automap's, which drop a relationship when two FKs share a target).
+``load_user_models`` takes the application's own declarative Base instead,
+so its ``relationship()`` settings (``lazy=``, ``back_populates``...) are the
+ones explored. Either way the composer gets one ``OrmMap``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import warnings
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import MetaData, Table, and_
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import Mapper, RelationshipProperty, registry, relationship
+from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
+
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.naming import (
+    MANY_TO_MANY,
+    MANY_TO_ONE,
+    ONE_TO_MANY,
+    Join,
+    RelationshipInfo,
+    RelationshipPlan,
+    class_name,
+    plan_relationships,
+)
+from sqla_tui.core.schema import Catalog, load_catalog, unknown_name
+
+DEFAULT_HOPS = 2
+
+
+@dataclass(frozen=True)
+class OrmMap:
+    """Mapped classes keyed by table name, their relationships, and what could not be mapped.
+
+    ``tables`` holds every Core ``Table`` involved (association tables
+    included), so unmappable tables can still be queried with ``select()``.
+    A relationship whose far end lies beyond the mapped part is left out of
+    ``relationships()``; map again from that table to follow it.
+    """
+
+    entities: dict[str, type]
+    tables: dict[str, Table]
+    unmappable: dict[str, str]
+    root: str | None = None
+    source: str = "reflected"  # "reflected" or the --models spec
+
+    def entity(self, table_name: str) -> type:
+        """The mapped class of ``table_name``, or a UserError naming the valid tables."""
+        try:
+            return self.entities[table_name]
+        except KeyError:
+            reason = self.unmappable.get(table_name)
+            if reason is not None:
+                raise UserError(f"table {table_name!r} has no ORM class ({reason}); query it with Core select()") from None
+            raise unknown_name(f"mapped table {table_name!r}", table_name, self.entities) from None
+
+    def relationships(self, table_name: str) -> list[RelationshipInfo]:
+        """The relationships of one mapped table, in a stable order."""
+        return [relationship_info(prop) for prop in _mapper(self.entity(table_name)).relationships]
+
+
+def _mapper(cls: type) -> Mapper:
+    return cls.__mapper__  # type: ignore[attr-defined, no-any-return]
+
+
+def relationship_info(prop: RelationshipProperty) -> RelationshipInfo:
+    """Describe a configured relationship the way the schema screen shows it."""
+    target = prop.mapper.local_table.name  # type: ignore[union-attr]
+    direction = {MANYTOONE: MANY_TO_ONE, MANYTOMANY: MANY_TO_MANY}.get(prop.direction, ONE_TO_MANY)
+    if prop.secondary is not None:
+        via: tuple[str, ...] = (prop.secondary.name,)  # type: ignore[union-attr]
+    else:
+        side = 0 if direction == MANY_TO_ONE else 1
+        via = tuple(f"{pair[side].table.name}.{pair[side].name}" for pair in prop.local_remote_pairs or ())
+    return RelationshipInfo(
+        name=prop.key,
+        direction=direction,
+        target=target,
+        via=via,
+        uselist=bool(prop.uselist),
+        back_populates=prop.back_populates or None,  # type: ignore[arg-type]
+        secondary=via[0] if prop.secondary is not None else None,
+    )
+
+
+async def map_schema(
+    engine: AsyncEngine,
+    root: str | None = None,
+    *,
+    schema: str | None = None,
+    hops: int = DEFAULT_HOPS,
+    catalog: Catalog | None = None,
+) -> OrmMap:
+    """Map ``root`` and every table within ``hops`` relationships of it (root None: all).
+
+    Pass the ``catalog`` the screen already loaded to skip reflecting the
+    whole schema again; only the tables in reach are reflected for mapping.
+    """
+    if catalog is None:
+        catalog = await load_catalog(engine, schema)
+    plan = plan_relationships(catalog.tables)
+    if root is not None and root not in plan.relationships_by_table:
+        raise plan_error(plan, catalog, root)
+    names = reachable(plan, root, hops) if root is not None else set(plan.mappable)
+    secondaries = {
+        rel.secondary for name in names for rel in plan.relationships(name) if rel.secondary and rel.target in names
+    }
+    reflect_schema = None if catalog.is_default_schema else catalog.schema
+    async with engine.connect() as conn:
+        metadata = await conn.run_sync(_reflect, reflect_schema, sorted(names | secondaries))
+    return _build(plan, metadata, names, reflect_schema, root)
+
+
+def plan_error(plan: RelationshipPlan, catalog: Catalog, root: str) -> UserError:
+    """Why ``root`` cannot be the root of a mapping."""
+    if root in plan.unmappable:
+        return UserError(
+            f"table {root!r} cannot be mapped to a class ({plan.unmappable[root]}); query it with Core select()"
+        )
+    return unknown_name(f"table {root!r} in schema {catalog.schema!r}", root, [t.name for t in catalog.tables])
+
+
+def reachable(plan: RelationshipPlan, root: str, hops: int) -> set[str]:
+    """Mappable tables within ``hops`` relationships of ``root`` (a many-to-many is one hop)."""
+    if root not in plan.relationships_by_table:
+        return set()
+    seen = {root: 0}
+    queue = deque([root])
+    while queue:
+        name = queue.popleft()
+        if seen[name] == hops:
+            continue
+        for rel in plan.relationships(name):
+            if rel.target not in seen:
+                seen[rel.target] = seen[name] + 1
+                queue.append(rel.target)
+    return set(seen)
+
+
+def _reflect(conn: Connection, schema: str | None, names: list[str]) -> MetaData:
+    """Reflect exactly ``names``; FKs leading elsewhere stay unresolved strings."""
+    metadata = MetaData()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa_exc.SAWarning)  # unknown column types: shown by the catalog
+        metadata.reflect(conn, schema=schema, only=names, resolve_fks=False)
+    return metadata
+
+
+def _build(
+    plan: RelationshipPlan, metadata: MetaData, names: set[str], schema: str | None, root: str | None
+) -> OrmMap:
+    """Imperatively map a class per table, then the relationships whose both ends are mapped."""
+    tables = {table.name: table for table in metadata.tables.values()}
+    mapper_registry = registry(metadata=metadata)
+    classes = _classes(sorted(names), mapper_registry)
+    for name in sorted(names):
+        properties = {
+            rel.name: _relationship(rel, classes, tables)
+            for rel in plan.relationships(name)
+            if rel.target in classes
+        }
+        mapper_registry.map_imperatively(classes[name], tables[name], properties=properties)
+    mapper_registry.configure()
+    return OrmMap(entities=classes, tables=tables, unmappable=plan.unmappable, root=root)
+
+
+def _classes(names: list[str], mapper_registry: registry) -> dict[str, type]:
+    """One plain class per table, with unique CamelCase names (for generated source)."""
+    classes: dict[str, type] = {}
+    used: set[str] = set()
+    for name in names:
+        candidate = class_name(name)
+        number = 2
+        while candidate in used:
+            candidate, number = f"{class_name(name)}{number}", number + 1
+        used.add(candidate)
+        classes[name] = type(
+            candidate,
+            (),
+            {"__init__": mapper_registry.constructor, "__doc__": f"Mapped from table {name!r}.", "__module__": __name__},
+        )
+    return classes
+
+
+def _on(join: Join, tables: dict[str, Table]):  # type: ignore[no-untyped-def]
+    """The SQL condition of one FK edge, and its referencing columns."""
+    local, remote = tables[join.table], tables[join.target]
+    pairs = [(local.c[c], remote.c[t]) for c, t in zip(join.columns, join.target_columns)]
+    return and_(*[fk == target for fk, target in pairs]), [fk for fk, _ in pairs], [t for _, t in pairs]
+
+
+def _relationship(rel: RelationshipInfo, classes: dict[str, type], tables: dict[str, Table]):  # type: ignore[no-untyped-def]
+    """An explicit ``relationship()``: join spelled out, so no FK guessing can merge two links."""
+    target = classes[rel.target]
+    back = rel.back_populates
+    if rel.direction == MANY_TO_MANY:
+        near, far = rel.joins
+        primary, near_fks, _ = _on(near, tables)
+        secondary, far_fks, _ = _on(far, tables)
+        return relationship(
+            target,
+            secondary=tables[rel.secondary],  # type: ignore[index]
+            primaryjoin=primary,
+            secondaryjoin=secondary,
+            foreign_keys=near_fks + far_fks,
+            back_populates=back,
+        )
+    condition, fks, referred = _on(rel.joins[0], tables)
+    remote = referred if rel.direction == MANY_TO_ONE else fks
+    return relationship(
+        target,
+        primaryjoin=condition,
+        foreign_keys=fks,
+        remote_side=remote,
+        uselist=rel.uselist,
+        back_populates=back,
+    )
+
+
+def load_user_models(spec: str) -> OrmMap:
+    """Map with the application's own declarative Base: ``package.module:Base`` or ``path/models.py:Base``."""
+    module_name, _, attribute = spec.rpartition(":")
+    if not module_name or not attribute:
+        raise UserError(f"--models {spec!r} must look like package.module:Base or path/to/models.py:Base")
+    module = _import(module_name, spec)
+    base = getattr(module, attribute, None)
+    if base is None:
+        raise UserError(f"--models {spec!r}: module {module_name!r} has no attribute {attribute!r}")
+    mapper_registry = getattr(base, "registry", None)
+    if not isinstance(mapper_registry, registry):
+        raise UserError(
+            f"--models {spec!r}: {attribute!r} is not a SQLAlchemy declarative Base "
+            "(expected a DeclarativeBase subclass or declarative_base())"
+        )
+    try:
+        mapper_registry.configure()
+    except sa_exc.SQLAlchemyError as error:
+        raise UserError(f"--models {spec!r}: the models do not configure: {str(error).splitlines()[0]}") from None
+    entities = {
+        mapper.local_table.name: mapper.class_  # type: ignore[union-attr]
+        for mapper in sorted(mapper_registry.mappers, key=lambda m: m.local_table.name)  # type: ignore[union-attr]
+        if isinstance(mapper.local_table, Table)
+    }
+    tables = {table.name: table for table in mapper_registry.metadata.tables.values()}
+    secondaries = {
+        prop.secondary.name  # type: ignore[union-attr]
+        for mapper in mapper_registry.mappers
+        for prop in mapper.relationships
+        if prop.secondary is not None
+    }
+    unmappable = {
+        name: _unmapped_reason(table, name in secondaries) for name, table in tables.items() if name not in entities
+    }
+    return OrmMap(entities=entities, tables=tables, unmappable=dict(sorted(unmappable.items())), source=spec)
+
+
+def _unmapped_reason(table: Table, is_secondary: bool) -> str:
+    if is_secondary:
+        return "association table: secondary of a many-to-many"
+    if not table.primary_key.columns:
+        return "no primary key"
+    return "no class in the models"
+
+
+def _import(module_name: str, spec: str):  # type: ignore[no-untyped-def]
+    """Import a module by dotted name or file path; every failure is one line."""
+    try:
+        if module_name.endswith(".py") or "/" in module_name:
+            return _import_path(Path(module_name), spec)
+        return importlib.import_module(module_name)
+    except UserError:
+        raise
+    except ModuleNotFoundError as error:
+        if error.name and f"{module_name}.".startswith(f"{error.name}."):
+            raise UserError(f"--models {spec!r}: no module named {error.name!r}; check the name and PYTHONPATH") from None
+        raise _raised_on_import(spec, error) from None
+    except Exception as error:  # noqa: BLE001 - the user's module can raise anything
+        raise _raised_on_import(spec, error) from None
+
+
+def _raised_on_import(spec: str, error: BaseException) -> UserError:
+    message = (str(error).strip().splitlines() or [""])[0]
+    return UserError(f"--models {spec!r}: importing it raised {type(error).__name__}: {message}")
+
+
+def _import_path(path: Path, spec: str):  # type: ignore[no-untyped-def]
+    """Import a models file, with its folder importable so its own relative imports work."""
+    path = path.expanduser().resolve()
+    if not path.is_file():
+        raise UserError(f"--models {spec!r}: file {path} does not exist")
+    name = f"sqla_tui_user_models_{abs(hash(str(path)))}"
+    if name in sys.modules:
+        return sys.modules[name]
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    if module_spec is None or module_spec.loader is None:
+        raise UserError(f"--models {spec!r}: {path} is not an importable Python file")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.path.insert(0, str(path.parent))
+    sys.modules[name] = module
+    try:
+        module_spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    finally:
+        sys.path.remove(str(path.parent))
+    return module

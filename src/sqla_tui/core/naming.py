@@ -1,0 +1,283 @@
+"""Which relationships a catalog implies, and what each one is called.
+
+Pure functions over ``TableInfo``: no database, no SQLAlchemy mapping, so the
+naming rules can be tested on their own and the ``schema`` command can show
+every relationship of a 2,000-table schema without building a single class.
+
+The rules (SQLAlchemy's automap default loses a relationship when two foreign
+keys point at the same table; these never drop one):
+
+- many-to-one: the FK column without its ``_id`` suffix (``sender_id`` ->
+  ``sender``); a composite FK is named after the target table, singular.
+- one-to-many: the referencing table, plural (``posts``); one-to-one (the FK
+  columns are unique) the referencing table singular (``profile``) with
+  ``uselist`` false. When the referencing table has several FKs to this
+  table, or references itself, the many-to-one name is appended:
+  ``messages_sender`` / ``messages_recipient``, ``comments_parent``.
+- many-to-many through a pure association table (nothing but the two FKs):
+  the target table, plural (``tags``); when two such links join the same
+  pair (or a table to itself) ``<association>_<far FK name>``.
+- A name already taken by a column or an earlier relationship gets ``_rel``,
+  then ``_rel2``, ``_rel3``...; names are assigned per table in the order
+  many-to-one, one-to-many, many-to-many, each sorted, so they are stable.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqla_tui.core.schema import ForeignKeyInfo, TableInfo
+
+MANY_TO_ONE = "many_to_one"
+ONE_TO_MANY = "one_to_many"
+MANY_TO_MANY = "many_to_many"
+
+RESERVED = frozenset({"metadata", "registry", "query", "__table__", "__mapper__", "__tablename__"})
+"""Attribute names a mapped class already uses; a relationship never takes one."""
+
+_FK_SUFFIX = re.compile(r"(_id|_fk|Id|ID)$")
+
+
+@dataclass(frozen=True)
+class Join:
+    """One foreign key edge: ``table.columns`` refer to ``target.target_columns``."""
+
+    table: str
+    columns: tuple[str, ...]
+    target: str
+    target_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RelationshipInfo:
+    """A relationship of one mapped table, as the schema screen and the composer see it.
+
+    ``via`` names the FK columns as ``table.column`` (many-to-one, one-to-many)
+    or the secondary table (many-to-many). ``joins`` holds the FK edge, or for
+    many-to-many the edge to this table then the edge to the target.
+    ``back_populates`` is the name of the same link seen from the target.
+    """
+
+    name: str
+    direction: str  # MANY_TO_ONE | ONE_TO_MANY | MANY_TO_MANY
+    target: str
+    via: tuple[str, ...]
+    uselist: bool
+    back_populates: str | None = None
+    secondary: str | None = None
+    joins: tuple[Join, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class RelationshipPlan:
+    """Every relationship of a schema per mappable table, and why the rest are not mappable."""
+
+    relationships_by_table: dict[str, tuple[RelationshipInfo, ...]]
+    unmappable: dict[str, str]
+    associations: dict[str, tuple[str, str]]  # pure association table -> the two tables it joins
+
+    @property
+    def mappable(self) -> list[str]:
+        return sorted(self.relationships_by_table)
+
+    def relationships(self, table: str) -> list[RelationshipInfo]:
+        return list(self.relationships_by_table.get(table, ()))
+
+
+def plural(word: str) -> str:
+    """English plural of a table-ish name; names already ending in ``s`` are taken as plural."""
+    if word.endswith(("ss", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("s"):
+        return word
+    if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def singular(word: str) -> str:
+    """English singular of a table name (``profiles`` -> ``profile``, ``categories`` -> ``category``)."""
+    if word.endswith("ies") and len(word) > 3:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith(("ss", "us", "is")) or not word.endswith("s") or len(word) < 2:
+        return word
+    return word[:-1]
+
+
+def fk_name(fk: ForeignKeyInfo) -> str:
+    """The many-to-one name of a foreign key: its column without ``_id``, else the target singular."""
+    if len(fk.columns) == 1:
+        stripped = _FK_SUFFIX.sub("", fk.columns[0])
+        return stripped or singular(fk.target_table)
+    return singular(fk.target_table)
+
+
+def class_name(table: str) -> str:
+    """CamelCase singular class name for a table (``order_items`` -> ``OrderItem``)."""
+    words = [word for word in re.split(r"[^0-9A-Za-z]+", table) if word]
+    if not words:
+        return "Table"
+    words[-1] = singular(words[-1])
+    name = "".join(word[:1].upper() + word[1:] for word in words)
+    return name if name[0].isalpha() else f"T{name}"
+
+
+@dataclass
+class _Pending:
+    """A relationship before its name is settled, and the index of its partner."""
+
+    owner: str
+    base: str
+    direction: str
+    target: str
+    via: tuple[str, ...]
+    uselist: bool
+    joins: tuple[Join, ...]
+    secondary: str | None = None
+    order: tuple = ()
+    partner: int = -1
+    name: str = ""
+
+
+def plan_relationships(tables: Iterable[TableInfo]) -> RelationshipPlan:
+    """Find every relationship between the mappable tables of one schema and name it."""
+    by_name = {table.name: table for table in tables}
+    unmappable, associations = _classify(by_name)
+    entities = {name: table for name, table in by_name.items() if name not in unmappable}
+    pending = _links(by_name, entities, associations)
+    _assign_names(entities, pending)
+    final: dict[str, list[RelationshipInfo]] = {name: [] for name in entities}
+    for item in sorted(pending, key=lambda p: (p.owner, p.order)):
+        final[item.owner].append(
+            RelationshipInfo(
+                name=item.name,
+                direction=item.direction,
+                target=item.target,
+                via=item.via,
+                uselist=item.uselist,
+                back_populates=pending[item.partner].name,
+                secondary=item.secondary,
+                joins=item.joins,
+            )
+        )
+    return RelationshipPlan(
+        relationships_by_table={name: tuple(rels) for name, rels in final.items()},
+        unmappable=dict(sorted(unmappable.items())),
+        associations=associations,
+    )
+
+
+def _local_fks(table: TableInfo, tables: dict[str, TableInfo]) -> list[ForeignKeyInfo]:
+    """FKs to tables of the same schema that we know, sorted by their columns."""
+    return sorted(
+        (fk for fk in table.foreign_keys if fk.target_schema == table.schema and fk.target_table in tables),
+        key=lambda fk: fk.columns,
+    )
+
+
+def _classify(tables: dict[str, TableInfo]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Reasons for the tables that get no class, and the pure association tables."""
+    unmappable: dict[str, str] = {}
+    for name, table in tables.items():
+        if table.kind == "view":
+            unmappable[name] = "view"
+        elif not table.primary_key:
+            unmappable[name] = "no primary key"
+    associations: dict[str, tuple[str, str]] = {}
+    for name, table in tables.items():
+        if table.kind == "view":
+            continue
+        fks = _local_fks(table, tables)
+        fk_columns = {column for fk in fks for column in fk.columns}
+        if (
+            len(fks) == 2
+            and all(fk.target_table not in unmappable for fk in fks)
+            and set(table.column_names()) == fk_columns
+        ):
+            first, second = fks[0].target_table, fks[1].target_table
+            associations[name] = (first, second)
+            unmappable[name] = f"association table: many-to-many between {first} and {second}"
+    return unmappable, associations
+
+
+def _links(
+    tables: dict[str, TableInfo], entities: dict[str, TableInfo], associations: dict[str, tuple[str, str]]
+) -> list[_Pending]:
+    """Both ends of every FK link and every association, partners cross-referenced."""
+    pending: list[_Pending] = []
+
+    def pair(left: _Pending, right: _Pending) -> None:
+        left.partner, right.partner = len(pending) + 1, len(pending)
+        pending.extend([left, right])
+
+    for name in sorted(entities):
+        fks = _local_fks(entities[name], entities)
+        per_target = Counter(fk.target_table for fk in fks)
+        for fk in fks:
+            join = Join(name, fk.columns, fk.target_table, fk.target_columns)
+            via = tuple(f"{name}.{column}" for column in fk.columns)
+            one_to_one = frozenset(fk.columns) in entities[name].unique_column_sets()
+            ambiguous = per_target[fk.target_table] > 1 or fk.target_table == name
+            many_side = singular(name) if one_to_one else plural(name)
+            pair(
+                _Pending(name, fk_name(fk), MANY_TO_ONE, fk.target_table, via, False, (join,), order=(0, fk.columns)),
+                _Pending(
+                    fk.target_table,
+                    f"{many_side}_{fk_name(fk)}" if ambiguous else many_side,
+                    ONE_TO_MANY,
+                    name,
+                    via,
+                    not one_to_one,
+                    (join,),
+                    order=(1, name, fk.columns),
+                ),
+            )
+    links = Counter(frozenset(ends) for ends in associations.values())
+    for secondary in sorted(associations):
+        fks = _local_fks(tables[secondary], entities)
+        joins = [Join(secondary, fk.columns, fk.target_table, fk.target_columns) for fk in fks]
+        ambiguous = links[frozenset(associations[secondary])] > 1 or fks[0].target_table == fks[1].target_table
+        ends = []
+        for near, far in ((0, 1), (1, 0)):
+            target = fks[far].target_table
+            base = f"{secondary}_{fk_name(fks[far])}" if ambiguous else plural(target)
+            ends.append(
+                _Pending(
+                    fks[near].target_table,
+                    base,
+                    MANY_TO_MANY,
+                    target,
+                    (secondary,),
+                    True,
+                    (joins[near], joins[far]),
+                    secondary=secondary,
+                    order=(2, secondary, fks[near].columns),
+                )
+            )
+        pair(*ends)
+    return pending
+
+
+def _assign_names(entities: dict[str, TableInfo], pending: list[_Pending]) -> None:
+    """Settle names per owner: columns and earlier names are taken, later ones get suffixes."""
+    taken = {name: set(table.column_names()) | RESERVED for name, table in entities.items()}
+    for item in sorted(pending, key=lambda p: (p.owner, p.order)):
+        item.name = _free_name(item.base, taken[item.owner])
+        taken[item.owner].add(item.name)
+
+
+def _free_name(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_rel``, ``base_rel2``... whichever is first free (and not a keyword)."""
+    if keyword.iskeyword(base):
+        base += "_"
+    candidate, number = base, 1
+    while candidate in taken:
+        candidate = f"{base}_rel" if number == 1 else f"{base}_rel{number}"
+        number += 1
+    return candidate

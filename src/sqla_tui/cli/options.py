@@ -1,14 +1,17 @@
-"""The URL and pool flags every connecting command shares, declared once.
+"""Flags several commands share, declared once.
 
-``connection_command`` appends the flags to a command's signature (Typer reads
-signatures) and hands the command a ready ``Target`` instead of nine loose
-parameters, so adding a command never means copying the flag list.
+Typer builds options from a function's signature, so these decorators extend
+a command's signature with shared parameters and hand the command one ready
+object instead: ``connection_command`` adds the URL and pool flags and passes
+a ``Target``; ``query_command`` adds ROOT and the query flags and passes a
+``QuerySpec``. Adding a command never means copying a flag list.
 """
 
 import functools
 import inspect
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -16,58 +19,136 @@ import typer
 from sqla_tui.core.connect import PoolOptions, Target
 
 _POOL_PANEL = "Connection pool"
+_QUERY_PANEL = "Query"
+_KEYWORD = inspect.Parameter.KEYWORD_ONLY
+_POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
+
+Command = Callable[..., Any]
 
 
-def _pool_parameters() -> list[inspect.Parameter]:
-    def option(name: str, annotation: Any, default: Any, *flags: str, help: str) -> inspect.Parameter:
-        info = typer.Option(*flags, help=help, rich_help_panel=_POOL_PANEL)
-        return inspect.Parameter(
-            name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[annotation, info], default=default
-        )
-
-    return [
-        option("pool_size", Optional[int], None, "--pool-size", help="Connections kept open in the pool."),
-        option("max_overflow", Optional[int], None, "--max-overflow", help="Extra connections allowed past the size."),
-        option("pool_timeout", Optional[float], None, "--pool-timeout", help="Seconds to wait for a free connection."),
-        option("pool_recycle", Optional[int], None, "--pool-recycle", help="Replace connections older than this (s)."),
-        option("pre_ping", bool, True, "--pre-ping/--no-pre-ping", help="Test each connection before use."),
-        option("poolclass", Optional[str], None, "--poolclass", help="queue, null or static."),
-    ]
+def _option(name: str, annotation: Any, default: Any, *flags: str, help: str, panel: str) -> inspect.Parameter:
+    info = typer.Option(*flags, help=help, rich_help_panel=panel)
+    return inspect.Parameter(name, _KEYWORD, annotation=Annotated[annotation, info], default=default)
 
 
-_POOL_NAMES = ("pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pre_ping", "poolclass")
+def _keyword_unless_argument(parameter: inspect.Parameter) -> inspect.Parameter:
+    """Options become keyword-only so their defaults may come in any order; arguments keep their place."""
+    from typer.models import ArgumentInfo
+
+    metadata = getattr(parameter.annotation, "__metadata__", ())
+    if any(isinstance(item, ArgumentInfo) for item in metadata):
+        return parameter
+    return parameter.replace(kind=_KEYWORD)
 
 
-def connection_command(*, url_required: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _extend(
+    command: Command,
+    replaces: str,
+    leading: list[inspect.Parameter],
+    trailing: list[inspect.Parameter],
+    build: Callable[[dict[str, Any]], Any],
+) -> Command:
+    """Wrap ``command`` so Typer sees extra parameters and the command gets ``build(kwargs)``.
+
+    ``build`` pops the parameters it consumes from the keyword arguments and
+    returns the object passed to the command as ``replaces``.
+    """
+    own = [_keyword_unless_argument(p) for p in inspect.signature(command).parameters.values() if p.name != replaces]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        built = build(kwargs)
+        return command(**{replaces: built}, **kwargs)
+
+    params = [*leading, *own, *trailing]
+    wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    return wrapper
+
+
+_POOL_PARAMETERS = [
+    _option("pool_size", Optional[int], None, "--pool-size", help="Connections kept open in the pool.", panel=_POOL_PANEL),
+    _option("max_overflow", Optional[int], None, "--max-overflow", help="Extra connections allowed past the size.", panel=_POOL_PANEL),
+    _option("pool_timeout", Optional[float], None, "--pool-timeout", help="Seconds to wait for a free connection.", panel=_POOL_PANEL),
+    _option("pool_recycle", Optional[int], None, "--pool-recycle", help="Replace connections older than this (s).", panel=_POOL_PANEL),
+    _option("pre_ping", bool, True, "--pre-ping/--no-pre-ping", help="Test each connection before use.", panel=_POOL_PANEL),
+    _option("poolclass", Optional[str], None, "--poolclass", help="queue, null or static.", panel=_POOL_PANEL),
+]  # fmt: skip
+_POOL_NAMES = [parameter.name for parameter in _POOL_PARAMETERS]
+
+
+def connection_command(*, url_required: bool = True) -> Callable[[Command], Command]:
     """Give a command a leading URL argument and the pool flags, as ``target``.
 
     The URL falls back to ``DATABASE_URL``; the word ``demo`` (or, when
     ``url_required`` is false, no URL at all) means the built-in demo database.
     """
+    url_help = "Database URL (or 'demo'); defaults to $DATABASE_URL."
+    url_param = inspect.Parameter(
+        "url",
+        _POSITIONAL,
+        annotation=Annotated[Optional[str], typer.Argument(help=url_help, show_default=False)],
+        default=None,
+    )
 
-    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
-        own = [p for p in inspect.signature(command).parameters.values() if p.name != "target"]
-        url_help = "Database URL (or 'demo'); defaults to $DATABASE_URL."
-        url_param = inspect.Parameter(
-            "url",
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            annotation=Annotated[Optional[str], typer.Argument(help=url_help, show_default=False)],
-            default=None,
-        )
+    def build(kwargs: dict[str, Any]) -> Target:
+        pool = PoolOptions(**{name: kwargs.pop(name) for name in _POOL_NAMES})
+        url = kwargs.pop("url") or os.environ.get("DATABASE_URL")
+        if url is None and url_required:
+            from sqla_tui.cli.output import fail
 
-        @functools.wraps(command)
-        def wrapper(**kwargs: Any) -> Any:
-            pool = PoolOptions(**{name: kwargs.pop(name) for name in _POOL_NAMES})
-            url = kwargs.pop("url") or os.environ.get("DATABASE_URL")
-            if url is None and url_required:
-                from sqla_tui.cli.output import fail
+            fail("no database URL given: pass one (or 'demo'), or set DATABASE_URL")
+        return Target(url=url, pool=pool)
 
-                fail("no database URL given: pass one (or 'demo'), or set DATABASE_URL")
-            return command(target=Target(url=url, pool=pool), **kwargs)
+    return lambda command: _extend(command, "target", [url_param], _POOL_PARAMETERS, build)
 
-        params = [url_param, *own, *_pool_parameters()]
-        wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {p.name: p.annotation for p in params}
-        return wrapper
 
-    return decorate
+_QUERY_PARAMETERS = [
+    _option("where", Optional[list[str]], None, "--where", "-w", help="Filter 'column op value' (=, !=, <, like, in, between, is_null...).", panel=_QUERY_PANEL),
+    _option("order", Optional[list[str]], None, "--order", help="Order by column[:desc].", panel=_QUERY_PANEL),
+    _option("limit", int, 100, "--limit", help="Root rows to fetch.", panel=_QUERY_PANEL),
+    _option("offset", int, 0, "--offset", help="Root rows to skip.", panel=_QUERY_PANEL),
+    _option("load", Optional[list[str]], None, "--load", "-l", help="PATH=STRATEGY, e.g. posts.comments=selectin.", panel=_QUERY_PANEL),
+    _option("spec_file", Optional[Path], None, "--spec", help="Start from a saved query spec (JSON).", panel=_QUERY_PANEL),
+]  # fmt: skip
+
+
+def query_command(command: Command) -> Command:
+    """Give a command ROOT and the query flags, as ``spec`` (a QuerySpec)."""
+    root_param = inspect.Parameter(
+        "root",
+        _POSITIONAL,
+        annotation=Annotated[Optional[str], typer.Argument(help="Root entity: a table name (or class with --models).")],
+        default=None,
+    )
+
+    def build(kwargs: dict[str, Any]) -> Any:
+        from sqla_tui.cli.output import fail
+        from sqla_tui.core.compose import QuerySpec, parse_load, parse_order, parse_where
+        from sqla_tui.core.errors import UserError
+
+        root, spec_file = kwargs.pop("root"), kwargs.pop("spec_file")
+        where, order, load = kwargs.pop("where") or [], kwargs.pop("order") or [], kwargs.pop("load") or []
+        limit, offset = kwargs.pop("limit"), kwargs.pop("offset")
+        try:
+            spec = QuerySpec.load(spec_file) if spec_file else QuerySpec(root or "")
+            if root:
+                spec.root = root
+            if not spec.root:
+                fail("no root entity given: name a table, e.g. 'sqla-tui query demo users'")
+            spec.filters += [parse_where(text) for text in where]
+            spec.order_by += [parse_order(text) for text in order]
+            spec.loads += [parse_load(text) for text in load]
+            spec.limit, spec.offset = limit, offset
+        except UserError as error:
+            fail(error)
+        return spec
+
+    return _extend(command, "spec", [root_param], _QUERY_PARAMETERS, build)
+
+
+MODELS_OPTION = typer.Option(
+    "--models",
+    help="Use your own declarative Base: package.module:Base or path/to/models.py:Base.",
+    rich_help_panel=_QUERY_PANEL,
+)

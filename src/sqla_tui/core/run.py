@@ -126,6 +126,35 @@ def _result_node(obj: Any, depth: int) -> ResultNode:
     return node
 
 
+@dataclass
+class Execution:
+    """What one execution loaded: roots, every entity, refusals, and where touching began."""
+
+    roots: list[Any]
+    entities: list[Any]
+    raised: list[RaisedAccess]
+    statements: list[CapturedStatement]
+    touched_from: int
+
+
+async def execute(
+    engine: AsyncEngine, entity: type, spec: QuerySpec, log: StatementLog, touch: list[str] | tuple[str, ...] = ()
+) -> Execution:
+    """Run the spec in a fresh session, then touch paths; ``log`` must be attached."""
+    statement = build_select(spec, entity)
+    validation = LoaderTree(entity)
+    for path in touch:
+        validation.node(path)
+    mark = log.mark()
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        StatementLog.watch(session)
+        roots = list((await session.execute(statement)).unique().scalars().all())
+        touched_from = log.mark()
+        raised = await session.run_sync(_touch, roots, list(touch)) if touch else []
+        entities = list(session.identity_map.values())
+    return Execution(roots, entities, raised, log.since(mark), touched_from)
+
+
 async def run_spec(
     engine: AsyncEngine,
     entity: type,
@@ -135,41 +164,29 @@ async def run_spec(
     log: StatementLog | None = None,
 ) -> RunResult:
     """Execute the spec, optionally touch paths, and return the captured story."""
-    statement = build_select(spec, entity)
-    validation = LoaderTree(entity)
-    for path in touch:
-        validation.node(path)
     own_log = log is None
     log = log or StatementLog()
     if own_log:
         log.attach(engine)
-    mark = log.mark()
     try:
-        async with AsyncSession(engine, expire_on_commit=False) as session:
-            StatementLog.watch(session)
-            roots = list((await session.execute(statement)).unique().scalars().all())
-            touched_from = log.mark()
-            raised = await session.run_sync(_touch, roots, list(touch)) if touch else []
-            statements = log.since(mark)
-            entities = list(session.identity_map.values())
-            results = [_result_node(root, _RESULT_DEPTH) for root in roots]
+        done = await execute(engine, entity, spec, log, touch)
     finally:
         if own_log:
             log.detach()
-    by_class = Counter(type(obj).__name__ for obj in entities)
+    statements = done.statements
     return RunResult(
         statements=statements,
-        origins=[origin_label(s.origin, spec, touched=s.index >= touched_from) for s in statements],
+        origins=[origin_label(s.origin, spec, touched=s.index >= done.touched_from) for s in statements],
         summary=RunSummary(
             statements=len(statements),
             rows=sum(s.rows for s in statements),
-            entities=len(entities),
-            root_rows=len(roots),
-            by_class=dict(by_class),
+            entities=len(done.entities),
+            root_rows=len(done.roots),
+            by_class=dict(Counter(type(obj).__name__ for obj in done.entities)),
         ),
         n_plus_one=find_n_plus_one(statements),
-        raised=raised,
+        raised=done.raised,
         python=python_source(spec, entity),
-        results=results,
+        results=[_result_node(root, _RESULT_DEPTH) for root in done.roots],
         dropped=log.dropped,
     )

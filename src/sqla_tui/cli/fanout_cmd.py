@@ -1,0 +1,65 @@
+"""``sqla-tui fanout``: the same query under every loading strategy, side by side."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from sqla_tui.cli.app import app
+from sqla_tui.cli.options import MODELS_OPTION, Target, connection_command, query_command
+from sqla_tui.cli.output import emit_json, run
+
+
+async def _compare(target: Target, spec, models, paths, plans, runs):  # type: ignore[no-untyped-def]
+    from sqla_tui.core.connect import connect, resolve_url
+    from sqla_tui.core.entities import resolve_entity
+    from sqla_tui.core.fanout import compare
+
+    engine, _ = await connect(await resolve_url(target.url), target.pool)
+    try:
+        entity = await resolve_entity(engine, spec.root, models)
+        return await compare(engine, entity, spec, paths, plans, runs)
+    finally:
+        await engine.dispose()
+
+
+def _print_table(report) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{report.root}: {', '.join(report.paths)}")
+    headings = ("strategy", "stmts", "rows", "entities", "fan-out", "dup rows", "cells", "bytes", "ms med", "ms min–max", "KiB peak")
+    for heading in headings:
+        table.add_column(heading, justify="left" if heading == "strategy" else "right")
+    for r in report.results:
+        table.add_row(
+            r.strategy, f"{r.statements:,}", f"{r.rows:,}", f"{r.entities:,}", f"{r.fanout:.2f}",
+            f"{r.duplicated_rows:,}", f"{r.cells:,}", f"{r.bytes:,}", f"{r.ms_median:.1f}",
+            f"{r.ms_min:.1f}–{r.ms_max:.1f}", f"{r.peak_kib:,.0f}",
+        )  # fmt: skip
+    console = Console()
+    console.width = max(console.width, 120)
+    console.print(table)
+    console.print(report.verdict, soft_wrap=False)
+
+
+@app.command()
+@connection_command()
+@query_command
+def fanout(
+    target: Target,
+    spec,  # type: ignore[no-untyped-def]
+    path: Annotated[list[str], typer.Option("--path", "-p", help="Relationship path to load, e.g. posts.comments.")],
+    strategies: Annotated[
+        str, typer.Option("--strategies", help="Comma-separated: joined,selectin,subquery,immediate,select,joined+selectin,mixed.")
+    ] = "joined,selectin,subquery,immediate,select,mixed",
+    runs: Annotated[int, typer.Option("--runs", help="Timed runs per strategy, after one warm-up.")] = 5,
+    models: Annotated[Optional[str], MODELS_OPTION] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Compare loading strategies: statements, exact rows, cells, bytes, time, memory."""
+    plans = [plan.strip() for plan in strategies.split(",") if plan.strip()]
+    report = run(_compare(target, spec, models, path, plans, runs))
+    if json:
+        emit_json(report)
+    else:
+        _print_table(report)

@@ -1,0 +1,256 @@
+"""Run one query under several loading strategies and compare what each cost.
+
+Every plan runs in fresh sessions: one warm-up (whose statements give the
+exact counts), ``runs`` timed executions (median, min, max), and one more
+under tracemalloc for the memory peak, kept apart because tracing slows
+Python down several times and would distort the timings.
+
+Counts are exact: rows are what the driver returned; entities are distinct
+objects in the session; "duplicated rows" are main-query rows beyond one per
+root entity (what joinedload on a collection adds); "duplicated cells" are
+cells received beyond one copy of each materialised entity's columns.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import strategies as _orm_strategies
+
+from sqla_tui.core.capture import StatementLog, group_statements
+from sqla_tui.core.compose import LoadOption, QuerySpec
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.loader_tree import LoaderTree
+from sqla_tui.core.run import execute
+
+PLANS = ("joined", "selectin", "subquery", "immediate", "select", "joined+selectin", "mixed")
+DEFAULT_PLANS = ("joined", "selectin", "subquery", "immediate", "select", "mixed")
+PLAN_TITLES = {
+    "joined": "joinedload",
+    "selectin": "selectinload",
+    "subquery": "subqueryload",
+    "immediate": "immediateload",
+    "select": "lazy (touched)",
+    "joined+selectin": "joined, then selectin",
+    "mixed": "to-one joined, collections selectin",
+}
+SELECTIN_BATCH: int = getattr(_orm_strategies, "_SelectInLoader")._chunksize
+"""Keys per IN list before SQLAlchemy splits a selectin statement (private; 500 in 2.1)."""
+
+
+@dataclass(frozen=True)
+class SqlGroup:
+    sql: str
+    count: int
+    rows: int
+
+
+@dataclass
+class PlanResult:
+    """The measurements of one strategy (``strategy`` is the plan name)."""
+
+    strategy: str
+    statements: int
+    rows: int
+    entities: int
+    root_rows: int
+    fanout: float
+    duplicated_rows: int
+    duplicated_cells: int
+    cells: int
+    bytes: int
+    ms_median: float
+    ms_min: float
+    ms_max: float
+    peak_kib: float
+    sql: list[SqlGroup] = field(default_factory=list)
+
+
+@dataclass
+class FanoutReport:
+    root: str
+    paths: list[str]
+    results: list[PlanResult]
+    verdict: str
+
+
+def _segments(paths: list[str]) -> list[str]:
+    """Every prefix of every path, parents first: posts, posts.comments."""
+    found: list[str] = []
+    for path in paths:
+        parts = path.split(".")
+        for depth in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:depth])
+            if prefix not in found:
+                found.append(prefix)
+    return found
+
+
+def plan_loads(plan: str, entity: type, paths: list[str]) -> tuple[list[LoadOption], list[str]]:
+    """The loader options (and paths to touch) that make up a plan."""
+    tree = LoaderTree(entity)
+    loads = []
+    for segment in _segments(paths):
+        depth = segment.count(".")
+        if plan == "mixed":
+            strategy = "selectin" if _is_collection(tree, segment) else "joined"
+        elif plan == "joined+selectin":
+            strategy = "joined" if depth == 0 else "selectin"
+        else:
+            strategy = plan
+        loads.append(LoadOption(segment, strategy))
+    return loads, (paths if plan == "select" else [])
+
+
+def _is_collection(tree: LoaderTree, path: str) -> bool:
+    node = tree.node(path)
+    return bool(inspect(node.owner).relationships[node.key].uselist)
+
+
+def _entity_cells(entities: list[Any]) -> int:
+    """Cells needed to carry each materialised entity once."""
+    columns: dict[type, int] = {}
+    total = 0
+    for obj in entities:
+        kind = type(obj)
+        if kind not in columns:
+            columns[kind] = len(inspect(kind).column_attrs)
+        total += columns[kind]
+    return total
+
+
+async def measure_plan(
+    engine: AsyncEngine, entity: type, spec: QuerySpec, paths: list[str], plan: str, runs: int
+) -> PlanResult:
+    """Warm up, time ``runs`` executions, then trace memory once."""
+    loads, touch = plan_loads(plan, entity, paths)
+    planned = replace(spec, loads=[*spec.loads, *loads])
+    log = StatementLog(cap=1_000_000)
+    log.attach(engine)
+    try:
+        warm = await execute(engine, entity, planned, log, touch)
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            await execute(engine, entity, planned, log, touch)
+            timings.append((time.perf_counter() - started) * 1000)
+        log.clear()
+        tracemalloc.start()
+        try:
+            await execute(engine, entity, planned, log, touch)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    finally:
+        log.detach()
+    statements = warm.statements
+    rows = sum(s.rows for s in statements)
+    cells = sum(s.rows * s.columns for s in statements)
+    entities = len(warm.entities)
+    main_rows = statements[0].rows if statements else 0
+    return PlanResult(
+        strategy=plan,
+        statements=len(statements),
+        rows=rows,
+        entities=entities,
+        root_rows=len(warm.roots),
+        fanout=round(rows / entities, 3) if entities else 0.0,
+        duplicated_rows=max(0, main_rows - len(warm.roots)),
+        duplicated_cells=max(0, cells - _entity_cells(warm.entities)),
+        cells=cells,
+        bytes=sum(s.bytes for s in statements),
+        ms_median=round(statistics.median(timings), 3) if timings else 0.0,
+        ms_min=round(min(timings), 3) if timings else 0.0,
+        ms_max=round(max(timings), 3) if timings else 0.0,
+        peak_kib=round(peak / 1024, 1),
+        sql=[SqlGroup(" ".join(g.shape.split()), g.count, g.rows) for g in group_statements(statements)],
+    )
+
+
+async def compare(
+    engine: AsyncEngine,
+    entity: type,
+    spec: QuerySpec,
+    paths: list[str],
+    plans: list[str] | tuple[str, ...] = DEFAULT_PLANS,
+    runs: int = 5,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> FanoutReport:
+    """Measure every plan on the same query; ``progress(plan, done, total)`` after each."""
+    if not paths:
+        raise UserError("name at least one relationship path to compare, e.g. --path posts")
+    unknown = [plan for plan in plans if plan not in PLANS]
+    if unknown:
+        raise UserError(f"unknown strategy {unknown[0]!r}; choose from: {', '.join(PLANS)}")
+    if not 0 <= runs <= 100:
+        raise UserError(f"--runs must be between 0 and 100, got {runs}")
+    tree = LoaderTree(entity)
+    for path in paths:
+        tree.node(path)
+    results = []
+    for done, plan in enumerate(plans, start=1):
+        results.append(await measure_plan(engine, entity, spec, paths, plan, runs))
+        if progress is not None:
+            progress(plan, done, len(plans))
+    has_collection = any(_is_collection(tree, segment) for segment in _segments(paths))
+    return FanoutReport(spec.root, paths, results, verdict(results, spec.root, has_collection))
+
+
+def verdict(results: list[PlanResult], root: str, has_collection: bool) -> str:
+    """Explain the comparison in plain words, from the measurements alone."""
+    by_plan = {result.strategy: result for result in results}
+    sentences = []
+    joined, selectin = by_plan.get("joined"), by_plan.get("selectin")
+    if joined and selectin:
+        if has_collection and joined.duplicated_rows:
+            per_root = joined.rows / joined.root_rows if joined.root_rows else 0
+            sentences.append(
+                f"joinedload received {joined.rows:,} rows for {joined.root_rows:,} rows of {root} "
+                f"(~{per_root:.1f} each: {joined.duplicated_rows:,} rows repeat a {root} row), "
+                f"{_ratio(joined.cells, selectin.cells)} the cells of selectinload "
+                f"({joined.duplicated_cells:,} duplicated cells)."
+            )
+        else:
+            sentences.append(
+                f"joinedload needed {joined.statements} statement{'s' * (joined.statements != 1)} "
+                f"and repeated no {root} rows: a to-one path adds columns, not rows."
+            )
+        batches = [g for g in selectin.sql if g.count > 1 and "IN" in g.sql.upper()]
+        batch_note = f" (IN lists are split into batches of {SELECTIN_BATCH} keys)" if batches else ""
+        sentences.append(f"selectinload needed {selectin.statements} statements{batch_note}.")
+    for plan in ("select", "immediate"):
+        if plan in by_plan:
+            sentences.append(f"{PLAN_TITLES[plan]} needed {by_plan[plan].statements:,} statements.")
+    recommended = recommend(results)
+    if recommended is not None:
+        sentences.append(
+            f"Recommended: {PLAN_TITLES[recommended.strategy]} ({recommended.statements} "
+            f"statement{'s' * (recommended.statements != 1)}, {recommended.bytes:,} bytes, no repeated {root} rows)."
+        )
+    timed = [result for result in results if result.ms_median > 0]
+    if timed:
+        best = min(timed, key=lambda result: (result.ms_median, result.statements))
+        sentences.append(f"Fastest in this run: {PLAN_TITLES[best.strategy]} ({best.ms_median:.1f} ms median).")
+    return " ".join(sentences)
+
+
+def recommend(results: list[PlanResult]) -> PlanResult | None:
+    """The plan that repeats no root rows, then needs fewest statements, then fewest bytes.
+
+    Structural, not timed: on a laptop-sized database timings are noise, while
+    repeated rows and round trips are what grow with the data.
+    """
+    if not results:
+        return None
+    return min(results, key=lambda result: (result.duplicated_rows > 0, result.statements, result.bytes))
+
+
+def _ratio(ours: int, theirs: int) -> str:
+    return f"{ours / theirs:.1f}×" if theirs else "∞×"

@@ -1,0 +1,134 @@
+"""Fan-out comparison: exact numbers per strategy, checked against plain SQL counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from sqla_tui.core.compose import QuerySpec
+from sqla_tui.core.connect import connect
+from sqla_tui.core.entities import resolve_entity
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.fanout import FanoutReport, compare
+from tests.databases import BACKENDS, TestDatabase, create_database, run_async
+from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, User, seeded_db  # noqa: F401
+
+
+def fanout(database: TestDatabase, entity: type | str, paths: list[str], plans: tuple[str, ...], runs: int = 1) -> FanoutReport:
+    async def scenario() -> FanoutReport:
+        engine, _ = await connect(database.url)
+        try:
+            mapped = await resolve_entity(engine, entity) if isinstance(entity, str) else entity
+            return await compare(engine, mapped, QuerySpec(mapped.__table__.name, limit=None), paths, plans, runs)
+        finally:
+            await engine.dispose()
+
+    return run_async(scenario())
+
+
+def count(database: TestDatabase, sql: str) -> int:
+    async def scenario() -> int:
+        engine, _ = await connect(database.url)
+        try:
+            async with engine.connect() as conn:
+                return int(await conn.scalar(text(sql)))
+        finally:
+            await engine.dispose()
+
+    return run_async(scenario())
+
+
+def test_collection_path_numbers_match_plain_sql(seeded_db: TestDatabase) -> None:
+    report = fanout(seeded_db, User, ["posts.comments"], ("joined", "selectin", "subquery", "immediate", "select", "mixed"))
+    joined_rows = count(
+        seeded_db,
+        "SELECT COUNT(*) FROM users u LEFT JOIN posts p ON p.user_id = u.id LEFT JOIN comments c ON c.post_id = p.id",
+    )
+    assert joined_rows == COMMENTS
+    expected = {  # strategy: (statements, rows, entities)
+        "joined": (1, joined_rows, USERS + POSTS + COMMENTS),
+        "selectin": (3, USERS + POSTS + COMMENTS, USERS + POSTS + COMMENTS),
+        "subquery": (3, USERS + POSTS + COMMENTS, USERS + POSTS + COMMENTS),
+        "immediate": (1 + USERS + POSTS, USERS + POSTS + COMMENTS, USERS + POSTS + COMMENTS),
+        "select": (1 + USERS + POSTS, USERS + POSTS + COMMENTS, USERS + POSTS + COMMENTS),
+        "mixed": (3, USERS + POSTS + COMMENTS, USERS + POSTS + COMMENTS),
+    }
+    measured = {r.strategy: (r.statements, r.rows, r.entities) for r in report.results}
+    assert measured == expected
+    joined = report.results[0]
+    assert joined.root_rows == USERS and joined.duplicated_rows == COMMENTS - USERS
+    assert joined.fanout == round(COMMENTS / (USERS + POSTS + COMMENTS), 3)
+    assert [group.count for group in report.results[4].sql] == [1, USERS, POSTS]
+    assert "joinedload received 60 rows for 10 rows of users (~6.0 each: 50 rows repeat a users row)" in report.verdict
+    assert "Recommended: selectinload (3 statements" in report.verdict
+    assert "lazy (touched) needed 41 statements" in report.verdict
+
+
+def test_many_to_one_path_recommends_joinedload(seeded_db: TestDatabase) -> None:
+    report = fanout(seeded_db, Comment, ["author"], ("joined", "selectin", "select"))
+    distinct_authors = count(seeded_db, "SELECT COUNT(DISTINCT author_id) FROM comments")
+    measured = {r.strategy: (r.statements, r.rows, r.duplicated_rows) for r in report.results}
+    assert measured == {
+        "joined": (1, COMMENTS, 0),
+        "selectin": (2, COMMENTS + distinct_authors, 0),
+        "select": (1 + distinct_authors, COMMENTS + distinct_authors, 0),
+    }
+    assert "a to-one path adds columns, not rows" in report.verdict
+    assert "Recommended: joinedload (1 statement," in report.verdict
+
+
+def test_mixed_plan_wins_when_paths_mix_shapes(seeded_db: TestDatabase) -> None:
+    report = fanout(seeded_db, User, ["posts.user"], ("joined", "selectin", "mixed"))
+    measured = {r.strategy: r.statements for r in report.results}
+    assert measured == {"joined": 1, "selectin": 3, "mixed": 2}
+    assert "Recommended: to-one joined, collections selectin (2 statements" in report.verdict
+
+
+def test_many_to_many_path(seeded_db: TestDatabase) -> None:
+    report = fanout(seeded_db, Post, ["tags"], ("joined", "selectin"))
+    links = count(seeded_db, "SELECT COUNT(*) FROM post_tags")
+    measured = {r.strategy: (r.statements, r.rows) for r in report.results}
+    assert measured == {"joined": (1, links), "selectin": (2, POSTS + links)}
+
+
+@pytest.mark.parametrize(
+    ("plans", "runs", "message"),
+    [
+        (("eager",), 1, "unknown strategy 'eager'; choose from: joined, selectin"),
+        (("joined",), -1, "--runs must be between 0 and 100, got -1"),
+    ],
+)
+def test_bad_arguments_are_one_line(seeded_db: TestDatabase, plans: tuple[str, ...], runs: int, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        fanout(seeded_db, User, ["posts"], plans, runs)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+    """The demo schema at a tenth of its size, once per backend."""
+    from sqla_tui.demo_db.load import load_demo
+
+    database = create_database(request.param, tmp_path_factory.mktemp("demo"))
+
+    async def load() -> None:
+        engine, _ = await connect(database.url, read_only=False)
+        await load_demo(engine, scale=0.1)
+        await engine.dispose()
+
+    try:
+        run_async(load())
+        yield database
+    finally:
+        database.drop()
+
+
+def test_two_foreign_keys_to_one_table_on_the_demo(demo: TestDatabase) -> None:
+    report = fanout(demo, "users", ["messages_sender", "messages_recipient"], ("joined", "selectin"))
+    users = count(demo, "SELECT COUNT(*) FROM users")
+    messages = count(demo, "SELECT COUNT(*) FROM messages")
+    selectin = report.results[1]
+    assert (selectin.statements, selectin.rows) == (3, users + 2 * messages)
+    assert report.results[0].statements == 1
+    assert selectin.entities == users + messages

@@ -1,0 +1,79 @@
+"""``sqla-tui query`` and ``sqla-tui fanout`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from sqla_tui.cli import app
+from tests.databases import TestDatabase
+from tests.seeded import COMMENTS, POSTS, USERS, seeded_db  # noqa: F401
+
+runner = CliRunner()
+
+
+def test_query_json_has_every_statement(seeded_db: TestDatabase) -> None:
+    result = runner.invoke(app, ["query", seeded_db.url, "users", "--load", "posts=selectin", "--load", "posts.comments=selectin", "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [s["rows"] for s in data["statements"]] == [USERS, POSTS, COMMENTS]
+    assert [s["origin"] for s in data["statements"]] == ["main query", "selectinload User.posts", "selectinload Post.comments"]
+    assert data["summary"] == {"statements": 3, "rows": USERS + POSTS + COMMENTS, "entities": USERS + POSTS + COMMENTS,
+                               "root_rows": USERS, "by_class": {"User": USERS, "Post": POSTS, "Comment": COMMENTS}}  # fmt: skip
+    assert "selectinload(" in data["python"]
+
+
+def test_query_touch_reports_n_plus_one(seeded_db: TestDatabase) -> None:
+    result = runner.invoke(app, ["query", seeded_db.url, "users", "--touch", "posts"])
+    assert result.exit_code == 0, result.stderr
+    assert f"#2-{USERS + 1} (x{USERS})  lazy load User.posts (touched)" in result.stdout
+    assert f"ran {USERS} times, from User.posts" in result.stdout
+    assert result.stdout.strip().endswith(f"{1 + USERS} statements, {USERS + POSTS} rows received, {USERS + POSTS} entities ({USERS} root rows)")
+
+
+def test_query_python_prints_source_only(seeded_db: TestDatabase) -> None:
+    result = runner.invoke(app, ["query", seeded_db.url, "posts", "--where", "id > 5", "--load", "user=joined", "--python"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "from sqlalchemy import select"
+    assert "    .where(Post.id > 5)" in result.stdout
+    assert "    .options(joinedload(Post.user))" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["userz"], "no table 'userz'"),
+        (["users", "--load", "postz=joined"], "unknown relationship 'postz' on User"),
+        (["users", "--load", "posts=eager"], "unknown strategy 'eager' for 'posts'"),
+        (["users", "--load", "posts"], "cannot read --load 'posts': write PATH=STRATEGY"),
+        (["users", "--where", "nope = 1"], "unknown column 'nope' on User; choose one of: id, name"),
+        (["users", "--where", "id ~ 1"], "cannot read filter 'id ~ 1'"),
+        (["users", "--where", "id = abc"], "'abc' is not a valid int for column 'id'"),
+        (["users", "--limit", "-5"], "--limit must be between 0 and 1,000,000, got -5"),
+        (["users", "--order", "id:sideways"], "cannot read order 'id:sideways'"),
+    ],
+)
+def test_query_bad_flags_are_one_line_exit_2(seeded_db: TestDatabase, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["query", seeded_db.url, *args])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_fanout_json_shape(seeded_db: TestDatabase) -> None:
+    result = runner.invoke(app, ["fanout", seeded_db.url, "users", "--path", "posts", "--strategies", "joined,selectin", "--runs", "1", "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["root"] == "users" and data["paths"] == ["posts"]
+    keys = {"strategy", "statements", "rows", "entities", "root_rows", "fanout", "cells", "bytes", "ms_median", "ms_min", "ms_max", "peak_kib", "sql"}
+    assert all(keys <= set(item) for item in data["results"])
+    assert [(r["strategy"], r["statements"], r["rows"]) for r in data["results"]] == [("joined", 1, POSTS), ("selectin", 2, USERS + POSTS)]
+    assert data["verdict"].startswith("joinedload received 30 rows for 10 rows of users")
+
+
+def test_fanout_unknown_path_is_one_line(seeded_db: TestDatabase) -> None:
+    result = runner.invoke(app, ["fanout", seeded_db.url, "users", "--path", "pots"])
+    assert result.exit_code == 2
+    assert "unknown relationship 'pots' on User" in result.stderr

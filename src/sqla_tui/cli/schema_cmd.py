@@ -1,6 +1,14 @@
-"""``sqla-tui schema``: what is in the database."""
+"""``sqla-tui schema``: every table and view with its columns, keys and relationships.
 
-from typing import Annotated
+Relationships come from our naming rules over the catalog (no ORM classes
+need building for that), or from the application's own models with
+``--models``, so the output shows exactly what a query would be composed over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -8,16 +16,154 @@ from sqla_tui.cli.app import app
 from sqla_tui.cli.options import Target, connection_command
 from sqla_tui.cli.output import emit_json, run
 
+if TYPE_CHECKING:
+    from sqla_tui.core.connect import ServerInfo
+    from sqla_tui.core.naming import RelationshipInfo
+    from sqla_tui.core.schema import Catalog, TableInfo
 
-async def _load(target: Target):  # type: ignore[no-untyped-def]
+
+@dataclass(frozen=True)
+class SchemaReport:
+    """What the command prints: the catalog and, per table, its relationships or why it has none."""
+
+    info: ServerInfo
+    catalog: Catalog
+    tables: tuple[TableInfo, ...]
+    relationships: dict[str, list[RelationshipInfo]]
+    unmappable: dict[str, str]
+
+
+async def _load(target: Target, table: str | None, schema_name: str | None, models: str | None) -> SchemaReport:
     from sqla_tui.core.connect import connect, resolve_url
-    from sqla_tui.core.schema import list_relations
+    from sqla_tui.core.mapping import load_user_models
+    from sqla_tui.core.naming import plan_relationships
+    from sqla_tui.core.schema import load_catalog
 
+    user_map = load_user_models(models) if models else None
     engine, info = await connect(await resolve_url(target.url), target.pool)
     try:
-        return info, await list_relations(engine)
+        catalog = await load_catalog(engine, schema_name)
     finally:
         await engine.dispose()
+    tables = (catalog.table(table),) if table is not None else catalog.tables
+    if user_map is not None:
+        relationships = {name: user_map.relationships(name) for name in user_map.entities}
+        unmappable = {
+            t.name: user_map.unmappable.get(t.name, "no class in the models")
+            for t in catalog.tables
+            if t.name not in user_map.entities
+        }
+    else:
+        plan = plan_relationships(catalog.tables)
+        relationships = {name: plan.relationships(name) for name in plan.mappable}
+        unmappable = plan.unmappable
+    return SchemaReport(info, catalog, tables, relationships, unmappable)
+
+
+def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
+    return {
+        "schema": table.schema,
+        "name": table.name,
+        "kind": table.kind,
+        "comment": table.comment,
+        "columns": [asdict(item) for item in table.columns],
+        "primary_key": list(table.primary_key),
+        "foreign_keys": [asdict(item) for item in table.foreign_keys],
+        "unique_constraints": [asdict(item) for item in table.unique_constraints],
+        "indexes": [asdict(item) for item in table.indexes],
+        "row_estimate": table.row_estimate,
+        "mappable": table.name in report.relationships,
+        "unmappable_reason": report.unmappable.get(table.name),
+        "relationships": [
+            {"name": r.name, "direction": r.direction, "target": r.target, "via": list(r.via), "uselist": r.uselist}
+            for r in report.relationships.get(table.name, [])
+        ],
+    }
+
+
+def report_json(report: SchemaReport) -> dict[str, Any]:
+    """The ``--json`` document: dialect, server version, schemas, then one entry per table."""
+    return {
+        "dialect": report.info.dialect,
+        "server_version": report.info.server_version,
+        "schema": report.catalog.schema,
+        "schemas": list(report.catalog.schemas),
+        "tables": [_table_json(table, report) for table in report.tables],
+    }
+
+
+def _table_tree(table: TableInfo, report: SchemaReport):  # type: ignore[no-untyped-def]
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    label = f"[bold]{escape(table.name)}[/]" + ("  (view)" if table.kind == "view" else "")
+    if table.row_estimate is not None:
+        label += f"  ~{table.row_estimate:,} rows"
+    if table.name in report.unmappable:
+        label += f"  [dim]not mappable: {escape(report.unmappable[table.name])}[/]"
+    node = Tree(label)
+    columns = node.add("columns")
+    fk_columns = {column for fk in table.foreign_keys for column in fk.columns}
+    for column in table.columns:
+        marks = [mark for mark, on in (("PK", column.primary_key), ("FK", column.name in fk_columns)) if on]
+        text = f"{escape(column.name)}  [cyan]{escape(column.type)}[/]"
+        text += "" if column.nullable else "  not null"
+        text += "".join(f"  [yellow]{mark}[/]" for mark in marks)
+        if column.default is not None:
+            text += f"  default {escape(column.default)}"
+        if column.generated is not None:
+            text += f"  generated as {escape(column.generated)}"
+        columns.add(text)
+    _leaves(node, "foreign keys", [_fk_text(fk) for fk in table.foreign_keys])
+    _leaves(node, "unique", [", ".join(u.columns) + (f"  ({u.name})" if u.name else "") for u in table.unique_constraints])
+    _leaves(
+        node,
+        "indexes",
+        [f"{index.name}  ({', '.join(index.columns)})" + ("  unique" if index.unique else "") for index in table.indexes],
+    )
+    _leaves(node, "relationships", [_relationship_text(r) for r in report.relationships.get(table.name, [])])
+    return node
+
+
+def _leaves(node, title: str, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from rich.markup import escape
+
+    if lines:
+        branch = node.add(title)
+        for line in lines:
+            branch.add(escape(line))
+
+
+def _fk_text(fk) -> str:  # type: ignore[no-untyped-def]
+    actions = "".join(f"  on {verb} {action}" for verb, action in (("delete", fk.ondelete), ("update", fk.onupdate)) if action)
+    return f"({', '.join(fk.columns)}) -> {fk.target_table}({', '.join(fk.target_columns)}){actions}"
+
+
+def _relationship_text(rel) -> str:  # type: ignore[no-untyped-def]
+    shape = rel.direction.replace("_", "-")
+    if not rel.uselist and rel.direction == "one_to_many":
+        shape = "one-to-one"
+    return f"{rel.name} -> {rel.target}  {shape} via {', '.join(rel.via)}"
+
+
+def print_report(report: SchemaReport) -> None:
+    """The human tree: schema, then each table with columns, keys and relationships."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    catalog = report.catalog
+    others = [name for name in catalog.schemas if name != catalog.schema]
+    header = f"{report.info.url}  ({report.info.server_version})  schema {catalog.schema}"
+    if others:
+        header += f"  (also: {', '.join(others)})"
+    root = Tree(escape(header))
+    for table in report.tables:
+        root.add(_table_tree(table, report))
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = 1000  # piped output is grepped, not fitted to 80 columns: never wrap it
+    console.print(root)
 
 
 @app.command()
@@ -25,12 +171,18 @@ async def _load(target: Target):  # type: ignore[no-untyped-def]
 def schema(
     target: Target,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    table: Annotated[Optional[str], typer.Option("--table", help="Show only this table or view.")] = None,
+    schema_name: Annotated[
+        Optional[str], typer.Option("--schema", help="Browse this schema (MySQL/MariaDB: database).")
+    ] = None,
+    models: Annotated[
+        Optional[str],
+        typer.Option("--models", help="Relationships from your own Base: package.module:Base or path/models.py:Base."),
+    ] = None,
 ) -> None:
-    """List the tables and views of a database."""
-    info, relations = run(_load(target))
+    """Show tables and views with columns, keys, row estimates and ORM relationships."""
+    report = run(_load(target, table, schema_name, models))
     if json:
-        emit_json({"dialect": info.dialect, "server_version": info.server_version, "tables": relations})
-        return
-    typer.echo(f"{info.url}  ({info.server_version})")
-    for relation in relations:
-        typer.echo(f"  {relation.name}" + ("  (view)" if relation.kind == "view" else ""))
+        emit_json(report_json(report))
+    else:
+        print_report(report)

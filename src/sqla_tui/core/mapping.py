@@ -35,7 +35,7 @@ from sqla_tui.core.naming import (
     RelationshipInfo,
     RelationshipPlan,
     class_name,
-    plan_relationships,
+    plan_catalog,
 )
 from sqla_tui.core.schema import Catalog, load_catalog, unknown_name
 
@@ -59,10 +59,13 @@ class OrmMap:
     source: str = "reflected"  # "reflected" or the --models spec
 
     def entity(self, table_name: str) -> type:
-        """The mapped class of ``table_name``, or a UserError naming the valid tables."""
+        """The mapped class of ``table_name`` (or of a class name), else a UserError naming valid tables."""
         try:
             return self.entities[table_name]
         except KeyError:
+            for cls in self.entities.values():
+                if cls.__name__ == table_name:
+                    return cls
             reason = self.unmappable.get(table_name)
             if reason is not None:
                 raise UserError(f"table {table_name!r} has no ORM class ({reason}); query it with Core select()") from None
@@ -112,7 +115,7 @@ async def map_schema(
     """
     if catalog is None:
         catalog = await load_catalog(engine, schema)
-    plan = plan_relationships(catalog.tables)
+    plan = plan_catalog(catalog)
     if root is not None and root not in plan.relationships_by_table:
         raise plan_error(plan, catalog, root)
     names = reachable(plan, root, hops) if root is not None else set(plan.mappable)

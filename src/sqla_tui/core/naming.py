@@ -24,13 +24,14 @@ keys point at the same table; these never drop one):
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqla_tui.core.schema import ForeignKeyInfo, TableInfo
+from sqla_tui.core.schema import Catalog, ForeignKeyInfo, TableInfo
 
 MANY_TO_ONE = "many_to_one"
 ONE_TO_MANY = "one_to_many"
@@ -143,6 +144,12 @@ class _Pending:
     order: tuple = ()
     partner: int = -1
     name: str = ""
+
+
+@functools.lru_cache(maxsize=8)
+def plan_catalog(catalog: Catalog) -> RelationshipPlan:
+    """The plan of a whole catalog, remembered so mapping one root after another never re-plans."""
+    return plan_relationships(catalog.tables)
 
 
 def plan_relationships(tables: Iterable[TableInfo]) -> RelationshipPlan:

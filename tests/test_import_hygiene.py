@@ -1,0 +1,32 @@
+"""The core and the headless CLI never import Textual (or Rich, for the core).
+
+Checked in a fresh interpreter, because the test process itself has Textual
+loaded by the TUI tests. This keeps ``sqla-tui --help`` and every headless
+command free of Textual's import time, and the core usable without a terminal.
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import sqla_tui.core
+
+
+def _loaded_after(imports: str) -> set[str]:
+    probe = f"import sys; {imports}; print(' '.join(sorted(sys.modules)))"
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return set(output.split())
+
+
+def test_every_core_module_imports_without_textual_or_rich() -> None:
+    names = [f"sqla_tui.core.{module.name}" for module in pkgutil.iter_modules(sqla_tui.core.__path__)]
+    assert "sqla_tui.core.connect" in names
+    loaded = _loaded_after("; ".join(f"import {name}" for name in names))
+    assert {"textual", "rich"} & loaded == set()
+
+
+def test_cli_and_its_commands_do_not_import_textual() -> None:
+    loaded = _loaded_after("from sqla_tui.cli import app")
+    assert "textual" not in loaded

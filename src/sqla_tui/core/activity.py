@@ -1,0 +1,135 @@
+"""The server's view of our own sessions: state, time in that state, and query.
+
+PostgreSQL names each session (``application_name = 'sqla-tui'``), so
+``pg_stat_activity`` can be filtered by name. MariaDB keeps the client's
+``program_name`` only in ``performance_schema.session_connect_attrs``, which
+is off by default (it is on no stock MariaDB 10.11), so there our sessions
+are the connection ids the pool monitor recorded on connect; when
+performance_schema is on, the attribute is used as well. SQLite has no
+server and no such view.
+
+The view runs on its own short-lived connection outside the watched pool, so
+it still answers while that pool is exhausted; that connection leaves itself
+out of the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from sqla_tui.core.connect import APPLICATION_NAME, PoolOptions, create_engine, translate_error
+
+
+def session_id(driver_connection: Any) -> int | None:
+    """The server's id for a driver connection: PostgreSQL backend pid, MySQL connection id."""
+    for method in ("get_server_pid", "thread_id"):  # asyncpg, aiomysql
+        getter = getattr(driver_connection, method, None)
+        if getter is not None:
+            return int(getter())
+    return None
+
+
+@dataclass(frozen=True)
+class ServerSession:
+    """One of our sessions as the server sees it."""
+
+    session_id: int
+    state: str
+    """'idle', 'active', 'idle in transaction', ... (MariaDB: its Command, lower-cased)."""
+    state_s: float | None
+    """How long it has been in that state, in seconds."""
+    query: str | None
+    """The statement running, or last run (PostgreSQL)."""
+
+
+@dataclass(frozen=True)
+class ServerActivity:
+    """Our sessions on the server, or why there is no such view."""
+
+    supported: bool
+    sessions: list[ServerSession] = field(default_factory=list)
+    note: str | None = None
+
+
+_PG_QUERY = text(
+    """
+    SELECT pid, coalesce(state, 'unknown') AS state,
+           extract(epoch FROM clock_timestamp() - state_change) AS state_s, query
+    FROM pg_stat_activity
+    WHERE application_name = :name AND pid <> pg_backend_pid()
+    ORDER BY pid
+    """
+)
+_MY_BY_ID = text(
+    """
+    SELECT id, command, time_ms / 1000.0 AS state_s, info, trx_id
+    FROM information_schema.processlist AS p
+    LEFT JOIN information_schema.innodb_trx AS t ON t.trx_mysql_thread_id = p.id
+    WHERE id IN :ids AND id <> CONNECTION_ID()
+    ORDER BY id
+    """
+).bindparams(bindparam("ids", expanding=True))
+_MY_ATTRS = text(
+    """
+    SELECT DISTINCT processlist_id FROM performance_schema.session_connect_attrs
+    WHERE attr_name = 'program_name' AND attr_value = :name
+    """
+)
+
+
+class ActivityView:
+    """Reads our sessions from the server over a private, unpooled connection."""
+
+    def __init__(self, url: URL) -> None:
+        self._url = url
+        self._backend = url.get_backend_name()
+        self._engine: AsyncEngine | None = None
+        if self._backend != "sqlite":
+            self._engine = create_engine(url, PoolOptions(poolclass="null", pre_ping=False))
+
+    async def fetch(self, session_ids: Collection[int] = ()) -> ServerActivity:
+        """Our sessions now; on MariaDB ``session_ids`` (from ``PoolMonitor.session_ids()``) name them."""
+        if self._engine is None:
+            return ServerActivity(supported=False, note="SQLite has no server, so no server-side session view")
+        try:
+            async with self._engine.connect() as conn:
+                if self._backend == "postgresql":
+                    rows = (await conn.execute(_PG_QUERY, {"name": APPLICATION_NAME})).all()
+                    return ServerActivity(True, [_pg_session(*row) for row in rows])
+                ids = set(session_ids) | await _ids_by_program_name(conn)
+                if not ids:
+                    return ServerActivity(True, note="no sessions of this app are open")
+                rows = (await conn.execute(_MY_BY_ID, {"ids": sorted(ids)})).all()
+                return ServerActivity(True, [_mysql_session(*row) for row in rows])
+        except Exception as error:  # noqa: BLE001 - a failed refresh is one line, never a crash
+            raise translate_error(error, self._url) from None
+
+    async def close(self) -> None:
+        if self._engine is not None:
+            await self._engine.dispose()
+
+
+async def _ids_by_program_name(conn: Any) -> set[int]:
+    """Session ids carrying our program_name, when performance_schema is on."""
+    enabled = await conn.scalar(text("SELECT @@performance_schema"))
+    if not enabled:
+        return set()
+    return set((await conn.execute(_MY_ATTRS, {"name": APPLICATION_NAME})).scalars())
+
+
+def _pg_session(pid: int, state: str, state_s: Any, query: str | None) -> ServerSession:
+    return ServerSession(pid, state, None if state_s is None else round(float(state_s), 3), query or None)
+
+
+def _mysql_session(sid: int, command: str, state_s: Any, info: str | None, trx_id: Any) -> ServerSession:
+    """MariaDB says 'Sleep' for an idle session; with an open transaction it is idle in transaction."""
+    state = command.lower()
+    if state == "sleep":
+        state = "idle in transaction" if trx_id is not None else "idle"
+    return ServerSession(int(sid), state, None if state_s is None else round(float(state_s), 3), info or None)

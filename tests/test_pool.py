@@ -1,0 +1,239 @@
+"""PoolMonitor: exhaustion, waiters, timeouts, leaks with their code location, on every backend."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import sys
+import threading
+
+import pytest
+from sqlalchemy import pool as sa_pool
+from sqlalchemy import text
+
+from sqla_tui.core.connect import PoolOptions
+from sqla_tui.core.load import LoadGenerator, LoadSpec
+from sqla_tui.core.pool import PoolMonitor, create_monitored_engine
+from sqla_tui.core.pool_class import InstrumentedQueuePool, is_instrumented, pool_settings
+from sqla_tui.core.pool_stats import percentiles
+from tests.databases import TestDatabase
+from tests.pool_helpers import watched
+
+TIMEOUT_TEXT = "QueuePool limit of size 2 overflow 0 reached, connection timed out, timeout 0.30"
+
+
+async def test_overload_caps_checked_out_at_capacity_and_counts_every_timeout(empty_db: TestDatabase) -> None:
+    async with watched(empty_db) as (engine, monitor):
+        monitor.start_sampling(0.05)
+        result = await LoadGenerator(engine, LoadSpec("steady", tasks=8, hold_ms=600, duration_s=1.0)).run()
+        await monitor.stop_sampling()
+        snapshot = monitor.snapshot()
+        history = monitor.history()
+
+    assert (snapshot.size, snapshot.capacity, snapshot.max_overflow, snapshot.timeout_s) == (2, 2, 0, 0.3)
+    assert snapshot.max_checked_out == 2
+    assert max(point.checked_out for point in history) == 2
+    assert result.timeouts > 0 and result.errors == 0
+    assert snapshot.counters.timeouts == result.timeouts
+    assert snapshot.last_timeout_message == TIMEOUT_TEXT
+    assert result.first_messages["TimeoutError"] == TIMEOUT_TEXT
+    assert 6 <= snapshot.max_waiters <= 8  # eight asked at once; two opened the pool's two connections
+    assert max(point.waiters or 0 for point in history) >= 6
+    assert snapshot.acquire is not None and snapshot.acquire.max_ms >= 300
+    assert snapshot.acquire.count == snapshot.counters.checkouts + snapshot.counters.timeouts
+    assert snapshot.checked_out == 0 and snapshot.waiters == 0
+    assert snapshot.counters.checkins == snapshot.counters.checkouts
+    assert snapshot.hold.p95_ms is not None and snapshot.hold.p95_ms >= 590
+
+
+async def test_enough_capacity_means_no_waiting_and_no_timeouts(empty_db: TestDatabase) -> None:
+    async with watched(empty_db, PoolOptions(pool_size=4, max_overflow=0, pool_timeout=0.3)) as (engine, monitor):
+        result = await LoadGenerator(engine, LoadSpec("burst", tasks=4, hold_ms=100, duration_s=1.0)).run()
+        snapshot = monitor.snapshot()
+
+    assert result.completed == 4 and not result.stopped and result.elapsed_s < 0.9
+    assert (snapshot.max_checked_out, snapshot.counters.timeouts, snapshot.counters.connects) == (4, 0, 4)
+    assert snapshot.max_waiters == 0  # opening the four connections is not waiting for one
+    assert snapshot.idle == 4 and snapshot.overflow == 0
+    assert len(snapshot.connection_ages_s) == 4
+
+
+async def test_a_leak_is_reported_with_the_line_that_checked_it_out(empty_db: TestDatabase) -> None:
+    async with watched(empty_db, leak_threshold=0.2) as (engine, monitor):
+        line = sys._getframe().f_lineno + 1
+        leaked = await engine.connect()
+        async with engine.connect():
+            assert monitor.snapshot().leak_suspects == []
+            await asyncio.sleep(0.25)
+            suspects = monitor.snapshot().leak_suspects
+        await leaked.close()
+        released = monitor.snapshot().released_suspects
+
+    assert [(suspect.file, suspect.line, suspect.released) for suspect in suspects] == [
+        (__file__, line, False),
+        (__file__, line + 1, False),
+    ]
+    assert all(suspect.held_s >= 0.2 for suspect in suspects)
+    assert f"test_pool.py:{line} in test_a_leak_is_reported_with_the_line_that_checked_it_out" in suspects[0].location
+    assert [(suspect.line, suspect.released) for suspect in released] == [(line + 1, True), (line, True)]
+    if empty_db.backend != "sqlite":
+        assert {suspect.session_id for suspect in suspects} == set(monitor.session_ids())
+
+
+async def test_leak_scenario_names_the_code_that_started_the_load(empty_db: TestDatabase) -> None:
+    async with watched(empty_db, leak_threshold=0.3) as (engine, monitor):
+        line = sys._getframe().f_lineno + 1
+        generator = LoadGenerator(engine, LoadSpec("leak", tasks=4, hold_ms=0, duration_s=1.0))
+        running = asyncio.create_task(generator.run())
+        await asyncio.sleep(0.5)
+        suspects = monitor.snapshot().leak_suspects
+        result = await running
+        after = monitor.snapshot()
+
+    assert len(suspects) == 2 and result.completed == 0 and result.timeouts > 0
+    assert {(suspect.file, suspect.line) for suspect in suspects} == {(__file__, line)}
+    assert after.checked_out == 0 and after.leak_suspects == []
+    assert len(after.released_suspects) == 2 and all(suspect.held_s >= 0.9 for suspect in after.released_suspects)
+
+
+async def test_snapshots_from_another_thread_while_the_load_runs(empty_db: TestDatabase) -> None:
+    async with watched(empty_db) as (engine, monitor):
+        taken: list[int] = []
+        failures: list[BaseException] = []
+        done = threading.Event()
+
+        def reader() -> None:
+            try:
+                while not done.is_set():
+                    snapshot = monitor.snapshot()
+                    monitor.sample()
+                    json.dumps(dataclasses.asdict(snapshot))
+                    taken.append(snapshot.counters.checkouts)
+            except BaseException as error:  # pragma: no cover - reported below
+                failures.append(error)
+
+        thread = threading.Thread(target=reader)
+        thread.start()
+        try:
+            await LoadGenerator(engine, LoadSpec("steady", tasks=6, hold_ms=5, duration_s=0.5)).run()
+        finally:
+            done.set()
+            thread.join()
+
+    assert failures == [] and len(taken) > 10 and taken == sorted(taken)
+
+
+async def test_counters_follow_the_pool_events(empty_db: TestDatabase) -> None:
+    async with watched(empty_db, PoolOptions(pool_size=1, max_overflow=0)) as (engine, monitor):
+        for _ in range(3):
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        busy = monitor.snapshot()
+        await engine.dispose()
+        disposed = monitor.snapshot()
+
+    assert (busy.counters.checkouts, busy.counters.checkins, busy.counters.connects) == (3, 3, 1)
+    assert busy.counters.resets == 3 and busy.counters.disconnects == 0
+    assert busy.hold.count == 3 and busy.acquire is not None and busy.acquire.count == 3
+    assert disposed.counters.disconnects == 1 and disposed.connection_ages_s == []
+
+
+async def test_the_monitor_survives_dispose(empty_db: TestDatabase) -> None:
+    async with watched(empty_db) as (engine, monitor):
+        await engine.dispose()
+        assert is_instrumented(engine.sync_engine.pool)
+        async with engine.connect():
+            pass
+        snapshot = monitor.snapshot()
+
+    assert snapshot.counters.checkouts == 1 and snapshot.acquire is not None and snapshot.acquire.count == 1
+
+
+async def test_a_dead_connection_counts_as_a_pre_ping_failure(empty_db: TestDatabase) -> None:
+    if empty_db.backend == "sqlite":
+        pytest.skip("a SQLite connection cannot be killed from outside")
+    async with watched(empty_db, PoolOptions(pool_size=1, max_overflow=0)) as (engine, monitor):
+        async with engine.connect():
+            pass
+        [victim] = monitor.session_ids()
+        kill = "SELECT pg_terminate_backend(:id)" if empty_db.backend == "postgresql" else "KILL :id"
+        async with watched(empty_db, PoolOptions(poolclass="null")) as (killer, _):
+            async with killer.connect() as conn:
+                await conn.execute(text(kill), {"id": victim})
+        await asyncio.sleep(0.1)
+        async with engine.connect() as conn:
+            assert await conn.scalar(text("SELECT 1")) == 1
+        snapshot = monitor.snapshot()
+
+    assert snapshot.counters.pre_ping_failures == 1
+    assert snapshot.counters.invalidations >= 1 and snapshot.counters.connects == 2
+    assert victim not in monitor.session_ids()
+
+
+@pytest.mark.parametrize(
+    ("poolclass", "name"),
+    [("null", "NullPool"), ("static", "StaticPool")],
+)
+async def test_pools_without_a_queue_say_what_they_cannot_report(
+    empty_db: TestDatabase, poolclass: str, name: str
+) -> None:
+    async with watched(empty_db, PoolOptions(poolclass=poolclass)) as (engine, monitor):
+        async with engine.connect():
+            during = monitor.snapshot()
+        after = monitor.snapshot()
+
+    assert after.pool_class == name
+    assert (after.size, after.capacity, after.idle, after.overflow) == (None, None, None, None)
+    assert during.checked_out == 1 and after.checked_out == 0
+    assert after.counters.checkouts == 1 and after.hold.count == 1
+    assert any(f"no size, idle, overflow or capacity: {name}" in note for note in after.limitations)
+    assert any("no timeouts" in note for note in after.limitations)
+
+
+async def test_a_plain_engine_is_watched_without_waiters(empty_db: TestDatabase) -> None:
+    from sqla_tui.core.connect import create_engine
+
+    engine = create_engine(empty_db.url)
+    monitor = PoolMonitor(engine)
+    try:
+        async with engine.connect():
+            pass
+        snapshot = monitor.snapshot()
+    finally:
+        monitor.close()
+        await engine.dispose()
+
+    assert snapshot.counters.checkouts == 1
+    assert snapshot.waiters is None and snapshot.acquire is None
+    assert any("no waiters or acquire times" in note for note in snapshot.limitations)
+
+
+def test_pool_settings_read_the_private_attributes_they_need(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    path = tmp_path / "x.db"
+    sqlite3.connect(path).close()
+    options = PoolOptions(pool_size=3, max_overflow=4, pool_timeout=1.5, pool_recycle=30, pre_ping=False)
+    engine = create_monitored_engine(f"sqlite:///{path}", options)
+    pool = engine.sync_engine.pool
+    assert type(pool) is InstrumentedQueuePool and isinstance(pool, sa_pool.AsyncAdaptedQueuePool)
+    settings = pool_settings(pool)
+    assert settings.pool_class == "AsyncAdaptedQueuePool"
+    assert (settings.size, settings.max_overflow, settings.timeout, settings.recycle) == (3, 4, 1.5, 30)
+    assert settings.pre_ping is False and settings.capacity == 7
+    assert pool_settings(pool.recreate()) == settings
+
+
+def test_memory_sqlite_keeps_its_static_pool() -> None:
+    engine = create_monitored_engine("sqlite://")
+    assert pool_settings(engine.sync_engine.pool).pool_class == "StaticPool"
+    assert is_instrumented(engine.sync_engine.pool)
+
+
+def test_percentiles_are_nearest_rank_in_milliseconds() -> None:
+    values = [i / 1000 for i in range(1, 101)]
+    assert percentiles(250, 0.5, values) == percentiles(250, 0.5, list(reversed(values)))
+    result = percentiles(250, 0.5, values)
+    assert (result.count, result.p50_ms, result.p95_ms, result.max_ms) == (250, 50.0, 95.0, 500.0)
+    assert percentiles(0, 0.0, []).p50_ms is None

@@ -47,9 +47,13 @@ def _print_human(result) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"raise: {refused.attribute} refused {refused.count} access(es): {refused.message}")
     summary = result.summary
     typer.echo(
-        f"{summary.statements} statements, {summary.rows} rows received, "
-        f"{summary.entities} entities ({summary.root_rows} root rows)"
+        f"{_count(summary.statements, 'statement')}, {_count(summary.rows, 'row')} received, "
+        f"{_count(summary.entities, 'entity', 'entities')} ({_count(summary.root_rows, 'root row')})"
     )
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number:,} {one if number == 1 else many or one + 's'}"
 
 
 def _as_json(result) -> dict:  # type: ignore[no-untyped-def]

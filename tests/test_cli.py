@@ -71,10 +71,12 @@ def test_schema_lists_tables_and_views(empty_db: TestDatabase) -> None:
     assert human.exit_code == 0, human.stderr
     assert "authors" in human.stdout and "author_names  (view)" in human.stdout
     data = json.loads(invoke("schema", empty_db.url, "--json").stdout)
-    assert data["tables"] == [
-        {"name": "author_names", "kind": "view"},
-        {"name": "authors", "kind": "table"},
+    assert [(t["name"], t["kind"], t["mappable"], t["unmappable_reason"]) for t in data["tables"]] == [
+        ("author_names", "view", False, "view"),
+        ("authors", "table", True, None),
     ]
+    assert [c["name"] for c in data["tables"][1]["columns"]] == ["id", "name"]
+    assert data["tables"][1]["primary_key"] == ["id"]
 
 
 def test_database_url_environment_variable_is_used(empty_db: TestDatabase) -> None:

@@ -76,8 +76,8 @@ _ESTIMATE_SQL["mariadb"] = _ESTIMATE_SQL["mysql"]
 _PG_COLUMNS_SQL = """
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
-       CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
-       ds.description
+       ds.description,
+       CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -198,7 +198,7 @@ class Catalog:
 def unknown_name(what: str, name: str, choices: Iterable[str]) -> UserError:
     """A one-line "no such X" error that suggests the closest valid names."""
     choices = sorted(choices)
-    close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
+    close = difflib.get_close_matches(name, choices, n=3)
     if close:
         hint = "did you mean " + ", ".join(close) + "?"
     elif choices:

@@ -1,0 +1,236 @@
+"""Catalog reflection and the ``schema`` command, on the demo database of every backend."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sqla_tui.cli import app
+from sqla_tui.core.connect import connect
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.mapping import map_schema
+from sqla_tui.core.schema import Catalog, list_names, list_schemas, load_catalog
+from tests.databases import TestDatabase, create_database
+from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo, execute  # noqa: F401
+
+runner = CliRunner()
+
+DEMO_NAMES = [
+    ("audit_log", "table"),
+    ("comments", "table"),
+    ("messages", "table"),
+    ("order_items", "table"),
+    ("orders", "table"),
+    ("post_tags", "table"),
+    ("posts", "table"),
+    ("products", "table"),
+    ("profiles", "table"),
+    ("tags", "table"),
+    ("user_post_counts", "view"),
+    ("users", "table"),
+]
+
+
+async def catalog_of(url: str, schema: str | None = None) -> Catalog:
+    engine, _ = await connect(url)
+    try:
+        return await load_catalog(engine, schema)
+    finally:
+        await engine.dispose()
+
+
+async def test_names_paint_first_with_kinds(demo: TestDatabase) -> None:
+    engine, _ = await connect(demo.url)
+    try:
+        names = await list_names(engine)
+    finally:
+        await engine.dispose()
+    assert [(t.name, t.kind) for t in names] == DEMO_NAMES
+    assert len({t.schema for t in names}) == 1
+
+
+async def test_catalog_columns_keys_and_indexes(demo: TestDatabase) -> None:
+    catalog = await catalog_of(demo.url)
+    assert [(t.name, t.kind) for t in catalog.tables] == DEMO_NAMES
+    users = catalog.table("users")
+    assert users.column_names() == ("id", "name", "email", "created_at")
+    assert users.primary_key == ("id",) and users.columns[0].primary_key and not users.columns[0].nullable
+    assert [u.columns for u in users.unique_constraints] == [("email",)]
+    comments = catalog.table("comments")
+    assert sorted((fk.columns, fk.target_table, fk.target_columns) for fk in comments.foreign_keys) == [
+        (("parent_id",), "comments", ("id",)),
+        (("post_id",), "posts", ("id",)),
+        (("user_id",), "users", ("id",)),
+    ]
+    assert {fk.target_schema for fk in comments.foreign_keys} == {catalog.schema}
+    parent = {c.name: c for c in comments.columns}
+    assert parent["parent_id"].nullable and not parent["post_id"].nullable
+    assert ("ix_posts_user_id", ("user_id",), False) in [
+        (i.name, i.columns, i.unique) for i in catalog.table("posts").indexes
+    ]
+    assert catalog.table("order_items").primary_key == ("order_id", "product_id")
+    assert catalog.table("audit_log").primary_key == ()
+    assert ("user_id",) in [u.columns for u in catalog.table("profiles").unique_constraints]
+    view = catalog.table("user_post_counts")
+    assert view.kind == "view" and view.column_names() == ("user_id", "name", "post_count")
+    assert view.row_estimate is None
+
+
+async def test_row_estimates(demo: TestDatabase) -> None:
+    catalog = await catalog_of(demo.url)
+    estimates = {t.name: t.row_estimate for t in catalog.tables if t.kind == "table"}
+    if demo.backend == "mariadb":  # InnoDB table_rows is a sampled estimate
+        assert all(isinstance(value, int) for value in estimates.values())
+    else:  # SQLite counts exactly; PostgreSQL was ANALYZEd, which reads every row of tables this small
+        assert estimates == demo.counts  # type: ignore[attr-defined]
+
+
+async def test_unknown_table_and_schema_name_close_matches(demo: TestDatabase) -> None:
+    catalog = await catalog_of(demo.url)
+    with pytest.raises(UserError, match=r"no table 'user' in schema '.+'; did you mean users\?"):
+        catalog.table("user")
+    with pytest.raises(UserError, match=r"no schema 'nosuch_schema'"):
+        await catalog_of(demo.url, "nosuch_schema")
+
+
+def _shop_ddl(schema: str) -> list[str]:
+    return [
+        f"CREATE TABLE {schema}.customers (id INTEGER PRIMARY KEY, name VARCHAR(50))",
+        f"CREATE TABLE {schema}.invoices (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, "
+        f"FOREIGN KEY (customer_id) REFERENCES {schema}.customers (id))",
+        f"INSERT INTO {schema}.customers VALUES (1, 'Ada')",
+        f"INSERT INTO {schema}.invoices VALUES (10, 1), (11, 1)",
+    ]
+
+
+async def test_non_default_schema_is_listed_browsable_and_mappable(empty_db: TestDatabase) -> None:
+    if empty_db.backend == "sqlite":
+        pytest.skip("SQLite has one schema per file ('main'); covered by the unknown-schema test")
+    shop = "shop" if empty_db.backend == "postgresql" else f"{empty_db.name}_shop"
+    await execute(empty_db.url, f"CREATE SCHEMA {shop}", *_shop_ddl(shop))
+    try:
+        engine, _ = await connect(empty_db.url)
+        try:
+            assert shop in await list_schemas(engine)
+            assert [t.name for t in await list_names(engine, shop)] == ["customers", "invoices"]
+            catalog = await load_catalog(engine, shop)
+            assert catalog.schema == shop and not catalog.is_default_schema
+            (fk,) = catalog.table("invoices").foreign_keys
+            assert (fk.target_schema, fk.target_table) == (shop, "customers")
+            orm = await map_schema(engine, "customers", catalog=catalog)
+            assert [(r.name, r.via) for r in orm.relationships("customers")] == [
+                ("invoices", ("invoices.customer_id",))
+            ]
+            from sqlalchemy import select
+            from sqlalchemy.ext.asyncio import AsyncSession
+            from sqlalchemy.orm import selectinload
+
+            Customer = orm.entity("customers")
+            async with AsyncSession(engine) as session:
+                ada = (await session.scalars(select(Customer).options(selectinload(Customer.invoices)))).one()
+                assert sorted(invoice.id for invoice in ada.invoices) == [10, 11]
+        finally:
+            await engine.dispose()
+    finally:
+        if empty_db.backend == "mariadb":
+            await execute(empty_db.url, f"DROP DATABASE {shop}")
+
+
+@pytest.fixture
+def pg_exotic(tmp_path: Path):  # type: ignore[no-untyped-def]
+    database = create_database("postgresql", tmp_path)
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
+async def test_postgresql_exotic_types_show_by_name(pg_exotic: TestDatabase) -> None:
+    await execute(
+        pg_exotic.url,
+        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
+        "CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0)",
+        "CREATE TABLE docs (id serial PRIMARY KEY, feeling mood, labels text[], body_tsv tsvector, "
+        "size positive_int, lsn pg_lsn, title text, "
+        "title_len integer GENERATED ALWAYS AS (length(title)) STORED)",
+        "COMMENT ON COLUMN docs.title IS 'shown in lists'",
+        "CREATE TABLE events (id integer, at date) PARTITION BY RANGE (at)",
+        "CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+    )
+    catalog = await catalog_of(pg_exotic.url)
+    columns = {c.name: c for c in catalog.table("docs").columns}
+    assert {name: c.type for name, c in columns.items()} == {
+        "id": "integer",
+        "feeling": "mood",
+        "labels": "text[]",
+        "body_tsv": "tsvector",
+        "size": "positive_int",
+        "lsn": "pg_lsn",
+        "title": "text",
+        "title_len": "integer",
+    }
+    assert columns["title_len"].generated == "length(title)"
+    assert columns["title"].comment == "shown in lists"
+    assert [(t.name, t.kind) for t in catalog.tables] == [("docs", "table"), ("events", "table"), ("events_2026", "table")]
+    engine, _ = await connect(pg_exotic.url)
+    try:
+        orm = await map_schema(engine, catalog=catalog)
+    finally:
+        await engine.dispose()
+    assert sorted(orm.entities) == ["docs"]
+    assert orm.unmappable == {"events": "no primary key", "events_2026": "no primary key"}
+
+
+def _json(*args: str) -> dict:  # type: ignore[type-arg]
+    result = runner.invoke(app, ["schema", *args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_schema_json_lists_every_relationship_shape(demo: TestDatabase) -> None:
+    data = _json(demo.url)
+    assert data["dialect"] == demo.backend.replace("mariadb", "mysql")
+    assert data["schema"] in data["schemas"]
+    tables = {table["name"]: table for table in data["tables"]}
+    assert [(t["name"], t["kind"]) for t in data["tables"]] == DEMO_NAMES
+    for name, expected in DEMO_RELATIONSHIPS.items():
+        got = [(r["name"], r["direction"], r["target"], tuple(r["via"]), r["uselist"]) for r in tables[name]["relationships"]]
+        assert got == expected, name
+        assert tables[name]["mappable"] is True and tables[name]["unmappable_reason"] is None
+    for name, reason in DEMO_UNMAPPABLE.items():
+        assert (tables[name]["mappable"], tables[name]["unmappable_reason"], tables[name]["relationships"]) == (
+            False,
+            reason,
+            [],
+        )
+    messages = tables["messages"]
+    assert messages["primary_key"] == ["id"]
+    assert sorted(fk["columns"] for fk in messages["foreign_keys"]) == [["recipient_id"], ["sender_id"]]
+    assert set(messages["columns"][0]) == {"name", "type", "nullable", "default", "primary_key", "comment", "generated"}
+
+
+def test_schema_json_with_the_users_own_models(demo: TestDatabase) -> None:
+    data = _json(demo.url, "--table", "users", "--models", "sqla_tui.demo_db.models:Base")
+    (users,) = data["tables"]
+    assert [(r["name"], r["via"]) for r in users["relationships"]] == [
+        ("profile", ["profiles.user_id"]),
+        ("posts", ["posts.user_id"]),
+        ("comments", ["comments.user_id"]),
+        ("orders", ["orders.user_id"]),
+        ("sent_messages", ["messages.sender_id"]),
+        ("received_messages", ["messages.recipient_id"]),
+    ]
+
+
+def test_schema_human_tree_and_unknown_table(demo: TestDatabase) -> None:
+    result = runner.invoke(app, ["schema", demo.url, "--table", "messages"])
+    assert result.exit_code == 0, result.stderr
+    assert "sender -> users  many-to-one via messages.sender_id" in result.stdout
+    assert "(sender_id) -> users(id)" in result.stdout
+    missing = runner.invoke(app, ["schema", demo.url, "--table", "mesages"])
+    assert missing.exit_code == 2
+    assert re.fullmatch(r"error: no table 'mesages' in schema '\w+'; did you mean messages\?\n", missing.stderr)

@@ -1,8 +1,8 @@
 """Run one query under several loading strategies and compare what each cost.
 
-Every plan runs in fresh sessions: one warm-up (whose statements give the
-exact counts), ``runs`` timed executions (median, min, max), and one more
-under tracemalloc for the memory peak, kept apart because tracing slows
+Every plan runs in fresh sessions: one warm-up under tracemalloc (its
+statements give the exact counts, its trace the memory peak), then ``runs``
+timed executions (median, min, max) with tracing off, because tracing slows
 Python down several times and would distort the timings.
 
 Counts are exact: rows are what the driver returned; entities are distinct
@@ -129,25 +129,24 @@ def _entity_cells(entities: list[Any]) -> int:
 async def measure_plan(
     engine: AsyncEngine, entity: type, spec: QuerySpec, paths: list[str], plan: str, runs: int
 ) -> PlanResult:
-    """Warm up, time ``runs`` executions, then trace memory once."""
+    """Warm up under tracemalloc (counts and memory), then time ``runs`` executions."""
     loads, touch = plan_loads(plan, entity, paths)
     planned = replace(spec, loads=[*spec.loads, *loads])
     log = StatementLog(cap=1_000_000)
     log.attach(engine)
     try:
-        warm = await execute(engine, entity, planned, log, touch)
-        timings = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            await execute(engine, entity, planned, log, touch)
-            timings.append((time.perf_counter() - started) * 1000)
-        log.clear()
         tracemalloc.start()
         try:
-            await execute(engine, entity, planned, log, touch)
+            warm = await execute(engine, entity, planned, log, touch)
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
+        timings = []
+        for _ in range(runs):
+            log.clear()
+            started = time.perf_counter()
+            await execute(engine, entity, planned, log, touch)
+            timings.append((time.perf_counter() - started) * 1000)
     finally:
         log.detach()
     statements = warm.statements

@@ -1,0 +1,147 @@
+"""Capture overhead: a 10,000-row ORM query with the StatementLog on vs off.
+
+Both variants run alternately in one process on the same database, so drift
+affects them equally; the ratio of medians is what the README reports.
+Target: captured ≤ 1.10× plain. Also: a fan-out comparison vs the sum of the
+same plans run bare (target ≤ 1.10×).
+
+    python benchmarks/capture_overhead.py [--url URL] [--rounds 15]
+
+Without --url a throwaway SQLite file is used; a server URL gets a throwaway
+table ``bench_capture_rows`` that is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import Integer, String, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sqla_tui.core.capture import StatementLog
+from sqla_tui.core.compose import QuerySpec
+from sqla_tui.core.connect import connect
+from sqla_tui.core.fanout import compare, plan_loads
+from sqla_tui.core.run import execute
+from sqla_tui.demo_db.load import load_demo
+
+ROWS = 10_000
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Row(Base):
+    __tablename__ = "bench_capture_rows"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    score: Mapped[int] = mapped_column(Integer)
+
+
+async def _plain(engine: AsyncEngine) -> float:
+    started = time.perf_counter()
+    async with AsyncSession(engine) as session:
+        rows = (await session.scalars(select(Row))).all()
+    assert len(rows) == ROWS
+    return time.perf_counter() - started
+
+
+async def _captured(engine: AsyncEngine, log: StatementLog) -> float:
+    started = time.perf_counter()
+    async with AsyncSession(engine) as session:
+        StatementLog.watch(session)
+        rows = (await session.scalars(select(Row))).all()
+    assert len(rows) == ROWS and log.entries[-1].rows == ROWS
+    return time.perf_counter() - started
+
+
+async def capture_ratio(engine: AsyncEngine, rounds: int) -> tuple[float, float]:
+    log = StatementLog()
+    plain, captured = [], []
+    for _ in range(2):  # warm-up both paths
+        await _plain(engine)
+    for _ in range(rounds):
+        plain.append(await _plain(engine))
+        log.attach(engine)
+        captured.append(await _captured(engine, log))
+        log.detach()
+    return statistics.median(plain) * 1000, statistics.median(captured) * 1000
+
+
+async def fanout_ratio(engine: AsyncEngine, runs: int) -> tuple[float, float]:
+    """compare() on the demo's users.posts vs the same plans executed bare (no capture, no tracing)."""
+    from sqla_tui.core.entities import resolve_entity
+
+    user = await resolve_entity(engine, "users")
+    spec, paths = QuerySpec("users", limit=None), ["posts"]
+    plans = ("joined", "selectin", "subquery", "mixed")
+    started = time.perf_counter()
+    await compare(engine, user, spec, paths, plans, runs)
+    ours = time.perf_counter() - started
+    started = time.perf_counter()
+    for plan in plans:
+        loads, touch = plan_loads(plan, user, paths)
+        bare = QuerySpec("users", limit=None, loads=loads)
+        for _ in range(runs + 1):  # the warm-up and the timed runs, as compare() does
+            async with AsyncSession(engine) as session:
+                (await session.execute(bare_select(bare, user))).unique().scalars().all()
+    bare_total = time.perf_counter() - started
+    return bare_total * 1000, ours * 1000
+
+
+def bare_select(spec: QuerySpec, entity: type):  # type: ignore[no-untyped-def]
+    from sqla_tui.core.compose import build_select
+
+    return build_select(spec, entity)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="database URL (default: a throwaway SQLite file)")
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        url = args.url
+        if url is None:
+            import sqlite3
+
+            path = Path(scratch) / "bench.db"
+            sqlite3.connect(path).close()
+            url = f"sqlite:///{path}"
+        engine, info = await connect(url, read_only=False)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(Base.metadata.drop_all)
+                await conn.run_sync(Base.metadata.create_all)
+                await conn.execute(Row.__table__.insert(), [{"id": i, "name": f"row {i}", "score": i % 97} for i in range(ROWS)])
+            plain, captured = await capture_ratio(engine, args.rounds)
+            print(f"{info.server_version}: {ROWS:,}-row ORM query, median of {args.rounds} alternating rounds")
+            print(f"  plain SQLAlchemy     {plain:8.1f} ms")
+            print(f"  with StatementLog    {captured:8.1f} ms   ratio {captured / plain:.3f}x (target <= 1.10x)")
+            if args.url is None:
+                demo_path = Path(scratch) / "demo.db"
+                import sqlite3
+
+                sqlite3.connect(demo_path).close()
+                demo_engine, _ = await connect(f"sqlite:///{demo_path}", read_only=False)
+                await load_demo(demo_engine)
+                bare, ours = await fanout_ratio(demo_engine, runs=3)
+                await demo_engine.dispose()
+                print("  fan-out users.posts (joined, selectin, subquery, mixed; 3 runs each) on the demo:")
+                print(f"    plans run bare     {bare:8.1f} ms")
+                print(f"    compare()          {ours:8.1f} ms   ratio {ours / bare:.3f}x (target <= 1.10x)")
+        finally:
+            async with engine.begin() as conn:
+                await conn.run_sync(Base.metadata.drop_all)
+            await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

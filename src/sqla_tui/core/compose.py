@@ -37,7 +37,7 @@ _OPERATOR_SPELLINGS = {
     "not null": "not_null", "is_not_null": "not_null",
 }  # fmt: skip
 _WHERE = re.compile(
-    r"^\s*(?P<column>[^\s!=<>]+)\s*"
+    r"^\s*(?:\"(?P<quoted>[^\"]+)\"|`(?P<backquoted>[^`]+)`|(?P<column>[^\s!=<>\"`]+))\s*"
     r"(?P<op>is\s+not\s+null|is\s+null|not\s+null|not\s+in|not_in|is_null|not_null|is_not_null"
     r"|ilike|like|between|in|==|!=|<>|<=|>=|=|<|>)"
     r"(?:\s*(?P<value>.*?))?\s*$",
@@ -136,19 +136,21 @@ def parse_where(text: str) -> Filter:
     match = _WHERE.match(text)
     if match is None:
         raise UserError(
-            f"cannot read filter {text!r}: write 'column operator value', e.g. \"id > 5\" or \"name like 'a%'\""
+            f"cannot read filter {text!r}: write 'column operator value', e.g. \"id > 5\" or \"name like 'a%'\" "
+            "(quote a column name with spaces: '\"user id\" = 1')"
         )
+    column = match["quoted"] or match["backquoted"] or match["column"]
     op = " ".join(match["op"].lower().split())
     op = _OPERATOR_SPELLINGS.get(op, op)
     raw = (match["value"] or "").strip()
     if op in _NO_VALUE:
-        return Filter(match["column"], op)
+        return Filter(column, op)
     if not raw:
         raise UserError(f"filter {text!r} has no value after {op!r}")
     if op in _LIST_VALUE:
         parts = re.split(r"\s*,\s*|\s+and\s+", raw, flags=re.IGNORECASE) if op == "between" else raw.split(",")
-        return Filter(match["column"], op, [_unquote(part) for part in parts])
-    return Filter(match["column"], op, _unquote(raw))
+        return Filter(column, op, [_unquote(part) for part in parts])
+    return Filter(column, op, _unquote(raw))
 
 
 def parse_order(text: str) -> Order:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import keyword
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,7 +66,14 @@ class LoaderNode:
 
     @property
     def attribute_source(self) -> str:
-        return f"{self.owner.__name__}.{self.key}"
+        return attribute_source(self.owner, self.key)
+
+
+def attribute_source(entity: type, key: str) -> str:
+    """``User.name``, or ``getattr(User, 'user name')`` when the key is not a Python name."""
+    if key.isidentifier() and not keyword.iskeyword(key):
+        return f"{entity.__name__}.{key}"
+    return f"getattr({entity.__name__}, {key!r})"
 
 
 class LoaderTree:
@@ -168,7 +176,7 @@ class LoaderTree:
         self.loader_names.add(option.option)
         function = getattr(loaders, option.option)
         attributes = [getattr(entity, name) for name in option.columns]
-        names = [f"{entity.__name__}.{name}" for name in option.columns]
+        names = [attribute_source(entity, name) for name in option.columns]
         if option.option == "load_only":
             return [_Rendered(function(*attributes), f"load_only({', '.join(names)})")]
         return [_Rendered(function(attr), f"{option.option}({name})") for attr, name in zip(attributes, names)]
@@ -184,7 +192,7 @@ def _literal(value: Any) -> str:
 
 def _condition_source(spec: QuerySpec, entity: type, index: int) -> str:
     spec_filter = spec.filters[index]
-    column = f"{entity.__name__}.{spec_filter.column}"
+    column = attribute_source(entity, spec_filter.column)
     attribute = column_attribute(entity, spec_filter.column)
     op = spec_filter.op
     if op == "is_null":
@@ -214,7 +222,7 @@ def python_source(spec: QuerySpec, entity: type) -> str:
     lines = [f"select({name})"]
     lines += [f".where({_condition_source(spec, entity, index)})" for index in range(len(spec.filters))]
     for order in spec.order_by:
-        lines.append(f".order_by({name}.{order.column}{'.desc()' if order.descending else ''})")
+        lines.append(f".order_by({attribute_source(entity, order.column)}{'.desc()' if order.descending else ''})")
     if spec.limit is not None:
         lines.append(f".limit({spec.limit})")
     if spec.offset:

@@ -314,6 +314,11 @@ def translate_error(error: BaseException, url: URL) -> UserError:
         return error
     where = _where(url)
     user = url.username or ""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return UserError(
+            f"the server at {where} closed our connection ({_first_line(error, url)}); "
+            "the pool was reset, so running it again will reconnect"
+        )
     for cause in _causes(error):
         sqlstate = getattr(cause, "sqlstate", None)
         code = _mysql_code(cause)

@@ -237,3 +237,63 @@ def test_percentiles_are_nearest_rank_in_milliseconds() -> None:
     result = percentiles(250, 0.5, values)
     assert (result.count, result.p50_ms, result.p95_ms, result.max_ms) == (250, 50.0, 95.0, 500.0)
     assert percentiles(0, 0.0, []).p50_ms is None
+
+
+def _pool_cli(url: str, *flags: str) -> dict:  # type: ignore[type-arg]
+    from typer.testing import CliRunner
+
+    from sqla_tui.cli import app
+
+    args = ["pool", url, "--tasks", "10", "--hold-ms", "1000", "--duration", "1.2", "--max-overflow", "0", *flags]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout) if "--json" in flags else {"text": result.stdout}
+
+
+def test_cli_reproduces_the_exhaustion_error(empty_db: TestDatabase) -> None:
+    report = _pool_cli(empty_db.url, "--pool-size", "2", "--pool-timeout", "0.5", "--json")
+    totals = report["totals"]
+    assert totals["max_checked_out"] == 2 and totals["capacity"] == 2
+    assert totals["timeouts"] > 0 and totals["timeouts"] == report["pool"]["counters"]["timeouts"]
+    assert totals["timeout_message"] == "QueuePool limit of size 2 overflow 0 reached, connection timed out, timeout 0.50"
+    assert totals["max_waiters"] >= 8 - 2 and totals["acquire_max_ms"] >= 500 and totals["errors"] == 0
+    assert len(report["series"]) >= 10 and max(point["checked_out"] for point in report["series"]) == 2
+    assert report["load"]["scenario"] == "steady" and report["spec"]["tasks"] == 10
+
+
+def test_cli_with_room_for_every_task_has_no_timeouts(empty_db: TestDatabase) -> None:
+    report = _pool_cli(empty_db.url, "--pool-size", "10", "--pool-timeout", "0.5", "--json")
+    totals = report["totals"]
+    assert (totals["timeouts"], totals["errors"], totals["max_checked_out"], totals["max_waiters"]) == (0, 0, 10, 0)
+    assert totals["timeout_message"] is None and totals["completed"] == 10
+
+
+def test_cli_text_shows_the_timeout_text_once_and_the_leaks(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    path = tmp_path / "t.db"
+    sqlite3.connect(path).close()
+    text_out = _pool_cli(
+        f"sqlite:///{path}", "--pool-size", "2", "--pool-timeout", "0.5", "--scenario", "leak", "--leak-threshold", "1"
+    )["text"]
+    assert text_out.count("QueuePool limit of size 2 overflow 0 reached, connection timed out, timeout 0.50") == 1
+    assert "max checked out      2 of 2" in text_out
+    assert "leak suspects        2 held past 1 s" in text_out
+    assert text_out.count("returned after 1.") == 2 and "core/load.py" in text_out
+
+
+def test_cli_ctrl_c_stops_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    path = tmp_path / "t.db"
+    sqlite3.connect(path).close()
+    command = [sys.executable, "-m", "sqla_tui", "pool", f"sqlite:///{path}", "--scenario", "leak", "--duration", "60"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert stderr.strip() == "interrupted" and "Traceback" not in stdout + stderr

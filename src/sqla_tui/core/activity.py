@@ -1,7 +1,8 @@
 """The server's view of our own sessions: state, time in that state, and query.
 
 PostgreSQL names each session (``application_name = 'sqla-tui'``), so
-``pg_stat_activity`` can be filtered by name. MariaDB keeps the client's
+``pg_stat_activity`` can be filtered by name (and by the pool's own pids, as
+other sqla-tui processes use the same name). MariaDB keeps the client's
 ``program_name`` only in ``performance_schema.session_connect_attrs``, which
 is off by default (it is on no stock MariaDB 10.11), so there our sessions
 are the connection ids the pool monitor recorded on connect; when
@@ -57,15 +58,15 @@ class ServerActivity:
     note: str | None = None
 
 
-_PG_QUERY = text(
-    """
+_PG_QUERY = """
     SELECT pid, coalesce(state, 'unknown') AS state,
            extract(epoch FROM clock_timestamp() - state_change) AS state_s, query
     FROM pg_stat_activity
-    WHERE application_name = :name AND pid <> pg_backend_pid()
+    WHERE application_name = :name AND pid <> pg_backend_pid() {only_ids}
     ORDER BY pid
-    """
-)
+"""
+_PG_ALL = text(_PG_QUERY.format(only_ids=""))
+_PG_BY_ID = text(_PG_QUERY.format(only_ids="AND pid IN :ids")).bindparams(bindparam("ids", expanding=True))
 _MY_BY_ID = text(
     """
     SELECT id, command, time_ms / 1000.0 AS state_s, info, trx_id
@@ -94,13 +95,18 @@ class ActivityView:
             self._engine = create_engine(url, PoolOptions(poolclass="null", pre_ping=False))
 
     async def fetch(self, session_ids: Collection[int] = ()) -> ServerActivity:
-        """Our sessions now; on MariaDB ``session_ids`` (from ``PoolMonitor.session_ids()``) name them."""
+        """Our sessions now; ``session_ids`` (``PoolMonitor.session_ids()``) narrows them to one pool.
+
+        PostgreSQL without ids lists every sqla-tui session; MariaDB needs the
+        ids unless performance_schema is on.
+        """
         if self._engine is None:
             return ServerActivity(supported=False, note="SQLite has no server, so no server-side session view")
         try:
             async with self._engine.connect() as conn:
                 if self._backend == "postgresql":
-                    rows = (await conn.execute(_PG_QUERY, {"name": APPLICATION_NAME})).all()
+                    query, params = (_PG_BY_ID, {"ids": sorted(session_ids)}) if session_ids else (_PG_ALL, {})
+                    rows = (await conn.execute(query, {"name": APPLICATION_NAME, **params})).all()
                     return ServerActivity(True, [_pg_session(*row) for row in rows])
                 ids = set(session_ids) | await _ids_by_program_name(conn)
                 if not ids:

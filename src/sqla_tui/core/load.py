@@ -30,6 +30,7 @@ MAX_TASKS = 1000
 MAX_DURATION = 600.0
 MAX_HOLD_MS = 600_000
 _ERROR_BACKOFF = 0.01
+_STOP_GRACE = 0.1
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class LoadSpec:
 
 @dataclass(frozen=True)
 class LoadResult:
-    """What the tasks saw: completed holds, pool timeouts, other errors by type."""
+    """What the tasks saw: holds that ran their full time, pool timeouts, other errors by type."""
 
     scenario: str
     tasks: int
@@ -76,6 +77,11 @@ _SLOW_QUERY = {
     "mysql": "SELECT SLEEP(:seconds)",
     "mariadb": "SELECT SLEEP(:seconds)",
 }
+_OPEN_TRANSACTION = {
+    "mysql": "START TRANSACTION WITH CONSISTENT SNAPSHOT",
+    "mariadb": "START TRANSACTION WITH CONSISTENT SNAPSHOT",
+}
+"""InnoDB starts a transaction only on first table access; this starts it now, so the server shows it."""
 SQLITE_SLOW_NOTE = "SQLite has no sleep function: slow-query holds the connection for the time after a SELECT 1"
 
 
@@ -148,23 +154,27 @@ class LoadGenerator:
         )
 
     async def _task(self) -> None:
-        once = self.spec.scenario == "burst"
+        """Check out, hold, return; again until stopped (a burst task tries once)."""
         while not self._stop.is_set():
             try:
                 async with self._engine.connect() as conn:
                     await self._hold(conn)
-                self._completed += 1
-                if once:
-                    return
             except sa_exc.TimeoutError as error:
                 self._timeouts += 1
                 self._remember("TimeoutError", error)
             except Exception as error:  # noqa: BLE001 - load failures are counted, not raised
                 self._errors[type(error).__name__] += 1
                 self._remember(type(error).__name__, error)
-                if once:
+            else:
+                if self._stop.is_set():
+                    return  # cut short by the stop: not a completed hold
+                self._completed += 1
+                if self.spec.scenario == "burst":
                     return
-            await asyncio.sleep(_ERROR_BACKOFF)
+                continue
+            if self.spec.scenario == "burst":
+                return
+            await asyncio.sleep(_ERROR_BACKOFF)  # a failing server must not turn this into a busy loop
 
     async def _hold(self, conn: AsyncConnection) -> None:
         seconds = self.spec.hold_ms / 1000
@@ -175,7 +185,9 @@ class LoadGenerator:
         if scenario == "slow-query" and self._backend in _SLOW_QUERY:
             await conn.execute(text(_SLOW_QUERY[self._backend]), {"seconds": seconds})
             return
-        if scenario in ("slow-query", "idle-in-transaction"):
+        if scenario == "idle-in-transaction":
+            await conn.execute(text(_OPEN_TRANSACTION.get(self._backend, "SELECT 1")))
+        elif scenario == "slow-query":
             await conn.execute(text("SELECT 1"))
         await self._wait(seconds)
         if scenario == "idle-in-transaction":
@@ -194,7 +206,8 @@ class LoadGenerator:
 
 
 async def _finish(tasks: list[asyncio.Task[None]]) -> None:
-    """Cancel what is still running and wait until every connection is back."""
+    """Let woken holds return their connections, cancel what still runs, wait for all."""
+    await asyncio.wait(tasks, timeout=_STOP_GRACE)
     for task in tasks:
         if not task.done():
             task.cancel()

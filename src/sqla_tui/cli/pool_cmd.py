@@ -1,0 +1,163 @@
+"""``sqla-tui pool``: reproduce pool exhaustion on purpose and print what the pool went through."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sqla_tui.cli.app import app
+from sqla_tui.cli.options import Target, connection_command
+from sqla_tui.cli.output import emit_json, run
+
+if TYPE_CHECKING:
+    from sqla_tui.core.pool_run import PoolRunReport
+    from sqla_tui.core.pool_stats import Sample
+
+_SERIES_ROWS = 10
+
+
+async def _run(target: Target, scenario: str, tasks: int, hold_ms: int, duration: float, leak_threshold: float):  # type: ignore[no-untyped-def]
+    from sqla_tui.core.connect import resolve_url
+    from sqla_tui.core.load import LoadSpec
+    from sqla_tui.core.pool_run import run_pool_load
+
+    spec = LoadSpec(scenario=scenario, tasks=tasks, hold_ms=hold_ms, duration_s=duration)  # type: ignore[arg-type]
+    return await run_pool_load(await resolve_url(target.url), target.pool, spec, leak_threshold=leak_threshold)
+
+
+@app.command()
+@connection_command()
+def pool(
+    target: Target,
+    tasks: Annotated[int, typer.Option("--tasks", help="Concurrent tasks (at most 1000).")] = 10,
+    hold_ms: Annotated[int, typer.Option("--hold-ms", help="How long each task holds its connection.")] = 100,
+    duration: Annotated[float, typer.Option("--duration", help="Seconds to run (at most 600).")] = 5.0,
+    scenario: Annotated[
+        str, typer.Option("--scenario", help="steady, burst, leak, slow-query or idle-in-transaction.")
+    ] = "steady",
+    leak_threshold: Annotated[
+        float, typer.Option("--leak-threshold", help="Report checkouts held longer than this (s).")
+    ] = 2.0,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON (with the sampled series) instead of text.")] = False,
+) -> None:
+    """Put a load on the connection pool and report checkouts, waits, timeouts and leaks."""
+    report = run(_run(target, scenario, tasks, hold_ms, duration, leak_threshold))
+    if json:
+        emit_json({"totals": totals(report), **{name: getattr(report, name) for name in _REPORT_FIELDS}})
+        return
+    _print(report)
+
+
+_REPORT_FIELDS = ("url", "server_version", "spec", "load", "pool", "series")
+
+
+def totals(report: PoolRunReport) -> dict[str, Any]:
+    """The headline figures, the same in text and JSON."""
+    snapshot, load = report.pool, report.load
+    acquire = snapshot.acquire
+    return {
+        "max_checked_out": snapshot.max_checked_out,
+        "capacity": snapshot.capacity,
+        "max_waiters": snapshot.max_waiters,
+        "acquire_p50_ms": acquire.p50_ms if acquire else None,
+        "acquire_p95_ms": acquire.p95_ms if acquire else None,
+        "acquire_max_ms": acquire.max_ms if acquire else None,
+        "hold_p95_ms": snapshot.hold.p95_ms,
+        "checkouts": snapshot.counters.checkouts,
+        "completed": load.completed,
+        "timeouts": load.timeouts,
+        "timeout_message": load.first_messages.get("TimeoutError"),
+        "errors": load.errors,
+        "leak_suspects": len(snapshot.leak_suspects) + len(snapshot.released_suspects),
+    }
+
+
+def _print(report: PoolRunReport) -> None:
+    snapshot, spec, figures = report.pool, report.spec, totals(report)
+    echo = typer.echo
+    echo(f"{report.url}  ({report.server_version})")
+    echo(
+        f"{spec.scenario}: {spec.tasks} tasks, hold {spec.hold_ms} ms, {spec.duration_s:g} s; "
+        f"{_pool_line(report)}"
+    )
+    for note in [report.load.hold_note, *snapshot.limitations]:
+        if note:
+            echo(f"note: {note}")
+    echo("")
+    echo(f"{'t (s)':>6} {'out':>5} {'idle':>5} {'waiting':>8} {'timeouts':>9}")
+    for point in _series_rows(report.series):
+        echo(f"{point.t:>6.1f} {point.checked_out:>5} {_n(point.idle):>5} {_n(point.waiters):>8} {point.timeouts:>9}")
+    echo("")
+    capacity = f" of {figures['capacity']}" if figures["capacity"] is not None else ""
+    acquire = "/".join(_ms(figures[f"acquire_{key}_ms"]) for key in ("p50", "p95", "max"))
+    lines = [
+        ("max checked out", f"{figures['max_checked_out']}{capacity}"),
+        ("max waiters", _n(figures["max_waiters"])),
+        ("acquire p50/p95/max", f"{acquire} ms"),
+        ("hold p95", f"{_ms(figures['hold_p95_ms'])} ms"),
+        ("checkouts", str(figures["checkouts"])),
+        ("timeouts", str(figures["timeouts"]) + (f"  ({figures['timeout_message']})" if figures["timeouts"] else "")),
+        ("errors", str(figures["errors"])),
+    ]
+    for label, value in lines:
+        echo(f"{label:<20} {value}")
+    for kind, count in report.load.error_counts.items():
+        echo(f"  {count} x {kind}: {report.load.first_messages.get(kind, '')}")
+    _print_leaks(report)
+
+
+def _print_leaks(report: PoolRunReport) -> None:
+    snapshot = report.pool
+    suspects = snapshot.leak_suspects + snapshot.released_suspects
+    threshold = f"{snapshot.leak_threshold_s:g} s"
+    if not suspects:
+        typer.echo(f"{'leak suspects':<20} none held past {threshold}")
+        return
+    typer.echo(f"{'leak suspects':<20} {len(suspects)} held past {threshold}")
+    for suspect in suspects:
+        state = "returned after" if suspect.released else "held for"
+        session = f", server session {suspect.session_id}" if suspect.session_id is not None else ""
+        typer.echo(
+            f"  connection {suspect.connection}{session}: {state} {suspect.held_s:.2f} s, "
+            f"checked out at {suspect.location or 'an unknown place'}"
+        )
+
+
+def _pool_line(report: PoolRunReport) -> str:
+    snapshot = report.pool
+    parts = [snapshot.pool_class]
+    if snapshot.size is not None:
+        parts.append(f"size {snapshot.size}, max overflow {snapshot.max_overflow}")
+    if snapshot.timeout_s is not None:
+        parts.append(f"timeout {snapshot.timeout_s:.2f} s")
+    return ", ".join(parts)
+
+
+def _series_rows(series: list[Sample]) -> list[Sample]:
+    """At most ten rows: per slice of time, the peak checked out and waiting, timeouts so far."""
+    from dataclasses import replace
+
+    if not series:
+        return []
+    step = -(-len(series) // _SERIES_ROWS)
+    rows = []
+    for start in range(0, len(series), step):
+        chunk = series[start : start + step]
+        waiting = [point.waiters for point in chunk if point.waiters is not None]
+        rows.append(
+            replace(
+                chunk[-1],
+                checked_out=max(point.checked_out for point in chunk),
+                waiters=max(waiting) if waiting else None,
+            )
+        )
+    return rows
+
+
+def _n(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"

@@ -221,7 +221,7 @@ async def list_names(engine: AsyncEngine, schema: str | None = None) -> list[Tab
 
 
 async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalog:
-    """Reflect one schema completely with the Inspector's bulk calls, on one connection."""
+    """Read one schema completely (default: the connection's): a few bulk queries on one connection."""
     async with engine.connect() as conn:
         return await conn.run_sync(_catalog, schema)
 
@@ -245,7 +245,10 @@ def _resolve_schema(inspector: Inspector, schema: str | None) -> str:
 
 def _names(conn: Connection, schema: str | None) -> list[TableName]:
     inspector = inspect(conn)
-    schema = _resolve_schema(inspector, schema)
+    return _read_names(conn, inspector, _resolve_schema(inspector, schema))
+
+
+def _read_names(conn: Connection, inspector: Inspector, schema: str) -> list[TableName]:
     sql = _NAMES_SQL.get(conn.dialect.name)
     if sql is None:
         rows = [(name, "table") for name in inspector.get_table_names(schema)]
@@ -259,8 +262,8 @@ def _names(conn: Connection, schema: str | None) -> list[TableName]:
 
 def _catalog(conn: Connection, schema: str | None) -> Catalog:
     inspector = inspect(conn)
-    names = _names(conn, schema)
-    resolved = names[0].schema if names else _resolve_schema(inspector, schema)
+    resolved = _resolve_schema(inspector, schema)
+    names = _read_names(conn, inspector, resolved)
     default = inspector.default_schema_name or "main"
     # None means "the default schema" to the Inspector and keeps its keys unqualified.
     reflect_schema = None if resolved == default else resolved

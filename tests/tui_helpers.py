@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -68,6 +68,15 @@ async def settle(pilot: Pilot[object]) -> None:
         if not any(worker.is_running for worker in app.workers):
             return
     raise AssertionError("workers did not settle")
+
+
+async def pause_until(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
+    """Let the app process messages until ``condition`` holds, leaving slow workers (a big catalog) running."""
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"gave up waiting for {what}")
 
 
 def screen_text(app: SqlaTuiApp) -> str:

@@ -19,7 +19,8 @@ from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.connect import Target, connect, mask_url_text, resolve_url
 from sqla_tui.core.errors import UserError
-from sqla_tui.tui.navigation import SCREENS, entry_for, screen_bindings
+from sqla_tui.tui.navigation import SCHEMA, SCREENS, entry_for, screen_bindings
+from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.server_banner import target_label
@@ -119,8 +120,28 @@ class SqlaTuiApp(App[None]):
         return True
 
     def action_open_screen(self, key: str) -> None:
-        if self.session is not None:
-            self.push_screen(entry_for(key).build(self.session))
+        """Open a registered screen over the home screen, building it once per session.
+
+        Installed screens keep their state (a loaded catalog, a filter) when
+        the user goes back and forth; from one screen to another they swap.
+        """
+        if self.session is None:
+            return
+        if not self.is_screen_installed(key):
+            self.install_screen(entry_for(key).build(self.session), name=key)
+        if self.screen is self.get_screen(key):
+            return
+        if self.screen is self.home:
+            self.push_screen(key)
+        else:
+            self.switch_screen(key)
+
+    @on(HomeScreen.TableChosen)
+    def _explore_table(self, message: HomeScreen.TableChosen) -> None:
+        self.action_open_screen(SCHEMA)
+        schema = self.get_screen(SCHEMA)
+        if isinstance(schema, SchemaScreen):
+            schema.reveal(message.name)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -132,4 +153,4 @@ class SqlaTuiApp(App[None]):
     async def on_unmount(self) -> None:
         """Close every pooled connection, so the server sees us leave."""
         if self.session is not None:
-            await self.session.engine.dispose()
+            await self.session.close()

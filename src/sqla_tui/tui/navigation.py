@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.screen import Screen
 
+from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.session import Session
 
 
@@ -26,7 +27,11 @@ class ScreenEntry:
     build: Callable[[Session], Screen[None]]
 
 
-SCREENS: tuple[ScreenEntry, ...] = ()
+SCHEMA = "s"
+
+SCREENS: tuple[ScreenEntry, ...] = (
+    ScreenEntry(SCHEMA, "Schema", "Explore tables, columns, keys, indexes and relationships", SchemaScreen),
+)
 
 
 def screen_bindings() -> list[Binding]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from sqla_tui.core.schema import Catalog, load_catalog
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -11,11 +14,34 @@ if TYPE_CHECKING:
     from sqla_tui.core.connect import ServerInfo
 
 
-@dataclass(frozen=True)
+@dataclass
 class Session:
-    """One engine and what the header shows about it; screens receive it instead of reaching into the app."""
+    """One engine, what the header shows about it, and the catalog every screen shares.
+
+    Screens receive the session instead of reaching into the app.
+    """
 
     engine: AsyncEngine
     """The app's only engine; screens hand it to core functions, never use it themselves."""
     info: ServerInfo
     """Masked URL, dialect, server version and pool class, as probed at connect time."""
+    _catalog: asyncio.Task[Catalog] | None = field(default=None, repr=False)
+
+    async def catalog(self) -> Catalog:
+        """The default schema's catalog, reflected once per session whichever screen asks first.
+
+        A big schema takes seconds to reflect, so the schema explorer and the
+        composer share one load; a screen closed mid-load does not cancel it
+        for the others, and a failed load is retried by the next caller.
+        """
+        task = self._catalog
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = self._catalog = asyncio.ensure_future(load_catalog(self.engine))
+        return await asyncio.shield(task)
+
+    async def close(self) -> None:
+        """Stop a catalog load still under way, then close every pooled connection."""
+        if self._catalog is not None and not self._catalog.done():
+            self._catalog.cancel()
+            await asyncio.gather(self._catalog, return_exceptions=True)
+        await self.engine.dispose()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from textual import work
+from dataclasses import dataclass
+
+from textual import on, work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, OptionList
 
 from sqla_tui.core.schema import list_names
 from sqla_tui.tui.session import Session
@@ -16,6 +19,13 @@ from sqla_tui.tui.widgets.server_banner import ServerBanner
 
 class HomeScreen(Screen[None]):
     """Paints at once with the target's name; the app fills it in as the connection comes up."""
+
+    @dataclass
+    class TableChosen(Message):
+        """The user pressed Enter on a table or view in the list."""
+
+        name: str
+        """The table or view chosen."""
 
     def __init__(self, label: str) -> None:
         super().__init__()
@@ -52,3 +62,8 @@ class HomeScreen(Screen[None]):
         finally:
             relation_list.loading = False
         relation_list.focus()
+
+    @on(OptionList.OptionSelected, "#relations")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.post_message(self.TableChosen(event.option.id))

@@ -21,6 +21,7 @@ class RelationList(OptionList):
         relations = list(relations)
         self.clear_options()
         self.add_options(Option(self._label(relation), id=relation.name) for relation in relations)
+        self.highlighted = 0 if relations else None
         views = sum(relation.kind == "view" for relation in relations)
         self.border_title = f"Tables ({len(relations) - views})" + (f" · views ({views})" if views else "")
 

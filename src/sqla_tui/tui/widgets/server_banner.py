@@ -27,9 +27,10 @@ class ServerBanner(Widget):
     info: reactive[ServerInfo | None] = reactive(None)
     """Set by the screen when the connection is up."""
 
-    def __init__(self, label: str, **kwargs: object) -> None:
+    def __init__(self, label: str, info: ServerInfo | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.label = label
+        self.set_reactive(ServerBanner.info, info)
 
     def render(self) -> Content:
         if self.info is None:

@@ -1,0 +1,60 @@
+"""How catalog facts read on screen, shared by the schema tree and the table detail pane.
+
+One wording for a column's key markers or a relationship's direction, so the
+tree and the detail pane never disagree about what a foreign key is called.
+"""
+
+from __future__ import annotations
+
+from sqla_tui.core.naming import MANY_TO_MANY, MANY_TO_ONE, ONE_TO_MANY, RelationshipInfo
+from sqla_tui.core.schema import ColumnInfo, IndexInfo, TableInfo
+
+DIRECTIONS = {MANY_TO_ONE: "many-to-one", ONE_TO_MANY: "one-to-many", MANY_TO_MANY: "many-to-many"}
+
+
+def column_keys(table: TableInfo, column: ColumnInfo) -> str:
+    """``PK``, ``FK → users.id`` (one per foreign key through this column), space-separated."""
+    marks = ["PK"] if column.primary_key else []
+    for fk in table.foreign_keys:
+        if column.name in fk.columns:
+            target = fk.target_columns[fk.columns.index(column.name)]
+            marks.append(f"FK → {fk.target_table}.{target}")
+    return " ".join(marks)
+
+
+def direction(relationship: RelationshipInfo) -> str:
+    """many-to-one, one-to-many or many-to-many; one-to-many with a single row reads one-to-one."""
+    if relationship.direction == ONE_TO_MANY and not relationship.uselist:
+        return "one-to-one"
+    return DIRECTIONS.get(relationship.direction, relationship.direction)
+
+
+def via(relationship: RelationshipInfo) -> str:
+    """The foreign key columns (or the association table) a relationship follows."""
+    return ", ".join(relationship.via)
+
+
+def row_estimate(table: TableInfo) -> str:
+    """``~1,234 rows``, or nothing when the database keeps no estimate (views, fresh tables)."""
+    if table.row_estimate is None:
+        return ""
+    return f"~{table.row_estimate:,} rows"
+
+
+def key_lines(table: TableInfo) -> list[str]:
+    """The table's primary key, foreign keys and unique constraints, one line each."""
+    lines = [f"PK ({', '.join(table.primary_key)})"] if table.primary_key else []
+    for fk in table.foreign_keys:
+        lines.append(f"FK ({', '.join(fk.columns)}) → {fk.target_table} ({', '.join(fk.target_columns)})")
+    lines += [f"UQ ({', '.join(unique.columns)})" for unique in table.unique_constraints]
+    return lines
+
+
+def index_line(index: IndexInfo) -> str:
+    """``ix_posts_user_id (user_id) unique``."""
+    return f"{index.name or '(unnamed)'} ({', '.join(index.columns)})" + (" unique" if index.unique else "")
+
+
+def relationship_line(relationship: RelationshipInfo) -> str:
+    """``sender  many-to-one → users  via messages.sender_id``."""
+    return f"{relationship.name}  {direction(relationship)} → {relationship.target}  via {via(relationship)}"

@@ -1,0 +1,84 @@
+"""The detail pane of one table: columns with keys, indexes, relationships and the row estimate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from sqla_tui.core.naming import RelationshipInfo
+from sqla_tui.core.schema import TableInfo
+from sqla_tui.tui.catalog_text import column_keys, direction, row_estimate, via
+
+_SECTIONS = {
+    "columns": ("column", "type", "null", "keys", "default"),
+    "indexes": ("index", "columns", "unique"),
+    "relationships": ("relationship", "direction", "target", "via"),
+}
+
+
+class TableDetail(VerticalScroll, can_focus=True):
+    """Shows a name at once and the table's facts when the catalog has them.
+
+    Focusable as a whole (arrow keys scroll it); the tables inside are not, so
+    Tab goes filter → tree → detail and back without visiting every grid.
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("select a table", id="detail-title")
+        yield Static(id="detail-note")
+        for section, headers in _SECTIONS.items():
+            grid: DataTable[str] = DataTable(id=f"detail-{section}", show_cursor=False, zebra_stripes=True)
+            grid.can_focus = False
+            grid.add_columns(*headers)
+            yield grid
+
+    def show_pending(self, name: str, note: str) -> None:
+        """A table the catalog has not described (yet): its name, and why there is nothing more."""
+        self._set_header(name, note)
+        self._fill({section: [] for section in _SECTIONS})
+
+    def show(self, table: TableInfo, relationships: Sequence[RelationshipInfo], unmappable: str | None) -> None:
+        """Everything about one table; ``unmappable`` says why the ORM cannot map it, if it cannot."""
+        facts = [table.kind, row_estimate(table), table.comment or ""]
+        self._set_header(f"{table.name}  ·  " + "  ·  ".join(fact for fact in facts if fact), unmappable or "")
+        self._fill(
+            {
+                "columns": [
+                    (
+                        column.name,
+                        column.type,
+                        "yes" if column.nullable else "no",
+                        column_keys(table, column),
+                        column.generated or column.default or "",
+                    )
+                    for column in table.columns
+                ],
+                "indexes": [
+                    (index.name or "(unnamed)", ", ".join(index.columns), "yes" if index.unique else "")
+                    for index in table.indexes
+                ],
+                "relationships": [(rel.name, direction(rel), rel.target, via(rel)) for rel in relationships],
+            }
+        )
+
+    def rows(self, section: str) -> list[tuple[str, ...]]:
+        """The rows one section shows now, as text; what tests compare against."""
+        grid: DataTable[str] = self.query_one(f"#detail-{section}", DataTable)
+        return [tuple(str(cell) for cell in grid.get_row_at(index)) for index in range(grid.row_count)]
+
+    def _set_header(self, title: str, note: str) -> None:
+        self.query_one("#detail-title", Static).update(Content(title))
+        self.query_one("#detail-note", Static).update(Content(note))
+        self.query_one("#detail-note").display = bool(note)
+
+    def _fill(self, sections: dict[str, list[tuple[str, ...]]]) -> None:
+        for section, rows in sections.items():
+            grid: DataTable[str] = self.query_one(f"#detail-{section}", DataTable)
+            grid.clear()
+            grid.add_rows([tuple(Text(cell) for cell in row) for row in rows])
+            grid.display = bool(rows)

@@ -1,0 +1,250 @@
+"""The schema explorer: filter-as-you-type, a detail pane with every relationship, keys only, big schemas."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from textual.pilot import Pilot
+
+from textual.app import App, ComposeResult
+from textual.widgets.tree import TreeNode
+
+from sqla_tui.core.connect import connect
+from sqla_tui.core.naming import plan_relationships
+from sqla_tui.core.schema import Catalog, ColumnInfo, ForeignKeyInfo, TableInfo, TableName
+from sqla_tui.tui.app import SqlaTuiApp
+from sqla_tui.tui.screens.home_screen import HomeScreen
+from sqla_tui.tui.screens.schema_screen import SchemaScreen
+from sqla_tui.tui.widgets.relation_list import RelationList
+from sqla_tui.tui.widgets.schema_tree import SchemaTree
+from sqla_tui.tui.widgets.table_detail import TableDetail
+from tests.databases import TestDatabase, run_async
+from tests.tui_helpers import (  # noqa: F401 - fixtures
+    DEMO_TABLES,
+    DEMO_VIEW,
+    demo_cache,
+    make_app,
+    pause_until,
+    screen_text,
+    settle,
+    small_demo_cache,
+)
+
+
+async def open_schema(pilot: Pilot[None]) -> SchemaScreen:
+    """From a freshly started app: wait for the connection, press s, wait for the catalog."""
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SchemaScreen)
+    return screen
+
+
+def tree_of(app: SqlaTuiApp) -> SchemaTree:
+    return app.screen.query_one(SchemaTree)
+
+
+def detail_of(app: SqlaTuiApp) -> TableDetail:
+    return app.screen.query_one(TableDetail)
+
+
+async def test_filter_narrows_the_tree_as_you_type(demo_cache: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await open_schema(pilot)
+        assert tree_of(app).table_names == sorted([*DEMO_TABLES, DEMO_VIEW])
+        await pilot.press("slash", *"post")
+        assert tree_of(app).table_names == ["post_tags", "posts", "user_post_counts"]
+        await pilot.press("s")  # typed into the filter, not the screen key
+        assert tree_of(app).table_names == ["posts"]
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace", *"ORDER")
+        assert tree_of(app).table_names == ["order_items", "orders"]
+
+
+async def test_messages_shows_both_relationships_to_users(demo_cache: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_schema(pilot)
+        await pilot.press("slash", *"messages", "enter")
+        detail = detail_of(app)
+        assert detail.rows("relationships") == [
+            ("recipient", "many-to-one", "users", "messages.recipient_id"),
+            ("sender", "many-to-one", "users", "messages.sender_id"),
+        ]
+        columns = {row[0]: row for row in detail.rows("columns")}
+        assert columns["id"][3] == "PK"
+        assert columns["sender_id"][3] == "FK → users.id"
+        assert columns["recipient_id"][3] == "FK → users.id"
+        assert [row[1] for row in detail.rows("indexes")] == ["recipient_id", "sender_id"]
+        shown = screen_text(app)
+        assert "messages  ·  table  ·  ~50 rows" in shown
+        assert "messages.sender_id" in shown and "messages.recipient_id" in shown
+
+
+async def test_users_keeps_both_message_collections(demo_cache: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_schema(pilot)
+        screen.reveal("users")
+        await pilot.pause()
+        relationships = {row[0]: row[1:3] for row in detail_of(app).rows("relationships")}
+        assert relationships["messages_sender"] == ("one-to-many", "messages")
+        assert relationships["messages_recipient"] == ("one-to-many", "messages")
+        assert relationships["profile"] == ("one-to-one", "profiles")
+
+
+async def test_keyboard_only_from_home_list_into_a_table_and_back(demo_cache: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        names = app.home.query_one(RelationList).names
+        await pilot.press(*["down"] * names.index("messages"), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SchemaScreen)
+        tree = tree_of(app)
+        assert tree.has_focus and tree.cursor_node is not None and tree.cursor_node.data == "messages"
+        assert detail_of(app).rows("relationships")[1][0] == "sender"
+        await pilot.press("right")  # open messages
+        await pilot.press("right", "right")  # into "columns", then its first column
+        assert str(tree.cursor_node.label).startswith("id  INTEGER  PK") if tree.cursor_node else False
+        await pilot.press("left", "left", "left", "left")  # out to columns, close it, out to messages, close it
+        assert tree.cursor_node is not None and tree.cursor_node.data == "messages"
+        assert not tree.cursor_node.is_expanded
+        await pilot.press("down")
+        await pilot.pause()
+        assert detail_of(app).query_one("#detail-title").render().plain.startswith("order_items")
+        await pilot.press("tab")
+        assert detail_of(app).has_focus
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("s")  # the same screen comes back as it was left
+        assert tree_of(app).cursor_node is not None and tree_of(app).cursor_node.data == "order_items"
+        await pilot.press("slash", "escape")
+        assert tree_of(app).has_focus
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_views_are_marked_and_get_no_row_estimate(demo_cache: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_schema(pilot)
+        screen.reveal(DEMO_VIEW)
+        await pilot.pause()
+        assert detail_of(app).query_one("#detail-title").render().plain.startswith(f"{DEMO_VIEW}  ·  view")
+        assert f"{DEMO_VIEW}  view" in screen_text(app)
+
+
+BIG = 2000
+
+
+def big_catalog() -> Catalog:
+    """2,000 tables of 15 columns, each referring to the one before: a normal production schema."""
+    columns = tuple(ColumnInfo(f"c{i}", "VARCHAR(20)", True, None, False) for i in range(13))
+    tables = tuple(
+        TableInfo(
+            schema="main",
+            name=f"t_{n:04d}",
+            kind="table",
+            columns=(
+                ColumnInfo("id", "INTEGER", False, None, True),
+                ColumnInfo("prev_id", "INTEGER", True, None, False),
+                *columns,
+            ),
+            primary_key=("id",),
+            foreign_keys=(ForeignKeyInfo(None, ("prev_id",), "main", f"t_{max(n - 1, 0):04d}", ("id",)),),
+            unique_constraints=(),
+            indexes=(),
+            row_estimate=None,
+        )
+        for n in range(BIG)
+    )
+    return Catalog("sqlite", "main", "main", ("main",), tables)
+
+
+class TreeApp(App[None]):
+    """Just the schema tree, to count its nodes without a database."""
+
+    def compose(self) -> ComposeResult:
+        yield SchemaTree()
+
+
+def node_count(node: TreeNode[str]) -> int:
+    return 1 + sum(node_count(child) for child in node.children)
+
+
+async def test_two_thousand_tables_build_one_level_and_open_lazily() -> None:
+    catalog = big_catalog()
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        tree = app.query_one(SchemaTree)
+        tree.show_names([TableName(t.schema, t.name, t.kind) for t in catalog.tables])
+        tree.show_catalog(catalog, plan_relationships(catalog.tables))
+        assert node_count(tree.root) == 1 + BIG  # not 2,000 x 15
+        tree.focus()
+        await pilot.press("down", "right")  # open t_0000
+        assert node_count(tree.root) == 1 + BIG + (1 + 15) + (1 + 2) + (1 + 2)  # columns, keys (PK, FK), relationships
+        tree.filter_text = "t_199"
+        assert tree.table_names == [f"t_{n}" for n in range(1990, 2000)]
+
+
+@pytest.fixture(scope="module")
+def big_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same 2,000 tables in a SQLite file, whose full catalog takes a while to reflect."""
+    path = tmp_path_factory.mktemp("big") / "big.db"
+    columns = ", ".join(f"c{i} VARCHAR(20)" for i in range(13))
+    statements = (
+        f"CREATE TABLE t_{n:04d} (id INTEGER PRIMARY KEY, "
+        f"prev_id INTEGER REFERENCES t_{max(n - 1, 0):04d}(id), {columns});"
+        for n in range(BIG)
+    )
+    with sqlite3.connect(path) as db:
+        db.executescript("BEGIN;" + "".join(statements) + "COMMIT;")
+    return path
+
+
+async def test_big_schema_paints_names_and_opens_tables_while_the_catalog_loads(big_sqlite: Path) -> None:
+    app = make_app(f"sqlite:///{big_sqlite}")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await pause_until(pilot, lambda: len(tree_of(app).table_names) == BIG, "2,000 names")
+        assert any(worker.group == "schema-catalog" and worker.is_running for worker in app.workers)
+        tree = tree_of(app)
+        await pilot.press("right")  # open t_0000 before its details exist
+        assert [str(node.label) for node in tree.root.children[0].children] == ["loading catalog…"]
+        assert detail_of(app).loading
+
+
+def _create_two_tables(database: TestDatabase) -> None:
+    async def create() -> None:
+        engine, _ = await connect(database.url, read_only=False)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(50))"))
+                await conn.execute(
+                    text("CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id))")
+                )
+        finally:
+            await engine.dispose()
+
+    run_async(create())
+
+
+async def test_schema_screen_on_each_backend(empty_db: TestDatabase) -> None:
+    _create_two_tables(empty_db)
+    app = make_app(empty_db.url)
+    async with app.run_test() as pilot:
+        screen = await open_schema(pilot)
+        assert tree_of(app).table_names == ["authors", "books"]
+        screen.reveal("books")
+        await pilot.pause()
+        assert detail_of(app).rows("relationships") == [("author", "many-to-one", "authors", "books.author_id")]
+        screen.reveal("authors")
+        await pilot.pause()
+        assert detail_of(app).rows("relationships") == [("books", "one-to-many", "books", "books.author_id")]

@@ -15,7 +15,7 @@ from sqla_tui.core.connect import connect
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.mapping import OrmMap, load_user_models, map_schema
 from sqla_tui.core.naming import fk_name, plan_relationships, plural, singular
-from sqla_tui.core.schema import ColumnInfo, ForeignKeyInfo, TableInfo
+from sqla_tui.core.schema import ColumnInfo, ForeignKeyInfo, TableInfo, UniqueInfo
 from tests.databases import TestDatabase
 from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo  # noqa: F401
 
@@ -33,8 +33,6 @@ def table(name: str, columns: str, pk: str = "id", fks: str = "", unique: str = 
         ForeignKeyInfo(None, (column,), "main", target, ("id",))
         for column, target in (spec.split(">") for spec in fks.split())
     )
-    from sqla_tui.core.schema import UniqueInfo
-
     return TableInfo(
         schema="main",
         name=name,
@@ -62,6 +60,7 @@ def test_fk_name_strips_id_else_names_the_target() -> None:
     assert fk_name(ForeignKeyInfo(None, ("sender_id",), "s", "users", ("id",))) == "sender"
     assert fk_name(ForeignKeyInfo(None, ("authorId",), "s", "users", ("id",))) == "author"
     assert fk_name(ForeignKeyInfo(None, ("a", "b"), "s", "categories", ("x", "y"))) == "category"
+    assert fk_name(ForeignKeyInfo(None, ("id",), "s", "users", ("id",))) == "user"
 
 
 def test_name_collisions_get_deterministic_suffixes() -> None:

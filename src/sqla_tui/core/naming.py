@@ -40,7 +40,7 @@ MANY_TO_MANY = "many_to_many"
 RESERVED = frozenset({"metadata", "registry", "query", "__table__", "__mapper__", "__tablename__"})
 """Attribute names a mapped class already uses; a relationship never takes one."""
 
-_FK_SUFFIX = re.compile(r"(_id|_fk|Id|ID)$")
+_FK_SUFFIX = re.compile(r"(^id|_id|_fk|Id|ID)$")
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,6 @@ class RelationshipPlan:
 
     relationships_by_table: dict[str, tuple[RelationshipInfo, ...]]
     unmappable: dict[str, str]
-    associations: dict[str, tuple[str, str]]  # pure association table -> the two tables it joins
 
     @property
     def mappable(self) -> list[str]:
@@ -112,7 +111,12 @@ def singular(word: str) -> str:
 
 
 def fk_name(fk: ForeignKeyInfo) -> str:
-    """The many-to-one name of a foreign key: its column without ``_id``, else the target singular."""
+    """The many-to-one name of a foreign key: its column without ``_id``, else the target singular.
+
+    A column with no such suffix keeps its name (and so collides with
+    itself and becomes ``<column>_rel``); a column named just ``id`` or a
+    composite key is named after the target table, singular.
+    """
     if len(fk.columns) == 1:
         stripped = _FK_SUFFIX.sub("", fk.columns[0])
         return stripped or singular(fk.target_table)
@@ -176,7 +180,6 @@ def plan_relationships(tables: Iterable[TableInfo]) -> RelationshipPlan:
     return RelationshipPlan(
         relationships_by_table={name: tuple(rels) for name, rels in final.items()},
         unmappable=dict(sorted(unmappable.items())),
-        associations=associations,
     )
 
 

@@ -1,15 +1,18 @@
 """``sqla-tui fanout``: the same query under every loading strategy, side by side."""
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import MODELS_OPTION, Target, connection_command, query_command
+from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
 from sqla_tui.cli.output import emit_json, run
 
+if TYPE_CHECKING:
+    from sqla_tui.core.connect import Target
 
-async def _compare(target: Target, spec, models, paths, plans, runs):  # type: ignore[no-untyped-def]
+
+async def _compare(target: "Target", spec, models, paths, plans, runs):  # type: ignore[no-untyped-def]
     from sqla_tui.core.connect import connect, resolve_url
     from sqla_tui.core.entities import resolve_entity
     from sqla_tui.core.fanout import compare
@@ -46,7 +49,7 @@ def _print_table(report) -> None:  # type: ignore[no-untyped-def]
 @connection_command()
 @query_command
 def fanout(
-    target: Target,
+    target: "Target",
     spec,  # type: ignore[no-untyped-def]
     path: Annotated[list[str], typer.Option("--path", "-p", help="Relationship path to load, e.g. posts.comments.")],
     strategies: Annotated[

@@ -12,11 +12,12 @@ import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from sqla_tui.core.connect import PoolOptions, Target
+if TYPE_CHECKING:  # imported when a command runs, so --help never loads SQLAlchemy
+    from sqla_tui.core.connect import Target
 
 _POOL_PANEL = "Connection pool"
 _QUERY_PANEL = "Query"
@@ -91,7 +92,9 @@ def connection_command(*, url_required: bool = True) -> Callable[[Command], Comm
         default=None,
     )
 
-    def build(kwargs: dict[str, Any]) -> Target:
+    def build(kwargs: dict[str, Any]) -> "Target":
+        from sqla_tui.core.connect import PoolOptions, Target
+
         pool = PoolOptions(**{name: kwargs.pop(name) for name in _POOL_NAMES})
         url = kwargs.pop("url") or os.environ.get("DATABASE_URL")
         if url is None and url_required:
@@ -152,3 +155,12 @@ MODELS_OPTION = typer.Option(
     help="Use your own declarative Base: package.module:Base or path/to/models.py:Base.",
     rich_help_panel=_QUERY_PANEL,
 )
+
+
+def __getattr__(name: str) -> Any:
+    """``Target`` for command modules that import it at run time; costs the SQLAlchemy import."""
+    if name == "Target":
+        from sqla_tui.core.connect import Target
+
+        return Target
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

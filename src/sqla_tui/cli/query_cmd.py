@@ -1,15 +1,18 @@
 """``sqla-tui query``: run a composed query and print every statement it caused."""
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import MODELS_OPTION, Target, connection_command, query_command
+from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
 from sqla_tui.cli.output import emit_json, run
 
+if TYPE_CHECKING:
+    from sqla_tui.core.connect import Target
 
-async def _run(target: Target, spec, models: Optional[str], touch: list[str] | None):  # type: ignore[no-untyped-def]
+
+async def _run(target: "Target", spec, models: Optional[str], touch: list[str] | None):  # type: ignore[no-untyped-def]
     """Run the spec; with ``touch`` None only map and return the Python source."""
     from sqla_tui.core.connect import connect, resolve_url
     from sqla_tui.core.entities import resolve_entity
@@ -73,7 +76,7 @@ def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
 @connection_command()
 @query_command
 def query(
-    target: Target,
+    target: "Target",
     spec,  # type: ignore[no-untyped-def]
     touch: Annotated[Optional[list[str]], typer.Option("--touch", "-t", help="Access PATH afterwards, as app code would (shows lazy loads).")] = None,
     models: Annotated[Optional[str], MODELS_OPTION] = None,

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import Target, connection_command
+from sqla_tui.cli.options import connection_command
 from sqla_tui.cli.output import emit_json, run
 
 if TYPE_CHECKING:
-    from sqla_tui.core.connect import ServerInfo
+    from sqla_tui.core.connect import ServerInfo, Target
     from sqla_tui.core.naming import RelationshipInfo
     from sqla_tui.core.schema import Catalog, TableInfo
 
@@ -33,7 +33,7 @@ class SchemaReport:
     unmappable: dict[str, str]
 
 
-async def _load(target: Target, table: str | None, schema_name: str | None, models: str | None) -> SchemaReport:
+async def _load(target: "Target", table: str | None, schema_name: str | None, models: str | None) -> SchemaReport:
     from sqla_tui.core.connect import connect, resolve_url
     from sqla_tui.core.mapping import load_user_models
     from sqla_tui.core.naming import plan_relationships
@@ -169,7 +169,7 @@ def print_report(report: SchemaReport) -> None:
 @app.command()
 @connection_command()
 def schema(
-    target: Target,
+    target: "Target",
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
     table: Annotated[Optional[str], typer.Option("--table", help="Show only this table or view.")] = None,
     schema_name: Annotated[

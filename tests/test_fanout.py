@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import text
 
@@ -12,7 +10,8 @@ from sqla_tui.core.connect import connect
 from sqla_tui.core.entities import resolve_entity
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.fanout import FanoutReport, compare
-from tests.databases import BACKENDS, TestDatabase, create_database, run_async
+from tests.databases import TestDatabase, run_async
+from tests.demo_database import demo  # noqa: F401
 from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, User, seeded_db  # noqa: F401
 
 
@@ -103,25 +102,6 @@ def test_many_to_many_path(seeded_db: TestDatabase) -> None:
 def test_bad_arguments_are_one_line(seeded_db: TestDatabase, plans: tuple[str, ...], runs: int, message: str) -> None:
     with pytest.raises(UserError, match=message):
         fanout(seeded_db, User, ["posts"], plans, runs)
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
-    """The demo schema at a tenth of its size, once per backend."""
-    from sqla_tui.demo_db.load import load_demo
-
-    database = create_database(request.param, tmp_path_factory.mktemp("demo"))
-
-    async def load() -> None:
-        engine, _ = await connect(database.url, read_only=False)
-        await load_demo(engine, scale=0.1)
-        await engine.dispose()
-
-    try:
-        run_async(load())
-        yield database
-    finally:
-        database.drop()
 
 
 def test_two_foreign_keys_to_one_table_on_the_demo(demo: TestDatabase) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.screen import Screen
 
+from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.session import Session
 
@@ -28,9 +29,11 @@ class ScreenEntry:
 
 
 SCHEMA = "s"
+COMPOSE = "c"
 
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry(SCHEMA, "Schema", "Explore tables, columns, keys, indexes and relationships", SchemaScreen),
+    ScreenEntry(COMPOSE, "Compose", "Compose a select() with loader options, preview it, run it, read every statement", ComposeScreen),
 )
 
 

@@ -1,0 +1,308 @@
+"""The composer: pick a root, filter, toggle loader strategies, preview, run, read the log.
+
+Everything up to the run is previewed without touching the database: the
+Python a user would paste and the main query's SQL for the engine's dialect
+change as keys are pressed. ``r`` runs the query in a worker; the log then
+shows every statement the ORM emitted, where it came from and the rows it
+received, with repeated lazy loads flagged as N+1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sqla_tui.core.capture import CapturedStatement
+from sqla_tui.core.compose import DEFAULT_LIMIT, Filter, QuerySpec, build_select, parse_where
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.loader_tree import python_source
+from sqla_tui.core.mapping import map_schema
+from sqla_tui.core.naming import plan_catalog
+from sqla_tui.core.preview import consecutive_runs, leaf_paths, main_query_sql, statement_detail, summary_text
+from sqla_tui.core.run import RunResult, run_spec
+from sqla_tui.core.schema import Catalog
+from sqla_tui.tui.session import Session
+from sqla_tui.tui.widgets.code_preview import CodePreview
+from sqla_tui.tui.widgets.loader_toggles import MAX_DEPTH, LoaderToggles
+from sqla_tui.tui.widgets.results_tree import ResultsTree
+from sqla_tui.tui.widgets.server_banner import ServerBanner
+from sqla_tui.tui.widgets.statement_log import StatementLogTable
+
+
+class ComposeScreen(Screen[None]):
+    """Holds the query being composed; widgets show it, workers map and run it."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("r,ctrl+r", "run", "Run"),
+        Binding("f", "fanout", "Fan-out"),
+        Binding("e", "explain", "Explain"),
+        Binding("y", "copy_python", "Copy Python"),
+        Binding("Y", "copy_sql", "Copy SQL"),
+        Binding("slash", "focus_where", "Filter"),
+        Binding("delete,backspace", "remove_filter", "Remove filter", show=False),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.catalog: Catalog | None = None
+        self.table: str | None = None
+        self.entity: type | None = None
+        self.filters: list[Filter] = []
+        self.limit: int | None = DEFAULT_LIMIT
+        self.result: RunResult | None = None
+        self._wanted: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ServerBanner(self.session.info.url, info=self.session.info)
+        with Horizontal(id="compose-body"):
+            with Vertical(id="compose-side"):
+                yield OptionList(id="compose-roots")
+                yield Input(placeholder="filter: column op value  (/)", id="compose-where")
+                yield OptionList(id="compose-filters")
+                yield Input(str(DEFAULT_LIMIT), placeholder="no limit", type="integer", id="compose-limit")
+                yield LoaderToggles(id="compose-loads")
+            with Vertical(id="compose-main"):
+                with Horizontal(id="compose-preview"):
+                    yield CodePreview("python", title="Python", id="compose-python")
+                    yield CodePreview("sql", title="Main query SQL (not run yet)", id="compose-sql")
+                yield Static("pick a root table, toggle relationships, r runs", id="compose-summary")
+                with Horizontal(id="compose-output"):
+                    with Vertical(id="compose-log-side"):
+                        yield StatementLogTable(id="compose-log")
+                        yield CodePreview("sql", title="Statement", id="compose-statement")
+                    yield ResultsTree(id="compose-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#compose-roots", OptionList).border_title = "Root"
+        self.query_one("#compose-filters", OptionList).border_title = "Filters · del removes"
+        self.query_one("#compose-limit", Input).border_title = "Limit"
+        self.query_one(LoaderToggles).border_title = "Loaders · space cycles · 0-9 pick · t touch"
+        self.query_one(StatementLogTable).border_title = "Statements"
+        self.query_one(ResultsTree).border_title = "Results"
+        self.query_one("#compose-roots", OptionList).loading = True
+        self.load_roots()
+
+    # -- choosing the root ----------------------------------------------------
+    def choose_root(self, table: str) -> None:
+        """Compose over ``table``: now, or once the list of mappable tables is in (e.g. from the schema screen)."""
+        self._wanted = table
+        if self.catalog is not None:
+            self._choose_wanted()
+
+    @work(exclusive=True, exit_on_error=False, group="compose-roots")
+    async def load_roots(self) -> None:
+        """List the tables the ORM can map, from the catalog the session shares with the schema screen."""
+        roots = self.query_one("#compose-roots", OptionList)
+        try:
+            catalog = await self.session.catalog()
+            plan = await asyncio.to_thread(plan_catalog, catalog)
+        finally:
+            roots.loading = False
+        self.catalog = catalog
+        roots.add_options(Option(name, id=name) for name in plan.mappable)
+        roots.border_title = f"Root · {len(plan.mappable)} mappable tables"
+        roots.highlighted = 0 if plan.mappable else None
+        roots.focus()
+        self._choose_wanted()
+
+    def _choose_wanted(self) -> None:
+        if self._wanted is None:
+            return
+        roots = self.query_one("#compose-roots", OptionList)
+        try:
+            roots.highlighted = roots.get_option_index(self._wanted)
+        except Exception:  # noqa: BLE001 - OptionDoesNotExist: not mappable; the worker says why
+            pass
+        self.map_root(self._wanted)
+        self._wanted = None
+
+    @on(OptionList.OptionSelected, "#compose-roots")
+    def _root_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.map_root(event.option.id)
+
+    @work(exclusive=True, exit_on_error=False, group="compose-map")
+    async def map_root(self, table: str) -> None:
+        """Map the root and the tables a loader path can reach from it, then offer its relationships."""
+        try:
+            orm_map = await map_schema(self.session.engine, table, hops=MAX_DEPTH, catalog=self.catalog)
+            entity = orm_map.entity(table)
+        except UserError as error:
+            self.notify(str(error), title="Cannot compose", severity="error")
+            return
+        self.table, self.entity, self.filters = table, entity, []
+        self._show_filters()
+        toggles = self.query_one(LoaderToggles)
+        toggles.show_entity(entity, table)
+        toggles.focus()
+
+    # -- the spec -------------------------------------------------------------
+    def spec(self, filters: list[Filter] | None = None) -> QuerySpec | None:
+        """The query as composed now (``filters`` replacing the current ones), or None before a root."""
+        if self.table is None:
+            return None
+        toggles = self.query_one(LoaderToggles)
+        return QuerySpec(
+            self.table, filters=list(self.filters if filters is None else filters), limit=self.limit, loads=toggles.loads
+        )
+
+    @on(LoaderToggles.Changed)
+    def _refresh_preview(self) -> None:
+        """Show the Python and the main query's SQL for the spec as it stands; nothing runs."""
+        spec = self.spec()
+        if spec is None or self.entity is None:
+            return
+        python, sql = self.query_one("#compose-python", CodePreview), self.query_one("#compose-sql", CodePreview)
+        try:
+            python.code = python_source(spec, self.entity)
+            sql.code = main_query_sql(spec, self.entity, self.session.engine.dialect)
+        except UserError as error:
+            python.code = sql.code = f"# {error}"
+
+    @on(Input.Submitted, "#compose-where")
+    def _add_filter(self, event: Input.Submitted) -> None:
+        """Parse and check the filter against the root's columns before keeping it."""
+        if self.entity is None:
+            self.notify("pick a root table first", severity="warning")
+            return
+        try:
+            new = parse_where(event.value)
+            spec = self.spec([*self.filters, new])
+            assert spec is not None
+            build_select(spec, self.entity)
+        except UserError as error:
+            self.notify(str(error), title="Filter not added", severity="error")
+            return
+        self.filters.append(new)
+        event.input.value = ""
+        self._show_filters()
+
+    def action_remove_filter(self) -> None:
+        listing = self.query_one("#compose-filters", OptionList)
+        if listing.has_focus and listing.highlighted is not None:
+            del self.filters[listing.highlighted]
+            self._show_filters()
+
+    def _show_filters(self) -> None:
+        listing = self.query_one("#compose-filters", OptionList)
+        listing.clear_options()
+        listing.add_options(Option(Content(_filter_text(spec_filter))) for spec_filter in self.filters)
+        self._refresh_preview()
+
+    @on(Input.Changed, "#compose-limit")
+    def _limit_changed(self, event: Input.Changed) -> None:
+        self.limit = int(event.value) if event.value.strip().lstrip("-").isdigit() else None
+        self._refresh_preview()
+
+    def action_focus_where(self) -> None:
+        self.query_one("#compose-where", Input).focus()
+
+    def action_back(self) -> None:
+        """Escape leaves an input first, then the screen."""
+        if isinstance(self.focused, Input):
+            self.query_one(LoaderToggles).focus()
+        else:
+            self.dismiss()
+
+    # -- running --------------------------------------------------------------
+    def action_run(self) -> None:
+        spec = self.spec()
+        if spec is None or self.entity is None:
+            self.notify("pick a root table first", severity="warning")
+            return
+        self.query_one(StatementLogTable).loading = True
+        self.run_query(spec, self.entity, list(self.query_one(LoaderToggles).touched))
+
+    @work(exclusive=True, exit_on_error=False, group="compose-run")
+    async def run_query(self, spec: QuerySpec, entity: type, touch: list[str]) -> None:
+        """Run the spec, touch the marked paths, and show every statement and what was loaded."""
+        log = self.query_one(StatementLogTable)
+        try:
+            result = await run_spec(self.session.engine, entity, spec, touch=touch)
+        except UserError as error:
+            self.notify(str(error), title="Query failed", severity="error")
+            return
+        finally:
+            log.loading = False
+        self.result = result
+        log.show(consecutive_runs(result.statements, result.origins))
+        self.query_one(ResultsTree).show(result.results)
+        self.query_one("#compose-summary", Static).update(_summary_line(result))
+        log.focus()
+
+    @on(StatementLogTable.Selected)
+    def _statement_selected(self, event: StatementLogTable.Selected) -> None:
+        run = event.run
+        detail = statement_detail(run.statements[0], run.origin)
+        if run.count > 1:
+            detail = f"-- {run.label}: {run.count} statements of this shape, {run.rows:,} rows in all\n{detail}"
+        self.query_one("#compose-statement", CodePreview).code = detail
+
+    @property
+    def selected_statement(self) -> CapturedStatement | None:
+        """The statement under the log's cursor (a folded run's first one): what EXPLAIN and copy use."""
+        run = self.query_one(StatementLogTable).selected
+        return run.statements[0] if run is not None else None
+
+    # -- leaving for other views ----------------------------------------------
+    def action_copy_python(self) -> None:
+        self._copy(self.query_one("#compose-python", CodePreview).code, "Python")
+
+    def action_copy_sql(self) -> None:
+        """Copy the selected statement's SQL, or the previewed main query before a run."""
+        statement = self.selected_statement
+        sql = statement.sql if statement is not None else self.query_one("#compose-sql", CodePreview).code
+        self._copy(sql, "SQL")
+
+    def _copy(self, text: str, what: str) -> None:
+        if not text:
+            self.notify("nothing to copy yet: pick a root table", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"{what} copied to the clipboard")
+
+    def action_explain(self) -> None:
+        statement = self.selected_statement
+        if statement is None:
+            self.notify("run the query, then pick a statement to explain", severity="warning")
+            return
+        self.open_explain(statement.sql, statement.params)
+
+    def open_explain(self, sql: str, params: object) -> None:
+        """Hook for the EXPLAIN screen, which another change adds; until then, say so."""
+        self.notify("the EXPLAIN screen is not available in this build yet", severity="warning")
+
+    def action_fanout(self) -> None:
+        """Compare strategies on the relationship paths chosen in the loader tree."""
+        from sqla_tui.tui.screens.fanout_screen import FanoutScreen
+
+        spec = self.spec()
+        paths = leaf_paths(self.query_one(LoaderToggles).paths)
+        if spec is None or self.entity is None or not paths:
+            self.notify("toggle or touch a relationship first: fan-out compares strategies on it", severity="warning")
+            return
+        self.app.push_screen(FanoutScreen(self.session, self.entity, spec, paths))
+
+
+def _filter_text(spec_filter: Filter) -> str:
+    value = spec_filter.value
+    shown = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
+    return f"{spec_filter.column} {spec_filter.op} {shown}".rstrip()
+
+
+def _summary_line(result: RunResult) -> str:
+    parts = [summary_text(result.summary)]
+    parts += [f"N+1: {found.attribute} ran {found.count:,} times" for found in result.n_plus_one]
+    parts += [f"raise: {refused.attribute} refused {refused.count:,}×" for refused in result.raised]
+    return "  ·  ".join(parts)

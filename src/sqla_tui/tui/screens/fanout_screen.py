@@ -1,0 +1,181 @@
+"""Fan-out: the composed query under every loading strategy, side by side, with a verdict.
+
+The screen a teacher projects. ``core.fanout.compare`` runs in a worker and
+reports each finished strategy, so the table says which one is being
+measured; Escape or ``x`` cancels the measurement and leaves the screen
+usable, ``r`` measures again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from sqla_tui.core.compose import QuerySpec
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.fanout import DEFAULT_PLANS, FanoutReport, PlanResult, compare
+from sqla_tui.core.preview import grouped_sql_text
+from sqla_tui.tui.session import Session
+from sqla_tui.tui.widgets.code_preview import CodePreview
+from sqla_tui.tui.widgets.fanout_chart import FanoutChart
+from sqla_tui.tui.widgets.fanout_table import FanoutTable
+from sqla_tui.tui.widgets.server_banner import ServerBanner
+
+DEFAULT_RUNS = 3
+"""Timed runs per strategy after the warm-up: enough for a median, short enough to wait for on screen."""
+
+_CHARTS: tuple[tuple[str, str], ...] = (
+    ("rows", "rows received"),
+    ("statements", "statements"),
+    ("ms_median", "ms (median)"),
+)
+
+
+class FanoutScreen(Screen[None]):
+    """Measures one spec over the given relationship paths under each plan."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back / cancel"),
+        Binding("x", "cancel", "Cancel"),
+        Binding("r", "measure", "Measure again"),
+    ]
+
+    @dataclass
+    class PlanMeasured(Message):
+        """compare() finished one more plan."""
+
+        plan: str
+        """The plan just measured."""
+        done: int
+        """How many plans are measured so far."""
+        total: int
+        """How many plans there are."""
+
+    def __init__(
+        self,
+        session: Session,
+        entity: type,
+        spec: QuerySpec,
+        paths: list[str],
+        plans: tuple[str, ...] = DEFAULT_PLANS,
+        runs: int = DEFAULT_RUNS,
+    ) -> None:
+        super().__init__()
+        self.session, self.entity, self.spec, self.paths = session, entity, spec, paths
+        self.plans, self.runs = list(plans), runs
+        self.report: FanoutReport | None = None
+        self.done = 0
+        """Plans measured in the current measurement."""
+        self._worker: Worker[None] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ServerBanner(self.session.info.url, info=self.session.info)
+        with Horizontal(id="fanout-status"):
+            yield Static(id="fanout-progress-label")
+            yield ProgressBar(total=len(self.plans), show_eta=False, id="fanout-progress")
+        yield FanoutTable(id="fanout-table")
+        with Horizontal(id="fanout-charts"):
+            for metric, _ in _CHARTS:
+                yield FanoutChart(id=f"fanout-chart-{metric.replace('_', '-')}")
+        with Horizontal(id="fanout-bottom"):
+            yield CodePreview("sql", title="SQL of the selected strategy", id="fanout-sql")
+            with VerticalScroll(id="fanout-verdict-box"):
+                yield Static(id="fanout-verdict")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(FanoutTable).border_title = f"{self.spec.root}: {', '.join(self.paths)}"
+        self.query_one("#fanout-verdict-box").border_title = "Verdict"
+        self.action_measure()
+
+    # -- measuring ------------------------------------------------------------
+    @property
+    def measuring(self) -> bool:
+        return self._worker is not None and self._worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+
+    def action_measure(self) -> None:
+        if self.measuring:
+            return
+        self.report, self.done = None, 0
+        self.query_one(FanoutTable).show_pending(self.plans)
+        self.query_one(FanoutTable).mark(self.plans[0], "measuring…")
+        self.query_one(ProgressBar).update(total=len(self.plans), progress=0)
+        self._status(f"measuring {self.plans[0]} (1/{len(self.plans)}) · {self.runs} timed runs each · x cancels")
+        self.query_one("#fanout-verdict", Static).update("")
+        self._worker = self.measure()
+
+    @work(exclusive=True, exit_on_error=False, group="fanout")
+    async def measure(self) -> None:
+        """Run compare(); each finished plan is reported as it lands, the numbers when all are in."""
+        try:
+            report = await compare(
+                self.session.engine, self.entity, self.spec, self.paths, self.plans, self.runs, progress=self._progress
+            )
+        except UserError as error:
+            self._status(f"failed: {error}")
+            self.notify(str(error), title="Fan-out failed", severity="error")
+            return
+        self.report = report
+        self._show(report)
+
+    def _progress(self, plan: str, done: int, total: int) -> None:
+        """compare()'s callback; it runs on the app's loop, inside the worker, so it posts rather than paints."""
+        self.post_message(self.PlanMeasured(plan, done, total))
+
+    @on(PlanMeasured)
+    def _plan_measured(self, message: PlanMeasured) -> None:
+        if not self.measuring:
+            return
+        self.done = message.done
+        table = self.query_one(FanoutTable)
+        table.mark(message.plan, "measured")
+        self.query_one(ProgressBar).update(progress=message.done)
+        if message.done < message.total:
+            following = self.plans[message.done]
+            table.mark(following, "measuring…")
+            self._status(f"measuring {following} ({message.done + 1}/{message.total}) · x cancels")
+
+    def _show(self, report: FanoutReport) -> None:
+        self.query_one(FanoutTable).show(report.results)
+        labels = [result.strategy for result in report.results]
+        for metric, title in _CHARTS:
+            chart = self.query_one(f"#fanout-chart-{metric.replace('_', '-')}", FanoutChart)
+            chart.show(title, labels, [float(getattr(result, metric)) for result in report.results])
+        self.query_one("#fanout-verdict", Static).update(report.verdict)
+        self.query_one(ProgressBar).update(progress=len(report.results))
+        self._status(f"{len(report.results)} strategies measured · r measures again")
+        self.query_one(FanoutTable).focus()
+
+    @on(FanoutTable.Selected)
+    def _strategy_selected(self, event: FanoutTable.Selected) -> None:
+        result: PlanResult = event.result
+        sql = self.query_one("#fanout-sql", CodePreview)
+        sql.border_title = f"SQL of {result.strategy}"
+        sql.code = grouped_sql_text(result.sql)
+
+    # -- leaving --------------------------------------------------------------
+    def action_cancel(self) -> None:
+        if not self.measuring or self._worker is None:
+            return
+        self._worker.cancel()
+        for plan in self.plans[self.done :]:
+            self.query_one(FanoutTable).mark(plan, "cancelled")
+        self._status("cancelled · r measures again")
+
+    def action_back(self) -> None:
+        """Escape cancels a measurement first, then leaves."""
+        if self.measuring:
+            self.action_cancel()
+        else:
+            self.dismiss()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#fanout-progress-label", Static).update(text)

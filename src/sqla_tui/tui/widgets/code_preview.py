@@ -1,0 +1,33 @@
+"""A read-only, syntax-highlighted, scrollable view of Python or SQL text."""
+
+from __future__ import annotations
+
+from rich.syntax import Syntax
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class CodePreview(VerticalScroll, can_focus=True):
+    """Highlights ``code`` with Pygments through rich's Syntax.
+
+    Textual's TextArea would need tree-sitter grammars for highlighting; a
+    Static holding a Syntax needs only Pygments. ANSI colours and the default
+    background make it follow the app's theme.
+    """
+
+    code: reactive[str] = reactive("")
+    """The text shown; set by the screen."""
+
+    def __init__(self, language: str, *, title: str = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.language = language
+        self.border_title = title
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="code")
+
+    def watch_code(self, code: str) -> None:
+        syntax = Syntax(code, self.language, theme="ansi_dark", background_color="default", word_wrap=True)
+        self.query_one(Static).update(syntax)

@@ -1,0 +1,148 @@
+"""The compose screen by keyboard alone: pick a root, toggle loaders, preview, run, read the log."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from sqla_tui.tui.screens.compose_screen import ComposeScreen
+from sqla_tui.tui.widgets.code_preview import CodePreview
+from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
+from sqla_tui.tui.widgets.results_tree import ResultsTree
+from sqla_tui.tui.widgets.statement_log import StatementLogTable
+from tests.databases import TestDatabase
+from tests.seeded import COMMENTS, POSTS, USERS, seeded_db  # noqa: F401 - fixture
+from tests.tui_helpers import make_app, screen_text, settle
+
+SIZE = (180, 50)
+ON_SQLITE = pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
+
+
+async def open_compose(pilot: Pilot[None], root: str = "users") -> ComposeScreen:
+    """From the home screen: ``c``, then the root picked with arrows and Enter."""
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ComposeScreen)
+    roots = screen.query_one("#compose-roots", OptionList)
+    assert roots.has_focus
+    names = [roots.get_option_at_index(index).id for index in range(roots.option_count)]
+    assert names == ["comments", "posts", "tags", "users"]  # post_tags is an association table
+    await pilot.press(*["down"] * names.index(root), "enter")
+    await settle(pilot)
+    assert screen.query_one(LoaderToggles).has_focus
+    return screen
+
+
+async def toggle(pilot: Pilot[None], *keys: str) -> None:
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+def cursor_path(screen: ComposeScreen) -> str:
+    node = screen.query_one(LoaderToggles).cursor_node
+    assert node is not None and node.data is not None
+    return node.data.path
+
+
+def logged_rows(screen: ComposeScreen) -> list[int]:
+    return [run.rows for run in screen.query_one(StatementLogTable).runs]
+
+
+async def test_selectin_chain_previews_then_runs_three_statements(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compose(pilot)
+        assert cursor_path(screen) == "comments"  # users.comments (as author) sorts before posts
+        await toggle(pilot, "down")
+        assert cursor_path(screen) == "posts"
+        await toggle(pilot, "space", "space", "space")  # default -> select -> joined -> selectin
+        await toggle(pilot, "right", "down")
+        assert cursor_path(screen) == "posts.comments"
+        await toggle(pilot, "3")  # selectin, picked by number
+        python = screen.query_one("#compose-python", CodePreview).code
+        assert "selectinload(User.posts).selectinload(Post.comments)" in python
+        sql = screen.query_one("#compose-sql", CodePreview).code
+        assert sql.startswith("SELECT users.id,") and "posts" not in sql  # selectin adds no JOIN
+        assert screen.query_one(StatementLogTable).runs == []  # nothing ran yet
+
+        await pilot.press("r")
+        await settle(pilot)
+        assert logged_rows(screen) == [USERS, POSTS, COMMENTS]
+        assert [run.origin for run in screen.query_one(StatementLogTable).runs] == [
+            "main query",
+            "selectinload User.posts",
+            "selectinload Post.comments",
+        ]
+        summary = " ".join(screen_text(app).split())
+        assert f"3 statements, {USERS + POSTS + COMMENTS} rows received" in summary
+        assert len(screen.query_one(ResultsTree).root.children) == USERS
+
+        await pilot.press("down")  # the log has focus; the second statement shows in full
+        await pilot.pause()
+        assert screen.selected_statement is not None and screen.selected_statement.rows == POSTS
+        detail = screen.query_one("#compose-statement", CodePreview).code
+        assert "FROM posts" in detail and f"rows {POSTS}" in detail
+
+
+@ON_SQLITE
+async def test_joined_preview_shows_the_join_before_running(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compose(pilot)
+        await toggle(pilot, "down", "2")
+        assert "joinedload(User.posts)" in screen.query_one("#compose-python", CodePreview).code
+        assert "LEFT OUTER JOIN posts" in screen.query_one("#compose-sql", CodePreview).code
+        await toggle(pilot, "0")  # back to the default: no options at all
+        assert "options" not in screen.query_one("#compose-python", CodePreview).code
+
+
+@ON_SQLITE
+async def test_touching_lazy_posts_flags_the_n_plus_one(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compose(pilot)
+        await toggle(pilot, "down", "space", "t")  # posts: select (lazy), touched
+        await pilot.press("r")
+        await settle(pilot)
+        runs = screen.query_one(StatementLogTable).runs
+        assert [(run.count, run.rows) for run in runs] == [(1, USERS), (USERS, POSTS)]
+        assert runs[1].is_n_plus_one and runs[1].origin == "lazy load User.posts (touched)"
+        shown = screen_text(app)
+        assert "N+1 #2-11 (x10)" in shown
+        assert f"N+1: User.posts ran {USERS} times" in " ".join(shown.split())
+
+
+@ON_SQLITE
+async def test_bad_filter_is_a_notification_and_the_screen_keeps_working(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_compose(pilot)
+        await pilot.press("slash", *"nope > 3", "enter")
+        await pilot.pause()
+        assert "unknown column 'nope' on User" in " ".join(screen_text(app).split())
+        assert screen.filters == []
+        await pilot.press("ctrl+a", "ctrl+k", *"id <= 4", "enter")
+        await pilot.pause()
+        assert [(f.column, f.op, f.value) for f in screen.filters] == [("id", "<=", "4")]
+        assert ".where(User.id <= 4)" in screen.query_one("#compose-python", CodePreview).code
+        await pilot.press("escape", "r")
+        await settle(pilot)
+        assert logged_rows(screen) == [4]
+
+
+@ON_SQLITE
+async def test_copy_keys_put_python_and_sql_on_the_clipboard(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compose(pilot)
+        await toggle(pilot, "down", "3", "y")
+        assert "selectinload(User.posts)" in app.clipboard
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("Y")
+        assert app.clipboard.startswith("SELECT users.id")
+        assert screen.selected_statement is not None and app.clipboard == screen.selected_statement.sql
+

@@ -1,0 +1,82 @@
+"""The fan-out screen, opened from the composer on the chosen path: exact numbers, verdict, cancel."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+from textual.worker import WorkerState
+
+from sqla_tui.tui.screens.fanout_screen import FanoutScreen
+from sqla_tui.tui.widgets.code_preview import CodePreview
+from sqla_tui.tui.widgets.fanout_chart import FanoutChart
+from sqla_tui.tui.widgets.fanout_table import FanoutTable
+from sqla_tui.tui.widgets.statement_log import StatementLogTable
+from tests.databases import TestDatabase
+from tests.seeded import POSTS, USERS, seeded_db  # noqa: F401 - fixture
+from tests.test_tui_compose import SIZE, open_compose
+from tests.tui_helpers import make_app, screen_text, settle
+
+ON_SQLITE = pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
+
+
+async def open_fanout_on_posts(pilot: Pilot[None]) -> FanoutScreen:
+    """Compose over users, pick selectin for posts, press f."""
+    await open_compose(pilot)
+    await pilot.press("down", "3", "f")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, FanoutScreen)
+    assert screen.paths == ["posts"]
+    return screen
+
+
+async def test_every_plan_has_its_exact_statements_and_rows(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_fanout_on_posts(pilot)
+        await settle(pilot)
+        table = screen.query_one(FanoutTable)
+        measured = {result.strategy: (result.statements, result.rows) for result in table.results}
+        lazy = (1 + USERS, USERS + POSTS)  # one per user: the N+1
+        assert measured == {
+            "joined": (1, POSTS),
+            "selectin": (2, USERS + POSTS),
+            "subquery": (2, USERS + POSTS),
+            "immediate": lazy,
+            "select": lazy,
+            "mixed": (2, USERS + POSTS),
+        }
+        assert table.row_count == len(measured) and table.has_focus
+        verdict = str(screen.query_one("#fanout-verdict", Static).content)
+        assert screen.report is not None and verdict == screen.report.verdict
+        assert f"joinedload received {POSTS} rows for {USERS} rows of users" in verdict
+        assert "Recommended: selectinload" in verdict
+        assert screen.query_one("#fanout-sql", CodePreview).code.startswith(f"-- ran 1 time, {POSTS} rows\nSELECT")
+        await pilot.press(*["down"] * 4)  # the select plan's SQL: the lazy load folded with its count
+        await pilot.pause()
+        assert screen.query_one(FanoutTable).selected.strategy == "select"
+        assert f"-- ran {USERS} times, {POSTS} rows" in screen.query_one("#fanout-sql", CodePreview).code
+        assert len(screen.query(FanoutChart)) == 3
+
+
+@ON_SQLITE
+async def test_cancel_stops_the_measurement_and_the_screen_stays_usable(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_fanout_on_posts(pilot)
+        assert screen.measuring
+        await pilot.press("x")
+        await settle(pilot)
+        assert not screen.measuring and screen.report is None
+        assert [worker.state for worker in app.workers if worker.group == "fanout"] in ([], [WorkerState.CANCELLED])
+        assert "cancelled · r measures again" in screen_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.report is not None and len(screen.query_one(FanoutTable).results) == 6
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, FanoutScreen)  # back on the composer, which still works
+        await pilot.press("r")
+        await settle(pilot)
+        assert [run.rows for run in app.screen.query_one(StatementLogTable).runs] == [USERS, POSTS]

@@ -1,0 +1,271 @@
+"""Run the database's own EXPLAIN on a statement and return one PlanNode tree.
+
+The statement's real bound parameters go to the driver next to the EXPLAIN
+text, in the driver's paramstyle (what ``CapturedStatement.params`` holds),
+so the plan is the one the database picks for those values and no value is
+ever spliced into SQL. EXPLAIN ANALYZE runs the statement, so it happens in
+a transaction that is always rolled back, and only for a SELECT unless the
+caller allows writes. SQLite has no EXPLAIN ANALYZE: there the statement is
+run (and rolled back) to report its real row count and time on the root.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import sqlparse
+from sqlalchemy import event, inspect, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlparse import tokens as T
+
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.plan import PlanNode, mark_hottest, relations
+from sqla_tui.core.plan_mysql import from_mysql_json, from_mysql_tree, parse_json
+from sqla_tui.core.plan_postgresql import from_postgresql
+from sqla_tui.core.plan_sqlite import from_sqlite
+from sqla_tui.core.plan_warnings import PlanWarning, TableFacts, Thresholds, WarningContext, plan_warnings
+
+NOT_A_SELECT = (
+    "EXPLAIN ANALYZE runs the statement; it is not a SELECT — "
+    "pass --allow-write to run it inside a rolled-back transaction"
+)
+_ANALYZE_COMMAND = {
+    "postgresql": "ANALYZE {table}",
+    "mariadb": "ANALYZE TABLE {table}",
+    "mysql": "ANALYZE TABLE {table}",
+    "sqlite": "ANALYZE {table}",
+}
+_ROW_ESTIMATE = {
+    "postgresql": "SELECT reltuples FROM pg_catalog.pg_class WHERE oid = to_regclass(:name)",
+    "mariadb": "SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = :name",
+    "sqlite": "SELECT MAX(rowid) FROM {quoted}",  # O(log n), and close to the count for a rowid table
+}
+_ROW_ESTIMATE["mysql"] = _ROW_ESTIMATE["mariadb"]
+_READ_ONLY = re.compile(r"read-only transaction|read only transaction|readonly database", re.IGNORECASE)
+_DRIVER_PREFIX = re.compile(r"^<class '[\w.]+'>:\s*")
+
+
+@dataclass
+class ExplainResult:
+    """One statement's plan: the normalised tree, its warnings, and the database's raw output."""
+
+    dialect: str  # "postgresql" | "mariadb" | "mysql" | "sqlite"
+    statement: str
+    params: Any
+    analyzed: bool
+    plan: PlanNode
+    warnings: list[PlanWarning]
+    raw: Any
+
+
+def flavour(dialect: Dialect) -> str:
+    """The EXPLAIN dialect: MariaDB and MySQL share SQLAlchemy's dialect but not their EXPLAIN."""
+    if dialect.name in ("mysql", "mariadb"):
+        return "mariadb" if getattr(dialect, "is_mariadb", False) else "mysql"
+    return dialect.name
+
+
+def writes(sql: str) -> bool:
+    """Whether a statement may change data: anything but a (WITH ...) SELECT, or one with INSERT/UPDATE/... inside.
+
+    A data-modifying CTE (``WITH d AS (DELETE ...) SELECT ...``) and
+    ``SELECT ... INTO`` count as writes.
+    """
+    statement = sqlparse.parse(sql)[0]
+    if statement.get_type() != "SELECT":
+        return True
+    for token in statement.flatten():
+        if token.ttype in (T.DML, T.DDL) and token.normalized != "SELECT":
+            return True
+        if token.ttype in T.Keyword and token.normalized == "INTO":
+            return True
+    return False
+
+
+def check_statement(sql: str, *, analyze: bool, allow_write: bool) -> None:
+    """Refuse several statements at once, and an ANALYZE that would write without permission."""
+    statements = [s for s in sqlparse.parse(sql) if s.token_first(skip_cm=True) is not None]
+    if len(statements) != 1:
+        raise UserError(f"EXPLAIN takes exactly one statement, got {len(statements)}")
+    if analyze and not allow_write and writes(sql):
+        raise UserError(NOT_A_SELECT)
+
+
+def _driver_message(error: BaseException) -> str:
+    """The first line of what the database said, without the driver's class prefix."""
+    root = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
+    args = getattr(root, "args", ())
+    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):  # pymysql: (code, message)
+        message = args[1]
+    else:
+        message = str(root)
+    lines = message.strip().splitlines() or [type(root).__name__]
+    return _DRIVER_PREFIX.sub("", lines[0])
+
+
+def _refusal(error: BaseException, analyze: bool) -> UserError:
+    message = _driver_message(error)
+    if _READ_ONLY.search(message):
+        what = "EXPLAIN ANALYZE of a write" if analyze else "this database will not even plan a write in a read-only transaction; EXPLAIN of it"
+        return UserError(
+            f"{what} needs a writable connection, and this one is read-only ({message}); "
+            "connect with read_only=False (the CLI does with --allow-write)"
+        )
+    if isinstance(error, TypeError):
+        return UserError(f"the parameters do not match the statement's placeholders: {message}")
+    return UserError(f"the database rejected the statement: {message}")
+
+
+def _as_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+async def _postgresql(conn: AsyncConnection, sql: str, params: Any, analyze: bool) -> tuple[Any, PlanNode]:
+    options = "ANALYZE, BUFFERS, FORMAT JSON" if analyze else "FORMAT JSON"
+    raw = _as_json((await conn.exec_driver_sql(f"EXPLAIN ({options}) {sql}", params)).scalar_one())
+    return raw, from_postgresql(raw)
+
+
+async def _mariadb(conn: AsyncConnection, sql: str, params: Any, analyze: bool) -> tuple[Any, PlanNode]:
+    prefix = "ANALYZE FORMAT=JSON" if analyze else "EXPLAIN FORMAT=JSON"
+    raw = parse_json((await conn.exec_driver_sql(f"{prefix} {sql}", params)).scalar_one())
+    return raw, from_mysql_json(raw, sql)
+
+
+async def _mysql(conn: AsyncConnection, sql: str, params: Any, analyze: bool) -> tuple[Any, PlanNode]:
+    """MySQL 8: JSON for the estimate, the EXPLAIN ANALYZE text tree for actuals (untested here)."""
+    if not analyze:
+        return await _mariadb(conn, sql, params, analyze)
+    raw = (await conn.exec_driver_sql(f"EXPLAIN ANALYZE {sql}", params)).scalar_one()
+    return raw, from_mysql_tree(raw, sql)
+
+
+async def _sqlite(conn: AsyncConnection, sql: str, params: Any, analyze: bool) -> tuple[Any, PlanNode]:
+    rows = (await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)).all()
+    plan = from_sqlite(rows, sql)
+    if analyze:
+        started = time.perf_counter()
+        result = await conn.exec_driver_sql(sql, params)
+        plan.act_rows = len(result.all()) if result.returns_rows else result.rowcount
+        plan.ms = (time.perf_counter() - started) * 1000
+        plan.loops = 1
+    return [list(row) for row in rows], plan
+
+
+_RUNNERS = {"postgresql": _postgresql, "mariadb": _mariadb, "mysql": _mysql, "sqlite": _sqlite}
+
+
+def _row_estimate(conn: Connection, name: str, kind: str) -> int | None:
+    quoted = conn.dialect.identifier_preparer.quote(name)
+    try:
+        value = conn.execute(text(_ROW_ESTIMATE[kind].format(quoted=quoted)), {"name": quoted if kind == "postgresql" else name}).scalar()
+    except sa_exc.DBAPIError:
+        return None  # e.g. a SQLite WITHOUT ROWID table
+    return None if value is None or value < 0 else int(value)
+
+
+def table_facts(conn: Connection, names: list[str]) -> dict[str, TableFacts]:
+    """Row estimate and indexed leading columns of each named table that exists."""
+    inspector = inspect(conn)
+    kind = flavour(conn.dialect)
+    facts = {}
+    for name in names:
+        if not inspector.has_table(name):
+            continue  # a CTE or derived table the plan names
+        keys = [index["column_names"] for index in inspector.get_indexes(name)]
+        keys += [inspector.get_pk_constraint(name).get("constrained_columns") or []]
+        keys += [unique["column_names"] for unique in inspector.get_unique_constraints(name)]
+        leading = frozenset(columns[0] for columns in keys if columns and columns[0])
+        facts[name] = TableFacts(_row_estimate(conn, name, kind), leading)
+    return facts
+
+
+def _driver_params(kind: str, sql: str, params: Any) -> tuple[str, Any]:
+    """MySQL drivers %-format the text whenever parameters are passed (even none): escape a bare %."""
+    if kind in ("mariadb", "mysql") and not params:
+        return sql.replace("%", "%%"), ()
+    return sql, params if params is not None else ()
+
+
+async def explain(
+    engine: AsyncEngine,
+    sql: str,
+    params: Any = None,
+    *,
+    analyze: bool = False,
+    allow_write: bool = False,
+    thresholds: Thresholds = Thresholds(),
+) -> ExplainResult:
+    """The plan of ``sql`` with ``params`` (driver paramstyle), with warnings; ANALYZE always rolled back."""
+    check_statement(sql, analyze=analyze, allow_write=allow_write)
+    kind = flavour(engine.dialect)
+    sent, bound = _driver_params(kind, sql, params)
+    async with engine.connect() as conn:
+        await conn.begin()
+        try:
+            raw, plan = await _RUNNERS[kind](conn, sent, bound, analyze)
+            facts = await conn.run_sync(table_facts, relations(plan))
+        except (sa_exc.DBAPIError, TypeError) as error:
+            raise _refusal(error, analyze) from None
+        finally:
+            await conn.rollback()
+    mark_hottest(plan)
+    context = WarningContext(
+        facts=facts,
+        statement=sql,
+        analyzed=analyze,
+        quote=engine.dialect.identifier_preparer.quote,
+        analyze_command=_ANALYZE_COMMAND[kind],
+        thresholds=thresholds,
+    )
+    return ExplainResult(kind, sql, params, analyze, plan, plan_warnings(plan, context), raw)
+
+
+class _Captured(Exception):
+    """Stops an execution at the cursor, once the driver's SQL and parameters are known."""
+
+
+async def driver_statement(engine: AsyncEngine, statement: Any) -> tuple[str, Any]:
+    """The SQL text and parameters the driver would receive for ``statement``, without running it.
+
+    The ORM compiles the statement exactly as it would for a real run
+    (dialect, IN-list expansion, bind processors), and the execution is
+    stopped in ``before_cursor_execute``, before the cursor sees it.
+    """
+    seen: dict[str, Any] = {}
+
+    def grab(conn, cursor, sql, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen["sql"], seen["params"] = sql, parameters
+        raise _Captured
+
+    async with engine.connect() as conn:
+        event.listen(conn.sync_connection, "before_cursor_execute", grab)
+        try:
+            async with AsyncSession(bind=conn) as session:
+                await session.execute(statement)
+        except _Captured:
+            pass
+        finally:
+            await conn.rollback()
+    return seen["sql"], seen["params"]
+
+
+async def explain_spec(
+    engine: AsyncEngine,
+    entity: type,
+    spec: Any,
+    *,
+    analyze: bool = False,
+    thresholds: Thresholds = Thresholds(),
+) -> ExplainResult:
+    """The plan of a composed query's main statement (its loader queries are separate statements)."""
+    from sqla_tui.core.compose import build_select
+
+    sql, params = await driver_statement(engine, build_select(spec, entity))
+    return await explain(engine, sql, params, analyze=analyze, thresholds=thresholds)

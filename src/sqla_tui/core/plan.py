@@ -1,0 +1,90 @@
+"""PlanNode: one execution plan tree, whatever database produced it.
+
+PostgreSQL, MariaDB/MySQL and SQLite describe plans in three unrelated
+shapes; the normalisers (``plan_postgresql``, ``plan_mysql``,
+``plan_sqlite``) map each onto these fields so the warnings, the CLI and the
+TUI are written once. A field is None where the database does not say,
+never a guess dressed up as a measurement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PlanNode:
+    """One operation of a plan, with its inputs as children.
+
+    ``est_rows``/``act_rows`` are rows out of the node per loop (the
+    convention of both PostgreSQL and MariaDB); ``ms`` is the node's time
+    over all its loops, children included; ``cost`` is the planner's total
+    cost in the database's own units, children included.
+    """
+
+    op: str
+    relation: str | None = None
+    alias: str | None = None
+    index: str | None = None
+    join_type: str | None = None
+    est_rows: float | None = None
+    act_rows: float | None = None
+    loops: int | None = None
+    cost: float | None = None
+    ms: float | None = None
+    buffers: dict[str, int] | None = None
+    children: list[PlanNode] = field(default_factory=list)
+    detail: str | None = None  # the database's own words for the node, when they add something
+    filter: str | None = None  # the condition applied at this node, as the database prints it
+    lookups: list[str] = field(default_factory=list)  # columns of `relation` looked up by = or IN
+    full_scan: bool = False  # reads every row of `relation` (Seq Scan, access_type ALL, SCAN)
+    spill: str | None = None  # how a sort or hash went to disk, when it did
+    hottest: bool = False  # the node that costs the most on its own (time if analysed, else cost)
+
+    def walk(self) -> Iterator[PlanNode]:
+        """This node and every descendant, depth first, parents before children."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def self_weight(self, measure: str) -> float | None:
+        """This node's own share of ``measure`` ("ms", "cost" or "est_rows"), children subtracted."""
+        own = getattr(self, measure)
+        if own is None:
+            return None
+        if measure == "est_rows":
+            return own * (self.loops or 1)
+        below = sum(child.inclusive(measure) for child in self.children)
+        return max(own - below, 0.0)
+
+    def inclusive(self, measure: str) -> float:
+        """``measure`` of this subtree: the node's own figure, else its children's added up."""
+        own = getattr(self, measure)
+        return own if own is not None else sum(child.inclusive(measure) for child in self.children)
+
+
+def mark_hottest(root: PlanNode) -> PlanNode | None:
+    """Flag the node with the largest own time (analysed), else cost, else rows out; return it.
+
+    A measure counts when two or more nodes carry it, or one node that reads
+    a table; so SQLite's plans, whose only figure is the whole statement's
+    time on the root, have no hottest node.
+    """
+    for measure in ("ms", "cost", "est_rows"):
+        weighed = [(node.self_weight(measure), node) for node in root.walk()]
+        weighed = [(weight, node) for weight, node in weighed if weight is not None]
+        if len(weighed) > 1 or (weighed and weighed[0][1].relation):
+            hottest = max(weighed, key=lambda pair: pair[0])[1]
+            hottest.hottest = True
+            return hottest
+    return None
+
+
+def relations(root: PlanNode) -> list[str]:
+    """Every table the plan reads, once each, in plan order."""
+    seen: list[str] = []
+    for node in root.walk():
+        if node.relation and node.relation not in seen:
+            seen.append(node.relation)
+    return seen

@@ -1,0 +1,73 @@
+"""SQLite's ``EXPLAIN QUERY PLAN`` rows as a PlanNode tree.
+
+SQLite returns flat ``(id, parent, notused, detail)`` rows; the tree is
+rebuilt from ``parent``. Each detail is one sentence such as
+``SEARCH posts USING INDEX ix_posts_user_id (user_id=?)`` or
+``SEARCH c USING AUTOMATIC COVERING INDEX (post_id=?)``, the latter meaning
+SQLite builds a throwaway index on every run because none exists. Details
+name a table by its alias and carry no conditions or row estimates, so the
+statement's text supplies the table names and the lookups of a full scan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqla_tui.core.plan import PlanNode
+from sqla_tui.core.predicates import columns_looked_up, conditions, sources
+
+ROOT_OP = "QUERY PLAN"
+
+_ACCESS = re.compile(
+    r"^(?P<op>SCAN|SEARCH)\s+(?P<name>\S+)(?:\s+AS\s+\S+)?"
+    r"(?:\s+USING\s+(?P<using>(?P<automatic>AUTOMATIC\s+)?(?:PARTIAL\s+)?(?:COVERING\s+)?INDEX"
+    r"(?:\s+(?P<index>\S+))?|INTEGER PRIMARY KEY|PRIMARY KEY))?"
+    r"(?:\s+\((?P<keys>[^)]*)\))?",
+)
+_KEY_COLUMN = re.compile(r"(\w+)\s*(?:=|>|<|IN\b)", re.IGNORECASE)
+
+
+def _access_node(detail: str, match: re.Match[str], tables: dict[str, str], statement: str) -> PlanNode:
+    name = match["name"]
+    relation = tables.get(name, name)
+    using = match["using"] or ""
+    keys = match["keys"] or ""
+    if match["automatic"]:
+        index, lookups = "(automatic)", _KEY_COLUMN.findall(keys)
+    else:
+        index = match["index"] or ("PRIMARY KEY" if "PRIMARY KEY" in using else None)
+        lookups = []
+    if match["op"] == "SCAN":
+        only_source = len(set(tables.values())) == 1
+        lookups = columns_looked_up(conditions(statement), {name, relation}, only_source)
+    return PlanNode(
+        op=match["op"],
+        relation=relation,
+        alias=name if name != relation else None,
+        index=index,
+        detail=detail,
+        filter=keys or None,
+        lookups=lookups,
+        full_scan=match["op"] == "SCAN",
+    )
+
+
+def _node(detail: str, tables: dict[str, str], statement: str) -> PlanNode:
+    match = _ACCESS.match(detail)
+    if match is None:
+        return PlanNode(op=detail)
+    return _access_node(detail, match, tables, statement)
+
+
+def from_sqlite(rows: Sequence[Sequence[Any]], statement: str) -> PlanNode:
+    """One tree under a ``QUERY PLAN`` root, as the sqlite3 shell draws it."""
+    tables = sources(statement)
+    root = PlanNode(op=ROOT_OP)
+    by_id = {0: root}
+    for node_id, parent, _, detail in rows:
+        node = _node(str(detail), tables, statement)
+        by_id.get(parent, root).children.append(node)
+        by_id[node_id] = node
+    return root

@@ -48,7 +48,7 @@ def cursor_path(screen: ComposeScreen) -> str:
 
 
 def logged_rows(screen: ComposeScreen) -> list[int]:
-    return [run.rows for run in screen.query_one(StatementLogTable).runs]
+    return [run.rows for run in screen.query_one(StatementLogTable).items]
 
 
 async def test_selectin_chain_previews_then_runs_three_statements(seeded_db: TestDatabase) -> None:
@@ -66,12 +66,12 @@ async def test_selectin_chain_previews_then_runs_three_statements(seeded_db: Tes
         assert "selectinload(User.posts).selectinload(Post.comments)" in python
         sql = screen.query_one("#compose-sql", CodePreview).code
         assert sql.startswith("SELECT users.id,") and "posts" not in sql  # selectin adds no JOIN
-        assert screen.query_one(StatementLogTable).runs == []  # nothing ran yet
+        assert screen.query_one(StatementLogTable).items == []  # nothing ran yet
 
         await pilot.press("r")
         await settle(pilot)
         assert logged_rows(screen) == [USERS, POSTS, COMMENTS]
-        assert [run.origin for run in screen.query_one(StatementLogTable).runs] == [
+        assert [run.origin for run in screen.query_one(StatementLogTable).items] == [
             "main query",
             "selectinload User.posts",
             "selectinload Post.comments",
@@ -107,7 +107,7 @@ async def test_touching_lazy_posts_flags_the_n_plus_one(seeded_db: TestDatabase)
         await toggle(pilot, "down", "space", "t")  # posts: select (lazy), touched
         await pilot.press("r")
         await settle(pilot)
-        runs = screen.query_one(StatementLogTable).runs
+        runs = screen.query_one(StatementLogTable).items
         assert [(run.count, run.rows) for run in runs] == [(1, USERS), (USERS, POSTS)]
         assert runs[1].is_n_plus_one and runs[1].origin == "lazy load User.posts (touched)"
         shown = screen_text(app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
-from textual.worker import WorkerState
 
 from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview
@@ -37,7 +36,7 @@ async def test_every_plan_has_its_exact_statements_and_rows(seeded_db: TestDatab
         screen = await open_fanout_on_posts(pilot)
         await settle(pilot)
         table = screen.query_one(FanoutTable)
-        measured = {result.strategy: (result.statements, result.rows) for result in table.results}
+        measured = {result.strategy: (result.statements, result.rows) for result in table.items}
         lazy = (1 + USERS, USERS + POSTS)  # one per user: the N+1
         assert measured == {
             "joined": (1, POSTS),
@@ -64,19 +63,28 @@ async def test_every_plan_has_its_exact_statements_and_rows(seeded_db: TestDatab
 async def test_cancel_stops_the_measurement_and_the_screen_stays_usable(seeded_db: TestDatabase) -> None:
     app = make_app(seeded_db.url)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_fanout_on_posts(pilot)
+        compose = await open_compose(pilot)
+        await pilot.press("down", "3")
+        spec = compose.spec()
+        assert spec is not None and compose.entity is not None
+        # 100 timed runs per strategy: long enough that the cancel always lands mid-measurement
+        screen = FanoutScreen(compose.session, compose.entity, spec, ["posts"], runs=100)
+        await app.push_screen(screen)
+        await pilot.pause()
         assert screen.measuring
         await pilot.press("x")
-        await settle(pilot)
+        await pilot.pause()
         assert not screen.measuring and screen.report is None
-        assert [worker.state for worker in app.workers if worker.group == "fanout"] in ([], [WorkerState.CANCELLED])
         assert "cancelled · r measures again" in screen_text(app)
         await pilot.press("r")
-        await settle(pilot)
-        assert screen.report is not None and len(screen.query_one(FanoutTable).results) == 6
-        await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, FanoutScreen)  # back on the composer, which still works
+        assert screen.measuring
+        await pilot.press("escape")  # the first Escape cancels, the second leaves
+        await pilot.pause()
+        assert not screen.measuring and app.screen is screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is compose
         await pilot.press("r")
         await settle(pilot)
-        assert [run.rows for run in app.screen.query_one(StatementLogTable).runs] == [USERS, POSTS]
+        assert [run.rows for run in compose.query_one(StatementLogTable).items] == [USERS, POSTS]

@@ -13,16 +13,9 @@ from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.widgets.connect_status import ConnectStatus
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.server_banner import ServerBanner
-from tests.databases import TestDatabase, run_async
-from tests.tui_helpers import (  # noqa: F401 - fixtures
-    DEMO_TABLES,
-    DEMO_VIEW,
-    demo_cache,
-    make_app,
-    screen_text,
-    settle,
-    small_demo_cache,
-)
+from tests.databases import TestDatabase
+from tests.tui_helpers import DEMO_TABLES, DEMO_VIEW, create_two_tables, make_app, screen_text, settle
+from tests.tui_helpers import demo_cache, small_demo_cache  # noqa: F401 - fixtures
 
 SECRET = "pw_s3cret"
 
@@ -108,21 +101,6 @@ async def test_password_never_reaches_the_screen(url: str) -> None:
         assert SECRET not in shown
 
 
-def _create_two_tables(database: TestDatabase) -> None:
-    async def create() -> None:
-        engine, _ = await connect(database.url, read_only=False)
-        try:
-            async with engine.begin() as conn:
-                await conn.execute(text("CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(50))"))
-                await conn.execute(
-                    text("CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id))")
-                )
-        finally:
-            await engine.dispose()
-
-    run_async(create())
-
-
 async def _sqla_tui_sessions(database: TestDatabase) -> int:
     engine, _ = await connect("postgresql://postgres@127.0.0.1:5432/postgres")
     try:
@@ -139,7 +117,7 @@ async def _sqla_tui_sessions(database: TestDatabase) -> int:
 
 
 async def test_tables_panel_lists_tables_on_each_backend(empty_db: TestDatabase) -> None:
-    _create_two_tables(empty_db)
+    create_two_tables(empty_db)
     app = make_app(empty_db.url)
     async with app.run_test() as pilot:
         await settle(pilot)

@@ -6,13 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from textual.pilot import Pilot
-
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.widgets.tree import TreeNode
 
-from sqla_tui.core.connect import connect
 from sqla_tui.core.naming import plan_relationships
 from sqla_tui.core.schema import Catalog, ColumnInfo, ForeignKeyInfo, TableInfo, TableName
 from sqla_tui.tui.app import SqlaTuiApp
@@ -21,17 +18,9 @@ from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.schema_tree import SchemaTree
 from sqla_tui.tui.widgets.table_detail import TableDetail
-from tests.databases import TestDatabase, run_async
-from tests.tui_helpers import (  # noqa: F401 - fixtures
-    DEMO_TABLES,
-    DEMO_VIEW,
-    demo_cache,
-    make_app,
-    pause_until,
-    screen_text,
-    settle,
-    small_demo_cache,
-)
+from tests.databases import TestDatabase
+from tests.tui_helpers import DEMO_TABLES, DEMO_VIEW, create_two_tables, make_app, pause_until, screen_text, settle
+from tests.tui_helpers import demo_cache, small_demo_cache  # noqa: F401 - fixtures
 
 
 async def open_schema(pilot: Pilot[None]) -> SchemaScreen:
@@ -221,23 +210,8 @@ async def test_big_schema_paints_names_and_opens_tables_while_the_catalog_loads(
         assert detail_of(app).loading
 
 
-def _create_two_tables(database: TestDatabase) -> None:
-    async def create() -> None:
-        engine, _ = await connect(database.url, read_only=False)
-        try:
-            async with engine.begin() as conn:
-                await conn.execute(text("CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(50))"))
-                await conn.execute(
-                    text("CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id))")
-                )
-        finally:
-            await engine.dispose()
-
-    run_async(create())
-
-
 async def test_schema_screen_on_each_backend(empty_db: TestDatabase) -> None:
-    _create_two_tables(empty_db)
+    create_two_tables(empty_db)
     app = make_app(empty_db.url)
     async with app.run_test() as pilot:
         screen = await open_schema(pilot)

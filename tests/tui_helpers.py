@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from sqla_tui.core.connect import PoolOptions, Target
+from sqlalchemy import text
+
+from sqla_tui.core.connect import PoolOptions, Target, connect
 from sqla_tui.tui.app import SqlaTuiApp
-from tests.databases import run_async
+from tests.databases import TestDatabase, run_async
 
 DEMO_SCALE = 0.05
 """Small enough to build in well under a second; the names are what the TUI tests look at."""
@@ -57,6 +59,23 @@ def demo_cache(small_demo_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     """Point the user cache at the small demo, so ``sqla-tui`` with no URL opens it."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(small_demo_cache))
     yield small_demo_cache / "sqla-tui" / "demo.sqlite"
+
+
+def create_two_tables(database: TestDatabase) -> None:
+    """``authors`` and ``books`` (a foreign key to authors), written as the user would, outside the app."""
+
+    async def create() -> None:
+        engine, _ = await connect(database.url, read_only=False)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(50))"))
+                await conn.execute(
+                    text("CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id))")
+                )
+        finally:
+            await engine.dispose()
+
+    run_async(create())
 
 
 async def settle(pilot: Pilot[object]) -> None:

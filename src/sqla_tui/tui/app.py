@@ -85,7 +85,7 @@ class SqlaTuiApp(App[None]):
         except UserError as error:
             self.post_message(self.ConnectionFailed(str(error)))
             return
-        self.session = Session(engine, info)
+        self.session = Session(engine, info, url=url, pool=self.target.pool)
         self.post_message(self.Connected(self.session))
 
     def _table_filled(self, table: str, rows: int) -> None:

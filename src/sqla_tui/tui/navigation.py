@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
+from sqla_tui.tui.screens.pool_screen import PoolScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.session import Session
 
@@ -29,10 +30,12 @@ class ScreenEntry:
 
 
 SCHEMA = "s"
+POOL = "p"
 COMPOSE = "c"
 
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry(SCHEMA, "Schema", "Explore tables, columns, keys, indexes and relationships", SchemaScreen),
+    ScreenEntry(POOL, "Pool", "Watch the connection pool under a load you start: gauges, waits, leaks", PoolScreen),
     ScreenEntry(COMPOSE, "Compose", "Compose a select() with loader options, preview it, run it, read every statement", ComposeScreen),
 )
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sqla_tui.core.connect import PoolOptions
 from sqla_tui.core.schema import Catalog, load_catalog
 
 if TYPE_CHECKING:
@@ -16,16 +18,21 @@ if TYPE_CHECKING:
 
 @dataclass
 class Session:
-    """One engine, what the header shows about it, and the catalog every screen shares.
+    """One engine, what the header shows about it, the catalog every screen shares, and what to close.
 
     Screens receive the session instead of reaching into the app.
     """
 
     engine: AsyncEngine
-    """The app's only engine; screens hand it to core functions, never use it themselves."""
+    """The app's only shared engine; screens hand it to core functions, never use it themselves."""
     info: ServerInfo
     """Masked URL, dialect, server version and pool class, as probed at connect time."""
+    url: str
+    """The URL connected to (the demo's file once built); for screens that need an engine of their own. Never shown."""
+    pool: PoolOptions
+    """The pool flags the user gave, for those engines too."""
     _catalog: asyncio.Task[Catalog] | None = field(default=None, repr=False)
+    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list, repr=False)
 
     async def catalog(self) -> Catalog:
         """The default schema's catalog, reflected once per session whichever screen asks first.
@@ -39,9 +46,15 @@ class Session:
             task = self._catalog = asyncio.ensure_future(load_catalog(self.engine))
         return await asyncio.shield(task)
 
+    def add_closer(self, closer: Callable[[], Awaitable[None]]) -> None:
+        """Have ``close()`` also await this, e.g. a screen's own engine and thread."""
+        self._closers.append(closer)
+
     async def close(self) -> None:
-        """Stop a catalog load still under way, then close every pooled connection."""
+        """Stop a catalog load still under way, close what screens registered, then the pooled connections."""
         if self._catalog is not None and not self._catalog.done():
             self._catalog.cancel()
             await asyncio.gather(self._catalog, return_exceptions=True)
+        for closer in reversed(self._closers):
+            await closer()
         await self.engine.dispose()

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from sqla_tui.core.naming import RelationshipInfo
 from sqla_tui.core.schema import TableInfo
 from sqla_tui.tui.catalog_text import column_keys, direction, row_estimate, via
+from sqla_tui.tui.widgets.fact_table import FactTable
 
 _SECTIONS = {
     "columns": ("column", "type", "null", "keys", "default"),
@@ -32,10 +32,7 @@ class TableDetail(VerticalScroll, can_focus=True):
         yield Static("select a table", id="detail-title")
         yield Static(id="detail-note")
         for section, headers in _SECTIONS.items():
-            grid: DataTable[str] = DataTable(id=f"detail-{section}", show_cursor=False, zebra_stripes=True)
-            grid.can_focus = False
-            grid.add_columns(*headers)
-            yield grid
+            yield FactTable(*headers, id=f"detail-{section}")
 
     def show_pending(self, name: str, note: str) -> None:
         """A table the catalog has not described (yet): its name, and why there is nothing more."""
@@ -68,8 +65,7 @@ class TableDetail(VerticalScroll, can_focus=True):
 
     def rows(self, section: str) -> list[tuple[str, ...]]:
         """The rows one section shows now, as text; what tests compare against."""
-        grid: DataTable[str] = self.query_one(f"#detail-{section}", DataTable)
-        return [tuple(str(cell) for cell in grid.get_row_at(index)) for index in range(grid.row_count)]
+        return self.query_one(f"#detail-{section}", FactTable).rows_text
 
     def _set_header(self, title: str, note: str) -> None:
         self.query_one("#detail-title", Static).update(Content(title))
@@ -78,7 +74,6 @@ class TableDetail(VerticalScroll, can_focus=True):
 
     def _fill(self, sections: dict[str, list[tuple[str, ...]]]) -> None:
         for section, rows in sections.items():
-            grid: DataTable[str] = self.query_one(f"#detail-{section}", DataTable)
-            grid.clear()
-            grid.add_rows([tuple(Text(cell) for cell in row) for row in rows])
+            grid = self.query_one(f"#detail-{section}", FactTable)
+            grid.show(rows)
             grid.display = bool(rows)

@@ -1,0 +1,97 @@
+"""How the pool screen words a snapshot, a load result and the server's sessions.
+
+Kept apart from the screen so the wording can be read (and changed) in one
+place, and the screen stays about layout and timing.
+"""
+
+from __future__ import annotations
+
+from sqla_tui.core.activity import ServerActivity
+from sqla_tui.core.load import LoadResult
+from sqla_tui.core.pool_stats import Percentiles, PoolSnapshot
+
+Rows = list[tuple[str, ...]]
+
+
+def _n(value: float | None, pattern: str = "{:g}") -> str:
+    return "-" if value is None else pattern.format(value)
+
+
+def settings_line(snapshot: PoolSnapshot) -> str:
+    """``AsyncAdaptedQueuePool · size 5 · max overflow 10 · timeout 30 s · pre-ping`` and any limitation."""
+    parts = [snapshot.pool_class]
+    if snapshot.size is not None:
+        parts += [f"size {snapshot.size}", f"max overflow {snapshot.max_overflow}"]
+    if snapshot.timeout_s is not None:
+        parts.append(f"timeout {snapshot.timeout_s:g} s")
+    if snapshot.recycle_s is not None:
+        parts.append(f"recycle {snapshot.recycle_s} s")
+    if snapshot.pre_ping:
+        parts.append("pre-ping")
+    lines = [" · ".join(parts), *(f"note: {limitation}" for limitation in snapshot.limitations)]
+    if snapshot.last_timeout_message:
+        lines.append(f"last timeout: {snapshot.last_timeout_message}")
+    return "\n".join(lines)
+
+
+def _latency(name: str, figures: Percentiles | None) -> tuple[str, ...]:
+    if figures is None:
+        return (name, "-", "-", "-", "-")
+    return (
+        name,
+        f"{figures.count:,}",
+        _n(figures.p50_ms, "{:.1f}"),
+        _n(figures.p95_ms, "{:.1f}"),
+        _n(figures.max_ms, "{:.1f}"),
+    )
+
+
+def figures_rows(snapshot: PoolSnapshot) -> tuple[Rows, Rows]:
+    """Acquire and hold percentiles; then the event counters and peaks."""
+    latency = [_latency("acquire", snapshot.acquire), _latency("hold", snapshot.hold)]
+    counters = snapshot.counters
+    peaks = [
+        ("max checked out", str(snapshot.max_checked_out)),
+        ("max waiting", _n(snapshot.max_waiters)),
+    ]
+    events = [(name.replace("_", " "), f"{getattr(counters, name):,}") for name in counters.__dataclass_fields__]
+    return latency, peaks + events
+
+
+def leak_rows(snapshot: PoolSnapshot) -> Rows:
+    """Checkouts held past the threshold: still out first (longest first), then the returned ones."""
+    return [
+        (
+            str(suspect.connection),
+            f"{suspect.held_s:.1f}",
+            "returned" if suspect.released else "held",
+            suspect.location or "unknown",
+            _n(suspect.session_id),
+        )
+        for suspect in [*snapshot.leak_suspects, *snapshot.released_suspects]
+    ]
+
+
+def session_rows(activity: ServerActivity) -> Rows:
+    """One row per server session; a database with no such view says why in a single row."""
+    if not activity.supported or not activity.sessions:
+        return [("", "", "", activity.note or "no sessions open")]
+    return [
+        (str(session.session_id), session.state, _n(session.state_s, "{:.1f}"), " ".join((session.query or "").split()))
+        for session in activity.sessions
+    ]
+
+
+def result_line(result: LoadResult) -> str:
+    """How a load ended: ``leak: 5 tasks, 3.2 s, stopped: 0 completed, 2 timeouts (QueuePool limit...)``."""
+    ending = "stopped" if result.stopped else "done"
+    line = (
+        f"{result.scenario}: {result.tasks} tasks, {result.elapsed_s:.1f} s, {ending}: "
+        f"{result.completed:,} completed, {result.timeouts:,} timeouts, {result.errors:,} other errors"
+    )
+    first_timeout = result.first_messages.get("TimeoutError")
+    if first_timeout:
+        line += f" ({first_timeout})"
+    if result.hold_note:
+        line += f"; note: {result.hold_note}"
+    return line

@@ -1,0 +1,173 @@
+"""The pool lab: live gauges and history of a monitored pool, a load to put on it, leaks and server sessions.
+
+The screen watches its own instrumented engine (same URL and pool flags as
+the app's), on a PoolBench thread, so the load never competes with key
+presses. It reads the monitor five times a second and the server's view of
+its sessions once a second, never both at once.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Sparkline, Static
+
+from sqla_tui.core.activity import ServerActivity
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.load import LoadResult, LoadSpec
+from sqla_tui.core.pool_stats import PoolSnapshot
+from sqla_tui.tui.pool_bench import PoolBench
+from sqla_tui.tui.pool_text import figures_rows, leak_rows, result_line, session_rows, settings_line
+from sqla_tui.tui.session import Session
+from sqla_tui.tui.widgets.fact_table import FactTable
+from sqla_tui.tui.widgets.gauge import Gauge
+from sqla_tui.tui.widgets.load_controls import LoadControls
+from sqla_tui.tui.widgets.server_banner import ServerBanner
+
+REFRESH_S = 0.2
+ACTIVITY_S = 1.0
+LEAK_THRESHOLD_S = 2.0
+"""Short, because the lab's loads are short; the CLI's ``pool`` uses the same."""
+
+
+class PoolScreen(Screen[None]):
+    """Gauges, sparklines and tables over one PoolBench; ``g`` starts a load, ``x`` stops it."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("g", "start", "Go"),
+        Binding("x", "stop", "Stop"),
+    ]
+
+    status: reactive[str] = reactive("idle: pick a scenario and press g (or Enter in a field)")
+    """What the load is doing, or how the last one ended."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.bench: PoolBench | None = None
+        self._refresher: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ServerBanner(self.session.info.url, info=self.session.info)
+        with Horizontal(id="pool-top"):
+            with Vertical(id="pool-gauges"):
+                yield Gauge("checked out", id="gauge-out")
+                yield Gauge("idle", id="gauge-idle")
+                yield Gauge("overflow", id="gauge-overflow")
+                yield Gauge("waiting", id="gauge-waiters")
+                yield Static("checked out, last 60 s", classes="pool-caption")
+                yield Sparkline([], id="spark-out")
+                yield Static("waiting, last 60 s", classes="pool-caption")
+                yield Sparkline([], id="spark-waiters")
+            with Vertical(id="pool-figures"):
+                yield Static(id="pool-settings")
+                yield FactTable("", "count", "p50 ms", "p95 ms", "max ms", id="pool-latency")
+                yield FactTable("counter", "value", id="pool-counters")
+        yield LoadControls(id="load-controls")
+        yield Static(id="pool-status")
+        with Horizontal(id="pool-bottom"):
+            yield FactTable("conn", "held s", "state", "checked out at", "session", id="pool-leaks", focusable=True)
+            yield FactTable("session", "state", "for s", "query", id="pool-activity", focusable=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.bench = PoolBench(self.session.url, self.session.pool, leak_threshold=LEAK_THRESHOLD_S)
+        self.session.add_closer(self.bench.close)
+        self.query_one("#pool-leaks").border_title = f"leak suspects (held over {LEAK_THRESHOLD_S:g} s)"
+        self.query_one("#pool-activity").border_title = "server sessions of this pool"
+        self._refresher = self.set_interval(REFRESH_S, self.refresh_figures)
+        self.refresh_figures()
+        self.poll_activity()
+
+    def on_screen_suspend(self) -> None:
+        if self._refresher is not None:
+            self._refresher.pause()
+
+    def on_screen_resume(self) -> None:
+        if self._refresher is not None:
+            self._refresher.resume()
+
+    def watch_status(self, status: str) -> None:
+        self.query_one("#pool-status", Static).update(status)
+
+    def refresh_figures(self) -> None:
+        """Read the monitor (a lock and a copy, no I/O) and show it."""
+        if self.bench is None:
+            return
+        snapshot = self.bench.monitor.snapshot()
+        self._show_gauges(snapshot)
+        history = self.bench.monitor.history()
+        self.query_one("#spark-out", Sparkline).data = [point.checked_out for point in history]
+        self.query_one("#spark-waiters", Sparkline).data = [point.waiters or 0 for point in history]
+        self.query_one("#pool-settings", Static).update(settings_line(snapshot))
+        latency, counters = figures_rows(snapshot)
+        self.query_one("#pool-latency", FactTable).show(latency)
+        self.query_one("#pool-counters", FactTable).show(counters)
+        self.query_one("#pool-leaks", FactTable).show(leak_rows(snapshot))
+
+    def _show_gauges(self, snapshot: PoolSnapshot) -> None:
+        figures = {
+            "#gauge-out": (snapshot.checked_out, snapshot.capacity),
+            "#gauge-idle": (snapshot.idle or 0, snapshot.size),
+            "#gauge-overflow": (snapshot.overflow or 0, snapshot.max_overflow),
+            "#gauge-waiters": (snapshot.waiters or 0, None),
+        }
+        for selector, (value, total) in figures.items():
+            gauge = self.query_one(selector, Gauge)
+            gauge.value, gauge.total = value, total
+
+    @work(exclusive=True, exit_on_error=False, group="pool-activity")
+    async def poll_activity(self) -> None:
+        """One read of the server's sessions, then the next one is armed: polls never overlap."""
+        if self.bench is None:
+            return
+        try:
+            activity: ServerActivity = await self.bench.activity()
+            rows = session_rows(activity)
+        except UserError as error:
+            rows = [("", "", "", str(error))]
+        self.query_one("#pool-activity", FactTable).show(rows)
+        self.set_timer(ACTIVITY_S, self.poll_activity)
+
+    def action_start(self) -> None:
+        try:
+            spec = self.query_one(LoadControls).spec()
+        except (UserError, ValueError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.run_load(spec)
+        self.query_one("#pool-leaks").focus()  # out of the fields, so x stops it at once
+
+    @on(Input.Submitted, "LoadControls Input")
+    def _submitted(self) -> None:
+        self.action_start()
+
+    @work(exclusive=True, exit_on_error=False, group="pool-load")
+    async def run_load(self, spec: LoadSpec) -> None:
+        """Run the load on the bench and report how it ended."""
+        if self.bench is None:
+            return
+        self.status = (
+            f"running {spec.scenario}: {spec.tasks} tasks, hold {spec.hold_ms} ms, "
+            f"up to {spec.duration_s:g} s; x stops it"
+        )
+        result: LoadResult = await self.bench.run_load(spec)
+        self.status = result_line(result)
+
+    def action_stop(self) -> None:
+        if self.bench is not None and self.bench.load_running:
+            self.bench.stop_load()
+            self.status = "stopping: returning every connection…"
+
+    def action_back(self) -> None:
+        """Escape leaves a load field first, then the screen."""
+        if isinstance(self.focused, Input):
+            self.query_one("#pool-leaks").focus()
+        else:
+            self.dismiss()

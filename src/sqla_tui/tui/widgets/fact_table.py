@@ -1,0 +1,36 @@
+"""A read-only grid of text rows, replaced as a whole whenever its facts change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+
+class FactTable(DataTable[Text]):
+    """Headers fixed at construction; ``show(rows)`` swaps every row; cells are plain text, never markup.
+
+    Facts come from databases (column defaults, queries, file paths), where a
+    ``[`` would otherwise be read as markup. Rows equal to the ones shown are
+    not redrawn, so a 5 Hz refresh costs nothing while nothing changes.
+    """
+
+    def __init__(self, *headers: str, focusable: bool = False, **kwargs: object) -> None:
+        super().__init__(show_cursor=False, zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.can_focus = focusable
+        self._shown: list[tuple[str, ...]] = []
+        self.add_columns(*headers)
+
+    def show(self, rows: Iterable[Sequence[str]]) -> None:
+        rows = [tuple(row) for row in rows]
+        if rows == self._shown and self.row_count == len(rows):
+            return
+        self._shown = rows
+        self.clear()
+        self.add_rows([tuple(Text(cell) for cell in row) for row in rows])
+
+    @property
+    def rows_text(self) -> list[tuple[str, ...]]:
+        """The rows shown now, as text."""
+        return list(self._shown)

@@ -1,0 +1,78 @@
+"""The pool screen: a load started from the keyboard fills the pool, shows leaks, and stops back to zero."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sqla_tui.core.connect import PoolOptions
+from sqla_tui.tui.app import SqlaTuiApp
+from sqla_tui.tui.screens.pool_screen import PoolScreen
+from sqla_tui.tui.widgets.fact_table import FactTable
+from sqla_tui.tui.widgets.gauge import Gauge
+from tests.databases import TestDatabase
+from tests.tui_helpers import make_app, pause_until, screen_text, settle
+from tests.tui_helpers import demo_cache, small_demo_cache  # noqa: F401 - fixtures
+
+SMALL_POOL = PoolOptions(pool_size=2, max_overflow=1, pool_timeout=1)
+"""Capacity 3, and waiting checkouts give up after a second."""
+
+
+def gauge(app: SqlaTuiApp, name: str) -> Gauge:
+    return app.screen.query_one(f"#gauge-{name}", Gauge)
+
+
+def table(app: SqlaTuiApp, name: str) -> FactTable:
+    return app.screen.query_one(f"#pool-{name}", FactTable)
+
+
+async def start_leak(pilot, tasks: int) -> None:  # type: ignore[no-untyped-def]
+    """From the home screen: open the pool screen, pick the leak scenario, set the tasks, press Enter."""
+    await settle(pilot)
+    await pilot.press("p")
+    await pause_until(pilot, lambda: isinstance(pilot.app.screen, PoolScreen), "the pool screen")
+    await pilot.press("enter", "down", "down", "enter")  # steady -> burst -> leak
+    await pilot.press("tab", *str(tasks), "enter")
+
+
+async def test_leak_fills_the_pool_and_stop_returns_every_connection(demo_cache: Path) -> None:
+    app = make_app(pool=SMALL_POOL)
+    async with app.run_test(size=(150, 50)) as pilot:
+        await start_leak(pilot, tasks=5)
+        out = gauge(app, "out")
+        await pause_until(pilot, lambda: out.value == 3, "3 connections checked out")
+        assert out.total == 3  # the capacity: size 2 + overflow 1
+        assert app.screen.status.startswith("running leak: 5 tasks")
+        await pause_until(pilot, lambda: len(table(app, "leaks").rows_text) == 3, "3 leak suspects")
+        assert all(row[2] == "held" and row[3] != "unknown" for row in table(app, "leaks").rows_text)
+        await pause_until(pilot, lambda: gauge(app, "waiters").value == 2, "2 waiting")
+        await pause_until(pilot, lambda: "QueuePool limit of size 2 overflow 1 reached" in screen_text(app), "a timeout")
+        await pilot.press("x")
+        await pause_until(pilot, lambda: out.value == 0, "every connection back")
+        await pause_until(pilot, lambda: app.screen.status.startswith("leak: 5 tasks"), "the run's summary")
+        assert "stopped" in app.screen.status and "0 completed" in app.screen.status
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PoolScreen)
+
+
+async def test_a_bad_field_is_one_line_and_starts_nothing(demo_cache: Path) -> None:
+    app = make_app(pool=SMALL_POOL)
+    async with app.run_test(notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await pause_until(pilot, lambda: isinstance(app.screen, PoolScreen), "the pool screen")
+        await pilot.press("tab", "backspace", "enter")  # tasks emptied
+        assert app.screen.status.startswith("idle")
+        assert "tasks is empty: enter a number" in screen_text(app)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_server_sessions_of_the_pool_are_listed(empty_db: TestDatabase) -> None:
+    app = make_app(empty_db.url, pool=SMALL_POOL)
+    async with app.run_test(size=(150, 50)) as pilot:
+        await start_leak(pilot, tasks=3)
+        await pause_until(pilot, lambda: len(table(app, "activity").rows_text) == 3, "3 server sessions")
+        assert {row[1] for row in table(app, "activity").rows_text} == {"idle"}
+        await pilot.press("x")
+        await pause_until(pilot, lambda: gauge(app, "out").value == 0, "every connection back")

@@ -126,15 +126,19 @@ class _Reader:
             return PlanNode(op=key, children=[self.unwrap(item, key) for item in raw])
         op = f"{key} #{raw['select_id']}" if "select_id" in raw else key
         passes = raw.get("r_sort_passes") or 0
+        children = self.children(raw)
+        ms = _number(raw.get("r_total_time_ms"))
+        if ms is not None and key != "query_block":  # a filesort's time is its own; add its input's
+            ms += sum(child.inclusive("ms") for child in children)
         return PlanNode(
             op=op,
             loops=raw.get("r_loops"),
             cost=_cost(raw),
-            ms=_number(raw.get("r_total_time_ms")),
-            detail=raw.get("sort_key") or ("filesort" if raw.get("using_filesort") else None),
+            ms=ms,
+            detail=f"sort key: {raw['sort_key']}" if "sort_key" in raw else ("filesort" if raw.get("using_filesort") else None),
             filter=raw.get("attached_condition") or raw.get("having_condition"),
             spill=f"sort merged in {passes} passes through a temporary file" if passes else None,
-            children=self.children(raw),
+            children=children,
         )
 
     def unwrap(self, item: Any, key: str) -> PlanNode:

@@ -29,7 +29,7 @@ _ACCESS = re.compile(
 _KEY_COLUMN = re.compile(r"(\w+)\s*(?:=|>|<|IN\b)", re.IGNORECASE)
 
 
-def _access_node(detail: str, match: re.Match[str], tables: dict[str, str], statement: str) -> PlanNode:
+def _access_node(match: re.Match[str], tables: dict[str, str], statement: str) -> PlanNode:
     name = match["name"]
     relation = tables.get(name, name)
     using = match["using"] or ""
@@ -47,7 +47,6 @@ def _access_node(detail: str, match: re.Match[str], tables: dict[str, str], stat
         relation=relation,
         alias=name if name != relation else None,
         index=index,
-        detail=detail,
         filter=keys or None,
         lookups=lookups,
         full_scan=match["op"] == "SCAN",
@@ -58,7 +57,7 @@ def _node(detail: str, tables: dict[str, str], statement: str) -> PlanNode:
     match = _ACCESS.match(detail)
     if match is None:
         return PlanNode(op=detail)
-    return _access_node(detail, match, tables, statement)
+    return _access_node(match, tables, statement)
 
 
 def from_sqlite(rows: Sequence[Sequence[Any]], statement: str) -> PlanNode:

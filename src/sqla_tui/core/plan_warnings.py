@@ -109,7 +109,7 @@ def _misestimate(node: PlanNode, ctx: WarningContext) -> Iterator[PlanWarning]:
     yield PlanWarning(
         "misestimate",
         f"{_where(node)}: rows {direction} {ratio:,.0f}x (expected {node.est_rows:,.0f}, got {node.act_rows:,.0f} per loop)",
-        f"refresh the statistics ({fix}); if it persists, the planner cannot see the correlation in the filter",
+        f"refresh the statistics ({fix}); if it persists, the planner cannot estimate this filter (correlated columns, functions, LIKE patterns)",
     )
 
 

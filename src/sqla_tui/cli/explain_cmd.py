@@ -1,0 +1,121 @@
+"""``sqla-tui explain``: the database's plan for a statement, as one tree with warnings.
+
+The statement is either typed (``--sql`` with ``--param`` values in the
+driver's placeholder style) or composed from ROOT and the query flags, in
+which case its main SELECT is explained with the parameters SQLAlchemy
+binds. The connection is read-only unless ``--allow-write`` is given.
+"""
+
+import functools
+import json as json_module
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from sqla_tui.cli.app import app
+from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
+from sqla_tui.cli.output import emit_json, fail, run
+
+if TYPE_CHECKING:
+    from sqla_tui.core.connect import Target
+
+_TYPED = "(--sql)"
+"""The root query_command receives when the statement is typed instead of composed."""
+
+
+def _typed_or_composed(command):  # type: ignore[no-untyped-def]
+    """Let ``--sql`` stand in for ROOT, which query_command otherwise requires."""
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        if kwargs.get("sql") is not None:
+            if kwargs.get("root") or kwargs.get("spec_file"):
+                fail("give either --sql or ROOT (with the query flags), not both")
+            kwargs["root"] = _TYPED
+        elif kwargs.get("param"):
+            fail("--param goes with --sql; a composed query binds its own parameters")
+        elif not kwargs.get("root") and not kwargs.get("spec_file"):
+            fail("nothing to explain: give --sql 'SELECT ...' or a ROOT table, e.g. 'sqla-tui explain demo posts'")
+        return command(**kwargs)
+
+    return wrapper
+
+
+def parse_param(value: str) -> Any:
+    """A JSON number, true/false/null, list or quoted string; anything else is text as typed."""
+    try:
+        parsed = json_module.loads(value)
+    except ValueError:
+        return value
+    return value if isinstance(parsed, dict) else parsed
+
+
+async def _explain(target: "Target", spec, sql, params, models, analyze: bool, allow_write: bool):  # type: ignore[no-untyped-def]
+    from sqla_tui.core.connect import connect, resolve_url
+    from sqla_tui.core.entities import resolve_entity
+    from sqla_tui.core.explain import explain, explain_spec
+
+    engine, _ = await connect(await resolve_url(target.url), target.pool, read_only=not allow_write)
+    try:
+        if sql is not None:
+            return await explain(engine, sql, params, analyze=analyze, allow_write=allow_write)
+        entity = await resolve_entity(engine, spec.root, models)
+        return await explain_spec(engine, entity, spec, analyze=analyze)
+    finally:
+        await engine.dispose()
+
+
+def _print_tree(node, depth: int = 0) -> None:  # type: ignore[no-untyped-def]
+    from sqla_tui.core.plan import describe, figures
+
+    numbers = figures(node)
+    marker = "  <- most expensive" if node.hottest else ""
+    typer.echo(f"{'  ' * depth}{describe(node)}{'  ' + numbers if numbers else ''}{marker}")
+    for label, value in (("", node.detail), ("filter: ", node.filter), ("spill: ", node.spill)):
+        if value:
+            typer.echo(f"{'  ' * depth}    {label}{value}")
+    for child in node.children:
+        _print_tree(child, depth + 1)
+
+
+def _print_human(result) -> None:  # type: ignore[no-untyped-def]
+    from sqla_tui.core.sqltext import one_line
+
+    how = "analysed, rolled back" if result.analyzed else "estimated"
+    typer.echo(f"{result.dialect} plan ({how}) for: {one_line(result.statement, 200)}")
+    if result.params:
+        typer.echo(f"params: {result.params!r}")
+    _print_tree(result.plan)
+    if not result.warnings:
+        typer.echo("no warnings")
+    for warning in result.warnings:
+        typer.echo(f"warning [{warning.kind}]: {warning.message}")
+        typer.echo(f"    fix: {warning.suggestion}")
+
+
+@app.command()
+@connection_command()
+@_typed_or_composed
+@query_command
+def explain(
+    target: "Target",
+    spec,  # type: ignore[no-untyped-def]
+    sql: Annotated[Optional[str], typer.Option("--sql", help="Explain this statement instead of a composed query.")] = None,
+    param: Annotated[
+        Optional[list[str]],
+        typer.Option("--param", help="A value for the next placeholder of --sql (?, $1 or %s, as the driver writes them); JSON numbers/null/true are typed."),
+    ] = None,
+    analyze: Annotated[bool, typer.Option("--analyze", help="Run the statement for actual rows and times (rolled back).")] = False,
+    allow_write: Annotated[
+        bool, typer.Option("--allow-write", help="Allow --analyze of a non-SELECT, on a writable connection; always rolled back.")
+    ] = False,
+    models: Annotated[Optional[str], MODELS_OPTION] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Show the database's plan for a statement: one tree, the most expensive node, warnings with fixes."""
+    params = tuple(parse_param(value) for value in param) if param else None
+    result = run(_explain(target, spec, sql, params, models, analyze, allow_write))
+    if json:
+        emit_json(result)
+    else:
+        _print_human(result)

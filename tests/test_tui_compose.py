@@ -146,3 +146,31 @@ async def test_copy_keys_put_python_and_sql_on_the_clipboard(seeded_db: TestData
         assert app.clipboard.startswith("SELECT users.id")
         assert screen.selected_statement is not None and app.clipboard == screen.selected_statement.sql
 
+
+
+@ON_SQLITE
+async def test_a_root_chosen_elsewhere_is_preselected_and_raise_refusals_are_summed(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        screen = app.screen
+        assert isinstance(screen, ComposeScreen)
+        screen.choose_root("posts")  # what the schema screen hands over
+        await settle(pilot)
+        assert screen.table == "posts" and screen.query_one("#compose-roots", OptionList).highlighted == 1
+        assert cursor_path(screen) == "comments"
+        await toggle(pilot, "6", "t")  # raise, and touch it as application code would
+        assert "raiseload(Post.comments)" in screen.query_one("#compose-python", CodePreview).code
+        await pilot.press("r")
+        await settle(pilot)
+        assert logged_rows(screen) == [POSTS]
+        assert f"raise: Post.comments refused {POSTS}×" in " ".join(screen_text(app).split())
+
+        results = screen.query_one(ResultsTree)
+        results.focus()
+        await pilot.press("space")  # open the first post: its columns; comments were never loaded
+        await pilot.pause()
+        first = results.root.children[0]
+        assert str(first.label).startswith("Post(1)")
+        assert [str(child.label) for child in first.children][:2] == ["id = 1", "user_id = 1"]

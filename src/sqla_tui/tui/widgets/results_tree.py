@@ -28,6 +28,9 @@ class ResultsTree(Tree[object]):
         for result in results:
             self._add_entity(self.root, result)
         self.root.expand()
+        if self.root.children:
+            _ = self.last_line  # lays out the new lines, so the cursor can go to a node added just now
+            self.move_cursor(self.root.children[0])
 
     def _add_entity(self, parent: TreeNode[object], result: ResultNode) -> None:
         label = Text.assemble((result.label, "bold"), "  ", (_values_line(result), "dim"))

@@ -10,11 +10,12 @@ from textual.message import Message
 
 from sqla_tui.core.connect import connect
 from sqla_tui.tui.app import SqlaTuiApp
+from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.widgets.connect_status import ConnectStatus
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from tests.databases import TestDatabase
-from tests.tui_helpers import DEMO_TABLES, DEMO_VIEW, create_two_tables, make_app, screen_text, settle
+from tests.tui_helpers import DEMO_TABLES, DEMO_VIEW, create_two_tables, make_app, pause_until, screen_text, settle
 from tests.tui_helpers import demo_cache, small_demo_cache  # noqa: F401 - fixtures
 
 SECRET = "pw_s3cret"
@@ -125,3 +126,13 @@ async def test_tables_panel_lists_tables_on_each_backend(empty_db: TestDatabase)
         assert app.session is not None and app.session.info.dialect in empty_db.url.split(":")[0] + "sqlite"
     if empty_db.backend == "postgresql":
         assert await _sqla_tui_sessions(empty_db) == 0  # the engine was disposed on exit
+
+
+async def test_command_palette_opens_the_registered_screens(demo_cache: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"schema")
+        await pause_until(pilot, lambda: "Explore tables, columns" in screen_text(app), "the palette's hit")
+        await pilot.press("enter")
+        await pause_until(pilot, lambda: isinstance(app.screen, SchemaScreen), "the schema screen")

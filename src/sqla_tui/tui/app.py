@@ -68,7 +68,7 @@ class SqlaTuiApp(App[None]):
         super().__init__()
         self.target = target
         self.session: Session | None = None
-        self.home = HomeScreen(target_label(target))
+        self.home = HomeScreen(target_label(target), guide=SCREENS)
 
     def get_default_screen(self) -> Screen[None]:
         return self.home

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 
 from sqla_tui.core.schema import list_names
+from sqla_tui.tui.navigation import ScreenEntry
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.connect_status import ConnectStatus
 from sqla_tui.tui.widgets.relation_list import RelationList
+from sqla_tui.tui.widgets.screen_guide import ScreenGuide
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 
 
@@ -27,14 +31,17 @@ class HomeScreen(Screen[None]):
         name: str
         """The table or view chosen."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, guide: Sequence[ScreenEntry]) -> None:
         super().__init__()
         self.label = label
+        self.guide = guide
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.label)
         yield ConnectStatus()
-        yield RelationList(id="relations")
+        with Horizontal(id="home-body"):
+            yield RelationList(id="relations")
+            yield ScreenGuide(self.guide, id="screen-guide")
         yield Footer()
 
     def table_filled(self, table: str, rows: int, total_tables: int) -> None:

@@ -22,7 +22,11 @@ def target_label(target: Target) -> str:
 
 
 class ServerBanner(Widget):
-    """Masked URL, dialect+driver, server version and pool class once connected; the target before."""
+    """Server version, dialect+driver, pool class and masked URL once connected; the target before.
+
+    The URL goes last: it is the long part, and the banner cuts it with an
+    ellipsis rather than lose the short facts.
+    """
 
     info: reactive[ServerInfo | None] = reactive(None)
     """Set by the screen when the connection is up."""
@@ -34,10 +38,8 @@ class ServerBanner(Widget):
 
     def render(self) -> Content:
         if self.info is None:
-            return Content(f"sqla-tui · {self.label}")
-        info = self.info
-        return Content(
-            " · ".join(
-                ["sqla-tui", info.url, f"{info.dialect}+{info.driver}", info.server_version, info.pool_class]
-            )
-        )
+            facts = [f"connecting to {self.label}…"]
+        else:
+            info = self.info
+            facts = [info.server_version, f"{info.dialect}+{info.driver}", info.pool_class, info.url]
+        return Content.assemble(("sqla-tui", "$accent"), "  ", " · ".join(facts))

@@ -12,7 +12,11 @@ from sqla_tui.core.compose import Filter, LoadOption, QuerySpec
 from sqla_tui.core.connect import connect
 from sqla_tui.core.entities import resolve_entity
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.explain import NOT_A_SELECT, ExplainResult, explain, explain_spec
+from sqla_tui.core.explain import NOT_A_SELECT, ExplainResult, explain, explain_spec, writes
+from sqla_tui.core.plan_mysql import from_mysql_json, from_mysql_tree, parse_json
+from sqla_tui.core.plan_postgresql import from_postgresql
+from sqla_tui.core.plan_sqlite import from_sqlite
+from sqla_tui.core.plan_warnings import TableFacts, WarningContext, plan_warnings
 from sqla_tui.core.run import run_spec
 from tests.databases import BACKENDS, TestDatabase, create_database, run_async
 from tests.demo_database import demo  # noqa: F401
@@ -249,3 +253,140 @@ def test_the_demo_selectin_for_post_comments(demo: TestDatabase) -> None:
         assert (scan.index, scan.full_scan, lookups) == ("fk_comments_post_id_posts", False, [])
     else:
         assert (scan.op, lookups) == (_FULL_SCAN[demo.backend], ["CREATE INDEX ix_comments_post_id ON comments (post_id)"])
+
+
+# -- each database's own output, normalised without a server ---------------------------------
+
+_QUOTE = str  # identifiers in these tests need no quoting
+
+
+def _context(facts: dict[str, TableFacts] | None = None, statement: str = "SELECT 1", analyzed: bool = True) -> WarningContext:
+    return WarningContext(facts or {}, statement, analyzed, _QUOTE, "ANALYZE {table}")
+
+
+def _pg(node_type: str, plans: list[dict[str, Any]] | None = None, **fields: Any) -> dict[str, Any]:
+    return {"Node Type": node_type, **fields, **({"Plans": plans} if plans else {})}
+
+
+def test_postgresql_spills_and_nested_loops_are_warnings() -> None:
+    raw = [{"Plan": _pg("Sort", [
+        _pg("Nested Loop", [
+            _pg("Seq Scan", **{"Plan Rows": 5000, "Actual Rows": 5000, "Actual Loops": 1}),
+            _pg("Index Scan", **{"Relation Name": "items", "Index Name": "ix_items_order_id", "Plan Rows": 2,
+                                 "Actual Rows": 3, "Actual Loops": 5000, "Actual Total Time": 0.01}),
+        ], **{"Join Type": "Inner", "Plan Rows": 10000, "Actual Rows": 15000, "Actual Loops": 1}),
+    ], **{"Sort Method": "external merge", "Sort Space Used": 2048, "Plan Rows": 10000, "Actual Rows": 15000, "Actual Loops": 1})}]  # fmt: skip
+    plan = from_postgresql(raw)
+    assert [(n.op, n.relation, n.index, n.loops) for n in plan.walk()] == [
+        ("Sort", None, None, 1), ("Nested Loop", None, None, 1), ("Seq Scan", None, None, 1),
+        ("Index Scan", "items", "ix_items_order_id", 5000),
+    ]  # fmt: skip
+    assert plan.children[0].children[1].ms == pytest.approx(50.0)
+    warnings = plan_warnings(plan, _context())
+    assert [(w.kind, w.message) for w in warnings] == [
+        ("spill", "Sort: sort went to disk (external merge, 2048 kB)"),
+        ("nested_loop", "Nested Loop: the inner side (Index Scan on items) runs 5,000 times"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("estimated", "actual", "message"),
+    [
+        (10, 500, "Seq Scan on t: rows under-estimated 50x (expected 10, got 500 per loop)"),
+        (5000, 20, "Seq Scan on t: rows over-estimated 250x (expected 5,000, got 20 per loop)"),
+        (100, 900, None),
+    ],
+)
+def test_misestimates_say_which_way(estimated: int, actual: int, message: str | None) -> None:
+    plan = from_postgresql([{"Plan": _pg("Seq Scan", **{"Relation Name": "t", "Plan Rows": estimated, "Actual Rows": actual, "Actual Loops": 1})}])
+    found = [w.message for w in plan_warnings(plan, _context()) if w.kind == "misestimate"]
+    assert found == ([message] if message else [])
+    limited = [w.kind for w in plan_warnings(plan, _context(statement="SELECT * FROM t LIMIT 20"))]
+    assert limited == (["misestimate"] if message and estimated < actual else [])  # LIMIT stops a scan early
+
+
+def test_sqlite_automatic_index_is_an_unindexed_lookup() -> None:
+    statement = "SELECT * FROM posts AS p JOIN comments AS c ON c.post_id = p.id WHERE p.user_id = ?"
+    plan = from_sqlite([(3, 0, 0, "SEARCH p USING INDEX ix_posts_user_id (user_id=?)"),
+                        (7, 0, 0, "SEARCH c USING AUTOMATIC COVERING INDEX (post_id=?)"),
+                        (9, 0, 0, "USE TEMP B-TREE FOR ORDER BY")], statement)  # fmt: skip
+    assert [(n.op, n.relation, n.alias, n.index, n.lookups) for n in plan.children] == [
+        ("SEARCH", "posts", "p", "ix_posts_user_id", []),
+        ("SEARCH", "comments", "c", "(automatic)", ["post_id"]),
+        ("USE TEMP B-TREE FOR ORDER BY", None, None, None, []),
+    ]
+    facts = {"comments": TableFacts(40, frozenset({"id"})), "posts": TableFacts(10, frozenset({"id", "user_id"}))}
+    [warning] = plan_warnings(plan, _context(facts, statement))
+    assert warning.message.endswith("SQLite builds a throwaway index for it on every run")
+    assert warning.suggestion == "CREATE INDEX ix_comments_post_id ON comments (post_id)"
+
+
+def test_mariadb_json_with_quotes_and_block_join() -> None:
+    document = """{
+  "query_block": {
+    "select_id": 1,
+    "nested_loop": [
+      {
+        "table": {
+          "table_name": "u",
+          "access_type": "ALL",
+          "rows": 20,
+          "filtered": 100,
+          "attached_condition": "u.`name` = 'O\\'Brien' or u.`name` = '"; DROP --'"
+        }
+      },
+      {
+        "block-nl-join": {
+          "table": {
+            "table_name": "c",
+            "access_type": "ALL",
+            "rows": 700,
+            "filtered": 10
+          },
+          "join_type": "BNL",
+          "attached_condition": "c.body = u.`name`"
+        }
+      }
+    ]
+  }
+}"""
+    plan = from_mysql_json(parse_json(document), "SELECT * FROM users u JOIN comments c ON c.body = u.name")
+    [users, comments] = plan.children[0].children
+    assert users.filter == "u.`name` = 'O'Brien' or u.`name` = '\"; DROP --'"
+    assert (users.relation, users.lookups, users.est_rows) == ("users", ["name"], 20)
+    assert (comments.relation, comments.join_type, comments.est_rows, comments.lookups) == ("comments", "BNL", 70, [])
+    [warning] = plan_warnings(plan, _context({"comments": TableFacts(700, frozenset()), "users": TableFacts(20, frozenset())}))
+    assert (warning.kind, warning.suggestion) == ("unindexed_lookup", "CREATE INDEX ix_users_name ON users (name)")
+
+
+def test_mysql_explain_analyze_tree_text() -> None:
+    tree = (
+        "-> Nested loop inner join  (cost=2.5 rows=3) (actual time=0.1..0.4 rows=3 loops=1)\n"
+        "    -> Filter: (p.user_id = 3)  (cost=1.2 rows=3) (actual time=0.05..0.1 rows=3 loops=1)\n"
+        "        -> Table scan on p  (cost=1.2 rows=30) (actual time=0.04..0.09 rows=30 loops=1)\n"
+        "    -> Index lookup on c using fk_c (post_id=p.id)  (cost=0.3 rows=1) (actual time=0.02..0.03 rows=1 loops=3)\n"
+    )
+    plan = from_mysql_tree(tree, "SELECT * FROM posts p JOIN comments c ON c.post_id = p.id WHERE p.user_id = 3")
+    assert [(n.op.split(" (")[0].split(":")[0], n.relation, n.index, n.loops) for n in plan.walk()] == [
+        ("Nested loop inner join", None, None, 1), ("Filter", None, None, 1), ("Table scan on p", "posts", None, 1),
+        ("Index lookup on c using fk_c", "comments", "fk_c", 3),
+    ]  # fmt: skip
+    scan = plan.children[0].children[0]
+    assert (scan.full_scan, scan.lookups, scan.ms) == (True, ["user_id"], 0.09)
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes_data"),
+    [
+        ("SELECT * FROM t", False),
+        ("  -- why\n WITH x AS (SELECT 1) SELECT * FROM x", False),
+        ("select * from t for update", False),
+        ("WITH d AS (DELETE FROM t RETURNING id) SELECT * FROM d", True),
+        ("SELECT * INTO copy FROM t", True),
+        ("UPDATE t SET a = 1", True),
+        ("INSERT INTO t VALUES (1)", True),
+        ("DROP TABLE t", True),
+    ],
+)
+def test_what_counts_as_a_write(sql: str, writes_data: bool) -> None:
+    assert writes(sql) is writes_data

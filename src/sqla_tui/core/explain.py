@@ -48,6 +48,7 @@ _ROW_ESTIMATE = {
 }
 _ROW_ESTIMATE["mysql"] = _ROW_ESTIMATE["mariadb"]
 _READ_ONLY = re.compile(r"read-only transaction|read only transaction|readonly database", re.IGNORECASE)
+_ROW_LOCK = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b", re.IGNORECASE)
 _DRIVER_PREFIX = re.compile(r"^<class '[\w.]+'>:\s*")
 
 
@@ -75,9 +76,9 @@ def writes(sql: str) -> bool:
     """Whether a statement may change data: anything but a (WITH ...) SELECT, or one with INSERT/UPDATE/... inside.
 
     A data-modifying CTE (``WITH d AS (DELETE ...) SELECT ...``) and
-    ``SELECT ... INTO`` count as writes.
+    ``SELECT ... INTO`` count as writes; ``SELECT ... FOR UPDATE`` only locks.
     """
-    statement = sqlparse.parse(sql)[0]
+    statement = sqlparse.parse(_ROW_LOCK.sub(" ", sql))[0]
     if statement.get_type() != "SELECT":
         return True
     for token in statement.flatten():

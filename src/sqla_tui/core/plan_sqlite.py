@@ -23,7 +23,7 @@ ROOT_OP = "QUERY PLAN"
 _ACCESS = re.compile(
     r"^(?P<op>SCAN|SEARCH)\s+(?P<name>\S+)(?:\s+AS\s+\S+)?"
     r"(?:\s+USING\s+(?P<using>(?P<automatic>AUTOMATIC\s+)?(?:PARTIAL\s+)?(?:COVERING\s+)?INDEX"
-    r"(?:\s+(?P<index>\S+))?|INTEGER PRIMARY KEY|PRIMARY KEY))?"
+    r"(?:\s+(?P<index>[^\s(]\S*))?|INTEGER PRIMARY KEY|PRIMARY KEY))?"
     r"(?:\s+\((?P<keys>[^)]*)\))?",
 )
 _KEY_COLUMN = re.compile(r"(\w+)\s*(?:=|>|<|IN\b)", re.IGNORECASE)

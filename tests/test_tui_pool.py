@@ -76,3 +76,21 @@ async def test_server_sessions_of_the_pool_are_listed(empty_db: TestDatabase) ->
         assert {row[1] for row in table(app, "activity").rows_text} == {"idle"}
         await pilot.press("x")
         await pause_until(pilot, lambda: gauge(app, "out").value == 0, "every connection back")
+
+
+async def test_keys_still_work_while_two_hundred_tasks_hammer_the_pool(demo_cache: Path) -> None:
+    app = make_app(pool=SMALL_POOL)
+    async with app.run_test(size=(150, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await pause_until(pilot, lambda: isinstance(app.screen, PoolScreen), "the pool screen")
+        pool_screen = app.screen
+        await pilot.press("tab", *"200", "tab", *"20", "enter")  # steady, 200 tasks holding 20 ms each
+        await pause_until(pilot, lambda: gauge(app, "waiters").value > 100, "a queue of waiters")
+        await pilot.press("escape")  # leave the screen mid-load, the load keeps running
+        assert not isinstance(app.screen, PoolScreen)
+        await pilot.press("p")
+        assert app.screen is pool_screen
+        await pilot.press("x")
+        await pause_until(pilot, lambda: gauge(app, "out").value == 0, "every connection back")
+        await pause_until(pilot, lambda: pool_screen.status.startswith("steady: 200 tasks"), "the summary")

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sqla_tui.core.capture import CapturedStatement
@@ -55,6 +55,7 @@ class ComposeScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.catalog: Catalog | None = None
+        self.mappable: list[str] = []
         self.table: str | None = None
         self.entity: type | None = None
         self.filters: list[Filter] = []
@@ -66,10 +67,13 @@ class ComposeScreen(Screen[None]):
         yield ServerBanner(self.session.info.url, info=self.session.info)
         with Horizontal(id="compose-body"):
             with Vertical(id="compose-side"):
+                yield Input(placeholder="root table…  (type to narrow)", compact=True, id="compose-root-filter")
                 yield OptionList(id="compose-roots")
-                yield Input(placeholder="filter: column op value  (/)", id="compose-where")
+                yield Input(placeholder="where: column op value  (/)", compact=True, id="compose-where")
                 yield OptionList(id="compose-filters")
-                yield Input(str(DEFAULT_LIMIT), placeholder="no limit", type="integer", id="compose-limit")
+                with Horizontal(id="compose-limit-row"):
+                    yield Label("limit ")
+                    yield Input(str(DEFAULT_LIMIT), placeholder="none", type="integer", compact=True, id="compose-limit")
                 yield LoaderToggles(id="compose-loads")
             with Vertical(id="compose-main"):
                 with Horizontal(id="compose-preview"):
@@ -86,7 +90,6 @@ class ComposeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#compose-roots", OptionList).border_title = "Root"
         self.query_one("#compose-filters", OptionList).border_title = "Filters · del removes"
-        self.query_one("#compose-limit", Input).border_title = "Limit"
         self.query_one(LoaderToggles).border_title = "Loaders · space cycles · 0-9 pick · t touch"
         self.query_one(StatementLogTable).border_title = "Statements"
         self.query_one(ResultsTree).border_title = "Results"
@@ -109,16 +112,34 @@ class ComposeScreen(Screen[None]):
             plan = await asyncio.to_thread(plan_catalog, catalog)
         finally:
             roots.loading = False
-        self.catalog = catalog
-        roots.add_options(Option(name, id=name) for name in plan.mappable)
-        roots.border_title = f"Root · {len(plan.mappable)} mappable tables"
-        roots.highlighted = 0 if plan.mappable else None
+        self.catalog, self.mappable = catalog, plan.mappable
+        self._list_roots("")
         roots.focus()
         self._choose_wanted()
+
+    @on(Input.Changed, "#compose-root-filter")
+    def _narrow_roots(self, event: Input.Changed) -> None:
+        self._list_roots(event.value)
+
+    @on(Input.Submitted, "#compose-root-filter")
+    def _focus_roots(self) -> None:
+        self.query_one("#compose-roots", OptionList).focus()
+
+    def _list_roots(self, needle: str) -> None:
+        """List the mappable tables whose name contains ``needle`` (any case)."""
+        roots = self.query_one("#compose-roots", OptionList)
+        shown = [name for name in self.mappable if needle.casefold() in name.casefold()]
+        roots.clear_options()
+        roots.add_options(Option(name, id=name) for name in shown)
+        count = f"{len(shown)} of {len(self.mappable)}" if needle else f"{len(self.mappable)}"
+        roots.border_title = f"Root · {count} mappable tables"
+        roots.highlighted = 0 if shown else None
 
     def _choose_wanted(self) -> None:
         if self._wanted is None:
             return
+        self.query_one("#compose-root-filter", Input).value = ""
+        self._list_roots("")
         roots = self.query_one("#compose-roots", OptionList)
         try:
             roots.highlighted = roots.get_option_index(self._wanted)
@@ -301,8 +322,8 @@ def _filter_text(spec_filter: Filter) -> str:
     return f"{spec_filter.column} {spec_filter.op} {shown}".rstrip()
 
 
-def _summary_line(result: RunResult) -> str:
-    parts = [summary_text(result.summary)]
-    parts += [f"N+1: {found.attribute} ran {found.count:,} times" for found in result.n_plus_one]
-    parts += [f"raise: {refused.attribute} refused {refused.count:,}×" for refused in result.raised]
-    return "  ·  ".join(parts)
+def _summary_line(result: RunResult) -> Content:
+    """The summary, then each N+1 and each refused access in the theme's error colour."""
+    warnings = [f"N+1: {found.attribute} ran {found.count:,} times" for found in result.n_plus_one]
+    warnings += [f"raise: {refused.attribute} refused {refused.count:,}×" for refused in result.raised]
+    return Content.assemble(summary_text(result.summary), *(("  ·  " + warning, "$error") for warning in warnings))

@@ -26,7 +26,7 @@ class StatementLogTable(RowPicker[StatementRun]):
         """The run under the cursor; its first statement stands for it."""
 
     def on_mount(self) -> None:
-        self.add_columns("#", "origin", "rows", "ms", "SQL")
+        self.add_columns("#", "rows", "ms", "origin", "SQL")
 
     def picked(self, item: StatementRun) -> Message:
         return self.Selected(item)
@@ -40,9 +40,9 @@ class StatementLogTable(RowPicker[StatementRun]):
             label = Text.assemble(("N+1 ", flag_style), run.label) if run.is_n_plus_one else Text(run.label)
             self.add_row(
                 label,
-                run.origin,
                 Text(f"{run.rows:,}", justify="right"),
                 Text(f"{run.ms:.2f}", justify="right"),
+                run.origin,
                 one_line(run.statements[0].sql, 160),
                 key=str(position),
             )

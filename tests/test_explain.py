@@ -157,6 +157,19 @@ def test_analyze_of_a_write_runs_it_and_leaves_the_table_unchanged(items_db: Tes
     assert execute(items_db, checksum) == before
 
 
+def test_analyze_refuses_a_write_that_rollback_cannot_undo_on_mariadb(items_db: TestDatabase) -> None:
+    if items_db.backend != "mariadb":
+        pytest.skip("only MariaDB has non-transactional storage engines")
+    execute(items_db, "CREATE TABLE ledger (id INTEGER PRIMARY KEY) ENGINE=MyISAM")
+    try:
+        execute(items_db, "INSERT INTO ledger VALUES (1), (2)")
+        with pytest.raises(UserError, match=r"^EXPLAIN ANALYZE would change ledger \(MyISAM\) for good: "):
+            run_explain(items_db, "DELETE FROM ledger", writable=True, analyze=True, allow_write=True)
+        assert execute(items_db, "SELECT COUNT(*) FROM ledger") == 2
+    finally:
+        execute(items_db, "DROP TABLE ledger")
+
+
 def test_analyze_of_a_write_is_refused_without_allow_write(items_db: TestDatabase) -> None:
     with pytest.raises(UserError) as caught:
         run_explain(items_db, "DELETE FROM items", analyze=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlparse
-from sqlalchemy import event, inspect, text
+from sqlalchemy import bindparam, event, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
@@ -29,6 +29,7 @@ from sqla_tui.core.plan import PlanNode, mark_hottest, relations
 from sqla_tui.core.plan_mysql import from_mysql_json, from_mysql_tree, parse_json
 from sqla_tui.core.plan_postgresql import from_postgresql
 from sqla_tui.core.plan_sqlite import from_sqlite
+from sqla_tui.core.predicates import sources
 from sqla_tui.core.plan_warnings import PlanWarning, TableFacts, Thresholds, WarningContext, plan_warnings
 
 NOT_A_SELECT = (
@@ -48,6 +49,11 @@ _ROW_ESTIMATE = {
 }
 _ROW_ESTIMATE["mysql"] = _ROW_ESTIMATE["mariadb"]
 _READ_ONLY = re.compile(r"read-only transaction|read only transaction|readonly database", re.IGNORECASE)
+_NON_TRANSACTIONAL = (
+    "SELECT t.table_name, t.engine FROM information_schema.tables t "
+    "JOIN information_schema.engines e ON e.engine = t.engine "
+    "WHERE t.table_schema = DATABASE() AND e.transactions <> 'YES' AND t.table_name IN :names"
+)
 _ROW_LOCK = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b", re.IGNORECASE)
 _DRIVER_PREFIX = re.compile(r"^<class '[\w.]+'>:\s*")
 
@@ -159,6 +165,21 @@ async def _sqlite(conn: AsyncConnection, sql: str, params: Any, analyze: bool) -
     return [list(row) for row in rows], plan
 
 
+async def _refuse_what_rollback_cannot_undo(conn: AsyncConnection, kind: str, sql: str) -> None:
+    """MariaDB/MySQL: a write to a MyISAM/Aria/MEMORY table survives the rollback, so do not run it."""
+    if kind not in ("mariadb", "mysql"):
+        return
+    names = sorted(set(sources(sql).values()))
+    statement = text(_NON_TRANSACTIONAL).bindparams(bindparam("names", expanding=True))
+    found = (await conn.execute(statement, {"names": names})).all() if names else []
+    if found:
+        tables = ", ".join(f"{name} ({engine})" for name, engine in found)
+        raise UserError(
+            f"EXPLAIN ANALYZE would change {tables} for good: that storage engine is not transactional, "
+            "so the rollback cannot undo it; explain it without --analyze"
+        )
+
+
 _RUNNERS = {"postgresql": _postgresql, "mariadb": _mariadb, "mysql": _mysql, "sqlite": _sqlite}
 
 
@@ -210,6 +231,8 @@ async def explain(
     async with engine.connect() as conn:
         await conn.begin()
         try:
+            if analyze and writes(sql):
+                await _refuse_what_rollback_cannot_undo(conn, kind, sql)
             raw, plan = await _RUNNERS[kind](conn, sent, bound, analyze)
             facts = await conn.run_sync(table_facts, relations(plan))
         except (sa_exc.DBAPIError, TypeError) as error:

@@ -51,7 +51,7 @@ def _index(raw: dict[str, Any], children: list[PlanNode]) -> str | None:
 
 
 def _node(raw: dict[str, Any]) -> PlanNode:
-    op = raw["Node Type"]
+    op = raw.get("Operation", raw["Node Type"]) if raw["Node Type"] == "ModifyTable" else raw["Node Type"]
     children = [_node(child) for child in raw.get("Plans", [])]
     relation, alias = raw.get("Relation Name"), raw.get("Alias")
     condition = raw.get("Filter")

@@ -88,13 +88,23 @@ async def test_selectin_chain_previews_then_runs_three_statements(seeded_db: Tes
 
 
 @ON_SQLITE
-async def test_joined_preview_shows_the_join_before_running(seeded_db: TestDatabase) -> None:
+async def test_typing_narrows_the_roots_and_joined_previews_its_join(seeded_db: TestDatabase) -> None:
     app = make_app(seeded_db.url)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_compose(pilot)
-        await toggle(pilot, "down", "2")
-        assert "joinedload(User.posts)" in screen.query_one("#compose-python", CodePreview).code
-        assert "LEFT OUTER JOIN posts" in screen.query_one("#compose-sql", CodePreview).code
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ComposeScreen)
+        await pilot.press("shift+tab", *"PO", "enter")  # from the list back to its filter; any case
+        roots = screen.query_one("#compose-roots", OptionList)
+        assert roots.has_focus and [roots.get_option_at_index(i).id for i in range(roots.option_count)] == ["posts"]
+        await pilot.press("enter")
+        await settle(pilot)
+        await toggle(pilot, "down", "down", "2")  # Post.user, a to-one: joined
+        assert cursor_path(screen) == "user"
+        assert "joinedload(Post.user)" in screen.query_one("#compose-python", CodePreview).code
+        assert "LEFT OUTER JOIN users AS users_1" in screen.query_one("#compose-sql", CodePreview).code
         await toggle(pilot, "0")  # back to the default: no options at all
         assert "options" not in screen.query_one("#compose-python", CodePreview).code
 

@@ -6,7 +6,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from sqla_tui.tui.screens.fanout_screen import FanoutScreen
+from sqla_tui.tui.screens.fanout_screen import DEFAULT_RUNS, FanoutScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.fanout_chart import FanoutChart
 from sqla_tui.tui.widgets.fanout_table import FanoutTable
@@ -56,7 +56,10 @@ async def test_every_plan_has_its_exact_statements_and_rows(seeded_db: TestDatab
         await pilot.pause()
         assert screen.query_one(FanoutTable).selected.strategy == "select"
         assert f"-- ran {USERS} times, {POSTS} rows" in screen.query_one("#fanout-sql", CodePreview).code
-        assert len(screen.query(FanoutChart)) == 3
+        assert len(screen.query(FanoutChart)) == 4
+        await pilot.press("plus", "plus", "minus")
+        assert screen.runs == DEFAULT_RUNS + 1
+        assert f"{DEFAULT_RUNS + 1} timed runs per strategy · r measures again" in screen_text(app)
 
 
 @ON_SQLITE

@@ -35,8 +35,12 @@ DEFAULT_RUNS = 3
 _CHARTS: tuple[tuple[str, str], ...] = (
     ("rows", "rows received"),
     ("statements", "statements"),
+    ("cells", "cells received"),
     ("ms_median", "ms (median)"),
 )
+"""Metric attribute of PlanResult and its chart title; cells show the duplication joins carry in width."""
+
+MAX_RUNS = 100
 
 
 class FanoutScreen(Screen[None]):
@@ -46,6 +50,8 @@ class FanoutScreen(Screen[None]):
         Binding("escape", "back", "Back / cancel"),
         Binding("x", "cancel", "Cancel"),
         Binding("r", "measure", "Measure again"),
+        Binding("plus", "runs(1)", "More runs"),
+        Binding("minus", "runs(-1)", "Fewer runs"),
     ]
 
     @dataclass
@@ -126,6 +132,12 @@ class FanoutScreen(Screen[None]):
         self.report = report
         self._show(report)
 
+    def action_runs(self, change: int) -> None:
+        """Timed runs per strategy for the next measurement (medians steady with more runs)."""
+        self.runs = min(MAX_RUNS, max(1, self.runs + change))
+        if not self.measuring:
+            self._status(f"{self.runs} timed runs per strategy · r measures again")
+
     def _progress(self, plan: str, done: int, total: int) -> None:
         """compare()'s callback; it runs on the app's loop, inside the worker, so it posts rather than paints."""
         self.post_message(self.PlanMeasured(plan, done, total))
@@ -151,7 +163,7 @@ class FanoutScreen(Screen[None]):
             chart.show(title, labels, [float(getattr(result, metric)) for result in report.results])
         self.query_one("#fanout-verdict", Static).update(report.verdict)
         self.query_one(ProgressBar).update(progress=len(report.results))
-        self._status(f"{len(report.results)} strategies measured · r measures again")
+        self._status(f"{len(report.results)} strategies measured, {self.runs} timed runs each · +/- runs · r measures again")
         self.query_one(FanoutTable).focus()
 
     @on(FanoutTable.Selected)

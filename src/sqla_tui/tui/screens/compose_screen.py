@@ -60,7 +60,6 @@ class ComposeScreen(Screen[None]):
         self.entity: type | None = None
         self.filters: list[Filter] = []
         self.limit: int | None = DEFAULT_LIMIT
-        self.result: RunResult | None = None
         self._wanted: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -164,6 +163,10 @@ class ComposeScreen(Screen[None]):
             return
         self.table, self.entity, self.filters = table, entity, []
         self._show_filters()
+        self.query_one(StatementLogTable).show([])
+        self.query_one(ResultsTree).show([])
+        self.query_one("#compose-statement", CodePreview).code = ""
+        self.query_one("#compose-summary", Static).update(f"composing over {table}: toggle relationships, r runs")
         toggles = self.query_one(LoaderToggles)
         toggles.show_entity(entity, table)
         toggles.focus()
@@ -256,7 +259,6 @@ class ComposeScreen(Screen[None]):
             return
         finally:
             log.loading = False
-        self.result = result
         log.show(consecutive_runs(result.statements, result.origins))
         self.query_one(ResultsTree).show(result.results)
         self.query_one("#compose-summary", Static).update(_summary_line(result))

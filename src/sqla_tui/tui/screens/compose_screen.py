@@ -89,7 +89,9 @@ class ComposeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#compose-roots", OptionList).border_title = "Root"
         self.query_one("#compose-filters", OptionList).border_title = "Filters · del removes"
-        self.query_one(LoaderToggles).border_title = "Loaders · space cycles · 0-9 pick · t touch"
+        toggles = self.query_one(LoaderToggles)
+        toggles.border_title = "Loaders"
+        toggles.border_subtitle = "space cycle · 0-9 pick · t touch"
         self.query_one(StatementLogTable).border_title = "Statements"
         self.query_one(ResultsTree).border_title = "Results"
         self.query_one("#compose-roots", OptionList).loading = True

@@ -101,7 +101,8 @@ def describe(node: PlanNode) -> str:
     if node.join_type:
         words.append(f"[{node.join_type}]")
     if node.relation:
-        words.append(f"on {node.relation}" + (f" ({node.alias})" if node.alias else ""))
+        alias = f" ({node.alias})" if node.alias and node.alias != node.relation else ""
+        words.append(f"on {node.relation}{alias}")
     if node.index:
         words.append(f"using {node.index}")
     return " ".join(words)

@@ -1,0 +1,110 @@
+"""EXPLAIN for one statement: the plan tree, its warnings with their fixes, and the raw plan.
+
+Opened on a statement exactly as the driver ran it (SQL and bound
+parameters, e.g. one picked in the composer's statement log). ``a`` asks
+again with ANALYZE, which core runs in a rolled-back transaction and refuses
+for anything but a SELECT; ``r`` swaps the tree for the database's raw output.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.explain import ExplainResult, explain
+from sqla_tui.core.sqltext import one_line
+from sqla_tui.tui.session import Session
+from sqla_tui.tui.widgets.code_preview import CodePreview
+from sqla_tui.tui.widgets.plan_tree import PlanTree
+from sqla_tui.tui.widgets.server_banner import ServerBanner
+
+_STATEMENT_WIDTH = 160
+
+
+class ExplainScreen(Screen[None]):
+    """The database's plan for ``sql`` with ``params`` (driver paramstyle), estimated or analysed."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "toggle_analyze", "ANALYZE on/off"),
+        Binding("r", "toggle_raw", "Raw plan"),
+    ]
+
+    def __init__(self, session: Session, sql: str, params: Any = None, *, analyze: bool = False) -> None:
+        super().__init__()
+        self.session, self.sql, self.params = session, sql, params
+        self.analyze = analyze
+        """Whether the plan shown (or being fetched) is analysed."""
+        self.result: ExplainResult | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ServerBanner(self.session.info.url, info=self.session.info)
+        yield Static(id="explain-status")
+        with Horizontal(id="explain-body"):
+            yield PlanTree(id="explain-tree")
+            yield CodePreview("json", title="Raw plan", id="explain-raw")
+            with VerticalScroll(id="explain-warnings-box"):
+                yield Static(id="explain-warnings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#explain-warnings-box").border_title = "Warnings"
+        self.fetch()
+
+    @work(exclusive=True, exit_on_error=False, group="explain")
+    async def fetch(self) -> None:
+        """Ask the database for the plan; a refusal (a write under ANALYZE, bad SQL) is one notification."""
+        self._status("asking the database…")
+        self.query_one(PlanTree).loading = True
+        try:
+            result = await explain(self.session.engine, self.sql, self.params, analyze=self.analyze)
+        except UserError as error:
+            self.analyze = self.result.analyzed if self.result is not None else False
+            self._status(f"failed: {error}")
+            self.notify(str(error), title="EXPLAIN failed", severity="error")
+            return
+        finally:
+            self.query_one(PlanTree).loading = False
+        self.result = result
+        self._show(result)
+
+    def _show(self, result: ExplainResult) -> None:
+        tree = self.query_one(PlanTree)
+        tree.border_title = "Plan (analysed, rolled back)" if result.analyzed else "Plan (estimated)"
+        tree.show(result.plan)
+        tree.focus()
+        self.query_one(CodePreview).code = json.dumps(result.raw, indent=2, default=str)
+        warnings = [
+            Content.assemble((f"{w.kind}: ", "bold $warning"), w.message, "\n", ("fix: ", "bold"), (w.suggestion, "$success"), "\n")
+            for w in result.warnings
+        ]
+        box = self.query_one("#explain-warnings", Static)
+        box.update(Content("\n").join(warnings) if warnings else Content("no warnings"))
+        self._status("")
+
+    def _status(self, note: str) -> None:
+        mode = "ANALYZE" if self.analyze else "EXPLAIN"
+        params = f"  params {self.params!r}" if self.params else ""
+        line = f"{mode}  {one_line(self.sql, _STATEMENT_WIDTH)}{params}"
+        self.query_one("#explain-status", Static).update(f"{line}  ·  {note}" if note else line)
+
+    def action_toggle_analyze(self) -> None:
+        self.analyze = not self.analyze
+        self.fetch()
+
+    def action_toggle_raw(self) -> None:
+        self.toggle_class("-raw")
+        target = self.query_one(CodePreview) if self.has_class("-raw") else self.query_one(PlanTree)
+        target.focus()
+
+    def action_back(self) -> None:
+        self.dismiss()

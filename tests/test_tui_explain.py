@@ -1,0 +1,66 @@
+"""The EXPLAIN screen opened on a statement: the plan tree, the fix, ANALYZE on a key, the raw plan."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from sqla_tui.tui.screens.explain_screen import ExplainScreen
+from sqla_tui.tui.widgets.code_preview import CodePreview
+from sqla_tui.tui.widgets.plan_tree import HOTTEST_MARK, PlanTree
+from tests.databases import TestDatabase
+from tests.seeded import COMMENTS_PER_POST, seeded_db  # noqa: F401 - fixture
+from tests.tui_helpers import make_app, pause_until, screen_text, settle
+
+SIZE = (160, 40)
+_MARK = {"sqlite": "?", "postgresql": "$1", "mariadb": "%s"}
+_SCAN = {"sqlite": "SCAN on comments", "postgresql": "Seq Scan on comments"}
+
+
+@pytest.mark.parametrize("seeded_db", ["sqlite", "postgresql"], indirect=True)
+async def test_plan_tree_warning_analyze_toggle_and_raw(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pause_until(pilot, lambda: app.session is not None, "the connection")
+        sql = f"SELECT * FROM comments WHERE post_id = {_MARK[seeded_db.backend]}"
+        screen = ExplainScreen(app.session, sql, (3,))
+        await app.push_screen(screen)
+        await settle(pilot)
+        tree = screen.query_one(PlanTree)
+        labels = [str(node.label) for node in tree.root.children[0].children] + [str(tree.root.children[0].label)]
+        assert any(label.startswith(_SCAN[seeded_db.backend]) for label in labels)
+        assert screen.result is not None and not screen.result.analyzed
+        assert tree.border_title == "Plan (estimated)"
+        warnings = str(screen.query_one("#explain-warnings", Static).content)
+        assert "fix: CREATE INDEX ix_comments_post_id ON comments (post_id)" in warnings
+
+        await pilot.press("a")
+        await settle(pilot)
+        assert screen.result.analyzed and tree.border_title == "Plan (analysed, rolled back)"
+        analysed = [node.data for node in tree.root.children]
+        assert max(n.act_rows or 0 for root in analysed for n in root.walk()) == COMMENTS_PER_POST
+        if seeded_db.backend == "postgresql":
+            assert HOTTEST_MARK in screen_text(app)
+
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.has_class("-raw") and screen.query_one(CodePreview).has_focus
+        assert screen.query_one(CodePreview).code.startswith("[")
+        await pilot.press("a")
+        await settle(pilot)
+        assert not screen.result.analyzed
+
+
+@pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)  # refused before any database is asked
+async def test_analyze_of_a_write_is_refused_and_the_plan_stays(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pause_until(pilot, lambda: app.session is not None, "the connection")
+        screen = ExplainScreen(app.session, "DELETE FROM comments WHERE id = ?", (1,))
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.result is not None and [n.op for n in screen.result.plan.walk()] == ["QUERY PLAN", "SEARCH"]
+        await pilot.press("a")
+        await settle(pilot)
+        assert not screen.analyze and not screen.result.analyzed
+        assert "EXPLAIN ANALYZE runs the statement; it is not a SELECT" in screen_text(app)

@@ -122,6 +122,10 @@ async def test_touching_lazy_posts_flags_the_n_plus_one(seeded_db: TestDatabase)
         assert runs[1].is_n_plus_one and runs[1].origin == "lazy load User.posts (touched)"
         shown = screen_text(app)
         assert "N+1 #2-11 (x10)" in shown
+        await pilot.press("down", "right_square_bracket", "right_square_bracket")  # the third lazy load
+        await pilot.pause()
+        assert screen.selected_statement is runs[1].statements[2]
+        assert "-- statement 3 of 10 in #2-11 (x10)" in screen.query_one("#compose-statement", CodePreview).code
         assert f"N+1: User.posts ran {USERS} times" in " ".join(shown.split())
 
 

@@ -48,6 +48,8 @@ class ComposeScreen(Screen[None]):
         Binding("y", "copy_python", "Copy Python"),
         Binding("Y", "copy_sql", "Copy SQL"),
         Binding("slash", "focus_where", "Filter"),
+        Binding("left_square_bracket", "step(-1)", "Previous in run", show=False),
+        Binding("right_square_bracket", "step(1)", "Next in run", show=False),
         Binding("delete,backspace", "remove_filter", "Remove filter", show=False),
     ]
 
@@ -61,6 +63,8 @@ class ComposeScreen(Screen[None]):
         self.filters: list[Filter] = []
         self.limit: int | None = DEFAULT_LIMIT
         self._wanted: str | None = None
+        self.member = 0
+        """Which statement of the selected (folded) run the detail shows."""
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.session.info.url, info=self.session.info)
@@ -267,18 +271,34 @@ class ComposeScreen(Screen[None]):
         log.focus()
 
     @on(StatementLogTable.Selected)
-    def _statement_selected(self, event: StatementLogTable.Selected) -> None:
-        run = event.run
-        detail = statement_detail(run.statements[0], run.origin)
+    def _statement_selected(self) -> None:
+        self.member = 0
+        self._show_statement()
+
+    def action_step(self, change: int) -> None:
+        """Step through the statements folded into the selected run (``[`` and ``]``)."""
+        run = self.query_one(StatementLogTable).selected
+        if run is not None and run.count > 1:
+            self.member = (self.member + change) % run.count
+            self._show_statement()
+
+    def _show_statement(self) -> None:
+        run = self.query_one(StatementLogTable).selected
+        if run is None:
+            return
+        detail = statement_detail(run.statements[self.member], run.origin)
         if run.count > 1:
-            detail = f"-- {run.label}: {run.count} statements of this shape, {run.rows:,} rows in all\n{detail}"
+            detail = (
+                f"-- statement {self.member + 1} of {run.count} in {run.label} ([ and ] step), "
+                f"{run.rows:,} rows in all\n{detail}"
+            )
         self.query_one("#compose-statement", CodePreview).code = detail
 
     @property
     def selected_statement(self) -> CapturedStatement | None:
-        """The statement under the log's cursor (a folded run's first one): what EXPLAIN and copy use."""
+        """The statement shown in the detail pane: what EXPLAIN and copy use."""
         run = self.query_one(StatementLogTable).selected
-        return run.statements[0] if run is not None else None
+        return run.statements[self.member] if run is not None else None
 
     # -- leaving for other views ----------------------------------------------
     def action_copy_python(self) -> None:

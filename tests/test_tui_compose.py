@@ -7,6 +7,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
+from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
 from sqla_tui.tui.widgets.results_tree import ResultsTree
@@ -85,6 +86,15 @@ async def test_selectin_chain_previews_then_runs_three_statements(seeded_db: Tes
         assert screen.selected_statement is not None and screen.selected_statement.rows == POSTS
         detail = screen.query_one("#compose-statement", CodePreview).code
         assert "FROM posts" in detail and f"rows {POSTS}" in detail
+
+        await pilot.press("e")  # EXPLAIN that statement, with the parameters it ran with
+        await settle(pilot)
+        explain = app.screen
+        assert isinstance(explain, ExplainScreen) and explain.result is not None
+        assert (explain.sql, explain.params) == (screen.selected_statement.sql, screen.selected_statement.params)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
 
 
 @ON_SQLITE

@@ -29,6 +29,8 @@ from sqla_tui.core.naming import plan_catalog
 from sqla_tui.core.preview import consecutive_runs, leaf_paths, main_query_sql, statement_detail, summary_text
 from sqla_tui.core.run import RunResult, run_spec
 from sqla_tui.core.schema import Catalog
+from sqla_tui.tui.screens.explain_screen import ExplainScreen
+from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.loader_toggles import MAX_DEPTH, LoaderToggles
@@ -318,20 +320,15 @@ class ComposeScreen(Screen[None]):
         self.notify(f"{what} copied to the clipboard")
 
     def action_explain(self) -> None:
+        """Open EXPLAIN on the statement in the detail pane, with the parameters it ran with."""
         statement = self.selected_statement
         if statement is None:
             self.notify("run the query, then pick a statement to explain", severity="warning")
             return
-        self.open_explain(statement.sql, statement.params)
-
-    def open_explain(self, sql: str, params: object) -> None:
-        """Hook for the EXPLAIN screen, which another change adds; until then, say so."""
-        self.notify("the EXPLAIN screen is not available in this build yet", severity="warning")
+        self.app.push_screen(ExplainScreen(self.session, statement.sql, statement.params))
 
     def action_fanout(self) -> None:
         """Compare strategies on the relationship paths chosen in the loader tree."""
-        from sqla_tui.tui.screens.fanout_screen import FanoutScreen
-
         spec = self.spec()
         paths = leaf_paths(self.query_one(LoaderToggles).paths)
         if spec is None or self.entity is None or not paths:

@@ -16,10 +16,10 @@ from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.widgets.relation_list import RelationList
-from sqla_tui.tui.widgets.schema_tree import SchemaTree
+from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.table_detail import TableDetail
 from tests.databases import TestDatabase
-from tests.tui_helpers import DEMO_TABLES, DEMO_VIEW, create_two_tables, make_app, pause_until, screen_text, settle
+from tests.tui_helpers import DEMO_TABLES, DEMO_VIEW, create_two_tables, make_app, pause_until, run_ddl, screen_text, settle
 from tests.tui_helpers import demo_cache, small_demo_cache  # noqa: F401 - fixtures
 
 
@@ -37,6 +37,12 @@ def tree_of(app: SqlaTuiApp) -> SchemaTree:
     return app.screen.query_one(SchemaTree)
 
 
+def cursor_table(app: SqlaTuiApp) -> str | None:
+    """The table under the tree's cursor (or the one the node under it belongs to)."""
+    node = tree_of(app).cursor_node
+    return node.data.table if node is not None and node.data is not None else None
+
+
 def detail_of(app: SqlaTuiApp) -> TableDetail:
     return app.screen.query_one(TableDetail)
 
@@ -50,7 +56,7 @@ async def test_filter_narrows_the_tree_as_you_type(demo_cache: Path) -> None:
         assert tree_of(app).table_names == ["post_tags", "posts", "user_post_counts"]
         await pilot.press("s")  # typed into the filter, not the screen key
         assert tree_of(app).table_names == ["posts"]
-        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace", *"ORDER")
+        await pilot.press("ctrl+u", *"ORD")  # cleared, then upper case still matches
         assert tree_of(app).table_names == ["order_items", "orders"]
 
 
@@ -95,13 +101,13 @@ async def test_keyboard_only_from_home_list_into_a_table_and_back(demo_cache: Pa
         await settle(pilot)
         assert isinstance(app.screen, SchemaScreen)
         tree = tree_of(app)
-        assert tree.has_focus and tree.cursor_node is not None and tree.cursor_node.data == "messages"
+        assert tree.has_focus and cursor_table(app) == "messages"
         assert detail_of(app).rows("relationships")[1][0] == "sender"
         await pilot.press("right")  # open messages
         await pilot.press("right", "right")  # into "columns", then its first column
         assert str(tree.cursor_node.label).startswith("id  INTEGER  PK") if tree.cursor_node else False
         await pilot.press("left", "left", "left", "left")  # out to columns, close it, out to messages, close it
-        assert tree.cursor_node is not None and tree.cursor_node.data == "messages"
+        assert cursor_table(app) == "messages" and tree.cursor_node is not None
         assert not tree.cursor_node.is_expanded
         await pilot.press("down")
         await pilot.pause()
@@ -111,7 +117,7 @@ async def test_keyboard_only_from_home_list_into_a_table_and_back(demo_cache: Pa
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("s")  # the same screen comes back as it was left
-        assert tree_of(app).cursor_node is not None and tree_of(app).cursor_node.data == "order_items"
+        assert cursor_table(app) == "order_items"
         await pilot.press("slash", "escape")
         assert tree_of(app).has_focus
         await pilot.press("q")
@@ -163,7 +169,7 @@ class TreeApp(App[None]):
         yield SchemaTree()
 
 
-def node_count(node: TreeNode[str]) -> int:
+def node_count(node: TreeNode[TableRef]) -> int:
     return 1 + sum(node_count(child) for child in node.children)
 
 
@@ -172,12 +178,14 @@ async def test_two_thousand_tables_build_one_level_and_open_lazily() -> None:
     app = TreeApp()
     async with app.run_test() as pilot:
         tree = app.query_one(SchemaTree)
-        tree.show_names([TableName(t.schema, t.name, t.kind) for t in catalog.tables])
-        tree.show_catalog(catalog, plan_relationships(catalog.tables))
-        assert node_count(tree.root) == 1 + BIG  # not 2,000 x 15
+        tree.show_names("main", [TableName(t.schema, t.name, t.kind) for t in catalog.tables], cursor=True)
+        plan = plan_relationships(catalog.tables)
+        tree.show_catalog(catalog, plan)
+        assert node_count(tree.root) == 2 + BIG  # root, schema, tables: not 2,000 x 15
         tree.focus()
-        await pilot.press("down", "right")  # open t_0000
-        assert node_count(tree.root) == 1 + BIG + (1 + 15) + (1 + 2) + (1 + 2)  # columns, keys (PK, FK), relationships
+        await pilot.press("right")  # open t_0000
+        relationships = len(plan.relationships("t_0000"))
+        assert node_count(tree.root) == 2 + BIG + (1 + 15) + (1 + 2) + (1 + relationships)  # columns, keys, relationships
         tree.filter_text = "t_199"
         assert tree.table_names == [f"t_{n}" for n in range(1990, 2000)]
 
@@ -206,7 +214,7 @@ async def test_big_schema_paints_names_and_opens_tables_while_the_catalog_loads(
         assert any(worker.group == "schema-catalog" and worker.is_running for worker in app.workers)
         tree = tree_of(app)
         await pilot.press("right")  # open t_0000 before its details exist
-        assert [str(node.label) for node in tree.root.children[0].children] == ["loading catalog…"]
+        assert [str(node.label) for node in tree.root.children[0].children[0].children] == ["loading catalog…"]
         assert detail_of(app).loading
 
 
@@ -222,3 +230,32 @@ async def test_schema_screen_on_each_backend(empty_db: TestDatabase) -> None:
         screen.reveal("authors")
         await pilot.pause()
         assert detail_of(app).rows("relationships") == [("books", "one-to-many", "books", "books.author_id")]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_other_schemas_load_when_opened(empty_db: TestDatabase) -> None:
+    create_two_tables(empty_db)
+    run_ddl(
+        empty_db,
+        "CREATE SCHEMA billing",
+        "CREATE TABLE billing.customers (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE billing.invoices (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES billing.customers(id))",
+    )
+    app = make_app(empty_db.url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_schema(pilot)
+        tree = tree_of(app)
+        assert tree.schema_names == ["public", "billing"]
+        assert tree.table_names == ["authors", "books"]  # billing's names are not read until it is opened
+        await pilot.press("end", "right")  # the billing schema, opened
+        await pause_until(pilot, lambda: tree.table_names == ["authors", "books", "customers", "invoices"], "billing")
+        await pilot.press("right", "down")  # into billing: customers, then invoices
+        await settle(pilot)
+        assert cursor_table(app) == "invoices"
+        assert detail_of(app).rows("relationships") == [
+            ("customer", "many-to-one", "customers", "invoices.customer_id")
+        ]
+        await pilot.press("slash", *"o")  # the filter reaches every opened schema
+        assert tree.table_names == ["authors", "books", "customers", "invoices"]
+        await pilot.press("i")
+        assert tree.table_names == ["invoices"]

@@ -61,21 +61,28 @@ def demo_cache(small_demo_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     yield small_demo_cache / "sqla-tui" / "demo.sqlite"
 
 
-def create_two_tables(database: TestDatabase) -> None:
-    """``authors`` and ``books`` (a foreign key to authors), written as the user would, outside the app."""
+def run_ddl(database: TestDatabase, *statements: str) -> None:
+    """Run statements in one transaction, as the user would outside the app (the app never writes)."""
 
-    async def create() -> None:
+    async def run() -> None:
         engine, _ = await connect(database.url, read_only=False)
         try:
             async with engine.begin() as conn:
-                await conn.execute(text("CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(50))"))
-                await conn.execute(
-                    text("CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id))")
-                )
+                for statement in statements:
+                    await conn.execute(text(statement))
         finally:
             await engine.dispose()
 
-    run_async(create())
+    run_async(run())
+
+
+def create_two_tables(database: TestDatabase) -> None:
+    """``authors``, and ``books`` with a foreign key to it."""
+    run_ddl(
+        database,
+        "CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(50))",
+        "CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id))",
+    )
 
 
 async def settle(pilot: Pilot[object]) -> None:

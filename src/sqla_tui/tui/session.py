@@ -31,19 +31,19 @@ class Session:
     """The URL connected to (the demo's file once built); for screens that need an engine of their own. Never shown."""
     pool: PoolOptions
     """The pool flags the user gave, for those engines too."""
-    _catalog: asyncio.Task[Catalog] | None = field(default=None, repr=False)
+    _catalogs: dict[str | None, asyncio.Task[Catalog]] = field(default_factory=dict, repr=False)
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list, repr=False)
 
-    async def catalog(self) -> Catalog:
-        """The default schema's catalog, reflected once per session whichever screen asks first.
+    async def catalog(self, schema: str | None = None) -> Catalog:
+        """A schema's catalog (None: the default schema), reflected once per session whoever asks first.
 
         A big schema takes seconds to reflect, so the schema explorer and the
         composer share one load; a screen closed mid-load does not cancel it
         for the others, and a failed load is retried by the next caller.
         """
-        task = self._catalog
+        task = self._catalogs.get(schema)
         if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
-            task = self._catalog = asyncio.ensure_future(load_catalog(self.engine))
+            task = self._catalogs[schema] = asyncio.ensure_future(load_catalog(self.engine, schema))
         return await asyncio.shield(task)
 
     def add_closer(self, closer: Callable[[], Awaitable[None]]) -> None:
@@ -51,10 +51,11 @@ class Session:
         self._closers.append(closer)
 
     async def close(self) -> None:
-        """Stop a catalog load still under way, close what screens registered, then the pooled connections."""
-        if self._catalog is not None and not self._catalog.done():
-            self._catalog.cancel()
-            await asyncio.gather(self._catalog, return_exceptions=True)
+        """Stop catalog loads still under way, close what screens registered, then the pooled connections."""
+        pending = [task for task in self._catalogs.values() if not task.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         for closer in reversed(self._closers):
             await closer()
         await self.engine.dispose()

@@ -13,9 +13,9 @@ from textual.widgets import Footer, Input, Tree
 from textual.widgets.tree import TreeNode
 
 from sqla_tui.core.naming import RelationshipPlan, plan_catalog
-from sqla_tui.core.schema import TableInfo, list_names
+from sqla_tui.core.schema import TableInfo, list_names, list_schemas
 from sqla_tui.tui.session import Session
-from sqla_tui.tui.widgets.schema_tree import SchemaTree
+from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.table_detail import TableDetail
 
@@ -32,9 +32,9 @@ class SchemaScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.tables: dict[str, TableInfo] | None = None
-        self.plan: RelationshipPlan | None = None
-        self._catalog_note = "loading catalog…"
+        self.catalogs: dict[str, tuple[dict[str, TableInfo], RelationshipPlan]] = {}
+        """Per schema: its tables by name and its relationship plan, once loaded."""
+        self._failed: set[str | None] = set()
         self._wanted: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -50,7 +50,7 @@ class SchemaScreen(Screen[None]):
         self.query_one(SchemaTree).loading = True
         self.query_one(TableDetail).loading = True
         self.load_names()
-        self.load_catalog()
+        self.load_catalog(None)
 
     def reveal(self, name: str) -> None:
         """Put the cursor on ``name`` (clearing the filter), now or as soon as the names are in."""
@@ -70,29 +70,48 @@ class SchemaScreen(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="schema-names")
     async def load_names(self) -> None:
-        """One quick query for names, so the tree paints long before the catalog is in."""
+        """One quick query for the default schema's names, so the tree paints long before any catalog.
+
+        The other schemas are listed next, closed: their names load when opened.
+        """
         tree = self.query_one(SchemaTree)
         try:
-            tree.show_names(await list_names(self.session.engine))
+            names = await list_names(self.session.engine)
         finally:
             tree.loading = False
+        if names:
+            tree.show_names(names[0].schema, names, cursor=True)
         tree.focus()
         self._reveal_wanted()
+        tree.show_schemas(await list_schemas(self.session.engine))
 
-    @work(exclusive=True, exit_on_error=False, group="schema-catalog")
-    async def load_catalog(self) -> None:
-        """The bulk catalog, then relationship naming in a thread (pure Python, big on big schemas)."""
+    @on(SchemaTree.SchemaOpened)
+    def _schema_opened(self, event: SchemaTree.SchemaOpened) -> None:
+        self.open_schema(event.schema)
+
+    @work(exit_on_error=False, group="schema-open")
+    async def open_schema(self, schema: str) -> None:
+        """Names of a schema the user opened, then its catalog."""
+        self.query_one(SchemaTree).show_names(schema, await list_names(self.session.engine, schema))
+        self.load_catalog(schema)
+
+    @work(exit_on_error=False, group="schema-catalog")
+    async def load_catalog(self, schema: str | None) -> None:
+        """A schema's bulk catalog, then relationship naming in a thread (pure Python, big on big schemas)."""
         tree = self.query_one(SchemaTree)
         try:
-            catalog = await self.session.catalog()
+            catalog = await self.session.catalog(schema)
             plan = await asyncio.to_thread(plan_catalog, catalog)
         except Exception:
-            self._catalog_note = "the catalog could not be loaded (see the notification); names only"
+            self._failed.add(schema)
             self._show_detail(tree.cursor_node)
             raise
         finally:
-            self.query_one(TableDetail).loading = False
-        self.tables, self.plan = {table.name: table for table in catalog.tables}, plan
+            if schema is None:
+                self.query_one(TableDetail).loading = False
+        self.catalogs[catalog.schema] = ({table.name: table for table in catalog.tables}, plan)
+        if catalog.schema not in tree.schema_names:  # an empty default schema: no names to paint first
+            tree.show_names(catalog.schema, [])
         tree.show_catalog(catalog, plan)
         self._show_detail(tree.cursor_node)
 
@@ -115,16 +134,19 @@ class SchemaScreen(Screen[None]):
             self.dismiss()
 
     @on(Tree.NodeHighlighted, "#schema-tree")
-    def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+    def _highlighted(self, event: Tree.NodeHighlighted[TableRef]) -> None:
         self._show_detail(event.node)
 
-    def _show_detail(self, node: TreeNode[str] | None) -> None:
-        name = node.data if node is not None else None
-        if not name:
+    def _show_detail(self, node: TreeNode[TableRef] | None) -> None:
+        ref = node.data if node is not None else None
+        if ref is None or ref.table is None:
             return
         detail = self.query_one(TableDetail)
-        table = self.tables.get(name) if self.tables is not None else None
-        if table is None or self.plan is None:
-            detail.show_pending(name, self._catalog_note)
+        tables, plan = self.catalogs.get(ref.schema, ({}, None))
+        table = tables.get(ref.table)
+        if table is None or plan is None:
+            failed = self._failed & {ref.schema, None}
+            note = "the catalog could not be loaded (see the notification); names only" if failed else "loading catalog…"
+            detail.show_pending(ref.table, note)
         else:
-            detail.show(table, self.plan.relationships(name), self.plan.unmappable.get(name))
+            detail.show(table, plan.relationships(ref.table), plan.unmappable.get(ref.table))

@@ -1,15 +1,19 @@
-"""The schema as a tree: schema → tables and views → columns, foreign keys, indexes, relationships.
+"""The schema as a tree: schemas → tables and views → columns, keys, indexes, relationships.
 
-Only table nodes exist until a table is opened, so a 2,000-table schema costs
-2,000 nodes instead of 30,000, and filtering rebuilds just that one level.
+Only what is open exists: the default schema's table nodes at first, another
+schema's names when it is opened (the screen loads them on ``SchemaOpened``),
+a table's children when the table is opened. A 2,000-table schema costs
+2,000 nodes, not 30,000, and filtering rebuilds just that level.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -18,11 +22,20 @@ from sqla_tui.core.naming import RelationshipPlan
 from sqla_tui.core.schema import Catalog, TableInfo, TableName
 from sqla_tui.tui.catalog_text import column_keys, index_line, key_lines, relationship_line, row_estimate
 
-TreeNodeRef = TreeNode[str]
+
+@dataclass(frozen=True)
+class TableRef:
+    """What a node stands for: a schema (``table`` None), or a table of it and everything below."""
+
+    schema: str
+    table: str | None = None
 
 
-class SchemaTree(Tree[str]):
-    """Names first, details once the catalog arrives; each node's data is its table's name."""
+Node = TreeNode[TableRef]
+
+
+class SchemaTree(Tree[TableRef]):
+    """Names first, details once a schema's catalog arrives."""
 
     BINDINGS = [
         Binding("right", "open_node", "Open", show=False),
@@ -32,43 +45,112 @@ class SchemaTree(Tree[str]):
     filter_text: reactive[str] = reactive("")
     """Case-insensitive substring the table names must contain; set by the screen's filter input."""
 
+    @dataclass
+    class SchemaOpened(Message):
+        """A schema whose names are not loaded yet was opened; the screen loads them."""
+
+        schema: str
+        """The schema to load."""
+
     def __init__(self, **kwargs: object) -> None:
-        super().__init__("schema", **kwargs)  # type: ignore[arg-type]
+        super().__init__("database", **kwargs)  # type: ignore[arg-type]
+        self.show_root = False
         self.guide_depth = 3
-        self._names: list[TableName] = []
-        self._kinds: dict[str, str] = {}
-        self._tables: dict[str, TableInfo] = {}
-        self._plan: RelationshipPlan | None = None
+        self._schemas: dict[str, Node] = {}
+        self._names: dict[str, list[TableName]] = {}
+        self._kinds: dict[TableRef, str] = {}
+        self._tables: dict[TableRef, TableInfo] = {}
+        self._plans: dict[str, RelationshipPlan] = {}
 
     @property
     def table_names(self) -> list[str]:
-        """The tables and views the tree shows now, after the filter."""
-        return [node.data or "" for node in self.root.children]
+        """The tables and views the tree shows now, after the filter, schema by schema."""
+        return [node.data.table or "" for schema in self._schemas.values() for node in schema.children if node.data]
 
-    def show_names(self, names: Sequence[TableName]) -> None:
-        """Paint the table and view names; details come later with ``show_catalog``."""
-        self._names = list(names)
-        self._kinds = {table.name: table.kind for table in names}
-        self._rebuild()
+    @property
+    def schema_names(self) -> list[str]:
+        return list(self._schemas)
+
+    def show_schemas(self, schemas: Sequence[str]) -> None:
+        """Add the other schemas, closed; their names load when one is opened."""
+        for schema in schemas:
+            self._schema_node(schema)
+
+    def show_names(self, schema: str, names: Sequence[TableName], *, cursor: bool = False) -> None:
+        """Paint one schema's table and view names and open it; details come with ``show_catalog``.
+
+        ``cursor`` puts the cursor on its first table (the first paint); a
+        schema the user opened leaves the cursor where the user is.
+        """
+        self._names[schema] = list(names)
+        self._kinds.update({TableRef(schema, table.name): table.kind for table in names})
+        self._schema_node(schema).expand()
+        self._rebuild(schema, force=True, move=cursor)
 
     def show_catalog(self, catalog: Catalog, plan: RelationshipPlan) -> None:
-        """Add row estimates to the labels and fill the tables already opened."""
-        self._tables = {table.name: table for table in catalog.tables}
-        self._plan = plan
-        for node in self.root.children:
-            node.set_label(self._table_label(node.data or ""))
+        """Add row estimates to a schema's labels and fill its tables already opened."""
+        self._tables.update({TableRef(catalog.schema, table.name): table for table in catalog.tables})
+        self._plans[catalog.schema] = plan
+        for node in self._schema_node(catalog.schema).children:
+            node.set_label(self._table_label(node.data))
             if node.is_expanded:
                 self._fill(node)
 
-    def select_table(self, name: str) -> bool:
-        """Move the cursor to a table's node; false when the filter hides it or it does not exist."""
-        for node in self.root.children:
-            if node.data == name:
-                self._move_to(node)
-                return True
+    def select_table(self, name: str, schema: str | None = None) -> bool:
+        """Move the cursor to a table's node; false when the filter hides it or it is not loaded."""
+        for schema_name, schema_node in self._schemas.items():
+            if schema in (None, schema_name):
+                for node in schema_node.children:
+                    if node.data is not None and node.data.table == name:
+                        self._move_to(node)
+                        return True
         return False
 
-    def _move_to(self, node: TreeNodeRef) -> None:
+    def watch_filter_text(self) -> None:
+        moved = False
+        for schema in self._names:
+            moved = self._rebuild(schema, move=not moved) or moved
+
+    def _schema_node(self, schema: str) -> Node:
+        node = self._schemas.get(schema)
+        if node is None:
+            node = self._schemas[schema] = self.root.add(schema, data=TableRef(schema))
+        return node
+
+    def _rebuild(self, schema: str, *, force: bool = False, move: bool = True) -> bool:
+        """Show a schema's tables matching the filter; true when the cursor was put on its first one.
+
+        A keystroke that changes nothing in this schema costs nothing.
+        """
+        node = self._schemas[schema]
+        names = self._names[schema]
+        needle = self.filter_text.casefold()
+        shown = [table for table in names if needle in table.name.casefold()]
+        count = f"{len(shown)} of {len(names)}" if needle else f"{len(names)}"
+        node.set_label(Text.assemble(schema, (f"  {count}", "dim")))
+        if not force and [table.name for table in shown] == [child.data.table for child in node.children if child.data]:
+            return False
+        node.remove_children()
+        for table in shown:
+            node.add(self._table_label(TableRef(schema, table.name)), data=TableRef(schema, table.name))
+        if not (move and shown):
+            return False
+        self._move_to(node)  # via the schema's own line, so the first table counts as newly highlighted
+        self._move_to(node.children[0])
+        return True
+
+    def _table_label(self, ref: TableRef | None) -> Text:
+        if ref is None or ref.table is None:
+            return Text("")
+        label = Text(ref.table)
+        if self._kinds.get(ref) == "view":
+            label.append("  view", "italic dim")
+        info = self._tables.get(ref)
+        if info is not None and row_estimate(info):
+            label.append(f"  {row_estimate(info)}", "dim")
+        return label
+
+    def _move_to(self, node: Node) -> None:
         """Move the cursor to a node that may have been added just now.
 
         A node's line number is only known once the tree has laid out its
@@ -77,53 +159,25 @@ class SchemaTree(Tree[str]):
         _ = self.last_line
         self.move_cursor(node)
 
-    def watch_filter_text(self) -> None:
-        self._rebuild()
-
-    def _rebuild(self) -> None:
-        """Show the tables matching the filter; a keystroke that changes nothing costs nothing."""
-        needle = self.filter_text.casefold()
-        shown = [table for table in self._names if needle in table.name.casefold()]
-        if [table.name for table in shown] == self.table_names and self.root.children:
-            self._label_root(len(shown) if needle else None)
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[TableRef]) -> None:
+        node, ref = event.node, event.node.data
+        if ref is None or node.children:
             return
-        self.clear()
-        self.move_cursor(None)  # onto the new root, so the first table below counts as newly highlighted
-        self._label_root(len(shown) if needle else None)
-        for table in shown:
-            self.root.add(self._table_label(table.name), data=table.name)
-        self.root.expand()
-        if shown:
-            self._move_to(self.root.children[0])
+        if ref.table is None and ref.schema not in self._names:
+            node.add_leaf(Text("loading names…", "italic dim"))
+            self.post_message(self.SchemaOpened(ref.schema))
+        elif ref.table is not None and node.parent is self._schemas.get(ref.schema):
+            self._fill(node)
 
-    def _label_root(self, shown: int | None) -> None:
-        """``main  12``, or ``main  3 of 12`` while a filter is on."""
-        schema = self._names[0].schema if self._names else "schema"
-        count = f"{len(self._names)}" if shown is None else f"{shown} of {len(self._names)}"
-        self.root.set_label(Text.assemble(schema, (f"  {count}", "dim")))
-
-    def _table_label(self, name: str) -> Text:
-        label = Text(name)
-        if self._kinds.get(name) == "view":
-            label.append("  view", "italic dim")
-        info = self._tables.get(name)
-        if info is not None and row_estimate(info):
-            label.append(f"  {row_estimate(info)}", "dim")
-        return label
-
-    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[str]) -> None:
-        if event.node.parent is self.root and not event.node.children:
-            self._fill(event.node)
-
-    def _fill(self, node: TreeNodeRef) -> None:
+    def _fill(self, node: Node) -> None:
         """Build one table's children: what the catalog knows, or a placeholder until it arrives."""
         node.remove_children()
-        name = node.data or ""
-        table = self._tables.get(name)
-        if table is None:
-            node.add_leaf(Text("loading catalog…", "italic dim"), data=name)
+        ref = node.data
+        table = self._tables.get(ref) if ref is not None else None
+        if ref is None or table is None:
+            node.add_leaf(Text("loading catalog…", "italic dim"), data=ref)
             return
-        columns = node.add(f"columns ({len(table.columns)})", data=name, expand=True)
+        columns = node.add(f"columns ({len(table.columns)})", data=ref, expand=True)
         for column in table.columns:
             label = Text.assemble(column.name, (f"  {column.type}", "dim"))
             keys = column_keys(table, column)
@@ -131,14 +185,15 @@ class SchemaTree(Tree[str]):
                 label.append(f"  {keys}", "bold")
             if column.nullable:
                 label.append("  null", "dim")
-            columns.add_leaf(label, data=name)
+            columns.add_leaf(label, data=ref)
+        plan = self._plans.get(ref.schema)
+        relationships = plan.relationships(table.name) if plan is not None else []
         self._add_group(node, "keys", key_lines(table))
         self._add_group(node, "indexes", [index_line(index) for index in table.indexes])
-        relationships = self._plan.relationships(name) if self._plan is not None else []
         self._add_group(node, "relationships", [relationship_line(rel) for rel in relationships], expand=True)
 
     @staticmethod
-    def _add_group(node: TreeNodeRef, title: str, lines: list[str], *, expand: bool = False) -> None:
+    def _add_group(node: Node, title: str, lines: list[str], *, expand: bool = False) -> None:
         if not lines:
             return
         group = node.add(f"{title} ({len(lines)})", data=node.data, expand=expand)
@@ -160,7 +215,7 @@ class SchemaTree(Tree[str]):
         node = self.cursor_node
         if node is None:
             return
-        if node.is_expanded and node.children and node is not self.root:
+        if node.is_expanded and node.children:
             node.collapse()
-        elif node.parent is not None:
-            self.move_cursor(node.parent)
+        elif node.parent is not None and node.parent is not self.root:
+            self._move_to(node.parent)

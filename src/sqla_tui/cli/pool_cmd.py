@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import Target, connection_command
+from sqla_tui.cli.options import connection_command
 from sqla_tui.cli.output import emit_json, run
 
 if TYPE_CHECKING:
+    from sqla_tui.core.connect import Target
     from sqla_tui.core.pool_run import PoolRunReport
     from sqla_tui.core.pool_stats import Sample
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 import contextvars
 import os
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from types import CodeType, FrameType
+from typing import NamedTuple
 
 import greenlet
 import sqlalchemy
@@ -25,9 +24,8 @@ import sqlalchemy
 import sqla_tui
 
 
-@dataclass(frozen=True)
-class Location:
-    """A place in the code: absolute file, line and function."""
+class Location(NamedTuple):
+    """A place in the code: absolute file, line and function (a tuple: made on every checkout)."""
 
     file: str
     line: int
@@ -50,33 +48,45 @@ _kinds: dict[CodeType, int] = {}
 
 
 def _kind(code: CodeType) -> int:
-    kind = _kinds.get(code)
-    if kind is None:
-        name = code.co_filename
-        if name.startswith(_STDLIB + "asyncio" + os.sep):
-            kind = _BOUNDARY
-        elif name.startswith(_HERE):
-            kind = _OWN
-        elif name.startswith(_LIBRARY_DIRS) or name == _STDLIB + "contextlib.py":
-            kind = _LIBRARY
-        else:
-            kind = _APP
-        _kinds[code] = kind
+    """Classify a code object by its file, once."""
+    name = code.co_filename
+    if name.startswith(_STDLIB + "asyncio" + os.sep):
+        kind = _BOUNDARY
+    elif name.startswith(_HERE):
+        kind = _OWN
+    elif name.startswith(_LIBRARY_DIRS) or name == _STDLIB + "contextlib.py":
+        kind = _LIBRARY
+    else:
+        kind = _APP
+    _kinds[code] = kind
     return kind
 
 
-def _frames(start: FrameType | None) -> Iterator[FrameType]:
-    """This greenlet's frames outward, then each parent greenlet's, up to the event loop."""
-    frame, current = start, greenlet.getcurrent()
+def _walk(frame: FrameType | None) -> tuple[FrameType | None, FrameType | None]:
+    """The innermost application frame and the outermost sqla-tui frame before it.
+
+    Walks this greenlet's frames outward, then each parent greenlet's, up to
+    the event loop. Runs on every checkout, so it is a plain loop over frames
+    whose code objects are classified once and then looked up.
+    """
+    kinds, own = _kinds, None
+    current = greenlet.getcurrent()
     while True:
         while frame is not None:
-            if _kind(frame.f_code) == _BOUNDARY:
-                return
-            yield frame
+            code = frame.f_code
+            kind = kinds.get(code)
+            if kind is None:
+                kind = _kind(code)
+            if kind == _APP:
+                return frame, own
+            if kind == _BOUNDARY:
+                return None, own
+            if kind == _OWN:
+                own = frame
             frame = frame.f_back
         current = current.parent
         if current is None:
-            return
+            return None, own
         frame = current.gr_frame
 
 
@@ -90,13 +100,9 @@ def caller_location(skip: int = 1) -> Location | None:
     The innermost application frame; else ``origin_override``; else the
     outermost sqla-tui frame (the load generator's task, say).
     """
-    own = None
-    for frame in _frames(sys._getframe(skip)):
-        kind = _kind(frame.f_code)
-        if kind == _APP:
-            return _location(frame)
-        if kind == _OWN:
-            own = frame
+    app, own = _walk(sys._getframe(skip))
+    if app is not None:
+        return _location(app)
     override = origin_override.get()
     if override is not None or own is None:
         return override
@@ -105,10 +111,8 @@ def caller_location(skip: int = 1) -> Location | None:
 
 def application_caller() -> Location | None:
     """The innermost application frame on the stack, for ``origin_override``."""
-    for frame in _frames(sys._getframe(1)):
-        if _kind(frame.f_code) == _APP:
-            return _location(frame)
-    return None
+    app, _ = _walk(sys._getframe(1))
+    return None if app is None else _location(app)
 
 
 def _short(path: str) -> str:

@@ -13,8 +13,7 @@ import asyncio
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
@@ -65,8 +64,7 @@ def create_monitored_engine(
     return create_engine(url, pool, read_only=read_only, poolclass=twin)
 
 
-@dataclass
-class _Checkout:
+class _Checkout(NamedTuple):
     started: float
     location: Location | None
 
@@ -120,9 +118,6 @@ class PoolMonitor:
             event.remove(self._engine, name, listener)
 
     # -- acquire timing, called by the instrumented pool ------------------
-
-    def acquire_started(self) -> float:
-        return time.perf_counter()
 
     def waiting(self, delta: int) -> None:
         """Count checkouts inside the pool's queue.

@@ -9,6 +9,7 @@ tested place instead of the whole monitor.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -17,9 +18,7 @@ from sqlalchemy import pool as sa_pool
 
 
 class AcquireListener(Protocol):
-    """Told when a checkout starts and ends, and how many are waiting or connecting."""
-
-    def acquire_started(self) -> float: ...
+    """Told when a checkout ended (with its ``perf_counter`` start), and how many wait or connect."""
 
     def acquire_finished(self, started: float, error: BaseException | None) -> None: ...
 
@@ -46,7 +45,7 @@ class _TimedConnect:
         listener = self.acquire_listener
         if listener is None:
             return super().connect()  # type: ignore[misc]
-        started = listener.acquire_started()
+        started = time.perf_counter()
         failure: BaseException | None = None
         try:
             return super().connect()  # type: ignore[misc]

@@ -15,7 +15,7 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlparse
 from sqlalchemy import bindparam, event, inspect, text
@@ -29,8 +29,11 @@ from sqla_tui.core.plan import PlanNode, mark_hottest, relations
 from sqla_tui.core.plan_mysql import from_mysql_json, from_mysql_tree, parse_json
 from sqla_tui.core.plan_postgresql import from_postgresql
 from sqla_tui.core.plan_sqlite import from_sqlite
-from sqla_tui.core.predicates import sources
 from sqla_tui.core.plan_warnings import PlanWarning, TableFacts, Thresholds, WarningContext, plan_warnings
+from sqla_tui.core.predicates import sources
+
+if TYPE_CHECKING:
+    from sqla_tui.core.compose import QuerySpec
 
 NOT_A_SELECT = (
     "EXPLAIN ANALYZE runs the statement; it is not a SELECT — "
@@ -185,8 +188,9 @@ _RUNNERS = {"postgresql": _postgresql, "mariadb": _mariadb, "mysql": _mysql, "sq
 
 def _row_estimate(conn: Connection, name: str, kind: str) -> int | None:
     quoted = conn.dialect.identifier_preparer.quote(name)
+    bound = {"name": quoted if kind == "postgresql" else name}  # to_regclass() reads a quoted name
     try:
-        value = conn.execute(text(_ROW_ESTIMATE[kind].format(quoted=quoted)), {"name": quoted if kind == "postgresql" else name}).scalar()
+        value = conn.execute(text(_ROW_ESTIMATE[kind].format(quoted=quoted)), bound).scalar()
     except sa_exc.DBAPIError:
         return None  # e.g. a SQLite WITHOUT ROWID table
     return None if value is None or value < 0 else int(value)
@@ -283,7 +287,7 @@ async def driver_statement(engine: AsyncEngine, statement: Any) -> tuple[str, An
 async def explain_spec(
     engine: AsyncEngine,
     entity: type,
-    spec: Any,
+    spec: QuerySpec,
     *,
     analyze: bool = False,
     thresholds: Thresholds = Thresholds(),

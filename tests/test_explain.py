@@ -247,14 +247,21 @@ def test_explain_spec_uses_the_driver_statement(items_db: TestDatabase) -> None:
     assert [w.suggestion for w in result.warnings if w.kind == "unindexed_lookup"] == [_FIX]
 
 
-def test_the_demo_selectin_for_post_comments(demo: TestDatabase) -> None:
+@pytest.mark.parametrize(
+    ("origin", "loads", "touch"),
+    [("eager", [LoadOption("comments", "selectin")], []), ("lazy", [], ["comments"])],
+    ids=["selectin", "lazy"],
+)
+def test_the_demo_loads_of_post_comments(demo: TestDatabase, origin: str, loads: list[LoadOption], touch: list[str]) -> None:
+    """``WHERE comments.post_id IN (...)`` (selectin) and ``WHERE ? = comments.post_id`` (lazy) alike."""
+
     async def scenario() -> ExplainResult:
         engine, _ = await connect(demo.url)
         try:
             entity = await resolve_entity(engine, "posts")
-            run = await run_spec(engine, entity, QuerySpec("posts", loads=[LoadOption("comments", "selectin")], limit=20))
-            [selectin] = [s for s in run.statements if s.origin.kind == "eager"]
-            return await explain(engine, selectin.sql, selectin.params)
+            run = await run_spec(engine, entity, QuerySpec("posts", loads=loads, limit=20), touch=touch)
+            statement = next(s for s in run.statements if s.origin.kind == origin)
+            return await explain(engine, statement.sql, statement.params)
         finally:
             await engine.dispose()
 

@@ -46,16 +46,20 @@ def _latency(name: str, figures: Percentiles | None) -> tuple[str, ...]:
     )
 
 
-def figures_rows(snapshot: PoolSnapshot) -> tuple[Rows, Rows]:
-    """Acquire and hold percentiles; then the event counters and peaks."""
-    latency = [_latency("acquire", snapshot.acquire), _latency("hold", snapshot.hold)]
+def latency_rows(snapshot: PoolSnapshot) -> Rows:
+    """Acquire and hold percentiles."""
+    return [_latency("acquire", snapshot.acquire), _latency("hold", snapshot.hold)]
+
+
+def counters_text(snapshot: PoolSnapshot) -> str:
+    """Peaks and event counters in a few wrapped lines: ``max checked out 15 · max waiting 185 · checkouts 1,234 · …``."""
     counters = snapshot.counters
-    peaks = [
+    facts = [
         ("max checked out", str(snapshot.max_checked_out)),
         ("max waiting", _n(snapshot.max_waiters)),
+        *((name.replace("_", " "), f"{getattr(counters, name):,}") for name in counters.__dataclass_fields__),
     ]
-    events = [(name.replace("_", " "), f"{getattr(counters, name):,}") for name in counters.__dataclass_fields__]
-    return latency, peaks + events
+    return " · ".join(f"{name} {value}" for name, value in facts)
 
 
 def leak_rows(snapshot: PoolSnapshot) -> Rows:

@@ -22,7 +22,7 @@ from sqla_tui.core.errors import UserError
 from sqla_tui.core.load import LoadResult, LoadSpec
 from sqla_tui.core.pool_stats import PoolSnapshot
 from sqla_tui.tui.pool_bench import PoolBench
-from sqla_tui.tui.pool_text import figures_rows, leak_rows, result_line, session_rows, settings_line
+from sqla_tui.tui.pool_text import counters_text, latency_rows, leak_rows, result_line, session_rows, settings_line
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
@@ -68,7 +68,7 @@ class PoolScreen(Screen[None]):
             with Vertical(id="pool-figures"):
                 yield Static(id="pool-settings")
                 yield FactTable("", "count", "p50 ms", "p95 ms", "max ms", id="pool-latency")
-                yield FactTable("counter", "value", id="pool-counters")
+                yield Static(id="pool-counters")
         yield LoadControls(id="load-controls")
         yield Static(id="pool-status")
         with Horizontal(id="pool-bottom"):
@@ -106,9 +106,8 @@ class PoolScreen(Screen[None]):
         self.query_one("#spark-out", Sparkline).data = [point.checked_out for point in history]
         self.query_one("#spark-waiters", Sparkline).data = [point.waiters or 0 for point in history]
         self.query_one("#pool-settings", Static).update(settings_line(snapshot))
-        latency, counters = figures_rows(snapshot)
-        self.query_one("#pool-latency", FactTable).show(latency)
-        self.query_one("#pool-counters", FactTable).show(counters)
+        self.query_one("#pool-latency", FactTable).show(latency_rows(snapshot))
+        self.query_one("#pool-counters", Static).update(counters_text(snapshot))
         self.query_one("#pool-leaks", FactTable).show(leak_rows(snapshot))
 
     def _show_gauges(self, snapshot: PoolSnapshot) -> None:

@@ -9,7 +9,7 @@ from textual.widgets import Label, ProgressBar
 
 
 class Gauge(Horizontal):
-    """``checked out  ███████░░░  7 / 15``; with no capacity the bar is empty and only the value shows."""
+    """``checked out  ███████░░░  7 / 15``; with no capacity the bar is hidden and only the value shows."""
 
     DEFAULT_CSS = """
     Gauge {
@@ -29,6 +29,9 @@ class Gauge(Horizontal):
     }
     Gauge.-full > .gauge--figure {
         color: $error;
+    }
+    Gauge.-unbounded > ProgressBar {
+        display: none;
     }
     """
 
@@ -59,6 +62,7 @@ class Gauge(Horizontal):
         figure = f"{self.value} / {self.total}" if self.total is not None else str(self.value)
         self.query_one(".gauge--figure", Label).update(figure)
         self.set_class(self.total is not None and self.value >= self.total, "-full")
+        self.set_class(self.total is None, "-unbounded")
 
     def on_mount(self) -> None:
         self._show()

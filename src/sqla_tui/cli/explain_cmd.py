@@ -107,7 +107,7 @@ def explain(
     ] = None,
     analyze: Annotated[bool, typer.Option("--analyze", help="Run the statement for actual rows and times (rolled back).")] = False,
     allow_write: Annotated[
-        bool, typer.Option("--allow-write", help="Allow --analyze of a non-SELECT, on a writable connection; always rolled back.")
+        bool, typer.Option("--allow-write", help="Use a writable connection: --analyze of a non-SELECT (rolled back), or MariaDB planning one.")
     ] = False,
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,

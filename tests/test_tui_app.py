@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,25 @@ async def test_command_palette_opens_the_registered_screens(demo_cache: Path) ->
         await pause_until(pilot, lambda: "Explore tables, columns" in screen_text(app), "the palette's hit")
         await pilot.press("enter")
         await pause_until(pilot, lambda: isinstance(app.screen, SchemaScreen), "the schema screen")
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A port that accepts TCP connections and never answers: a server hung mid-handshake."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield listener.getsockname()[1]
+
+
+async def test_a_server_that_never_answers_leaves_the_app_usable(silent_server: int) -> None:
+    app = make_app(f"postgresql://someone:{SECRET}@127.0.0.1:{silent_server}/db")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.home.query_one(ConnectStatus).phase == "connecting"
+        assert f"connecting to postgresql+asyncpg://someone:***@127.0.0.1:{silent_server}/db" in screen_text(app)
+        await pilot.press("s")  # screens need a connection: nothing happens, nothing breaks
+        assert app.screen is app.home
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running

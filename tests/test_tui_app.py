@@ -160,3 +160,16 @@ async def test_a_server_that_never_answers_leaves_the_app_usable(silent_server: 
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
+
+
+async def test_a_demo_that_cannot_be_built_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        status = app.home.query_one(ConnectStatus)
+        assert status.phase == "failed"
+        assert status.message.startswith("NotADirectoryError: ")
+        assert str(blocker) in status.message

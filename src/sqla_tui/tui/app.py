@@ -20,14 +20,14 @@ from textual.worker import Worker, WorkerState
 from sqla_tui.core.connect import Target, connect, mask_url_text, resolve_url
 from sqla_tui.core.errors import UserError
 from sqla_tui.tui.navigation import SCHEMA, SCREENS, entry_for, screen_bindings
-from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.screens.home_screen import HomeScreen
+from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.server_banner import target_label
 
 
 def one_line(error: BaseException) -> str:
-    """A worker's unexpected failure as one masked line: a UserError's own text, else its type and first line."""
+    """A failure as one masked line: a UserError's own text, else (a bug, or the OS) its type and first line."""
     if isinstance(error, UserError):
         return str(error)
     first = (str(error).strip().splitlines() or [""])[0]
@@ -82,8 +82,8 @@ class SqlaTuiApp(App[None]):
         try:
             url = await asyncio.to_thread(asyncio.run, resolve_url(self.target.url, progress=self._table_filled))
             engine, info = await connect(url, self.target.pool)
-        except UserError as error:
-            self.post_message(self.ConnectionFailed(str(error)))
+        except Exception as error:  # noqa: BLE001 - the app stays open and says why in one line
+            self.post_message(self.ConnectionFailed(one_line(error)))
             return
         self.session = Session(engine, info, url=url, pool=self.target.pool)
         self.post_message(self.Connected(self.session))

@@ -1,8 +1,8 @@
 """The screens a connected session can open, declared once for key bindings and the command palette.
 
-Each later screen (schema explorer, compose, fan-out, explain, pool) slots in
-by adding one entry here; the app derives its bindings and palette commands
-from this table, so a key is only ever bound to a screen that exists.
+A screen slots in by adding one entry here; the app derives its bindings,
+palette commands and the home screen's guide from this table, so a key is
+only ever bound to a screen that exists.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
@@ -28,9 +28,11 @@ async def open_compose(pilot: Pilot[None], root: str = "users") -> ComposeScreen
     screen = pilot.app.screen
     assert isinstance(screen, ComposeScreen)
     roots = screen.query_one("#compose-roots", OptionList)
-    assert roots.has_focus
+    assert screen.query_one("#compose-root-filter", Input).has_focus  # typing narrows the list at once
     names = [roots.get_option_at_index(index).id for index in range(roots.option_count)]
     assert names == ["comments", "posts", "tags", "users"]  # post_tags is an association table
+    await pilot.press("down")  # into the list
+    assert roots.has_focus
     await pilot.press(*["down"] * names.index(root), "enter")
     await settle(pilot)
     assert screen.query_one(LoaderToggles).has_focus
@@ -106,11 +108,12 @@ async def test_typing_narrows_the_roots_and_joined_previews_its_join(seeded_db: 
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ComposeScreen)
-        await pilot.press("shift+tab", *"PO", "enter")  # from the list back to its filter; any case
+        await pilot.press(*"PO")  # any case
         roots = screen.query_one("#compose-roots", OptionList)
-        assert roots.has_focus and [roots.get_option_at_index(i).id for i in range(roots.option_count)] == ["posts"]
-        await pilot.press("enter")
+        assert [roots.get_option_at_index(i).id for i in range(roots.option_count)] == ["posts"]
+        await pilot.press("enter")  # the first match
         await settle(pilot)
+        assert screen.table == "posts"
         await toggle(pilot, "down", "down", "2")  # Post.user, a to-one: joined
         assert cursor_path(screen) == "user"
         assert "joinedload(Post.user)" in screen.query_one("#compose-python", CodePreview).code

@@ -50,6 +50,7 @@ class ComposeScreen(Screen[None]):
         Binding("y", "copy_python", "Copy Python"),
         Binding("Y", "copy_sql", "Copy SQL"),
         Binding("slash", "focus_where", "Filter"),
+        Binding("down", "into_roots", show=False),
         Binding("left_square_bracket", "step(-1)", "Previous in run", show=False),
         Binding("right_square_bracket", "step(1)", "Next in run", show=False),
         Binding("delete,backspace", "remove_filter", "Remove filter", show=False),
@@ -121,7 +122,7 @@ class ComposeScreen(Screen[None]):
             roots.loading = False
         self.catalog, self.mappable = catalog, plan.mappable
         self._list_roots("")
-        roots.focus()
+        self.query_one("#compose-root-filter", Input).focus()
         self._choose_wanted()
 
     @on(Input.Changed, "#compose-root-filter")
@@ -129,8 +130,18 @@ class ComposeScreen(Screen[None]):
         self._list_roots(event.value)
 
     @on(Input.Submitted, "#compose-root-filter")
-    def _focus_roots(self) -> None:
-        self.query_one("#compose-roots", OptionList).focus()
+    def _pick_first_root(self) -> None:
+        """Enter in the filter composes over the first match: ``c``, a few letters, Enter."""
+        roots = self.query_one("#compose-roots", OptionList)
+        if roots.highlighted is not None:
+            option_id = roots.get_option_at_index(roots.highlighted).id
+            if option_id is not None:
+                self.map_root(option_id)
+
+    def action_into_roots(self) -> None:
+        """Down from the root filter moves into the list of roots, to pick one of several matches."""
+        if self.focused is self.query_one("#compose-root-filter", Input):
+            self.query_one("#compose-roots", OptionList).focus()
 
     def _list_roots(self, needle: str) -> None:
         """List the mappable tables whose name contains ``needle`` (any case)."""

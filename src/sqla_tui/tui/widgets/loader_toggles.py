@@ -95,13 +95,13 @@ class LoaderToggles(Tree[ToggleTarget]):
         info = target.relationship.info
         strategy = self.strategies.get(target.path)
         label = Text.assemble(
+            (strategy, "reverse") if strategy else ("default", "dim italic"),
+            " ",
             (info.name, "bold"),
-            (f" {_ARROWS.get(info.direction, '⇉')} {target.relationship.target.__name__}", "dim"),
-            "  ",
-            (strategy or "default", "reverse" if strategy else "dim italic"),
         )
         if target.path in self.touched:
-            label.append("  touch", "underline")
+            label.append(" touch", "underline")
+        label.append(f" {_ARROWS.get(info.direction, '⇉')} {target.relationship.target.__name__}", "dim")
         node.set_label(label)
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[ToggleTarget]) -> None:

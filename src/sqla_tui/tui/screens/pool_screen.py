@@ -11,6 +11,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -94,7 +95,7 @@ class PoolScreen(Screen[None]):
             self._refresher.resume()
 
     def watch_status(self, status: str) -> None:
-        self.query_one("#pool-status", Static).update(status)
+        self.query_one("#pool-status", Static).update(Content(status))
 
     def refresh_figures(self) -> None:
         """Read the monitor (a lock and a copy, no I/O) and show it."""
@@ -105,7 +106,7 @@ class PoolScreen(Screen[None]):
         history = self.bench.monitor.history()
         self.query_one("#spark-out", Sparkline).data = [point.checked_out for point in history]
         self.query_one("#spark-waiters", Sparkline).data = [point.waiters or 0 for point in history]
-        self.query_one("#pool-settings", Static).update(settings_line(snapshot))
+        self.query_one("#pool-settings", Static).update(Content(settings_line(snapshot)))
         self.query_one("#pool-latency", FactTable).show(latency_rows(snapshot))
         self.query_one("#pool-counters", Static).update(counters_text(snapshot))
         self.query_one("#pool-leaks", FactTable).show(leak_rows(snapshot))

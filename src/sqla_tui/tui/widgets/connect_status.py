@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import LoadingIndicator, ProgressBar, Static
 
@@ -32,7 +33,7 @@ class ConnectStatus(Vertical):
             self.set_class(name == phase, f"-{name}")
 
     def watch_message(self, message: str) -> None:
-        self.query_one("#status-line", Static).update(message)
+        self.query_one("#status-line", Static).update(Content(message))  # errors carry [brackets], never markup
 
     def table_filled(self, table: str, rows: int, total_tables: int) -> None:
         """Advance the demo build by one table."""

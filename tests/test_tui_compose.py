@@ -147,6 +147,11 @@ async def test_bad_filter_is_a_notification_and_the_screen_keeps_working(seeded_
     app = make_app(seeded_db.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_compose(pilot)
+        await pilot.press("f", "e")  # nothing chosen to compare, nothing run to explain: said, not crashed
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        assert "toggle or touch a relationship first" in shown and "run the query, then pick a statement" in shown
+        assert app.screen is screen
         await pilot.press("slash", *"nope > 3", "enter")
         await pilot.pause()
         assert "unknown column 'nope' on User" in " ".join(screen_text(app).split())

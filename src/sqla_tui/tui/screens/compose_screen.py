@@ -151,7 +151,8 @@ class ComposeScreen(Screen[None]):
         roots.add_options(Option(name, id=name) for name in shown)
         count = f"{len(shown)} of {len(self.mappable)}" if needle else f"{len(self.mappable)}"
         roots.border_title = f"Root · {count} mappable tables"
-        roots.highlighted = 0 if shown else None
+        current = self._wanted or self.table
+        roots.highlighted = shown.index(current) if current in shown else (0 if shown else None)
 
     def _choose_wanted(self) -> None:
         if self._wanted is None:

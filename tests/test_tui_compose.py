@@ -20,13 +20,19 @@ SIZE = (180, 50)
 ON_SQLITE = pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
 
 
-async def open_compose(pilot: Pilot[None], root: str = "users") -> ComposeScreen:
-    """From the home screen: ``c``, then the root picked with arrows and Enter."""
+async def press_compose(pilot: Pilot[None]) -> ComposeScreen:
+    """From the home screen, once connected: ``c``."""
     await settle(pilot)
     await pilot.press("c")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, ComposeScreen)
+    return screen
+
+
+async def open_compose(pilot: Pilot[None], root: str = "users") -> ComposeScreen:
+    """``c``, then the root picked with arrows and Enter."""
+    screen = await press_compose(pilot)
     roots = screen.query_one("#compose-roots", OptionList)
     assert screen.query_one("#compose-root-filter", Input).has_focus  # typing narrows the list at once
     names = [roots.get_option_at_index(index).id for index in range(roots.option_count)]
@@ -103,11 +109,7 @@ async def test_selectin_chain_previews_then_runs_three_statements(seeded_db: Tes
 async def test_typing_narrows_the_roots_and_joined_previews_its_join(seeded_db: TestDatabase) -> None:
     app = make_app(seeded_db.url)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ComposeScreen)
+        screen = await press_compose(pilot)
         await pilot.press(*"PO")  # any case
         roots = screen.query_one("#compose-roots", OptionList)
         assert [roots.get_option_at_index(i).id for i in range(roots.option_count)] == ["posts"]
@@ -184,10 +186,7 @@ async def test_copy_keys_put_python_and_sql_on_the_clipboard(seeded_db: TestData
 async def test_a_root_chosen_elsewhere_is_preselected_and_raise_refusals_are_summed(seeded_db: TestDatabase) -> None:
     app = make_app(seeded_db.url)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        screen = app.screen
-        assert isinstance(screen, ComposeScreen)
+        screen = await press_compose(pilot)
         screen.choose_root("posts")  # what the schema screen hands over
         await settle(pilot)
         assert screen.table == "posts" and screen.query_one("#compose-roots", OptionList).highlighted == 1

@@ -158,12 +158,7 @@ class ComposeScreen(Screen[None]):
         if self._wanted is None:
             return
         self.query_one("#compose-root-filter", Input).value = ""
-        self._list_roots("")
-        roots = self.query_one("#compose-roots", OptionList)
-        try:
-            roots.highlighted = roots.get_option_index(self._wanted)
-        except Exception:  # noqa: BLE001 - OptionDoesNotExist: not mappable; the worker says why
-            pass
+        self._list_roots("")  # highlights the wanted root; one that cannot be mapped is explained by map_root
         self.map_root(self._wanted)
         self._wanted = None
 

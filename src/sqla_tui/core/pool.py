@@ -105,7 +105,6 @@ class PoolMonitor:
             "invalidate": self._on_invalidate,
             "soft_invalidate": self._on_invalidate,
             "reset": self._on_reset,
-            "handle_error": self._on_error,
         }
         for name, listener in self._listeners.items():
             event.listen(self._engine, name, listener)
@@ -191,17 +190,19 @@ class PoolMonitor:
             self._counts["disconnects"] += 1
 
     def _on_invalidate(self, dbapi_connection: Any, record: Any, exception: Any) -> None:
+        """Count invalidations; the pre-ping's own is an ``InvalidatePoolError``.
+
+        Counting pre-ping failures here rather than in ``handle_error`` keeps
+        the monitor off the engine's per-statement event path.
+        """
         with self._lock:
             self._counts["invalidations"] += 1
+            if isinstance(exception, sa_exc.InvalidatePoolError):
+                self._counts["pre_ping_failures"] += 1
 
     def _on_reset(self, dbapi_connection: Any, record: Any, reset_state: Any) -> None:
         with self._lock:
             self._counts["resets"] += 1
-
-    def _on_error(self, context: Any) -> None:
-        if context.is_pre_ping:
-            with self._lock:
-                self._counts["pre_ping_failures"] += 1
 
     # -- reading ----------------------------------------------------------
 

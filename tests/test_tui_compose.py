@@ -162,9 +162,16 @@ async def test_bad_filter_is_a_notification_and_the_screen_keeps_working(seeded_
         await pilot.pause()
         assert [(f.column, f.op, f.value) for f in screen.filters] == [("id", "<=", "4")]
         assert ".where(User.id <= 4)" in screen.query_one("#compose-python", CodePreview).code
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "o", *"nope:down", "enter")
+        await pilot.pause()
+        assert "cannot read order 'nope:down'" in " ".join(screen_text(app).split())
+        await pilot.press("ctrl+a", "ctrl+k", *"name:desc", "enter")
+        await pilot.pause()
+        assert ".order_by(User.name.desc())" in screen.query_one("#compose-python", CodePreview).code
+        await pilot.press("r")  # the order field handed focus back to the loaders
         await settle(pilot)
         assert logged_rows(screen) == [4]
+        assert [root.data.values["id"] for root in screen.query_one(ResultsTree).root.children] == [4, 3, 2, 1]
 
 
 @ON_SQLITE

@@ -10,6 +10,8 @@ received, with repeated lazy loads flagged as N+1.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +23,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sqla_tui.core.capture import CapturedStatement
-from sqla_tui.core.compose import DEFAULT_LIMIT, Filter, QuerySpec, build_select, parse_where
+from sqla_tui.core.compose import DEFAULT_LIMIT, Filter, Order, QuerySpec, build_select, parse_order, parse_where
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.loader_tree import python_source
 from sqla_tui.core.mapping import map_schema
@@ -50,6 +52,7 @@ class ComposeScreen(Screen[None]):
         Binding("y", "copy_python", "Copy Python"),
         Binding("Y", "copy_sql", "Copy SQL"),
         Binding("slash", "focus_where", "Filter"),
+        Binding("o", "focus_order", "Order", show=False),
         Binding("down", "into_roots", show=False),
         Binding("left_square_bracket", "step(-1)", "Previous in run", show=False),
         Binding("right_square_bracket", "step(1)", "Next in run", show=False),
@@ -64,6 +67,7 @@ class ComposeScreen(Screen[None]):
         self.table: str | None = None
         self.entity: type | None = None
         self.filters: list[Filter] = []
+        self.order: list[Order] = []
         self.limit: int | None = DEFAULT_LIMIT
         self._wanted: str | None = None
         self.member = 0
@@ -80,6 +84,8 @@ class ComposeScreen(Screen[None]):
                 with Horizontal(id="compose-limit-row"):
                     yield Label("limit ")
                     yield Input(str(DEFAULT_LIMIT), placeholder="none", type="integer", compact=True, id="compose-limit")
+                    yield Label(" order ")
+                    yield Input(placeholder="col[:desc],…  (o)", compact=True, id="compose-order")
                 yield LoaderToggles(id="compose-loads")
             with Vertical(id="compose-main"):
                 with Horizontal(id="compose-preview"):
@@ -176,7 +182,8 @@ class ComposeScreen(Screen[None]):
         except UserError as error:
             self.notify(str(error), title="Cannot compose", severity="error")
             return
-        self.table, self.entity, self.filters = table, entity, []
+        self.table, self.entity, self.filters, self.order = table, entity, [], []
+        self.query_one("#compose-order", Input).value = ""
         self._show_filters()
         self.query_one(StatementLogTable).show([])
         self.query_one(ResultsTree).show([])
@@ -187,14 +194,25 @@ class ComposeScreen(Screen[None]):
         toggles.focus()
 
     # -- the spec -------------------------------------------------------------
-    def spec(self, filters: list[Filter] | None = None) -> QuerySpec | None:
-        """The query as composed now (``filters`` replacing the current ones), or None before a root."""
+    def spec(self) -> QuerySpec | None:
+        """The query as composed now, or None before a root is chosen."""
         if self.table is None:
             return None
-        toggles = self.query_one(LoaderToggles)
-        return QuerySpec(
-            self.table, filters=list(self.filters if filters is None else filters), limit=self.limit, loads=toggles.loads
-        )
+        loads = self.query_one(LoaderToggles).loads
+        return QuerySpec(self.table, filters=list(self.filters), order_by=list(self.order), limit=self.limit, loads=loads)
+
+    def _checked(self, **changes: Any) -> bool:
+        """Whether the spec with ``changes`` builds; if not, the reason is a notification and nothing changes."""
+        spec = self.spec()
+        if spec is None or self.entity is None:
+            self.notify("pick a root table first", severity="warning")
+            return False
+        try:
+            build_select(replace(spec, **changes), self.entity)
+        except UserError as error:
+            self.notify(str(error), title="Not applied", severity="error")
+            return False
+        return True
 
     @on(LoaderToggles.Changed)
     def _refresh_preview(self) -> None:
@@ -212,20 +230,31 @@ class ComposeScreen(Screen[None]):
     @on(Input.Submitted, "#compose-where")
     def _add_filter(self, event: Input.Submitted) -> None:
         """Parse and check the filter against the root's columns before keeping it."""
-        if self.entity is None:
-            self.notify("pick a root table first", severity="warning")
-            return
         try:
             new = parse_where(event.value)
-            spec = self.spec([*self.filters, new])
-            assert spec is not None
-            build_select(spec, self.entity)
         except UserError as error:
-            self.notify(str(error), title="Filter not added", severity="error")
+            self.notify(str(error), title="Not applied", severity="error")
             return
-        self.filters.append(new)
-        event.input.value = ""
-        self._show_filters()
+        if self._checked(filters=[*self.filters, new]):
+            self.filters.append(new)
+            event.input.value = ""
+            self._show_filters()
+
+    @on(Input.Submitted, "#compose-order")
+    def _set_order(self, event: Input.Submitted) -> None:
+        """``name:desc, id`` orders by name descending, then id; an empty field orders by nothing."""
+        try:
+            order = [parse_order(part.strip()) for part in event.value.split(",") if part.strip()]
+        except UserError as error:
+            self.notify(str(error), title="Not applied", severity="error")
+            return
+        if self._checked(order_by=order):
+            self.order = order
+            self._refresh_preview()
+            self.query_one(LoaderToggles).focus()
+
+    def action_focus_order(self) -> None:
+        self.query_one("#compose-order", Input).focus()
 
     def action_remove_filter(self) -> None:
         listing = self.query_one("#compose-filters", OptionList)

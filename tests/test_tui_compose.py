@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
@@ -12,8 +15,8 @@ from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
 from sqla_tui.tui.widgets.results_tree import ResultsTree
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
-from tests.databases import TestDatabase
-from tests.seeded import COMMENTS, POSTS, USERS, seeded_db  # noqa: F401 - fixture
+from tests.databases import TestDatabase, create_database, run_async
+from tests.seeded import COMMENTS, POSTS, USERS, seed, seeded_db  # noqa: F401 - fixture
 from tests.tui_helpers import make_app, screen_text, settle
 
 SIZE = (180, 50)
@@ -212,3 +215,22 @@ async def test_a_root_chosen_elsewhere_is_preselected_and_raise_refusals_are_sum
         first = results.root.children[0]
         assert str(first.label).startswith("Post(1)")
         assert [str(child.label) for child in first.children][:2] == ["id = 1", "user_id = 1"]
+
+
+async def test_a_database_error_during_the_run_is_one_line_and_the_screen_keeps_working(tmp_path: Path) -> None:
+    database = create_database("sqlite", tmp_path)
+    run_async(seed(database.url))
+    app = make_app(database.url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_compose(pilot)
+        await toggle(pilot, "down", "3")  # posts: selectin
+        with sqlite3.connect(database.path) as conn:  # the table goes away after the mapping
+            conn.execute("DROP TABLE posts")
+        await pilot.press("r")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "OperationalError: (sqlite3.OperationalError) no such" in shown and "table: posts" in shown
+        assert not screen.query_one(StatementLogTable).loading
+        await pilot.press("0", "r")  # without the posts loader the query runs again
+        await settle(pilot)
+        assert logged_rows(screen) == [USERS]

@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.capture import CapturedStatement
 from sqla_tui.core.compose import DEFAULT_LIMIT, Filter, Order, QuerySpec, build_select, parse_order, parse_where
@@ -337,6 +338,13 @@ class ComposeScreen(Screen[None]):
         """The statement shown in the detail pane: what EXPLAIN and copy use."""
         run = self.query_one(StatementLogTable).selected
         return run.statements[self.member] if run is not None else None
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker's unexpected failure (a database error) as one line: its messages never reach the app."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from sqla_tui.tui.app import one_line  # the app imports this screen
+
+            self.notify(one_line(event.worker.error), title="Failed", severity="error", timeout=10)
 
     # -- leaving for other views ----------------------------------------------
     def action_copy_python(self) -> None:

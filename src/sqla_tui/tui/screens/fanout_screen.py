@@ -173,6 +173,14 @@ class FanoutScreen(Screen[None]):
         sql.border_title = f"SQL of {result.strategy}"
         sql.code = grouped_sql_text(result.sql)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A measurement's unexpected failure (a database error) as one line: its messages never reach the app."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from sqla_tui.tui.app import one_line  # the app imports the composer, which imports this screen
+
+            self._status("failed · r measures again")
+            self.notify(one_line(event.worker.error), title="Fan-out failed", severity="error", timeout=10)
+
     # -- leaving --------------------------------------------------------------
     def action_cancel(self) -> None:
         if not self.measuring or self._worker is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Label, ProgressBar
 
 from sqla_tui.core.connect import PoolOptions
 from sqla_tui.tui.app import SqlaTuiApp
@@ -94,3 +96,19 @@ async def test_keys_still_work_while_two_hundred_tasks_hammer_the_pool(demo_cach
         await pilot.press("x")
         await pause_until(pilot, lambda: gauge(app, "out").value == 0, "every connection back")
         await pause_until(pilot, lambda: pool_screen.status.startswith("steady: 200 tasks"), "the summary")
+
+
+class GaugeApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Gauge("waiting")
+
+
+async def test_gauge_shows_a_bar_only_against_a_capacity() -> None:
+    app = GaugeApp()
+    async with app.run_test():
+        waiting = app.query_one(Gauge)
+        assert waiting.has_class("-unbounded") and not waiting.query_one(ProgressBar).display
+        assert str(waiting.query_one(".gauge--figure", Label).render()) == "0"
+        waiting.total, waiting.value = 3, 3
+        assert waiting.has_class("-full") and waiting.query_one(ProgressBar).display
+        assert str(waiting.query_one(".gauge--figure", Label).render()) == "3 / 3"

@@ -43,11 +43,13 @@ class Gauge(Horizontal):
     def __init__(self, label: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.label = label
+        self._bar = ProgressBar(show_eta=False, show_percentage=False)
+        self._figure = Label(classes="gauge--figure")
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="gauge--label")
-        yield ProgressBar(show_eta=False, show_percentage=False)
-        yield Label(classes="gauge--figure")
+        yield self._bar
+        yield self._figure
 
     def watch_value(self) -> None:
         self._show()
@@ -56,11 +58,8 @@ class Gauge(Horizontal):
         self._show()
 
     def _show(self) -> None:
-        if not self.is_mounted:
-            return
-        self.query_one(ProgressBar).update(total=self.total or 1, progress=self.value if self.total else 0)
-        figure = f"{self.value} / {self.total}" if self.total is not None else str(self.value)
-        self.query_one(".gauge--figure", Label).update(figure)
+        self._bar.update(total=self.total or 1, progress=self.value if self.total else 0)
+        self._figure.update(f"{self.value} / {self.total}" if self.total is not None else str(self.value))
         self.set_class(self.total is not None and self.value >= self.total, "-full")
         self.set_class(self.total is None, "-unbounded")
 

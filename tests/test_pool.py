@@ -297,3 +297,32 @@ def test_cli_ctrl_c_stops_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-
     stdout, stderr = process.communicate(timeout=10)
     assert process.returncode == 130
     assert stderr.strip() == "interrupted" and "Traceback" not in stdout + stderr
+
+
+async def test_applying_settings_swaps_the_engine_and_disposes_the_old(empty_db: TestDatabase) -> None:
+    from sqla_tui.core.errors import UserError
+    from sqla_tui.core.pool_session import WatchedPool
+
+    watched_pool = WatchedPool(empty_db.url, PoolOptions(pool_size=2, max_overflow=0))
+    try:
+        watched_pool.monitor.start_sampling()
+        async with watched_pool.engine.connect():
+            pass
+        old_engine, old_monitor = watched_pool.engine, watched_pool.monitor
+        with pytest.raises(UserError, match="--pool-size does not apply to --poolclass null"):
+            await watched_pool.apply(PoolOptions(poolclass="null", pool_size=3))
+        assert watched_pool.engine is old_engine
+        await watched_pool.apply(PoolOptions(pool_size=4, max_overflow=1, pool_timeout=2))
+        async with watched_pool.engine.connect():
+            snapshot = watched_pool.monitor.snapshot()
+        activity = await watched_pool.activity()
+    finally:
+        await watched_pool.close()
+
+    assert watched_pool.engine is not old_engine and watched_pool.monitor.is_sampling is False
+    assert old_monitor.snapshot().counters.disconnects == 1 and old_monitor.is_sampling is False
+    assert (snapshot.size, snapshot.capacity, snapshot.timeout_s, snapshot.counters.checkouts) == (4, 5, 2.0, 1)
+    if empty_db.backend == "sqlite":
+        assert not activity.supported
+    else:
+        assert [session.state for session in activity.sessions] == ["idle"]

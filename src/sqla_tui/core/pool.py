@@ -306,6 +306,10 @@ class PoolMonitor:
 
     # -- sampling task ----------------------------------------------------
 
+    @property
+    def is_sampling(self) -> bool:
+        return self._sampler is not None
+
     def start_sampling(self, interval: float = SAMPLE_INTERVAL) -> None:
         """Sample on the running event loop every ``interval`` seconds until ``stop_sampling``."""
         if self._sampler is None:

@@ -124,15 +124,19 @@ class PoolScreen(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="pool-activity")
     async def poll_activity(self) -> None:
-        """One read of the server's sessions, then the next one is armed: polls never overlap."""
+        """One read of the server's sessions, then the next one is armed: polls never overlap.
+
+        While another screen is in front, no connection is opened; the poll just re-arms.
+        """
         if self.bench is None:
             return
-        try:
-            activity: ServerActivity = await self.bench.activity()
-            rows = session_rows(activity)
-        except UserError as error:
-            rows = [("", "", "", str(error))]
-        self.query_one("#pool-activity", FactTable).show(rows)
+        if self.is_current:
+            try:
+                activity: ServerActivity = await self.bench.activity()
+                rows = session_rows(activity)
+            except UserError as error:
+                rows = [("", "", "", str(error))]
+            self.query_one("#pool-activity", FactTable).show(rows)
         self.set_timer(ACTIVITY_S, self.poll_activity)
 
     def action_start(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,3 +174,20 @@ async def test_a_demo_that_cannot_be_built_says_why(tmp_path: Path, monkeypatch:
         assert status.phase == "failed"
         assert status.message.startswith("NotADirectoryError: [Errno 20] Not a directory")
         assert status.message in " ".join(screen_text(app).split())  # brackets shown as typed, not read as markup
+
+
+async def test_r_retries_a_failed_connection(tmp_path: Path) -> None:
+    path = tmp_path / "later.db"
+    app = make_app(f"sqlite:///{path}")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.home.query_one(ConnectStatus).phase == "failed"
+        database = sqlite3.connect(path)
+        database.execute("CREATE TABLE arrived (id INTEGER PRIMARY KEY)")
+        database.close()
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.home.query_one(ConnectStatus).phase == "connected"
+        assert relation_names(app) == ["arrived"]
+        await pilot.press("r")  # nothing to retry once connected
+        assert app.session is not None and app.home.query_one(ConnectStatus).phase == "connected"

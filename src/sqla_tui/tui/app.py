@@ -39,7 +39,7 @@ class SqlaTuiApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "sqla-tui"
-    BINDINGS = [Binding("q", "quit", "Quit"), *screen_bindings()]
+    BINDINGS = [Binding("q", "quit", "Quit"), Binding("r", "reconnect", "Retry"), *screen_bindings()]
 
     @dataclass
     class DemoTableFilled(Message):
@@ -68,6 +68,8 @@ class SqlaTuiApp(App[None]):
         super().__init__()
         self.target = target
         self.session: Session | None = None
+        self.failed = False
+        """True while the last attempt to connect has failed; ``r`` tries again."""
         self.home = HomeScreen(target_label(target), guide=SCREENS)
 
     def get_default_screen(self) -> Screen[None]:
@@ -105,8 +107,17 @@ class SqlaTuiApp(App[None]):
 
     @on(ConnectionFailed)
     def _show_failure(self, message: ConnectionFailed) -> None:
+        self.failed = True
         self.home.connection_failed(message.error)
         self.notify(message.error, title="Connection failed", severity="error", timeout=10)
+        self.refresh_bindings()
+
+    def action_reconnect(self) -> None:
+        """Try the same target again: the server may be up now, the file in place."""
+        self.failed = False
+        self.home.connecting()
+        self.refresh_bindings()
+        self.open_connection()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The safety net: a worker that fails unexpectedly becomes a notification, never a traceback."""
@@ -114,9 +125,11 @@ class SqlaTuiApp(App[None]):
             self.notify(one_line(event.worker.error), severity="error", timeout=10)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Screen keys are shown but disabled until there is a session to open them on."""
+        """Screen keys are shown but disabled until there is a session; Retry only shows after a failure."""
         if action == "open_screen":
             return self.session is not None or None
+        if action == "reconnect":
+            return self.failed
         return True
 
     def action_open_screen(self, key: str) -> None:

@@ -47,6 +47,13 @@ class HomeScreen(Screen[None]):
     def table_filled(self, table: str, rows: int, total_tables: int) -> None:
         self.query_one(ConnectStatus).table_filled(table, rows, total_tables)
 
+    def connecting(self) -> None:
+        """Back to the spinner, for another attempt."""
+        status = self.query_one(ConnectStatus)
+        status.phase = "connecting"
+        status.message = "connecting…"
+        self.query_one(RelationList).border_title = "Tables"
+
     def connection_failed(self, error: str) -> None:
         self.query_one(ConnectStatus).failed(error)
         self.query_one(RelationList).border_title = "Tables · not connected"

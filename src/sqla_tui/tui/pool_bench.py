@@ -45,10 +45,14 @@ class PoolBench:
     async def run_load(self, spec: LoadSpec) -> LoadResult:
         """Run one load to its end (its duration, or ``stop_load``) on the bench's loop.
 
-        Cancelling the caller (a worker of a closing screen) does not cancel
-        the load mid-checkout; ``stop_load`` and ``close`` end it cleanly.
+        The generator is built here, so a ``stop_load`` right after this call
+        reaches it even before the bench's loop starts it. Cancelling the
+        caller (a worker of a closing screen) does not cancel the load
+        mid-checkout; ``stop_load`` and ``close`` end it cleanly.
         """
-        run = asyncio.run_coroutine_threadsafe(self._run(spec), self._loop)
+        self.stop_load()
+        load = self._load = LoadGenerator(self._engine, spec)
+        run = asyncio.run_coroutine_threadsafe(self._run(load), self._loop)
         self._runs.add(run)
         run.add_done_callback(self._runs.discard)
         return await asyncio.shield(asyncio.wrap_future(run))
@@ -84,10 +88,7 @@ class PoolBench:
     async def _start_sampling(self) -> None:
         self.monitor.start_sampling()
 
-    async def _run(self, spec: LoadSpec) -> LoadResult:
-        if self._load is not None:
-            self._load.stop()
-        load = self._load = LoadGenerator(self._engine, spec)
+    async def _run(self, load: LoadGenerator) -> LoadResult:
         try:
             return await load.run()
         finally:

@@ -112,3 +112,15 @@ async def test_gauge_shows_a_bar_only_against_a_capacity() -> None:
         waiting.total, waiting.value = 3, 3
         assert waiting.has_class("-full") and waiting.query_one(ProgressBar).display
         assert str(waiting.query_one(".gauge--figure", Label).render()) == "3 / 3"
+
+
+async def test_stop_right_after_start_stops_the_load(demo_cache: Path) -> None:
+    app = make_app(pool=SMALL_POOL)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await pause_until(pilot, lambda: isinstance(app.screen, PoolScreen), "the pool screen")
+        await pilot.press("g", "x")  # steady for 30 s, stopped at once
+        await pause_until(pilot, lambda: app.screen.status.startswith("steady: 20 tasks"), "the run's summary")
+        assert "stopped" in app.screen.status
+        await pause_until(pilot, lambda: gauge(app, "out").value == 0, "every connection back")

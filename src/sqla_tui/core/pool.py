@@ -39,6 +39,7 @@ _LIMITATIONS = {
     "StaticPool": [
         "no size, idle, overflow or capacity: StaticPool shares one connection among all checkouts",
         "no timeouts: StaticPool never waits",
+        "overlapping checkouts share one connection, so their hold times and leak reports merge into one",
     ],
 }
 _NOT_INSTRUMENTED = (
@@ -78,7 +79,7 @@ class PoolMonitor:
         *,
         leak_threshold: float = DEFAULT_LEAK_THRESHOLD,
         history: int = 600,
-        window: int = 10_000,
+        window: int = 4096,
     ) -> None:
         self._engine = engine.sync_engine
         self.leak_threshold = leak_threshold

@@ -49,7 +49,8 @@ async def test_leak_fills_the_pool_and_stop_returns_every_connection(demo_cache:
         await pause_until(pilot, lambda: len(table(app, "leaks").rows_text) == 3, "3 leak suspects")
         assert all(row[2] == "held" and row[3] != "unknown" for row in table(app, "leaks").rows_text)
         await pause_until(pilot, lambda: gauge(app, "waiters").value == 2, "2 waiting")
-        await pause_until(pilot, lambda: "QueuePool limit of size 2 overflow 1 reached" in screen_text(app), "a timeout")
+        timeout = "QueuePool limit of size 2 overflow 1 reached"
+        await pause_until(pilot, lambda: timeout in screen_text(app), "a timeout")
         await pilot.press("x")
         await pause_until(pilot, lambda: out.value == 0, "every connection back")
         await pause_until(pilot, lambda: app.screen.status.startswith("leak: 5 tasks"), "the run's summary")

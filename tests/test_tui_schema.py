@@ -19,18 +19,23 @@ from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.table_detail import TableDetail
 from tests.databases import TestDatabase
-from tests.tui_helpers import DEMO_TABLES, DEMO_VIEW, create_two_tables, make_app, pause_until, run_ddl, screen_text, settle
+from tests.tui_helpers import (
+    DEMO_TABLES,
+    DEMO_VIEW,
+    create_two_tables,
+    make_app,
+    open_screen,
+    pause_until,
+    run_ddl,
+    screen_text,
+    settle,
+)
 from tests.tui_helpers import demo_cache, small_demo_cache  # noqa: F401 - fixtures
 
 
 async def open_schema(pilot: Pilot[None]) -> SchemaScreen:
-    """From a freshly started app: wait for the connection, press s, wait for the catalog."""
-    await settle(pilot)
-    await pilot.press("s")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, SchemaScreen)
-    return screen
+    """``s`` once connected, then wait for the names and the catalog."""
+    return await open_screen(pilot, "s", SchemaScreen)
 
 
 def tree_of(app: SqlaTuiApp) -> SchemaTree:
@@ -185,7 +190,8 @@ async def test_two_thousand_tables_build_one_level_and_open_lazily() -> None:
         tree.focus()
         await pilot.press("right")  # open t_0000
         relationships = len(plan.relationships("t_0000"))
-        assert node_count(tree.root) == 2 + BIG + (1 + 15) + (1 + 2) + (1 + relationships)  # columns, keys, relationships
+        opened = (1 + 15) + (1 + 2) + (1 + relationships)  # columns, keys, relationships
+        assert node_count(tree.root) == 2 + BIG + opened
         tree.filter_text = "t_199"
         assert tree.table_names == [f"t_{n}" for n in range(1990, 2000)]
 

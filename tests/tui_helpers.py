@@ -10,15 +10,16 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
-from sqlalchemy import text
-
-from sqla_tui.core.connect import PoolOptions, Target, connect
+from sqla_tui.core.connect import PoolOptions, Target
 from sqla_tui.tui.app import SqlaTuiApp
 from tests.databases import TestDatabase, run_async
+from tests.schema_fixtures import execute
 
 DEMO_SCALE = 0.05
 """Small enough to build in well under a second; the names are what the TUI tests look at."""
@@ -63,17 +64,7 @@ def demo_cache(small_demo_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
 
 def run_ddl(database: TestDatabase, *statements: str) -> None:
     """Run statements in one transaction, as the user would outside the app (the app never writes)."""
-
-    async def run() -> None:
-        engine, _ = await connect(database.url, read_only=False)
-        try:
-            async with engine.begin() as conn:
-                for statement in statements:
-                    await conn.execute(text(statement))
-        finally:
-            await engine.dispose()
-
-    run_async(run())
+    run_async(execute(database.url, *statements))
 
 
 def create_two_tables(database: TestDatabase) -> None:
@@ -94,6 +85,19 @@ async def settle(pilot: Pilot[object]) -> None:
         if not any(worker.is_running for worker in app.workers):
             return
     raise AssertionError("workers did not settle")
+
+
+ScreenT = TypeVar("ScreenT", bound=Screen[None])
+
+
+async def open_screen(pilot: Pilot[None], key: str, kind: type[ScreenT]) -> ScreenT:
+    """From a freshly started app: wait for the connection, press ``key``, wait for what that screen loads."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
 
 
 async def pause_until(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:

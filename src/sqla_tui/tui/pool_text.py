@@ -52,7 +52,7 @@ def latency_rows(snapshot: PoolSnapshot) -> Rows:
 
 
 def counters_text(snapshot: PoolSnapshot) -> str:
-    """Peaks and event counters in a few wrapped lines: ``max checked out 15 · max waiting 185 · checkouts 1,234 · …``."""
+    """Peaks and event counters as one wrapping line: ``max checked out 15 · max waiting 185 · …``."""
     counters = snapshot.counters
     facts = [
         ("max checked out", str(snapshot.max_checked_out)),

@@ -20,6 +20,10 @@ from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.table_detail import TableDetail
 
 
+CATALOG_LOADING = "loading catalog…"
+CATALOG_FAILED = "the catalog could not be loaded (see the notification); names only"
+
+
 class SchemaScreen(Screen[None]):
     """Names paint from one fast query; the bulk catalog and relationship names fill in behind them."""
 
@@ -145,8 +149,6 @@ class SchemaScreen(Screen[None]):
         tables, plan = self.catalogs.get(ref.schema, ({}, None))
         table = tables.get(ref.table)
         if table is None or plan is None:
-            failed = self._failed & {ref.schema, None}
-            note = "the catalog could not be loaded (see the notification); names only" if failed else "loading catalog…"
-            detail.show_pending(ref.table, note)
+            detail.show_pending(ref.table, CATALOG_FAILED if self._failed & {ref.schema, None} else CATALOG_LOADING)
         else:
             detail.show(table, plan.relationships(ref.table), plan.unmappable.get(ref.table))

@@ -110,9 +110,17 @@ def caller_location(skip: int = 1) -> Location | None:
 
 
 def application_caller() -> Location | None:
-    """The innermost application frame on the stack, for ``origin_override``."""
-    app, _ = _walk(sys._getframe(1))
-    return None if app is None else _location(app)
+    """Where our caller was called from, if that is application code (for ``origin_override``).
+
+    Only the direct caller counts: when sqla-tui's own screen or command
+    builds the load, the frames beyond it are Textual's or Typer's, which
+    would name the wrong culprit.
+    """
+    frame = sys._getframe(2)
+    kind = _kinds.get(frame.f_code)
+    if kind is None:
+        kind = _kind(frame.f_code)
+    return _location(frame) if kind == _APP else None
 
 
 def _short(path: str) -> str:

@@ -6,6 +6,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.screens.fanout_screen import DEFAULT_RUNS, FanoutScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.fanout_chart import FanoutChart
@@ -92,3 +93,34 @@ async def test_cancel_stops_the_measurement_and_the_screen_stays_usable(seeded_d
         await pilot.press("r")
         await settle(pilot)
         assert [run.rows for run in compose.query_one(StatementLogTable).items] == [USERS, POSTS]
+
+
+@ON_SQLITE
+async def test_a_screen_key_over_fanout_goes_back_to_its_screen_once(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        compose = await open_compose(pilot)
+        await pilot.press("down", "3", "r")
+        await settle(pilot)
+        spec = compose.spec()
+        assert spec is not None and compose.entity is not None
+        fanout = FanoutScreen(compose.session, compose.entity, spec, ["posts"], plans=("joined",), runs=1)
+        await app.push_screen(fanout)
+        await settle(pilot)
+        assert app.screen_stack == [app.home, compose, fanout]
+        await pilot.press("c")  # the composer is under the fan-out: back to it, not a second copy
+        await pilot.pause()
+        assert app.screen_stack == [app.home, compose]
+        await pilot.press("e")  # EXPLAIN the main query, then the schema screen from over it
+        await settle(pilot)
+        assert isinstance(app.screen, ExplainScreen)
+        await pilot.press("s")
+        await pilot.pause()
+        schema = app.get_screen("s")
+        assert app.screen_stack == [app.home, schema]
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen_stack == [app.home, compose]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen_stack == [app.home]

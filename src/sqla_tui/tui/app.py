@@ -137,11 +137,17 @@ class SqlaTuiApp(App[None]):
 
         Installed screens keep their state (a loaded catalog, a filter) when
         the user goes back and forth; from one screen to another they swap.
+        Screens pushed on top of a registered one (fan-out, EXPLAIN) are
+        closed first, so the stack only ever holds home, at most one
+        registered screen, and what that screen opened: switching from under
+        them would otherwise put an installed screen in the stack twice.
         """
         if self.session is None:
             return
         if not self.is_screen_installed(key):
             self.install_screen(entry_for(key).build(self.session), name=key)
+        while self.screen is not self.home and not self.is_screen_installed(self.screen):
+            self.pop_screen()
         if self.screen is self.get_screen(key):
             return
         if self.screen is self.home:

@@ -34,6 +34,8 @@ COMMANDS = [
     ["query", "posts", "--where", "title like 'x%'", "--load", "tags=raise", "--touch", "tags", "--python"],
     ["query", "orders", "--load", "order_items=subquery", "--load", "order_items.product=immediate", "--json"],
     ["fanout", "users", "--path", "posts.comments", "--runs", "1", "--json"],
+    ["explain", "users", "--load", "posts=selectin", "--json"],
+    ["explain", "--sql", "SELECT * FROM comments WHERE user_id = 1", "--analyze"],
     ["pool", "--tasks", "4", "--hold-ms", "50", "--duration", "0.5", "--json"],
     ["pool", "--tasks", "3", "--hold-ms", "50", "--duration", "0.5", "--scenario", "idle-in-transaction"],
 ]
@@ -115,7 +117,10 @@ def test_password_never_printed_on_success(demo: TestDatabase) -> None:
         f"postgresql://postgres:{PASSWORD}@127.0.0.1:notaport/x",
     ],
 )
-@pytest.mark.parametrize("command", [["schema"], ["query", "users"], ["fanout", "users", "--path", "posts"], ["pool", "--duration", "0.2"]])
+@pytest.mark.parametrize(
+    "command",
+    [["schema"], ["query", "users"], ["fanout", "users", "--path", "posts"], ["explain", "--sql", "SELECT 1"], ["pool", "--duration", "0.2"]],
+)
 def test_password_never_printed_on_failure(url: str, command: list[str]) -> None:
     require_server("mariadb" if url.startswith("mysql") else "postgresql")
     result = runner.invoke(app, [command[0], url, *command[1:]])

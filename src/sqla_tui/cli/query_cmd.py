@@ -30,33 +30,18 @@ async def _run(target: "Target", spec, models: Optional[str], touch: list[str] |
 
 
 def _print_human(result) -> None:  # type: ignore[no-untyped-def]
+    """Runs of one statement fold into one entry, exactly as the compose screen's log shows them."""
+    from sqla_tui.core.preview import consecutive_runs, summary_text
     from sqla_tui.core.sqltext import format_sql
 
-    statements, origins = result.statements, result.origins
-    position = 0
-    while position < len(statements):
-        end = position + 1
-        while end < len(statements) and origins[end] == origins[position] and statements[end].shape == statements[position].shape:
-            end += 1
-        run_of = statements[position:end]
-        rows, ms = sum(s.rows for s in run_of), sum(s.ms for s in run_of)
-        label = f"#{position + 1}" if len(run_of) == 1 else f"#{position + 1}-{end} (x{len(run_of)})"
-        typer.echo(f"{label}  {origins[position]}  rows={rows}  {ms:.2f} ms")
-        typer.echo("    " + format_sql(run_of[0].sql).replace("\n", "\n    "))
-        position = end
+    for run_of in consecutive_runs(result.statements, result.origins):
+        typer.echo(f"{run_of.label}  {run_of.origin}  rows={run_of.rows}  {run_of.ms:.2f} ms")
+        typer.echo("    " + format_sql(run_of.statements[0].sql).replace("\n", "\n    "))
     for found in result.n_plus_one:
         typer.echo(f"N+1: {found.message}")
     for refused in result.raised:
         typer.echo(f"raise: {refused.attribute} refused {refused.count} access(es): {refused.message}")
-    summary = result.summary
-    typer.echo(
-        f"{_count(summary.statements, 'statement')}, {_count(summary.rows, 'row')} received, "
-        f"{_count(summary.entities, 'entity', 'entities')} ({_count(summary.root_rows, 'root row')})"
-    )
-
-
-def _count(number: int, one: str, many: str | None = None) -> str:
-    return f"{number:,} {one if number == 1 else many or one + 's'}"
+    typer.echo(summary_text(result.summary))
 
 
 def _as_json(result) -> dict:  # type: ignore[no-untyped-def]

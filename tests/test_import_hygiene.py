@@ -31,3 +31,18 @@ def test_cli_and_its_commands_do_not_import_textual_or_sqlalchemy() -> None:
     """``sqla-tui --help`` stays fast: commands import the database layer only when they run."""
     loaded = _loaded_after("from sqla_tui.cli import app")
     assert {"textual", "sqlalchemy"} & loaded == set()
+
+
+def test_the_app_imports_no_screen_until_it_is_opened() -> None:
+    """The first paint needs the home screen only: other screens, the ORM's composer, pygments and plotext wait."""
+    loaded = _loaded_after("import sqla_tui.tui.app")
+    deferred = {
+        "sqla_tui.tui.screens.compose_screen",
+        "sqla_tui.tui.screens.pool_screen",
+        "sqla_tui.tui.screens.fanout_screen",
+        "sqla_tui.tui.screens.explain_screen",
+        "textual_plotext",
+        "plotext",
+        "pygments",
+    }
+    assert deferred & loaded == set()

@@ -3,6 +3,10 @@
 A screen slots in by adding one entry here; the app derives its bindings,
 palette commands and the home screen's guide from this table, so a key is
 only ever bound to a screen that exists.
+
+Each screen's module is imported by its build callable, when the user first
+opens it: the compose screen alone pulls in the ORM, pygments and plotext,
+which the first paint does not need (see benchmarks/startup.py).
 """
 
 from __future__ import annotations
@@ -10,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from textual.binding import Binding
-from textual.screen import Screen
+from typing import TYPE_CHECKING
 
-from sqla_tui.tui.screens.compose_screen import ComposeScreen
-from sqla_tui.tui.screens.pool_screen import PoolScreen
-from sqla_tui.tui.screens.schema_screen import SchemaScreen
-from sqla_tui.tui.session import Session
+from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from sqla_tui.tui.session import Session
 
 
 @dataclass(frozen=True)
@@ -29,14 +34,32 @@ class ScreenEntry:
     build: Callable[[Session], Screen[None]]
 
 
+def _schema_screen(session: Session) -> Screen[None]:
+    from sqla_tui.tui.screens.schema_screen import SchemaScreen
+
+    return SchemaScreen(session)
+
+
+def _pool_screen(session: Session) -> Screen[None]:
+    from sqla_tui.tui.screens.pool_screen import PoolScreen
+
+    return PoolScreen(session)
+
+
+def _compose_screen(session: Session) -> Screen[None]:
+    from sqla_tui.tui.screens.compose_screen import ComposeScreen
+
+    return ComposeScreen(session)
+
+
 SCHEMA = "s"
 POOL = "p"
 COMPOSE = "c"
 
 SCREENS: tuple[ScreenEntry, ...] = (
-    ScreenEntry(SCHEMA, "Schema", "Explore tables, columns, keys, indexes and relationships", SchemaScreen),
-    ScreenEntry(POOL, "Pool", "Watch the connection pool under a load you start: gauges, waits, leaks", PoolScreen),
-    ScreenEntry(COMPOSE, "Compose", "Compose a select() with loader options, preview it, run it, read every statement", ComposeScreen),
+    ScreenEntry(SCHEMA, "Schema", "Explore tables, columns, keys, indexes and relationships", _schema_screen),
+    ScreenEntry(POOL, "Pool", "Watch the connection pool under a load you start: gauges, waits, leaks", _pool_screen),
+    ScreenEntry(COMPOSE, "Compose", "Compose a select() with loader options, preview it, run it, read every statement", _compose_screen),
 )
 
 

@@ -17,21 +17,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from sqla_tui.core.connect import Target, connect, mask_url_text, resolve_url
-from sqla_tui.core.errors import UserError
+from sqla_tui.core.connect import Target, connect, resolve_url
+from sqla_tui.tui.failure import one_line
 from sqla_tui.tui.navigation import SCHEMA, SCREENS, entry_for, screen_bindings
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.server_banner import target_label
-
-
-def one_line(error: BaseException) -> str:
-    """A failure as one masked line: a UserError's own text, else (a bug, or the OS) its type and first line."""
-    if isinstance(error, UserError):
-        return str(error)
-    first = (str(error).strip().splitlines() or [""])[0]
-    return mask_url_text(f"{type(error).__name__}: {first}")
 
 
 class SqlaTuiApp(App[None]):
@@ -120,7 +112,7 @@ class SqlaTuiApp(App[None]):
         self.open_connection()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The safety net: a worker that fails unexpectedly becomes a notification, never a traceback."""
+        """The app's own workers' safety net; screens have theirs (GuardedScreen): this event does not bubble."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.notify(one_line(event.worker.error), severity="error", timeout=10)
 

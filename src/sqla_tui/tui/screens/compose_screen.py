@@ -18,10 +18,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.capture import CapturedStatement
 from sqla_tui.core.compose import DEFAULT_LIMIT, Filter, Order, QuerySpec, build_select, parse_order, parse_where
@@ -34,6 +32,7 @@ from sqla_tui.core.run import RunResult, run_spec
 from sqla_tui.core.schema import Catalog
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.screens.fanout_screen import FanoutScreen
+from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.loader_toggles import MAX_DEPTH, LoaderToggles
@@ -42,7 +41,7 @@ from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
 
 
-class ComposeScreen(Screen[None]):
+class ComposeScreen(GuardedScreen):
     """Holds the query being composed; widgets show it, workers map and run it."""
 
     BINDINGS = [
@@ -338,13 +337,6 @@ class ComposeScreen(Screen[None]):
         """The statement shown in the detail pane: what EXPLAIN and copy use."""
         run = self.query_one(StatementLogTable).selected
         return run.statements[self.member] if run is not None else None
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker's unexpected failure (a database error) as one line: its messages never reach the app."""
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            from sqla_tui.tui.app import one_line  # the app imports this screen
-
-            self.notify(one_line(event.worker.error), title="Failed", severity="error", timeout=10)
 
     # -- leaving for other views ----------------------------------------------
     def action_copy_python(self) -> None:

@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.explain import ExplainResult, explain
 from sqla_tui.core.sqltext import one_line
+from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.plan_tree import PlanTree
@@ -30,8 +30,10 @@ from sqla_tui.tui.widgets.server_banner import ServerBanner
 _STATEMENT_WIDTH = 160
 
 
-class ExplainScreen(Screen[None]):
+class ExplainScreen(GuardedScreen):
     """The database's plan for ``sql`` with ``params`` (driver paramstyle), estimated or analysed."""
+
+    FAILURE_TITLE = "EXPLAIN failed"
 
     BINDINGS = [
         Binding("escape", "back", "Back"),

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
@@ -23,6 +22,7 @@ from sqla_tui.core.compose import QuerySpec
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.fanout import DEFAULT_PLANS, FanoutReport, PlanResult, compare
 from sqla_tui.core.preview import grouped_sql_text
+from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.fanout_chart import FanoutChart
@@ -43,8 +43,10 @@ _CHARTS: tuple[tuple[str, str], ...] = (
 MAX_RUNS = 100
 
 
-class FanoutScreen(Screen[None]):
+class FanoutScreen(GuardedScreen):
     """Measures one spec over the given relationship paths under each plan."""
+
+    FAILURE_TITLE = "Fan-out failed"
 
     BINDINGS = [
         Binding("escape", "back", "Back / cancel"),
@@ -173,22 +175,22 @@ class FanoutScreen(Screen[None]):
         sql.border_title = f"SQL of {result.strategy}"
         sql.code = grouped_sql_text(result.sql)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A measurement's unexpected failure (a database error) as one line: its messages never reach the app."""
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            from sqla_tui.tui.app import one_line  # the app imports the composer, which imports this screen
-
-            self._status("failed · r measures again")
-            self.notify(one_line(event.worker.error), title="Fan-out failed", severity="error", timeout=10)
+    def worker_failed(self, line: str) -> None:
+        self._mark_unmeasured("failed")
+        self._status("failed · r measures again")
+        super().worker_failed(line)
 
     # -- leaving --------------------------------------------------------------
     def action_cancel(self) -> None:
         if not self.measuring or self._worker is None:
             return
         self._worker.cancel()
-        for plan in self.plans[self.done :]:
-            self.query_one(FanoutTable).mark(plan, "cancelled")
+        self._mark_unmeasured("cancelled")
         self._status("cancelled · r measures again")
+
+    def _mark_unmeasured(self, state: str) -> None:
+        for plan in self.plans[self.done :]:
+            self.query_one(FanoutTable).mark(plan, state)
 
     def action_back(self) -> None:
         """Escape cancels a measurement first, then leaves."""

@@ -9,11 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 
 from sqla_tui.core.schema import list_names
 from sqla_tui.tui.navigation import ScreenEntry
+from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.connect_status import ConnectStatus
 from sqla_tui.tui.widgets.relation_list import RelationList
@@ -21,7 +21,7 @@ from sqla_tui.tui.widgets.screen_guide import ScreenGuide
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(GuardedScreen):
     """Paints at once with the target's name; the app fills it in as the connection comes up."""
 
     @dataclass

@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Sparkline, Static
 
@@ -24,6 +23,7 @@ from sqla_tui.core.load import LoadResult, LoadSpec
 from sqla_tui.core.pool_stats import PoolSnapshot
 from sqla_tui.tui.pool_bench import PoolBench
 from sqla_tui.tui.pool_text import counters_text, latency_rows, leak_rows, result_line, session_rows, settings_line
+from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
@@ -36,8 +36,10 @@ LEAK_THRESHOLD_S = 2.0
 """Short, because the lab's loads are short; the CLI's ``pool`` uses the same."""
 
 
-class PoolScreen(Screen[None]):
+class PoolScreen(GuardedScreen):
     """Gauges, sparklines and tables over one PoolBench; ``g`` starts a load, ``x`` stops it."""
+
+    FAILURE_TITLE = "Pool failed"
 
     BINDINGS = [
         Binding("escape", "back", "Back"),

@@ -8,12 +8,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Tree
 from textual.widgets.tree import TreeNode
 
 from sqla_tui.core.naming import RelationshipPlan, plan_catalog
 from sqla_tui.core.schema import TableInfo, list_names, list_schemas
+from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.server_banner import ServerBanner
@@ -24,8 +24,10 @@ CATALOG_LOADING = "loading catalog…"
 CATALOG_FAILED = "the catalog could not be loaded (see the notification); names only"
 
 
-class SchemaScreen(Screen[None]):
+class SchemaScreen(GuardedScreen):
     """Names paint from one fast query; the bulk catalog and relationship names fill in behind them."""
+
+    FAILURE_TITLE = "Schema failed"
 
     BINDINGS = [
         Binding("escape", "back", "Back"),

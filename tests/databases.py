@@ -14,7 +14,7 @@ import concurrent.futures
 import os
 import socket
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,3 +103,29 @@ def create_database(backend: str, directory: Path) -> TestDatabase:
         return TestDatabase(backend, f"postgresql://postgres@{PG_HOST}:{PG_PORT}/{name}", name)
     run_async(_admin(MY_ADMIN_URL, f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
     return TestDatabase(backend, f"mysql://root@{MY_HOST}:{MY_PORT}/{name}", name)
+
+
+def database_fixture(
+    name: str,
+    build: Callable[[str], Coroutine[Any, Any, None]] | None = None,
+    *,
+    backends: tuple[str, ...] = BACKENDS,
+    scope: str = "module",
+) -> Any:
+    """A fixture yielding a fresh database per backend, filled by ``build(url)``, dropped after.
+
+    Module scope by default: building and seeding once per module keeps the
+    suite fast, and the tool never writes, so tests cannot disturb each other.
+    """
+
+    @pytest.fixture(name=name, scope=scope, params=backends)  # type: ignore[call-overload]
+    def fixture(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+        database = create_database(request.param, tmp_path_factory.mktemp(name))
+        try:
+            if build is not None:
+                run_async(build(database.url))
+            yield database
+        finally:
+            database.drop()
+
+    return fixture

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
-import pytest
 
 from sqla_tui.core.connect import connect
-from tests.databases import BACKENDS, TestDatabase, create_database, run_async
+from tests.databases import database_fixture
 
 
 async def _load(url: str) -> None:
@@ -20,12 +18,5 @@ async def _load(url: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
-    """A loaded demo database; tests must not change it (the tool is read-only anyway)."""
-    database = create_database(request.param, tmp_path_factory.mktemp("demo"))
-    try:
-        run_async(_load(database.url))
-        yield database
-    finally:
-        database.drop()
+demo = database_fixture("demo", _load)
+"""A loaded demo database; tests must not change it (the tool is read-only anyway)."""

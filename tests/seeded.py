@@ -7,14 +7,12 @@ same way a user's own ``--models`` would be.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from sqla_tui.core.connect import connect
-from tests.databases import BACKENDS, TestDatabase, create_database, run_async
+from tests.databases import database_fixture
 
 USERS, POSTS_PER_USER, COMMENTS_PER_POST, TAGS = 10, 3, 2, 4
 POSTS = USERS * POSTS_PER_USER
@@ -102,12 +100,5 @@ async def seed(url: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def seeded_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
-    """The seeded database, once per backend per test module."""
-    database = create_database(request.param, tmp_path_factory.mktemp("seeded"))
-    try:
-        run_async(seed(database.url))
-        yield database
-    finally:
-        database.drop()
+seeded_db = database_fixture("seeded_db", seed)
+"""The seeded database, once per backend per test module."""

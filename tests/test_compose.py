@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.orm import defaultload, immediateload, joinedload, lazyload, load_only, noload, raiseload
-from sqlalchemy.orm import selectinload, subqueryload
 
 from sqla_tui.core.compose import ColumnOption, LoadOption, QuerySpec, build_select, parse_where
 from sqla_tui.core.connect import connect

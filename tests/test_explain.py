@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from sqla_tui.core.plan_postgresql import from_postgresql
 from sqla_tui.core.plan_sqlite import from_sqlite
 from sqla_tui.core.plan_warnings import TableFacts, WarningContext, plan_warnings
 from sqla_tui.core.run import run_spec
-from tests.databases import BACKENDS, TestDatabase, create_database, run_async
+from tests.databases import TestDatabase, database_fixture, run_async
 from tests.demo_database import demo  # noqa: F401
 
 ITEMS = 2_000
@@ -53,15 +52,8 @@ async def _build(url: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def items_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
-    """2,000 items with an unindexed ``code`` and 50 people (two with hostile names), per backend."""
-    database = create_database(request.param, tmp_path_factory.mktemp("explain"))
-    try:
-        run_async(_build(database.url))
-        yield database
-    finally:
-        database.drop()
+items_db = database_fixture("items_db", _build)
+"""2,000 items with an unindexed ``code`` and 50 people (two with hostile names), per backend."""
 
 
 def run_explain(database: TestDatabase, sql: str, params: Any = None, *, writable: bool = False, **options: Any) -> ExplainResult:

@@ -8,20 +8,15 @@ because SQLAlchemy invalidates the pool on a disconnect error.
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from sqla_tui.core.connect import PoolOptions, connect, translate_error
 from sqla_tui.core.errors import UserError
-from tests.databases import MY_ADMIN_URL, PG_ADMIN_URL, TestDatabase, create_database, run_async
+from tests.databases import MY_ADMIN_URL, PG_ADMIN_URL, TestDatabase, database_fixture, run_async
 
 
-@pytest.fixture(params=["postgresql", "mariadb"])
-def server_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    database = create_database(request.param, tmp_path_factory.mktemp("faults"))
-    yield database
-    database.drop()
+server_db = database_fixture("server_db", backends=("postgresql", "mariadb"), scope="function")
 
 
 async def _kill_our_sessions(database: TestDatabase) -> int:

@@ -7,22 +7,20 @@ every backend: identifiers are quoted by the dialect, never spliced by us.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from sqla_tui.core.connect import connect
-from tests.databases import BACKENDS, TestDatabase, create_database, run_async
+from tests.databases import TestDatabase, database_fixture
 
 runner = CliRunner()
 USER_COLUMNS = ["id", "select", "Mixed Case", "ünï cödé", "it's"]
 
 
-async def _build(database: TestDatabase) -> None:
-    engine, _ = await connect(database.url, read_only=False)
+async def _build(url: str) -> None:
+    engine, _ = await connect(url, read_only=False)
     quote = engine.dialect.identifier_preparer.quote
     user, order = quote("user"), quote("order")
     columns = ", ".join(f"{quote(name)} VARCHAR(30)" for name in USER_COLUMNS[1:])
@@ -39,14 +37,7 @@ async def _build(database: TestDatabase) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def hostile_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
-    database = create_database(request.param, tmp_path_factory.mktemp("hostile"))
-    try:
-        run_async(_build(database))
-        yield database
-    finally:
-        database.drop()
+hostile_db = database_fixture("hostile_db", _build)
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]

@@ -13,8 +13,10 @@ from textual.widgets.tree import TreeNode
 from sqla_tui.core.naming import plan_relationships
 from sqla_tui.core.schema import Catalog, ColumnInfo, ForeignKeyInfo, TableInfo, TableName
 from sqla_tui.tui.app import SqlaTuiApp
+from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
+from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.table_detail import TableDetail
@@ -265,3 +267,16 @@ async def test_other_schemas_load_when_opened(empty_db: TestDatabase) -> None:
         assert tree.table_names == ["authors", "books", "customers", "invoices"]
         await pilot.press("i")
         assert tree.table_names == ["invoices"]
+
+
+async def test_c_composes_over_the_table_under_the_cursor(demo_cache: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await open_schema(pilot)
+        await pilot.press("slash", *"comments", "enter")  # c typed into the filter is just a letter
+        assert cursor_table(app) == "comments"
+        await pilot.press("c")
+        await settle(pilot)
+        compose = app.screen
+        assert isinstance(compose, ComposeScreen) and app.screen_stack == [app.home, compose]
+        assert compose.table == "comments" and compose.query_one(LoaderToggles).has_focus

@@ -19,7 +19,8 @@ from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.connect import Target, connect, resolve_url
 from sqla_tui.tui.failure import one_line
-from sqla_tui.tui.navigation import SCHEMA, SCREENS, entry_for, screen_bindings
+from sqla_tui.tui.navigation import COMPOSE, SCHEMA, SCREENS, entry_for, screen_bindings
+from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.session import Session
@@ -153,6 +154,13 @@ class SqlaTuiApp(App[None]):
         schema = self.get_screen(SCHEMA)
         if isinstance(schema, SchemaScreen):
             schema.reveal(message.name)
+
+    @on(SchemaScreen.ComposeRequested)
+    def _compose_over(self, message: SchemaScreen.ComposeRequested) -> None:
+        self.action_open_screen(COMPOSE)
+        compose = self.get_screen(COMPOSE)
+        if isinstance(compose, ComposeScreen):
+            compose.choose_root(message.table)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

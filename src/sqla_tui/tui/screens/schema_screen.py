@@ -1,13 +1,15 @@
-"""The schema explorer: a filterable tree of tables beside the selected table's details."""
+"""The schema explorer: a filterable tree of tables beside the selected table's details; ``c`` composes over one."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Footer, Input, Tree
 from textual.widgets.tree import TreeNode
 
@@ -32,8 +34,16 @@ class SchemaScreen(GuardedScreen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("slash", "focus_filter", "Filter"),
+        Binding("c", "compose_table", "Compose over it"),
         Binding("down", "focus_tree", "Tree", show=False),
     ]
+
+    @dataclass
+    class ComposeRequested(Message):
+        """The user asked to compose a query over the table under the cursor; the app opens the composer."""
+
+        table: str
+        """The table to compose over, in the default schema."""
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -138,6 +148,19 @@ class SchemaScreen(GuardedScreen):
             self.action_focus_tree()
         else:
             self.dismiss()
+
+    def action_compose_table(self) -> None:
+        """Hand the table under the cursor to the composer, which maps the default schema only."""
+        tree = self.query_one(SchemaTree)
+        ref = tree.cursor_node.data if tree.cursor_node is not None else None
+        if ref is None or ref.table is None:
+            self.notify("put the cursor on a table first: c composes a query over it", severity="warning")
+        elif tree.schema_names[:1] != [ref.schema]:
+            default = tree.schema_names[0]
+            outside = f"{ref.schema}.{ref.table} is outside it"
+            self.notify(f"the composer maps the default schema ({default}); {outside}", severity="warning")
+        else:
+            self.post_message(self.ComposeRequested(ref.table))
 
     @on(Tree.NodeHighlighted, "#schema-tree")
     def _highlighted(self, event: Tree.NodeHighlighted[TableRef]) -> None:

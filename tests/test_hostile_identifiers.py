@@ -75,3 +75,15 @@ def test_generated_python_is_valid_and_equivalent(hostile_db: TestDatabase) -> N
 def test_fanout_over_a_keyword_named_table(hostile_db: TestDatabase) -> None:
     data = json.loads(invoke("fanout", hostile_db.url, "user", "--path", "orders", "--strategies", "joined,selectin", "--runs", "1", "--json").stdout)
     assert [(r["statements"], r["rows"]) for r in data["results"]] == [(1, 3), (2, 5)]
+
+
+def test_explained_with_the_dialect_quoting(hostile_db: TestDatabase) -> None:
+    data = json.loads(invoke("explain", hostile_db.url, "order", "--where", '"user id" = 1', "--json").stdout)
+    quote = {"mariadb": "`"}.get(hostile_db.backend, '"')
+    assert f"FROM {quote}order{quote}" in data["statement"]
+    assert f"{quote}order{quote}.{quote}user id{quote}" in data["statement"]
+
+    def relations(node: dict) -> set[str]:  # type: ignore[type-arg]
+        return {node.get("relation") or ""} | {name for child in node.get("children", []) for name in relations(child)}
+
+    assert "order" in relations(data["plan"])

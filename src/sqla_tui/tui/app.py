@@ -20,7 +20,6 @@ from textual.worker import Worker, WorkerState
 from sqla_tui.core.connect import Target, connect, resolve_url
 from sqla_tui.tui.failure import one_line
 from sqla_tui.tui.navigation import COMPOSE, SCHEMA, SCREENS, entry_for, screen_bindings
-from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.session import Session
@@ -157,6 +156,8 @@ class SqlaTuiApp(App[None]):
 
     @on(SchemaScreen.ComposeRequested)
     def _compose_over(self, message: SchemaScreen.ComposeRequested) -> None:
+        from sqla_tui.tui.screens.compose_screen import ComposeScreen  # opened on demand, like every screen
+
         self.action_open_screen(COMPOSE)
         compose = self.get_screen(COMPOSE)
         if isinstance(compose, ComposeScreen):

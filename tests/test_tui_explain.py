@@ -1,9 +1,15 @@
-"""The EXPLAIN screen opened on a statement: the plan tree, the fix, ANALYZE on a key, the raw plan."""
+"""The EXPLAIN screen opened on a statement: the plan tree, the fix, ANALYZE on a key, the raw plan, cancel."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from sqlalchemy import text
+from textual.pilot import Pilot
 from textual.widgets import Static
+
+from sqla_tui.core.connect import connect
 
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview
@@ -64,3 +70,55 @@ async def test_analyze_of_a_write_is_refused_and_the_plan_stays(seeded_db: TestD
         await settle(pilot)
         assert not screen.analyze and not screen.result.analyzed
         assert "EXPLAIN ANALYZE runs the statement; it is not a SELECT" in screen_text(app)
+
+
+_SLEEP = {"postgresql": "SELECT pg_sleep(30)", "mariadb": "SELECT SLEEP(30)"}
+_SLEEPING = {  # the sleep still running on the server, in this test's database only
+    "postgresql": "SELECT count(*) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND state = 'active' AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
+    "mariadb": "SELECT count(*) FROM information_schema.processlist "
+    "WHERE db = DATABASE() AND info LIKE '%SLEEP(30)%' AND id <> CONNECTION_ID()",
+}
+
+
+async def _sleeping(database: TestDatabase) -> int:
+    engine, _ = await connect(database.url)
+    try:
+        async with engine.connect() as conn:
+            return int(await conn.scalar(text(_SLEEPING[database.backend])))
+    finally:
+        await engine.dispose()
+
+
+async def _until_sleeping(pilot: Pilot[None], database: TestDatabase, count: int, seconds: float) -> None:
+    """Let the app run until the server shows ``count`` sleeps running, or fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while await _sleeping(database) != count:
+        assert time.monotonic() < deadline, f"the server still shows {await _sleeping(database)} sleeps, expected {count}"
+        await pilot.pause(0.05)
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mariadb"])
+async def test_x_cancels_a_long_analyze_on_the_server_too(empty_db: TestDatabase) -> None:
+    app = make_app(empty_db.url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pause_until(pilot, lambda: app.session is not None, "the connection")
+        screen = ExplainScreen(app.session, _SLEEP[empty_db.backend], analyze=True)
+        await app.push_screen(screen)
+        await _until_sleeping(pilot, empty_db, 1, 5)
+        assert screen.asking
+        await pilot.press("x")
+        await pilot.pause()
+        assert not screen.asking and screen.result is None
+        shown = " ".join(screen_text(app).split())
+        assert "Cancelled" in shown and "EXPLAIN cancelled; the server stopped it" in shown
+        await _until_sleeping(pilot, empty_db, 0, 2)
+        await settle(pilot)
+        assert not screen.query_one(PlanTree).loading
+        await pilot.press("escape")  # nothing runs any more: Escape leaves
+        await pilot.pause()
+        assert app.screen is app.home
+        again = ExplainScreen(app.session, "SELECT 1", analyze=True)  # the pool still hands out a good connection
+        await app.push_screen(again)
+        await settle(pilot)
+        assert again.result is not None and again.result.analyzed

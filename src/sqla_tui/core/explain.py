@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlparse import tokens as T
 
+from sqla_tui.core.cancel import stopped_on_cancel
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.plan import PlanNode, mark_hottest, relations
 from sqla_tui.core.plan_mysql import from_mysql_json, from_mysql_tree, parse_json
@@ -235,10 +236,11 @@ async def explain(
     async with engine.connect() as conn:
         await conn.begin()
         try:
-            if analyze and writes(sql):
-                await _refuse_what_rollback_cannot_undo(conn, kind, sql)
-            raw, plan = await _RUNNERS[kind](conn, sent, bound, analyze)
-            facts = await conn.run_sync(table_facts, relations(plan))
+            async with stopped_on_cancel(conn):
+                if analyze and writes(sql):
+                    await _refuse_what_rollback_cannot_undo(conn, kind, sql)
+                raw, plan = await _RUNNERS[kind](conn, sent, bound, analyze)
+                facts = await conn.run_sync(table_facts, relations(plan))
         except (sa_exc.DBAPIError, TypeError) as error:
             raise _refusal(error, analyze) from None
         finally:

@@ -18,6 +18,7 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
+from sqla_tui.core.cancel import stopped_on_cancel
 from sqla_tui.core.capture import CapturedStatement, NPlusOne, Origin, StatementLog, find_n_plus_one
 from sqla_tui.core.compose import QuerySpec, build_select
 from sqla_tui.core.loader_tree import LoaderTree, python_source
@@ -148,9 +149,10 @@ async def execute(
     mark = log.mark()
     async with AsyncSession(engine, expire_on_commit=False) as session:
         StatementLog.watch(session)
-        roots = list((await session.execute(statement)).unique().scalars().all())
-        touched_from = log.mark()
-        raised = await session.run_sync(_touch, roots, list(touch)) if touch else []
+        async with stopped_on_cancel(await session.connection()):
+            roots = list((await session.execute(statement)).unique().scalars().all())
+            touched_from = log.mark()
+            raised = await session.run_sync(_touch, roots, list(touch)) if touch else []
         entities = list(session.identity_map.values())
     return Execution(roots, entities, raised, log.since(mark), touched_from)
 

@@ -2,9 +2,10 @@
 
 Everything up to the run is previewed without touching the database: the
 Python a user would paste and the main query's SQL for the engine's dialect
-change as keys are pressed. ``r`` runs the query in a worker; the log then
-shows every statement the ORM emitted, where it came from and the rows it
-received, with repeated lazy loads flagged as N+1.
+change as keys are pressed. ``r`` runs the query in a worker (``x`` cancels
+it, on the server too); the log then shows every statement the ORM emitted,
+where it came from and the rows it received, with repeated lazy loads
+flagged as N+1.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from sqla_tui.core.capture import CapturedStatement
 from sqla_tui.core.compose import DEFAULT_LIMIT, Filter, Order, QuerySpec, build_select, parse_order, parse_where
@@ -47,6 +49,7 @@ class ComposeScreen(GuardedScreen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("r,ctrl+r", "run", "Run"),
+        Binding("x", "cancel_run", "Cancel run"),
         Binding("f", "fanout", "Fan-out"),
         Binding("e", "explain", "Explain"),
         Binding("y", "copy_python", "Copy Python"),
@@ -72,6 +75,7 @@ class ComposeScreen(GuardedScreen):
         self._wanted: str | None = None
         self.member = 0
         """Which statement of the selected (folded) run the detail shows."""
+        self._run: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.session.info.url, info=self.session.info)
@@ -277,9 +281,11 @@ class ComposeScreen(GuardedScreen):
         self.query_one("#compose-where", Input).focus()
 
     def action_back(self) -> None:
-        """Escape leaves an input first, then the screen."""
+        """Escape leaves an input first, then cancels a run, then leaves the screen."""
         if isinstance(self.focused, Input):
             self.query_one(LoaderToggles).focus()
+        elif self.running:
+            self.action_cancel_run()
         else:
             self.dismiss()
 
@@ -290,7 +296,19 @@ class ComposeScreen(GuardedScreen):
             self.notify("pick a root table first", severity="warning")
             return
         self.query_one(StatementLogTable).loading = True
-        self.run_query(spec, self.entity, list(self.query_one(LoaderToggles).touched))
+        self._run = self.run_query(spec, self.entity, list(self.query_one(LoaderToggles).touched))
+
+    @property
+    def running(self) -> bool:
+        return self._run is not None and not (self._run.is_finished or self._run.is_cancelled)
+
+    def action_cancel_run(self) -> None:
+        """Stop a run that takes too long; core makes the server stop its statement too."""
+        if self._run is None or not self.running:
+            return
+        self._run.cancel()
+        self.query_one("#compose-summary", Static).update("run cancelled · r runs again")
+        self.notify("run cancelled; the server stopped it", title="Cancelled")
 
     @work(exclusive=True, exit_on_error=False, group="compose-run")
     async def run_query(self, spec: QuerySpec, entity: type, touch: list[str]) -> None:

@@ -4,6 +4,7 @@ Opened on a statement exactly as the driver ran it (SQL and bound
 parameters, e.g. one picked in the composer's statement log). ``a`` asks
 again with ANALYZE, which core runs in a rolled-back transaction and refuses
 for anything but a SELECT; ``r`` swaps the tree for the database's raw output.
+``x`` (or Escape) cancels a statement that takes too long, on the server too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.explain import ExplainResult, explain
@@ -36,7 +38,8 @@ class ExplainScreen(GuardedScreen):
     FAILURE_TITLE = "EXPLAIN failed"
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back / cancel"),
+        Binding("x", "cancel", "Cancel"),
         Binding("a", "toggle_analyze", "ANALYZE on/off"),
         Binding("r", "toggle_raw", "Raw plan"),
     ]
@@ -47,6 +50,7 @@ class ExplainScreen(GuardedScreen):
         self.analyze = analyze
         """Whether the plan shown (or being fetched) is analysed."""
         self.result: ExplainResult | None = None
+        self._worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.session.info.url, info=self.session.info)
@@ -60,17 +64,22 @@ class ExplainScreen(GuardedScreen):
 
     def on_mount(self) -> None:
         self.query_one("#explain-warnings-box").border_title = "Warnings"
-        self.fetch()
+        self._worker = self.fetch()
+
+    @property
+    def asking(self) -> bool:
+        """Whether the database is still working on the plan (with ANALYZE: running the statement)."""
+        return self._worker is not None and not (self._worker.is_finished or self._worker.is_cancelled)
 
     @work(exclusive=True, exit_on_error=False, group="explain")
     async def fetch(self) -> None:
         """Ask the database for the plan; a refusal (a write under ANALYZE, bad SQL) is one notification."""
-        self._status("asking the database…")
+        self._status("asking the database… x cancels")
         self.query_one(PlanTree).loading = True
         try:
             result = await explain(self.session.engine, self.sql, self.params, analyze=self.analyze)
         except UserError as error:
-            self.analyze = self.result.analyzed if self.result is not None else False
+            self._keep_shown_mode()
             self._status(f"failed: {error}")
             self.notify(str(error), title="EXPLAIN failed", severity="error")
             return
@@ -99,9 +108,22 @@ class ExplainScreen(GuardedScreen):
         line = f"{mode}  {one_line(self.sql, _STATEMENT_WIDTH)}{params}"
         self.query_one("#explain-status", Static).update(f"{line}  ·  {note}" if note else line)
 
+    def _keep_shown_mode(self) -> None:
+        """After a failed or cancelled request, ``a`` and the status follow the plan still on screen."""
+        self.analyze = self.result.analyzed if self.result is not None else False
+
     def action_toggle_analyze(self) -> None:
         self.analyze = not self.analyze
-        self.fetch()
+        self._worker = self.fetch()
+
+    def action_cancel(self) -> None:
+        """Stop waiting for the plan; core makes the server stop the statement too."""
+        if not self.asking or self._worker is None:
+            return
+        self._worker.cancel()
+        self._keep_shown_mode()
+        self._status("cancelled")
+        self.notify("EXPLAIN cancelled; the server stopped it", title="Cancelled")
 
     def action_toggle_raw(self) -> None:
         self.toggle_class("-raw")
@@ -109,4 +131,8 @@ class ExplainScreen(GuardedScreen):
         target.focus()
 
     def action_back(self) -> None:
-        self.dismiss()
+        """Escape cancels a request still running first, then leaves."""
+        if self.asking:
+            self.action_cancel()
+        else:
+            self.dismiss()

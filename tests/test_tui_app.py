@@ -13,6 +13,7 @@ from textual.message import Message
 
 from sqla_tui.core.connect import connect
 from sqla_tui.tui.app import SqlaTuiApp
+from sqla_tui.tui.heartbeat import ENV as HEARTBEAT_ENV
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.widgets.connect_status import ConnectStatus
 from sqla_tui.tui.widgets.relation_list import RelationList
@@ -191,3 +192,27 @@ async def test_r_retries_a_failed_connection(tmp_path: Path) -> None:
         assert relation_names(app) == ["arrived"]
         await pilot.press("r")  # nothing to retry once connected
         assert app.session is not None and app.home.query_one(ConnectStatus).phase == "connected"
+
+
+async def test_heartbeat_writes_lag_samples_on_exit(
+    demo_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    samples = tmp_path / "lag.txt"
+    monkeypatch.setenv(HEARTBEAT_ENV, str(samples))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.heartbeat is not None
+        await pause_until(pilot, lambda: len(app.heartbeat.samples) >= 3, "three ticks")  # type: ignore[union-attr]
+        await pilot.press("q")
+        await pilot.pause()
+    lags = [float(line) for line in samples.read_text().splitlines()]
+    assert len(lags) >= 3 and all(lag >= 0 for lag in lags)
+
+
+async def test_no_heartbeat_unless_asked(demo_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(HEARTBEAT_ENV, raising=False)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.heartbeat is None

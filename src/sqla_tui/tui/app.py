@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.connect import Target, connect, resolve_url
 from sqla_tui.tui.failure import one_line
+from sqla_tui.tui.heartbeat import Heartbeat
 from sqla_tui.tui.navigation import COMPOSE, SCHEMA, SCREENS, entry_for, screen_bindings
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
@@ -63,11 +64,13 @@ class SqlaTuiApp(App[None]):
         self.failed = False
         """True while the last attempt to connect has failed; ``r`` tries again."""
         self.home = HomeScreen(target_label(target), guide=SCREENS)
+        self.heartbeat: Heartbeat | None = None
 
     def get_default_screen(self) -> Screen[None]:
         return self.home
 
     def on_mount(self) -> None:
+        self.heartbeat = Heartbeat.from_env(self)
         self.open_connection()
 
     @work(exclusive=True, exit_on_error=False, group="connect")
@@ -171,6 +174,8 @@ class SqlaTuiApp(App[None]):
             yield SystemCommand(entry.title, entry.help, lambda key=entry.key: self.action_open_screen(key))
 
     async def on_unmount(self) -> None:
-        """Close every pooled connection, so the server sees us leave."""
+        """Close every pooled connection, so the server sees us leave; write the lag samples if asked."""
+        if self.heartbeat is not None:
+            self.heartbeat.write()
         if self.session is not None:
             await self.session.close()

@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 @asynccontextmanager
 async def stopped_on_cancel(conn: AsyncConnection) -> AsyncIterator[None]:
     """Run the block; if its task is cancelled, make sure the server stops the statement too."""
-    if conn.dialect.name != "mysql":
+    if conn.dialect.name not in ("mysql", "mariadb"):
         yield
         return
     raw = await conn.get_raw_connection()

@@ -217,15 +217,29 @@ async def test_a_root_chosen_elsewhere_is_preselected_and_raise_refusals_are_sum
         assert [str(child.label) for child in first.children][:2] == ["id = 1", "user_id = 1"]
 
 
-async def test_a_database_error_during_the_run_is_one_line_and_the_screen_keeps_working(tmp_path: Path) -> None:
+@pytest.fixture
+def seeded_file(tmp_path: Path) -> TestDatabase:
+    """A seeded SQLite file of this test's own, for a test that changes it under the app."""
     database = create_database("sqlite", tmp_path)
     run_async(seed(database.url))
-    app = make_app(database.url)
+    return database
+
+
+async def compose_then_drop_posts(pilot: Pilot[None], database: TestDatabase) -> ComposeScreen:
+    """Compose over users with posts selectin-loaded, then drop posts outside the app: mapped, but gone."""
+    screen = await open_compose(pilot)
+    await toggle(pilot, "down", "3")
+    with sqlite3.connect(database.path) as conn:
+        conn.execute("DROP TABLE posts")
+    return screen
+
+
+async def test_a_database_error_during_the_run_is_one_line_and_the_screen_keeps_working(
+    seeded_file: TestDatabase,
+) -> None:
+    app = make_app(seeded_file.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        screen = await open_compose(pilot)
-        await toggle(pilot, "down", "3")  # posts: selectin
-        with sqlite3.connect(database.path) as conn:  # the table goes away after the mapping
-            conn.execute("DROP TABLE posts")
+        screen = await compose_then_drop_posts(pilot, seeded_file)
         await pilot.press("r")
         await settle(pilot)
         shown = screen_text(app)

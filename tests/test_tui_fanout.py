@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -15,9 +12,9 @@ from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.fanout_chart import FanoutChart
 from sqla_tui.tui.widgets.fanout_table import FanoutTable
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
-from tests.databases import TestDatabase, create_database, run_async
-from tests.seeded import POSTS, USERS, seed, seeded_db  # noqa: F401 - fixture
-from tests.test_tui_compose import SIZE, open_compose
+from tests.databases import TestDatabase
+from tests.seeded import POSTS, USERS, seeded_db  # noqa: F401 - fixture
+from tests.test_tui_compose import SIZE, compose_then_drop_posts, open_compose, seeded_file  # noqa: F401 - fixture
 from tests.tui_helpers import make_app, screen_text, settle
 
 ON_SQLITE = pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
@@ -129,15 +126,12 @@ async def test_a_screen_key_over_fanout_goes_back_to_its_screen_once(seeded_db: 
         assert app.screen_stack == [app.home]
 
 
-async def test_a_database_error_while_measuring_is_one_line_and_the_app_keeps_working(tmp_path: Path) -> None:
-    database = create_database("sqlite", tmp_path)
-    run_async(seed(database.url))
-    app = make_app(database.url)
+async def test_a_database_error_while_measuring_is_one_line_and_the_app_keeps_working(
+    seeded_file: TestDatabase,
+) -> None:
+    app = make_app(seeded_file.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        compose = await open_compose(pilot)
-        await pilot.press("down", "3")  # posts: selectin
-        with sqlite3.connect(database.path) as conn:  # the table goes away after the mapping
-            conn.execute("DROP TABLE posts")
+        compose = await compose_then_drop_posts(pilot, seeded_file)
         await pilot.press("f")
         await settle(pilot)
         shown = " ".join(screen_text(app).split())

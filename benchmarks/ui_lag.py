@@ -1,0 +1,122 @@
+"""Event-loop lag of the running app under load, from its own 50 ms heartbeat (issue 9).
+
+Drives the real app headless (``App.run_test``, rendering included) with
+``SQLA_TUI_HEARTBEAT`` set, through two scenarios, keys pressed as a user
+would:
+
+- pool: the pool screen runs 200 tasks (steady, 20 ms holds) for 5 s
+  against the local PostgreSQL;
+- schema: the schema screen loads a 2,000-table PostgreSQL schema, built in
+  a throwaway database by large_schema.py's builder and dropped afterwards.
+
+Only the ticks from the scenario's first key to two ticks after its end
+count (the tick a final burst of work delays lands after it). Prints
+p50/p95/p99/max lag per scenario against the budget (p95 <= 50 ms, p99 <= 100 ms).
+
+    /root/venv/bin/python benchmarks/ui_lag.py [--tables 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from sqla_tui.core.connect import Target
+from sqla_tui.tui.app import SqlaTuiApp
+from sqla_tui.tui.heartbeat import ENV
+from sqla_tui.tui.screens.pool_screen import PoolScreen
+from sqla_tui.tui.screens.schema_screen import SchemaScreen
+
+sys.path.insert(0, str(Path(__file__).parent))
+from large_schema import build, drop  # noqa: E402
+
+PG = "postgresql://postgres@127.0.0.1:5432/{database}"
+SIZE = (150, 50)
+BUDGET = {"p95": 50.0, "p99": 100.0}
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gave up waiting for {what}")
+        await pilot.pause(0.05)
+
+
+Scenario = Callable[[SqlaTuiApp, Pilot[None]], Awaitable[None]]
+
+
+async def lag_of(url: str, scenario: Scenario) -> list[float]:
+    """The heartbeat's samples (ms) taken while ``scenario`` ran, read back from the file the app wrote on exit."""
+    with tempfile.TemporaryDirectory() as scratch:
+        samples_path = Path(scratch) / "lag.txt"
+        os.environ[ENV] = str(samples_path)
+        app = SqlaTuiApp(Target(url=url))
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.session is not None, 30, "the connection")
+            await app.workers.wait_for_complete()
+            assert app.heartbeat is not None
+            first = len(app.heartbeat.samples)
+            await scenario(app, pilot)
+            ended = len(app.heartbeat.samples)
+            beats = app.heartbeat.samples
+            await until(pilot, lambda: len(beats) >= ended + 2, 10, "the ticks delayed by the scenario's last step")
+            last = len(beats)
+            await pilot.press("q")
+        return [float(line) for line in samples_path.read_text().splitlines()][first:last]
+
+
+async def pool_load(app: SqlaTuiApp, pilot: Pilot[None]) -> None:
+    """p, then steady with 200 tasks holding 20 ms for 5 s, until the run's summary is shown."""
+    await pilot.press("p")
+    await until(pilot, lambda: isinstance(app.screen, PoolScreen), 10, "the pool screen")
+    await pilot.press("tab", *"200", "tab", *"20", "tab", "5", "enter")
+    await until(pilot, lambda: str(getattr(app.screen, "status", "")).startswith("steady: 200 tasks"), 30, "the run")
+
+
+async def schema_load(app: SqlaTuiApp, pilot: Pilot[None]) -> None:
+    """s, until the catalog and relationship names of every table are in the tree."""
+    await pilot.press("s")
+    await until(pilot, lambda: isinstance(app.screen, SchemaScreen), 10, "the schema screen")
+    screen = app.screen
+    assert isinstance(screen, SchemaScreen)
+    await until(pilot, lambda: bool(screen.catalogs), 120, "the catalog")
+
+
+def row(name: str, lags: list[float]) -> str:
+    cuts = statistics.quantiles(lags, n=100, method="inclusive")
+    figures = {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "max": max(lags)}
+    within = all(figures[key] <= limit for key, limit in BUDGET.items())
+    shown = "  ".join(f"{figures[key]:>7.1f}" for key in ("p50", "p95", "p99", "max"))
+    return f"{name:<8} {len(lags):>7}  {shown}  {'within' if within else 'OVER'}"
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tables", type=int, default=2000)
+    args = parser.parse_args()
+    results = [("pool", await lag_of(PG.format(database="postgres"), pool_load))]
+    database = f"sqla_tui_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        await build(database, args.tables)
+        results.append(("schema", await lag_of(PG.format(database=database), schema_load)))
+    finally:
+        await drop(database)
+    print(f"heartbeat every 50 ms; lag in ms; budget p95 <= {BUDGET['p95']:g}, p99 <= {BUDGET['p99']:g}")
+    print(f"{'scenario':<8} {'samples':>7}  {'p50':>7}  {'p95':>7}  {'p99':>7}  {'max':>7}  budget")
+    for name, lags in results:
+        print(row(name, lags))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

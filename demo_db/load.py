@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 from sqlalchemy import URL, Connection, inspect, text
@@ -19,8 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqla_tui.core.connect import check_sqlite_file
 from sqla_tui.core.errors import UserError
 
-from .models import DEMO_TABLES, DEMO_VIEW, DEMO_VIEW_SELECT, Base
-from .seed import Row, generate_rows
+if TYPE_CHECKING:
+    from .seed import Row
+
+# The models and the seed generator are imported by the functions that build:
+# opening an already-built demo (every start-up of the app) only checks that
+# the file is there.
 
 __all__ = [
     "DEMO_VIEW",
@@ -56,8 +61,19 @@ class DemoTargetNotEmpty(UserError):
         )
 
 
+def __getattr__(name: str) -> Any:
+    """``DEMO_VIEW`` re-exported from the models, imported when first asked for."""
+    if name == "DEMO_VIEW":
+        from .models import DEMO_VIEW
+
+        return DEMO_VIEW
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def demo_table_names() -> list[str]:
     """The demo's tables, parents before children (the order rows are inserted in)."""
+    from .models import DEMO_TABLES
+
     return list(DEMO_TABLES)
 
 
@@ -80,6 +96,9 @@ async def load_demo(
     table, right after that table is filled. On MariaDB each DDL statement
     commits on its own; on PostgreSQL and SQLite a failure leaves nothing.
     """
+    from .models import DEMO_TABLES, DEMO_VIEW, DEMO_VIEW_SELECT, Base
+    from .seed import generate_rows
+
     rows = generate_rows(scale)
     async with engine.begin() as conn:
         if conn.dialect.name == "sqlite":
@@ -179,11 +198,15 @@ def _existing_names(conn: Connection) -> list[str]:
 
 async def _drop_demo(conn: AsyncConnection) -> None:
     """Drop the view first (it depends on users and posts), then whichever demo tables exist."""
+    from .models import DEMO_VIEW, Base
+
     await conn.execute(text(f"DROP VIEW IF EXISTS {DEMO_VIEW}"))
     await conn.run_sync(Base.metadata.drop_all, checkfirst=True)
 
 
 async def _fill(conn: AsyncConnection, name: str, rows: list[Row], progress: Progress | None) -> int:
+    from .models import Base
+
     table = Base.metadata.tables[name]
     for start in range(0, len(rows), _CHUNK_ROWS):
         await conn.execute(table.insert(), rows[start : start + _CHUNK_ROWS])
@@ -198,6 +221,8 @@ async def _advance_pg_sequences(conn: AsyncConnection) -> None:
     The seed supplies its own primary keys, which PostgreSQL sequences do not
     notice; MariaDB and SQLite advance their counters by themselves.
     """
+    from .models import Base
+
     for table in Base.metadata.sorted_tables:
         if "id" not in table.c or not table.c.id.primary_key:
             continue

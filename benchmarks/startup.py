@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sqla_tui.demo_db.load import ensure_demo_sqlite
 
-SESSION = "sqla_tui_bench"
+SESSION = f"sqla_tui_bench_{os.getpid()}"  # per process: other benchmarks may drive tmux at the same time
 POLL = 0.01
 TIMEOUT = 30.0
 

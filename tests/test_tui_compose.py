@@ -6,9 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
+from sqla_tui.core.connect import connect
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview
@@ -248,3 +250,45 @@ async def test_a_database_error_during_the_run_is_one_line_and_the_screen_keeps_
         await pilot.press("0", "r")  # without the posts loader the query runs again
         await settle(pilot)
         assert logged_rows(screen) == [USERS]
+
+
+_WAITING_RUN = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND state = 'active' AND query LIKE 'SELECT users.id%'"
+)
+
+
+@pytest.mark.parametrize("seeded_db", ["postgresql"], indirect=True)  # MariaDB's kill path: test_cancel, explain
+async def test_x_cancels_a_run_stuck_on_the_server(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    locker, _ = await connect(seeded_db.url)
+
+    async def waiting(until: int) -> int:
+        """Our runs on the server, polled up to 2 s until there are ``until`` (a fresh transaction each: a new snapshot)."""
+        for _ in range(40):
+            async with locker.connect() as probe:
+                count = int(await probe.scalar(text(_WAITING_RUN)))
+            if count == until:
+                break
+            await pilot.pause(0.05)
+        return count
+
+    try:
+        async with app.run_test(size=SIZE, notifications=True) as pilot, locker.connect() as lock:
+            screen = await open_compose(pilot)
+            await lock.begin()
+            await lock.execute(text("LOCK TABLE users IN ACCESS EXCLUSIVE MODE"))  # the run's SELECT waits on it
+            await pilot.press("r")
+            assert await waiting(until=1) == 1 and screen.running
+            await pilot.press("x")
+            await pilot.pause()
+            assert not screen.running and not screen.query_one(StatementLogTable).loading
+            shown = " ".join(screen_text(app).split())
+            assert "run cancelled · r runs again" in shown and "run cancelled; the server stopped it" in shown
+            assert await waiting(until=0) == 0
+            await lock.rollback()
+            await pilot.press("r")
+            await settle(pilot)
+            assert logged_rows(screen) == [USERS]
+    finally:
+        await locker.dispose()

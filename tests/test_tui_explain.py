@@ -75,7 +75,8 @@ async def test_analyze_of_a_write_is_refused_and_the_plan_stays(seeded_db: TestD
 _SLEEP = {"postgresql": "SELECT pg_sleep(30)", "mariadb": "SELECT SLEEP(30)"}
 _SLEEPING = {  # the sleep still running on the server, in this test's database only
     "postgresql": "SELECT count(*) FROM pg_stat_activity "
-    "WHERE datname = current_database() AND state = 'active' AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
+    "WHERE datname = current_database() AND state = 'active' AND query LIKE '%pg_sleep(30)%' "
+    "AND pid <> pg_backend_pid()",
     "mariadb": "SELECT count(*) FROM information_schema.processlist "
     "WHERE db = DATABASE() AND info LIKE '%SLEEP(30)%' AND id <> CONNECTION_ID()",
 }
@@ -94,7 +95,7 @@ async def _until_sleeping(pilot: Pilot[None], database: TestDatabase, count: int
     """Let the app run until the server shows ``count`` sleeps running, or fail after ``seconds``."""
     deadline = time.monotonic() + seconds
     while await _sleeping(database) != count:
-        assert time.monotonic() < deadline, f"the server still shows {await _sleeping(database)} sleeps, expected {count}"
+        assert time.monotonic() < deadline, f"the server shows {await _sleeping(database)} sleeps, not {count}"
         await pilot.pause(0.05)
 
 
@@ -111,7 +112,7 @@ async def test_x_cancels_a_long_analyze_on_the_server_too(empty_db: TestDatabase
         await pilot.pause()
         assert not screen.asking and screen.result is None
         shown = " ".join(screen_text(app).split())
-        assert "Cancelled" in shown and "EXPLAIN cancelled; the server stopped it" in shown
+        assert "Cancelled" in shown and "EXPLAIN cancelled" in shown
         await _until_sleeping(pilot, empty_db, 0, 2)
         await settle(pilot)
         assert not screen.query_one(PlanTree).loading

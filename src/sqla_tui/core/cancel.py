@@ -4,7 +4,8 @@ asyncpg does this itself: a cancelled await sends PostgreSQL a cancel
 request. aiomysql only stops reading, so the server keeps running the
 statement (a ``SLEEP(30)`` for 30 s) and the connection is left mid-result;
 there the statement is killed from a second connection and the first one is
-invalidated, so the pool never hands it out again.
+invalidated, so the pool never hands it out again. (SQLite is not covered:
+aiosqlite's thread runs a cancelled statement to its end.)
 """
 
 from __future__ import annotations

@@ -308,7 +308,7 @@ class ComposeScreen(GuardedScreen):
             return
         self._run.cancel()
         self.query_one("#compose-summary", Static).update("run cancelled · r runs again")
-        self.notify("run cancelled; the server stopped it", title="Cancelled")
+        self.notify("run cancelled", title="Cancelled")
 
     @work(exclusive=True, exit_on_error=False, group="compose-run")
     async def run_query(self, spec: QuerySpec, entity: type, touch: list[str]) -> None:

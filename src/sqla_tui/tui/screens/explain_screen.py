@@ -123,7 +123,7 @@ class ExplainScreen(GuardedScreen):
         self._worker.cancel()
         self._keep_shown_mode()
         self._status("cancelled")
-        self.notify("EXPLAIN cancelled; the server stopped it", title="Cancelled")
+        self.notify("EXPLAIN cancelled", title="Cancelled")
 
     def action_toggle_raw(self) -> None:
         self.toggle_class("-raw")

@@ -18,7 +18,6 @@ import asyncio
 import statistics
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 from sqlalchemy import Integer, String, select
@@ -29,7 +28,6 @@ from sqla_tui.core.capture import StatementLog
 from sqla_tui.core.compose import QuerySpec
 from sqla_tui.core.connect import connect
 from sqla_tui.core.fanout import compare, plan_loads
-from sqla_tui.core.run import execute
 from sqla_tui.demo_db.load import load_demo
 
 ROWS = 10_000
@@ -76,29 +74,14 @@ async def capture_ratio(engine: AsyncEngine, rounds: int) -> tuple[float, float]
     return statistics.median(plain) * 1000, statistics.median(captured) * 1000
 
 
-class _NoTracing:
-    """Stands in for tracemalloc inside core.fanout, to show what its memory tracing costs."""
-
-    @staticmethod
-    def start(*_: object) -> None: ...
-
-    @staticmethod
-    def stop() -> None: ...
-
-    @staticmethod
-    def get_traced_memory() -> tuple[int, int]:
-        return 0, 0
-
-
 async def fanout_ratio(engine: AsyncEngine, runs: int, rounds: int) -> tuple[float, float, float]:
     """compare() on the demo's users.posts vs the same plans executed bare (no capture, no tracing).
 
     Three variants alternate round by round: the plans run bare, compare() as
     shipped (the warm-up of each plan runs under tracemalloc for its memory
-    peak), and compare() with tracemalloc stubbed out, to attribute the
-    difference. Medians in ms.
+    peak), and compare(memory=False) (``fanout --no-memory``), to attribute
+    the difference. Medians in ms.
     """
-    import sqla_tui.core.fanout as fanout_module
     from sqla_tui.core.entities import resolve_entity
 
     user = await resolve_entity(engine, "users")
@@ -115,22 +98,18 @@ async def fanout_ratio(engine: AsyncEngine, runs: int, rounds: int) -> tuple[flo
                     (await session.execute(statement)).unique().scalars().all()
         return time.perf_counter() - started
 
-    async def ours(tracing: object) -> float:
-        fanout_module.tracemalloc = tracing  # type: ignore[assignment]
-        try:
-            started = time.perf_counter()
-            await compare(engine, user, spec, paths, plans, runs)
-            return time.perf_counter() - started
-        finally:
-            fanout_module.tracemalloc = tracemalloc
+    async def ours(memory: bool) -> float:
+        started = time.perf_counter()
+        await compare(engine, user, spec, paths, plans, runs, memory=memory)
+        return time.perf_counter() - started
 
     await bare()
-    await ours(tracemalloc)  # warm-up
+    await ours(True)  # warm-up
     bare_s, shipped_s, untraced_s = [], [], []
     for _ in range(rounds):
         bare_s.append(await bare())
-        shipped_s.append(await ours(tracemalloc))
-        untraced_s.append(await ours(_NoTracing))
+        shipped_s.append(await ours(True))
+        untraced_s.append(await ours(False))
     return tuple(statistics.median(samples) * 1000 for samples in (bare_s, shipped_s, untraced_s))  # type: ignore[return-value]
 
 
@@ -177,8 +156,8 @@ async def main() -> None:
                       f"median of {fan_rounds} alternating rounds:")
                 print(f"    plans run bare     {bare:8.1f} ms")
                 print(f"    compare()          {ours:8.1f} ms   ratio {ours / bare:.3f}x (target <= 1.10x)")
-                print(f"    compare(), tracemalloc stubbed {untraced:8.1f} ms   ratio {untraced / bare:.3f}x "
-                      "(what the memory peak of each warm-up costs)")
+                print(f"    compare(memory=False) {untraced:8.1f} ms   ratio {untraced / bare:.3f}x "
+                      "(fanout --no-memory: no tracemalloc peak)")
             print(f"  load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
         finally:
             async with engine.begin() as conn:

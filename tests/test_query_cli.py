@@ -77,3 +77,11 @@ def test_fanout_unknown_path_is_one_line(seeded_db: TestDatabase) -> None:
     result = runner.invoke(app, ["fanout", seeded_db.url, "users", "--path", "pots"])
     assert result.exit_code == 2
     assert "unknown relationship 'pots' on User" in result.stderr
+
+
+def test_fanout_without_memory_tracing_reports_no_peak(seeded_db: TestDatabase) -> None:
+    args = ["fanout", seeded_db.url, "users", "--path", "posts", "--strategies", "selectin", "--runs", "1", "--no-memory", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    [plan] = json.loads(result.stdout)["results"]
+    assert plan["peak_kib"] is None and (plan["statements"], plan["rows"]) == (2, USERS + POSTS)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from sqla_tui.core.connect import Target
 
 
-async def _compare(target: "Target", spec, models, paths, plans, runs):  # type: ignore[no-untyped-def]
+async def _compare(target: "Target", spec, models, paths, plans, runs, memory):  # type: ignore[no-untyped-def]
     from sqla_tui.core.connect import connect, resolve_url
     from sqla_tui.core.entities import resolve_entity
     from sqla_tui.core.fanout import compare
@@ -20,7 +20,7 @@ async def _compare(target: "Target", spec, models, paths, plans, runs):  # type:
     engine, _ = await connect(await resolve_url(target.url), target.pool)
     try:
         entity = await resolve_entity(engine, spec.root, models)
-        return await compare(engine, entity, spec, paths, plans, runs)
+        return await compare(engine, entity, spec, paths, plans, runs, memory=memory)
     finally:
         await engine.dispose()
 
@@ -37,7 +37,7 @@ def _print_table(report) -> None:  # type: ignore[no-untyped-def]
         table.add_row(
             r.strategy, f"{r.statements:,}", f"{r.rows:,}", f"{r.entities:,}", f"{r.fanout:.2f}",
             f"{r.duplicated_rows:,}", f"{r.cells:,}", f"{r.bytes:,}", f"{r.ms_median:.1f}",
-            f"{r.ms_min:.1f}–{r.ms_max:.1f}", f"{r.peak_kib:,.0f}",
+            f"{r.ms_min:.1f}–{r.ms_max:.1f}", "–" if r.peak_kib is None else f"{r.peak_kib:,.0f}",
         )  # fmt: skip
     console = Console()
     console.width = max(console.width, 120)
@@ -56,12 +56,13 @@ def fanout(
         str, typer.Option("--strategies", help="Comma-separated: joined,selectin,subquery,immediate,select,joined+selectin,mixed.")
     ] = "joined,selectin,subquery,immediate,select,mixed",
     runs: Annotated[int, typer.Option("--runs", help="Timed runs per strategy, after one warm-up.")] = 5,
+    memory: Annotated[bool, typer.Option("--memory/--no-memory", help="Trace each plan's peak Python memory (slows the warm-up).")] = True,
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """Compare loading strategies: statements, exact rows, cells, bytes, time, memory."""
     plans = [plan.strip() for plan in strategies.split(",") if plan.strip()]
-    report = run(_compare(target, spec, models, path, plans, runs))
+    report = run(_compare(target, spec, models, path, plans, runs, memory))
     if json:
         emit_json(report)
     else:

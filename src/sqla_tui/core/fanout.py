@@ -28,7 +28,7 @@ from sqla_tui.core.capture import StatementLog, group_statements
 from sqla_tui.core.compose import LoadOption, QuerySpec
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.loader_tree import LoaderTree
-from sqla_tui.core.run import execute
+from sqla_tui.core.run import Execution, execute
 
 PLANS = ("joined", "selectin", "subquery", "immediate", "select", "joined+selectin", "mixed")
 DEFAULT_PLANS = ("joined", "selectin", "subquery", "immediate", "select", "mixed")
@@ -69,7 +69,7 @@ class PlanResult:
     ms_median: float
     ms_min: float
     ms_max: float
-    peak_kib: float
+    peak_kib: float | None
     sql: list[SqlGroup] = field(default_factory=list)
 
 
@@ -126,21 +126,34 @@ def _entity_cells(entities: list[Any]) -> int:
     return total
 
 
+async def _traced(engine: AsyncEngine, entity: type, spec: QuerySpec, log: StatementLog, touch: list[str]) -> tuple[Execution, int]:
+    """One execution under tracemalloc, and its peak Python memory in bytes."""
+    tracemalloc.start()
+    try:
+        done = await execute(engine, entity, spec, log, touch)
+        return done, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 async def measure_plan(
-    engine: AsyncEngine, entity: type, spec: QuerySpec, paths: list[str], plan: str, runs: int
+    engine: AsyncEngine, entity: type, spec: QuerySpec, paths: list[str], plan: str, runs: int, memory: bool = True
 ) -> PlanResult:
-    """Warm up under tracemalloc (counts and memory), then time ``runs`` executions."""
+    """Warm up (under tracemalloc when ``memory``), then time ``runs`` executions.
+
+    Tracing makes the warm-up several times slower, which is most of what a
+    comparison costs beyond running the plans bare; ``memory=False`` skips it
+    and reports no peak.
+    """
     loads, touch = plan_loads(plan, entity, paths)
     planned = replace(spec, loads=[*spec.loads, *loads])
     log = StatementLog(cap=1_000_000)
     log.attach(engine)
     try:
-        tracemalloc.start()
-        try:
-            warm = await execute(engine, entity, planned, log, touch)
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
+        if memory:
+            warm, peak = await _traced(engine, entity, planned, log, touch)
+        else:
+            warm, peak = await execute(engine, entity, planned, log, touch), None
         timings = []
         for _ in range(runs):
             log.clear()
@@ -168,7 +181,7 @@ async def measure_plan(
         ms_median=round(statistics.median(timings), 3) if timings else 0.0,
         ms_min=round(min(timings), 3) if timings else 0.0,
         ms_max=round(max(timings), 3) if timings else 0.0,
-        peak_kib=round(peak / 1024, 1),
+        peak_kib=round(peak / 1024, 1) if peak is not None else None,
         sql=[SqlGroup(" ".join(g.shape.split()), g.count, g.rows) for g in group_statements(statements)],
     )
 
@@ -181,6 +194,7 @@ async def compare(
     plans: list[str] | tuple[str, ...] = DEFAULT_PLANS,
     runs: int = 5,
     progress: Callable[[str, int, int], None] | None = None,
+    memory: bool = True,
 ) -> FanoutReport:
     """Measure every plan on the same query; ``progress(plan, done, total)`` after each."""
     if not paths:
@@ -195,7 +209,7 @@ async def compare(
         tree.node(path)
     results = []
     for done, plan in enumerate(plans, start=1):
-        results.append(await measure_plan(engine, entity, spec, paths, plan, runs))
+        results.append(await measure_plan(engine, entity, spec, paths, plan, runs, memory))
         if progress is not None:
             progress(plan, done, len(plans))
     has_collection = any(_is_collection(tree, segment) for segment in _segments(paths))

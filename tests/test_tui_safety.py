@@ -1,0 +1,49 @@
+"""The app's screens show hostile identifiers exactly, and never a password."""
+
+from __future__ import annotations
+
+from sqla_tui.tui.screens.compose_screen import ComposeScreen
+from sqla_tui.tui.screens.pool_screen import PoolScreen
+from sqla_tui.tui.screens.schema_screen import SchemaScreen
+from sqla_tui.tui.widgets.schema_tree import SchemaTree
+from sqla_tui.tui.widgets.table_detail import TableDetail
+from tests.databases import TestDatabase, database_fixture
+from tests.demo_database import _load
+from tests.hostile_database import hostile_db  # noqa: F401
+from tests.tui_helpers import make_app, open_screen, screen_text, settle
+
+SECRET = "Zq9_s3cret_PW"
+pg_demo = database_fixture("pg_demo", _load, backends=("postgresql",))
+
+
+async def test_schema_screen_shows_hostile_identifiers(hostile_db: TestDatabase) -> None:
+    app = make_app(hostile_db.url)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_screen(pilot, "s", SchemaScreen)
+        assert app.screen.query_one(SchemaTree).table_names == ["order", "user"]
+        screen.reveal("order")
+        await pilot.pause()
+        detail = app.screen.query_one(TableDetail)
+        assert [row[0] for row in detail.rows("columns")] == ["id", "user id", "from"]
+        [relationship] = detail.rows("relationships")
+        assert relationship[1:] == ("many-to-one", "user", "order.user id")
+        screen.reveal("user")
+        await pilot.pause()
+        assert [row[0] for row in detail.rows("columns")] == ["id", "select", "Mixed Case", "ünï cödé", "it's"]
+        assert "ünï cödé" in screen_text(app)
+
+
+async def test_no_screen_shows_the_password(pg_demo: TestDatabase) -> None:
+    """PostgreSQL here trusts local connections, so a URL with a password connects and every screen can be read."""
+    url = pg_demo.url.replace("postgresql://postgres@", f"postgresql://postgres:{SECRET}@")
+    app = make_app(url)
+    async with app.run_test(size=(140, 45), notifications=True) as pilot:
+        await settle(pilot)
+        shown = [screen_text(app)]
+        for key, kind in (("s", SchemaScreen), ("p", PoolScreen), ("c", ComposeScreen)):
+            await pilot.press("escape")
+            await settle(pilot)
+            await open_screen(pilot, key, kind)
+            shown.append(screen_text(app))
+        assert "postgres:***@" in shown[0] or "postgres@" in shown[0]
+        assert all(SECRET not in text for text in shown)

@@ -22,7 +22,7 @@ async def test_pool_screen_survives_the_server_going_away() -> None:
             await settle(pilot)
             await pilot.press("p")
             await pause_until(pilot, lambda: isinstance(app.screen, PoolScreen), "the pool screen")
-            await pilot.press("tab", "4", "tab", "20", "tab", "6", "enter")  # steady, 4 tasks, 20 ms, 6 s
+            await pilot.press("tab", "4", "tab", "20", "tab", "30", "enter")  # steady, 4 tasks, 20 ms, stopped below
             out = app.screen.query_one("#gauge-out", Gauge)
             await pause_until(pilot, lambda: out.value > 0, "connections checked out")
             proxy.stop()  # the server is gone
@@ -35,8 +35,10 @@ async def test_pool_screen_survives_the_server_going_away() -> None:
             await pause_until(pilot, lambda: out.value > 0, "checkouts resumed")
             screen = app.screen
             assert isinstance(screen, PoolScreen)
+            await pilot.press("x")
             await pause_until(pilot, lambda: screen.status.startswith("steady: 4 tasks"), "the run's summary")
-            failures = re.search(r"(\d+) timeouts, (\d+) other errors", screen.status)
-            assert failures is not None and int(failures[1]) + int(failures[2]) > 0, screen.status
+            assert "stopped" in screen.status
+            failures = re.search(r"([\d,]+) timeouts, ([\d,]+) other errors", screen.status)
+            assert failures is not None and int(failures[1].replace(",", "")) + int(failures[2].replace(",", "")) > 0, screen.status
     finally:
         proxy.close()

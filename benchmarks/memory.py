@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from startup import SESSION, _peak_rss_kib, _tmux  # noqa: E402
+from startup import SESSION, _peak_rss_kib, _tmux, launch  # noqa: E402
 
 PLAIN = """
 import asyncio, sys
@@ -73,13 +73,7 @@ def child_peak_mib(command: list[str]) -> float:
 
 def tui_peak_mib(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Peak RSS of the TUI once its tables list is on screen, and after opening ``events`` in the schema explorer."""
-    _tmux("kill-session", "-t", SESSION)
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "45", *[f"-e{k}={v}" for k, v in env.items()],
-         " ".join(command)],
-        check=True,
-    )  # fmt: skip
-    pid = int(_tmux("list-panes", "-t", SESSION, "-F", "#{pane_pid}").split()[0])
+    pid = launch(command, env)
     try:
         _wait_for("Tables (1)")
         listed = _peak_rss_kib(pid) / 1024

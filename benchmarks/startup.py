@@ -36,16 +36,21 @@ def _tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
 
 
-def time_to_markers(command: list[str], markers: list[str], env: dict[str, str]) -> tuple[list[float], int]:
-    """Seconds from launch until each of ``markers`` is on screen, and the peak RSS (KiB) once the last is."""
+def launch(command: list[str], env: dict[str, str]) -> int:
+    """Start ``command`` in a fresh 160x45 tmux session; returns the pane's process id."""
     _tmux("kill-session", "-t", SESSION)
-    started = time.perf_counter()
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "45", *[f"-e{k}={v}" for k, v in env.items()],
          " ".join(command)],
         check=True,
     )  # fmt: skip
-    pid = int(_tmux("list-panes", "-t", SESSION, "-F", "#{pane_pid}").split()[0])
+    return int(_tmux("list-panes", "-t", SESSION, "-F", "#{pane_pid}").split()[0])
+
+
+def time_to_markers(command: list[str], markers: list[str], env: dict[str, str]) -> tuple[list[float], int]:
+    """Seconds from launch until each of ``markers`` is on screen, and the peak RSS (KiB) once the last is."""
+    started = time.perf_counter()
+    pid = launch(command, env)
     seen: dict[str, float] = {}
     try:
         while time.perf_counter() - started < TIMEOUT:

@@ -245,7 +245,7 @@ async def test_a_database_error_during_the_run_is_one_line_and_the_screen_keeps_
         await pilot.press("r")
         await settle(pilot)
         shown = screen_text(app)
-        assert "OperationalError: (sqlite3.OperationalError) no such" in shown and "table: posts" in shown
+        assert ": no such table: posts" in " ".join(shown.split())
         assert not screen.query_one(StatementLogTable).loading
         await pilot.press("0", "r")  # without the posts loader the query runs again
         await settle(pilot)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqla_tui.core.cancel import stopped_on_cancel
 from sqla_tui.core.capture import CapturedStatement, NPlusOne, Origin, StatementLog, find_n_plus_one
 from sqla_tui.core.compose import QuerySpec, build_select
+from sqla_tui.core.connect import translate_error
 from sqla_tui.core.loader_tree import LoaderTree, python_source
 
 _LOADER_NAMES = {"joined": "joinedload", "joined_inner": "joinedload(innerjoin)", "selectin": "selectinload",
@@ -147,13 +148,16 @@ async def execute(
     for path in touch:
         validation.node(path)
     mark = log.mark()
-    async with AsyncSession(engine, expire_on_commit=False) as session:
-        StatementLog.watch(session)
-        async with stopped_on_cancel(await session.connection()):
-            roots = list((await session.execute(statement)).unique().scalars().all())
-            touched_from = log.mark()
-            raised = await session.run_sync(_touch, roots, list(touch)) if touch else []
-        entities = list(session.identity_map.values())
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            StatementLog.watch(session)
+            async with stopped_on_cancel(await session.connection()):
+                roots = list((await session.execute(statement)).unique().scalars().all())
+                touched_from = log.mark()
+                raised = await session.run_sync(_touch, roots, list(touch)) if touch else []
+            entities = list(session.identity_map.values())
+    except sa_exc.DBAPIError as error:  # a missing privilege, a table dropped since mapping, a lost server
+        raise translate_error(error, engine.url) from None
     return Execution(roots, entities, raised, log.since(mark), touched_from)
 
 

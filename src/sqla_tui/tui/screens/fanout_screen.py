@@ -128,8 +128,7 @@ class FanoutScreen(GuardedScreen):
                 self.session.engine, self.entity, self.spec, self.paths, self.plans, self.runs, progress=self._progress
             )
         except UserError as error:
-            self._status(f"failed: {error}")
-            self.notify(str(error), title="Fan-out failed", severity="error")
+            self.worker_failed(str(error))  # the same ending as an unexpected failure: plans marked, one line
             return
         self.report = report
         self._show(report)

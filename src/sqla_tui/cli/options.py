@@ -156,11 +156,3 @@ MODELS_OPTION = typer.Option(
     rich_help_panel=_QUERY_PANEL,
 )
 
-
-def __getattr__(name: str) -> Any:
-    """``Target`` for command modules that import it at run time; costs the SQLAlchemy import."""
-    if name == "Target":
-        from sqla_tui.core.connect import Target
-
-        return Target
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

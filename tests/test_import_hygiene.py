@@ -46,3 +46,10 @@ def test_the_app_imports_no_screen_until_it_is_opened() -> None:
         "pygments",
     }
     assert deferred & loaded == set()
+
+
+def test_the_first_frame_needs_neither_sqlalchemy_nor_typer() -> None:
+    """``sqla-tui`` paints before SQLAlchemy loads (the connecting worker imports it in a thread),
+    and its plain launches never load Typer or pydantic (see ``sqla_tui.launch``)."""
+    loaded = _loaded_after("import sqla_tui.launch, sqla_tui.tui.app")
+    assert {"sqlalchemy", "typer", "pydantic"} & loaded == set()

@@ -32,7 +32,7 @@ def test_wheel_installs_and_builds_the_demo(tmp_path: Path) -> None:
         "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]),
         "XDG_CACHE_HOME": str(cache),
     }
-    probe = "import sqla_tui, sys; assert sqla_tui.__file__.startswith(sys.argv[1]), sqla_tui.__file__; from sqla_tui.cli import main; sys.argv = ['sqla-tui', 'schema', 'demo', '--json']; main()"
+    probe = "import sqla_tui, sys; assert sqla_tui.__file__.startswith(sys.argv[1]), sqla_tui.__file__; from sqla_tui.launch import main; sys.argv = ['sqla-tui', 'schema', 'demo', '--json']; main()"
     result = subprocess.run([sys.executable, "-S", "-c", probe, str(target)], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert '"name": "order_items"' in result.stdout

@@ -1,5 +1,5 @@
 """Allow ``python -m sqla_tui`` as a synonym for the ``sqla-tui`` command."""
 
-from sqla_tui.cli import main
+from sqla_tui.launch import main
 
 main()

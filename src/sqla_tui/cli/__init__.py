@@ -6,6 +6,6 @@ and only when it runs.
 """
 
 from sqla_tui.cli import demo_cmd, explain_cmd, fanout_cmd, open_cmd, pool_cmd, query_cmd, schema_cmd  # noqa: F401  (registers commands)
-from sqla_tui.cli.app import app, main
+from sqla_tui.cli.app import app
 
-__all__ = ["app", "main"]
+__all__ = ["app"]

@@ -48,8 +48,3 @@ def _root(
     ),
 ) -> None:
     """See what SQLAlchemy really does to your database."""
-
-
-def main() -> None:
-    """Entry point for ``python -m sqla_tui``."""
-    app(prog_name="sqla-tui")

@@ -1,27 +1,22 @@
-"""``sqla-tui [URL]``: open the app (the demo database when no URL is given)."""
+"""``sqla-tui [URL]``: open the app (the demo database when no URL is given).
+
+Plain ``sqla-tui`` and ``sqla-tui URL`` never get here (``sqla_tui.launch``
+opens them without Typer); this command takes the launches with pool flags.
+"""
 
 from typing import TYPE_CHECKING
+
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
-from sqla_tui.cli.output import fail
 
 if TYPE_CHECKING:
-    from sqla_tui.core.connect import Target
+    from sqla_tui.core.target import Target
 
 
 @app.command("open", hidden=True)
 @connection_command(url_required=False)
 def open_app(target: "Target") -> None:
     """Open the terminal app on a database."""
-    from sqla_tui.core.connect import parse_url
-    from sqla_tui.core.errors import UserError
+    from sqla_tui import launch
 
-    try:
-        target.pool.validate()
-        if not target.is_demo:
-            parse_url(target.url or "")
-    except UserError as error:
-        fail(error)
-    from sqla_tui.tui.app import SqlaTuiApp
-
-    SqlaTuiApp(target).run()
+    launch.open_app(target)

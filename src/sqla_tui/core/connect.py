@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import importlib.util
-import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.target import DEMO_ALIAS, POOLCLASSES, PoolOptions, Target, mask_url_text  # noqa: F401  (Target re-exported)
 
 APPLICATION_NAME = "sqla-tui"
 """How our sessions are named server-side (pg_stat_activity, processlist)."""
@@ -46,17 +46,6 @@ _DIALECT_ALIASES = {"postgres": "postgresql", "pgsql": "postgresql"}
 _DEFAULT_PORT = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
 _SUPPORTED = "postgresql, mysql, mariadb and sqlite"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_POOLCLASSES = {
-    "queue": sa_pool.AsyncAdaptedQueuePool,
-    "null": sa_pool.NullPool,
-    "static": sa_pool.StaticPool,
-}
-_CREDENTIALS = re.compile(r"(//[^/:@\s]*:)[^@\s]*@")
-
-
-def mask_url_text(raw: str) -> str:
-    """Hide the password in URL-like text we could not parse as a URL."""
-    return _CREDENTIALS.sub(r"\1***@", raw)
 
 
 def display_url(url: URL) -> str:
@@ -126,49 +115,16 @@ def check_sqlite_file(path: Path) -> None:
         raise UserError(f"{path} is not a SQLite database (its first bytes are not 'SQLite format 3')")
 
 
-@dataclass(frozen=True)
-class PoolOptions:
-    """Pool settings from the command line; None means SQLAlchemy's default."""
-
-    pool_size: int | None = None
-    max_overflow: int | None = None
-    pool_timeout: float | None = None
-    pool_recycle: int | None = None
-    pre_ping: bool = True
-    poolclass: str | None = None
-
-    def validate(self) -> None:
-        """Reject negative sizes and settings the chosen pool class ignores."""
-        if self.poolclass is not None and self.poolclass not in _POOLCLASSES:
-            raise UserError(f"unknown --poolclass {self.poolclass!r}: choose one of queue, null, static")
-        for flag, value in self._sizing().items():
-            if value is not None and value < 0:
-                raise UserError(f"{flag} must be 0 or more, got {value:g}")
-        if self.poolclass in ("null", "static"):
-            for flag, value in self._sizing().items():
-                if value is not None:
-                    raise UserError(
-                        f"{flag} does not apply to --poolclass {self.poolclass}, which keeps no queue; "
-                        "drop one of the two"
-                    )
-
-    def _sizing(self) -> dict[str, float | None]:
-        return {
-            "--pool-size": self.pool_size,
-            "--max-overflow": self.max_overflow,
-            "--pool-timeout": self.pool_timeout,
-        }
-
-    def engine_kwargs(self) -> dict[str, object]:
-        """Keyword arguments for ``create_async_engine``, defaults left out."""
-        kwargs: dict[str, object] = {"pool_pre_ping": self.pre_ping}
-        if self.poolclass is not None:
-            kwargs["poolclass"] = _POOLCLASSES[self.poolclass]
-        for key in ("pool_size", "max_overflow", "pool_timeout", "pool_recycle"):
-            value = getattr(self, key)
-            if value is not None:
-                kwargs[key] = value
-        return kwargs
+def _engine_kwargs(pool: PoolOptions) -> dict[str, object]:
+    """Keyword arguments for ``create_async_engine`` from the pool flags, defaults left out."""
+    kwargs: dict[str, object] = {"pool_pre_ping": pool.pre_ping}
+    if pool.poolclass is not None:
+        kwargs["poolclass"] = getattr(sa_pool, POOLCLASSES[pool.poolclass])
+    for key in ("pool_size", "max_overflow", "pool_timeout", "pool_recycle"):
+        value = getattr(pool, key)
+        if value is not None:
+            kwargs[key] = value
+    return kwargs
 
 
 def _connect_args(url: URL, *, read_only: bool, connect_timeout: float) -> dict[str, object]:
@@ -215,7 +171,7 @@ def create_engine(
         check_sqlite_file(path)
         if read_only:
             url = _read_only_sqlite(url, path)
-    kwargs = pool.engine_kwargs()
+    kwargs = _engine_kwargs(pool)
     if poolclass is not None:
         kwargs["poolclass"] = poolclass
     return create_async_engine(
@@ -344,22 +300,6 @@ def _first_line(error: BaseException, url: URL) -> str:
     if url.password:
         message = message.replace(str(url.password), "***")
     return mask_url_text(message)
-
-
-DEMO_ALIAS = "demo"
-"""The URL word (and the default) that means the built-in SQLite teaching database."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """What to connect to: the URL as typed (None or 'demo' for the demo) and pool settings."""
-
-    url: str | None
-    pool: PoolOptions = PoolOptions()
-
-    @property
-    def is_demo(self) -> bool:
-        return self.url is None or self.url == DEMO_ALIAS
 
 
 async def resolve_url(raw_url: str | None, progress=None) -> str:  # type: ignore[no-untyped-def]

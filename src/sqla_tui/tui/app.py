@@ -2,6 +2,8 @@
 
 The app owns the connection's lifecycle and nothing else; what is on screen
 lives in screens/ and widgets/, and every database call goes through core.
+Nothing imported here loads SQLAlchemy: the first frame paints without it,
+and the connecting worker imports it in a thread (benchmarks/startup.py).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -17,14 +20,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from sqla_tui.core.connect import Target, connect, resolve_url
+from sqla_tui.core.target import Target
 from sqla_tui.tui.failure import one_line
 from sqla_tui.tui.heartbeat import Heartbeat
 from sqla_tui.tui.navigation import COMPOSE, SCHEMA, SCREENS, entry_for, screen_bindings
 from sqla_tui.tui.screens.home_screen import HomeScreen
-from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.server_banner import target_label
+
+if TYPE_CHECKING:
+    from sqla_tui.tui.screens.schema_screen import SchemaScreen
 
 
 class SqlaTuiApp(App[None]):
@@ -75,15 +80,27 @@ class SqlaTuiApp(App[None]):
 
     @work(exclusive=True, exit_on_error=False, group="connect")
     async def open_connection(self) -> None:
-        """Build the demo if needed (in a thread: seeding is CPU work), then connect and probe."""
+        """Resolve the target in a thread (see ``_resolve_url``), then connect and probe."""
         try:
-            url = await asyncio.to_thread(asyncio.run, resolve_url(self.target.url, progress=self._table_filled))
+            url = await asyncio.to_thread(self._resolve_url)
+            from sqla_tui.core.connect import connect  # already imported by _resolve_url
+
             engine, info = await connect(url, self.target.pool)
         except Exception as error:  # noqa: BLE001 - the app stays open and says why in one line
             self.post_message(self.ConnectionFailed(one_line(error)))
             return
         self.session = Session(engine, info, url=url, pool=self.target.pool)
         self.post_message(self.Connected(self.session))
+
+    def _resolve_url(self) -> str:
+        """Import SQLAlchemy (~0.2 s) and build the demo if needed (CPU work), off the event loop.
+
+        Runs in a thread so the first frame and key presses never wait for
+        either; the URL to connect to is the result.
+        """
+        from sqla_tui.core.connect import resolve_url
+
+        return asyncio.run(resolve_url(self.target.url, progress=self._table_filled))
 
     def _table_filled(self, table: str, rows: int) -> None:
         """Progress callback of the demo build; runs in the build thread, and post_message is thread-safe."""
@@ -152,13 +169,15 @@ class SqlaTuiApp(App[None]):
 
     @on(HomeScreen.TableChosen)
     def _explore_table(self, message: HomeScreen.TableChosen) -> None:
+        from sqla_tui.tui.screens.schema_screen import SchemaScreen  # opened on demand, like every screen
+
         self.action_open_screen(SCHEMA)
         schema = self.get_screen(SCHEMA)
         if isinstance(schema, SchemaScreen):
             schema.reveal(message.name)
 
-    @on(SchemaScreen.ComposeRequested)
-    def _compose_over(self, message: SchemaScreen.ComposeRequested) -> None:
+    def on_schema_screen_compose_requested(self, message: SchemaScreen.ComposeRequested) -> None:
+        """Open the composer over a table; handled by name, so the schema screen is not imported to paint."""
         from sqla_tui.tui.screens.compose_screen import ComposeScreen  # opened on demand, like every screen
 
         self.action_open_screen(COMPOSE)

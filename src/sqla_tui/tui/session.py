@@ -7,13 +7,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqla_tui.core.connect import PoolOptions
-from sqla_tui.core.schema import Catalog, load_catalog
+from sqla_tui.core.target import PoolOptions
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
     from sqla_tui.core.connect import ServerInfo
+    from sqla_tui.core.schema import Catalog
 
 
 @dataclass
@@ -41,6 +41,8 @@ class Session:
         composer share one load; a screen closed mid-load does not cancel it
         for the others, and a failed load is retried by the next caller.
         """
+        from sqla_tui.core.schema import load_catalog  # SQLAlchemy: imported once connected, not for the first paint
+
         task = self._catalogs.get(schema)
         if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
             task = self._catalogs[schema] = asyncio.ensure_future(load_catalog(self.engine, schema))

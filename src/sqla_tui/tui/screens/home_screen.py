@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,14 +12,15 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Footer, OptionList
 
-from sqla_tui.core.schema import list_names
-from sqla_tui.tui.navigation import ScreenEntry
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
-from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.connect_status import ConnectStatus
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.screen_guide import ScreenGuide
 from sqla_tui.tui.widgets.server_banner import ServerBanner
+
+if TYPE_CHECKING:
+    from sqla_tui.tui.navigation import ScreenEntry
+    from sqla_tui.tui.session import Session
 
 
 class HomeScreen(GuardedScreen):
@@ -70,6 +72,8 @@ class HomeScreen(GuardedScreen):
     @work(exclusive=True, exit_on_error=False, group="names")
     async def load_names(self, session: Session) -> None:
         """List table and view names (milliseconds, even for big schemas) and focus the list."""
+        from sqla_tui.core.schema import list_names  # SQLAlchemy: loaded by now, see SqlaTuiApp.open_connection
+
         relation_list = self.query_one(RelationList)
         try:
             relation_list.show(await list_names(session.engine))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from sqla_tui.core.schema import TableName
+if TYPE_CHECKING:
+    from sqla_tui.core.schema import TableName
 
 
 class RelationList(OptionList):

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from sqla_tui.core.connect import ServerInfo, Target, display_url, mask_url_text, parse_url
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.target import Target, mask_url_text
+
+if TYPE_CHECKING:
+    from sqla_tui.core.connect import ServerInfo
 
 
 def target_label(target: Target) -> str:
-    """How the banner names a target before it is connected, password masked."""
+    """How the banner names a target before it is connected, password masked.
+
+    The demo is named without parsing a URL, so its first frame does not wait
+    for SQLAlchemy; a URL given on the command line was parsed there already.
+    """
     if target.is_demo:
         return "the demo database"
+    from sqla_tui.core.connect import display_url, parse_url
+
     raw = target.url or ""
     try:
         return display_url(parse_url(raw))

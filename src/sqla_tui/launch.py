@@ -1,0 +1,57 @@
+"""The ``sqla-tui`` console script: open the app at once, or hand the command line to Typer.
+
+``sqla-tui`` and ``sqla-tui URL`` are the launches people type most, and the
+Typer app would parse them into exactly a ``Target``; but importing Typer and
+coercing every parameter through pydantic costs ~0.1 s before the first frame
+(benchmarks/startup.py). So those two launches are recognised here, outside
+``sqla_tui.cli`` (whose package imports Typer), and anything else (a command,
+a flag, ``--help``, a second argument) goes to the Typer app, whose hidden
+``open`` command ends in the same ``open_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.target import Target
+
+EXIT_USAGE = 2
+
+
+def plain_launch(args: Sequence[str]) -> Target | None:
+    """The target of ``sqla-tui`` (``$DATABASE_URL`` or the demo) or ``sqla-tui URL``; None for anything else.
+
+    A lone argument counts only when it has a ``://`` and no leading dash, so
+    it can be neither a command name nor a flag.
+    """
+    if not args:
+        return Target(os.environ.get("DATABASE_URL"))
+    if len(args) == 1 and "://" in args[0] and not args[0].startswith("-"):
+        return Target(args[0])
+    return None
+
+
+def open_app(target: Target) -> None:
+    """Check the target, then run the app; a bad URL or pool flag is one line on stderr and exit status 2."""
+    try:
+        target.validate()
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+    from sqla_tui.tui.app import SqlaTuiApp
+
+    SqlaTuiApp(target).run()
+
+
+def main() -> None:
+    """Entry point of ``sqla-tui`` and ``python -m sqla_tui``."""
+    target = plain_launch(sys.argv[1:])
+    if target is not None:
+        open_app(target)
+        return
+    from sqla_tui.cli import app
+
+    app(prog_name="sqla-tui")

@@ -114,8 +114,8 @@ class SqlaTuiApp(App[None]):
 
     @on(Connected)
     def _show_connected(self, message: Connected) -> None:
+        """The home screen lists the tables, then refreshes the keys this session enables."""
         self.home.connected(message.session)
-        self.refresh_bindings()
 
     @on(ConnectionFailed)
     def _show_failure(self, message: ConnectionFailed) -> None:

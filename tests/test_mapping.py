@@ -14,8 +14,21 @@ from sqlalchemy.orm import selectinload
 from sqla_tui.core.connect import connect
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.mapping import OrmMap, load_user_models, map_schema
-from sqla_tui.core.naming import fk_name, plan_relationships, plural, singular
-from sqla_tui.core.schema import ColumnInfo, ForeignKeyInfo, TableInfo, UniqueInfo
+from sqla_tui.core.naming import (
+    fk_name,
+    plan_catalog,
+    plan_catalog_yielding,
+    plan_relationships,
+    plural,
+    singular,
+)
+from sqla_tui.core.schema import (
+    Catalog,
+    ColumnInfo,
+    ForeignKeyInfo,
+    TableInfo,
+    UniqueInfo,
+)
 from tests.databases import TestDatabase
 from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo  # noqa: F401
 
@@ -76,6 +89,16 @@ def test_name_collisions_get_deterministic_suffixes() -> None:
     assert [r.name for r in plan.relationships("users")] == ["posts_rel"]
     assert [(r.name, r.back_populates) for r in plan.relationships("posts")] == [("user_rel", "posts_rel")]
     assert [r.name for r in plan.relationships("pupils")] == ["class_"]  # never a Python keyword
+
+
+async def test_a_catalog_planned_on_the_loop_is_the_plan_the_composer_gets() -> None:
+    """Planned in slices (the schema screen) or straight through (the composer), once per catalog, same names."""
+    tables = tuple(table(f"t{n:03d}", "id prev_id", fks=f"prev_id>t{max(n - 1, 0):03d}") for n in range(250))
+    catalog = Catalog("sqlite", "main", "main", ("main",), tables)
+    plan = await plan_catalog_yielding(catalog)
+    assert plan_catalog(catalog) is plan
+    assert plan == plan_relationships(tables)
+    assert [r.name for r in plan.relationships("t100")] == ["prev", "t101s"]
 
 
 def test_self_referencing_many_to_many_names_both_directions() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import sqlite3
 from pathlib import Path
 
@@ -185,7 +187,7 @@ async def test_two_thousand_tables_build_one_level_and_open_lazily() -> None:
     app = TreeApp()
     async with app.run_test() as pilot:
         tree = app.query_one(SchemaTree)
-        tree.show_names("main", [TableName(t.schema, t.name, t.kind) for t in catalog.tables], cursor=True)
+        await tree.show_names("main", [TableName(t.schema, t.name, t.kind) for t in catalog.tables], cursor=True)
         plan = plan_relationships(catalog.tables)
         tree.show_catalog(catalog, plan)
         assert node_count(tree.root) == 2 + BIG  # root, schema, tables: not 2,000 x 15
@@ -196,6 +198,21 @@ async def test_two_thousand_tables_build_one_level_and_open_lazily() -> None:
         assert node_count(tree.root) == 2 + BIG + opened
         tree.filter_text = "t_199"
         assert tree.table_names == [f"t_{n}" for n in range(1990, 2000)]
+
+
+async def test_a_filter_typed_while_names_are_still_being_added_wins() -> None:
+    app = TreeApp()
+    async with app.run_test():
+        tree = app.query_one(SchemaTree)
+        names = [TableName("main", f"t_{n:04d}", "table") for n in range(BIG)]
+        adding = asyncio.ensure_future(tree.show_names("main", names, cursor=True))
+        await asyncio.sleep(0)  # the first slice is in, the rest still to come
+        assert 0 < len(tree.table_names) < BIG
+        tree.filter_text = "t_199"
+        await adding
+        assert tree.table_names == [f"t_{n}" for n in range(1990, 2000)]
+        tree.filter_text = ""
+        assert len(tree.table_names) == BIG
 
 
 @pytest.fixture(scope="module")
@@ -232,6 +249,7 @@ async def test_schema_screen_on_each_backend(empty_db: TestDatabase) -> None:
     async with app.run_test() as pilot:
         screen = await open_schema(pilot)
         assert tree_of(app).table_names == ["authors", "books"]
+        assert gc.isenabled()  # the collector's pause for the catalog load is over
         screen.reveal("books")
         await pilot.pause()
         assert detail_of(app).rows("relationships") == [("author", "many-to-one", "authors", "books.author_id")]

@@ -24,14 +24,15 @@ keys point at the same table; these never drop one):
 
 from __future__ import annotations
 
-import functools
 import keyword
 import re
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqla_tui.core.schema import Catalog, ForeignKeyInfo, TableInfo
+from sqla_tui.core.slices import Slices, finish, finish_yielding
 
 MANY_TO_ONE = "many_to_one"
 ONE_TO_MANY = "one_to_many"
@@ -41,6 +42,9 @@ RESERVED = frozenset({"metadata", "registry", "query", "__table__", "__mapper__"
 """Attribute names a mapped class already uses; a relationship never takes one."""
 
 _FK_SUFFIX = re.compile(r"(^id|_id|_fk|Id|ID)$")
+
+SLICE = 100
+"""Tables (or links) planned between two yields of ``planning``: a few ms of work."""
 
 
 @dataclass(frozen=True)
@@ -150,21 +154,47 @@ class _Pending:
     name: str = ""
 
 
-@functools.lru_cache(maxsize=8)
+_plans: weakref.WeakKeyDictionary[Catalog, RelationshipPlan] = weakref.WeakKeyDictionary()
+"""Each catalog's plan, for as long as the catalog lives, so mapping one root after another never re-plans."""
+
+
 def plan_catalog(catalog: Catalog) -> RelationshipPlan:
-    """The plan of a whole catalog, remembered so mapping one root after another never re-plans."""
-    return plan_relationships(catalog.tables)
+    """The plan of a whole catalog, planned once."""
+    plan = _plans.get(catalog)
+    if plan is None:
+        plan = _plans[catalog] = plan_relationships(catalog.tables)
+    return plan
+
+
+async def plan_catalog_yielding(catalog: Catalog) -> RelationshipPlan:
+    """``plan_catalog`` on the event loop in slices, so a TUI keeps drawing while 2,000 tables are planned."""
+    plan = _plans.get(catalog)
+    if plan is None:
+        plan = _plans[catalog] = await finish_yielding(planning(catalog.tables))
+    return plan
 
 
 def plan_relationships(tables: Iterable[TableInfo]) -> RelationshipPlan:
     """Find every relationship between the mappable tables of one schema and name it."""
+    return finish(planning(tables))
+
+
+def _pause(step: int) -> bool:
+    """True after every ``SLICE`` steps of a loop: time for ``planning`` to yield."""
+    return step % SLICE == SLICE - 1
+
+
+def planning(tables: Iterable[TableInfo]) -> Slices[RelationshipPlan]:
+    """``plan_relationships`` as slices of work (see ``core.slices``)."""
     by_name = {table.name: table for table in tables}
-    unmappable, associations = _classify(by_name)
+    unmappable, associations = yield from _classify(by_name)
     entities = {name: table for name, table in by_name.items() if name not in unmappable}
-    pending = _links(by_name, entities, associations)
-    _assign_names(entities, pending)
+    pending = yield from _links(by_name, entities, associations)
+    yield from _assign_names(entities, pending)
     final: dict[str, list[RelationshipInfo]] = {name: [] for name in entities}
-    for item in sorted(pending, key=lambda p: (p.owner, p.order)):
+    for step, item in enumerate(sorted(pending, key=lambda p: (p.owner, p.order))):
+        if _pause(step):
+            yield
         final[item.owner].append(
             RelationshipInfo(
                 name=item.name,
@@ -191,7 +221,7 @@ def _local_fks(table: TableInfo, tables: dict[str, TableInfo]) -> list[ForeignKe
     )
 
 
-def _classify(tables: dict[str, TableInfo]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+def _classify(tables: dict[str, TableInfo]) -> Slices[tuple[dict[str, str], dict[str, tuple[str, str]]]]:
     """Reasons for the tables that get no class, and the pure association tables."""
     unmappable: dict[str, str] = {}
     for name, table in tables.items():
@@ -200,7 +230,9 @@ def _classify(tables: dict[str, TableInfo]) -> tuple[dict[str, str], dict[str, t
         elif not table.primary_key:
             unmappable[name] = "no primary key"
     associations: dict[str, tuple[str, str]] = {}
-    for name, table in tables.items():
+    for step, (name, table) in enumerate(tables.items()):
+        if _pause(step):
+            yield
         if table.kind == "view":
             continue
         fks = _local_fks(table, tables)
@@ -218,7 +250,7 @@ def _classify(tables: dict[str, TableInfo]) -> tuple[dict[str, str], dict[str, t
 
 def _links(
     tables: dict[str, TableInfo], entities: dict[str, TableInfo], associations: dict[str, tuple[str, str]]
-) -> list[_Pending]:
+) -> Slices[list[_Pending]]:
     """Both ends of every FK link and every association, partners cross-referenced."""
     pending: list[_Pending] = []
 
@@ -226,7 +258,9 @@ def _links(
         left.partner, right.partner = len(pending) + 1, len(pending)
         pending.extend([left, right])
 
-    for name in sorted(entities):
+    for step, name in enumerate(sorted(entities)):
+        if _pause(step):
+            yield
         fks = _local_fks(entities[name], entities)
         per_target = Counter(fk.target_table for fk in fks)
         for fk in fks:
@@ -249,7 +283,9 @@ def _links(
                 ),
             )
     links = Counter(frozenset(ends) for ends in associations.values())
-    for secondary in sorted(associations):
+    for step, secondary in enumerate(sorted(associations)):
+        if _pause(step):
+            yield
         fks = _local_fks(tables[secondary], entities)
         joins = [Join(secondary, fk.columns, fk.target_table, fk.target_columns) for fk in fks]
         ambiguous = links[frozenset(associations[secondary])] > 1 or fks[0].target_table == fks[1].target_table
@@ -274,10 +310,12 @@ def _links(
     return pending
 
 
-def _assign_names(entities: dict[str, TableInfo], pending: list[_Pending]) -> None:
+def _assign_names(entities: dict[str, TableInfo], pending: list[_Pending]) -> Slices[None]:
     """Settle names per owner: columns and earlier names are taken, later ones get suffixes."""
     taken = {name: set(table.column_names()) | RESERVED for name, table in entities.items()}
-    for item in sorted(pending, key=lambda p: (p.owner, p.order)):
+    for step, item in enumerate(sorted(pending, key=lambda p: (p.owner, p.order))):
+        if _pause(step):
+            yield
         item.name = _free_name(item.base, taken[item.owner])
         taken[item.owner].add(item.name)
 

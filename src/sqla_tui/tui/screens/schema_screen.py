@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from textual import on, work
@@ -13,14 +12,14 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Tree
 from textual.widgets.tree import TreeNode
 
-from sqla_tui.core.naming import RelationshipPlan, plan_catalog
+from sqla_tui.core.naming import RelationshipPlan, plan_catalog_yielding
 from sqla_tui.core.schema import TableInfo, list_names, list_schemas
+from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.table_detail import TableDetail
-
 
 CATALOG_LOADING = "loading catalog…"
 CATALOG_FAILED = "the catalog could not be loaded (see the notification); names only"
@@ -96,7 +95,7 @@ class SchemaScreen(GuardedScreen):
         finally:
             tree.loading = False
         if names:
-            tree.show_names(names[0].schema, names, cursor=True)
+            await tree.show_names(names[0].schema, names, cursor=True)
         tree.focus()
         self._reveal_wanted()
         tree.show_schemas(await list_schemas(self.session.engine))
@@ -108,28 +107,32 @@ class SchemaScreen(GuardedScreen):
     @work(exit_on_error=False, group="schema-open")
     async def open_schema(self, schema: str) -> None:
         """Names of a schema the user opened, then its catalog."""
-        self.query_one(SchemaTree).show_names(schema, await list_names(self.session.engine, schema))
+        await self.query_one(SchemaTree).show_names(schema, await list_names(self.session.engine, schema))
         self.load_catalog(schema)
 
     @work(exit_on_error=False, group="schema-catalog")
     async def load_catalog(self, schema: str | None) -> None:
-        """A schema's bulk catalog, then relationship naming in a thread (pure Python, big on big schemas)."""
+        """A schema's bulk catalog, then relationship naming in slices on the loop (pure Python, big on big schemas).
+
+        The collector is paused meanwhile: see ``tui.collector``.
+        """
         tree = self.query_one(SchemaTree)
-        try:
-            catalog = await self.session.catalog(schema)
-            plan = await asyncio.to_thread(plan_catalog, catalog)
-        except Exception:
-            self._failed.add(schema)
+        with paused_collector():
+            try:
+                catalog = await self.session.catalog(schema)
+                plan = await plan_catalog_yielding(catalog)
+            except Exception:
+                self._failed.add(schema)
+                self._show_detail(tree.cursor_node)
+                raise
+            finally:
+                if schema is None:
+                    self.query_one(TableDetail).loading = False
+            self.catalogs[catalog.schema] = ({table.name: table for table in catalog.tables}, plan)
+            if catalog.schema not in tree.schema_names:  # an empty default schema: no names to paint first
+                await tree.show_names(catalog.schema, [])
+            tree.show_catalog(catalog, plan)
             self._show_detail(tree.cursor_node)
-            raise
-        finally:
-            if schema is None:
-                self.query_one(TableDetail).loading = False
-        self.catalogs[catalog.schema] = ({table.name: table for table in catalog.tables}, plan)
-        if catalog.schema not in tree.schema_names:  # an empty default schema: no names to paint first
-            tree.show_names(catalog.schema, [])
-        tree.show_catalog(catalog, plan)
-        self._show_detail(tree.cursor_node)
 
     @on(Input.Changed, "#schema-filter")
     def _filter(self, event: Input.Changed) -> None:

@@ -4,6 +4,11 @@ Only what is open exists: the default schema's table nodes at first, another
 schema's names when it is opened (the screen loads them on ``SchemaOpened``),
 a table's children when the table is opened. A 2,000-table schema costs
 2,000 nodes, not 30,000, and filtering rebuilds just that level.
+
+Even 2,000 nodes are ~100 ms of work, so a schema's names are added in
+slices between which the event loop runs, and the row estimates that
+arrive with the catalog are drawn from it at render time instead of
+relabelling every node.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -20,7 +27,14 @@ from textual.widgets.tree import TreeNode
 
 from sqla_tui.core.naming import RelationshipPlan
 from sqla_tui.core.schema import Catalog, TableInfo, TableName
-from sqla_tui.tui.catalog_text import column_keys, index_line, key_lines, relationship_line, row_estimate
+from sqla_tui.core.slices import Slices, finish, finish_yielding
+from sqla_tui.tui.catalog_text import (
+    column_keys,
+    index_line,
+    key_lines,
+    relationship_line,
+    row_estimate,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,9 @@ class TableRef:
 
 
 Node = TreeNode[TableRef]
+
+SLICE = 100
+"""Table nodes added between two yields to the event loop: a few ms of work."""
 
 
 class SchemaTree(Tree[TableRef]):
@@ -61,6 +78,8 @@ class SchemaTree(Tree[TableRef]):
         self._kinds: dict[TableRef, str] = {}
         self._tables: dict[TableRef, TableInfo] = {}
         self._plans: dict[str, RelationshipPlan] = {}
+        self._building: dict[str, Slices[bool]] = {}
+        """Per schema, its latest rebuild, which may still be adding nodes between yields; a newer one closes it."""
 
     @property
     def table_names(self) -> list[str]:
@@ -76,8 +95,8 @@ class SchemaTree(Tree[TableRef]):
         for schema in schemas:
             self._schema_node(schema)
 
-    def show_names(self, schema: str, names: Sequence[TableName], *, cursor: bool = False) -> None:
-        """Paint one schema's table and view names and open it; details come with ``show_catalog``.
+    async def show_names(self, schema: str, names: Sequence[TableName], *, cursor: bool = False) -> None:
+        """Paint one schema's table and view names and open it, in slices; details come with ``show_catalog``.
 
         ``cursor`` puts the cursor on its first table (the first paint); a
         schema the user opened leaves the cursor where the user is.
@@ -85,16 +104,38 @@ class SchemaTree(Tree[TableRef]):
         self._names[schema] = list(names)
         self._kinds.update({TableRef(schema, table.name): table.kind for table in names})
         self._schema_node(schema).expand()
-        self._rebuild(schema, force=True, move=cursor)
+        await finish_yielding(self._start_rebuild(schema, force=True, move=cursor))
 
     def show_catalog(self, catalog: Catalog, plan: RelationshipPlan) -> None:
-        """Add row estimates to a schema's labels and fill its tables already opened."""
+        """Show a schema's row estimates (``render_label`` reads them) and fill its tables already opened."""
         self._tables.update({TableRef(catalog.schema, table.name): table for table in catalog.tables})
         self._plans[catalog.schema] = plan
         for node in self._schema_node(catalog.schema).children:
-            node.set_label(self._table_label(node.data))
             if node.is_expanded:
                 self._fill(node)
+        self._invalidate()  # Tree's own "lines changed": re-measures widths, redraws; once, not once per node
+
+    def render_label(self, node: Node, base_style: Style, style: Style) -> Text:
+        """The label, and for a table whose catalog is in, its row estimate."""
+        label = super().render_label(node, base_style, style)
+        estimate = self._estimate(node)
+        if estimate:
+            extra = Text(f"  {estimate}", "dim")
+            extra.stylize(style)
+            label.append_text(extra)
+        return label
+
+    def get_label_width(self, node: Node) -> int:
+        """What ``render_label`` takes, counted without rendering: the tree measures all 2,000 lines."""
+        icon = cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE) if node.allow_expand else 0
+        estimate = self._estimate(node)
+        return icon + node.label.cell_len + (cell_len(f"  {estimate}") if estimate else 0)
+
+    def process_label(self, label: str | Text) -> Text:
+        """Textual keeps a label's first line by splitting every label; ours have one line unless a name has a newline."""
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
 
     def select_table(self, name: str, schema: str | None = None) -> bool:
         """Move the cursor to a table's node; false when the filter hides it or it is not loaded."""
@@ -109,7 +150,7 @@ class SchemaTree(Tree[TableRef]):
     def watch_filter_text(self) -> None:
         moved = False
         for schema in self._names:
-            moved = self._rebuild(schema, move=not moved) or moved
+            moved = finish(self._start_rebuild(schema, move=not moved)) or moved
 
     def _schema_node(self, schema: str) -> Node:
         node = self._schemas.get(schema)
@@ -117,7 +158,15 @@ class SchemaTree(Tree[TableRef]):
             node = self._schemas[schema] = self.root.add(schema, data=TableRef(schema))
         return node
 
-    def _rebuild(self, schema: str, *, force: bool = False, move: bool = True) -> bool:
+    def _start_rebuild(self, schema: str, *, force: bool = False, move: bool = True) -> Slices[bool]:
+        """A rebuild of the schema's level that supersedes one still under way, whose remaining slices end empty."""
+        previous = self._building.pop(schema, None)
+        if previous is not None:
+            previous.close()
+        rebuild = self._building[schema] = self._rebuild(schema, force=force, move=move)
+        return rebuild
+
+    def _rebuild(self, schema: str, *, force: bool = False, move: bool = True) -> Slices[bool]:
         """Show a schema's tables matching the filter; true when the cursor was put on its first one.
 
         A keystroke that changes nothing in this schema costs nothing.
@@ -131,7 +180,9 @@ class SchemaTree(Tree[TableRef]):
         if not force and [table.name for table in shown] == [child.data.table for child in node.children if child.data]:
             return False
         node.remove_children()
-        for table in shown:
+        for step, table in enumerate(shown):
+            if step % SLICE == SLICE - 1:
+                yield
             node.add(self._table_label(TableRef(schema, table.name)), data=TableRef(schema, table.name))
         if not (move and shown):
             return False
@@ -139,16 +190,19 @@ class SchemaTree(Tree[TableRef]):
         self._move_to(node.children[0])
         return True
 
-    def _table_label(self, ref: TableRef | None) -> Text:
-        if ref is None or ref.table is None:
-            return Text("")
-        label = Text(ref.table)
+    def _table_label(self, ref: TableRef) -> Text:
+        label = Text(ref.table or "")
         if self._kinds.get(ref) == "view":
             label.append("  view", "italic dim")
-        info = self._tables.get(ref)
-        if info is not None and row_estimate(info):
-            label.append(f"  {row_estimate(info)}", "dim")
         return label
+
+    def _estimate(self, node: Node) -> str:
+        """A table node's row estimate, once its catalog is in; nothing for any other node."""
+        ref = node.data
+        if ref is None or ref.table is None or node.parent is not self._schemas.get(ref.schema):
+            return ""
+        info = self._tables.get(ref)
+        return row_estimate(info) if info is not None else ""
 
     def _move_to(self, node: Node) -> None:
         """Move the cursor to a node that may have been added just now.

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from textual.message import Message
+from textual.widgets import LoadingIndicator
 
 from sqla_tui.core.connect import connect
 from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.heartbeat import ENV as HEARTBEAT_ENV
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
-from sqla_tui.tui.widgets.connect_status import ConnectStatus
+from sqla_tui.tui.widgets.connect_status import SPINNER_DELAY, ConnectStatus
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from tests.databases import TestDatabase
@@ -162,6 +163,16 @@ async def test_a_server_that_never_answers_leaves_the_app_usable(silent_server: 
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
+
+
+async def test_the_spinner_shows_only_once_connecting_takes_a_while(silent_server: int) -> None:
+    app = make_app(f"postgresql://someone@127.0.0.1:{silent_server}/db")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        spinner = app.home.query_one(ConnectStatus).query_one(LoadingIndicator)
+        assert not spinner.visible and "connecting to" in screen_text(app)
+        await pilot.pause(SPINNER_DELAY + 0.2)
+        assert spinner.visible and app.home.query_one(ConnectStatus).phase == "connecting"
 
 
 async def test_a_demo_that_cannot_be_built_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

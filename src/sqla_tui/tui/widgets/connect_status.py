@@ -10,12 +10,17 @@ from textual.widgets import LoadingIndicator, ProgressBar, Static
 
 PHASES = ("connecting", "building", "failed", "connected")
 
+SPINNER_DELAY = 1.0
+"""Seconds of connecting before the spinner shows: most connections are up by then, and a spinner
+drawing 16 frames a second takes CPU from the thread importing SQLAlchemy (benchmarks/startup.py)."""
+
 
 class ConnectStatus(Vertical):
     """A spinner, a progress bar while the demo is built, and one status line.
 
     The phase is a CSS class (``-connecting``...), so what shows in each phase
-    is decided in app.tcss; once connected the whole widget is hidden.
+    is decided in app.tcss; once connected the whole widget is hidden. The
+    spinner only shows (class ``-slow``) once connecting has taken SPINNER_DELAY.
     """
 
     phase: reactive[str] = reactive("connecting")
@@ -31,6 +36,13 @@ class ConnectStatus(Vertical):
     def watch_phase(self, phase: str) -> None:
         for name in PHASES:
             self.set_class(name == phase, f"-{name}")
+        self.remove_class("-slow")
+        if phase == "connecting":
+            self.set_timer(SPINNER_DELAY, self._still_connecting)
+
+    def _still_connecting(self) -> None:
+        """Show the spinner if this (or a later) attempt is still connecting."""
+        self.set_class(self.phase == "connecting", "-slow")
 
     def watch_message(self, message: str) -> None:
         self.query_one("#status-line", Static).update(Content(message))  # errors carry [brackets], never markup

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 class HomeScreen(GuardedScreen):
     """Paints at once with the target's name; the app fills it in as the connection comes up."""
 
+    AUTO_FOCUS = ""
+    """Nothing to focus before the tables are listed (``load_names`` focuses the list then); a focus
+    change at mount would also rebuild every footer key twice before the tables show."""
+
     @dataclass
     class TableChosen(Message):
         """The user pressed Enter on a table or view in the list."""

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.target import Target
+from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.failure import one_line
 from sqla_tui.tui.heartbeat import Heartbeat
 from sqla_tui.tui.navigation import COMPOSE, SCHEMA, SCREENS, entry_for, screen_bindings
@@ -93,12 +94,16 @@ class SqlaTuiApp(App[None]):
         self.post_message(self.Connected(self.session))
 
     def _resolve_url(self) -> str:
-        """Import SQLAlchemy (~0.2 s) and build the demo if needed (CPU work), off the event loop.
+        """Import SQLAlchemy (~0.3 s) and build the demo if needed (CPU work), off the event loop.
 
         Runs in a thread so the first frame and key presses never wait for
-        either; the URL to connect to is the result.
+        either; the URL to connect to is the result. The import creates some
+        30,000 long-lived objects: with the collector paused a full collection
+        (~40 ms over those and Textual's) does not land in the middle, and
+        what exists after it is frozen, so later ones skip it (tui/collector.py).
         """
-        from sqla_tui.core.connect import resolve_url
+        with paused_collector():
+            from sqla_tui.core.connect import resolve_url
 
         return asyncio.run(resolve_url(self.target.url, progress=self._table_filled))
 

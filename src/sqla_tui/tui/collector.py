@@ -1,6 +1,8 @@
-"""The cyclic garbage collector held off while a big catalog fills the schema screen.
+"""The cyclic garbage collector held off while a burst of long-lived objects is made.
 
-Loading 2,000 tables allocates ~125,000 long-lived objects (columns,
+Used while a big catalog fills the schema screen, and while the app
+imports SQLAlchemy at start-up (``SqlaTuiApp._resolve_url``). Loading
+2,000 tables allocates ~125,000 long-lived objects (columns,
 relationships, tree nodes), and each one the collector sees pushes it
 towards a full collection: four or five of them, 80-180 ms each, in the
 two seconds of a load, the worst stalls the user sees. Like Textual's own

@@ -5,11 +5,16 @@ Drives each app in a real terminal (tmux), polling ``capture-pane`` every
 round by round so both see the same machine. Also times ``sqla-tui --help``
 and reads the app's peak RSS (VmHWM) once its tables are visible.
 
-    python benchmarks/startup.py [--rounds 7] [--harlequin /path/to/venv/bin/harlequin]
+    python benchmarks/startup.py [--rounds 7] [--harlequin /path/to/venv/bin/harlequin] [--rev REV ...]
 
 Harlequin is never a project dependency: install it in a throwaway venv
 (``python3 -m venv /tmp/harlequin-venv && /tmp/harlequin-venv/bin/pip install harlequin``)
 and pass its executable. Without it only sqla-tui is measured.
+
+``--rev REV`` (repeatable) also times that git revision of this project, side
+by side: its tree is exported and run as ``python -m sqla_tui`` with its
+``src`` first on ``PYTHONPATH``, so before/after figures come from one run
+(``--rev HEAD`` times the committed tree the same way).
 """
 
 from __future__ import annotations
@@ -98,6 +103,15 @@ def time_help(executable: str, rounds: int) -> float:
     return statistics.median(timings)
 
 
+def export_rev(rev: str, into: Path) -> list[str]:
+    """Export ``rev`` into ``into``; the command that runs it (its ``src`` is on PYTHONPATH, see main)."""
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "-C", str(root), "archive", rev, "src", "demo_db"], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    (into / "demo_db").rename(into / "src" / "sqla_tui" / "demo_db")  # where the installed package has it
+    return [sys.executable, "-m", "sqla_tui"]
+
+
 def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -106,6 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--harlequin", help="path to a harlequin executable in a throwaway venv")
+    parser.add_argument("--rev", action="append", default=[], help="also time this git revision (repeatable)")
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # --help too runs with bytecode caching, as installed
     sqla_tui = shutil.which("sqla-tui") or str(Path(sys.executable).with_name("sqla-tui"))
@@ -118,15 +133,19 @@ def main() -> None:
         # Markers: the first frame, then the tables. Harlequin 2.17 paints its "Data Catalog" panel, then
         # adds the collapsed "main db" node once it has connected; its tables only show after a key press
         # expands that node, so for Harlequin "tables" is measured as "catalog node on screen".
-        apps = {"sqla-tui": ([sqla_tui], ["Where to go", "order_items"])}
+        apps = {"sqla-tui": ([sqla_tui], ["Where to go", "order_items"], env)}
+        for rev in args.rev:
+            tree = Path(cache) / f"rev-{rev}"
+            tree.mkdir()
+            apps[f"rev {rev}"] = (export_rev(rev, tree), ["Where to go", "order_items"], {**env, "PYTHONPATH": str(tree / "src")})
         if args.harlequin:
-            apps["harlequin"] = ([args.harlequin, "-a", "sqlite", str(demo)], ["Data Catalog", "main db"])
+            apps["harlequin"] = ([args.harlequin, "-a", "sqlite", str(demo)], ["Data Catalog", "main db"], env)
         results: dict[str, list[tuple[list[float], int]]] = {name: [] for name in apps}
-        for command, markers in apps.values():
-            time_to_markers(command, markers, env)
+        for command, markers, app_env in apps.values():
+            time_to_markers(command, markers, app_env)
         for _ in range(args.rounds):
-            for name, (command, markers) in apps.items():
-                results[name].append(time_to_markers(command, markers, env))
+            for name, (command, markers, app_env) in apps.items():
+                results[name].append(time_to_markers(command, markers, app_env))
     print(f"start-up on the demo database (tmux, median of {args.rounds} alternating rounds after a warm-up); load average {_load()}")
     medians = {}
     for name, samples in results.items():
@@ -134,8 +153,8 @@ def main() -> None:
         tables = [times[1] for times, _ in samples]
         medians[name] = statistics.median(tables), statistics.median(first)
         rss = max(r for _, r in samples) / 1024
-        what = "tables listed" if name == "sqla-tui" else "catalog node (tables need a key press)"
-        print(f"  {name:10s} first frame median {medians[name][1]:.3f} s; {what} median {medians[name][0]:.3f} s "
+        what = "catalog node (tables need a key press)" if name == "harlequin" else "tables listed"
+        print(f"  {name:14s} first frame median {medians[name][1]:.3f} s; {what} median {medians[name][0]:.3f} s "
               f"(min {min(tables):.3f}, max {max(tables):.3f}); peak RSS {rss:.0f} MiB")
     if "harlequin" in medians:
         ratio = medians["sqla-tui"][0] / medians["harlequin"][0]

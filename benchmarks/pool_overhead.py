@@ -1,167 +1,163 @@
-"""What watching the pool costs: throughput of 200 tasks running SELECT 1, with and without PoolMonitor.
+"""What watching the pool costs: 200 tasks running SELECT 1, with and without PoolMonitor.
 
-Two engines on the same PostgreSQL with the same pool (``--pool-size``,
-no overflow, so the 200 tasks queue for connections and the waiting path is
-exercised): one plain, one with the instrumented pool, a PoolMonitor and its
-10 Hz sampler. Rounds alternate (plain first, then watched first, ...) so
-drift in the machine's load hits both alike; the median of each side is
-compared, as throughput and as process CPU time per statement (the steadier
-figure on a shared machine).
+One engine, one pool, one set of connections, and 200 tasks that loop
+checkout → ``SELECT 1`` → return for the whole run, while the pool is
+switched between two sides every ``--segment`` seconds:
 
-    /root/venv/bin/python benchmarks/pool_overhead.py [URL] [--tasks 200] [--rounds 10] [--seconds 1.5] [--control]
+- **plain**: SQLAlchemy's own ``AsyncAdaptedQueuePool``, no listeners;
+- **watched**: the same pool object turned into its instrumented twin
+  (``pool.__class__`` swapped; the twin only overrides methods) with a
+  PoolMonitor listening and its 10 Hz sampler running.
 
-``--control`` runs the same rounds with two plain engines: the spread it
-shows is the noise floor the real comparison has to be read against.
+Each segment records statements finished and this process's CPU time, so
+each side has a throughput and a CPU time per statement; adjacent segments
+form pairs (order ABBA, so neither side always goes first), and the median
+of the pairs' ratios is the result. Short segments in one run let the
+machine's drift hit both sides alike: two engines side by side, or rounds of
+a few seconds that start and stop the tasks, swung ±7% here with no monitor
+at all. ``--control`` switches between plain and plain with the same
+machinery and shows the noise floor the real figure is read against.
+
+    /root/venv/bin/python benchmarks/pool_overhead.py [URL] [--tasks 200] [--pairs 80] [--segment 0.25] [--control]
 
 The URL defaults to the local PostgreSQL's ``postgres`` database; the
-engines are read-only and only run SELECT 1.
+engine is read-only and only runs SELECT 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import time
-from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
+from sqlalchemy import pool as sa_pool
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sqla_tui.core.connect import PoolOptions, create_engine
+from sqla_tui.core.connect import PoolOptions
 from sqla_tui.core.pool import PoolMonitor, create_monitored_engine
+from sqla_tui.core.pool_class import InstrumentedQueuePool
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 SELECT_1 = text("SELECT 1")
 
 
-async def throughput(engine: AsyncEngine, tasks: int, seconds: float) -> tuple[float, float]:
-    """Statements per second, and process CPU microseconds per statement, from ``tasks`` tasks
-    looping checkout, SELECT 1, return."""
-    deadline = time.perf_counter() + seconds
-    done = 0
+@dataclass
+class Segment:
+    side: str
+    statements: int
+    seconds: float
+    cpu_s: float
+
+    @property
+    def rate(self) -> float:
+        return self.statements / self.seconds
+
+    @property
+    def cpu_us(self) -> float:
+        return self.cpu_s / self.statements * 1e6
+
+
+class Sides:
+    """Switches one engine's pool between plain SQLAlchemy and watched by a PoolMonitor."""
+
+    def __init__(self, engine: AsyncEngine, control: bool) -> None:
+        self.engine, self.control = engine, control
+        self.monitor: PoolMonitor | None = None
+        self.checkouts_seen = 0
+
+    def switch(self, side: str) -> None:
+        if self.monitor is not None:
+            self.monitor.close()
+            self.checkouts_seen += self.monitor.snapshot().counters.checkouts
+            self.monitor = None
+        pool = self.engine.sync_engine.pool
+        if side == "plain" or self.control:
+            pool.__class__ = sa_pool.AsyncAdaptedQueuePool
+            return
+        pool.__class__ = InstrumentedQueuePool
+        self.monitor = PoolMonitor(self.engine)
+
+    async def sample_forever(self) -> None:
+        """The monitor's 10 Hz sampler, following whichever monitor is current."""
+        while True:
+            if self.monitor is not None:
+                self.monitor.sample()
+            await asyncio.sleep(0.1)
+
+
+async def measure(engine: AsyncEngine, sides: Sides, tasks: int, pairs: int, segment: float) -> list[Segment]:
+    """Run the tasks for ``2 * pairs`` segments, switching sides between segments."""
+    done, stop = 0, False
 
     async def worker() -> None:
         nonlocal done
-        while time.perf_counter() < deadline:
+        while not stop:
             async with engine.connect() as conn:
                 await conn.execute(SELECT_1)
             done += 1
 
-    started, cpu = time.perf_counter(), time.process_time()
-    await asyncio.gather(*(worker() for _ in range(tasks)))
-    return done / (time.perf_counter() - started), (time.process_time() - cpu) / done * 1e6
-
-
-_HOOKS = (
-    "acquire_finished", "waiting", "connecting",
-    "_on_connect", "_on_checkout", "_on_checkin", "_on_reset", "_on_close", "sample",
-)
-
-
-def _timed(method: Callable[..., Any]) -> Callable[..., Any]:
-    def timed(self: Any, *args: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return method(self, *args)
-        finally:
-            self.spent += time.perf_counter() - started
-            self.calls += 1
-
-    return timed
-
-
-def _timing_cost(calls: int = 200_000) -> float:
-    """Seconds the timing wrapper itself adds to one call (subtracted from the hooks' total)."""
-
-    class Probe:
-        spent, calls = 0.0, 0
-        noop = _timed(lambda self: None)
-
-    probe = Probe()
-    started = time.perf_counter()
-    for _ in range(calls):
-        probe.noop()
-    return (time.perf_counter() - started) / calls
-
-
-TimedMonitor = type("TimedMonitor", (PoolMonitor,), {name: _timed(getattr(PoolMonitor, name)) for name in _HOOKS})
-"""A PoolMonitor that adds up the time spent in its own event hooks and sampler."""
-
-
-async def hook_cost(url: str, options: PoolOptions, tasks: int, seconds: float) -> float:
-    """Microseconds spent inside the monitor per checkout, measured directly.
-
-    Unlike the throughput difference this does not drown in the noise of a
-    shared machine; the timing wrapper's own cost is measured and taken off.
-    The instrumented pool's thin wrappers around ``connect``/``_do_get`` are
-    not included (a few attribute reads each).
-    """
-    engine = create_monitored_engine(url, options)
-    monitor = TimedMonitor(engine)
-    monitor.spent, monitor.calls = 0.0, 0
-    monitor.start_sampling()
+    workers = [asyncio.create_task(worker()) for _ in range(tasks)]
+    sampler = asyncio.create_task(sides.sample_forever())
+    segments: list[Segment] = []
     try:
-        await throughput(engine, tasks, seconds)
+        await asyncio.sleep(1.0)  # warm up: every connection opened, every task queued
+        for pair in range(pairs):
+            order = ("plain", "watched") if pair % 2 == 0 else ("watched", "plain")
+            for side in order:
+                sides.switch(side)
+                statements, started, cpu = done, time.perf_counter(), time.process_time()
+                await asyncio.sleep(segment)
+                segments.append(
+                    Segment(side, done - statements, time.perf_counter() - started, time.process_time() - cpu)
+                )
     finally:
-        await monitor.stop_sampling()
-        await engine.dispose()
-    own = monitor.spent - monitor.calls * _timing_cost()
-    return max(0.0, own) / monitor.snapshot().counters.checkouts * 1e6
+        stop = True
+        sampler.cancel()
+        await asyncio.gather(*workers, sampler, return_exceptions=True)
+        sides.switch("plain")
+    return segments
 
 
-async def main(url: str, tasks: int, rounds: int, seconds: float, pool_size: int, control: bool) -> None:
+def report(segments: list[Segment], control: bool) -> None:
+    pairs = [(a, b) if a.side == "plain" else (b, a) for a, b in zip(segments[::2], segments[1::2])]
+    rate_loss = statistics.median(1 - watched.rate / plain.rate for plain, watched in pairs)
+    cpu_extra = statistics.median(watched.cpu_us / plain.cpu_us - 1 for plain, watched in pairs)
+    by_side = {side: [s for s in segments if s.side == side] for side in ("plain", "watched")}
+    rate = {side: sum(s.statements for s in seg) / sum(s.seconds for s in seg) for side, seg in by_side.items()}
+    cpu = {side: sum(s.cpu_s for s in seg) / sum(s.statements for s in seg) * 1e6 for side, seg in by_side.items()}
+    label = "control: plain against plain" if control else "plain against watched"
+    print(f"{label}; {len(pairs)} pairs of {segments[0].seconds:.2f} s segments")
+    print(f"  throughput  plain {rate['plain']:,.0f}/s  watched {rate['watched']:,.0f}/s   "
+          f"median loss per pair {rate_loss * 100:+.1f}%   (target <= 3%)")
+    print(f"  CPU/stmt    plain {cpu['plain']:,.0f} us  watched {cpu['watched']:,.0f} us   "
+          f"median extra per pair {cpu_extra * 100:+.1f}%")
+
+
+async def main(url: str, tasks: int, pairs: int, segment: float, pool_size: int, control: bool) -> None:
     options = PoolOptions(pool_size=pool_size, max_overflow=0, pool_timeout=60)
-    plain = create_engine(url, options)
-    watched = create_engine(url, options) if control else create_monitored_engine(url, options)
-    monitor = PoolMonitor(watched)
-    if control:  # plain against plain: the noise floor of this machine
-        monitor.close()
-    monitor.start_sampling()
-    rates: dict[str, list[float]] = {"plain": [], "watched": []}
-    cpu: dict[str, list[float]] = {"plain": [], "watched": []}
+    engine = create_monitored_engine(url, options)
+    sides = Sides(engine, control)
     try:
-        for engine in (plain, watched):  # warm up: open every connection once
-            await throughput(engine, tasks, 0.5)
-        for round_number in range(1, rounds + 1):
-            order = (("plain", plain), ("watched", watched))
-            for name, engine in order if round_number % 2 else order[::-1]:
-                rate, cost = await throughput(engine, tasks, seconds)
-                rates[name].append(rate)
-                cpu[name].append(cost)
-                print(f"round {round_number:>2}  {name:<8} {rate:>9,.0f} statements/s  {cost:>6.0f} us CPU each")
+        segments = await measure(engine, sides, tasks, pairs, segment)
     finally:
-        await monitor.stop_sampling()
-        await plain.dispose()
-        await watched.dispose()
-    base, seen = statistics.median(rates["plain"]), statistics.median(rates["watched"])
-    base_cpu, seen_cpu = statistics.median(cpu["plain"]), statistics.median(cpu["watched"])
-    snapshot = monitor.snapshot()
-    hook_us = await hook_cost(url, options, tasks, seconds)
-    print(f"\nmedian of {rounds} rounds, {tasks} tasks, pool size {pool_size}, {seconds:g} s each:")
-    print(f"  throughput  plain {base:,.0f}/s  watched {seen:,.0f}/s  loss {(base - seen) / base * 100:+.1f}%")
-    print(
-        f"  CPU/stmt    plain {base_cpu:,.0f} us  watched {seen_cpu:,.0f} us  "
-        f"extra {(seen_cpu - base_cpu) / base_cpu * 100:+.1f}%   (target: loss <= 3%)"
-    )
-    print(
-        f"  inside the monitor's hooks: {hook_us:.1f} us per checkout = "
-        f"{hook_us / base_cpu * 100:.1f}% of the plain CPU time per statement"
-    )
-    print(
-        f"  the monitor saw {snapshot.counters.checkouts:,} checkouts, at most {snapshot.max_waiters} waiting, "
-        f"acquire p95 {snapshot.acquire.p95_ms if snapshot.acquire else '-'} ms, {len(monitor.history())} samples kept"
-    )
+        await engine.dispose()
+    report(segments, control)
+    if not control:
+        print(f"  the monitors saw {sides.checkouts_seen:,} checkouts")
+    print(f"  {tasks} tasks, pool size {pool_size}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", nargs="?", default=DEFAULT_URL)
     parser.add_argument("--tasks", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--seconds", type=float, default=1.5)
+    parser.add_argument("--pairs", type=int, default=80)
+    parser.add_argument("--segment", type=float, default=0.25)
     parser.add_argument("--pool-size", type=int, default=20)
     parser.add_argument("--control", action="store_true", help="Compare plain with plain, to see the noise.")
     args = parser.parse_args()
-    asyncio.run(main(args.url, args.tasks, args.rounds, args.seconds, args.pool_size, args.control))
+    asyncio.run(main(args.url, args.tasks, args.pairs, args.segment, args.pool_size, args.control))

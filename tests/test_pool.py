@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqla_tui.core.connect import PoolOptions
 from sqla_tui.core.load import LoadGenerator, LoadSpec
 from sqla_tui.core.pool import PoolMonitor, create_monitored_engine
-from sqla_tui.core.pool_class import InstrumentedQueuePool, is_instrumented, pool_settings
+from sqla_tui.core.pool_class import InstrumentedQueuePool, instrumented_class, is_instrumented, pool_settings
 from sqla_tui.core.pool_stats import percentiles
 from tests.databases import TestDatabase
 from tests.pool_helpers import watched
@@ -204,7 +204,7 @@ async def test_a_plain_engine_is_watched_without_waiters(empty_db: TestDatabase)
         monitor.close()
         await engine.dispose()
 
-    assert snapshot.counters.checkouts == 1
+    assert (snapshot.counters.checkouts, snapshot.counters.checkins, snapshot.hold.count) == (1, 1, 1)
     assert snapshot.waiters is None and snapshot.acquire is None
     assert any("no waiters or acquire times" in note for note in snapshot.limitations)
 
@@ -223,6 +223,15 @@ def test_pool_settings_read_the_private_attributes_they_need(tmp_path) -> None: 
     assert (settings.size, settings.max_overflow, settings.timeout, settings.recycle) == (3, 4, 1.5, 30)
     assert settings.pre_ping is False and settings.capacity == 7
     assert pool_settings(pool.recreate()) == settings
+
+
+def test_a_pool_can_switch_between_plain_and_instrumented_in_place() -> None:
+    """benchmarks/pool_overhead.py compares the two on one pool's connections this way."""
+    pool = create_monitored_engine("sqlite://").sync_engine.pool
+    pool.__class__ = sa_pool.StaticPool
+    assert not is_instrumented(pool)
+    pool.__class__ = instrumented_class(sa_pool.StaticPool)
+    assert is_instrumented(pool) and pool_settings(pool).pool_class == "StaticPool"
 
 
 def test_memory_sqlite_keeps_its_static_pool() -> None:

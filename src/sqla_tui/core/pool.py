@@ -1,19 +1,27 @@
-"""PoolMonitor: live figures of an engine's connection pool, from its events.
+"""PoolMonitor: live figures of an engine's connection pool.
 
-Counts and times come from SQLAlchemy's pool events plus the instrumented
-pool's acquire timing (``pool_class``); the history is a ring buffer that
-``sample()`` appends to about ten times a second. All state sits behind one
-lock, so the load may run on one thread's event loop while the screen
-samples and snapshots from another.
+The instrumented pool (``pool_class``) reports acquire times, waiters, and
+each checkout and return; SQLAlchemy's pool events report connects, closes,
+invalidations and detaches (and checkouts and returns too, for a pool that
+is not instrumented). The history is a ring buffer that ``sample()``
+appends to about ten times a second.
+
+One writer, many readers: the event hooks and ``sample()`` run on the thread
+of the event loop that runs the engine (an AsyncEngine's pool is only used
+there), and they update plain attributes without a lock, because they run
+on every checkout and the budget is a few microseconds. Readers on other
+threads (the pool screen) only copy: ``dict.copy()``, ``list(deque)`` and
+the like run in C without letting another thread in, so a snapshot never
+sees a container mid-change, though two figures in it may be a checkout
+apart.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections import deque
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
@@ -23,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqla_tui.core.activity import session_id
 from sqla_tui.core.connect import PoolOptions, create_engine, parse_url
 from sqla_tui.core.origin import Location, caller_location
-from sqla_tui.core.pool_class import attach, error_text, instrumented_class, is_instrumented, pool_settings
+from sqla_tui.core.pool_class import AcquireStats, attach, instrumented_class, is_instrumented, pool_settings
 from sqla_tui.core.pool_stats import Counters, Durations, LeakSuspect, PoolSnapshot, Sample, percentiles
 
 DEFAULT_LEAK_THRESHOLD = 60.0
@@ -65,11 +73,6 @@ def create_monitored_engine(
     return create_engine(url, pool, read_only=read_only, poolclass=twin)
 
 
-class _Checkout(NamedTuple):
-    started: float
-    location: Location | None
-
-
 class PoolMonitor:
     """Watches one AsyncEngine's pool until ``close()``; snapshots are safe from any thread."""
 
@@ -83,30 +86,28 @@ class PoolMonitor:
     ) -> None:
         self._engine = engine.sync_engine
         self.leak_threshold = leak_threshold
-        self._lock = threading.Lock()
         self._started = time.monotonic()
         self._history: deque[Sample] = deque(maxlen=history)
-        self._acquire = Durations(window)
+        self.acquire = AcquireStats(window)
         self._hold = Durations(window)
         self._counts = dict.fromkeys(Counters.__dataclass_fields__, 0)
-        self._in_get = self._connecting = self._max_waiters = self._max_out = 0
-        self._last_timeout: str | None = None
+        self._max_out = 0
         self._born: dict[Any, tuple[int, float, int | None]] = {}
-        self._out: dict[Any, _Checkout] = {}
+        self._out: dict[Any, tuple[float, Location | None]] = {}
+        """Checked-out connection records: when, and where in the application."""
         self._released: deque[LeakSuspect] = deque(maxlen=_RELEASED_KEPT)
         self._serial = 0
         self._sampler: asyncio.Task[None] | None = None
         self._listeners = {
             "connect": self._on_connect,
-            "checkout": self._on_checkout,
-            "checkin": self._on_checkin,
             "close": self._on_close,
             "close_detached": self._on_close_detached,
             "detach": self._on_detach,
             "invalidate": self._on_invalidate,
             "soft_invalidate": self._on_invalidate,
-            "reset": self._on_reset,
         }
+        if not is_instrumented(self._engine.pool):  # an instrumented pool calls them itself, cheaper
+            self._listeners.update(checkout=self.on_checkout, checkin=self.on_checkin)
         for name, listener in self._listeners.items():
             event.listen(self._engine, name, listener)
         attach(self._engine.pool, self)
@@ -117,78 +118,53 @@ class PoolMonitor:
         for name, listener in self._listeners.items():
             event.remove(self._engine, name, listener)
 
-    # -- acquire timing, called by the instrumented pool ------------------
-
-    def waiting(self, delta: int) -> None:
-        """Count checkouts inside the pool's queue.
-
-        The peak is read before adding the newcomer: it may be about to open
-        a connection rather than wait, and until it yields nobody could see
-        it waiting. A newcomer that does wait is seen by the next arrival or
-        the next sample.
-        """
-        with self._lock:
-            if delta > 0:
-                self._max_waiters = max(self._max_waiters, self._in_get - self._connecting)
-            self._in_get += delta
-
-    def connecting(self, delta: int) -> None:
-        with self._lock:
-            self._connecting += delta
-
-    def acquire_finished(self, started: float, error: BaseException | None) -> None:
-        """Record the wait; a cancelled wait (the task was stopped) is not a sample."""
-        elapsed = time.perf_counter() - started
-        with self._lock:
-            if error is None or isinstance(error, Exception):
-                self._acquire.add(elapsed)
-            if isinstance(error, sa_exc.TimeoutError):
-                self._counts["timeouts"] += 1
-                self._last_timeout = error_text(error)
-
     # -- pool events ------------------------------------------------------
 
     def _on_connect(self, dbapi_connection: Any, record: Any) -> None:
-        sid = session_id(record.driver_connection)
-        with self._lock:
-            self._counts["connects"] += 1
-            self._serial += 1
-            self._born[record] = (self._serial, time.monotonic(), sid)
+        self._counts["connects"] += 1
+        self._serial += 1
+        self._born[record] = (self._serial, time.monotonic(), session_id(record.driver_connection))
 
-    def _on_checkout(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:
-        location = caller_location(2)
-        with self._lock:
-            self._counts["checkouts"] += 1
-            self._out[record] = _Checkout(time.monotonic(), location)
-            self._max_out = max(self._max_out, len(self._out))
+    def on_checkout(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        """Note when and where a connection went out (the pool's ``checkout`` event's arguments)."""
+        self._counts["checkouts"] += 1
+        out = self._out
+        out[record] = (time.monotonic(), caller_location())
+        if len(out) > self._max_out:
+            self._max_out = len(out)
 
-    def _on_checkin(self, dbapi_connection: Any, record: Any) -> None:
-        with self._lock:
-            self._end_checkout(record)
+    def on_checkin(self, dbapi_connection: Any, record: Any) -> None:
+        """End a checkout: hold time, leak report, and a reset when a live connection came back.
 
-    def _on_detach(self, dbapi_connection: Any, record: Any) -> None:
-        with self._lock:
-            self._end_checkout(record)
-            self._born.pop(record, None)
-
-    def _end_checkout(self, record: Any) -> None:
+        SQLAlchemy resets (rolls back) every live connection on its way back
+        to the pool, just before this; counting it here rather than listening
+        to ``reset`` keeps the monitor off SQLAlchemy's event dispatch. A
+        connection whose reset failed arrives invalidated, as ``None``.
+        """
         checkout = self._out.pop(record, None)
         if checkout is None:
             return
-        held = time.monotonic() - checkout.started
-        self._counts["checkins"] += 1
-        self._hold.add(held)
+        held, hold, counts = time.monotonic() - checkout[0], self._hold, self._counts
+        counts["checkins"] += 1
+        if dbapi_connection is not None:
+            counts["resets"] += 1
+        hold.recent.append(held)
+        hold.count += 1
+        if held > hold.max:
+            hold.max = held
         if held >= self.leak_threshold:
-            self._released.append(self._suspect(record, checkout, held, released=True))
+            self._released.append(self._suspect(self._born.get(record), checkout, held, released=True))
+
+    def _on_detach(self, dbapi_connection: Any, record: Any) -> None:
+        self.on_checkin(None, record)  # ends the checkout; a detached connection is not reset
+        self._born.pop(record, None)
 
     def _on_close(self, dbapi_connection: Any, record: Any) -> None:
-        with self._lock:
-            self._counts["disconnects"] += 1
-            self._born.pop(record, None)
+        self._counts["disconnects"] += 1
+        self._born.pop(record, None)
 
     def _on_close_detached(self, dbapi_connection: Any) -> None:
-        with self._lock:
-            self._counts["disconnects"] += 1
+        self._counts["disconnects"] += 1
 
     def _on_invalidate(self, dbapi_connection: Any, record: Any, exception: Any) -> None:
         """Count invalidations; the pre-ping's own is an ``InvalidatePoolError``.
@@ -196,14 +172,9 @@ class PoolMonitor:
         Counting pre-ping failures here rather than in ``handle_error`` keeps
         the monitor off the engine's per-statement event path.
         """
-        with self._lock:
-            self._counts["invalidations"] += 1
-            if isinstance(exception, sa_exc.InvalidatePoolError):
-                self._counts["pre_ping_failures"] += 1
-
-    def _on_reset(self, dbapi_connection: Any, record: Any, reset_state: Any) -> None:
-        with self._lock:
-            self._counts["resets"] += 1
+        self._counts["invalidations"] += 1
+        if isinstance(exception, sa_exc.InvalidatePoolError):
+            self._counts["pre_ping_failures"] += 1
 
     # -- reading ----------------------------------------------------------
 
@@ -215,33 +186,35 @@ class PoolMonitor:
         return len(self._out), None, None
 
     def sample(self) -> Sample:
-        """Append one point to the history and return it (cheap; call ~10 times a second)."""
+        """Append one point to the history and return it (cheap; call ~10 times a second).
+
+        Call it on the engine's event loop (``start_sampling`` does): it also
+        raises the waiting peak, which only the pool's thread writes.
+        """
         checked_out, idle, overflow = self._pool_figures()
-        instrumented = is_instrumented(self._engine.pool)
-        with self._lock:
-            if instrumented:
-                self._max_waiters = max(self._max_waiters, self._in_get - self._connecting)
-            point = Sample(
-                t=round(time.monotonic() - self._started, 3),
-                checked_out=checked_out,
-                idle=idle,
-                overflow=overflow,
-                waiters=self._in_get - self._connecting if instrumented else None,
-                checkouts=self._counts["checkouts"],
-                timeouts=self._counts["timeouts"],
-            )
-            self._history.append(point)
+        acquire = self.acquire if is_instrumented(self._engine.pool) else None
+        waiters = acquire.waiting if acquire else None
+        if acquire and acquire.waiting > acquire.max_waiting:
+            acquire.max_waiting = acquire.waiting
+        point = Sample(
+            t=round(time.monotonic() - self._started, 3),
+            checked_out=checked_out,
+            idle=idle,
+            overflow=overflow,
+            waiters=waiters,
+            checkouts=self._counts["checkouts"],
+            timeouts=self.acquire.timeouts,
+        )
+        self._history.append(point)
         return point
 
     def history(self) -> list[Sample]:
         """The sampled series, oldest first."""
-        with self._lock:
-            return list(self._history)
+        return list(self._history)
 
     def session_ids(self) -> list[int]:
         """Server ids (PostgreSQL pid, MariaDB connection id) of the pool's open connections."""
-        with self._lock:
-            return sorted(sid for _, _, sid in self._born.values() if sid is not None)
+        return sorted(sid for _, _, sid in self._born.copy().values() if sid is not None)
 
     def snapshot(self) -> PoolSnapshot:
         """Every figure at this instant, as a frozen dataclass."""
@@ -250,19 +223,12 @@ class PoolMonitor:
         instrumented = is_instrumented(pool)
         checked_out, idle, overflow = self._pool_figures()
         now = time.monotonic()
-        with self._lock:
-            acquire = self._acquire.frozen()
-            hold = self._hold.frozen()
-            counters = Counters(**self._counts)
-            born = [since for _, since, _ in self._born.values()]
-            suspects = [
-                self._suspect(record, checkout, now - checkout.started, released=False)
-                for record, checkout in self._out.items()
-                if now - checkout.started >= self.leak_threshold
-            ]
-            released = list(self._released)
-            waiters, max_waiters, max_out = self._in_get - self._connecting, self._max_waiters, self._max_out
-            last_timeout = self._last_timeout
+        acquire, born, out = self.acquire, self._born.copy(), self._out.copy()
+        suspects = [
+            self._suspect(born.get(record), checkout, now - checkout[0], released=False)
+            for record, checkout in out.items()
+            if now - checkout[0] >= self.leak_threshold
+        ]
         limitations = list(_LIMITATIONS.get(settings.pool_class, []))
         if not instrumented:
             limitations.append(_NOT_INSTRUMENTED)
@@ -277,24 +243,33 @@ class PoolMonitor:
             checked_out=checked_out,
             idle=idle,
             overflow=overflow,
-            waiters=waiters if instrumented else None,
-            max_checked_out=max_out,
-            max_waiters=max_waiters if instrumented else None,
-            acquire=percentiles(*acquire) if instrumented else None,
-            hold=percentiles(*hold),
-            counters=counters,
-            connection_ages_s=sorted((round(now - since, 3) for since in born), reverse=True),
+            waiters=acquire.waiting if instrumented else None,
+            max_checked_out=self._max_out,
+            max_waiters=acquire.max_waiting if instrumented else None,
+            acquire=percentiles(*acquire.times.frozen()) if instrumented else None,
+            hold=percentiles(*self._hold.frozen()),
+            counters=Counters(
+                **{**self._counts, "timeouts": acquire.timeouts, "resets": self._counts["resets"] * settings.resets}
+            ),
+            connection_ages_s=sorted((round(now - since, 3) for _, since, _ in born.values()), reverse=True),
             leak_threshold_s=self.leak_threshold,
             leak_suspects=sorted(suspects, key=lambda suspect: -suspect.held_s),
-            released_suspects=released,
-            last_timeout_message=last_timeout,
+            released_suspects=list(self._released),
+            last_timeout_message=acquire.last_timeout,
             uptime_s=round(now - self._started, 3),
             limitations=limitations,
         )
 
-    def _suspect(self, record: Any, checkout: _Checkout, held: float, *, released: bool) -> LeakSuspect:
-        serial, _, sid = self._born.get(record, (0, 0.0, None))
-        where = checkout.location
+    @staticmethod
+    def _suspect(
+        born: tuple[int, float, int | None] | None,
+        checkout: tuple[float, Location | None],
+        held: float,
+        *,
+        released: bool,
+    ) -> LeakSuspect:
+        serial, _, sid = born or (0, 0.0, None)
+        where = checkout[1]
         return LeakSuspect(
             connection=serial,
             held_s=round(held, 3),

@@ -9,116 +9,179 @@ tested place instead of the whole monitor.
 
 from __future__ import annotations
 
-import time
+from time import perf_counter as _perf_counter
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import greenlet
+from greenlet import getcurrent as _getcurrent
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import pool as sa_pool
 
-
-class AcquireListener(Protocol):
-    """Told when a checkout ended (with its ``perf_counter`` start), and how many wait or connect."""
-
-    def acquire_finished(self, started: float, error: BaseException | None) -> None: ...
-
-    def waiting(self, delta: int) -> None: ...
-
-    def connecting(self, delta: int) -> None: ...
+from sqla_tui.core.pool_stats import Durations
 
 
-class _TimedConnect:
-    """Mixin: time each ``connect()`` and count the checkouts waiting for a connection.
+class AcquireStats:
+    """What an instrumented pool tallies about its checkouts, for the monitor to read.
 
-    Acquire time is all of ``connect()``: the wait, opening a new connection,
-    the pre-ping. Waiting is narrower: time inside ``_do_get`` (the queue)
-    that is not spent in ``_create_connection``, so a pre-ping or a first
-    connect does not look like contention. ``_do_get`` calls itself after a
-    lost race; ``_in_get`` (per greenlet, i.e. per checkout) keeps that from
-    counting one waiter twice.
+    Written only by the pool, on the thread of the event loop that runs the
+    engine; a reader on another thread copies the fields it needs. Plain
+    attributes updated inline (no lock, no listener calls): this runs on
+    every checkout, where each extra Python call costs about 1 µs under load.
     """
 
-    acquire_listener: AcquireListener | None = None
-    _in_get: set[Any] = set()
+    __slots__ = ("getting", "connecting", "max_waiting", "times", "timeouts", "last_timeout")
 
-    def connect(self) -> Any:
-        listener = self.acquire_listener
-        if listener is None:
-            return super().connect()  # type: ignore[misc]
-        started = time.perf_counter()
-        failure: BaseException | None = None
-        try:
-            return super().connect()  # type: ignore[misc]
-        except BaseException as error:
-            failure = error
-            raise
-        finally:
-            listener.acquire_finished(started, failure)
+    def __init__(self, window: int) -> None:
+        self.getting: set[Any] = set()
+        """Checkouts (greenlets) inside the pool's ``_do_get``: queued or opening a connection."""
+        self.connecting = 0
+        self.max_waiting = 0
+        self.times = Durations(window)
+        """Acquire times: all of ``connect()``, i.e. the wait, a new connection, the pre-ping."""
+        self.timeouts = 0
+        self.last_timeout: str | None = None
 
-    def _do_get(self) -> Any:
-        listener, me = self.acquire_listener, greenlet.getcurrent()
-        if listener is None or me in self._in_get:
-            return super()._do_get()  # type: ignore[misc]
-        self._in_get.add(me)
-        listener.waiting(1)
-        try:
-            return super()._do_get()  # type: ignore[misc]
-        finally:
-            self._in_get.discard(me)
-            listener.waiting(-1)
+    @property
+    def waiting(self) -> int:
+        """Checkouts queued for a connection, not counting those opening one."""
+        return len(self.getting) - self.connecting
 
-    def _create_connection(self) -> Any:
-        listener = self.acquire_listener
-        if listener is None:
-            return super()._create_connection()  # type: ignore[misc]
-        listener.connecting(1)
-        try:
-            return super()._create_connection()  # type: ignore[misc]
-        finally:
-            listener.connecting(-1)
-
-    def recreate(self) -> Any:
-        """Keep the listener when ``engine.dispose()`` swaps in a fresh pool."""
-        fresh = super().recreate()  # type: ignore[misc]
-        attach(fresh, self.acquire_listener)
-        return fresh
+    def failed(self, seconds: float, error: Exception) -> None:
+        times = self.times
+        times.recent.append(seconds)
+        times.count += 1
+        times.max = max(times.max, seconds)
+        if isinstance(error, sa_exc.TimeoutError):
+            self.timeouts += 1
+            self.last_timeout = error_text(error)
 
 
-class InstrumentedQueuePool(_TimedConnect, sa_pool.AsyncAdaptedQueuePool):
-    """The async queue pool, reporting waiters and acquire times."""
+class Watcher(Protocol):
+    """What an instrumented pool reports to: its acquire tallies and each checkout and return."""
+
+    acquire: AcquireStats
+
+    def on_checkout(self, dbapi_connection: Any, record: Any, proxy: Any) -> None: ...
+
+    def on_checkin(self, dbapi_connection: Any, record: Any) -> None: ...
 
 
-class InstrumentedNullPool(_TimedConnect, sa_pool.NullPool):
-    """NullPool, reporting how long opening each connection took."""
+def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool]:
+    """A subclass of ``base`` that times each checkout and reports it, and its return, to a watcher.
+
+    Acquire time is all of ``connect()``; a failed checkout (a timeout, say)
+    is a sample too, a cancelled one (the task was stopped) is not. Waiting
+    is narrower: inside ``_do_get`` (the queue) and not in
+    ``_create_connection``, so a pre-ping or a first connect does not look
+    like contention. ``_do_get`` calls itself after a lost race; ``getting``
+    (per greenlet, i.e. per checkout) keeps that from counting one waiter
+    twice. The peak is read before adding the newcomer: it may be about to
+    open a connection rather than wait. A newcomer that does wait is seen by
+    the next arrival or the next sample.
+
+    Checkouts and returns go to the watcher straight from ``connect()`` and
+    ``_return_conn()``, the places where SQLAlchemy fires its ``checkout``
+    and ``checkin`` events, rather than through those events: a pool with
+    checkout listeners takes SQLAlchemy's slower checkout path, and the
+    dispatch adds calls; the monitor cost 3.5–4% of a ``SELECT 1``'s CPU
+    time through the events and 1–2% this way (benchmarks/pool_overhead.py).
+    For the same reason the base's methods are called directly, not through
+    ``super()``, which builds a proxy object on every call.
+
+    A direct subclass adding no slots (rather than a mixin listed first), so
+    a pool object's class can be switched between ``base`` and its twin: the
+    overhead benchmark compares the two on the same connections that way.
+    """
+
+    base_connect, base_do_get, base_create = base.connect, base._do_get, base._create_connection
+    base_return = base._return_conn
+
+    class Timed(base):  # type: ignore[valid-type,misc]
+        watcher: Watcher | None = None
+
+        def connect(self) -> Any:
+            watcher = self.watcher
+            if watcher is None:
+                return base_connect(self)
+            stats = watcher.acquire
+            started = _perf_counter()
+            try:
+                fairy = base_connect(self)
+            except Exception as error:
+                stats.failed(_perf_counter() - started, error)
+                raise
+            elapsed, times = _perf_counter() - started, stats.times
+            times.recent.append(elapsed)
+            times.count += 1
+            if elapsed > times.max:
+                times.max = elapsed
+            watcher.on_checkout(fairy.dbapi_connection, fairy._connection_record, fairy)
+            return fairy
+
+        def _return_conn(self, record: Any) -> None:
+            watcher = self.watcher
+            if watcher is not None:
+                watcher.on_checkin(record.dbapi_connection, record)
+            base_return(self, record)
+
+        def _do_get(self) -> Any:
+            watcher = self.watcher
+            if watcher is None:
+                return base_do_get(self)
+            me, stats = _getcurrent(), watcher.acquire
+            getting = stats.getting
+            if me in getting:
+                return base_do_get(self)
+            waiting = len(getting) - stats.connecting
+            if waiting > stats.max_waiting:
+                stats.max_waiting = waiting
+            getting.add(me)
+            try:
+                return base_do_get(self)
+            finally:
+                getting.discard(me)
+
+        def _create_connection(self) -> Any:
+            watcher = self.watcher
+            if watcher is None:
+                return base_create(self)
+            watcher.acquire.connecting += 1
+            try:
+                return base_create(self)
+            finally:
+                watcher.acquire.connecting -= 1
+
+        def recreate(self) -> Any:
+            """Keep the watcher when ``engine.dispose()`` swaps in a fresh pool."""
+            fresh = super().recreate()
+            attach(fresh, self.watcher)
+            return fresh
+
+    Timed.__name__ = Timed.__qualname__ = f"Instrumented{base.__name__.removeprefix('AsyncAdapted')}"
+    Timed.__doc__ = f"{base.__name__}, reporting acquire times, waiters, checkouts and returns to its ``watcher``."
+    return Timed
 
 
-class InstrumentedStaticPool(_TimedConnect, sa_pool.StaticPool):
-    """StaticPool, reporting acquire times of its one shared connection."""
-
-
-_INSTRUMENTED = {
-    sa_pool.AsyncAdaptedQueuePool: InstrumentedQueuePool,
-    sa_pool.NullPool: InstrumentedNullPool,
-    sa_pool.StaticPool: InstrumentedStaticPool,
-}
+_INSTRUMENTED = {base: _timed_twin(base) for base in (sa_pool.AsyncAdaptedQueuePool, sa_pool.NullPool, sa_pool.StaticPool)}
+_TWINS = frozenset(_INSTRUMENTED.values())
+InstrumentedQueuePool = _INSTRUMENTED[sa_pool.AsyncAdaptedQueuePool]
 
 
 def instrumented_class(poolclass: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
     """The instrumented twin of a pool class, or None when there is none."""
-    if issubclass(poolclass, _TimedConnect):
+    if poolclass in _TWINS:
         return poolclass
     return _INSTRUMENTED.get(poolclass)
 
 
 def is_instrumented(pool: sa_pool.Pool) -> bool:
-    return isinstance(pool, _TimedConnect)
+    return type(pool) in _TWINS
 
 
-def attach(pool: sa_pool.Pool, listener: AcquireListener | None) -> None:
-    """Point an instrumented pool at a listener (None detaches)."""
-    if isinstance(pool, _TimedConnect):
-        pool.acquire_listener = listener
-        pool._in_get = set()
+def attach(pool: sa_pool.Pool, watcher: Watcher | None) -> None:
+    """Have an instrumented pool report to ``watcher`` (None stops it)."""
+    if is_instrumented(pool):
+        pool.watcher = watcher  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -131,6 +194,8 @@ class PoolSettings:
     timeout: float | None
     recycle: int | None
     pre_ping: bool
+    resets: bool
+    """Whether returned connections are reset (rolled back or committed; ``reset_on_return``)."""
 
     @property
     def capacity(self) -> int | None:
@@ -151,6 +216,7 @@ def pool_settings(pool: sa_pool.Pool) -> PoolSettings:
         timeout=pool.timeout() if queue else None,
         recycle=recycle if recycle >= 0 else None,
         pre_ping=bool(getattr(pool, "_pre_ping", False)),
+        resets=getattr(pool, "_reset_on_return", None) in (sa_pool.base.reset_rollback, sa_pool.base.reset_commit),
     )
 
 

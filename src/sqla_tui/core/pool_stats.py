@@ -24,23 +24,22 @@ class Percentiles:
 class Durations:
     """Recent durations (bounded window) plus an all-time count and maximum.
 
-    Not thread-safe by itself: the monitor guards it with its lock and copies
-    the window out before sorting.
+    No ``add()`` method: the writers (the instrumented pool and the monitor's
+    checkin hook) append to ``recent`` and update ``count`` and ``max``
+    inline, because a Python call more per checkout is about 1% of a
+    ``SELECT 1``'s CPU time. Readers on other threads use ``frozen()``,
+    which copies the window in one C call.
     """
 
+    __slots__ = ("recent", "count", "max")
+
     def __init__(self, window: int) -> None:
-        self._recent: deque[float] = deque(maxlen=window)
+        self.recent: deque[float] = deque(maxlen=window)
         self.count = 0
         self.max = 0.0
 
-    def add(self, seconds: float) -> None:
-        self._recent.append(seconds)
-        self.count += 1
-        if seconds > self.max:
-            self.max = seconds
-
     def frozen(self) -> tuple[int, float, list[float]]:
-        return self.count, self.max, list(self._recent)
+        return self.count, self.max, list(self.recent)
 
 
 def percentiles(count: int, maximum: float, recent: list[float]) -> Percentiles:
@@ -68,6 +67,7 @@ class Counters:
     invalidations: int = 0
     pre_ping_failures: int = 0
     resets: int = 0
+    """Live connections rolled back (or committed) on their way back to the pool; 0 with ``reset_on_return=None``."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ affects them equally; the ratio of medians is what the README reports.
 Target: captured ≤ 1.10× plain. Also: a fan-out comparison vs the sum of the
 same plans run bare (target ≤ 1.10×).
 
-    python benchmarks/capture_overhead.py [--url URL] [--rounds 15]
+    python benchmarks/capture_overhead.py [--url URL] [--rounds 30]
 
 Without --url a throwaway SQLite file is used; a server URL gets a throwaway
 table ``bench_capture_rows`` that is dropped afterwards.
@@ -78,9 +78,8 @@ async def fanout_ratio(engine: AsyncEngine, runs: int, rounds: int) -> tuple[flo
     """compare() on the demo's users.posts vs the same plans executed bare (no capture, no tracing).
 
     Three variants alternate round by round: the plans run bare, compare() as
-    shipped (the warm-up of each plan runs under tracemalloc for its memory
-    peak), and compare(memory=False) (``fanout --no-memory``), to attribute
-    the difference. Medians in ms.
+    shipped, and compare(memory=True) (``fanout --memory``: the warm-up of
+    each plan runs under tracemalloc for its memory peak). Medians in ms.
     """
     from sqla_tui.core.entities import resolve_entity
 
@@ -104,13 +103,13 @@ async def fanout_ratio(engine: AsyncEngine, runs: int, rounds: int) -> tuple[flo
         return time.perf_counter() - started
 
     await bare()
-    await ours(True)  # warm-up
-    bare_s, shipped_s, untraced_s = [], [], []
+    await ours(False)  # warm-up
+    bare_s, shipped_s, traced_s = [], [], []
     for _ in range(rounds):
         bare_s.append(await bare())
-        shipped_s.append(await ours(True))
-        untraced_s.append(await ours(False))
-    return tuple(statistics.median(samples) * 1000 for samples in (bare_s, shipped_s, untraced_s))  # type: ignore[return-value]
+        shipped_s.append(await ours(False))
+        traced_s.append(await ours(True))
+    return tuple(statistics.median(samples) * 1000 for samples in (bare_s, shipped_s, traced_s))  # type: ignore[return-value]
 
 
 def bare_select(spec: QuerySpec, entity: type):  # type: ignore[no-untyped-def]
@@ -122,7 +121,7 @@ def bare_select(spec: QuerySpec, entity: type):  # type: ignore[no-untyped-def]
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="database URL (default: a throwaway SQLite file)")
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         url = args.url
@@ -150,14 +149,14 @@ async def main() -> None:
                 demo_engine, _ = await connect(f"sqlite:///{demo_path}", read_only=False)
                 await load_demo(demo_engine)
                 fan_rounds = max(3, args.rounds // 3)
-                bare, ours, untraced = await fanout_ratio(demo_engine, runs=3, rounds=fan_rounds)
+                bare, ours, traced = await fanout_ratio(demo_engine, runs=3, rounds=fan_rounds)
                 await demo_engine.dispose()
                 print(f"  fan-out users.posts (joined, selectin, subquery, mixed; 3 runs each) on the demo, "
                       f"median of {fan_rounds} alternating rounds:")
                 print(f"    plans run bare     {bare:8.1f} ms")
                 print(f"    compare()          {ours:8.1f} ms   ratio {ours / bare:.3f}x (target <= 1.10x)")
-                print(f"    compare(memory=False) {untraced:8.1f} ms   ratio {untraced / bare:.3f}x "
-                      "(fanout --no-memory: no tracemalloc peak)")
+                print(f"    compare(memory=True) {traced:8.1f} ms   ratio {traced / bare:.3f}x "
+                      "(fanout --memory: tracemalloc peak per plan, opt-in)")
             print(f"  load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
         finally:
             async with engine.begin() as conn:

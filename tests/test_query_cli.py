@@ -79,9 +79,12 @@ def test_fanout_unknown_path_is_one_line(seeded_db: TestDatabase) -> None:
     assert "unknown relationship 'pots' on User" in result.stderr
 
 
-def test_fanout_without_memory_tracing_reports_no_peak(seeded_db: TestDatabase) -> None:
-    args = ["fanout", seeded_db.url, "users", "--path", "posts", "--strategies", "selectin", "--runs", "1", "--no-memory", "--json"]
-    result = runner.invoke(app, args)
-    assert result.exit_code == 0, result.stderr
-    [plan] = json.loads(result.stdout)["results"]
-    assert plan["peak_kib"] is None and (plan["statements"], plan["rows"]) == (2, USERS + POSTS)
+def test_fanout_traces_the_memory_peak_only_when_asked(seeded_db: TestDatabase) -> None:
+    args = ["fanout", seeded_db.url, "users", "--path", "posts", "--strategies", "selectin", "--runs", "1", "--json"]
+    plans = {}
+    for flags in ([], ["--memory"]):
+        result = runner.invoke(app, [*args, *flags])
+        assert result.exit_code == 0, result.stderr
+        [plans[" ".join(flags)]] = json.loads(result.stdout)["results"]
+    assert plans[""]["peak_kib"] is None and plans["--memory"]["peak_kib"] > 0
+    assert {(plan["statements"], plan["rows"]) for plan in plans.values()} == {(2, USERS + POSTS)}

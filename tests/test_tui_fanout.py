@@ -63,6 +63,15 @@ async def test_every_plan_has_its_exact_statements_and_rows(seeded_db: TestDatab
         assert screen.runs == DEFAULT_RUNS + 1
         assert f"{DEFAULT_RUNS + 1} timed runs per strategy · r measures again" in screen_text(app)
 
+        assert {result.peak_kib for result in table.items} == {None}  # the memory peak is opt-in: m
+        assert table.get_cell("joined", "KiB peak").plain == "–"
+        await pilot.press("m")
+        await settle(pilot)
+        assert f"6 strategies measured, {DEFAULT_RUNS + 1} timed runs each and its memory peak" in screen_text(app)
+        peaks = {result.strategy: result.peak_kib for result in table.items}
+        assert len(peaks) == 6 and all(peak is not None and peak > 0 for peak in peaks.values())
+        assert table.get_cell("joined", "KiB peak").plain == f"{peaks['joined']:,.0f}"
+
 
 @ON_SQLITE
 async def test_cancel_stops_the_measurement_and_the_screen_stays_usable(seeded_db: TestDatabase) -> None:
@@ -72,18 +81,19 @@ async def test_cancel_stops_the_measurement_and_the_screen_stays_usable(seeded_d
         await pilot.press("down", "3")
         spec = compose.spec()
         assert spec is not None and compose.entity is not None
-        # 100 timed runs per strategy: long enough that the cancel always lands mid-measurement
-        screen = FanoutScreen(compose.session, compose.entity, spec, ["posts"], runs=100)
+        # 100 timed runs per strategy over two levels (41 statements a run when lazy loading):
+        # long enough that the cancel always lands mid-measurement
+        screen = FanoutScreen(compose.session, compose.entity, spec, ["posts.comments"], runs=100)
         await app.push_screen(screen)
         await pilot.pause()
-        assert screen.measuring
+        assert screen.measuring, screen_text(app)
         await pilot.press("x")
         await pilot.pause()
         assert not screen.measuring and screen.report is None
         assert "cancelled · r measures again" in screen_text(app)
         await pilot.press("r")
         await pilot.pause()
-        assert screen.measuring
+        assert screen.measuring, screen_text(app)
         await pilot.press("escape")  # the first Escape cancels, the second leaves
         await pilot.pause()
         assert not screen.measuring and app.screen is screen

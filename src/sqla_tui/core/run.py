@@ -10,6 +10,8 @@ already-loaded attributes only, so showing results never emits SQL.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,7 +90,7 @@ def origin_label(origin: Origin, spec: QuerySpec, touched: bool = False) -> str:
     return f"{_LOADER_NAMES.get(strategy, strategy)} {origin.attribute}"
 
 
-def _touch(session: Session, roots: list[Any], paths: list[str]) -> list[RaisedAccess]:
+def touch_paths(session: Session, roots: list[Any], paths: list[str]) -> list[RaisedAccess]:
     """Walk each path over the loaded objects, as application code would."""
     refused: dict[str, list[str]] = {}
     for path in paths:
@@ -148,17 +150,25 @@ async def execute(
     for path in touch:
         validation.node(path)
     mark = log.mark()
+    async with fresh_session(engine) as session:
+        StatementLog.watch(session)
+        roots = list((await session.execute(statement)).unique().scalars().all())
+        touched_from = log.mark()
+        raised = await session.run_sync(touch_paths, roots, list(touch)) if touch else []
+        entities = list(session.identity_map.values())
+    return Execution(roots, entities, raised, log.since(mark), touched_from)
+
+
+@asynccontextmanager
+async def fresh_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A new session on its own connection: cancelling the task stops the server's statement too,
+    and a database error (a missing privilege, a table dropped since mapping, a lost server) is one line."""
     try:
         async with AsyncSession(engine, expire_on_commit=False) as session:
-            StatementLog.watch(session)
             async with stopped_on_cancel(await session.connection()):
-                roots = list((await session.execute(statement)).unique().scalars().all())
-                touched_from = log.mark()
-                raised = await session.run_sync(_touch, roots, list(touch)) if touch else []
-            entities = list(session.identity_map.values())
-    except sa_exc.DBAPIError as error:  # a missing privilege, a table dropped since mapping, a lost server
+                yield session
+    except sa_exc.DBAPIError as error:
         raise translate_error(error, engine.url) from None
-    return Execution(roots, entities, raised, log.since(mark), touched_from)
 
 
 async def run_spec(

@@ -3,7 +3,8 @@
 The screen a teacher projects. ``core.fanout.compare`` runs in a worker and
 reports each finished strategy, so the table says which one is being
 measured; Escape or ``x`` cancels the measurement and leaves the screen
-usable, ``r`` measures again.
+usable, ``r`` measures again, ``m`` measures again with each plan's memory
+peak (tracemalloc, off by default: it makes a comparison ~1.5× longer).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class FanoutScreen(GuardedScreen):
         Binding("escape", "back", "Back / cancel"),
         Binding("x", "cancel", "Cancel"),
         Binding("r", "measure", "Measure again"),
+        Binding("m", "memory", "Memory peak"),
         Binding("plus", "runs(1)", "More runs"),
         Binding("minus", "runs(-1)", "Fewer runs"),
     ]
@@ -79,6 +81,8 @@ class FanoutScreen(GuardedScreen):
         super().__init__()
         self.session, self.entity, self.spec, self.paths = session, entity, spec, paths
         self.plans, self.runs = list(plans), runs
+        self.memory = False
+        """Trace each plan's peak Python memory in the next measurement."""
         self.report: FanoutReport | None = None
         self.done = 0
         """Plans measured in the current measurement."""
@@ -116,7 +120,8 @@ class FanoutScreen(GuardedScreen):
         self.query_one(FanoutTable).show_pending(self.plans)
         self.query_one(FanoutTable).mark(self.plans[0], "measuring…")
         self.query_one(ProgressBar).update(total=len(self.plans), progress=0)
-        self._status(f"measuring {self.plans[0]} (1/{len(self.plans)}) · {self.runs} timed runs each · x cancels")
+        memory = " · with memory peak" if self.memory else ""
+        self._status(f"measuring {self.plans[0]} (1/{len(self.plans)}) · {self.runs} timed runs each{memory} · x cancels")
         self.query_one("#fanout-verdict", Static).update("")
         self._worker = self.measure()
 
@@ -125,13 +130,28 @@ class FanoutScreen(GuardedScreen):
         """Run compare(); each finished plan is reported as it lands, the numbers when all are in."""
         try:
             report = await compare(
-                self.session.engine, self.entity, self.spec, self.paths, self.plans, self.runs, progress=self._progress
+                self.session.engine,
+                self.entity,
+                self.spec,
+                self.paths,
+                self.plans,
+                self.runs,
+                progress=self._progress,
+                memory=self.memory,
             )
         except UserError as error:
             self.worker_failed(str(error))  # the same ending as an unexpected failure: plans marked, one line
             return
         self.report = report
         self._show(report)
+
+    def action_memory(self) -> None:
+        """Switch the memory peak on or off and measure again (waits for a measurement under way)."""
+        self.memory = not self.memory
+        if self.measuring:
+            self._status(f"memory peak {'on' if self.memory else 'off'} from the next measurement")
+        else:
+            self.action_measure()
 
     def action_runs(self, change: int) -> None:
         """Timed runs per strategy for the next measurement (medians steady with more runs)."""
@@ -164,7 +184,10 @@ class FanoutScreen(GuardedScreen):
             chart.show(title, labels, [float(getattr(result, metric)) for result in report.results])
         self.query_one("#fanout-verdict", Static).update(report.verdict)
         self.query_one(ProgressBar).update(progress=len(report.results))
-        self._status(f"{len(report.results)} strategies measured, {self.runs} timed runs each · +/- runs · r measures again")
+        memory = " and its memory peak" if self.memory else ""
+        self._status(
+            f"{len(report.results)} strategies measured, {self.runs} timed runs each{memory} · +/- runs · r measures again"
+        )
         self.query_one(FanoutTable).focus()
 
     @on(FanoutTable.Selected)

@@ -48,7 +48,8 @@ class FanoutTable(RowPicker[PlanResult]):
         for r in results:
             numbers = (
                 f"{r.statements:,}", f"{r.rows:,}", f"{r.entities:,}", f"{r.fanout:.2f}", f"{r.duplicated_rows:,}",
-                f"{r.cells:,}", f"{r.bytes:,}", f"{r.ms_median:.1f}", f"{r.ms_min:.1f}–{r.ms_max:.1f}", f"{r.peak_kib:,.0f}",
+                f"{r.cells:,}", f"{r.bytes:,}", f"{r.ms_median:.1f}", f"{r.ms_min:.1f}–{r.ms_max:.1f}",
+                "–" if r.peak_kib is None else f"{r.peak_kib:,.0f}",
             )  # fmt: skip
             self.add_row(r.strategy, *(Text(number, justify="right") for number in numbers), key=r.strategy)
         self.announce_first()

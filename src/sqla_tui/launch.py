@@ -15,10 +15,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sqla_tui.core.errors import UserError
+from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.core.target import Target
-
-EXIT_USAGE = 2
 
 
 def plain_launch(args: Sequence[str]) -> Target | None:

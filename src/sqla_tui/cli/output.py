@@ -12,11 +12,10 @@ from typing import Any, NoReturn, TypeVar
 
 import typer
 
-from sqla_tui.core.errors import UserError
+from sqla_tui.core.errors import EXIT_USAGE, UserError
 
 T = TypeVar("T")
 
-EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 

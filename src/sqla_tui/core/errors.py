@@ -5,6 +5,9 @@ wrong and what to do; the CLI prints it and exits 2, the TUI shows it as a
 notification. Everything else is a bug and is allowed to look like one.
 """
 
+EXIT_USAGE = 2
+"""The exit status of a command that stopped on a ``UserError``."""
+
 
 class UserError(Exception):
     """A problem with the user's input or environment, explained in one line."""

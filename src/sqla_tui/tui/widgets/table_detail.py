@@ -28,11 +28,28 @@ class TableDetail(VerticalScroll, can_focus=True):
     Tab goes filter → tree → detail and back without visiting every grid.
     """
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._sections: dict[str, list[tuple[str, ...]]] = {section: [] for section in _SECTIONS}
+        """What each section shows, kept until its grid is mounted."""
+
     def compose(self) -> ComposeResult:
         yield Static("select a table", id="detail-title")
         yield Static(id="detail-note")
-        for section, headers in _SECTIONS.items():
-            yield FactTable(*headers, id=f"detail-{section}")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_grids)
+
+    async def _mount_grids(self) -> None:
+        """The three grids come after the screen's first frame, whose set-up they would otherwise lengthen.
+
+        Mounting the schema screen stalled the loop 100-170 ms, their styles
+        and layout a good part of it; nothing shows in them until a table's
+        facts are in anyway.
+        """
+        grids = [FactTable(*headers, id=f"detail-{section}") for section, headers in _SECTIONS.items()]
+        await self.mount_all(grids)
+        self._fill(self._sections)
 
     def show_pending(self, name: str, note: str) -> None:
         """A table the catalog has not described (yet): its name, and why there is nothing more."""
@@ -73,7 +90,8 @@ class TableDetail(VerticalScroll, can_focus=True):
         self.query_one("#detail-note").display = bool(note)
 
     def _fill(self, sections: dict[str, list[tuple[str, ...]]]) -> None:
+        self._sections = sections
         for section, rows in sections.items():
-            grid = self.query_one(f"#detail-{section}", FactTable)
-            grid.show(rows)
-            grid.display = bool(rows)
+            for grid in self.query(f"#detail-{section}").results(FactTable):
+                grid.show(rows)
+                grid.display = bool(rows)

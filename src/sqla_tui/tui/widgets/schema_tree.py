@@ -6,14 +6,16 @@ a table's children when the table is opened. A 2,000-table schema costs
 2,000 nodes, not 30,000, and filtering rebuilds just that level.
 
 Even 2,000 nodes are ~100 ms of work, so a schema's names are added in
-slices between which the event loop runs, and the row estimates that
-arrive with the catalog are drawn from it at render time instead of
-relabelling every node.
+slices between which the event loop runs; the tree lays its lines out after
+the first slice (a screenful) and after the last, not after every node. The
+row estimates that arrive with the catalog are drawn from it at render time
+instead of relabelling every node.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -58,6 +60,9 @@ class SchemaTree(Tree[TableRef]):
         Binding("right", "open_node", "Open", show=False),
         Binding("left", "close_node", "Close", show=False),
     ]
+
+    _adding_quietly = False
+    """True while ``_lines_kept`` adds nodes; a class default, as Tree's own ``__init__`` invalidates already."""
 
     filter_text: reactive[str] = reactive("")
     """Case-insensitive substring the table names must contain; set by the screen's filter input."""
@@ -191,15 +196,40 @@ class SchemaTree(Tree[TableRef]):
         if not force and [table.name for table in shown] == [child.data.table for child in node.children if child.data]:
             return False
         node.remove_children()
-        for step, table in enumerate(shown):
-            if step % SLICE == SLICE - 1:
+        for start in range(0, len(shown), SLICE):
+            if start:
                 yield
-            node.add(self._table_label(TableRef(schema, table.name)), data=TableRef(schema, table.name))
+            with self._lines_kept():
+                for table in shown[start : start + SLICE]:
+                    ref = TableRef(schema, table.name)
+                    node.add(self._table_label(ref), data=ref)
+            if start == 0 or start + SLICE >= len(shown):
+                self._invalidate()
         if not (move and shown):
             return False
         self._move_to(node)  # via the schema's own line, so the first table counts as newly highlighted
         self._move_to(node.children[0])
         return True
+
+    @contextmanager
+    def _lines_kept(self) -> Iterator[None]:
+        """Add nodes without the tree laying out all its lines again after each one.
+
+        ``TreeNode.add`` invalidates the tree per node, and every slice then
+        cost a layout of every line so far: 2,000 names laid out ~21,000
+        lines and redrew the tree 20 times. The caller invalidates once
+        when the nodes it wants seen are in; the flag is down between
+        slices, so what others change meanwhile still shows at once.
+        """
+        self._adding_quietly = True
+        try:
+            yield
+        finally:
+            self._adding_quietly = False
+
+    def _invalidate(self) -> None:
+        if not self._adding_quietly:
+            super()._invalidate()
 
     def _table_label(self, ref: TableRef) -> Text:
         label = Text(ref.table or "")

@@ -9,14 +9,18 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import LoadingIndicator
+from textual.widgets._footer import FooterKey
 
 from sqla_tui.core.connect import connect
 from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.heartbeat import ENV as HEARTBEAT_ENV
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.widgets.connect_status import SPINNER_DELAY, ConnectStatus
+from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from tests.databases import TestDatabase
@@ -28,6 +32,11 @@ SECRET = "pw_s3cret"
 
 def relation_names(app: SqlaTuiApp) -> list[str]:
     return app.home.query_one(RelationList).names
+
+
+def footer_keys(app: SqlaTuiApp) -> dict[str, bool]:
+    """The keys the footer shows, each with whether it is enabled (FooterKey greys a disabled one by this class)."""
+    return {key.description: not key.has_class("-disabled") for key in app.screen.query(FooterKey)}
 
 
 async def test_demo_opens_lists_its_tables_and_q_quits(demo_cache: Path) -> None:
@@ -164,6 +173,59 @@ async def test_a_server_that_never_answers_leaves_the_app_usable(silent_server: 
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
+
+
+async def test_footer_keys_follow_the_connection(silent_server: int, demo_cache: Path, tmp_path: Path) -> None:
+    """Screen keys are greyed out until connected; Retry shows only after a failure; the footer rebuilds for each."""
+    screens = {"Schema", "Pool", "Compose"}
+    app = make_app(f"postgresql://someone@127.0.0.1:{silent_server}/db")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        assert app.home.query_one(ConnectStatus).phase == "connecting"
+        assert {name: footer_keys(app)[name] for name in screens} == dict.fromkeys(screens, False)
+        assert "Retry" not in footer_keys(app)
+    app = make_app(f"sqlite:///{tmp_path}/nope.db")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        assert {name: footer_keys(app)[name] for name in [*screens, "Retry"]} == {**dict.fromkeys(screens, False), "Retry": True}
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        assert {name: footer_keys(app)[name] for name in screens} == dict.fromkeys(screens, True)
+        assert "Retry" not in footer_keys(app)
+
+
+class ArmingApp(App[None]):
+    """``x`` works only while armed; ``t`` arms and disarms it: a key whose state alone changes."""
+
+    BINDINGS = [Binding("t", "toggle", "Arm"), Binding("x", "act", "Act")]
+    ENABLE_COMMAND_PALETTE = False
+    armed = False
+
+    def compose(self) -> ComposeResult:
+        yield KeyFooter()
+
+    def action_toggle(self) -> None:
+        self.armed = not self.armed
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.armed or None if action == "act" else True
+
+
+async def test_the_footer_rebuilds_when_only_a_keys_state_changes() -> None:
+    app = ArmingApp()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert footer_keys(app) == {"Arm": True, "Act": False}
+        await pilot.press("t")
+        await pilot.pause()
+        assert footer_keys(app) == {"Arm": True, "Act": True}
+        await pilot.press("t")
+        await pilot.pause()
+        assert footer_keys(app) == {"Arm": True, "Act": False}
 
 
 async def test_the_spinner_shows_only_once_connecting_takes_a_while(silent_server: int) -> None:

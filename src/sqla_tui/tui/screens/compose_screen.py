@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -37,6 +37,7 @@ from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.code_preview import CodePreview
+from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.loader_toggles import MAX_DEPTH, LoaderToggles
 from sqla_tui.tui.widgets.results_tree import ResultsTree
 from sqla_tui.tui.widgets.server_banner import ServerBanner
@@ -101,7 +102,7 @@ class ComposeScreen(GuardedScreen):
                         yield StatementLogTable(id="compose-log")
                         yield CodePreview("sql", title="Statement", id="compose-statement")
                     yield ResultsTree(id="compose-results")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#compose-roots", OptionList).border_title = "Root"

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from sqla_tui.core.errors import UserError
@@ -26,6 +26,7 @@ from sqla_tui.core.sqltext import one_line
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.code_preview import CodePreview
+from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.plan_tree import PlanTree
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 
@@ -60,7 +61,7 @@ class ExplainScreen(GuardedScreen):
             yield CodePreview("json", title="Raw plan", id="explain-raw")
             with VerticalScroll(id="explain-warnings-box"):
                 yield Static(id="explain-warnings")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#explain-warnings-box").border_title = "Warnings"

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.compose import QuerySpec
@@ -28,6 +28,7 @@ from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.fanout_chart import FanoutChart
 from sqla_tui.tui.widgets.fanout_table import FanoutTable
+from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 
 DEFAULT_RUNS = 3
@@ -101,7 +102,7 @@ class FanoutScreen(GuardedScreen):
             yield CodePreview("sql", title="SQL of the selected strategy", id="fanout-sql")
             with VerticalScroll(id="fanout-verdict-box"):
                 yield Static(id="fanout-verdict")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(FanoutTable).border_title = f"{self.spec.root}: {', '.join(self.paths)}"

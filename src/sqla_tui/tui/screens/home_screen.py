@@ -10,10 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.widgets.connect_status import ConnectStatus
+from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.screen_guide import ScreenGuide
 from sqla_tui.tui.widgets.server_banner import ServerBanner
@@ -48,7 +49,7 @@ class HomeScreen(GuardedScreen):
         with Horizontal(id="home-body"):
             yield RelationList(id="relations")
             yield ScreenGuide(self.guide, id="screen-guide")
-        yield Footer()
+        yield KeyFooter()
 
     def table_filled(self, table: str, rows: int, total_tables: int) -> None:
         self.query_one(ConnectStatus).table_filled(table, rows, total_tables)

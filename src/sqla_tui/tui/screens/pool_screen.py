@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Sparkline, Static
+from textual.widgets import Input, Sparkline, Static
 
 from sqla_tui.core.activity import ServerActivity
 from sqla_tui.core.errors import UserError
@@ -27,6 +27,7 @@ from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
+from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.load_controls import LoadControls
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 
@@ -77,7 +78,7 @@ class PoolScreen(GuardedScreen):
         with Horizontal(id="pool-bottom"):
             yield FactTable("conn", "held s", "state", "checked out at", "session", id="pool-leaks", focusable=True)
             yield FactTable("session", "state", "for s", "query", id="pool-activity", focusable=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.bench = PoolBench(self.session.url, self.session.pool, leak_threshold=LEAK_THRESHOLD_S)

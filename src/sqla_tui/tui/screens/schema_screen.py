@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Tree
+from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from sqla_tui.core.naming import RelationshipPlan, plan_catalog_yielding
@@ -17,6 +17,7 @@ from sqla_tui.core.schema import TableInfo, list_names, list_schemas
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
+from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.table_detail import TableDetail
@@ -63,7 +64,7 @@ class SchemaScreen(GuardedScreen):
                 yield Input(placeholder="filter tables and views…  (/)", id="schema-filter")
                 yield SchemaTree(id="schema-tree")
             yield TableDetail(id="table-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(SchemaTree).loading = True

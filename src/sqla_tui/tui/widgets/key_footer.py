@@ -1,0 +1,41 @@
+"""The footer of every screen: Textual's Footer, rebuilt only when the keys it shows change."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+
+Keys = tuple[tuple[str, str, str, bool, str], ...]
+
+
+class KeyFooter(Footer):
+    """Skips a rebuild that would show the same keys.
+
+    Textual's Footer mounts a fresh widget per key each time its screen says
+    "bindings updated": on resume, on every focus change, on every
+    ``refresh_bindings``, one rebuild per signal even within one frame. The
+    schema screen's first 200 ms held four rebuilds of 12-16 ms each, the
+    home screen's start four more (benchmarks/ui_lag.py, startup.py); most
+    showed what was already there.
+    """
+
+    _shown: Keys | None = None
+
+    async def recompose(self) -> None:
+        if not self.is_attached or self._pruning:  # a rebuild queued before its screen closed: nothing to show
+            return
+        keys = self._keys()
+        if keys is not None and keys == self._shown:
+            return
+        self._shown = keys
+        await super().recompose()
+
+    def _keys(self) -> Keys | None:
+        """What ``compose`` would show: every shown binding (and the palette's) with its state; None before any."""
+        if not self._bindings_ready:
+            return None
+        palette = self.app.COMMAND_PALETTE_BINDING if self.show_command_palette else None
+        return tuple(
+            (binding.key, self.app.get_key_display(binding), binding.description, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show or key == palette
+        )

@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
-from sqla_tui.core.connect import connect
+from sqla_tui.core import schema as schema_module
+from sqla_tui.core.connect import PoolOptions, connect
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.mapping import map_schema
 from sqla_tui.core.schema import Catalog, list_names, list_schemas, load_catalog
@@ -51,6 +53,40 @@ async def test_names_paint_first_with_kinds(demo: TestDatabase) -> None:
         await engine.dispose()
     assert [(t.name, t.kind) for t in names] == DEMO_NAMES
     assert len({t.schema for t in names}) == 1
+
+
+async def catalog_and_peak_connections(url: str, pool: PoolOptions) -> tuple[Catalog, int]:
+    """The catalog, and the most connections it held at once."""
+    engine, _ = await connect(url, pool)
+    held, peak = 0, 0
+
+    def checked_out(*_: object) -> None:
+        nonlocal held, peak
+        held += 1
+        peak = max(peak, held)
+
+    def checked_in(*_: object) -> None:
+        nonlocal held
+        held -= 1
+
+    event.listen(engine.sync_engine.pool, "checkout", checked_out)
+    event.listen(engine.sync_engine.pool, "checkin", checked_in)
+    try:
+        return await load_catalog(engine), peak
+    finally:
+        await engine.dispose()
+
+
+async def test_catalog_chunks_over_two_connections_read_the_same_as_over_one(
+    demo: TestDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks alternate between two connections when the pool can lend one; never when it holds just one."""
+    monkeypatch.setattr(schema_module, "CATALOG_CHUNK", 5)  # the demo's 12 names in three chunks
+    two, peak_two = await catalog_and_peak_connections(demo.url, PoolOptions())
+    one, peak_one = await catalog_and_peak_connections(demo.url, PoolOptions(pool_size=1, max_overflow=0))
+    assert (peak_two, peak_one) == (2, 1)
+    assert two.tables == one.tables  # a Catalog compares by identity; its tables by value
+    assert [(t.name, t.kind) for t in two.tables] == DEMO_NAMES
 
 
 async def test_catalog_columns_keys_and_indexes(demo: TestDatabase) -> None:

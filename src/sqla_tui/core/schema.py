@@ -2,8 +2,8 @@
 
 A 2,000-table schema is normal in production, so the tree paints from one
 catalog query (``list_names``) and the full catalog (``load_catalog``) comes
-from one bulk query per kind of fact on one connection, never one query per
-table: the Inspector's ``get_multi_*`` calls for keys, indexes and comments;
+from one bulk query per kind of fact, never one query per table: the
+Inspector's ``get_multi_*`` calls for keys, indexes and comments;
 for columns, on PostgreSQL one pg_catalog query (types exactly as
 ``format_type`` spells them, enums, domains and arrays included), elsewhere
 ``get_multi_columns`` with unknown types shown by their database name, so
@@ -12,11 +12,13 @@ an exotic column shows instead of crashing the screen.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import re
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +26,11 @@ from sqlalchemy import bindparam, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Inspector
 from sqlalchemy.engine.reflection import ObjectKind
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.pool_class import pool_settings
 
 CATALOG_CHUNK = 200
 """Tables reflected per step of ``load_catalog``: each step holds the event loop ~10-20 ms on 2 CPUs."""
@@ -225,18 +228,24 @@ async def list_names(engine: AsyncEngine, schema: str | None = None) -> list[Tab
 
 
 async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalog:
-    """Read one schema completely (default: the connection's): bulk queries on one connection, chunk by chunk.
+    """Read one schema completely (default: the connection's): bulk queries, ``CATALOG_CHUNK`` tables at a time.
 
     The sync part of reflection runs on the event loop (SQLAlchemy's
     greenlet), so a 2,000-table schema read in one go holds the loop for
-    half a second; ``CATALOG_CHUNK`` tables at a time keeps each stretch
-    short enough for a TUI to keep drawing while it loads.
+    half a second; chunk by chunk keeps each stretch short enough for a TUI
+    to keep drawing. About half of each chunk is the server's (PostgreSQL
+    plans and runs six catalog queries per chunk), so when the pool can lend
+    a second connection, two connections take turns: one waits on the server
+    while the other's rows are turned into tables (benchmarks/large_schema.py).
     """
     async with engine.connect() as conn:
         head = await conn.run_sync(_catalog_head, schema)
-        tables: list[TableInfo] = []
-        for start in range(0, len(head.names), CATALOG_CHUNK):
-            tables += await conn.run_sync(_tables, head, head.names[start : start + CATALOG_CHUNK])
+        chunks = [head.names[start : start + CATALOG_CHUNK] for start in range(0, len(head.names), CATALOG_CHUNK)]
+        async with AsyncExitStack() as borrowed:
+            connections = [conn]
+            if len(chunks) > 1 and _can_lend_another(engine):
+                connections.append(await borrowed.enter_async_context(engine.connect()))
+            tables = await _read_chunks(connections, head, chunks)
     return Catalog(
         dialect=head.dialect,
         default_schema=head.default,
@@ -244,6 +253,29 @@ async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalo
         schemas=head.schemas,
         tables=tuple(tables),
     )
+
+
+def _can_lend_another(engine: AsyncEngine) -> bool:
+    """Whether a second connection comes without waiting: never StaticPool's one shared connection, nor a full queue's."""
+    settings = pool_settings(engine.pool)
+    if settings.pool_class == "StaticPool":
+        return False
+    return settings.capacity is None or engine.pool.checkedout() < settings.capacity  # type: ignore[attr-defined]
+
+
+async def _read_chunks(
+    connections: list[AsyncConnection], head: _Head, chunks: list[list[TableName]]
+) -> list[TableInfo]:
+    """Every chunk's tables, in order; each connection takes the next chunk as soon as it is free."""
+    read: list[list[TableInfo]] = [[] for _ in chunks]
+    waiting = iter(range(len(chunks)))
+
+    async def take_turns(conn: AsyncConnection) -> None:
+        for index in waiting:
+            read[index] = await conn.run_sync(_tables, head, chunks[index])
+
+    await asyncio.gather(*(take_turns(conn) for conn in connections))
+    return [table for chunk in read for table in chunk]
 
 
 def _schemas(inspector: Inspector) -> list[str]:
@@ -291,7 +323,6 @@ class _Head:
     schemas: tuple[str, ...]
     names: list[TableName]
     estimates: dict[str, int | None]
-    inspector: Inspector  # one for the whole load, so its cache spans the chunks
 
 
 def _catalog_head(conn: Connection, schema: str | None) -> _Head:
@@ -307,15 +338,19 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
         schemas=tuple(_schemas(inspector)),
         names=names,
         estimates=_row_estimates(conn, resolved, [t.name for t in names if t.kind == "table"]),
-        inspector=inspector,
     )
 
 
 def _tables(conn: Connection, head: _Head, names: list[TableName]) -> list[TableInfo]:
-    """The full facts of some tables of the schema: one query per kind of fact, filtered to their names."""
+    """The full facts of some tables of the schema: one query per kind of fact, filtered to their names.
+
+    The Inspector is this chunk's own: it runs its queries on ``conn``, which
+    is one of several taking turns (``_read_chunks``).
+    """
     filter_names = [table.name for table in names]
-    columns = _columns(conn, head.inspector, head.schema, head.reflect_schema, filter_names)
-    bulk = _bulk(head.inspector, head.reflect_schema, filter_names)
+    inspector = inspect(conn)
+    columns = _columns(conn, inspector, head.schema, head.reflect_schema, filter_names)
+    bulk = _bulk(inspector, head.reflect_schema, filter_names)
     return [
         _table(head.schema, table.name, table.kind, columns[table.name], bulk, head.estimates.get(table.name))
         for table in names

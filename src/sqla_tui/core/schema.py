@@ -30,7 +30,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.pool_class import pool_settings
 
 CATALOG_CHUNK = 200
 """Tables reflected per step of ``load_catalog``: each step holds the event loop ~10-20 ms on 2 CPUs."""
@@ -257,6 +256,8 @@ async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalo
 
 def _can_lend_another(engine: AsyncEngine) -> bool:
     """Whether a second connection comes without waiting: never StaticPool's one shared connection, nor a full queue's."""
+    from sqla_tui.core.pool_class import pool_settings  # ~8 ms of imports the start-up's name listing does without
+
     settings = pool_settings(engine.pool)
     if settings.pool_class == "StaticPool":
         return False

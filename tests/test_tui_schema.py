@@ -299,3 +299,26 @@ async def test_c_composes_over_the_table_under_the_cursor(demo_cache: Path) -> N
         compose = app.screen
         assert isinstance(compose, ComposeScreen) and app.screen_stack == [app.home, compose]
         assert compose.table == "comments" and compose.query_one(LoaderToggles).has_focus
+
+
+async def test_a_catalog_that_fails_after_the_names_leaves_the_tree_usable(tmp_path: Path) -> None:
+    """A view over a dropped table lists fine but cannot be described: names stay, the failure is one line."""
+    path = tmp_path / "broken_view.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE gone (id INTEGER PRIMARY KEY); CREATE TABLE kept (id INTEGER PRIMARY KEY);"
+            "CREATE VIEW orphan AS SELECT id FROM gone; DROP TABLE gone;"
+        )
+    app = make_app(f"sqlite:///{path}")
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        screen = await open_schema(pilot)
+        assert tree_of(app).table_names == ["kept", "orphan"]
+        assert screen.catalogs == {}
+        shown = " ".join(screen_text(app).split())
+        assert "Schema failed" in shown and "OperationalError: (sqlite3.OperationalError) no such" in shown
+        assert "table: main.gone" in shown  # the toast wraps the rest of the one line
+        assert "the catalog could not be loaded (see the notification); names only" in shown
+        await pilot.press("down")
+        assert cursor_table(app) == "orphan"
+        assert detail_of(app).query_one("#detail-title").render().plain == "orphan"
+        assert detail_of(app).rows("columns") == []

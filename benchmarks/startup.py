@@ -42,13 +42,18 @@ def _tmux(*args: str) -> str:
 
 
 def launch(command: list[str], env: dict[str, str]) -> int:
-    """Start ``command`` in a fresh 160x45 tmux session; returns the pane's process id."""
+    """Start ``command`` in a fresh 160x45 tmux session; returns the pane's process id.
+
+    Killing the last session stops the tmux server, and a new session asked
+    for while it is still exiting fails; the second attempt finds no server
+    and starts one.
+    """
     _tmux("kill-session", "-t", SESSION)
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "45", *[f"-e{k}={v}" for k, v in env.items()],
-         " ".join(command)],
-        check=True,
-    )  # fmt: skip
+    new_session = ["tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "45",
+                   *[f"-e{k}={v}" for k, v in env.items()], " ".join(command)]  # fmt: skip
+    if subprocess.run(new_session, check=False).returncode != 0:
+        time.sleep(0.2)
+        subprocess.run(new_session, check=True)
     return int(_tmux("list-panes", "-t", SESSION, "-F", "#{pane_pid}").split()[0])
 
 

@@ -33,6 +33,19 @@ def test_cli_and_its_commands_do_not_import_textual_or_sqlalchemy() -> None:
     assert {"textual", "sqlalchemy"} & loaded == set()
 
 
+def test_help_is_printed_without_rich() -> None:
+    """``sqla-tui --help`` is Click's plain help: Typer's Rich panels would import Rich's markdown (~0.1 s)."""
+    probe = (
+        "import sys; from sqla_tui.cli import app\n"
+        "try:\n    app(['--help'], prog_name='sqla-tui')\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', ' '.join(sorted(sys.modules)))"
+    )
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    help_text, loaded = output.split("LOADED")
+    assert "  schema   Show tables and views." in help_text
+    assert {"rich", "typer.rich_utils", "textual", "sqlalchemy"} & set(loaded.split()) == set()
+
+
 def test_the_app_imports_no_screen_until_it_is_opened() -> None:
     """The first paint needs the home screen only: other screens, the ORM's composer, pygments and plotext wait."""
     loaded = _loaded_after("import sqla_tui.tui.app")

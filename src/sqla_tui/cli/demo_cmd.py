@@ -39,7 +39,7 @@ def demo(
     scale: Annotated[float, typer.Option("--scale", min=0.01, max=100.0, help="Multiply the seed sizes.")] = 1.0,
     replace: Annotated[bool, typer.Option("--replace", help="Drop and rebuild an existing demo.")] = False,
 ) -> None:
-    """Build the built-in teaching database (SQLite by default, or into --url).
+    """Build the built-in teaching database. SQLite by default, or into --url.
 
     The default demo file is ours, so finding it already built is not an
     error; any other existing target is refused unless --replace.

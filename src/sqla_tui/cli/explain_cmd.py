@@ -112,7 +112,7 @@ def explain(
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """Show the database's plan for a statement: one tree, the most expensive node, warnings with fixes."""
+    """Show the database's plan for a statement. One tree, the most expensive node, warnings with fixes."""
     params = tuple(parse_param(value) for value in param) if param else None
     result = run(_explain(target, spec, sql, params, models, analyze, allow_write))
     if json:

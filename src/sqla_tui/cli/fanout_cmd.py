@@ -60,7 +60,7 @@ def fanout(
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """Compare loading strategies: statements, exact rows, cells, bytes, time, memory."""
+    """Compare loading strategies side by side. Statements, exact rows, cells, bytes, time, memory."""
     plans = [plan.strip() for plan in strategies.split(",") if plan.strip()]
     report = run(_compare(target, spec, models, path, plans, runs, memory))
     if json:

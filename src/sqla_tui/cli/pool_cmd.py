@@ -42,7 +42,7 @@ def pool(
     ] = 2.0,
     json: Annotated[bool, typer.Option("--json", help="Print JSON (with the sampled series) instead of text.")] = False,
 ) -> None:
-    """Put a load on the connection pool and report checkouts, waits, timeouts and leaks."""
+    """Put a load on the connection pool. Reports checkouts, waits, timeouts and leaks."""
     report = run(_run(target, scenario, tasks, hold_ms, duration, leak_threshold))
     if json:
         emit_json({"totals": totals(report), **{name: getattr(report, name) for name in _REPORT_FIELDS}})

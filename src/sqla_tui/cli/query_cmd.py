@@ -69,7 +69,7 @@ def query(
     python: Annotated[bool, typer.Option("--python", help="Print the equivalent SQLAlchemy code and exit.")] = False,
     save: Annotated[Optional[str], typer.Option("--save", help="Save the query spec to this JSON file.")] = None,
 ) -> None:
-    """Run a query with loader options; print every statement, its origin and rows."""
+    """Run a query with loader options. Prints every statement, its origin and rows."""
     if save:
         from pathlib import Path
 

@@ -180,7 +180,7 @@ def schema(
         typer.Option("--models", help="Relationships from your own Base: package.module:Base or path/models.py:Base."),
     ] = None,
 ) -> None:
-    """Show tables and views with columns, keys, row estimates and ORM relationships."""
+    """Show tables and views. Columns, keys, row estimates and ORM relationships."""
     report = run(_load(target, table, schema_name, models))
     if json:
         emit_json(report_json(report))

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
 from sqlalchemy import URL, Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from sqla_tui.core.connect import check_sqlite_file
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.target import demo_path
 
 if TYPE_CHECKING:
     from .seed import Row
@@ -31,7 +31,6 @@ __all__ = [
     "DEMO_VIEW",
     "DemoTargetNotEmpty",
     "build_demo_sqlite",
-    "default_demo_path",
     "demo_table_names",
     "ensure_demo_sqlite",
     "load_demo",
@@ -75,11 +74,6 @@ def demo_table_names() -> list[str]:
     from .models import DEMO_TABLES
 
     return list(DEMO_TABLES)
-
-
-def default_demo_path() -> Path:
-    """Where `sqla-tui demo` keeps its SQLite file: the user's cache, rebuildable at will."""
-    return platformdirs.user_cache_path("sqla-tui") / "demo.sqlite"
 
 
 async def load_demo(
@@ -128,7 +122,7 @@ async def build_demo_sqlite(
     An existing file gets exactly what `--url sqlite:///file` would: a refusal
     unless replace is true, and then only the demo's own tables are rebuilt.
     """
-    target = Path(path).expanduser() if path is not None else default_demo_path()
+    target = Path(path).expanduser() if path is not None else demo_path()
     if not target.exists():
         return target, await _build_new_file(target, scale, progress)
     check_sqlite_file(target)
@@ -141,7 +135,7 @@ async def build_demo_sqlite(
 
 async def ensure_demo_sqlite(path: Path | str | None = None, progress: Progress | None = None) -> Path:
     """Return the demo SQLite file (the cache file by default), building it only if it is missing."""
-    target = Path(path).expanduser() if path is not None else default_demo_path()
+    target = Path(path).expanduser() if path is not None else demo_path()
     if not target.exists():
         await _build_new_file(target, 1.0, progress)
     return target

@@ -45,9 +45,9 @@ def demo(
     error; any other existing target is refused unless --replace.
     """
     if url is None and path is None and not replace:
-        from sqla_tui.demo_db.load import default_demo_path
+        from sqla_tui.core.target import demo_path
 
-        existing = default_demo_path()
+        existing = demo_path()
         if existing.exists():
             typer.echo(f"demo database ready: {existing} (already built; --replace rebuilds it; 'sqla-tui' opens it)")
             return

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.sqlite_names import NAMES_SQL, TableName, by_name
 
 CATALOG_CHUNK = 200
 """Tables reflected per step of ``load_catalog``: each step holds the event loop ~10-20 ms on 2 CPUs."""
@@ -55,10 +56,7 @@ _NAMES_SQL = {
         "FROM information_schema.tables "
         "WHERE table_schema = :schema AND table_type IN ('BASE TABLE', 'VIEW', 'SYSTEM VERSIONED')"
     ),
-    "sqlite": (
-        "SELECT name, type FROM \"{schema}\".sqlite_master "
-        "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-    ),
+    "sqlite": NAMES_SQL,
 }
 _NAMES_SQL["mariadb"] = _NAMES_SQL["mysql"]
 
@@ -95,15 +93,6 @@ ORDER BY c.relname, a.attnum
 """
 
 _UNRECOGNIZED = re.compile(r"Did not recognize type '(?P<type>.+?)' of (?:column )?'?(?P<column>[^']+)'?")
-
-
-@dataclass(frozen=True)
-class TableName:
-    """A table or view as the tree first paints it: no columns yet."""
-
-    schema: str
-    name: str
-    kind: str  # "table" | "view"
 
 
 @dataclass(frozen=True)
@@ -310,7 +299,7 @@ def _read_names(conn: Connection, inspector: Inspector, schema: str) -> list[Tab
         rows = conn.execute(text(sql.format(schema=schema.replace('"', '""')))).all()
     else:
         rows = conn.execute(text(sql), {"schema": schema}).all()
-    return sorted((TableName(schema, name, kind) for name, kind in rows), key=lambda t: t.name)
+    return by_name(rows, schema)
 
 
 @dataclass(frozen=True)

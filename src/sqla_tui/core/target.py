@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqla_tui.core.errors import UserError
 
@@ -19,6 +20,13 @@ POOLCLASSES = {"queue": "AsyncAdaptedQueuePool", "null": "NullPool", "static": "
 """``--poolclass`` choices and the ``sqlalchemy.pool`` class each names."""
 
 _CREDENTIALS = re.compile(r"(//[^/:@\s]*:)[^@\s]*@")
+
+
+def demo_path() -> Path:
+    """Where the demo's SQLite file lives: the user's cache, rebuildable at will."""
+    import platformdirs  # Textual loads it anyway; the headless commands only when they need the demo
+
+    return platformdirs.user_cache_path("sqla-tui") / "demo.sqlite"
 
 
 def mask_url_text(raw: str) -> str:

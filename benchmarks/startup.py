@@ -135,14 +135,17 @@ def main() -> None:
         env = {"XDG_CACHE_HOME": cache, "TERM": "xterm-256color", "PYTHONDONTWRITEBYTECODE": ""}
         os.environ["XDG_CACHE_HOME"] = cache
         demo = asyncio.run(ensure_demo_sqlite())
-        # Markers: the first frame, then the tables. Harlequin 2.17 paints its "Data Catalog" panel, then
-        # adds the collapsed "main db" node once it has connected; its tables only show after a key press
+        # Markers: the first frame, then the tables, then (sqla-tui) the banner naming the driver, which
+        # shows once the engine is up and the screen keys work: the demo's names are read from its file
+        # before that (core/sqlite_names.py). Harlequin 2.17 paints its "Data Catalog" panel, then adds
+        # the collapsed "main db" node once it has connected; its tables only show after a key press
         # expands that node, so for Harlequin "tables" is measured as "catalog node on screen".
-        apps = {"sqla-tui": ([sqla_tui], ["Where to go", "order_items"], env)}
+        ours = ["Where to go", "order_items", "sqlite+aiosqlite"]
+        apps = {"sqla-tui": ([sqla_tui], ours, env)}
         for rev in args.rev:
             tree = Path(cache) / f"rev-{rev}"
             tree.mkdir()
-            apps[f"rev {rev}"] = (export_rev(rev, tree), ["Where to go", "order_items"], {**env, "PYTHONPATH": str(tree / "src")})
+            apps[f"rev {rev}"] = (export_rev(rev, tree), ours, {**env, "PYTHONPATH": str(tree / "src")})
         if args.harlequin:
             apps["harlequin"] = ([args.harlequin, "-a", "sqlite", str(demo)], ["Data Catalog", "main db"], env)
         results: dict[str, list[tuple[list[float], int]]] = {name: [] for name in apps}
@@ -159,8 +162,10 @@ def main() -> None:
         medians[name] = statistics.median(tables), statistics.median(first)
         rss = max(r for _, r in samples) / 1024
         what = "catalog node (tables need a key press)" if name == "harlequin" else "tables listed"
+        connected = [times[2] for times, _ in samples if len(times) > 2]
+        engine = f"; connected median {statistics.median(connected):.3f} s" if connected else ""
         print(f"  {name:14s} first frame median {medians[name][1]:.3f} s; {what} median {medians[name][0]:.3f} s "
-              f"(min {min(tables):.3f}, max {max(tables):.3f}); peak RSS {rss:.0f} MiB")
+              f"(min {min(tables):.3f}, max {max(tables):.3f}){engine}; peak RSS {rss:.0f} MiB")
     if "harlequin" in medians:
         ratio = medians["sqla-tui"][0] / medians["harlequin"][0]
         ratio_first = medians["sqla-tui"][0] / medians["harlequin"][1]

@@ -16,9 +16,12 @@ from textual.widgets import LoadingIndicator
 from textual.widgets._footer import FooterKey
 
 from sqla_tui.core.connect import connect
+from sqla_tui.core.sqlite_names import TableName
 from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.heartbeat import ENV as HEARTBEAT_ENV
+from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
+from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.connect_status import SPINNER_DELAY, ConnectStatus
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.relation_list import RelationList
@@ -66,6 +69,55 @@ async def test_first_run_builds_the_demo_showing_progress(tmp_path: Path, monkey
     filled = [message.table for message in messages if isinstance(message, SqlaTuiApp.DemoTableFilled)]
     assert sorted(filled) == DEMO_TABLES
     assert (tmp_path / "sqla-tui" / "demo.sqlite").exists()
+
+
+async def test_the_demo_lists_its_tables_from_its_file_before_the_engine_is_up(
+    demo_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The names come twice, the file's first (no session yet), then the engine's; the list looks the same."""
+    seen: list[tuple[str, bool]] = []
+    show_names, connected = HomeScreen.show_names, HomeScreen.connected
+
+    def spy_show(screen: HomeScreen, names: list[TableName]) -> None:
+        seen.append(("from the file", screen.app.session is None))
+        show_names(screen, names)
+
+    def spy_connected(screen: HomeScreen, session: Session) -> None:
+        seen.append(("connected", screen.app.session is None))
+        connected(screen, session)
+
+    monkeypatch.setattr(HomeScreen, "show_names", spy_show)
+    monkeypatch.setattr(HomeScreen, "connected", spy_connected)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert seen == [("from the file", True), ("connected", False)]
+        assert relation_names(app) == sorted([*DEMO_TABLES, DEMO_VIEW])
+
+
+async def test_listing_the_same_names_again_keeps_the_users_place(demo_cache: Path) -> None:
+    """The engine's listing replaces the file's: a user who moved meanwhile stays on the same name."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        relations = app.home.query_one(RelationList)
+        await pilot.press("down", "down")
+        assert relations.highlighted_name == "messages"
+        relations.show([TableName("main", name, "table") for name in ["audit_log", "messages", "zebra"]])
+        assert relations.highlighted_name == "messages"
+        relations.show([TableName("main", "zebra", "table")])
+        assert relations.highlighted_name == "zebra"
+
+
+async def test_enter_on_a_table_before_the_engine_is_up_says_so(silent_server: int) -> None:
+    app = make_app(f"postgresql://someone@127.0.0.1:{silent_server}/db")
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await pilot.pause()
+        app.home.show_names([TableName("main", "users", "table")])  # as the demo's file lists them
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.home and app.session is None
+        assert "still connecting: Enter opens users once connected" in " ".join(screen_text(app).split())
 
 
 async def test_keyboard_moves_through_the_table_list(demo_cache: Path) -> None:

@@ -9,6 +9,7 @@ and the connecting worker imports it in a thread (benchmarks/startup.py).
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from sqla_tui.core.target import Target
+from sqla_tui.core.target import Target, demo_path
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.failure import one_line
 from sqla_tui.tui.heartbeat import Heartbeat
@@ -30,6 +31,7 @@ from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.server_banner import target_label
 
 if TYPE_CHECKING:
+    from sqla_tui.core.sqlite_names import TableName
     from sqla_tui.tui.screens.schema_screen import SchemaScreen
 
 
@@ -48,6 +50,13 @@ class SqlaTuiApp(App[None]):
         """The table just filled."""
         rows: int
         """How many rows went into it."""
+
+    @dataclass
+    class DemoNamesRead(Message):
+        """The demo's table and view names, read from its file before the engine is up."""
+
+        names: list[TableName]
+        """What ``list_names`` will find once connected."""
 
     @dataclass
     class Connected(Message):
@@ -102,10 +111,26 @@ class SqlaTuiApp(App[None]):
         (~40 ms over those and Textual's) does not land in the middle, and
         what exists after it is frozen, so later ones skip it (tui/collector.py).
         """
+        if self.target.is_demo:
+            self._read_demo_names()
         with paused_collector():
             from sqla_tui.core.connect import resolve_url
 
         return asyncio.run(resolve_url(self.target.url, progress=self._table_filled))
+
+    def _read_demo_names(self) -> None:
+        """List the demo's tables straight from its file, before SQLAlchemy's import (see ``core.sqlite_names``).
+
+        A demo not built yet (or unreadable) posts nothing: the build shows
+        its progress instead, and the names come with the engine.
+        """
+        from sqla_tui.core.sqlite_names import read_names
+
+        try:
+            names = read_names(demo_path())
+        except sqlite3.Error:
+            return
+        self.post_message(self.DemoNamesRead(names))
 
     def _table_filled(self, table: str, rows: int) -> None:
         """Progress callback of the demo build; runs in the build thread, and post_message is thread-safe."""
@@ -116,6 +141,11 @@ class SqlaTuiApp(App[None]):
         from sqla_tui.demo_db.load import demo_table_names
 
         self.home.table_filled(message.table, message.rows, len(demo_table_names()))
+
+    @on(DemoNamesRead)
+    def _show_demo_names(self, message: DemoNamesRead) -> None:
+        if self.session is None:  # a late read must not replace what the engine listed
+            self.home.show_names(message.names)
 
     @on(Connected)
     def _show_connected(self, message: Connected) -> None:
@@ -176,6 +206,9 @@ class SqlaTuiApp(App[None]):
     def _explore_table(self, message: HomeScreen.TableChosen) -> None:
         from sqla_tui.tui.screens.schema_screen import SchemaScreen  # opened on demand, like every screen
 
+        if self.session is None:  # the demo's names list before the engine is up
+            self.notify(f"still connecting: Enter opens {message.name} once connected", severity="warning")
+            return
         self.action_open_screen(SCHEMA)
         schema = self.get_screen(SCHEMA)
         if isinstance(schema, SchemaScreen):

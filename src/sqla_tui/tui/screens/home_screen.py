@@ -20,6 +20,7 @@ from sqla_tui.tui.widgets.screen_guide import ScreenGuide
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 
 if TYPE_CHECKING:
+    from sqla_tui.core.sqlite_names import TableName
     from sqla_tui.tui.navigation import ScreenEntry
     from sqla_tui.tui.session import Session
 
@@ -64,6 +65,12 @@ class HomeScreen(GuardedScreen):
     def connection_failed(self, error: str) -> None:
         self.query_one(ConnectStatus).failed(error)
         self.query_one(RelationList).border_title = "Tables · not connected"
+
+    def show_names(self, names: Sequence[TableName]) -> None:
+        """Names read before the engine is up (the demo's, from its file): listed and browsable; keys wait."""
+        relation_list = self.query_one(RelationList)
+        relation_list.show(names)
+        relation_list.focus()
 
     def connected(self, session: Session) -> None:
         """Start listing the tables; the status says so until they are on screen."""

@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from sqla_tui.core.schema import TableName
+    from sqla_tui.core.sqlite_names import TableName
 
 
 class RelationList(OptionList):
@@ -19,13 +19,27 @@ class RelationList(OptionList):
     BORDER_TITLE = "Tables"
 
     def show(self, relations: Iterable[TableName]) -> None:
-        """Replace the list with these relations and count them in the border title."""
+        """Replace the list with these relations and count them in the border title.
+
+        The highlight stays on the same name when it is still listed: the
+        demo's names are listed twice, from its file and then by the engine,
+        and the user may have moved in between.
+        """
         relations = list(relations)
+        kept = self.highlighted_name
         self.clear_options()
         self.add_options(Option(self._label(relation), id=relation.name) for relation in relations)
-        self.highlighted = 0 if relations else None
+        names = [relation.name for relation in relations]
+        self.highlighted = names.index(kept) if kept in names else (0 if relations else None)
         views = sum(relation.kind == "view" for relation in relations)
         self.border_title = f"Tables ({len(relations) - views})" + (f" · views ({views})" if views else "")
+
+    @property
+    def highlighted_name(self) -> str | None:
+        """The name under the highlight, if any."""
+        if self.highlighted is None:
+            return None
+        return self.get_option_at_index(self.highlighted).id
 
     @property
     def names(self) -> list[str]:

@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import os
 import socket
+import sqlite3
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,13 @@ PG_ADMIN_URL = f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/postgres"
 MY_ADMIN_URL = f"mysql+aiomysql://root@{MY_HOST}:{MY_PORT}/mysql"
 
 BACKENDS = ("sqlite", "postgresql", "mariadb")
+
+
+def sqlite_file(path: Path, script: str) -> Path:
+    """A SQLite file made by running ``script`` (test setup: the tool itself never writes)."""
+    with sqlite3.connect(path) as db:
+        db.executescript(script)
+    return path
 
 
 def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:

@@ -11,6 +11,7 @@ from sqla_tui.core.connect import connect
 from sqla_tui.core.schema import list_names
 from sqla_tui.core.sqlite_names import read_names
 from sqla_tui.demo_db.load import build_demo_sqlite
+from tests.databases import sqlite_file
 
 
 async def engine_names(path: Path) -> list[tuple[str, str, str]]:
@@ -30,13 +31,12 @@ async def test_the_demo_file_lists_what_the_engine_lists(tmp_path: Path) -> None
 
 
 async def test_odd_names_are_listed_exactly_and_in_the_same_order(tmp_path: Path) -> None:
-    path = tmp_path / "odd names.db"
-    with sqlite3.connect(path) as db:
-        db.executescript(
-            'CREATE TABLE "order" (id INTEGER PRIMARY KEY); CREATE TABLE "it\'s" (x); CREATE TABLE "ünï cödé" (x);'
-            'CREATE TABLE "Zeta" (x); CREATE TABLE sqlitex (x); CREATE VIEW "a view" AS SELECT 1 AS one;'
-            "CREATE INDEX ix_zeta ON Zeta (x);"
-        )
+    path = sqlite_file(
+        tmp_path / "odd names.db",
+        'CREATE TABLE "order" (id INTEGER PRIMARY KEY); CREATE TABLE "it\'s" (x); CREATE TABLE "ünï cödé" (x);'
+        'CREATE TABLE "Zeta" (x); CREATE TABLE sqlitex (x); CREATE VIEW "a view" AS SELECT 1 AS one;'
+        "CREATE INDEX ix_zeta ON Zeta (x);",
+    )
     read = [(t.name, t.kind) for t in read_names(path)]
     assert read == [("Zeta", "table"), ("a view", "view"), ("it's", "table"), ("order", "table"),
                     ("sqlitex", "table"), ("ünï cödé", "table")]  # fmt: skip

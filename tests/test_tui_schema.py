@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.table_detail import TableDetail
-from tests.databases import TestDatabase
+from tests.databases import TestDatabase, sqlite_file
 from tests.tui_helpers import (
     DEMO_TABLES,
     DEMO_VIEW,
@@ -226,8 +225,7 @@ def big_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"prev_id INTEGER REFERENCES t_{max(n - 1, 0):04d}(id), {columns});"
         for n in range(BIG)
     )
-    with sqlite3.connect(path) as db:
-        db.executescript("BEGIN;" + "".join(statements) + "COMMIT;")
+    sqlite_file(path, "BEGIN;" + "".join(statements) + "COMMIT;")
     return path
 
 
@@ -303,12 +301,11 @@ async def test_c_composes_over_the_table_under_the_cursor(demo_cache: Path) -> N
 
 async def test_a_catalog_that_fails_after_the_names_leaves_the_tree_usable(tmp_path: Path) -> None:
     """A view over a dropped table lists fine but cannot be described: names stay, the failure is one line."""
-    path = tmp_path / "broken_view.db"
-    with sqlite3.connect(path) as db:
-        db.executescript(
-            "CREATE TABLE gone (id INTEGER PRIMARY KEY); CREATE TABLE kept (id INTEGER PRIMARY KEY);"
-            "CREATE VIEW orphan AS SELECT id FROM gone; DROP TABLE gone;"
-        )
+    path = sqlite_file(
+        tmp_path / "broken_view.db",
+        "CREATE TABLE gone (id INTEGER PRIMARY KEY); CREATE TABLE kept (id INTEGER PRIMARY KEY);"
+        "CREATE VIEW orphan AS SELECT id FROM gone; DROP TABLE gone;",
+    )
     app = make_app(f"sqlite:///{path}")
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         screen = await open_schema(pilot)

@@ -106,7 +106,8 @@ class SqlaTuiApp(App[None]):
         """Import SQLAlchemy (~0.3 s) and build the demo if needed (CPU work), off the event loop.
 
         Runs in a thread so the first frame and key presses never wait for
-        either; the URL to connect to is the result. The import creates some
+        either; the URL to connect to is the result. The demo's names are
+        read from its file first, so its list need not wait for the import. The import creates some
         30,000 long-lived objects: with the collector paused a full collection
         (~40 ms over those and Textual's) does not land in the middle, and
         what exists after it is frozen, so later ones skip it (tui/collector.py).

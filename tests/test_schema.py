@@ -16,7 +16,7 @@ from sqla_tui.core.connect import PoolOptions, connect
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.mapping import map_schema
 from sqla_tui.core.schema import Catalog, list_names, list_schemas, load_catalog
-from tests.databases import TestDatabase, create_database
+from tests.databases import TestDatabase, create_database, run_async
 from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo, execute  # noqa: F401
 
 runner = CliRunner()
@@ -87,6 +87,33 @@ async def test_catalog_chunks_over_two_connections_read_the_same_as_over_one(
     assert (peak_two, peak_one) == (2, 1)
     assert two.tables == one.tables  # a Catalog compares by identity; its tables by value
     assert [(t.name, t.kind) for t in two.tables] == DEMO_NAMES
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "mariadb"])  # PostgreSQL refuses to drop a table a view reads
+def test_a_view_over_a_dropped_table_is_named_and_the_rest_is_read(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(schema_module, "CATALOG_CHUNK", 3)  # the broken view shares its chunk with a good table
+    database = create_database(backend, tmp_path)
+    try:
+        run_async(
+            execute(
+                database.url,
+                "CREATE TABLE gone (id INTEGER PRIMARY KEY)",
+                *(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)" for name in ("kept", "later", "zeta")),
+                "CREATE VIEW orphan AS SELECT id FROM gone",
+                "DROP TABLE gone",
+            )
+        )
+        catalog = run_async(catalog_of(database.url))
+        result = runner.invoke(app, ["schema", database.url, "--table", "orphan"])
+    finally:
+        database.drop()
+    assert [t.name for t in catalog.tables] == ["kept", "later", "zeta"]
+    reason = {"sqlite": "(sqlite3.OperationalError) no such table: main.gone", "mariadb": schema_module.NO_COLUMNS}
+    assert catalog.undescribed == {"orphan": reason[backend]}
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: orphan is listed but the database could not describe it: {reason[backend]}"
 
 
 async def test_catalog_columns_keys_and_indexes(demo: TestDatabase) -> None:

@@ -89,6 +89,7 @@ def report_json(report: SchemaReport) -> dict[str, Any]:
         "schema": report.catalog.schema,
         "schemas": list(report.catalog.schemas),
         "tables": [_table_json(table, report) for table in report.tables],
+        "undescribed": dict(report.catalog.undescribed) if report.tables is report.catalog.tables else {},
     }
 
 
@@ -160,6 +161,8 @@ def print_report(report: SchemaReport) -> None:
     root = Tree(escape(header))
     for table in report.tables:
         root.add(_table_tree(table, report))
+    for name, why in catalog.undescribed.items() if report.tables is catalog.tables else ():  # not for one table
+        root.add(f"[bold]{escape(name)}[/]  [yellow]could not be described: {escape(why)}[/]")
     console = Console(highlight=False)
     if not console.is_terminal:
         console.width = 1000  # piped output is grepped, not fitted to 80 columns: never wrap it

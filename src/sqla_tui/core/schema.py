@@ -19,7 +19,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, inspect, text
@@ -177,12 +177,16 @@ class Catalog:
     schema: str
     schemas: tuple[str, ...]
     tables: tuple[TableInfo, ...]
+    undescribed: dict[str, str] = field(default_factory=dict)
+    """Listed names the database could not describe, and why: typically a view over a dropped table."""
 
     def table(self, name: str) -> TableInfo:
-        """The table or view called ``name``, or a UserError naming close matches."""
+        """The table or view called ``name``, or a UserError saying why it is not described or naming close matches."""
         for table in self.tables:
             if table.name == name:
                 return table
+        if name in self.undescribed:
+            raise UserError(f"{name} is listed but the database could not describe it: {self.undescribed[name]}")
         raise unknown_name(f"table {name!r} in schema {self.schema!r}", name, [t.name for t in self.tables])
 
     @property
@@ -233,13 +237,15 @@ async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalo
             connections = [conn]
             if len(chunks) > 1 and _can_lend_another(engine):
                 connections.append(await borrowed.enter_async_context(engine.connect()))
-            tables = await _read_chunks(connections, head, chunks)
+            tables, refused = await _read_chunks(connections, head, chunks)
+    described = {table.name for table in tables}
     return Catalog(
         dialect=head.dialect,
         default_schema=head.default,
         schema=head.schema,
         schemas=head.schemas,
         tables=tuple(tables),
+        undescribed={name.name: refused.get(name.name, NO_COLUMNS) for name in head.names if name.name not in described},
     )
 
 
@@ -255,9 +261,9 @@ def _can_lend_another(engine: AsyncEngine) -> bool:
 
 async def _read_chunks(
     connections: list[AsyncConnection], head: _Head, chunks: list[list[TableName]]
-) -> list[TableInfo]:
-    """Every chunk's tables, in order; each connection takes the next chunk as soon as it is free."""
-    read: list[list[TableInfo]] = [[] for _ in chunks]
+) -> _Described:
+    """Every chunk's tables, in order, and why any were refused; each connection takes the next chunk when free."""
+    read: list[_Described] = [([], {}) for _ in chunks]
     waiting = iter(range(len(chunks)))
 
     async def take_turns(conn: AsyncConnection) -> None:
@@ -265,7 +271,7 @@ async def _read_chunks(
             read[index] = await conn.run_sync(_tables, head, chunks[index])
 
     await asyncio.gather(*(take_turns(conn) for conn in connections))
-    return [table for chunk in read for table in chunk]
+    return [table for tables, _ in read for table in tables], {name: why for _, refused in read for name, why in refused.items()}
 
 
 def _schemas(inspector: Inspector) -> list[str]:
@@ -331,7 +337,34 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
     )
 
 
-def _tables(conn: Connection, head: _Head, names: list[TableName]) -> list[TableInfo]:
+_Described = tuple[list[TableInfo], dict[str, str]]
+"""Tables described, and the names the database refused to describe with its one-line reason."""
+
+NO_COLUMNS = "the database returned no columns for it (a view over a dropped or changed table?)"
+
+
+def _tables(conn: Connection, head: _Head, names: list[TableName]) -> _Described:
+    """Some tables of the schema, described; a chunk the database refuses is halved until each refusal is alone.
+
+    One view over a dropped table makes SQLite's (and PostgreSQL's) bulk
+    reflection of its whole chunk fail; the other tables are still worth
+    showing, and halving finds the culprit in a few queries.
+    """
+    try:
+        return _described(conn, head, names), {}
+    except sa_exc.DBAPIError as error:
+        conn.rollback()  # PostgreSQL refuses every later query of an aborted transaction
+        if len(names) == 1:
+            from sqla_tui.core.pool_class import error_text  # only once something fails
+
+            return [], {names[0].name: error_text(error)}
+        half = len(names) // 2
+        first, first_refused = _tables(conn, head, names[:half])
+        rest, rest_refused = _tables(conn, head, names[half:])
+        return first + rest, {**first_refused, **rest_refused}
+
+
+def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[TableInfo]:
     """The full facts of some tables of the schema: one query per kind of fact, filtered to their names.
 
     The Inspector is this chunk's own: it runs its queries on ``conn``, which

@@ -13,7 +13,7 @@ from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from sqla_tui.core.naming import RelationshipPlan, plan_catalog_yielding
-from sqla_tui.core.schema import TableInfo, list_names, list_schemas
+from sqla_tui.core.schema import Catalog, TableInfo, list_names, list_schemas
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
@@ -52,8 +52,8 @@ class SchemaScreen(GuardedScreen):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.catalogs: dict[str, tuple[dict[str, TableInfo], RelationshipPlan]] = {}
-        """Per schema: its tables by name and its relationship plan, once loaded."""
+        self.catalogs: dict[str, tuple[dict[str, TableInfo], RelationshipPlan, dict[str, str]]] = {}
+        """Per schema, once loaded: its tables by name, its relationship plan, and why any could not be described."""
         self._failed: set[str | None] = set()
         self._wanted: str | None = None
 
@@ -140,11 +140,19 @@ class SchemaScreen(GuardedScreen):
                 self._failed.add(schema)
                 self._detail_ready(schema)
                 raise
-            self.catalogs[catalog.schema] = ({table.name: table for table in catalog.tables}, plan)
+            self.catalogs[catalog.schema] = ({table.name: table for table in catalog.tables}, plan, catalog.undescribed)
+            if catalog.undescribed:
+                self._say_undescribed(catalog)
             if catalog.schema not in tree.schema_names:  # an empty default schema: no names to paint first
                 await tree.show_names(catalog.schema, [])
             tree.show_catalog(catalog, plan)
             self.call_after_refresh(self._detail_ready, schema)
+
+    def _say_undescribed(self, catalog: Catalog) -> None:
+        """One warning naming what the database could not describe; the rest of the catalog is shown as usual."""
+        named = "; ".join(f"{name}: {why}" for name, why in list(catalog.undescribed.items())[:3])
+        more = f" and {len(catalog.undescribed) - 3} more" if len(catalog.undescribed) > 3 else ""
+        self.notify(f"could not describe {named}{more}", title="Schema", severity="warning", timeout=10)
 
     def _detail_ready(self, schema: str | None) -> None:
         """The detail pane once a catalog is in (or failed): after the tree's repaint, in a frame of its own.
@@ -196,9 +204,11 @@ class SchemaScreen(GuardedScreen):
         if ref is None or ref.table is None:
             return
         detail = self.query_one(TableDetail)
-        tables, plan = self.catalogs.get(ref.schema, ({}, None))
+        tables, plan, undescribed = self.catalogs.get(ref.schema, ({}, None, {}))
         table = tables.get(ref.table)
-        if table is None or plan is None:
+        if ref.table in undescribed:
+            detail.show_pending(ref.table, f"the database could not describe it: {undescribed[ref.table]}")
+        elif table is None or plan is None:
             detail.show_pending(ref.table, CATALOG_FAILED if self._failed & {ref.schema, None} else CATALOG_LOADING)
         else:
             detail.show(table, plan.relationships(ref.table), plan.unmappable.get(ref.table))

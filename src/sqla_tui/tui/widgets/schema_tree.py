@@ -84,6 +84,7 @@ class SchemaTree(Tree[TableRef]):
         self._names: dict[str, list[TableName]] = {}
         self._kinds: dict[TableRef, str] = {}
         self._tables: dict[TableRef, TableInfo] = {}
+        self._undescribed: dict[TableRef, str] = {}
         self._plans: dict[str, RelationshipPlan] = {}
         self._building: dict[str, Slices[bool]] = {}
         """Per schema, its latest rebuild, which may still be adding nodes between yields; a newer one closes it."""
@@ -116,6 +117,7 @@ class SchemaTree(Tree[TableRef]):
     def show_catalog(self, catalog: Catalog, plan: RelationshipPlan) -> None:
         """Show a schema's row estimates (``render_label`` reads them) and fill its tables already opened."""
         self._tables.update({TableRef(catalog.schema, table.name): table for table in catalog.tables})
+        self._undescribed.update({TableRef(catalog.schema, name): why for name, why in catalog.undescribed.items()})
         self._plans[catalog.schema] = plan
         self._widths.clear()
         for node in self._schema_node(catalog.schema).children:
@@ -271,7 +273,9 @@ class SchemaTree(Tree[TableRef]):
         ref = node.data
         table = self._tables.get(ref) if ref is not None else None
         if ref is None or table is None:
-            node.add_leaf(Text("loading catalog…", "italic dim"), data=ref)
+            why = self._undescribed.get(ref) if ref is not None else None
+            note = f"could not be described: {why}" if why else "loading catalog…"
+            node.add_leaf(Text(note, "italic dim"), data=ref)
             return
         columns = node.add(f"columns ({len(table.columns)})", data=ref, expand=True)
         for column in table.columns:

@@ -271,7 +271,9 @@ async def _read_chunks(
             read[index] = await conn.run_sync(_tables, head, chunks[index])
 
     await asyncio.gather(*(take_turns(conn) for conn in connections))
-    return [table for tables, _ in read for table in tables], {name: why for _, refused in read for name, why in refused.items()}
+    tables = [table for described, _ in read for table in described]
+    refused = {name: why for _, chunk_refused in read for name, why in chunk_refused.items()}
+    return tables, refused
 
 
 def _schemas(inspector: Inspector) -> list[str]:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import Label, ProgressBar
 
 from sqla_tui.core.connect import PoolOptions
 from sqla_tui.tui.app import SqlaTuiApp
@@ -106,13 +105,17 @@ class GaugeApp(App[None]):
 
 async def test_gauge_shows_a_bar_only_against_a_capacity() -> None:
     app = GaugeApp()
-    async with app.run_test():
+    async with app.run_test() as pilot:
         waiting = app.query_one(Gauge)
-        assert waiting.has_class("-unbounded") and not waiting.query_one(ProgressBar).display
-        assert str(waiting.query_one(".gauge--figure", Label).render()) == "0"
-        waiting.total, waiting.value = 3, 3
-        assert waiting.has_class("-full") and waiting.query_one(ProgressBar).display
-        assert str(waiting.query_one(".gauge--figure", Label).render()) == "3 / 3"
+        assert waiting.render().plain == "waiting       0"
+        waiting.total, waiting.value = 4, 1
+        await pilot.pause()
+        quarter = waiting.render()
+        assert quarter.plain == "waiting       " + "━" * 24 + " 1 / 4" and not waiting.has_class("-full")
+        assert [span.end - span.start for span in quarter.spans] == [6, 19, 5]  # filled, track, figure
+        waiting.value = 4
+        await pilot.pause()
+        assert waiting.has_class("-full") and waiting.render().plain.endswith(" 4 / 4")
 
 
 async def test_stop_right_after_start_stops_the_load(demo_cache: Path) -> None:

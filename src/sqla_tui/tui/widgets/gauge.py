@@ -2,36 +2,43 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
+from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Label, ProgressBar
+from textual.widget import Widget
+
+LABEL_WIDTH = 14
+BAR_WIDTH = 24
 
 
-class Gauge(Horizontal):
-    """``checked out  ███████░░░  7 / 15``; with no capacity the bar is hidden and only the value shows."""
+class Gauge(Widget):
+    """``checked out  ━━━━━━━━━━━━━━━━━━━━  7 / 15``; with no capacity the bar is left out and only the value shows.
+
+    Drawn as one line of one widget: built from a Label, a ProgressBar and a
+    Label, each gauge was eight widgets, and the pool screen's four took
+    ~40 ms of its first frame to mount (benchmarks/README.md, "Pool screen").
+    Colours come from the component classes below, so they live in CSS.
+    """
+
+    COMPONENT_CLASSES = {"gauge--label", "gauge--bar", "gauge--track", "gauge--figure"}
 
     DEFAULT_CSS = """
     Gauge {
         height: 1;
     }
     Gauge > .gauge--label {
-        width: 14;
         color: $foreground-muted;
     }
-    Gauge > ProgressBar {
-        width: auto;
-        padding-right: 1;
+    Gauge > .gauge--bar {
+        color: $primary;
+    }
+    Gauge > .gauge--track {
+        color: $foreground 15%;
     }
     Gauge > .gauge--figure {
-        width: auto;
         text-style: bold;
     }
     Gauge.-full > .gauge--figure {
         color: $error;
-    }
-    Gauge.-unbounded > ProgressBar {
-        display: none;
     }
     """
 
@@ -43,25 +50,23 @@ class Gauge(Horizontal):
     def __init__(self, label: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.label = label
-        self._bar = ProgressBar(show_eta=False, show_percentage=False)
-        self._figure = Label(classes="gauge--figure")
 
-    def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="gauge--label")
-        yield self._bar
-        yield self._figure
+    @property
+    def figure(self) -> str:
+        """The value, and the capacity when there is one."""
+        return f"{self.value} / {self.total}" if self.total is not None else str(self.value)
 
     def watch_value(self) -> None:
-        self._show()
+        self.set_class(self.total is not None and self.value >= self.total, "-full")
 
     def watch_total(self) -> None:
-        self._show()
+        self.watch_value()
 
-    def _show(self) -> None:
-        self._bar.update(total=self.total or 1, progress=self.value if self.total else 0)
-        self._figure.update(f"{self.value} / {self.total}" if self.total is not None else str(self.value))
-        self.set_class(self.total is not None and self.value >= self.total, "-full")
-        self.set_class(self.total is None, "-unbounded")
-
-    def on_mount(self) -> None:
-        self._show()
+    def render(self) -> Text:
+        line = Text(self.label.ljust(LABEL_WIDTH), self.get_component_rich_style("gauge--label"))
+        if self.total is not None:
+            filled = round(BAR_WIDTH * min(self.value, self.total) / self.total) if self.total else 0
+            line.append("━" * filled, self.get_component_rich_style("gauge--bar"))
+            line.append("━" * (BAR_WIDTH - filled) + " ", self.get_component_rich_style("gauge--track"))
+        line.append(self.figure, self.get_component_rich_style("gauge--figure"))
+        return line

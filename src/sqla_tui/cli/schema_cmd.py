@@ -31,6 +31,8 @@ class SchemaReport:
     tables: tuple[TableInfo, ...]
     relationships: dict[str, list[RelationshipInfo]]
     unmappable: dict[str, str]
+    undescribed: dict[str, str]
+    """Names listed but not described, and why; none when one table was asked for."""
 
 
 async def _load(target: "Target", table: str | None, schema_name: str | None, models: str | None) -> SchemaReport:
@@ -57,7 +59,8 @@ async def _load(target: "Target", table: str | None, schema_name: str | None, mo
         plan = plan_relationships(catalog.tables)
         relationships = {name: plan.relationships(name) for name in plan.mappable}
         unmappable = plan.unmappable
-    return SchemaReport(info, catalog, tables, relationships, unmappable)
+    undescribed = catalog.undescribed if table is None else {}
+    return SchemaReport(info, catalog, tables, relationships, unmappable, undescribed)
 
 
 def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
@@ -89,7 +92,7 @@ def report_json(report: SchemaReport) -> dict[str, Any]:
         "schema": report.catalog.schema,
         "schemas": list(report.catalog.schemas),
         "tables": [_table_json(table, report) for table in report.tables],
-        "undescribed": dict(report.catalog.undescribed) if report.tables is report.catalog.tables else {},
+        "undescribed": report.undescribed,
     }
 
 
@@ -161,7 +164,7 @@ def print_report(report: SchemaReport) -> None:
     root = Tree(escape(header))
     for table in report.tables:
         root.add(_table_tree(table, report))
-    for name, why in catalog.undescribed.items() if report.tables is catalog.tables else ():  # not for one table
+    for name, why in report.undescribed.items():
         root.add(f"[bold]{escape(name)}[/]  [yellow]could not be described: {escape(why)}[/]")
     console = Console(highlight=False)
     if not console.is_terminal:

@@ -35,6 +35,9 @@ from sqla_tui.core.sqlite_names import NAMES_SQL, TableName, by_name
 CATALOG_CHUNK = 200
 """Tables reflected per step of ``load_catalog``: each step holds the event loop ~10-20 ms on 2 CPUs."""
 
+NO_COLUMNS = "the database returned no columns for it (a view over a dropped or changed table?)"
+"""Why a listed table or view is in ``Catalog.undescribed`` when the database raised nothing."""
+
 SQLITE_COUNT_LIMIT = 50
 """SQLite has no row statistics; exact COUNT(*) is only run on schemas this small."""
 
@@ -219,6 +222,10 @@ async def list_names(engine: AsyncEngine, schema: str | None = None) -> list[Tab
         return await conn.run_sync(_names, schema)
 
 
+_Described = tuple[list[TableInfo], dict[str, str]]
+"""Tables described, and the names the database refused to describe with its one-line reason."""
+
+
 async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalog:
     """Read one schema completely (default: the connection's): bulk queries, ``CATALOG_CHUNK`` tables at a time.
 
@@ -337,12 +344,6 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
         names=names,
         estimates=_row_estimates(conn, resolved, [t.name for t in names if t.kind == "table"]),
     )
-
-
-_Described = tuple[list[TableInfo], dict[str, str]]
-"""Tables described, and the names the database refused to describe with its one-line reason."""
-
-NO_COLUMNS = "the database returned no columns for it (a view over a dropped or changed table?)"
 
 
 def _tables(conn: Connection, head: _Head, names: list[TableName]) -> _Described:

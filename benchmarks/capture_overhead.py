@@ -20,15 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqla_tui.demo_db.load import load_demo
 from sqlalchemy import Integer, String, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sqla_tui.core.capture import StatementLog
-from sqla_tui.core.compose import QuerySpec
-from sqla_tui.core.connect import connect
-from sqla_tui.core.fanout import compare, plan_loads
-from sqla_tui.demo_db.load import load_demo
+from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.observe.capture import StatementLog
+from sqla_tui.core.query.fanout import compare, plan_loads
+from sqla_tui.core.query.spec import QuerySpec
 
 ROWS = 10_000
 
@@ -81,7 +81,7 @@ async def fanout_ratio(engine: AsyncEngine, runs: int, rounds: int) -> tuple[flo
     shipped, and compare(memory=True) (``fanout --memory``: the warm-up of
     each plan runs under tracemalloc for its memory peak). Medians in ms.
     """
-    from sqla_tui.core.entities import resolve_entity
+    from sqla_tui.core.catalog.entities import resolve_entity
 
     user = await resolve_entity(engine, "users")
     spec, paths = QuerySpec("users", limit=None), ["posts"]
@@ -113,7 +113,7 @@ async def fanout_ratio(engine: AsyncEngine, runs: int, rounds: int) -> tuple[flo
 
 
 def bare_select(spec: QuerySpec, entity: type):  # type: ignore[no-untyped-def]
-    from sqla_tui.core.compose import build_select
+    from sqla_tui.core.query.statement import build_select
 
     return build_select(spec, entity)
 

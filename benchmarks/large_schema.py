@@ -30,9 +30,9 @@ from sqlalchemy import MetaData, inspect, text
 from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.automap import automap_base
 
-from sqla_tui.core.connect import connect
-from sqla_tui.core.mapping import map_schema
-from sqla_tui.core.schema import list_names, load_catalog
+from sqla_tui.core.catalog.mapping import map_schema
+from sqla_tui.core.catalog.schema import list_names, load_catalog
+from sqla_tui.core.connect.engine import connect
 
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 RAW_COLUMNS_SQL = """

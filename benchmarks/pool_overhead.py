@@ -37,9 +37,9 @@ from sqlalchemy import pool as sa_pool
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sqla_tui.core.connect import PoolOptions
-from sqla_tui.core.pool import PoolMonitor, create_monitored_engine
-from sqla_tui.core.pool_class import InstrumentedQueuePool
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.observe.monitor import PoolMonitor, create_monitored_engine
+from sqla_tui.core.observe.pool import InstrumentedQueuePool
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 SELECT_1 = text("SELECT 1")

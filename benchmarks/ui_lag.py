@@ -32,7 +32,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from sqla_tui.core.connect import Target
+from sqla_tui.core.connect.target import Target
 from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.heartbeat import ENV
 from sqla_tui.tui.screens.pool_screen import PoolScreen

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import URL, Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from sqla_tui.core.connect import check_sqlite_file
+from sqla_tui.core.connect.target import demo_path
+from sqla_tui.core.connect.url import check_sqlite_file
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.target import demo_path
 
 if TYPE_CHECKING:
     from .seed import Row

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
-
-from sqla_tui.core.connect import connect
+from sqla_tui.core.connect.engine import connect
 from tests.databases import database_fixture
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from sqla_tui.core.connect import connect
+from sqla_tui.core.connect.engine import connect
 from tests.databases import database_fixture
 
 USER_COLUMNS = ["id", "select", "Mixed Case", "ünï cödé", "it's"]

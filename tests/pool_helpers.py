@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sqla_tui.core.connect import PoolOptions
-from sqla_tui.core.pool import PoolMonitor, create_monitored_engine
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.observe.monitor import PoolMonitor, create_monitored_engine
 from tests.databases import TestDatabase
 
 OVERLOADED = PoolOptions(pool_size=2, max_overflow=0, pool_timeout=0.3)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
-from sqla_tui.core.connect import connect
+from sqla_tui.core.connect.engine import connect
 from tests.databases import BACKENDS, TestDatabase, create_database, run_async
 
 DEMO_SCALE = 0.05

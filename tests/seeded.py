@@ -7,11 +7,10 @@ same way a user's own ``--models`` would be.
 
 from __future__ import annotations
 
-
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from sqla_tui.core.connect import connect
+from sqla_tui.core.connect.engine import connect
 from tests.databases import database_fixture
 
 USERS, POSTS_PER_USER, COMMENTS_PER_POST, TAGS = 10, 3, 2, 4

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from sqla_tui.core.activity import ActivityView, ServerActivity
-from sqla_tui.core.connect import PoolOptions, parse_url
-from sqla_tui.core.load import LoadGenerator, LoadSpec
-from sqla_tui.core.pool import PoolMonitor
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.connect.url import parse_url
+from sqla_tui.core.observe.monitor import PoolMonitor
+from sqla_tui.core.pool.activity import ActivityView, ServerActivity
+from sqla_tui.core.pool.load import LoadGenerator, LoadSpec
 from tests.databases import TestDatabase
 from tests.pool_helpers import watched
 

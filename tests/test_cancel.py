@@ -7,8 +7,8 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from sqla_tui.core.cancel import stopped_on_cancel
-from sqla_tui.core.connect import connect
+from sqla_tui.core.connect.cancel import stopped_on_cancel
+from sqla_tui.core.connect.engine import connect
 from tests.databases import TestDatabase, run_async
 
 SLEEP = {"postgresql": "SELECT pg_sleep(30)", "mariadb": "SELECT SLEEP(30)"}

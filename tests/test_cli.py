@@ -56,7 +56,7 @@ def test_conflicting_pool_flags_exit_2(tmp_path: Path) -> None:
 def test_schema_lists_tables_and_views(empty_db: TestDatabase) -> None:
     from sqlalchemy import text
 
-    from sqla_tui.core.connect import connect
+    from sqla_tui.core.connect.engine import connect
     from tests.databases import run_async
 
     async def build() -> None:

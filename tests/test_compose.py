@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from sqla_tui.core.compose import ColumnOption, LoadOption, QuerySpec, build_select, parse_where
-from sqla_tui.core.connect import connect
+from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.loader_tree import python_source
-from sqla_tui.core.run import RunResult, run_spec
+from sqla_tui.core.query.run import RunResult, run_spec
+from sqla_tui.core.query.spec import ColumnOption, LoadOption, QuerySpec, parse_where
+from sqla_tui.core.query.statement import build_select, python_source
 from tests.databases import TestDatabase, run_async
 from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, Tag, User, seeded_db  # noqa: F401
 
@@ -100,7 +100,7 @@ def test_filters_order_limit(seeded_db: TestDatabase) -> None:
         filters=[parse_where("user_id in 2,3"), parse_where("title like 'post 1%'"), parse_where("id between 1 and 100")],
         limit=1,
     )
-    spec.order_by = [__import__("sqla_tui.core.compose", fromlist=["Order"]).Order("id", descending=True)]
+    spec.order_by = [__import__("sqla_tui.core.query.spec", fromlist=["Order"]).Order("id", descending=True)]
     result = run(seeded_db, Post, spec)
     assert [node.values["title"] for node in result.results] == ["post 1 of user 3"]
 
@@ -110,7 +110,7 @@ def test_filters_order_limit(seeded_db: TestDatabase) -> None:
     ["'; DROP TABLE users; --", "Robert'); DROP TABLE users;--", "名前 ü \u202e", "x" * 5000, 'a "quoted" \\ value'],
 )
 def test_hostile_filter_values_are_bound_and_harmless(seeded_db: TestDatabase, hostile: str) -> None:
-    from sqla_tui.core.compose import Filter
+    from sqla_tui.core.query.spec import Filter
 
     result = run(seeded_db, User, QuerySpec("users", filters=[Filter("name", "=", hostile)]))
     assert result.summary.root_rows == 0
@@ -150,7 +150,7 @@ def test_generated_python_runs_the_same_statements(seeded_db: TestDatabase) -> N
     async def theirs() -> list[int]:
         from sqlalchemy.ext.asyncio import AsyncSession
 
-        from sqla_tui.core.capture import StatementLog
+        from sqla_tui.core.observe.capture import StatementLog
 
         engine, _ = await connect(seeded_db.url)
         log = StatementLog()
@@ -194,7 +194,7 @@ def test_spec_round_trips_through_a_file(tmp_path: Path) -> None:
 
 
 def test_statement_log_cap_drops_oldest(seeded_db: TestDatabase) -> None:
-    from sqla_tui.core.capture import StatementLog
+    from sqla_tui.core.observe.capture import StatementLog
 
     log = StatementLog(cap=5)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from sqla_tui.core.connect import PoolOptions, connect, display_url, parse_url
+from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.connect.url import display_url, parse_url
 from sqla_tui.core.errors import UserError
 from tests.databases import TestDatabase, run_async
 

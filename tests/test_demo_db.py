@@ -10,10 +10,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, inspect, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from sqla_tui.core.connect import create_engine
 from sqla_tui.demo_db.load import (
     DEMO_VIEW,
     DemoTargetNotEmpty,
@@ -24,6 +20,10 @@ from sqla_tui.demo_db.load import (
 )
 from sqla_tui.demo_db.models import Base
 from sqla_tui.demo_db.seed import generate_rows
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from sqla_tui.core.connect.engine import create_engine
 from tests.databases import TestDatabase
 
 # Pinned so a change to the seed shows up here before it breaks the exact

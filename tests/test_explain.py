@@ -7,16 +7,22 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from sqla_tui.core.compose import Filter, LoadOption, QuerySpec
-from sqla_tui.core.connect import connect
-from sqla_tui.core.entities import resolve_entity
+from sqla_tui.core.catalog.entities import resolve_entity
+from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.explain import NOT_A_SELECT, ExplainResult, explain, explain_spec, writes
-from sqla_tui.core.plan_mysql import from_mysql_json, from_mysql_tree, parse_json
-from sqla_tui.core.plan_postgresql import from_postgresql
-from sqla_tui.core.plan_sqlite import from_sqlite
-from sqla_tui.core.plan_warnings import TableFacts, WarningContext, plan_warnings
-from sqla_tui.core.run import run_spec
+from sqla_tui.core.plans.explain import (
+    NOT_A_SELECT,
+    ExplainResult,
+    explain,
+    explain_spec,
+    writes,
+)
+from sqla_tui.core.plans.mysql import from_mysql_json, from_mysql_tree, parse_json
+from sqla_tui.core.plans.postgresql import from_postgresql
+from sqla_tui.core.plans.sqlite import from_sqlite
+from sqla_tui.core.plans.warnings import TableFacts, WarningContext, plan_warnings
+from sqla_tui.core.query.run import run_spec
+from sqla_tui.core.query.spec import Filter, LoadOption, QuerySpec
 from tests.databases import TestDatabase, database_fixture, run_async
 from tests.demo_database import demo  # noqa: F401
 

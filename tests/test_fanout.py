@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from sqla_tui.core.compose import QuerySpec
-from sqla_tui.core.connect import connect
-from sqla_tui.core.entities import resolve_entity
+from sqla_tui.core.catalog.entities import resolve_entity
+from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.fanout import FanoutReport, compare
+from sqla_tui.core.query.fanout import FanoutReport, compare
+from sqla_tui.core.query.spec import QuerySpec
 from tests.databases import TestDatabase, run_async
 from tests.demo_database import demo  # noqa: F401
 from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, User, seeded_db  # noqa: F401

@@ -11,10 +11,17 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from sqla_tui.core.connect import PoolOptions, connect, translate_error
+from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.connect.failures import translate_error
+from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.errors import UserError
-from tests.databases import MY_ADMIN_URL, PG_ADMIN_URL, TestDatabase, database_fixture, run_async
-
+from tests.databases import (
+    MY_ADMIN_URL,
+    PG_ADMIN_URL,
+    TestDatabase,
+    database_fixture,
+    run_async,
+)
 
 server_db = database_fixture("server_db", backends=("postgresql", "mariadb"), scope="function")
 
@@ -80,7 +87,7 @@ def test_without_pre_ping_one_action_fails_with_one_line_then_recovers(server_db
 
 
 def test_translate_error_never_raises_on_unknown_failures() -> None:
-    from sqla_tui.core.connect import parse_url
+    from sqla_tui.core.connect.url import parse_url
 
     url = parse_url("postgresql://u:pw_s3cret@127.0.0.1/x")
     error = translate_error(RuntimeError("boom with pw_s3cret inside"), url)

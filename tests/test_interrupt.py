@@ -9,7 +9,7 @@ import time
 
 from sqlalchemy import text
 
-from sqla_tui.core.connect import connect
+from sqla_tui.core.connect.engine import connect
 from tests.databases import TestDatabase, database_fixture, run_async
 
 SLEEPS = {"postgresql": "SELECT pg_sleep(30)", "mariadb": "SELECT SLEEP(30)"}

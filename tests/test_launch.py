@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from sqla_tui.core.target import Target
+from sqla_tui.core.connect.target import Target
 from sqla_tui.launch import plain_launch
 
 

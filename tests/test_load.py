@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from sqla_tui.core.connect import PoolOptions
+from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.load import SCENARIOS, LoadGenerator, LoadSpec
-from sqla_tui.core.pool import create_monitored_engine
+from sqla_tui.core.observe.monitor import create_monitored_engine
+from sqla_tui.core.pool.load import SCENARIOS, LoadGenerator, LoadSpec
 from tests.databases import TestDatabase, run_async
 from tests.pool_helpers import watched
 

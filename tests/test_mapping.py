@@ -11,10 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.automap import automap_base
 from sqlalchemy.orm import selectinload
 
-from sqla_tui.core.connect import connect
-from sqla_tui.core.errors import UserError
-from sqla_tui.core.mapping import OrmMap, load_user_models, map_schema
-from sqla_tui.core.naming import (
+from sqla_tui.core.catalog.mapping import OrmMap, load_user_models, map_schema
+from sqla_tui.core.catalog.naming import (
     fk_name,
     plan_catalog,
     plan_catalog_yielding,
@@ -22,13 +20,15 @@ from sqla_tui.core.naming import (
     plural,
     singular,
 )
-from sqla_tui.core.schema import (
+from sqla_tui.core.catalog.schema import (
     Catalog,
     ColumnInfo,
     ForeignKeyInfo,
     TableInfo,
     UniqueInfo,
 )
+from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.errors import UserError
 from tests.databases import TestDatabase
 from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo  # noqa: F401
 

@@ -12,11 +12,16 @@ import pytest
 from sqlalchemy import pool as sa_pool
 from sqlalchemy import text
 
-from sqla_tui.core.connect import PoolOptions
-from sqla_tui.core.load import LoadGenerator, LoadSpec
-from sqla_tui.core.pool import PoolMonitor, create_monitored_engine
-from sqla_tui.core.pool_class import InstrumentedQueuePool, instrumented_class, is_instrumented, pool_settings
-from sqla_tui.core.pool_stats import percentiles
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.observe.figures import percentiles
+from sqla_tui.core.observe.monitor import PoolMonitor, create_monitored_engine
+from sqla_tui.core.observe.pool import (
+    InstrumentedQueuePool,
+    instrumented_class,
+    is_instrumented,
+    pool_settings,
+)
+from sqla_tui.core.pool.load import LoadGenerator, LoadSpec
 from tests.databases import TestDatabase
 from tests.pool_helpers import watched
 
@@ -192,7 +197,7 @@ async def test_pools_without_a_queue_say_what_they_cannot_report(
 
 
 async def test_a_plain_engine_is_watched_without_waiters(empty_db: TestDatabase) -> None:
-    from sqla_tui.core.connect import create_engine
+    from sqla_tui.core.connect.engine import create_engine
 
     engine = create_engine(empty_db.url)
     monitor = PoolMonitor(engine)
@@ -288,7 +293,7 @@ def test_cli_text_shows_the_timeout_text_once_and_the_leaks(tmp_path) -> None:  
     assert text_out.count("QueuePool limit of size 2 overflow 0 reached, connection timed out, timeout 0.50") == 1
     assert "max checked out      2 of 2" in text_out
     assert "leak suspects        2 held past 1 s" in text_out
-    assert text_out.count("returned after 1.") == 2 and "core/load.py" in text_out
+    assert text_out.count("returned after 1.") == 2 and "core/pool/load.py" in text_out
 
 
 def test_cli_ctrl_c_stops_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -310,7 +315,7 @@ def test_cli_ctrl_c_stops_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-
 
 async def test_applying_settings_swaps_the_engine_and_disposes_the_old(empty_db: TestDatabase) -> None:
     from sqla_tui.core.errors import UserError
-    from sqla_tui.core.pool_session import WatchedPool
+    from sqla_tui.core.pool.watched import WatchedPool
 
     watched_pool = WatchedPool(empty_db.url, PoolOptions(pool_size=2, max_overflow=0))
     try:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
-from sqla_tui.core.capture import MAIN, CapturedStatement, Origin
-from sqla_tui.core.compose import STRATEGIES, LoadOption, QuerySpec, parse_where
-from sqla_tui.core.preview import (
+from sqla_tui.core.observe.capture import MAIN, CapturedStatement, Origin
+from sqla_tui.core.query.preview import (
     STRATEGY_CYCLE,
     consecutive_runs,
     leaf_paths,
@@ -16,7 +15,8 @@ from sqla_tui.core.preview import (
     statement_detail,
     summary_text,
 )
-from sqla_tui.core.run import RunSummary
+from sqla_tui.core.query.run import RunSummary
+from sqla_tui.core.query.spec import STRATEGIES, LoadOption, QuerySpec, parse_where
 from tests.seeded import Comment, Post, Tag, User
 
 

@@ -7,7 +7,13 @@ import uuid
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
-from tests.databases import PG_ADMIN_URL, TestDatabase, _admin, database_fixture, run_async
+from tests.databases import (
+    PG_ADMIN_URL,
+    TestDatabase,
+    _admin,
+    database_fixture,
+    run_async,
+)
 from tests.seeded import seed
 
 runner = CliRunner()

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
-from sqla_tui.core.connect import connect
+from sqla_tui.core.connect.engine import connect
 from tests.databases import PG_HOST, PG_PORT, TestDatabase, require_server, run_async
 from tests.demo_database import demo  # noqa: F401
 

@@ -11,11 +11,12 @@ from sqlalchemy import event
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
-from sqla_tui.core import schema as schema_module
-from sqla_tui.core.connect import PoolOptions, connect
+from sqla_tui.core.catalog import schema as schema_module
+from sqla_tui.core.catalog.mapping import map_schema
+from sqla_tui.core.catalog.schema import Catalog, list_names, list_schemas, load_catalog
+from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.mapping import map_schema
-from sqla_tui.core.schema import Catalog, list_names, list_schemas, load_catalog
 from tests.databases import TestDatabase, create_database, run_async
 from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo, execute  # noqa: F401
 

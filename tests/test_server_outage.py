@@ -7,10 +7,17 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from sqla_tui.core.connect import PoolOptions
-from sqla_tui.core.load import LoadGenerator, LoadSpec
-from sqla_tui.core.pool import PoolMonitor, create_monitored_engine
-from tests.databases import MY_HOST, MY_PORT, PG_HOST, PG_PORT, require_server, run_async
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.observe.monitor import PoolMonitor, create_monitored_engine
+from sqla_tui.core.pool.load import LoadGenerator, LoadSpec
+from tests.databases import (
+    MY_HOST,
+    MY_PORT,
+    PG_HOST,
+    PG_PORT,
+    require_server,
+    run_async,
+)
 from tests.tcp_proxy import TcpProxy
 
 TARGETS = {

@@ -6,11 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-from sqla_tui.core.connect import connect
-from sqla_tui.core.schema import list_names
-from sqla_tui.core.sqlite_names import read_names
 from sqla_tui.demo_db.load import build_demo_sqlite
+
+from sqla_tui.core.catalog.schema import list_names
+from sqla_tui.core.catalog.sqlite_names import read_names
+from sqla_tui.core.connect.engine import connect
 from tests.databases import sqlite_file
 
 

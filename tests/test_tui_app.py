@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.widgets import LoadingIndicator
 from textual.widgets._footer import FooterKey
 
-from sqla_tui.core.connect import connect
-from sqla_tui.core.sqlite_names import TableName
+from sqla_tui.core.catalog.sqlite_names import TableName
+from sqla_tui.core.connect.engine import connect
 from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.heartbeat import ENV as HEARTBEAT_ENV
 from sqla_tui.tui.screens.home_screen import HomeScreen
@@ -27,8 +27,17 @@ from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from tests.databases import TestDatabase
-from tests.tui_helpers import DEMO_TABLES, DEMO_VIEW, create_two_tables, make_app, pause_until, screen_text, settle
-from tests.tui_helpers import demo_cache, small_demo_cache  # noqa: F401 - fixtures
+from tests.tui_helpers import (  # noqa: F401 - fixtures
+    DEMO_TABLES,
+    DEMO_VIEW,
+    create_two_tables,
+    demo_cache,
+    make_app,
+    pause_until,
+    screen_text,
+    settle,
+    small_demo_cache,
+)
 
 SECRET = "pw_s3cret"
 

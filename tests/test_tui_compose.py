@@ -10,7 +10,7 @@ from sqlalchemy import text
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from sqla_tui.core.connect import connect
+from sqla_tui.core.connect.engine import connect
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview

@@ -9,8 +9,7 @@ from sqlalchemy import text
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from sqla_tui.core.connect import connect
-
+from sqla_tui.core.connect.engine import connect
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.plan_tree import HOTTEST_MARK, PlanTree

@@ -14,7 +14,12 @@ from sqla_tui.tui.widgets.fanout_table import FanoutTable
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
 from tests.databases import TestDatabase
 from tests.seeded import POSTS, USERS, seeded_db  # noqa: F401 - fixture
-from tests.test_tui_compose import SIZE, compose_then_drop_posts, open_compose, seeded_file  # noqa: F401 - fixture
+from tests.test_tui_compose import (  # noqa: F401 - fixture
+    SIZE,
+    compose_then_drop_posts,
+    open_compose,
+    seeded_file,
+)
 from tests.tui_helpers import make_app, screen_text, settle
 
 ON_SQLITE = pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqla_tui.core.connect import PoolOptions
+from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.tui.screens.pool_screen import PoolScreen
 from sqla_tui.tui.widgets.gauge import Gauge
 from tests.databases import PG_HOST, PG_PORT, require_server

@@ -7,14 +7,20 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 
-from sqla_tui.core.connect import PoolOptions
+from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.screens.pool_screen import PoolScreen
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
 from tests.databases import TestDatabase
-from tests.tui_helpers import make_app, pause_until, screen_text, settle
-from tests.tui_helpers import demo_cache, small_demo_cache  # noqa: F401 - fixtures
+from tests.tui_helpers import (  # noqa: F401 - fixtures
+    demo_cache,
+    make_app,
+    pause_until,
+    screen_text,
+    settle,
+    small_demo_cache,
+)
 
 SMALL_POOL = PoolOptions(pool_size=2, max_overflow=1, pool_timeout=1)
 """Capacity 3, and waiting checkouts give up after a second."""

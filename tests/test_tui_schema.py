@@ -11,8 +11,14 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets.tree import TreeNode
 
-from sqla_tui.core.naming import plan_relationships
-from sqla_tui.core.schema import Catalog, ColumnInfo, ForeignKeyInfo, TableInfo, TableName
+from sqla_tui.core.catalog.naming import plan_relationships
+from sqla_tui.core.catalog.schema import (
+    Catalog,
+    ColumnInfo,
+    ForeignKeyInfo,
+    TableInfo,
+    TableName,
+)
 from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.screens.home_screen import HomeScreen
@@ -22,18 +28,19 @@ from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.table_detail import TableDetail
 from tests.databases import TestDatabase, sqlite_file
-from tests.tui_helpers import (
+from tests.tui_helpers import (  # noqa: F401 - fixtures
     DEMO_TABLES,
     DEMO_VIEW,
     create_two_tables,
+    demo_cache,
     make_app,
     open_screen,
     pause_until,
     run_ddl,
     screen_text,
     settle,
+    small_demo_cache,
 )
-from tests.tui_helpers import demo_cache, small_demo_cache  # noqa: F401 - fixtures
 
 
 async def open_schema(pilot: Pilot[None]) -> SchemaScreen:

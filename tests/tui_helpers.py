@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from sqla_tui.core.connect import PoolOptions, Target
+from sqla_tui.core.connect.target import PoolOptions, Target
 from sqla_tui.tui.app import SqlaTuiApp
 from tests.databases import TestDatabase, run_async
 from tests.schema_fixtures import execute

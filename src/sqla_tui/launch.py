@@ -15,8 +15,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sqla_tui.core.connect.target import Target
 from sqla_tui.core.errors import EXIT_USAGE, UserError
-from sqla_tui.core.target import Target
 
 
 def plain_launch(args: Sequence[str]) -> Target | None:

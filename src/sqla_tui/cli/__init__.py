@@ -5,7 +5,15 @@ imported; nothing here imports Textual except the command that opens the TUI,
 and only when it runs.
 """
 
-from sqla_tui.cli import demo_cmd, explain_cmd, fanout_cmd, open_cmd, pool_cmd, query_cmd, schema_cmd  # noqa: F401  (registers commands)
+from sqla_tui.cli import (  # noqa: F401  (registers commands)
+    demo_cmd,
+    explain_cmd,
+    fanout_cmd,
+    open_cmd,
+    pool_cmd,
+    query_cmd,
+    schema_cmd,
+)
 from sqla_tui.cli.app import app
 
 __all__ = ["app"]

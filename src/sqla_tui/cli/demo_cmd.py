@@ -10,7 +10,7 @@ from sqla_tui.cli.output import run
 
 
 async def _load_into(url: str, scale: float, replace: bool) -> dict[str, int]:
-    from sqla_tui.core.connect import connect
+    from sqla_tui.core.connect.engine import connect
     from sqla_tui.core.errors import UserError
     from sqla_tui.demo_db.load import DemoTargetNotEmpty, load_demo
 
@@ -45,7 +45,7 @@ def demo(
     error; any other existing target is refused unless --replace.
     """
     if url is None and path is None and not replace:
-        from sqla_tui.core.target import demo_path
+        from sqla_tui.core.connect.target import demo_path
 
         existing = demo_path()
         if existing.exists():
@@ -57,7 +57,7 @@ def demo(
     else:
         built, counts = run(_build_sqlite(path, scale, replace))
         where = str(built)
-    from sqla_tui.core.connect import mask_url_text
+    from sqla_tui.core.connect.masking import mask_url_text
 
     total = sum(counts.values())
     typer.echo(f"demo database ready: {mask_url_text(where)} ({total:,} rows in {len(counts)} tables)")

@@ -17,7 +17,7 @@ from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_comman
 from sqla_tui.cli.output import emit_json, fail, run
 
 if TYPE_CHECKING:
-    from sqla_tui.core.connect import Target
+    from sqla_tui.core.connect.target import Target
 
 _TYPED = "(--sql)"
 """The root query_command receives when the statement is typed instead of composed."""
@@ -51,9 +51,9 @@ def parse_param(value: str) -> Any:
 
 
 async def _explain(target: "Target", spec, sql, params, models, analyze: bool, allow_write: bool):  # type: ignore[no-untyped-def]
-    from sqla_tui.core.connect import connect, resolve_url
-    from sqla_tui.core.entities import resolve_entity
-    from sqla_tui.core.explain import explain, explain_spec
+    from sqla_tui.core.catalog.entities import resolve_entity
+    from sqla_tui.core.connect.engine import connect, resolve_url
+    from sqla_tui.core.plans.explain import explain, explain_spec
 
     engine, _ = await connect(await resolve_url(target.url), target.pool, read_only=not allow_write)
     try:
@@ -66,7 +66,7 @@ async def _explain(target: "Target", spec, sql, params, models, analyze: bool, a
 
 
 def _print_tree(node, depth: int = 0) -> None:  # type: ignore[no-untyped-def]
-    from sqla_tui.core.plan import describe, figures
+    from sqla_tui.core.plans.node import describe, figures
 
     numbers = figures(node)
     marker = "  <- most expensive" if node.hottest else ""

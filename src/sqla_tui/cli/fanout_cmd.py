@@ -9,13 +9,13 @@ from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_comman
 from sqla_tui.cli.output import emit_json, run
 
 if TYPE_CHECKING:
-    from sqla_tui.core.connect import Target
+    from sqla_tui.core.connect.target import Target
 
 
 async def _compare(target: "Target", spec, models, paths, plans, runs, memory):  # type: ignore[no-untyped-def]
-    from sqla_tui.core.connect import connect, resolve_url
-    from sqla_tui.core.entities import resolve_entity
-    from sqla_tui.core.fanout import compare
+    from sqla_tui.core.catalog.entities import resolve_entity
+    from sqla_tui.core.connect.engine import connect, resolve_url
+    from sqla_tui.core.query.fanout import compare
 
     engine, _ = await connect(await resolve_url(target.url), target.pool)
     try:

@@ -10,7 +10,7 @@ from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
 
 if TYPE_CHECKING:
-    from sqla_tui.core.target import Target
+    from sqla_tui.core.connect.target import Target
 
 
 @app.command("open", hidden=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 if TYPE_CHECKING:  # imported when a command runs, so --help never loads SQLAlchemy
-    from sqla_tui.core.target import Target
+    from sqla_tui.core.connect.target import Target
 
 _POOL_PANEL = "Connection pool"
 _QUERY_PANEL = "Query"
@@ -93,7 +93,7 @@ def connection_command(*, url_required: bool = True) -> Callable[[Command], Comm
     )
 
     def build(kwargs: dict[str, Any]) -> "Target":
-        from sqla_tui.core.target import PoolOptions, Target
+        from sqla_tui.core.connect.target import PoolOptions, Target
 
         pool = PoolOptions(**{name: kwargs.pop(name) for name in _POOL_NAMES})
         url = kwargs.pop("url") or os.environ.get("DATABASE_URL")
@@ -127,8 +127,13 @@ def query_command(command: Command) -> Command:
 
     def build(kwargs: dict[str, Any]) -> Any:
         from sqla_tui.cli.output import fail
-        from sqla_tui.core.compose import QuerySpec, parse_load, parse_order, parse_where
         from sqla_tui.core.errors import UserError
+        from sqla_tui.core.query.spec import (
+            QuerySpec,
+            parse_load,
+            parse_order,
+            parse_where,
+        )
 
         root, spec_file = kwargs.pop("root"), kwargs.pop("spec_file")
         where, order, load = kwargs.pop("where") or [], kwargs.pop("order") or [], kwargs.pop("load") or []

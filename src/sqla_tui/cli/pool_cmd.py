@@ -11,17 +11,17 @@ from sqla_tui.cli.options import connection_command
 from sqla_tui.cli.output import emit_json, run
 
 if TYPE_CHECKING:
-    from sqla_tui.core.connect import Target
-    from sqla_tui.core.pool_run import PoolRunReport
-    from sqla_tui.core.pool_stats import Sample
+    from sqla_tui.core.connect.target import Target
+    from sqla_tui.core.observe.figures import Sample
+    from sqla_tui.core.pool.run import PoolRunReport
 
 _SERIES_ROWS = 10
 
 
 async def _run(target: Target, scenario: str, tasks: int, hold_ms: int, duration: float, leak_threshold: float):  # type: ignore[no-untyped-def]
-    from sqla_tui.core.connect import resolve_url
-    from sqla_tui.core.load import LoadSpec
-    from sqla_tui.core.pool_run import run_pool_load
+    from sqla_tui.core.connect.engine import resolve_url
+    from sqla_tui.core.pool.load import LoadSpec
+    from sqla_tui.core.pool.run import run_pool_load
 
     spec = LoadSpec(scenario=scenario, tasks=tasks, hold_ms=hold_ms, duration_s=duration)  # type: ignore[arg-type]
     return await run_pool_load(await resolve_url(target.url), target.pool, spec, leak_threshold=leak_threshold)

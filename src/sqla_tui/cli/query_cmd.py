@@ -9,15 +9,15 @@ from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_comman
 from sqla_tui.cli.output import emit_json, run
 
 if TYPE_CHECKING:
-    from sqla_tui.core.connect import Target
+    from sqla_tui.core.connect.target import Target
 
 
 async def _run(target: "Target", spec, models: Optional[str], touch: list[str] | None):  # type: ignore[no-untyped-def]
     """Run the spec; with ``touch`` None only map and return the Python source."""
-    from sqla_tui.core.connect import connect, resolve_url
-    from sqla_tui.core.entities import resolve_entity
-    from sqla_tui.core.loader_tree import python_source
-    from sqla_tui.core.run import run_spec
+    from sqla_tui.core.catalog.entities import resolve_entity
+    from sqla_tui.core.connect.engine import connect, resolve_url
+    from sqla_tui.core.query.run import run_spec
+    from sqla_tui.core.query.statement import python_source
 
     engine, _ = await connect(await resolve_url(target.url), target.pool)
     try:
@@ -31,7 +31,7 @@ async def _run(target: "Target", spec, models: Optional[str], touch: list[str] |
 
 def _print_human(result) -> None:  # type: ignore[no-untyped-def]
     """Runs of one statement fold into one entry, exactly as the compose screen's log shows them."""
-    from sqla_tui.core.preview import consecutive_runs, summary_text
+    from sqla_tui.core.query.preview import consecutive_runs, summary_text
     from sqla_tui.core.sqltext import format_sql
 
     for run_of in consecutive_runs(result.statements, result.origins):

@@ -17,9 +17,10 @@ from sqla_tui.cli.options import connection_command
 from sqla_tui.cli.output import emit_json, run
 
 if TYPE_CHECKING:
-    from sqla_tui.core.connect import ServerInfo, Target
-    from sqla_tui.core.naming import RelationshipInfo
-    from sqla_tui.core.schema import Catalog, TableInfo
+    from sqla_tui.core.catalog.naming import RelationshipInfo
+    from sqla_tui.core.catalog.schema import Catalog, TableInfo
+    from sqla_tui.core.connect.engine import ServerInfo
+    from sqla_tui.core.connect.target import Target
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,10 @@ class SchemaReport:
 
 
 async def _load(target: "Target", table: str | None, schema_name: str | None, models: str | None) -> SchemaReport:
-    from sqla_tui.core.connect import connect, resolve_url
-    from sqla_tui.core.mapping import load_user_models
-    from sqla_tui.core.naming import plan_relationships
-    from sqla_tui.core.schema import load_catalog
+    from sqla_tui.core.catalog.mapping import load_user_models
+    from sqla_tui.core.catalog.naming import plan_relationships
+    from sqla_tui.core.catalog.schema import load_catalog
+    from sqla_tui.core.connect.engine import connect, resolve_url
 
     user_map = load_user_models(models) if models else None
     engine, info = await connect(await resolve_url(target.url), target.pool)

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from sqla_tui.core.target import Target, demo_path
+from sqla_tui.core.connect.target import Target, demo_path
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.failure import one_line
 from sqla_tui.tui.heartbeat import Heartbeat
@@ -31,7 +31,7 @@ from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.server_banner import target_label
 
 if TYPE_CHECKING:
-    from sqla_tui.core.sqlite_names import TableName
+    from sqla_tui.core.catalog.sqlite_names import TableName
     from sqla_tui.tui.screens.schema_screen import SchemaScreen
 
 
@@ -93,7 +93,9 @@ class SqlaTuiApp(App[None]):
         """Resolve the target in a thread (see ``_resolve_url``), then connect and probe."""
         try:
             url = await asyncio.to_thread(self._resolve_url)
-            from sqla_tui.core.connect import connect  # already imported by _resolve_url
+            from sqla_tui.core.connect.engine import (
+                connect,  # already imported by _resolve_url
+            )
 
             engine, info = await connect(url, self.target.pool)
         except Exception as error:  # noqa: BLE001 - the app stays open and says why in one line
@@ -115,7 +117,7 @@ class SqlaTuiApp(App[None]):
         if self.target.is_demo:
             self._read_demo_names()
         with paused_collector():
-            from sqla_tui.core.connect import resolve_url
+            from sqla_tui.core.connect.engine import resolve_url
 
         return asyncio.run(resolve_url(self.target.url, progress=self._table_filled))
 
@@ -125,7 +127,7 @@ class SqlaTuiApp(App[None]):
         A demo not built yet (or unreadable) posts nothing: the build shows
         its progress instead, and the names come with the engine.
         """
-        from sqla_tui.core.sqlite_names import read_names
+        from sqla_tui.core.catalog.sqlite_names import read_names
 
         try:
             names = read_names(demo_path())
@@ -205,7 +207,9 @@ class SqlaTuiApp(App[None]):
 
     @on(HomeScreen.TableChosen)
     def _explore_table(self, message: HomeScreen.TableChosen) -> None:
-        from sqla_tui.tui.screens.schema_screen import SchemaScreen  # opened on demand, like every screen
+        from sqla_tui.tui.screens.schema_screen import (
+            SchemaScreen,  # opened on demand, like every screen
+        )
 
         if self.session is None:  # the demo's names list before the engine is up
             self.notify(f"still connecting: Enter opens {message.name} once connected", severity="warning")
@@ -217,7 +221,9 @@ class SqlaTuiApp(App[None]):
 
     def on_schema_screen_compose_requested(self, message: SchemaScreen.ComposeRequested) -> None:
         """Open the composer over a table; handled by name, so the schema screen is not imported to paint."""
-        from sqla_tui.tui.screens.compose_screen import ComposeScreen  # opened on demand, like every screen
+        from sqla_tui.tui.screens.compose_screen import (
+            ComposeScreen,  # opened on demand, like every screen
+        )
 
         self.action_open_screen(COMPOSE)
         compose = self.get_screen(COMPOSE)

@@ -6,8 +6,13 @@ tree and the detail pane never disagree about what a foreign key is called.
 
 from __future__ import annotations
 
-from sqla_tui.core.naming import MANY_TO_MANY, MANY_TO_ONE, ONE_TO_MANY, RelationshipInfo
-from sqla_tui.core.schema import ColumnInfo, IndexInfo, TableInfo
+from sqla_tui.core.catalog.naming import (
+    MANY_TO_MANY,
+    MANY_TO_ONE,
+    ONE_TO_MANY,
+    RelationshipInfo,
+)
+from sqla_tui.core.catalog.schema import ColumnInfo, IndexInfo, TableInfo
 
 DIRECTIONS = {MANY_TO_ONE: "many-to-one", ONE_TO_MANY: "one-to-many", MANY_TO_MANY: "many-to-many"}
 

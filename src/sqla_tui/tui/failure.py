@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from sqla_tui.core.connect.masking import mask_url_text
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.target import mask_url_text
 
 
 def one_line(error: BaseException) -> str:

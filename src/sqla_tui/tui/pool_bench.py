@@ -15,10 +15,10 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from sqla_tui.core.activity import ActivityView, ServerActivity
-from sqla_tui.core.connect import PoolOptions
-from sqla_tui.core.load import LoadGenerator, LoadResult, LoadSpec
-from sqla_tui.core.pool import PoolMonitor, create_monitored_engine
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.observe.monitor import PoolMonitor, create_monitored_engine
+from sqla_tui.core.pool.activity import ActivityView, ServerActivity
+from sqla_tui.core.pool.load import LoadGenerator, LoadResult, LoadSpec
 
 T = TypeVar("T")
 

@@ -6,9 +6,9 @@ place, and the screen stays about layout and timing.
 
 from __future__ import annotations
 
-from sqla_tui.core.activity import ServerActivity
-from sqla_tui.core.load import LoadResult
-from sqla_tui.core.pool_stats import Percentiles, PoolSnapshot
+from sqla_tui.core.observe.figures import Percentiles, PoolSnapshot
+from sqla_tui.core.pool.activity import ServerActivity
+from sqla_tui.core.pool.load import LoadResult
 
 Rows = list[tuple[str, ...]]
 

@@ -7,13 +7,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqla_tui.core.target import PoolOptions
+from sqla_tui.core.connect.target import PoolOptions
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from sqla_tui.core.connect import ServerInfo
-    from sqla_tui.core.schema import Catalog
+    from sqla_tui.core.catalog.schema import Catalog
+    from sqla_tui.core.connect.engine import ServerInfo
 
 
 @dataclass
@@ -41,7 +41,9 @@ class Session:
         composer share one load; a screen closed mid-load does not cancel it
         for the others, and a failed load is retried by the next caller.
         """
-        from sqla_tui.core.schema import load_catalog  # SQLAlchemy: imported once connected, not for the first paint
+        from sqla_tui.core.catalog.schema import (
+            load_catalog,  # SQLAlchemy: imported once connected, not for the first paint
+        )
 
         task = self._catalogs.get(schema)
         if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):

@@ -23,15 +23,28 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from sqla_tui.core.capture import CapturedStatement
-from sqla_tui.core.compose import DEFAULT_LIMIT, Filter, Order, QuerySpec, build_select, parse_order, parse_where
+from sqla_tui.core.catalog.mapping import map_schema
+from sqla_tui.core.catalog.naming import plan_catalog
+from sqla_tui.core.catalog.schema import Catalog
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.loader_tree import python_source
-from sqla_tui.core.mapping import map_schema
-from sqla_tui.core.naming import plan_catalog
-from sqla_tui.core.preview import consecutive_runs, leaf_paths, main_query_sql, statement_detail, summary_text
-from sqla_tui.core.run import RunResult, run_spec
-from sqla_tui.core.schema import Catalog
+from sqla_tui.core.observe.capture import CapturedStatement
+from sqla_tui.core.query.preview import (
+    consecutive_runs,
+    leaf_paths,
+    main_query_sql,
+    statement_detail,
+    summary_text,
+)
+from sqla_tui.core.query.run import RunResult, run_spec
+from sqla_tui.core.query.spec import (
+    DEFAULT_LIMIT,
+    Filter,
+    Order,
+    QuerySpec,
+    parse_order,
+    parse_where,
+)
+from sqla_tui.core.query.statement import build_select, python_source
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.explain import ExplainResult, explain
+from sqla_tui.core.plans.explain import ExplainResult, explain
 from sqla_tui.core.sqltext import one_line
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session

@@ -19,10 +19,10 @@ from textual.message import Message
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from sqla_tui.core.compose import QuerySpec
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.fanout import DEFAULT_PLANS, FanoutReport, PlanResult, compare
-from sqla_tui.core.preview import grouped_sql_text
+from sqla_tui.core.query.fanout import DEFAULT_PLANS, FanoutReport, PlanResult, compare
+from sqla_tui.core.query.preview import grouped_sql_text
+from sqla_tui.core.query.spec import QuerySpec
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.code_preview import CodePreview

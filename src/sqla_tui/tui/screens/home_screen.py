@@ -20,7 +20,7 @@ from sqla_tui.tui.widgets.screen_guide import ScreenGuide
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 
 if TYPE_CHECKING:
-    from sqla_tui.core.sqlite_names import TableName
+    from sqla_tui.core.catalog.sqlite_names import TableName
     from sqla_tui.tui.navigation import ScreenEntry
     from sqla_tui.tui.session import Session
 
@@ -85,7 +85,9 @@ class HomeScreen(GuardedScreen):
         enables all change together once the names arrive: one layout of the
         screen instead of two before the tables show (benchmarks/startup.py).
         """
-        from sqla_tui.core.schema import list_names  # SQLAlchemy: loaded by now, see SqlaTuiApp.open_connection
+        from sqla_tui.core.catalog.schema import (
+            list_names,  # SQLAlchemy: loaded by now, see SqlaTuiApp.open_connection
+        )
 
         relation_list = self.query_one(RelationList)
         try:

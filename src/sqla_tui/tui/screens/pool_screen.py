@@ -11,18 +11,25 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input, Sparkline, Static
 
-from sqla_tui.core.activity import ServerActivity
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.load import LoadResult, LoadSpec
-from sqla_tui.core.pool_stats import PoolSnapshot
+from sqla_tui.core.observe.figures import PoolSnapshot
+from sqla_tui.core.pool.activity import ServerActivity
+from sqla_tui.core.pool.load import LoadResult, LoadSpec
 from sqla_tui.tui.pool_bench import PoolBench
-from sqla_tui.tui.pool_text import counters_text, latency_rows, leak_rows, result_line, session_rows, settings_line
+from sqla_tui.tui.pool_text import (
+    counters_text,
+    latency_rows,
+    leak_rows,
+    result_line,
+    session_rows,
+    settings_line,
+)
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.fact_table import FactTable

@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
-from sqla_tui.core.naming import RelationshipPlan, plan_catalog_yielding
-from sqla_tui.core.schema import Catalog, TableInfo, list_names, list_schemas
+from sqla_tui.core.catalog.naming import RelationshipPlan, plan_catalog_yielding
+from sqla_tui.core.catalog.schema import Catalog, TableInfo, list_names, list_schemas
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.session import Session

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.message import Message
 
-from sqla_tui.core.fanout import PlanResult
+from sqla_tui.core.query.fanout import PlanResult
 from sqla_tui.tui.widgets.row_picker import RowPicker
 
 COLUMNS = ("strategy", "stmts", "rows", "entities", "fan-out", "dup rows", "cells", "bytes", "ms med", "ms min–max", "KiB peak")

@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.load import SCENARIOS, LoadSpec
+from sqla_tui.core.pool.load import SCENARIOS, LoadSpec
 
 _FIELDS = (
     ("tasks", "tasks", "integer", "20"),

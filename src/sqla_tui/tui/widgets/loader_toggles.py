@@ -15,9 +15,14 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from sqla_tui.core.compose import LoadOption
-from sqla_tui.core.naming import MANY_TO_MANY, MANY_TO_ONE
-from sqla_tui.core.preview import STRATEGY_CYCLE, Relationship, next_strategy, relationships_of
+from sqla_tui.core.catalog.naming import MANY_TO_MANY, MANY_TO_ONE
+from sqla_tui.core.query.preview import (
+    STRATEGY_CYCLE,
+    Relationship,
+    next_strategy,
+    relationships_of,
+)
+from sqla_tui.core.query.spec import LoadOption
 
 MAX_DEPTH = 4
 """Hops a path may take from the root; deeper loader chains are rare and the tree stays readable."""

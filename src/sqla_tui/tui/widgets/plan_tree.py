@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from sqla_tui.core.plan import PlanNode, describe, figures
+from sqla_tui.core.plans.node import PlanNode, describe, figures
 
 HOTTEST_MARK = "◀ most expensive"
 

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from sqla_tui.core.run import ResultNode
+from sqla_tui.core.query.run import ResultNode
 
 _VALUE_WIDTH = 60
 

@@ -27,8 +27,8 @@ from textual.reactive import reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from sqla_tui.core.naming import RelationshipPlan
-from sqla_tui.core.schema import Catalog, TableInfo, TableName
+from sqla_tui.core.catalog.naming import RelationshipPlan
+from sqla_tui.core.catalog.schema import Catalog, TableInfo, TableName
 from sqla_tui.core.slices import Slices, finish, finish_yielding
 from sqla_tui.tui.catalog_text import (
     column_keys,

@@ -8,11 +8,12 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from sqla_tui.core.connect.masking import mask_url_text
+from sqla_tui.core.connect.target import Target
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.target import Target, mask_url_text
 
 if TYPE_CHECKING:
-    from sqla_tui.core.connect import ServerInfo
+    from sqla_tui.core.connect.engine import ServerInfo
 
 
 def target_label(target: Target) -> str:
@@ -23,7 +24,7 @@ def target_label(target: Target) -> str:
     """
     if target.is_demo:
         return "the demo database"
-    from sqla_tui.core.connect import display_url, parse_url
+    from sqla_tui.core.connect.url import display_url, parse_url
 
     raw = target.url or ""
     try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.message import Message
 
-from sqla_tui.core.preview import StatementRun
+from sqla_tui.core.query.preview import StatementRun
 from sqla_tui.core.sqltext import one_line
 from sqla_tui.tui.widgets.row_picker import RowPicker
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
-from sqla_tui.core.naming import RelationshipInfo
-from sqla_tui.core.schema import TableInfo
+from sqla_tui.core.catalog.naming import RelationshipInfo
+from sqla_tui.core.catalog.schema import TableInfo
 from sqla_tui.tui.catalog_text import column_keys, direction, row_estimate, via
 from sqla_tui.tui.widgets.fact_table import FactTable
 

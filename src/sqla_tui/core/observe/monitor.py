@@ -28,11 +28,26 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sqla_tui.core.activity import session_id
-from sqla_tui.core.connect import PoolOptions, create_engine, parse_url
-from sqla_tui.core.origin import Location, caller_location
-from sqla_tui.core.pool_class import AcquireStats, attach, instrumented_class, is_instrumented, pool_settings
-from sqla_tui.core.pool_stats import Counters, Durations, LeakSuspect, PoolSnapshot, Sample, percentiles
+from sqla_tui.core.connect.engine import create_engine
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.connect.url import parse_url
+from sqla_tui.core.observe.figures import (
+    Counters,
+    Durations,
+    LeakSuspect,
+    PoolSnapshot,
+    Sample,
+    percentiles,
+)
+from sqla_tui.core.observe.origin import Location, caller_location
+from sqla_tui.core.observe.pool import (
+    AcquireStats,
+    attach,
+    instrumented_class,
+    is_instrumented,
+    pool_settings,
+)
+from sqla_tui.core.observe.session_ids import session_id
 
 DEFAULT_LEAK_THRESHOLD = 60.0
 SAMPLE_INTERVAL = 0.1

@@ -15,12 +15,13 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.engine import Dialect
 
-from sqla_tui.core.capture import CapturedStatement
-from sqla_tui.core.compose import QuerySpec, build_select
-from sqla_tui.core.fanout import SqlGroup
-from sqla_tui.core.mapping import relationship_info
-from sqla_tui.core.naming import RelationshipInfo
-from sqla_tui.core.run import RunSummary
+from sqla_tui.core.catalog.mapping import relationship_info
+from sqla_tui.core.catalog.naming import RelationshipInfo
+from sqla_tui.core.observe.capture import CapturedStatement
+from sqla_tui.core.query.fanout import SqlGroup
+from sqla_tui.core.query.run import RunSummary
+from sqla_tui.core.query.spec import QuerySpec
+from sqla_tui.core.query.statement import build_select
 from sqla_tui.core.sqltext import format_sql
 
 STRATEGY_CYCLE: tuple[str | None, ...] = (

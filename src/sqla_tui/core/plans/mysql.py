@@ -16,8 +16,8 @@ import json
 import re
 from typing import Any
 
-from sqla_tui.core.plan import PlanNode
-from sqla_tui.core.predicates import columns_looked_up, sources
+from sqla_tui.core.plans.node import PlanNode
+from sqla_tui.core.plans.predicates import columns_looked_up, sources
 
 _FULL_SCANS = ("ALL", "hash_ALL", "index")  # "index" reads the whole index: every row, in key order
 _ACCESS_WORDS = {

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqla_tui.core.plan import PlanNode
-from sqla_tui.core.predicates import columns_looked_up
+from sqla_tui.core.plans.node import PlanNode
+from sqla_tui.core.plans.predicates import columns_looked_up
 
 _FULL_SCANS = ("Seq Scan", "Parallel Seq Scan")
 _BUFFER_KEYS = {

@@ -24,17 +24,23 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlparse import tokens as T
 
-from sqla_tui.core.cancel import stopped_on_cancel
+from sqla_tui.core.connect.cancel import stopped_on_cancel
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.plan import PlanNode, mark_hottest, relations
-from sqla_tui.core.plan_mysql import from_mysql_json, from_mysql_tree, parse_json
-from sqla_tui.core.plan_postgresql import from_postgresql
-from sqla_tui.core.plan_sqlite import from_sqlite
-from sqla_tui.core.plan_warnings import PlanWarning, TableFacts, Thresholds, WarningContext, plan_warnings
-from sqla_tui.core.predicates import sources
+from sqla_tui.core.plans.mysql import from_mysql_json, from_mysql_tree, parse_json
+from sqla_tui.core.plans.node import PlanNode, mark_hottest, relations
+from sqla_tui.core.plans.postgresql import from_postgresql
+from sqla_tui.core.plans.predicates import sources
+from sqla_tui.core.plans.sqlite import from_sqlite
+from sqla_tui.core.plans.warnings import (
+    PlanWarning,
+    TableFacts,
+    Thresholds,
+    WarningContext,
+    plan_warnings,
+)
 
 if TYPE_CHECKING:
-    from sqla_tui.core.compose import QuerySpec
+    from sqla_tui.core.query.spec import QuerySpec
 
 NOT_A_SELECT = (
     "EXPLAIN ANALYZE runs the statement; it is not a SELECT — "
@@ -295,7 +301,7 @@ async def explain_spec(
     thresholds: Thresholds = Thresholds(),
 ) -> ExplainResult:
     """The plan of a composed query's main statement (its loader queries are separate statements)."""
-    from sqla_tui.core.compose import build_select
+    from sqla_tui.core.query.statement import build_select
 
     sql, params = await driver_statement(engine, build_select(spec, entity))
     return await explain(engine, sql, params, analyze=analyze, thresholds=thresholds)

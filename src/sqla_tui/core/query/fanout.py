@@ -26,11 +26,12 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import strategies as _orm_strategies
 
-from sqla_tui.core.capture import StatementLog, group_statements
-from sqla_tui.core.compose import LoadOption, QuerySpec, build_select
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.loader_tree import LoaderTree
-from sqla_tui.core.run import Execution, execute, fresh_session, touch_paths
+from sqla_tui.core.observe.capture import StatementLog, group_statements
+from sqla_tui.core.query.loader_tree import LoaderTree
+from sqla_tui.core.query.run import Execution, execute, fresh_session, touch_paths
+from sqla_tui.core.query.spec import LoadOption, QuerySpec
+from sqla_tui.core.query.statement import build_select
 
 PLANS = ("joined", "selectin", "subquery", "immediate", "select", "joined+selectin", "mixed")
 DEFAULT_PLANS = ("joined", "selectin", "subquery", "immediate", "select", "mixed")

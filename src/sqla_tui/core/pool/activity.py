@@ -24,16 +24,9 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sqla_tui.core.connect import APPLICATION_NAME, PoolOptions, create_engine, translate_error
-
-
-def session_id(driver_connection: Any) -> int | None:
-    """The server's id for a driver connection: PostgreSQL backend pid, MySQL connection id."""
-    for method in ("get_server_pid", "thread_id"):  # asyncpg, aiomysql
-        getter = getattr(driver_connection, method, None)
-        if getter is not None:
-            return int(getter())
-    return None
+from sqla_tui.core.connect.engine import APPLICATION_NAME, create_engine
+from sqla_tui.core.connect.failures import translate_error
+from sqla_tui.core.connect.target import PoolOptions
 
 
 @dataclass(frozen=True)

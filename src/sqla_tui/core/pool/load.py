@@ -21,8 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.pool_class import error_text
-from sqla_tui.core.origin import application_caller, origin_override
+from sqla_tui.core.observe.origin import application_caller, origin_override
+from sqla_tui.core.observe.pool import error_text
 
 Scenario = Literal["steady", "burst", "leak", "slow-query", "idle-in-transaction"]
 SCENARIOS: tuple[Scenario, ...] = ("steady", "burst", "leak", "slow-query", "idle-in-transaction")

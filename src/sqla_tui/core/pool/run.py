@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqla_tui.core.connect import PoolOptions, display_url, parse_url, probe
-from sqla_tui.core.load import LoadGenerator, LoadResult, LoadSpec
-from sqla_tui.core.pool import DEFAULT_LEAK_THRESHOLD, PoolMonitor, create_monitored_engine
-from sqla_tui.core.pool_stats import PoolSnapshot, Sample
+from sqla_tui.core.connect.engine import probe
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.connect.url import display_url, parse_url
+from sqla_tui.core.observe.figures import PoolSnapshot, Sample
+from sqla_tui.core.observe.monitor import (
+    DEFAULT_LEAK_THRESHOLD,
+    PoolMonitor,
+    create_monitored_engine,
+)
+from sqla_tui.core.pool.load import LoadGenerator, LoadResult, LoadSpec
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
+from sqla_tui.core.catalog.sqlite_names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.sqlite_names import NAMES_SQL, TableName, by_name
 
 CATALOG_CHUNK = 200
 """Tables reflected per step of ``load_catalog``: each step holds the event loop ~10-20 ms on 2 CPUs."""
@@ -258,7 +258,9 @@ async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalo
 
 def _can_lend_another(engine: AsyncEngine) -> bool:
     """Whether a second connection comes without waiting: never StaticPool's one shared connection, nor a full queue's."""
-    from sqla_tui.core.pool_class import pool_settings  # ~8 ms of imports the start-up's name listing does without
+    from sqla_tui.core.observe.pool import (
+        pool_settings,  # ~8 ms of imports the start-up's name listing does without
+    )
 
     settings = pool_settings(engine.pool)
     if settings.pool_class == "StaticPool":
@@ -358,7 +360,9 @@ def _tables(conn: Connection, head: _Head, names: list[TableName]) -> _Described
     except sa_exc.DBAPIError as error:
         conn.rollback()  # PostgreSQL refuses every later query of an aborted transaction
         if len(names) == 1:
-            from sqla_tui.core.pool_class import error_text  # only once something fails
+            from sqla_tui.core.observe.pool import (
+                error_text,  # only once something fails
+            )
 
             return [], {names[0].name: error_text(error)}
         half = len(names) // 2

@@ -1,9 +1,9 @@
-"""QuerySpec: a query as plain data, and its ``select()``.
+"""QuerySpec: a query as plain data.
 
 A spec is what the compose screen edits and what ``--where``/``--load`` flags
 build: root entity, filters, order, limit/offset and a loader tree. It
-serialises to JSON (save/load), turns into a real ``Select`` against mapped
-classes, and (``core.loader_tree``) into the Python a user can paste.
+serialises to JSON (save/load); ``query.statement`` turns it into a real
+``Select`` against mapped classes and into the Python a user can paste.
 Filter values are converted by the column's Python type and always bound as
 parameters, never spliced into SQL text.
 """
@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 
@@ -241,22 +241,3 @@ def check_limit(spec: QuerySpec) -> None:
         raise UserError(f"--limit must be between 0 and {MAX_LIMIT:,}, got {spec.limit}")
     if spec.offset < 0:
         raise UserError(f"--offset must be 0 or more, got {spec.offset}")
-
-
-def build_select(spec: QuerySpec, entity: type) -> Select[Any]:
-    """The ORM ``Select`` the spec describes, loader options included."""
-    from sqla_tui.core.loader_tree import LoaderTree
-
-    check_limit(spec)
-    statement = select(entity)
-    for spec_filter in spec.filters:
-        statement = statement.where(condition(entity, spec_filter))
-    for order in spec.order_by:
-        attribute = column_attribute(entity, order.column)
-        statement = statement.order_by(attribute.desc() if order.descending else attribute)
-    if spec.limit is not None:
-        statement = statement.limit(spec.limit)
-    if spec.offset:
-        statement = statement.offset(spec.offset)
-    options = LoaderTree.from_spec(spec, entity).options()
-    return statement.options(*options) if options else statement

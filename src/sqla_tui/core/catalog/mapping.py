@@ -26,8 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapper, RelationshipProperty, registry, relationship
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
 
-from sqla_tui.core.errors import UserError
-from sqla_tui.core.naming import (
+from sqla_tui.core.catalog.naming import (
     MANY_TO_MANY,
     MANY_TO_ONE,
     ONE_TO_MANY,
@@ -37,7 +36,8 @@ from sqla_tui.core.naming import (
     class_name,
     plan_catalog,
 )
-from sqla_tui.core.schema import Catalog, load_catalog, unknown_name
+from sqla_tui.core.catalog.schema import Catalog, load_catalog, unknown_name
+from sqla_tui.core.errors import UserError
 
 DEFAULT_HOPS = 2
 

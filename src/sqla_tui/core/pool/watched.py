@@ -12,9 +12,15 @@ from __future__ import annotations
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sqla_tui.core.activity import ActivityView, ServerActivity
-from sqla_tui.core.connect import PoolOptions, parse_url
-from sqla_tui.core.pool import DEFAULT_LEAK_THRESHOLD, SAMPLE_INTERVAL, PoolMonitor, create_monitored_engine
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.connect.url import parse_url
+from sqla_tui.core.observe.monitor import (
+    DEFAULT_LEAK_THRESHOLD,
+    SAMPLE_INTERVAL,
+    PoolMonitor,
+    create_monitored_engine,
+)
+from sqla_tui.core.pool.activity import ActivityView, ServerActivity
 
 
 class WatchedPool:

@@ -20,11 +20,18 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
-from sqla_tui.core.cancel import stopped_on_cancel
-from sqla_tui.core.capture import CapturedStatement, NPlusOne, Origin, StatementLog, find_n_plus_one
-from sqla_tui.core.compose import QuerySpec, build_select
-from sqla_tui.core.connect import translate_error
-from sqla_tui.core.loader_tree import LoaderTree, python_source
+from sqla_tui.core.connect.cancel import stopped_on_cancel
+from sqla_tui.core.connect.failures import translate_error
+from sqla_tui.core.observe.capture import (
+    CapturedStatement,
+    NPlusOne,
+    Origin,
+    StatementLog,
+    find_n_plus_one,
+)
+from sqla_tui.core.query.loader_tree import LoaderTree
+from sqla_tui.core.query.spec import QuerySpec
+from sqla_tui.core.query.statement import build_select, python_source
 
 _LOADER_NAMES = {"joined": "joinedload", "joined_inner": "joinedload(innerjoin)", "selectin": "selectinload",
                  "subquery": "subqueryload", "immediate": "immediateload"}

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sqla_tui.core.plan import PlanNode
+from sqla_tui.core.plans.node import PlanNode
 
 _LIMIT = re.compile(r"\bLIMIT\b|\bFETCH\s+FIRST\b", re.IGNORECASE)
 

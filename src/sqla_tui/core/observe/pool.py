@@ -9,15 +9,15 @@ tested place instead of the whole monitor.
 
 from __future__ import annotations
 
-from time import perf_counter as _perf_counter
 from dataclasses import dataclass
+from time import perf_counter as _perf_counter
 from typing import Any, Protocol
 
 from greenlet import getcurrent as _getcurrent
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import pool as sa_pool
 
-from sqla_tui.core.pool_stats import Durations
+from sqla_tui.core.observe.figures import Durations
 
 
 class AcquireStats:

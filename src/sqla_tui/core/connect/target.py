@@ -1,13 +1,12 @@
 """What to connect to, as the user said it: checked and named without importing SQLAlchemy.
 
 The app paints its first frame naming the target before SQLAlchemy (~0.2 s of
-imports) is loaded, so the target, its pool flags and password masking live
-here; ``core.connect`` turns them into an engine.
+imports) is loaded, so the target and its pool flags live here;
+``core.connect.engine`` turns them into an engine.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,19 +18,11 @@ DEMO_ALIAS = "demo"
 POOLCLASSES = {"queue": "AsyncAdaptedQueuePool", "null": "NullPool", "static": "StaticPool"}
 """``--poolclass`` choices and the ``sqlalchemy.pool`` class each names."""
 
-_CREDENTIALS = re.compile(r"(//[^/:@\s]*:)[^@\s]*@")
-
-
 def demo_path() -> Path:
     """Where the demo's SQLite file lives: the user's cache, rebuildable at will."""
     import platformdirs  # Textual loads it anyway; the headless commands only when they need the demo
 
     return platformdirs.user_cache_path("sqla-tui") / "demo.sqlite"
-
-
-def mask_url_text(raw: str) -> str:
-    """Hide the password in URL-like text we could not parse as a URL."""
-    return _CREDENTIALS.sub(r"\1***@", raw)
 
 
 @dataclass(frozen=True)
@@ -86,6 +77,6 @@ class Target:
         """
         self.pool.validate()
         if not self.is_demo:
-            from sqla_tui.core.connect import parse_url
+            from sqla_tui.core.connect.url import parse_url
 
             parse_url(self.url or "")

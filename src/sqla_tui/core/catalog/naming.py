@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqla_tui.core.schema import Catalog, ForeignKeyInfo, TableInfo
+from sqla_tui.core.catalog.schema import Catalog, ForeignKeyInfo, TableInfo
 from sqla_tui.core.slices import Slices, finish, finish_yielding
 
 MANY_TO_ONE = "many_to_one"

@@ -12,7 +12,7 @@ async def resolve_entity(engine: AsyncEngine, root: str, models: str | None = No
     ``--models package.module:Base`` uses the application's own mapping and
     its ``relationship()`` settings instead.
     """
-    from sqla_tui.core.mapping import load_user_models, map_schema
+    from sqla_tui.core.catalog.mapping import load_user_models, map_schema
 
     orm_map = load_user_models(models) if models else await map_schema(engine, root)
     return orm_map.entity(root)

@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqla_tui.core.plan import PlanNode
-from sqla_tui.core.predicates import columns_looked_up, conditions, sources
+from sqla_tui.core.plans.node import PlanNode
+from sqla_tui.core.plans.predicates import columns_looked_up, conditions, sources
 
 ROOT_OP = "QUERY PLAN"
 

@@ -9,8 +9,6 @@ Post.user)``); several children, or column options, nest in ``.options()``.
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import keyword
 import warnings
 from dataclasses import dataclass, field
@@ -20,15 +18,14 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm import strategy_options as loaders
 
-from sqla_tui.core.compose import (
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.query.spec import (
     COLUMN_OPTIONS,
     STRATEGIES,
     ColumnOption,
     QuerySpec,
     column_attribute,
-    convert_value,
 )
-from sqla_tui.core.errors import UserError
 
 # strategy -> (loader function name, keyword arguments)
 _LOADERS: dict[str | None, tuple[str, dict[str, Any]]] = {
@@ -180,62 +177,3 @@ class LoaderTree:
         if option.option == "load_only":
             return [_Rendered(function(*attributes), f"load_only({', '.join(names)})")]
         return [_Rendered(function(attr), f"{option.option}({name})") for attr, name in zip(attributes, names)]
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
-        return f"datetime.{value!r}"
-    if isinstance(value, decimal.Decimal):
-        return f"Decimal({str(value)!r})"
-    return repr(value)
-
-
-def _condition_source(spec: QuerySpec, entity: type, index: int) -> str:
-    spec_filter = spec.filters[index]
-    column = attribute_source(entity, spec_filter.column)
-    attribute = column_attribute(entity, spec_filter.column)
-    op = spec_filter.op
-    if op == "is_null":
-        return f"{column}.is_(None)"
-    if op == "not_null":
-        return f"{column}.is_not(None)"
-    values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
-    converted = [_literal(convert_value(attribute, value)) for value in values]
-    if op == "between":
-        return f"{column}.between({', '.join(converted)})"
-    if op in ("in", "not_in"):
-        return f"{column}.{'in_' if op == 'in' else 'not_in'}([{', '.join(converted)}])"
-    if op in ("like", "ilike"):
-        return f"{column}.{op}({converted[0]})"
-    symbol = "==" if op == "=" else op
-    return f"{column} {symbol} {converted[0]}"
-
-
-def python_source(spec: QuerySpec, entity: type) -> str:
-    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, entity)``."""
-    from sqla_tui.core.compose import build_select
-
-    build_select(spec, entity)  # validates the spec with the same rules as running it
-    tree = LoaderTree.from_spec(spec, entity)
-    options = tree.source()
-    name = entity.__name__
-    lines = [f"select({name})"]
-    lines += [f".where({_condition_source(spec, entity, index)})" for index in range(len(spec.filters))]
-    for order in spec.order_by:
-        lines.append(f".order_by({attribute_source(entity, order.column)}{'.desc()' if order.descending else ''})")
-    if spec.limit is not None:
-        lines.append(f".limit({spec.limit})")
-    if spec.offset:
-        lines.append(f".offset({spec.offset})")
-    if options:
-        lines.append(f".options({', '.join(options)})")
-    imports = ["from sqlalchemy import select"]
-    if tree.loader_names:
-        imports.append(f"from sqlalchemy.orm import {', '.join(sorted(tree.loader_names))}")
-    source = "\n".join(lines)
-    if "datetime." in source:
-        imports.insert(0, "import datetime")
-    if "Decimal(" in source:
-        imports.insert(0, "from decimal import Decimal")
-    body = lines[0] if len(lines) == 1 else "(\n    " + "\n    ".join(lines) + "\n)"
-    return "\n".join(imports) + f"\n\nstmt = {body}\n"

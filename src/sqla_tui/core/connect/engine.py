@@ -1,0 +1,169 @@
+"""Turn a parsed URL into a working async engine, or one clear line.
+
+Engines are read-only unless the caller asks otherwise, enforced by the
+database session itself (PostgreSQL ``default_transaction_read_only``,
+MariaDB/MySQL ``SET SESSION TRANSACTION READ ONLY``, SQLite ``mode=ro``), so
+"the tool never writes" does not rest on our own discipline alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import pool as sa_pool
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from sqla_tui.core.connect.failures import translate_error
+from sqla_tui.core.connect.target import DEMO_ALIAS, POOLCLASSES, PoolOptions
+from sqla_tui.core.connect.url import (
+    check_sqlite_file,
+    display_url,
+    parse_url,
+    sqlite_path,
+)
+
+APPLICATION_NAME = "sqla-tui"
+"""How our sessions are named server-side (pg_stat_activity, processlist)."""
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+
+def _engine_kwargs(pool: PoolOptions) -> dict[str, object]:
+    """Keyword arguments for ``create_async_engine`` from the pool flags, defaults left out."""
+    kwargs: dict[str, object] = {"pool_pre_ping": pool.pre_ping}
+    if pool.poolclass is not None:
+        kwargs["poolclass"] = getattr(sa_pool, POOLCLASSES[pool.poolclass])
+    for key in ("pool_size", "max_overflow", "pool_timeout", "pool_recycle"):
+        value = getattr(pool, key)
+        if value is not None:
+            kwargs[key] = value
+    return kwargs
+
+
+def _connect_args(url: URL, *, read_only: bool, connect_timeout: float) -> dict[str, object]:
+    """Driver arguments that name our sessions, bound connect time and forbid writes."""
+    backend = url.get_backend_name()
+    driver = url.get_driver_name()
+    if driver == "asyncpg":
+        settings = {"application_name": APPLICATION_NAME}
+        if read_only:
+            settings["default_transaction_read_only"] = "on"
+        return {"timeout": connect_timeout, "server_settings": settings}
+    if driver == "aiomysql":
+        args: dict[str, object] = {"connect_timeout": max(1, round(connect_timeout)), "program_name": APPLICATION_NAME}
+        if read_only:
+            args["init_command"] = "SET SESSION TRANSACTION READ ONLY"
+        return args
+    if backend == "sqlite":
+        return {}
+    return {}
+
+
+def _read_only_sqlite(url: URL, path: Path) -> URL:
+    """Open a SQLite file through its URI form with ``mode=ro``."""
+    return url.set(database=f"file:{quote(str(path))}", query={"mode": "ro", "uri": "true"})
+
+
+def create_engine(
+    raw_url: str | URL,
+    pool: PoolOptions = PoolOptions(),
+    *,
+    read_only: bool = True,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    poolclass: type[sa_pool.Pool] | None = None,
+) -> AsyncEngine:
+    """Build an AsyncEngine from a pasted URL; no connection is opened yet.
+
+    ``poolclass`` lets the pool monitor substitute its instrumented queue
+    pool; it wins over ``pool.poolclass``.
+    """
+    url = parse_url(raw_url) if isinstance(raw_url, str) else raw_url
+    pool.validate()
+    path = sqlite_path(url) if url.get_backend_name() == "sqlite" else None
+    if path is not None:
+        check_sqlite_file(path)
+        if read_only:
+            url = _read_only_sqlite(url, path)
+    kwargs = _engine_kwargs(pool)
+    if poolclass is not None:
+        kwargs["poolclass"] = poolclass
+    return create_async_engine(
+        url,
+        connect_args=_connect_args(url, read_only=read_only, connect_timeout=connect_timeout),
+        **kwargs,
+    )
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What the header shows about the connection."""
+
+    url: str
+    dialect: str
+    driver: str
+    server_version: str
+    pool_class: str
+
+
+_VERSION_QUERY = {
+    "postgresql": "SHOW server_version",
+    "mysql": "SELECT VERSION()",
+    "mariadb": "SELECT VERSION()",
+    "sqlite": "SELECT sqlite_version()",
+}
+
+
+async def probe(engine: AsyncEngine, *, display: str | None = None) -> ServerInfo:
+    """Open one connection and read the server version, translating failures."""
+    url = engine.url
+    try:
+        async with engine.connect() as conn:
+            version = await conn.scalar(text(_VERSION_QUERY.get(url.get_backend_name(), "SELECT 1")))
+            dialect = conn.dialect
+    except Exception as error:  # noqa: BLE001 - every failure becomes one line
+        raise translate_error(error, url) from None
+    name = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(dialect.name, "MySQL")
+    if dialect.name in ("mysql", "mariadb") and getattr(dialect, "is_mariadb", False):
+        name = "MariaDB"
+    return ServerInfo(
+        url=display or display_url(url),
+        dialect=dialect.name,
+        driver=dialect.driver,
+        server_version=f"{name} {str(version).split('-')[0].split(' ')[0]}",
+        pool_class=type(engine.pool).__name__,
+    )
+
+
+async def connect(
+    raw_url: str,
+    pool: PoolOptions = PoolOptions(),
+    *,
+    read_only: bool = True,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+) -> tuple[AsyncEngine, ServerInfo]:
+    """Create an engine and prove it works, or raise a one-line UserError."""
+    url = parse_url(raw_url)
+    engine = create_engine(url, pool, read_only=read_only, connect_timeout=connect_timeout)
+    try:
+        info = await probe(engine, display=display_url(url))
+    except BaseException:
+        await engine.dispose()
+        raise
+    return engine, info
+
+
+async def resolve_url(raw_url: str | None, progress=None) -> str:  # type: ignore[no-untyped-def]
+    """Return the URL to open, building the demo database first when it is asked for.
+
+    ``progress(table, rows)`` is passed on to the demo builder so a first run
+    can show what it is doing.
+    """
+    if raw_url is not None and raw_url != DEMO_ALIAS:
+        return raw_url
+    from sqla_tui.demo_db.load import ensure_demo_sqlite
+
+    path = await ensure_demo_sqlite(progress=progress)
+    return f"sqlite:///{path}"

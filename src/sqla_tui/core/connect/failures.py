@@ -1,0 +1,81 @@
+"""Explain a connection or query failure in one line with no password in it."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import socket
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL
+
+from sqla_tui.core.connect.masking import mask_url_text
+from sqla_tui.core.connect.url import display_url
+from sqla_tui.core.errors import UserError
+
+_DEFAULT_PORT = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and everything it wraps (``.orig``, causes, contexts)."""
+    seen: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or any(current is known for known in seen):
+            continue
+        seen.append(current)
+        pending.extend([getattr(current, "orig", None), current.__cause__, current.__context__])
+    return seen
+
+
+def _where(url: URL) -> str:
+    backend = url.get_backend_name()
+    return f"{url.host or 'localhost'}:{url.port or _DEFAULT_PORT.get(backend, '?')}"
+
+
+def _mysql_code(error: BaseException) -> int | None:
+    args = getattr(error, "args", ())
+    if type(error).__module__.startswith("pymysql") and args and isinstance(args[0], int):
+        return args[0]
+    return None
+
+
+def translate_error(error: BaseException, url: URL) -> UserError:
+    """Explain a connection or query failure in one line with no password in it."""
+    if isinstance(error, UserError):
+        return error
+    where = _where(url)
+    user = url.username or ""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return UserError(
+            f"the server at {where} closed our connection ({_first_line(error, url)}); "
+            "the pool was reset, so running it again will reconnect"
+        )
+    for cause in _causes(error):
+        sqlstate = getattr(cause, "sqlstate", None)
+        code = _mysql_code(cause)
+        if sqlstate in ("28P01", "28000") or code in (1045, 1044):
+            return UserError(
+                f"authentication failed for user {user!r} on {where}; check the user name and password"
+            )
+        if sqlstate == "3D000" or code == 1049:
+            return UserError(f"database {url.database!r} does not exist on {where}; create it or pick another")
+        if isinstance(cause, socket.gaierror) or code == 2005:
+            return UserError(f"unknown host {url.host!r}; check the host name in the URL")
+        if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
+            return UserError(f"cannot connect to {where}: connection refused; is the server running there?")
+        if isinstance(cause, (TimeoutError, asyncio.TimeoutError)):
+            return UserError(f"no answer from {where} in time; check the host, port and firewall")
+    return UserError(f"{display_url(url)}: {_first_line(error, url)}")
+
+
+def _first_line(error: BaseException, url: URL) -> str:
+    """The first line of an error's own text, scrubbed of the password."""
+    root = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
+    message = (str(root).strip().splitlines() or [type(root).__name__])[0]
+    if url.password:
+        message = message.replace(str(url.password), "***")
+    return mask_url_text(message)
+
+

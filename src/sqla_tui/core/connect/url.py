@@ -1,0 +1,100 @@
+"""Parse the URL a person pasted and map it to its dialect's async driver.
+
+People paste sync URLs (``postgres://``, ``mysql+pymysql://``, ``sqlite:///x.db``);
+the app is async all the way, so each is mapped to the async driver of its
+dialect. A URL is only ever shown through ``display_url``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL, make_url
+
+from sqla_tui.core.connect.masking import mask_url_text
+from sqla_tui.core.errors import UserError
+
+_ASYNC_DRIVER_FOR = {
+    "postgresql": "asyncpg",
+    "mysql": "aiomysql",
+    "mariadb": "aiomysql",
+    "sqlite": "aiosqlite",
+    "mssql": "aioodbc",
+    "oracle": "oracledb_async",
+}
+_ASYNC_DRIVERS = {"asyncpg", "psycopg_async", "aiomysql", "asyncmy", "aiosqlite", "aioodbc", "oracledb_async"}
+_DRIVER_MODULE = {"oracledb_async": "oracledb", "psycopg_async": "psycopg"}
+_DIALECT_ALIASES = {"postgres": "postgresql", "pgsql": "postgresql"}
+_SUPPORTED = "postgresql, mysql, mariadb and sqlite"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def display_url(url: URL) -> str:
+    """The one way a URL is ever shown: password replaced by ``***``."""
+    return url.render_as_string(hide_password=True)
+
+
+def parse_url(raw: str) -> URL:
+    """Parse what a person pasted and map it to its dialect's async driver."""
+    raw = raw.strip()
+    if not raw:
+        raise UserError("no database URL given: pass one, or set DATABASE_URL")
+    try:
+        url = make_url(raw)
+    except (sa_exc.ArgumentError, ValueError):
+        raise UserError(
+            f"not a database URL: {mask_url_text(raw)!r}; "
+            "expected e.g. postgresql://user@host/dbname or sqlite:///path/to/file.db"
+        ) from None
+    backend, _, driver = url.drivername.partition("+")
+    backend = _DIALECT_ALIASES.get(backend, backend)
+    if driver not in _ASYNC_DRIVERS:
+        driver = _ASYNC_DRIVER_FOR.get(backend, "")
+    if not driver:
+        raise UserError(f"unknown database dialect {backend!r}: sqla-tui supports {_SUPPORTED}")
+    module = _DRIVER_MODULE.get(driver, driver)
+    if importlib.util.find_spec(module) is None:
+        raise UserError(
+            f"the {backend} dialect needs the async driver {module!r}, which is not installed; "
+            f"install it with: pip install {module}"
+        )
+    url = url.set(drivername=f"{backend}+{driver}")
+    try:
+        url.get_dialect()
+    except (sa_exc.NoSuchModuleError, ImportError):
+        raise UserError(f"unknown database dialect {backend!r}: sqla-tui supports {_SUPPORTED}") from None
+    return url
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory database."""
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().resolve()
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a SQLite path that is missing, a directory, or not a database.
+
+    SQLite happily creates an empty file for a mistyped path, and the user
+    then stares at an empty schema; we make that an error instead.
+    """
+    if not path.exists():
+        raise UserError(
+            f"SQLite file {path} does not exist; check the path "
+            "(sqla-tui never creates one; 'sqla-tui demo' builds the demo database)"
+        )
+    if path.is_dir():
+        raise UserError(f"{path} is a directory, not a SQLite database file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_MAGIC))
+    except OSError as error:
+        raise UserError(f"cannot read SQLite file {path}: {error.strerror}") from None
+    if header and header != _SQLITE_MAGIC:
+        raise UserError(f"{path} is not a SQLite database (its first bytes are not 'SQLite format 3')")
+
+

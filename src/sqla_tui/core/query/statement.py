@@ -1,0 +1,96 @@
+"""A QuerySpec as a real ``select()`` and as the Python a user can paste, from one walk.
+
+Both come from the same spec and the same ``LoaderTree``, so the code shown
+is the code that ran.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from sqla_tui.core.query.loader_tree import LoaderTree, attribute_source
+from sqla_tui.core.query.spec import (
+    QuerySpec,
+    check_limit,
+    column_attribute,
+    condition,
+    convert_value,
+)
+
+
+def build_select(spec: QuerySpec, entity: type) -> Select[Any]:
+    """The ORM ``Select`` the spec describes, loader options included."""
+    check_limit(spec)
+    statement = select(entity)
+    for spec_filter in spec.filters:
+        statement = statement.where(condition(entity, spec_filter))
+    for order in spec.order_by:
+        attribute = column_attribute(entity, order.column)
+        statement = statement.order_by(attribute.desc() if order.descending else attribute)
+    if spec.limit is not None:
+        statement = statement.limit(spec.limit)
+    if spec.offset:
+        statement = statement.offset(spec.offset)
+    options = LoaderTree.from_spec(spec, entity).options()
+    return statement.options(*options) if options else statement
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return f"datetime.{value!r}"
+    if isinstance(value, decimal.Decimal):
+        return f"Decimal({str(value)!r})"
+    return repr(value)
+
+
+def _condition_source(spec: QuerySpec, entity: type, index: int) -> str:
+    spec_filter = spec.filters[index]
+    column = attribute_source(entity, spec_filter.column)
+    attribute = column_attribute(entity, spec_filter.column)
+    op = spec_filter.op
+    if op == "is_null":
+        return f"{column}.is_(None)"
+    if op == "not_null":
+        return f"{column}.is_not(None)"
+    values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
+    converted = [_literal(convert_value(attribute, value)) for value in values]
+    if op == "between":
+        return f"{column}.between({', '.join(converted)})"
+    if op in ("in", "not_in"):
+        return f"{column}.{'in_' if op == 'in' else 'not_in'}([{', '.join(converted)}])"
+    if op in ("like", "ilike"):
+        return f"{column}.{op}({converted[0]})"
+    symbol = "==" if op == "=" else op
+    return f"{column} {symbol} {converted[0]}"
+
+
+def python_source(spec: QuerySpec, entity: type) -> str:
+    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, entity)``."""
+    build_select(spec, entity)  # validates the spec with the same rules as running it
+    tree = LoaderTree.from_spec(spec, entity)
+    options = tree.source()
+    name = entity.__name__
+    lines = [f"select({name})"]
+    lines += [f".where({_condition_source(spec, entity, index)})" for index in range(len(spec.filters))]
+    for order in spec.order_by:
+        lines.append(f".order_by({attribute_source(entity, order.column)}{'.desc()' if order.descending else ''})")
+    if spec.limit is not None:
+        lines.append(f".limit({spec.limit})")
+    if spec.offset:
+        lines.append(f".offset({spec.offset})")
+    if options:
+        lines.append(f".options({', '.join(options)})")
+    imports = ["from sqlalchemy import select"]
+    if tree.loader_names:
+        imports.append(f"from sqlalchemy.orm import {', '.join(sorted(tree.loader_names))}")
+    source = "\n".join(lines)
+    if "datetime." in source:
+        imports.insert(0, "import datetime")
+    if "Decimal(" in source:
+        imports.insert(0, "from decimal import Decimal")
+    body = lines[0] if len(lines) == 1 else "(\n    " + "\n    ".join(lines) + "\n)"
+    return "\n".join(imports) + f"\n\nstmt = {body}\n"

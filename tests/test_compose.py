@@ -200,9 +200,7 @@ def test_statement_log_cap_drops_oldest(seeded_db: TestDatabase) -> None:
 
     async def scenario() -> None:
         engine, _ = await connect(seeded_db.url)
-        log.attach(engine)
         await run_spec(engine, User, QuerySpec("users"), touch=["posts"], log=log)
-        log.detach()
         await engine.dispose()
 
     run_async(scenario())

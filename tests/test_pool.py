@@ -314,12 +314,13 @@ def test_cli_ctrl_c_stops_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-
 
 
 async def test_applying_settings_swaps_the_engine_and_disposes_the_old(empty_db: TestDatabase) -> None:
+    from sqla_tui.core.connect.url import parse_url
     from sqla_tui.core.errors import UserError
-    from sqla_tui.core.pool.watched import WatchedPool
+    from sqla_tui.core.pool.lab import PoolLab
 
-    watched_pool = WatchedPool(empty_db.url, PoolOptions(pool_size=2, max_overflow=0))
+    watched_pool = PoolLab(parse_url(empty_db.url), PoolOptions(pool_size=2, max_overflow=0))
     try:
-        watched_pool.monitor.start_sampling()
+        await watched_pool.start_sampling()
         async with watched_pool.engine.connect():
             pass
         old_engine, old_monitor = watched_pool.engine, watched_pool.monitor

@@ -21,7 +21,7 @@ from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.heartbeat import ENV as HEARTBEAT_ENV
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
-from sqla_tui.tui.session import Session
+from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.connect_status import SPINNER_DELAY, ConnectStatus
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.relation_list import RelationList
@@ -89,12 +89,12 @@ async def test_the_demo_lists_its_tables_from_its_file_before_the_engine_is_up(
     show_names, connected = HomeScreen.show_names, HomeScreen.connected
 
     def spy_show(screen: HomeScreen, names: list[TableName]) -> None:
-        seen.append(("from the file", screen.app.session is None))
+        seen.append(("from the file", screen.app.workbench is None))
         show_names(screen, names)
 
-    def spy_connected(screen: HomeScreen, session: Session) -> None:
-        seen.append(("connected", screen.app.session is None))
-        connected(screen, session)
+    def spy_connected(screen: HomeScreen, workbench: Workbench) -> None:
+        seen.append(("connected", screen.app.workbench is None))
+        connected(screen, workbench)
 
     monkeypatch.setattr(HomeScreen, "show_names", spy_show)
     monkeypatch.setattr(HomeScreen, "connected", spy_connected)
@@ -126,7 +126,7 @@ async def test_enter_on_a_table_before_the_engine_is_up_says_so(silent_server: i
         app.home.show_names([TableName("main", "users", "table")])  # as the demo's file lists them
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is app.home and app.session is None
+        assert app.screen is app.home and app.workbench is None
         assert "still connecting: Enter opens users once connected" in " ".join(screen_text(app).split())
 
 
@@ -146,7 +146,7 @@ async def test_missing_sqlite_file_is_one_line_in_the_app_and_q_still_quits(tmp_
         status = app.home.query_one(ConnectStatus)
         assert status.phase == "failed"
         assert status.message.startswith(f"SQLite file {tmp_path}/nope.db does not exist")
-        assert app.session is None
+        assert app.workbench is None
         shown = " ".join(screen_text(app).split())
         assert "Connection failed" in shown  # the notification's title
         assert status.message in shown
@@ -200,7 +200,7 @@ async def test_tables_panel_lists_tables_on_each_backend(empty_db: TestDatabase)
     async with app.run_test() as pilot:
         await settle(pilot)
         assert relation_names(app) == ["authors", "books"]
-        assert app.session is not None and app.session.info.dialect in empty_db.url.split(":")[0] + "sqlite"
+        assert app.workbench is not None and app.workbench.info.dialect in empty_db.url.split(":")[0] + "sqlite"
     if empty_db.backend == "postgresql":
         assert await _sqla_tui_sessions(empty_db) == 0  # the engine was disposed on exit
 
@@ -327,7 +327,7 @@ async def test_r_retries_a_failed_connection(tmp_path: Path) -> None:
         assert app.home.query_one(ConnectStatus).phase == "connected"
         assert relation_names(app) == ["arrived"]
         await pilot.press("r")  # nothing to retry once connected
-        assert app.session is not None and app.home.query_one(ConnectStatus).phase == "connected"
+        assert app.workbench is not None and app.home.query_one(ConnectStatus).phase == "connected"
 
 
 async def test_heartbeat_writes_lag_samples_on_exit(

@@ -120,7 +120,7 @@ async def test_typing_narrows_the_roots_and_joined_previews_its_join(seeded_db: 
         assert [roots.get_option_at_index(i).id for i in range(roots.option_count)] == ["posts"]
         await pilot.press("enter")  # the first match
         await settle(pilot)
-        assert screen.table == "posts"
+        assert screen.composer is not None and screen.composer.root == "posts"
         await toggle(pilot, "down", "down", "2")  # Post.user, a to-one: joined
         assert cursor_path(screen) == "user"
         assert "joinedload(Post.user)" in screen.query_one("#compose-python", CodePreview).code
@@ -162,10 +162,10 @@ async def test_bad_filter_is_a_notification_and_the_screen_keeps_working(seeded_
         await pilot.press("slash", *"nope > 3", "enter")
         await pilot.pause()
         assert "unknown column 'nope' on User" in " ".join(screen_text(app).split())
-        assert screen.filters == []
+        assert screen.composer is not None and screen.composer.spec.filters == []
         await pilot.press("ctrl+a", "ctrl+k", *"id <= 4", "enter")
         await pilot.pause()
-        assert [(f.column, f.op, f.value) for f in screen.filters] == [("id", "<=", "4")]
+        assert [(f.column, f.op, f.value) for f in screen.composer.spec.filters] == [("id", "<=", "4")]
         assert ".where(User.id <= 4)" in screen.query_one("#compose-python", CodePreview).code
         await pilot.press("escape", "o", *"nope:down", "enter")
         await pilot.pause()
@@ -201,7 +201,7 @@ async def test_a_root_chosen_elsewhere_is_preselected_and_raise_refusals_are_sum
         screen = await press_compose(pilot)
         screen.choose_root("posts")  # what the schema screen hands over
         await settle(pilot)
-        assert screen.table == "posts" and screen.query_one("#compose-roots", OptionList).highlighted == 1
+        assert screen.composer is not None and screen.composer.root == "posts" and screen.query_one("#compose-roots", OptionList).highlighted == 1
         assert cursor_path(screen) == "comments"
         await toggle(pilot, "6", "t")  # raise, and touch it as application code would
         assert "raiseload(Post.comments)" in screen.query_one("#compose-python", CodePreview).code

@@ -26,9 +26,9 @@ _SCAN = {"sqlite": "SCAN on comments", "postgresql": "Seq Scan on comments"}
 async def test_plan_tree_warning_analyze_toggle_and_raw(seeded_db: TestDatabase) -> None:
     app = make_app(seeded_db.url)
     async with app.run_test(size=SIZE) as pilot:
-        await pause_until(pilot, lambda: app.session is not None, "the connection")
+        await pause_until(pilot, lambda: app.workbench is not None, "the connection")
         sql = f"SELECT * FROM comments WHERE post_id = {_MARK[seeded_db.backend]}"
-        screen = ExplainScreen(app.session, sql, (3,))
+        screen = ExplainScreen(app.workbench, sql, (3,))
         await app.push_screen(screen)
         await settle(pilot)
         tree = screen.query_one(PlanTree)
@@ -60,8 +60,8 @@ async def test_plan_tree_warning_analyze_toggle_and_raw(seeded_db: TestDatabase)
 async def test_analyze_of_a_write_is_refused_and_the_plan_stays(seeded_db: TestDatabase) -> None:
     app = make_app(seeded_db.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pause_until(pilot, lambda: app.session is not None, "the connection")
-        screen = ExplainScreen(app.session, "DELETE FROM comments WHERE id = ?", (1,))
+        await pause_until(pilot, lambda: app.workbench is not None, "the connection")
+        screen = ExplainScreen(app.workbench, "DELETE FROM comments WHERE id = ?", (1,))
         await app.push_screen(screen)
         await settle(pilot)
         assert screen.result is not None and [n.op for n in screen.result.plan.walk()] == ["QUERY PLAN", "SEARCH"]
@@ -102,8 +102,8 @@ async def _until_sleeping(pilot: Pilot[None], database: TestDatabase, count: int
 async def test_x_cancels_a_long_analyze_on_the_server_too(empty_db: TestDatabase) -> None:
     app = make_app(empty_db.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pause_until(pilot, lambda: app.session is not None, "the connection")
-        screen = ExplainScreen(app.session, _SLEEP[empty_db.backend], analyze=True)
+        await pause_until(pilot, lambda: app.workbench is not None, "the connection")
+        screen = ExplainScreen(app.workbench, _SLEEP[empty_db.backend], analyze=True)
         await app.push_screen(screen)
         await _until_sleeping(pilot, empty_db, 1, 5)
         assert screen.asking
@@ -118,7 +118,7 @@ async def test_x_cancels_a_long_analyze_on_the_server_too(empty_db: TestDatabase
         await pilot.press("escape")  # nothing runs any more: Escape leaves
         await pilot.pause()
         assert app.screen is app.home
-        again = ExplainScreen(app.session, "SELECT 1", analyze=True)  # the pool still hands out a good connection
+        again = ExplainScreen(app.workbench, "SELECT 1", analyze=True)  # the pool still hands out a good connection
         await app.push_screen(again)
         await settle(pilot)
         assert again.result is not None and again.result.analyzed

@@ -84,11 +84,11 @@ async def test_cancel_stops_the_measurement_and_the_screen_stays_usable(seeded_d
     async with app.run_test(size=SIZE) as pilot:
         compose = await open_compose(pilot)
         await pilot.press("down", "3")
-        spec = compose.spec()
-        assert spec is not None and compose.entity is not None
+        assert compose.composer is not None
+        spec, entity = compose.composer.spec, compose.composer.entity
         # 100 timed runs per strategy over two levels (41 statements a run when lazy loading):
         # long enough that the cancel always lands mid-measurement
-        screen = FanoutScreen(compose.session, compose.entity, spec, ["posts.comments"], runs=100)
+        screen = FanoutScreen(compose.workbench, entity, spec, ["posts.comments"], runs=100)
         await app.push_screen(screen)
         await pilot.pause()
         assert screen.measuring, screen_text(app)
@@ -117,9 +117,9 @@ async def test_a_screen_key_over_fanout_goes_back_to_its_screen_once(seeded_db: 
         compose = await open_compose(pilot)
         await pilot.press("down", "3", "r")
         await settle(pilot)
-        spec = compose.spec()
-        assert spec is not None and compose.entity is not None
-        fanout = FanoutScreen(compose.session, compose.entity, spec, ["posts"], plans=("joined",), runs=1)
+        assert compose.composer is not None
+        spec, entity = compose.composer.spec, compose.composer.entity
+        fanout = FanoutScreen(compose.workbench, entity, spec, ["posts"], plans=("joined",), runs=1)
         await app.push_screen(fanout)
         await settle(pilot)
         assert app.screen_stack == [app.home, compose, fanout]

@@ -303,7 +303,7 @@ async def test_c_composes_over_the_table_under_the_cursor(demo_cache: Path) -> N
         await settle(pilot)
         compose = app.screen
         assert isinstance(compose, ComposeScreen) and app.screen_stack == [app.home, compose]
-        assert compose.table == "comments" and compose.query_one(LoaderToggles).has_focus
+        assert compose.composer is not None and compose.composer.root == "comments" and compose.query_one(LoaderToggles).has_focus
 
 
 async def test_a_view_over_a_dropped_table_is_named_and_the_rest_is_described(tmp_path: Path) -> None:

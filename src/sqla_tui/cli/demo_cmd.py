@@ -6,21 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.output import run
-
-
-async def _load_into(url: str, scale: float, replace: bool) -> dict[str, int]:
-    from sqla_tui.core.connect.engine import connect
-    from sqla_tui.core.errors import UserError
-    from sqla_tui.demo_db.load import DemoTargetNotEmpty, load_demo
-
-    engine, _ = await connect(url, read_only=False)
-    try:
-        return await load_demo(engine, scale=scale, replace=replace)
-    except DemoTargetNotEmpty as error:
-        raise UserError(str(error)) from None
-    finally:
-        await engine.dispose()
+from sqla_tui.cli.output import on_workbench, run
 
 
 async def _build_sqlite(path: Optional[Path], scale: float, replace: bool) -> tuple[Path, dict[str, int]]:
@@ -52,7 +38,9 @@ def demo(
             typer.echo(f"demo database ready: {existing} (already built; --replace rebuilds it; 'sqla-tui' opens it)")
             return
     if url is not None:
-        counts = run(_load_into(url, scale, replace))
+        from sqla_tui.core.connect.target import Target
+
+        counts = on_workbench(Target(url), lambda bench: bench.load_demo(scale=scale, replace=replace), read_only=False)
         where = url
     else:
         built, counts = run(_build_sqlite(path, scale, replace))

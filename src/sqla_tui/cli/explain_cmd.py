@@ -14,7 +14,7 @@ import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
-from sqla_tui.cli.output import emit_json, fail, run
+from sqla_tui.cli.output import emit_json, fail, on_workbench
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -48,21 +48,6 @@ def parse_param(value: str) -> Any:
     except ValueError:
         return value
     return value if isinstance(parsed, dict) else parsed
-
-
-async def _explain(target: "Target", spec, sql, params, models, analyze: bool, allow_write: bool):  # type: ignore[no-untyped-def]
-    from sqla_tui.core.catalog.entities import resolve_entity
-    from sqla_tui.core.connect.engine import connect, resolve_url
-    from sqla_tui.core.plans.explain import explain, explain_spec
-
-    engine, _ = await connect(await resolve_url(target.url), target.pool, read_only=not allow_write)
-    try:
-        if sql is not None:
-            return await explain(engine, sql, params, analyze=analyze, allow_write=allow_write)
-        entity = await resolve_entity(engine, spec.root, models)
-        return await explain_spec(engine, entity, spec, analyze=analyze)
-    finally:
-        await engine.dispose()
 
 
 def _print_tree(node, depth: int = 0) -> None:  # type: ignore[no-untyped-def]
@@ -114,7 +99,16 @@ def explain(
 ) -> None:
     """Show the database's plan for a statement. One tree, the most expensive node, warnings with fixes."""
     params = tuple(parse_param(value) for value in param) if param else None
-    result = run(_explain(target, spec, sql, params, models, analyze, allow_write))
+    result = on_workbench(
+        target,
+        lambda bench: (
+            bench.explain(sql, params, analyze=analyze, allow_write=allow_write)
+            if sql is not None
+            else bench.explain_spec(spec, analyze=analyze)
+        ),
+        models=models,
+        read_only=not allow_write,
+    )
     if json:
         emit_json(result)
     else:

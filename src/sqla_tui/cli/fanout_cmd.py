@@ -6,23 +6,10 @@ import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
-from sqla_tui.cli.output import emit_json, run
+from sqla_tui.cli.output import emit_json, on_workbench
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
-
-
-async def _compare(target: "Target", spec, models, paths, plans, runs, memory):  # type: ignore[no-untyped-def]
-    from sqla_tui.core.catalog.entities import resolve_entity
-    from sqla_tui.core.connect.engine import connect, resolve_url
-    from sqla_tui.core.query.fanout import compare
-
-    engine, _ = await connect(await resolve_url(target.url), target.pool)
-    try:
-        entity = await resolve_entity(engine, spec.root, models)
-        return await compare(engine, entity, spec, paths, plans, runs, memory=memory)
-    finally:
-        await engine.dispose()
 
 
 def _print_table(report) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +49,7 @@ def fanout(
 ) -> None:
     """Compare loading strategies side by side. Statements, exact rows, cells, bytes, time, memory."""
     plans = [plan.strip() for plan in strategies.split(",") if plan.strip()]
-    report = run(_compare(target, spec, models, path, plans, runs, memory))
+    report = on_workbench(target, lambda bench: bench.fanout(spec, path, plans, runs=runs, memory=memory), models=models)
     if json:
         emit_json(report)
     else:

@@ -7,12 +7,16 @@ Ctrl-C ends with status 130 and no traceback.
 import dataclasses
 import json
 import sys
-from collections.abc import Coroutine
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
 from sqla_tui.core.errors import EXIT_USAGE, UserError
+
+if TYPE_CHECKING:
+    from sqla_tui.core.connect.target import Target
+    from sqla_tui.workbench import Workbench
 
 T = TypeVar("T")
 
@@ -36,6 +40,38 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def on_workbench(
+    target: "Target",
+    use: Callable[["Workbench"], Awaitable[T]],
+    *,
+    models: str | None = None,
+    read_only: bool = True,
+    connect: bool = True,
+) -> T:
+    """Open a workbench on ``target``, run one use case on it, close it: the whole of a command's database work.
+
+    ``connect=False`` only resolves the target, for a use case that opens
+    connections of its own (the pool lab).
+    """
+
+    async def session() -> T:
+        import asyncio
+
+        from sqla_tui.workbench import Workbench
+
+        bench = Workbench(target, models=models, read_only=read_only)
+        try:
+            if connect:
+                await bench.open()
+            else:
+                await asyncio.to_thread(bench.resolve)
+            return await use(bench)
+        finally:
+            await bench.close()
+
+    return run(session())
 
 
 def _plain(value: Any) -> Any:

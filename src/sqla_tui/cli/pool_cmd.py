@@ -8,23 +8,14 @@ import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
-from sqla_tui.cli.output import emit_json, run
+from sqla_tui.cli.output import emit_json, on_workbench
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
     from sqla_tui.core.observe.figures import Sample
-    from sqla_tui.core.pool.run import PoolRunReport
+    from sqla_tui.core.pool.lab import PoolRunReport
 
 _SERIES_ROWS = 10
-
-
-async def _run(target: Target, scenario: str, tasks: int, hold_ms: int, duration: float, leak_threshold: float):  # type: ignore[no-untyped-def]
-    from sqla_tui.core.connect.engine import resolve_url
-    from sqla_tui.core.pool.load import LoadSpec
-    from sqla_tui.core.pool.run import run_pool_load
-
-    spec = LoadSpec(scenario=scenario, tasks=tasks, hold_ms=hold_ms, duration_s=duration)  # type: ignore[arg-type]
-    return await run_pool_load(await resolve_url(target.url), target.pool, spec, leak_threshold=leak_threshold)
 
 
 @app.command()
@@ -43,7 +34,10 @@ def pool(
     json: Annotated[bool, typer.Option("--json", help="Print JSON (with the sampled series) instead of text.")] = False,
 ) -> None:
     """Put a load on the connection pool. Reports checkouts, waits, timeouts and leaks."""
-    report = run(_run(target, scenario, tasks, hold_ms, duration, leak_threshold))
+    from sqla_tui.core.pool.load import LoadSpec
+
+    spec = LoadSpec(scenario=scenario, tasks=tasks, hold_ms=hold_ms, duration_s=duration)  # type: ignore[arg-type]
+    report = on_workbench(target, lambda bench: bench.pool_report(spec, leak_threshold=leak_threshold), connect=False)
     if json:
         emit_json({"totals": totals(report), **{name: getattr(report, name) for name in _REPORT_FIELDS}})
         return

@@ -6,27 +6,10 @@ import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
-from sqla_tui.cli.output import emit_json, run
+from sqla_tui.cli.output import emit_json, on_workbench
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
-
-
-async def _run(target: "Target", spec, models: Optional[str], touch: list[str] | None):  # type: ignore[no-untyped-def]
-    """Run the spec; with ``touch`` None only map and return the Python source."""
-    from sqla_tui.core.catalog.entities import resolve_entity
-    from sqla_tui.core.connect.engine import connect, resolve_url
-    from sqla_tui.core.query.run import run_spec
-    from sqla_tui.core.query.statement import python_source
-
-    engine, _ = await connect(await resolve_url(target.url), target.pool)
-    try:
-        entity = await resolve_entity(engine, spec.root, models)
-        if touch is None:
-            return python_source(spec, entity)
-        return await run_spec(engine, entity, spec, touch=touch)
-    finally:
-        await engine.dispose()
 
 
 def _print_human(result) -> None:  # type: ignore[no-untyped-def]
@@ -75,9 +58,9 @@ def query(
 
         spec.save(Path(save))
     if python:
-        typer.echo(run(_run(target, spec, models, None)), nl=False)
+        typer.echo(on_workbench(target, lambda bench: bench.python(spec), models=models), nl=False)
         return
-    result = run(_run(target, spec, models, touch or []))
+    result = on_workbench(target, lambda bench: bench.run(spec, touch=touch or []), models=models)
     if json:
         emit_json(_as_json(result))
     else:

@@ -1,67 +1,20 @@
-"""``sqla-tui schema``: every table and view with its columns, keys and relationships.
-
-Relationships come from our naming rules over the catalog (no ORM classes
-need building for that), or from the application's own models with
-``--models``, so the output shows exactly what a query would be composed over.
-"""
+"""``sqla-tui schema``: every table and view with its columns, keys and relationships (``core.catalog.report``)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
-from sqla_tui.cli.output import emit_json, run
+from sqla_tui.cli.output import emit_json, on_workbench
 
 if TYPE_CHECKING:
-    from sqla_tui.core.catalog.naming import RelationshipInfo
-    from sqla_tui.core.catalog.schema import Catalog, TableInfo
-    from sqla_tui.core.connect.engine import ServerInfo
+    from sqla_tui.core.catalog.report import SchemaReport
+    from sqla_tui.core.catalog.schema import TableInfo
     from sqla_tui.core.connect.target import Target
-
-
-@dataclass(frozen=True)
-class SchemaReport:
-    """What the command prints: the catalog and, per table, its relationships or why it has none."""
-
-    info: ServerInfo
-    catalog: Catalog
-    tables: tuple[TableInfo, ...]
-    relationships: dict[str, list[RelationshipInfo]]
-    unmappable: dict[str, str]
-    undescribed: dict[str, str]
-    """Names listed but not described, and why; none when one table was asked for."""
-
-
-async def _load(target: "Target", table: str | None, schema_name: str | None, models: str | None) -> SchemaReport:
-    from sqla_tui.core.catalog.mapping import load_user_models
-    from sqla_tui.core.catalog.naming import plan_relationships
-    from sqla_tui.core.catalog.schema import load_catalog
-    from sqla_tui.core.connect.engine import connect, resolve_url
-
-    user_map = load_user_models(models) if models else None
-    engine, info = await connect(await resolve_url(target.url), target.pool)
-    try:
-        catalog = await load_catalog(engine, schema_name)
-    finally:
-        await engine.dispose()
-    tables = (catalog.table(table),) if table is not None else catalog.tables
-    if user_map is not None:
-        relationships = {name: user_map.relationships(name) for name in user_map.entities}
-        unmappable = {
-            t.name: user_map.unmappable.get(t.name, "no class in the models")
-            for t in catalog.tables
-            if t.name not in user_map.entities
-        }
-    else:
-        plan = plan_relationships(catalog.tables)
-        relationships = {name: plan.relationships(name) for name in plan.mappable}
-        unmappable = plan.unmappable
-    undescribed = catalog.undescribed if table is None else {}
-    return SchemaReport(info, catalog, tables, relationships, unmappable, undescribed)
 
 
 def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
@@ -188,7 +141,7 @@ def schema(
     ] = None,
 ) -> None:
     """Show tables and views. Columns, keys, row estimates and ORM relationships."""
-    report = run(_load(target, table, schema_name, models))
+    report = on_workbench(target, lambda bench: bench.schema(schema_name, table=table), models=models)
     if json:
         emit_json(report_json(report))
     else:

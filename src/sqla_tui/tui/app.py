@@ -1,7 +1,7 @@
-"""SqlaTuiApp: connect in a worker, hand the session to screens, dispose the engine on exit.
+"""SqlaTuiApp: open a workbench in a worker, hand it to screens, close it on exit.
 
-The app owns the connection's lifecycle and nothing else; what is on screen
-lives in screens/ and widgets/, and every database call goes through core.
+The app owns the workbench's lifecycle and nothing else; what is on screen
+lives in screens/ and widgets/, and every database call is a workbench use case.
 Nothing imported here loads SQLAlchemy: the first frame paints without it,
 and the connecting worker imports it in a thread (benchmarks/startup.py).
 """
@@ -27,12 +27,12 @@ from sqla_tui.tui.failure import one_line
 from sqla_tui.tui.heartbeat import Heartbeat
 from sqla_tui.tui.navigation import COMPOSE, SCHEMA, SCREENS, entry_for, screen_bindings
 from sqla_tui.tui.screens.home_screen import HomeScreen
-from sqla_tui.tui.session import Session
 from sqla_tui.tui.widgets.server_banner import target_label
 
 if TYPE_CHECKING:
     from sqla_tui.core.catalog.sqlite_names import TableName
     from sqla_tui.tui.screens.schema_screen import SchemaScreen
+    from sqla_tui.workbench import Workbench
 
 
 class SqlaTuiApp(App[None]):
@@ -60,10 +60,10 @@ class SqlaTuiApp(App[None]):
 
     @dataclass
     class Connected(Message):
-        """The engine is up and probed; screens may use the session."""
+        """The workbench is connected and probed; screens may use it."""
 
-        session: Session
-        """The engine and its server info."""
+        workbench: Workbench
+        """The connection target, its engine and its use cases."""
 
     @dataclass
     class ConnectionFailed(Message):
@@ -72,10 +72,14 @@ class SqlaTuiApp(App[None]):
         error: str
         """The one-line reason, password masked."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, *, models: str | None = None) -> None:
         super().__init__()
         self.target = target
-        self.session: Session | None = None
+        self.models = models
+        """``package.module:Base`` to compose over the application's own models instead of ours."""
+        self.workbench: Workbench | None = None
+        """Set once connected; until then the screen keys are disabled."""
+        self._opening: Workbench | None = None
         self.failed = False
         """True while the last attempt to connect has failed; ``r`` tries again."""
         self.home = HomeScreen(target_label(target), guide=SCREENS)
@@ -90,25 +94,21 @@ class SqlaTuiApp(App[None]):
 
     @work(exclusive=True, exit_on_error=False, group="connect")
     async def open_connection(self) -> None:
-        """Resolve the target in a thread (see ``_resolve_url``), then connect and probe."""
+        """Resolve the target in a thread (see ``_resolve``), then connect and probe."""
         try:
-            url = await asyncio.to_thread(self._resolve_url)
-            from sqla_tui.core.connect.engine import (
-                connect,  # already imported by _resolve_url
-            )
-
-            engine, info = await connect(url, self.target.pool)
+            bench = await asyncio.to_thread(self._resolve)
+            await bench.connect()
         except Exception as error:  # noqa: BLE001 - the app stays open and says why in one line
             self.post_message(self.ConnectionFailed(one_line(error)))
             return
-        self.session = Session(engine, info, url=url, pool=self.target.pool)
-        self.post_message(self.Connected(self.session))
+        self.workbench = bench
+        self.post_message(self.Connected(bench))
 
-    def _resolve_url(self) -> str:
+    def _resolve(self) -> Workbench:
         """Import SQLAlchemy (~0.3 s) and build the demo if needed (CPU work), off the event loop.
 
         Runs in a thread so the first frame and key presses never wait for
-        either; the URL to connect to is the result. The demo's names are
+        either; the workbench, ready to connect, is the result. The demo's names are
         read from its file first, so its list need not wait for the import. The import creates some
         30,000 long-lived objects: with the collector paused a full collection
         (~40 ms over those and Textual's) does not land in the middle, and
@@ -117,9 +117,13 @@ class SqlaTuiApp(App[None]):
         if self.target.is_demo:
             self._read_demo_names()
         with paused_collector():
-            from sqla_tui.core.connect.engine import resolve_url
+            import sqla_tui.core.connect.engine  # noqa: F401 - SQLAlchemy's import is the point
+            from sqla_tui.workbench import Workbench
 
-        return asyncio.run(resolve_url(self.target.url, progress=self._table_filled))
+        if self._opening is None:
+            self._opening = Workbench(self.target, models=self.models, isolated=True)
+        self._opening.resolve(progress=self._table_filled)
+        return self._opening
 
     def _read_demo_names(self) -> None:
         """List the demo's tables straight from its file, before SQLAlchemy's import (see ``core.sqlite_names``).
@@ -147,13 +151,13 @@ class SqlaTuiApp(App[None]):
 
     @on(DemoNamesRead)
     def _show_demo_names(self, message: DemoNamesRead) -> None:
-        if self.session is None:  # a late read must not replace what the engine listed
+        if self.workbench is None:  # a late read must not replace what the engine listed
             self.home.show_names(message.names)
 
     @on(Connected)
     def _show_connected(self, message: Connected) -> None:
         """The home screen lists the tables, then refreshes the keys this session enables."""
-        self.home.connected(message.session)
+        self.home.connected(message.workbench)
 
     @on(ConnectionFailed)
     def _show_failure(self, message: ConnectionFailed) -> None:
@@ -177,7 +181,7 @@ class SqlaTuiApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Screen keys are shown but disabled until there is a session; Retry only shows after a failure."""
         if action == "open_screen":
-            return self.session is not None or None
+            return self.workbench is not None or None
         if action == "reconnect":
             return self.failed
         return True
@@ -192,10 +196,10 @@ class SqlaTuiApp(App[None]):
         registered screen, and what that screen opened: switching from under
         them would otherwise put an installed screen in the stack twice.
         """
-        if self.session is None:
+        if self.workbench is None:
             return
         if not self.is_screen_installed(key):
-            self.install_screen(entry_for(key).build(self.session), name=key)
+            self.install_screen(entry_for(key).build(self.workbench), name=key)
         while self.screen is not self.home and not self.is_screen_installed(self.screen):
             self.pop_screen()
         if self.screen is self.get_screen(key):
@@ -211,7 +215,7 @@ class SqlaTuiApp(App[None]):
             SchemaScreen,  # opened on demand, like every screen
         )
 
-        if self.session is None:  # the demo's names list before the engine is up
+        if self.workbench is None:  # the demo's names list before the engine is up
             self.notify(f"still connecting: Enter opens {message.name} once connected", severity="warning")
             return
         self.action_open_screen(SCHEMA)
@@ -232,7 +236,7 @@ class SqlaTuiApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if self.session is None:
+        if self.workbench is None:
             return
         for entry in SCREENS:
             yield SystemCommand(entry.title, entry.help, lambda key=entry.key: self.action_open_screen(key))
@@ -241,5 +245,6 @@ class SqlaTuiApp(App[None]):
         """Close every pooled connection, so the server sees us leave; write the lag samples if asked."""
         if self.heartbeat is not None:
             self.heartbeat.write()
-        if self.session is not None:
-            await self.session.close()
+        bench = self.workbench or self._opening
+        if bench is not None:
+            await bench.close()

@@ -1,4 +1,4 @@
-"""The screens a connected session can open, declared once for key bindings and the command palette.
+"""The screens a connected workbench can open, declared once for key bindings and the command palette.
 
 A screen slots in by adding one entry here; the app derives its bindings,
 palette commands and the home screen's guide from this table, so a key is
@@ -20,7 +20,7 @@ from textual.binding import Binding
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from sqla_tui.tui.session import Session
+    from sqla_tui.workbench import Workbench
 
 
 @dataclass(frozen=True)
@@ -30,25 +30,25 @@ class ScreenEntry:
     key: str
     title: str
     help: str
-    build: Callable[[Session], Screen[None]]
+    build: Callable[[Workbench], Screen[None]]
 
 
-def _schema_screen(session: Session) -> Screen[None]:
+def _schema_screen(workbench: Workbench) -> Screen[None]:
     from sqla_tui.tui.screens.schema_screen import SchemaScreen
 
-    return SchemaScreen(session)
+    return SchemaScreen(workbench)
 
 
-def _pool_screen(session: Session) -> Screen[None]:
+def _pool_screen(workbench: Workbench) -> Screen[None]:
     from sqla_tui.tui.screens.pool_screen import PoolScreen
 
-    return PoolScreen(session)
+    return PoolScreen(workbench)
 
 
-def _compose_screen(session: Session) -> Screen[None]:
+def _compose_screen(workbench: Workbench) -> Screen[None]:
     from sqla_tui.tui.screens.compose_screen import ComposeScreen
 
-    return ComposeScreen(session)
+    return ComposeScreen(workbench)
 
 
 SCHEMA = "s"

@@ -19,11 +19,13 @@ import itertools
 import re
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import ORMExecuteState
 
 _ORIGIN_OPTION = "sqla_tui_origin"
@@ -135,8 +137,9 @@ def describe_origin(state: ORMExecuteState) -> Origin:
 class StatementLog:
     """Records statements on an engine; keeps the newest ``cap`` and counts the rest.
 
-    Attach once per engine; ``watch`` a session to learn origins. ``mark()``
-    and ``since(mark)`` slice out one run's statements.
+    ``recording(connection)`` for one run's connection, or ``attach`` to a
+    whole engine; ``watch`` a session to learn origins. ``mark()`` and
+    ``since(mark)`` slice out one run's statements.
     """
 
     def __init__(self, cap: int = 10_000) -> None:
@@ -153,6 +156,23 @@ class StatementLog:
         event.listen(sync_engine, "before_cursor_execute", self._before)
         event.listen(sync_engine, "after_cursor_execute", self._after)
         self._engines.append(sync_engine)
+
+    @contextmanager
+    def recording(self, connection: AsyncConnection) -> Iterator[None]:
+        """Record every cursor execution on this one connection until the block ends.
+
+        A run records on its own connection rather than on the engine, so
+        what other work does on the same engine meanwhile (a pool load, the
+        schema screen reading the catalog) is never counted in its numbers.
+        """
+        sync_connection = connection.sync_connection
+        event.listen(sync_connection, "before_cursor_execute", self._before)
+        event.listen(sync_connection, "after_cursor_execute", self._after)
+        try:
+            yield
+        finally:
+            event.remove(sync_connection, "before_cursor_execute", self._before)
+            event.remove(sync_connection, "after_cursor_execute", self._after)
 
     def detach(self) -> None:
         """Stop recording on every attached engine."""

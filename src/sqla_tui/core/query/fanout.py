@@ -160,14 +160,10 @@ async def measure_plan(
     loads, touch = plan_loads(plan, entity, paths)
     planned = replace(spec, loads=[*spec.loads, *loads])
     log = StatementLog(cap=1_000_000)
-    log.attach(engine)
-    try:
-        if memory:
-            warm, peak = await _traced(engine, entity, planned, log, touch)
-        else:
-            warm, peak = await execute(engine, entity, planned, log, touch), None
-    finally:
-        log.detach()
+    if memory:
+        warm, peak = await _traced(engine, entity, planned, log, touch)
+    else:
+        warm, peak = await execute(engine, entity, planned, log, touch), None
     statement = build_select(planned, entity)
     timings = [await _timed_run(engine, statement, touch) for _ in range(runs)]
     statements = warm.statements

@@ -151,18 +151,19 @@ class Execution:
 async def execute(
     engine: AsyncEngine, entity: type, spec: QuerySpec, log: StatementLog, touch: list[str] | tuple[str, ...] = ()
 ) -> Execution:
-    """Run the spec in a fresh session, then touch paths; ``log`` must be attached."""
+    """Run the spec in a fresh session, then touch paths; ``log`` records that session's connection only."""
     statement = build_select(spec, entity)
     validation = LoaderTree(entity)
     for path in touch:
         validation.node(path)
     mark = log.mark()
     async with fresh_session(engine) as session:
-        StatementLog.watch(session)
-        roots = list((await session.execute(statement)).unique().scalars().all())
-        touched_from = log.mark()
-        raised = await session.run_sync(touch_paths, roots, list(touch)) if touch else []
-        entities = list(session.identity_map.values())
+        with log.recording(await session.connection()):
+            StatementLog.watch(session)
+            roots = list((await session.execute(statement)).unique().scalars().all())
+            touched_from = log.mark()
+            raised = await session.run_sync(touch_paths, roots, list(touch)) if touch else []
+            entities = list(session.identity_map.values())
     return Execution(roots, entities, raised, log.since(mark), touched_from)
 
 
@@ -187,15 +188,8 @@ async def run_spec(
     log: StatementLog | None = None,
 ) -> RunResult:
     """Execute the spec, optionally touch paths, and return the captured story."""
-    own_log = log is None
     log = log or StatementLog()
-    if own_log:
-        log.attach(engine)
-    try:
-        done = await execute(engine, entity, spec, log, touch)
-    finally:
-        if own_log:
-            log.detach()
+    done = await execute(engine, entity, spec, log, touch)
     statements = done.statements
     return RunResult(
         statements=statements,

@@ -11,8 +11,7 @@ flagged as N+1.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
-from typing import Any
+from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,32 +22,23 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from sqla_tui.core.catalog.mapping import map_schema
 from sqla_tui.core.catalog.naming import plan_catalog
 from sqla_tui.core.catalog.schema import Catalog
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.observe.capture import CapturedStatement
+from sqla_tui.core.query.composer import Composer
 from sqla_tui.core.query.preview import (
     consecutive_runs,
     leaf_paths,
-    main_query_sql,
     statement_detail,
     summary_text,
 )
-from sqla_tui.core.query.run import RunResult, run_spec
-from sqla_tui.core.query.spec import (
-    DEFAULT_LIMIT,
-    Filter,
-    Order,
-    QuerySpec,
-    parse_order,
-    parse_where,
-)
-from sqla_tui.core.query.statement import build_select, python_source
+from sqla_tui.core.query.run import RunResult
+from sqla_tui.core.query.spec import DEFAULT_LIMIT, Filter, parse_order, parse_where
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
-from sqla_tui.tui.session import Session
+from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.loader_toggles import MAX_DEPTH, LoaderToggles
@@ -58,7 +48,7 @@ from sqla_tui.tui.widgets.statement_log import StatementLogTable
 
 
 class ComposeScreen(GuardedScreen):
-    """Holds the query being composed; widgets show it, workers map and run it."""
+    """Shows the workbench's composer; widgets edit it, workers map and run it."""
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -76,23 +66,20 @@ class ComposeScreen(GuardedScreen):
         Binding("delete,backspace", "remove_filter", "Remove filter", show=False),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, workbench: Workbench) -> None:
         super().__init__()
-        self.session = session
+        self.workbench = workbench
         self.catalog: Catalog | None = None
         self.mappable: list[str] = []
-        self.table: str | None = None
-        self.entity: type | None = None
-        self.filters: list[Filter] = []
-        self.order: list[Order] = []
-        self.limit: int | None = DEFAULT_LIMIT
+        self.composer: Composer | None = None
+        """The query over the chosen root; None until a root is mapped."""
         self._wanted: str | None = None
         self.member = 0
         """Which statement of the selected (folded) run the detail shows."""
         self._run: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield ServerBanner(self.session.info.url, info=self.session.info)
+        yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
         with Horizontal(id="compose-body"):
             with Vertical(id="compose-side"):
                 yield Input(placeholder="root table…  (type to narrow)", compact=True, id="compose-root-filter")
@@ -137,10 +124,10 @@ class ComposeScreen(GuardedScreen):
 
     @work(exclusive=True, exit_on_error=False, group="compose-roots")
     async def load_roots(self) -> None:
-        """List the tables the ORM can map, from the catalog the session shares with the schema screen."""
+        """List the tables the ORM can map, from the catalog the workbench shares with the schema screen."""
         roots = self.query_one("#compose-roots", OptionList)
         try:
-            catalog = await self.session.catalog()
+            catalog = await self.workbench.catalog()
             plan = await asyncio.to_thread(plan_catalog, catalog)
         finally:
             roots.loading = False
@@ -175,7 +162,7 @@ class ComposeScreen(GuardedScreen):
         roots.add_options(Option(name, id=name) for name in shown)
         count = f"{len(shown)} of {len(self.mappable)}" if needle else f"{len(self.mappable)}"
         roots.border_title = f"Root · {count} mappable tables"
-        current = self._wanted or self.table
+        current = self._wanted or (self.composer.root if self.composer is not None else None)
         roots.highlighted = shown.index(current) if current in shown else (0 if shown else None)
 
     def _choose_wanted(self) -> None:
@@ -195,12 +182,12 @@ class ComposeScreen(GuardedScreen):
     async def map_root(self, table: str) -> None:
         """Map the root and the tables a loader path can reach from it, then offer its relationships."""
         try:
-            orm_map = await map_schema(self.session.engine, table, hops=MAX_DEPTH, catalog=self.catalog)
-            entity = orm_map.entity(table)
+            composer = await self.workbench.composer(table, hops=MAX_DEPTH)
         except UserError as error:
             self.notify(str(error), title="Cannot compose", severity="error")
             return
-        self.table, self.entity, self.filters, self.order = table, entity, [], []
+        composer.set_limit(self._limit_typed())
+        self.composer = composer
         self.query_one("#compose-order", Input).value = ""
         self._show_filters()
         self.query_one(StatementLogTable).show([])
@@ -208,42 +195,38 @@ class ComposeScreen(GuardedScreen):
         self.query_one("#compose-statement", CodePreview).code = ""
         self.query_one("#compose-summary", Static).update(f"composing over {table}: toggle relationships, r runs")
         toggles = self.query_one(LoaderToggles)
-        toggles.show_entity(entity, table)
+        toggles.show_entity(composer.entity, table)
         toggles.focus()
 
-    # -- the spec -------------------------------------------------------------
-    def spec(self) -> QuerySpec | None:
-        """The query as composed now, or None before a root is chosen."""
-        if self.table is None:
-            return None
-        loads = self.query_one(LoaderToggles).loads
-        return QuerySpec(self.table, filters=list(self.filters), order_by=list(self.order), limit=self.limit, loads=loads)
-
-    def _checked(self, **changes: Any) -> bool:
-        """Whether the spec with ``changes`` builds; if not, the reason is a notification and nothing changes."""
-        spec = self.spec()
-        if spec is None or self.entity is None:
+    # -- editing the composer -------------------------------------------------
+    def _edit(self, change: Callable[[Composer], None]) -> bool:
+        """Apply ``change`` to the composer; a change the query cannot take is one notification and nothing changes."""
+        if self.composer is None:
             self.notify("pick a root table first", severity="warning")
             return False
         try:
-            build_select(replace(spec, **changes), self.entity)
+            change(self.composer)
         except UserError as error:
             self.notify(str(error), title="Not applied", severity="error")
             return False
         return True
 
     @on(LoaderToggles.Changed)
+    def _loads_changed(self) -> None:
+        if self._edit(lambda composer: composer.set_loads(self.query_one(LoaderToggles).loads)):
+            self._refresh_preview()
+
     def _refresh_preview(self) -> None:
         """Show the Python and the main query's SQL for the spec as it stands; nothing runs."""
-        spec = self.spec()
-        if spec is None or self.entity is None:
+        if self.composer is None:
             return
         python, sql = self.query_one("#compose-python", CodePreview), self.query_one("#compose-sql", CodePreview)
         try:
-            python.code = python_source(spec, self.entity)
-            sql.code = main_query_sql(spec, self.entity, self.session.engine.dialect)
+            preview = self.composer.preview()
         except UserError as error:
             python.code = sql.code = f"# {error}"
+            return
+        python.code, sql.code = preview.python, preview.sql
 
     @on(Input.Submitted, "#compose-where")
     def _add_filter(self, event: Input.Submitted) -> None:
@@ -253,8 +236,7 @@ class ComposeScreen(GuardedScreen):
         except UserError as error:
             self.notify(str(error), title="Not applied", severity="error")
             return
-        if self._checked(filters=[*self.filters, new]):
-            self.filters.append(new)
+        if self._edit(lambda composer: composer.add_filter(new)):
             event.input.value = ""
             self._show_filters()
 
@@ -266,8 +248,7 @@ class ComposeScreen(GuardedScreen):
         except UserError as error:
             self.notify(str(error), title="Not applied", severity="error")
             return
-        if self._checked(order_by=order):
-            self.order = order
+        if self._edit(lambda composer: composer.set_order(order)):
             self._refresh_preview()
             self.query_one(LoaderToggles).focus()
 
@@ -276,20 +257,25 @@ class ComposeScreen(GuardedScreen):
 
     def action_remove_filter(self) -> None:
         listing = self.query_one("#compose-filters", OptionList)
-        if listing.has_focus and listing.highlighted is not None:
-            del self.filters[listing.highlighted]
+        highlighted = listing.highlighted
+        if listing.has_focus and highlighted is not None and self._edit(lambda c: c.remove_filter(highlighted)):
             self._show_filters()
 
     def _show_filters(self) -> None:
         listing = self.query_one("#compose-filters", OptionList)
         listing.clear_options()
-        listing.add_options(Option(Content(_filter_text(spec_filter))) for spec_filter in self.filters)
+        filters = self.composer.spec.filters if self.composer is not None else []
+        listing.add_options(Option(Content(_filter_text(spec_filter))) for spec_filter in filters)
         self._refresh_preview()
 
+    def _limit_typed(self) -> int | None:
+        value = self.query_one("#compose-limit", Input).value.strip()
+        return int(value) if value.lstrip("-").isdigit() else None
+
     @on(Input.Changed, "#compose-limit")
-    def _limit_changed(self, event: Input.Changed) -> None:
-        self.limit = int(event.value) if event.value.strip().lstrip("-").isdigit() else None
-        self._refresh_preview()
+    def _limit_changed(self) -> None:
+        if self.composer is not None and self._edit(lambda composer: composer.set_limit(self._limit_typed())):
+            self._refresh_preview()
 
     def action_focus_where(self) -> None:
         self.query_one("#compose-where", Input).focus()
@@ -305,12 +291,11 @@ class ComposeScreen(GuardedScreen):
 
     # -- running --------------------------------------------------------------
     def action_run(self) -> None:
-        spec = self.spec()
-        if spec is None or self.entity is None:
+        if self.composer is None:
             self.notify("pick a root table first", severity="warning")
             return
         self.query_one(StatementLogTable).loading = True
-        self._run = self.run_query(spec, self.entity, list(self.query_one(LoaderToggles).touched))
+        self._run = self.run_query(self.composer, list(self.query_one(LoaderToggles).touched))
 
     @property
     def running(self) -> bool:
@@ -325,11 +310,11 @@ class ComposeScreen(GuardedScreen):
         self.notify("run cancelled", title="Cancelled")
 
     @work(exclusive=True, exit_on_error=False, group="compose-run")
-    async def run_query(self, spec: QuerySpec, entity: type, touch: list[str]) -> None:
+    async def run_query(self, composer: Composer, touch: list[str]) -> None:
         """Run the spec, touch the marked paths, and show every statement and what was loaded."""
         log = self.query_one(StatementLogTable)
         try:
-            result = await run_spec(self.session.engine, entity, spec, touch=touch)
+            result = await composer.run(touch)
         except UserError as error:
             self.notify(str(error), title="Query failed", severity="error")
             return
@@ -393,16 +378,15 @@ class ComposeScreen(GuardedScreen):
         if statement is None:
             self.notify("run the query, then pick a statement to explain", severity="warning")
             return
-        self.app.push_screen(ExplainScreen(self.session, statement.sql, statement.params))
+        self.app.push_screen(ExplainScreen(self.workbench, statement.sql, statement.params))
 
     def action_fanout(self) -> None:
         """Compare strategies on the relationship paths chosen in the loader tree."""
-        spec = self.spec()
         paths = leaf_paths(self.query_one(LoaderToggles).paths)
-        if spec is None or self.entity is None or not paths:
+        if self.composer is None or not paths:
             self.notify("toggle or touch a relationship first: fan-out compares strategies on it", severity="warning")
             return
-        self.app.push_screen(FanoutScreen(self.session, self.entity, spec, paths))
+        self.app.push_screen(FanoutScreen(self.workbench, self.composer.entity, self.composer.spec, paths))
 
 
 def _filter_text(spec_filter: Filter) -> str:

@@ -21,10 +21,10 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.plans.explain import ExplainResult, explain
+from sqla_tui.core.plans.explain import ExplainResult
 from sqla_tui.core.sqltext import one_line
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
-from sqla_tui.tui.session import Session
+from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.plan_tree import PlanTree
@@ -45,16 +45,16 @@ class ExplainScreen(GuardedScreen):
         Binding("r", "toggle_raw", "Raw plan"),
     ]
 
-    def __init__(self, session: Session, sql: str, params: Any = None, *, analyze: bool = False) -> None:
+    def __init__(self, workbench: Workbench, sql: str, params: Any = None, *, analyze: bool = False) -> None:
         super().__init__()
-        self.session, self.sql, self.params = session, sql, params
+        self.workbench, self.sql, self.params = workbench, sql, params
         self.analyze = analyze
         """Whether the plan shown (or being fetched) is analysed."""
         self.result: ExplainResult | None = None
         self._worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield ServerBanner(self.session.info.url, info=self.session.info)
+        yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
         yield Static(id="explain-status")
         with Horizontal(id="explain-body"):
             yield PlanTree(id="explain-tree")
@@ -78,7 +78,7 @@ class ExplainScreen(GuardedScreen):
         self._status("asking the database… x cancels")
         self.query_one(PlanTree).loading = True
         try:
-            result = await explain(self.session.engine, self.sql, self.params, analyze=self.analyze)
+            result = await self.workbench.explain(self.sql, self.params, analyze=self.analyze)
         except UserError as error:
             self._keep_shown_mode()
             self._status(f"failed: {error}")

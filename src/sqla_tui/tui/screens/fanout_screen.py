@@ -1,7 +1,7 @@
 """Fan-out: the composed query under every loading strategy, side by side, with a verdict.
 
-The screen a teacher projects. ``core.fanout.compare`` runs in a worker and
-reports each finished strategy, so the table says which one is being
+The screen a teacher projects. The workbench measures on a loop thread of
+its own (so drawing is never timed) and reports each finished strategy, so the table says which one is being
 measured; Escape or ``x`` cancels the measurement and leaves the screen
 usable, ``r`` measures again, ``m`` measures again with each plan's memory
 peak (tracemalloc, off by default: it makes a comparison ~1.5× longer).
@@ -20,11 +20,11 @@ from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.query.fanout import DEFAULT_PLANS, FanoutReport, PlanResult, compare
+from sqla_tui.core.query.fanout import DEFAULT_PLANS, FanoutReport, PlanResult
 from sqla_tui.core.query.preview import grouped_sql_text
 from sqla_tui.core.query.spec import QuerySpec
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
-from sqla_tui.tui.session import Session
+from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.fanout_chart import FanoutChart
 from sqla_tui.tui.widgets.fanout_table import FanoutTable
@@ -72,7 +72,7 @@ class FanoutScreen(GuardedScreen):
 
     def __init__(
         self,
-        session: Session,
+        workbench: Workbench,
         entity: type,
         spec: QuerySpec,
         paths: list[str],
@@ -80,7 +80,7 @@ class FanoutScreen(GuardedScreen):
         runs: int = DEFAULT_RUNS,
     ) -> None:
         super().__init__()
-        self.session, self.entity, self.spec, self.paths = session, entity, spec, paths
+        self.workbench, self.entity, self.spec, self.paths = workbench, entity, spec, paths
         self.plans, self.runs = list(plans), runs
         self.memory = False
         """Trace each plan's peak Python memory in the next measurement."""
@@ -90,7 +90,7 @@ class FanoutScreen(GuardedScreen):
         self._worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield ServerBanner(self.session.info.url, info=self.session.info)
+        yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
         with Horizontal(id="fanout-status"):
             yield Static(id="fanout-progress-label")
             yield ProgressBar(total=len(self.plans), show_eta=False, id="fanout-progress")
@@ -128,17 +128,16 @@ class FanoutScreen(GuardedScreen):
 
     @work(exclusive=True, exit_on_error=False, group="fanout")
     async def measure(self) -> None:
-        """Run compare(); each finished plan is reported as it lands, the numbers when all are in."""
+        """Measure on the workbench's own loop; each finished plan is reported as it lands, the numbers when all are in."""
         try:
-            report = await compare(
-                self.session.engine,
-                self.entity,
+            report = await self.workbench.fanout(
                 self.spec,
                 self.paths,
                 self.plans,
-                self.runs,
-                progress=self._progress,
+                runs=self.runs,
                 memory=self.memory,
+                entity=self.entity,
+                progress=self._progress,
             )
         except UserError as error:
             self.worker_failed(str(error))  # the same ending as an unexpected failure: plans marked, one line
@@ -161,7 +160,7 @@ class FanoutScreen(GuardedScreen):
             self._status(f"{self.runs} timed runs per strategy · r measures again")
 
     def _progress(self, plan: str, done: int, total: int) -> None:
-        """compare()'s callback; it runs on the app's loop, inside the worker, so it posts rather than paints."""
+        """The measurement's callback; it runs on the workbench's loop thread, so it posts rather than paints."""
         self.post_message(self.PlanMeasured(plan, done, total))
 
     @on(PlanMeasured)

@@ -22,7 +22,7 @@ from sqla_tui.tui.widgets.server_banner import ServerBanner
 if TYPE_CHECKING:
     from sqla_tui.core.catalog.sqlite_names import TableName
     from sqla_tui.tui.navigation import ScreenEntry
-    from sqla_tui.tui.session import Session
+    from sqla_tui.workbench import Workbench
 
 
 class HomeScreen(GuardedScreen):
@@ -72,28 +72,24 @@ class HomeScreen(GuardedScreen):
         relation_list.show(names)
         relation_list.focus()
 
-    def connected(self, session: Session) -> None:
+    def connected(self, workbench: Workbench) -> None:
         """Start listing the tables; the status says so until they are on screen."""
         self.query_one(ConnectStatus).message = "listing tables…"
-        self.load_names(session)
+        self.load_names(workbench)
 
     @work(exclusive=True, exit_on_error=False, group="names")
-    async def load_names(self, session: Session) -> None:
+    async def load_names(self, workbench: Workbench) -> None:
         """List table and view names (milliseconds, even for big schemas) and focus the list.
 
-        The banner, the status, the list and the screen keys the session
+        The banner, the status, the list and the screen keys the workbench
         enables all change together once the names arrive: one layout of the
         screen instead of two before the tables show (benchmarks/startup.py).
         """
-        from sqla_tui.core.catalog.schema import (
-            list_names,  # SQLAlchemy: loaded by now, see SqlaTuiApp.open_connection
-        )
-
         relation_list = self.query_one(RelationList)
         try:
-            relation_list.show(await list_names(session.engine))
+            relation_list.show(await workbench.names())
         finally:
-            self.query_one(ServerBanner).info = session.info
+            self.query_one(ServerBanner).info = workbench.info
             self.query_one(ConnectStatus).phase = "connected"
             self.refresh_bindings()
         relation_list.focus()

@@ -1,12 +1,14 @@
 """The pool lab: live gauges and history of a monitored pool, a load to put on it, leaks and server sessions.
 
-The screen watches its own instrumented engine (same URL and pool flags as
-the app's), on a PoolBench thread, so the load never competes with key
-presses. It reads the monitor five times a second and the server's view of
-its sessions once a second, never both at once.
+The screen watches the workbench's pool lab: its own instrumented engine
+(same URL and pool flags as the app's) on the workbench's loop thread, so
+the load never competes with key presses. It reads the monitor five times a
+second and the server's view of its sessions once a second, never both at once.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,8 +22,8 @@ from textual.widgets import Input, Sparkline, Static
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.observe.figures import PoolSnapshot
 from sqla_tui.core.pool.activity import ServerActivity
+from sqla_tui.core.pool.lab import PoolLab
 from sqla_tui.core.pool.load import LoadResult, LoadSpec
-from sqla_tui.tui.pool_bench import PoolBench
 from sqla_tui.tui.pool_text import (
     counters_text,
     latency_rows,
@@ -31,7 +33,7 @@ from sqla_tui.tui.pool_text import (
     settings_line,
 )
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
-from sqla_tui.tui.session import Session
+from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
 from sqla_tui.tui.widgets.key_footer import KeyFooter
@@ -45,7 +47,7 @@ LEAK_THRESHOLD_S = 2.0
 
 
 class PoolScreen(GuardedScreen):
-    """Gauges, sparklines and tables over one PoolBench; ``g`` starts a load, ``x`` stops it."""
+    """Gauges, sparklines and tables over one pool lab; ``g`` starts a load, ``x`` stops it."""
 
     FAILURE_TITLE = "Pool failed"
 
@@ -58,14 +60,14 @@ class PoolScreen(GuardedScreen):
     status: reactive[str] = reactive("idle: pick a scenario and press g (or Enter in a field)")
     """What the load is doing, or how the last one ended."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, workbench: Workbench) -> None:
         super().__init__()
-        self.session = session
-        self.bench: PoolBench | None = None
+        self.workbench = workbench
+        self.lab: PoolLab | None = None
         self._refresher: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield ServerBanner(self.session.info.url, info=self.session.info)
+        yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
         with Horizontal(id="pool-top"):
             with Vertical(id="pool-gauges"):
                 yield Gauge("checked out", id="gauge-out")
@@ -88,8 +90,8 @@ class PoolScreen(GuardedScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.bench = PoolBench(self.session.url, self.session.pool, leak_threshold=LEAK_THRESHOLD_S)
-        self.session.add_closer(self.bench.close)
+        self.lab = self.workbench.pool_lab(leak_threshold=LEAK_THRESHOLD_S)
+        self.start_sampling(self.lab)
         self.query_one("#pool-leaks").border_title = f"leak suspects (held over {LEAK_THRESHOLD_S:g} s)"
         self.query_one("#pool-activity").border_title = "server sessions of this pool"
         self._refresher = self.set_interval(REFRESH_S, self.refresh_figures)
@@ -107,13 +109,17 @@ class PoolScreen(GuardedScreen):
     def watch_status(self, status: str) -> None:
         self.query_one("#pool-status", Static).update(Content(status))
 
+    @work(exit_on_error=False, group="pool-sampling")
+    async def start_sampling(self, lab: PoolLab) -> None:
+        await self.workbench.in_lab(lab.start_sampling)
+
     def refresh_figures(self) -> None:
         """Read the monitor (a lock and a copy, no I/O) and show it."""
-        if self.bench is None:
+        if self.lab is None:
             return
-        snapshot = self.bench.monitor.snapshot()
+        snapshot = self.lab.monitor.snapshot()
         self._show_gauges(snapshot)
-        history = self.bench.monitor.history()
+        history = self.lab.monitor.history()
         self.query_one("#spark-out", Sparkline).data = [point.checked_out for point in history]
         self.query_one("#spark-waiters", Sparkline).data = [point.waiters or 0 for point in history]
         self.query_one("#pool-settings", Static).update(Content(settings_line(snapshot)))
@@ -138,11 +144,11 @@ class PoolScreen(GuardedScreen):
 
         While another screen is in front, no connection is opened; the poll just re-arms.
         """
-        if self.bench is None:
+        if self.lab is None:
             return
         if self.is_current:
             try:
-                activity: ServerActivity = await self.bench.activity()
+                activity: ServerActivity = await self.workbench.in_lab(self.lab.activity)
                 rows = session_rows(activity)
             except UserError as error:
                 rows = [("", "", "", str(error))]
@@ -164,19 +170,24 @@ class PoolScreen(GuardedScreen):
 
     @work(exclusive=True, exit_on_error=False, group="pool-load")
     async def run_load(self, spec: LoadSpec) -> None:
-        """Run the load on the bench and report how it ended."""
-        if self.bench is None:
+        """Run the load in the lab and report how it ended.
+
+        Leaving the screen cancels this worker but not the load mid-checkout
+        (shielded): ``x`` and closing the workbench end it cleanly.
+        """
+        lab = self.lab
+        if lab is None:
             return
         self.status = (
             f"running {spec.scenario}: {spec.tasks} tasks, hold {spec.hold_ms} ms, "
             f"up to {spec.duration_s:g} s; x stops it"
         )
-        result: LoadResult = await self.bench.run_load(spec)
+        result: LoadResult = await asyncio.shield(self.workbench.in_lab(lambda: lab.run_load(spec)))
         self.status = result_line(result)
 
     def action_stop(self) -> None:
-        if self.bench is not None and self.bench.load_running:
-            self.bench.stop_load()
+        if self.lab is not None and self.lab.load_running:
+            self.lab.stop_load()
             self.status = "stopping: returning every connection…"
 
     def action_back(self) -> None:

@@ -13,10 +13,10 @@ from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from sqla_tui.core.catalog.naming import RelationshipPlan, plan_catalog_yielding
-from sqla_tui.core.catalog.schema import Catalog, TableInfo, list_names, list_schemas
+from sqla_tui.core.catalog.schema import Catalog, TableInfo
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
-from sqla_tui.tui.session import Session
+from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.server_banner import ServerBanner
@@ -49,16 +49,16 @@ class SchemaScreen(GuardedScreen):
         table: str
         """The table to compose over, in the default schema."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, workbench: Workbench) -> None:
         super().__init__()
-        self.session = session
+        self.workbench = workbench
         self.catalogs: dict[str, tuple[dict[str, TableInfo], RelationshipPlan, dict[str, str]]] = {}
         """Per schema, once loaded: its tables by name, its relationship plan, and why any could not be described."""
         self._failed: set[str | None] = set()
         self._wanted: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield ServerBanner(self.session.info.url, info=self.session.info)
+        yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
         with Horizontal(id="schema-body"):
             with Vertical(id="schema-side"):
                 yield Input(placeholder="filter tables and views…  (/)", id="schema-filter")
@@ -105,11 +105,11 @@ class SchemaScreen(GuardedScreen):
         self.load_catalog(None)
         tree.focus()
         self._reveal_wanted()
-        tree.show_schemas(await list_schemas(self.session.engine))
+        tree.show_schemas(await self.workbench.schemas())
 
     async def _paint_names(self, tree: SchemaTree) -> None:
         try:
-            names = await list_names(self.session.engine)
+            names = await self.workbench.names()
         finally:
             tree.loading = False
         if names:
@@ -122,7 +122,7 @@ class SchemaScreen(GuardedScreen):
     @work(exit_on_error=False, group="schema-open")
     async def open_schema(self, schema: str) -> None:
         """Names of a schema the user opened, then its catalog."""
-        await self.query_one(SchemaTree).show_names(schema, await list_names(self.session.engine, schema))
+        await self.query_one(SchemaTree).show_names(schema, await self.workbench.names(schema))
         self.load_catalog(schema)
 
     @work(exit_on_error=False, group="schema-catalog")
@@ -134,7 +134,7 @@ class SchemaScreen(GuardedScreen):
         tree = self.query_one(SchemaTree)
         with paused_collector():
             try:
-                catalog = await self.session.catalog(schema)
+                catalog = await self.workbench.catalog(schema)
                 plan = await plan_catalog_yielding(catalog)
             except Exception:
                 self._failed.add(schema)

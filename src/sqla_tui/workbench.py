@@ -1,0 +1,308 @@
+"""Workbench: one connection target and everything that runs on it.
+
+Both front-ends go through a workbench: the CLI builds one per command, the
+TUI one per app. It owns the engine's lifetime (resolve the target, connect,
+dispose) and the one decision of where database work runs: the caller's
+loop, or (``isolated=True``, the TUI) a loop thread of its own for work that
+is timed or that loads the pool, so neither the UI's drawing ends up in a
+measurement nor 200 load tasks in the UI's key handling. Every use case
+returns core's plain dataclasses, so the same spec gives the same numbers
+from a command and from a screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqla_tui.core.connect.target import Target
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from sqla_tui.core.catalog.mapping import OrmMap
+    from sqla_tui.core.catalog.report import SchemaReport
+    from sqla_tui.core.catalog.schema import Catalog, TableName
+    from sqla_tui.core.connect.engine import ServerInfo
+    from sqla_tui.core.loop_thread import LoopThread
+    from sqla_tui.core.plans.explain import ExplainResult
+    from sqla_tui.core.pool.lab import PoolLab, PoolRunReport
+    from sqla_tui.core.pool.load import LoadSpec
+    from sqla_tui.core.query.composer import Composer
+    from sqla_tui.core.query.fanout import FanoutReport
+    from sqla_tui.core.query.run import RunResult
+    from sqla_tui.core.query.spec import QuerySpec
+
+T = TypeVar("T")
+
+Progress = Callable[[str, int], None]
+"""The demo build's ``progress(table, rows)``, called from the thread that builds it."""
+
+
+class Workbench:
+    """The engine of one target, the catalog its screens share, and the use cases over it.
+
+    ``open()`` before use, ``close()`` after (or ``async with``). ``models``
+    (``package.module:Base``) replaces our reflected mapping with the
+    application's own; ``read_only=False`` is only ever asked for by
+    ``explain --allow-write``.
+    """
+
+    def __init__(
+        self, target: Target, *, models: str | None = None, read_only: bool = True, isolated: bool = False
+    ) -> None:
+        self.target = target
+        self.models = models
+        self.read_only = read_only
+        self.isolated = isolated
+        self.url: str | None = None
+        """The URL connected to (the demo's file once built). Never shown: ``info.url`` is the masked form."""
+        self._engine: AsyncEngine | None = None
+        self._info: ServerInfo | None = None
+        self._catalogs: dict[str | None, asyncio.Task[Catalog]] = {}
+        self._user_map: OrmMap | None = None
+        self._thread: LoopThread | None = None
+        self._thread_engine: AsyncEngine | None = None
+        self._labs: list[PoolLab] = []
+
+    # -- lifetime -------------------------------------------------------------
+    async def open(self, progress: Progress | None = None) -> ServerInfo:
+        """Resolve the target (building the demo if asked), connect and probe; one-line errors."""
+        await asyncio.to_thread(self.resolve, progress)
+        return await self.connect()
+
+    def resolve(self, progress: Progress | None = None) -> str:
+        """Import SQLAlchemy and build the demo if needed: CPU work, so call it in a thread (``open`` does).
+
+        Runs its own event loop for the demo build, so it must not be called
+        from a running loop before the URL is known.
+        """
+        if self.url is None:
+            from sqla_tui.core.connect.engine import resolve_url
+
+            self.url = asyncio.run(resolve_url(self.target.url, progress=progress))
+        return self.url
+
+    async def connect(self) -> ServerInfo:
+        """Connect to the resolved URL and probe it; the engine lives until ``close``."""
+        from sqla_tui.core.connect.engine import connect
+
+        if self._info is None:
+            url = self.url or await asyncio.to_thread(self.resolve)
+            self._engine, self._info = await connect(url, self.target.pool, read_only=self.read_only)
+            if self.models:
+                self._user_map = _load_models(self.models)
+        return self._info
+
+    async def close(self) -> None:
+        """Stop catalog loads and pool labs, close every connection, end the loop thread."""
+        pending = [task for task in self._catalogs.values() if not task.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for lab in self._labs:
+            await self._elsewhere(lab.close)
+        self._labs.clear()
+        if self._thread_engine is not None:
+            await self._elsewhere(self._thread_engine.dispose)
+        if self._thread is not None:
+            await self._thread.close()
+        if self._engine is not None:
+            await self._engine.dispose()
+
+    async def __aenter__(self) -> Workbench:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @property
+    def info(self) -> ServerInfo:
+        """Masked URL, dialect, server version and pool class, as probed at connect time."""
+        if self._info is None:
+            raise RuntimeError("the workbench is not connected yet: await open() first")
+        return self._info
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The shared engine, for core calls made on the caller's loop (catalog, EXPLAIN)."""
+        if self._engine is None:
+            raise RuntimeError("the workbench is not connected yet: await open() first")
+        return self._engine
+
+    # -- where work runs ------------------------------------------------------
+    async def _measured(self, work: Callable[[AsyncEngine], Coroutine[Any, Any, T]]) -> T:
+        """Run timed or load-heavy work: here, or on the loop thread with an engine of its own."""
+        if not self.isolated:
+            return await work(self.engine)
+        thread, engine = self._loop_thread()
+        return await thread.run(work(engine))
+
+    async def _elsewhere(self, call: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """Await ``call()`` on the loop its objects belong to."""
+        if self._thread is None:
+            return await call()
+        return await self._thread.run(call())
+
+    def _loop_thread(self) -> tuple[LoopThread, AsyncEngine]:
+        from sqla_tui.core.connect.engine import create_engine
+        from sqla_tui.core.loop_thread import LoopThread
+
+        if self._thread is None:
+            self._thread = LoopThread("sqla-tui-work")
+        if self._thread_engine is None:
+            self._thread_engine = create_engine(self.resolve(), self.target.pool, read_only=self.read_only)
+        return self._thread, self._thread_engine
+
+    # -- the catalog ----------------------------------------------------------
+    async def schemas(self) -> list[str]:
+        """The schemas (MySQL/MariaDB: databases) a person can browse."""
+        from sqla_tui.core.catalog.schema import list_schemas
+
+        return await list_schemas(self.engine)
+
+    async def names(self, schema: str | None = None) -> list[TableName]:
+        """Table and view names of one schema, sorted: one query, for the first paint."""
+        from sqla_tui.core.catalog.schema import list_names
+
+        return await list_names(self.engine, schema)
+
+    async def catalog(self, schema: str | None = None) -> Catalog:
+        """A schema's catalog (None: the default schema), read once whoever asks first.
+
+        A big schema takes seconds to read, so the schema explorer and the
+        composer share one load; a screen closed mid-load does not cancel it
+        for the others, and a failed load is retried by the next caller.
+        """
+        from sqla_tui.core.catalog.schema import load_catalog
+
+        task = self._catalogs.get(schema)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = self._catalogs[schema] = asyncio.ensure_future(load_catalog(self.engine, schema))
+        return await asyncio.shield(task)
+
+    async def schema(self, schema: str | None = None, *, table: str | None = None) -> SchemaReport:
+        """The ``schema`` command's report: the catalog with the relationships each table maps with."""
+        from sqla_tui.core.catalog.report import schema_report
+
+        return schema_report(self.info, await self.catalog(schema), self._user_map, table)
+
+    async def orm_map(self, root: str, *, hops: int | None = None) -> OrmMap:
+        """The classes to compose over ``root``: the user's models, or ours for what ``root`` reaches."""
+        from sqla_tui.core.catalog.mapping import DEFAULT_HOPS, map_schema
+
+        if self._user_map is not None:
+            return self._user_map
+        catalog = await self.catalog()
+        return await map_schema(self.engine, root, hops=hops or DEFAULT_HOPS, catalog=catalog)
+
+    async def entity(self, root: str) -> type:
+        """The mapped class of ``root`` (a table name, or a class name with ``--models``)."""
+        return (await self.orm_map(root)).entity(root)
+
+    async def composer(self, root: str, *, hops: int | None = None) -> Composer:
+        """A composer over ``root``: the spec, its mapped class and the dialect it previews for."""
+        from sqla_tui.core.query.composer import Composer
+
+        entity = (await self.orm_map(root, hops=hops)).entity(root)
+        return Composer(root, entity, self.engine.dialect, runner=self.run)
+
+    # -- queries --------------------------------------------------------------
+    async def run(self, spec: QuerySpec, entity: type | None = None, touch: list[str] | tuple[str, ...] = ()) -> RunResult:
+        """Run ``spec`` on a connection of its own and report every statement it caused."""
+        from sqla_tui.core.query.run import run_spec
+
+        entity = entity or await self.entity(spec.root)
+        return await self._measured(lambda engine: run_spec(engine, entity, spec, touch=touch))
+
+    async def python(self, spec: QuerySpec) -> str:
+        """The SQLAlchemy code equivalent to ``spec``."""
+        from sqla_tui.core.query.statement import python_source
+
+        return python_source(spec, await self.entity(spec.root))
+
+    async def fanout(
+        self,
+        spec: QuerySpec,
+        paths: list[str],
+        plans: list[str] | tuple[str, ...] | None = None,
+        *,
+        runs: int = 5,
+        memory: bool = False,
+        entity: type | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> FanoutReport:
+        """Measure ``spec`` under each loading plan; ``progress`` is called from the loop that measures."""
+        from sqla_tui.core.query.fanout import DEFAULT_PLANS, compare
+
+        entity = entity or await self.entity(spec.root)
+        chosen = DEFAULT_PLANS if plans is None else plans
+        return await self._measured(
+            lambda engine: compare(engine, entity, spec, paths, chosen, runs, progress=progress, memory=memory)
+        )
+
+    # -- plans ----------------------------------------------------------------
+    async def explain(
+        self, sql: str, params: Any = None, *, analyze: bool = False, allow_write: bool = False
+    ) -> ExplainResult:
+        """The database's plan for a typed statement (``params`` in the driver's paramstyle)."""
+        from sqla_tui.core.plans.explain import explain
+
+        return await explain(self.engine, sql, params, analyze=analyze, allow_write=allow_write)
+
+    async def explain_spec(self, spec: QuerySpec, *, analyze: bool = False) -> ExplainResult:
+        """The plan of a composed query's main statement, with the parameters SQLAlchemy binds."""
+        from sqla_tui.core.plans.explain import explain_spec
+
+        return await explain_spec(self.engine, await self.entity(spec.root), spec, analyze=analyze)
+
+    # -- writing ---------------------------------------------------------------
+    async def load_demo(self, *, scale: float = 1.0, replace: bool = False) -> dict[str, int]:
+        """Load the teaching database into this target: the one use case that writes (``read_only=False``)."""
+        from sqla_tui.core.errors import UserError
+        from sqla_tui.demo_db.load import DemoTargetNotEmpty, load_demo
+
+        try:
+            return await load_demo(self.engine, scale=scale, replace=replace)
+        except DemoTargetNotEmpty as error:
+            raise UserError(str(error)) from None
+
+    # -- the pool lab ---------------------------------------------------------
+    def pool_lab(self, *, leak_threshold: float | None = None) -> PoolLab:
+        """A pool lab on this target with the target's pool settings, closed with the workbench.
+
+        In an isolated workbench the lab lives on the loop thread: await its
+        coroutines through ``in_lab``; its monitor and ``stop_load`` may be
+        used from any thread.
+        """
+        from sqla_tui.core.connect.url import parse_url
+        from sqla_tui.core.observe.monitor import DEFAULT_LEAK_THRESHOLD
+        from sqla_tui.core.pool.lab import PoolLab
+
+        url, threshold = parse_url(self.resolve()), leak_threshold or DEFAULT_LEAK_THRESHOLD
+        lab = PoolLab(url, self.target.pool, leak_threshold=threshold)
+        self._labs.append(lab)
+        if self.isolated:
+            self._loop_thread()
+        return lab
+
+    async def pool_report(self, spec: LoadSpec, *, leak_threshold: float | None = None) -> PoolRunReport:
+        """Run one load to its end on a lab of its own and report what the pool went through."""
+        lab = self.pool_lab(leak_threshold=leak_threshold)
+        return await self.in_lab(lambda: lab.report(spec))
+
+    async def in_lab(self, call: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """Await one of a lab's coroutines on the loop the lab lives on.
+
+        Cancelling the caller cancels the call; wrap it in ``asyncio.shield``
+        for one that must end on its own terms (a load returning its connections).
+        """
+        return await self._elsewhere(call)
+
+
+def _load_models(spec: str) -> OrmMap:
+    from sqla_tui.core.catalog.mapping import load_user_models
+
+    return load_user_models(spec)

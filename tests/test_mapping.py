@@ -276,14 +276,33 @@ def test_user_models_from_a_file_path(tmp_path: Path) -> None:
          "has no attribute 'Nope'"),
         ("sqla_tui.demo_db.models:DEMO_VIEW", "--models 'sqla_tui.demo_db.models:DEMO_VIEW': 'DEMO_VIEW' is not a "
          "SQLAlchemy declarative Base (expected a DeclarativeBase subclass or declarative_base())"),
-        ("sqla_tui.demo_db.models", "--models 'sqla_tui.demo_db.models' must look like package.module:Base or "
+        ("sqla_tui.demo_db.models:", "--models 'sqla_tui.demo_db.models:' must look like package.module:Base or "
          "path/to/models.py:Base"),
+        ("sqla_tui.demo_db.seed", "--models 'sqla_tui.demo_db.seed': no declarative Base in that module; name it, "
+         "e.g. sqla_tui.demo_db.seed:Base"),
     ],
 )  # fmt: skip
 def test_user_models_import_failures_are_one_line(spec: str, message: str) -> None:
     with pytest.raises(UserError) as caught:
         load_user_models(spec)
     assert str(caught.value) == message
+
+
+def test_a_module_with_one_base_needs_no_base_name() -> None:
+    named, found = load_user_models("sqla_tui.demo_db.models:Base"), load_user_models("sqla_tui.demo_db.models")
+    assert sorted(found.entities) == sorted(named.entities) and "users" in found.entities
+
+
+def test_a_module_with_two_bases_asks_which(tmp_path: Path) -> None:
+    two = tmp_path / "two_bases.py"
+    two.write_text(
+        "from sqlalchemy.orm import DeclarativeBase\n"
+        "class Base(DeclarativeBase):\n    pass\n"
+        "class Other(DeclarativeBase):\n    pass\n"
+    )
+    with pytest.raises(UserError) as caught:
+        load_user_models(str(two))
+    assert str(caught.value) == f"--models '{two}': several declarative Bases (Base, Other); name one, e.g. {two}:Base"
 
 
 def test_user_models_raising_on_import_name_the_exception(tmp_path: Path) -> None:

@@ -32,8 +32,11 @@ def plain_launch(args: Sequence[str]) -> Target | None:
     return None
 
 
-def open_app(target: Target) -> None:
-    """Check the target, then run the app; a bad URL or pool flag is one line on stderr and exit status 2."""
+def open_app(target: Target, *, models: str | None = None) -> None:
+    """Check the target, then run the app; a bad URL or pool flag is one line on stderr and exit status 2.
+
+    ``models`` (``package.module:Base``) composes over the application's own classes instead of ours.
+    """
     try:
         target.validate()
     except UserError as error:
@@ -41,7 +44,7 @@ def open_app(target: Target) -> None:
         raise SystemExit(EXIT_USAGE) from None
     from sqla_tui.tui.app import SqlaTuiApp
 
-    SqlaTuiApp(target).run()
+    SqlaTuiApp(target, models=models).run()
 
 
 def main() -> None:

@@ -1,13 +1,13 @@
 """``sqla-tui [URL]``: open the app (the demo database when no URL is given).
 
 Plain ``sqla-tui`` and ``sqla-tui URL`` never get here (``sqla_tui.launch``
-opens them without Typer); this command takes the launches with pool flags.
+opens them without Typer); this command takes the launches with pool flags or ``--models``.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Optional
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import connection_command
+from sqla_tui.cli.options import MODELS_OPTION, connection_command
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 @app.command("open", hidden=True)
 @connection_command(url_required=False)
-def open_app(target: "Target") -> None:
+def open_app(target: "Target", models: Annotated[Optional[str], MODELS_OPTION] = None) -> None:
     """Open the terminal app on a database."""
     from sqla_tui import launch
 
-    launch.open_app(target)
+    launch.open_app(target, models=models)

@@ -19,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import MetaData, Table, and_
+from sqlalchemy import MetaData, Table, and_, inspect
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -235,12 +235,16 @@ def _relationship(rel: RelationshipInfo, classes: dict[str, type], tables: dict[
 
 
 def load_user_models(spec: str) -> OrmMap:
-    """Map with the application's own declarative Base: ``package.module:Base`` or ``path/models.py:Base``."""
-    module_name, _, attribute = spec.rpartition(":")
-    if not module_name or not attribute:
+    """Map with the application's own declarative Base: ``package.module[:Base]`` or ``path/models.py[:Base]``.
+
+    Without ``:Base`` the module's one declarative Base is used; a module
+    with none, or with several, is one line naming what it found.
+    """
+    module_name, _, attribute = spec.rpartition(":") if ":" in spec else (spec, "", "")
+    if not module_name or (":" in spec and not attribute):
         raise UserError(f"--models {spec!r} must look like package.module:Base or path/to/models.py:Base")
     module = _import(module_name, spec)
-    base = getattr(module, attribute, None)
+    base = getattr(module, attribute, None) if attribute else _the_base(module, spec)
     if base is None:
         raise UserError(f"--models {spec!r}: module {module_name!r} has no attribute {attribute!r}")
     mapper_registry = getattr(base, "registry", None)
@@ -269,6 +273,22 @@ def load_user_models(spec: str) -> OrmMap:
         name: _unmapped_reason(table, name in secondaries) for name, table in tables.items() if name not in entities
     }
     return OrmMap(entities=entities, tables=tables, unmappable=dict(sorted(unmappable.items())), source=spec)
+
+
+def _the_base(module: object, spec: str) -> type:
+    """The one declarative Base a module defines or imports: a class with a registry that is not itself mapped."""
+    bases = {
+        name: value
+        for name, value in sorted(vars(module).items())
+        if isinstance(value, type)
+        and isinstance(getattr(value, "registry", None), registry)
+        and inspect(value, raiseerr=False) is None
+    }
+    if len(bases) == 1:
+        return next(iter(bases.values()))
+    if not bases:
+        raise UserError(f"--models {spec!r}: no declarative Base in that module; name it, e.g. {spec}:Base")
+    raise UserError(f"--models {spec!r}: several declarative Bases ({', '.join(bases)}); name one, e.g. {spec}:{next(iter(bases))}")
 
 
 def _unmapped_reason(table: Table, is_secondary: bool) -> str:

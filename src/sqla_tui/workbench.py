@@ -302,6 +302,11 @@ class Workbench:
         return await self._elsewhere(call)
 
 
+def import_database_layer() -> None:
+    """Import SQLAlchemy and the engine layer now (~0.3 s), e.g. in a thread while the first frame paints."""
+    import sqla_tui.core.connect.engine  # noqa: F401 - the import is the point
+
+
 def _load_models(spec: str) -> OrmMap:
     from sqla_tui.core.catalog.mapping import load_user_models
 

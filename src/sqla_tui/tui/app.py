@@ -117,8 +117,9 @@ class SqlaTuiApp(App[None]):
         if self.target.is_demo:
             self._read_demo_names()
         with paused_collector():
-            import sqla_tui.core.connect.engine  # noqa: F401 - SQLAlchemy's import is the point
-            from sqla_tui.workbench import Workbench
+            from sqla_tui.workbench import Workbench, import_database_layer
+
+            import_database_layer()
 
         if self._opening is None:
             self._opening = Workbench(self.target, models=self.models, isolated=True)

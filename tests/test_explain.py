@@ -10,13 +10,8 @@ from sqlalchemy import text
 from sqla_tui.core.catalog.entities import resolve_entity
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.plans.explain import (
-    NOT_A_SELECT,
-    ExplainResult,
-    explain,
-    explain_spec,
-    writes,
-)
+from sqla_tui.core.plans.explain import ExplainResult, explain, explain_spec
+from sqla_tui.core.plans.guard import NOT_A_SELECT
 from sqla_tui.core.plans.mysql import from_mysql_json, from_mysql_tree, parse_json
 from sqla_tui.core.plans.postgresql import from_postgresql
 from sqla_tui.core.plans.sqlite import from_sqlite
@@ -161,7 +156,7 @@ def test_analyze_refuses_a_write_that_rollback_cannot_undo_on_mariadb(items_db: 
     execute(items_db, "CREATE TABLE ledger (id INTEGER PRIMARY KEY) ENGINE=MyISAM")
     try:
         execute(items_db, "INSERT INTO ledger VALUES (1), (2)")
-        with pytest.raises(UserError, match=r"^EXPLAIN ANALYZE would change ledger \(MyISAM\) for good: "):
+        with pytest.raises(UserError, match=r"^EXPLAIN ANALYZE of this write involves ledger \(MyISAM\), a storage engine without transactions: "):
             run_explain(items_db, "DELETE FROM ledger", writable=True, analyze=True, allow_write=True)
         assert execute(items_db, "SELECT COUNT(*) FROM ledger") == 2
     finally:
@@ -185,23 +180,24 @@ def test_plain_explain_of_a_write_on_a_read_only_engine(items_db: TestDatabase) 
     if items_db.backend == "mariadb":
         with pytest.raises(UserError, match=r"^this database will not even plan a write in a read-only transaction; EXPLAIN of it needs a writable connection"):
             run_explain(items_db, sql)
-    result = run_explain(items_db, sql, writable=items_db.backend == "mariadb")
+    writable = items_db.backend == "mariadb"
+    result = run_explain(items_db, sql, writable=writable, allow_write=writable)
     assert not result.analyzed
     assert [node.relation for node in result.plan.walk() if node.full_scan] == ["items"]
     assert [w.suggestion for w in result.warnings if w.kind == "unindexed_lookup"] == [_FIX]
 
 
 _REJECTED = {
-    ("sqlite", "SELEC 1"): 'near "SELEC": syntax error',
-    ("postgresql", "SELEC 1"): 'syntax error at or near "SELEC"',
-    ("mariadb", "SELEC 1"): "You have an error in your SQL syntax; check the manual",
+    ("sqlite", "SELECT 1 FROM"): "incomplete input",
+    ("postgresql", "SELECT 1 FROM"): "syntax error at end of input",
+    ("mariadb", "SELECT 1 FROM"): "You have an error in your SQL syntax; check the manual",
     ("sqlite", "SELECT * FROM nope"): "no such table: nope",
     ("postgresql", "SELECT * FROM nope"): 'relation "nope" does not exist',
     ("mariadb", "SELECT * FROM nope"): "Table '{database}.nope' doesn't exist",
 }
 
 
-@pytest.mark.parametrize("sql", ["SELEC 1", "SELECT * FROM nope"])
+@pytest.mark.parametrize("sql", ["SELECT 1 FROM", "SELECT * FROM nope"])
 def test_invalid_sql_is_one_line_with_the_database_message(items_db: TestDatabase, sql: str) -> None:
     with pytest.raises(UserError) as caught:
         run_explain(items_db, sql)
@@ -391,20 +387,3 @@ def test_mysql_explain_analyze_tree_text() -> None:
     ]  # fmt: skip
     scan = plan.children[0].children[0]
     assert (scan.full_scan, scan.lookups, scan.ms) == (True, ["user_id"], 0.09)
-
-
-@pytest.mark.parametrize(
-    ("sql", "writes_data"),
-    [
-        ("SELECT * FROM t", False),
-        ("  -- why\n WITH x AS (SELECT 1) SELECT * FROM x", False),
-        ("select * from t for update", False),
-        ("WITH d AS (DELETE FROM t RETURNING id) SELECT * FROM d", True),
-        ("SELECT * INTO copy FROM t", True),
-        ("UPDATE t SET a = 1", True),
-        ("INSERT INTO t VALUES (1)", True),
-        ("DROP TABLE t", True),
-    ],
-)
-def test_what_counts_as_a_write(sql: str, writes_data: bool) -> None:
-    assert writes(sql) is writes_data

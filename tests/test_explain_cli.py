@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
-from sqla_tui.core.plans.explain import NOT_A_SELECT
+from sqla_tui.core.plans.guard import NOT_A_SELECT
 from tests.databases import TestDatabase
 from tests.seeded import COMMENTS, COMMENTS_PER_POST, seeded_db  # noqa: F401
 from tests.test_fanout import count

@@ -15,8 +15,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from sqla_tui.core.connect.engine import create_engine
+from sqla_tui.core.connect.target import PoolOptions
 
 
 @asynccontextmanager
@@ -37,7 +39,7 @@ async def stopped_on_cancel(conn: AsyncConnection) -> AsyncIterator[None]:
 
 async def kill_query(engine: AsyncEngine, thread_id: int) -> None:
     """``KILL QUERY`` over a connection of its own: the pool may be exhausted by the very query to stop."""
-    killer = create_async_engine(engine.url, poolclass=NullPool)
+    killer = create_engine(engine.url, PoolOptions(poolclass="null", pre_ping=False))
     try:
         async with killer.connect() as conn:
             await conn.execute(text(f"KILL QUERY {thread_id}"))

@@ -18,6 +18,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from sqla_tui.core.connect.failures import translate_error
+from sqla_tui.core.internals import single_statement
 from sqla_tui.core.connect.target import DEMO_ALIAS, POOLCLASSES, PoolOptions
 from sqla_tui.core.connect.url import (
     check_sqlite_file,
@@ -44,7 +45,12 @@ def _engine_kwargs(pool: PoolOptions) -> dict[str, object]:
 
 
 def _connect_args(url: URL, *, read_only: bool, connect_timeout: float) -> dict[str, object]:
-    """Driver arguments that name our sessions, bound connect time and forbid writes."""
+    """Driver arguments that name our sessions, bound connect time and forbid writes.
+
+    aiomysql connections also never accept several statements in one call,
+    read-only or not (asyncpg prepares every statement and sqlite3 runs one
+    per call, so the other two drivers refuse a second statement already).
+    """
     backend = url.get_backend_name()
     driver = url.get_driver_name()
     if driver == "asyncpg":
@@ -53,7 +59,11 @@ def _connect_args(url: URL, *, read_only: bool, connect_timeout: float) -> dict[
             settings["default_transaction_read_only"] = "on"
         return {"timeout": connect_timeout, "server_settings": settings}
     if driver == "aiomysql":
-        args: dict[str, object] = {"connect_timeout": max(1, round(connect_timeout)), "program_name": APPLICATION_NAME}
+        args: dict[str, object] = {
+            "connect_timeout": max(1, round(connect_timeout)),
+            "program_name": APPLICATION_NAME,
+            "async_creator_fn": single_statement.connect,
+        }
         if read_only:
             args["init_command"] = "SET SESSION TRANSACTION READ ONLY"
         return args

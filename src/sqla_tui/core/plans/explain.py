@@ -17,19 +17,17 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import sqlparse
-from sqlalchemy import bindparam, event, inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
-from sqlparse import tokens as T
 
 from sqla_tui.core.connect.cancel import stopped_on_cancel
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.plans import guard
 from sqla_tui.core.plans.mysql import from_mysql_json, from_mysql_tree, parse_json
 from sqla_tui.core.plans.node import PlanNode, mark_hottest, relations
 from sqla_tui.core.plans.postgresql import from_postgresql
-from sqla_tui.core.plans.predicates import sources
 from sqla_tui.core.plans.sqlite import from_sqlite
 from sqla_tui.core.plans.warnings import (
     PlanWarning,
@@ -42,10 +40,6 @@ from sqla_tui.core.plans.warnings import (
 if TYPE_CHECKING:
     from sqla_tui.core.query.spec import QuerySpec
 
-NOT_A_SELECT = (
-    "EXPLAIN ANALYZE runs the statement; it is not a SELECT — "
-    "pass --allow-write to run it inside a rolled-back transaction"
-)
 _ANALYZE_COMMAND = {
     "postgresql": "ANALYZE {table}",
     "mariadb": "ANALYZE TABLE {table}",
@@ -59,12 +53,6 @@ _ROW_ESTIMATE = {
 }
 _ROW_ESTIMATE["mysql"] = _ROW_ESTIMATE["mariadb"]
 _READ_ONLY = re.compile(r"read-only transaction|read only transaction|readonly database", re.IGNORECASE)
-_NON_TRANSACTIONAL = (
-    "SELECT t.table_name, t.engine FROM information_schema.tables t "
-    "JOIN information_schema.engines e ON e.engine = t.engine "
-    "WHERE t.table_schema = DATABASE() AND e.transactions <> 'YES' AND t.table_name IN :names"
-)
-_ROW_LOCK = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b", re.IGNORECASE)
 _DRIVER_PREFIX = re.compile(r"^<class '[\w.]+'>:\s*")
 
 
@@ -86,32 +74,6 @@ def flavour(dialect: Dialect) -> str:
     if dialect.name in ("mysql", "mariadb"):
         return "mariadb" if getattr(dialect, "is_mariadb", False) else "mysql"
     return dialect.name
-
-
-def writes(sql: str) -> bool:
-    """Whether a statement may change data: anything but a (WITH ...) SELECT, or one with INSERT/UPDATE/... inside.
-
-    A data-modifying CTE (``WITH d AS (DELETE ...) SELECT ...``) and
-    ``SELECT ... INTO`` count as writes; ``SELECT ... FOR UPDATE`` only locks.
-    """
-    statement = sqlparse.parse(_ROW_LOCK.sub(" ", sql))[0]
-    if statement.get_type() != "SELECT":
-        return True
-    for token in statement.flatten():
-        if token.ttype in (T.DML, T.DDL) and token.normalized != "SELECT":
-            return True
-        if token.ttype in T.Keyword and token.normalized == "INTO":
-            return True
-    return False
-
-
-def check_statement(sql: str, *, analyze: bool, allow_write: bool) -> None:
-    """Refuse several statements at once, and an ANALYZE that would write without permission."""
-    statements = [s for s in sqlparse.parse(sql) if s.token_first(skip_cm=True) is not None]
-    if len(statements) != 1:
-        raise UserError(f"EXPLAIN takes exactly one statement, got {len(statements)}")
-    if analyze and not allow_write and writes(sql):
-        raise UserError(NOT_A_SELECT)
 
 
 def _driver_message(error: BaseException) -> str:
@@ -175,21 +137,6 @@ async def _sqlite(conn: AsyncConnection, sql: str, params: Any, analyze: bool) -
     return [list(row) for row in rows], plan
 
 
-async def _refuse_what_rollback_cannot_undo(conn: AsyncConnection, kind: str, sql: str) -> None:
-    """MariaDB/MySQL: a write to a MyISAM/Aria/MEMORY table survives the rollback, so do not run it."""
-    if kind not in ("mariadb", "mysql"):
-        return
-    names = sorted(set(sources(sql).values()))
-    statement = text(_NON_TRANSACTIONAL).bindparams(bindparam("names", expanding=True))
-    found = (await conn.execute(statement, {"names": names})).all() if names else []
-    if found:
-        tables = ", ".join(f"{name} ({engine})" for name, engine in found)
-        raise UserError(
-            f"EXPLAIN ANALYZE would change {tables} for good: that storage engine is not transactional, "
-            "so the rollback cannot undo it; explain it without --analyze"
-        )
-
-
 _RUNNERS = {"postgresql": _postgresql, "mariadb": _mariadb, "mysql": _mysql, "sqlite": _sqlite}
 
 
@@ -235,16 +182,17 @@ async def explain(
     allow_write: bool = False,
     thresholds: Thresholds = Thresholds(),
 ) -> ExplainResult:
-    """The plan of ``sql`` with ``params`` (driver paramstyle), with warnings; ANALYZE always rolled back."""
-    check_statement(sql, analyze=analyze, allow_write=allow_write)
+    """The plan of ``sql`` with ``params`` (driver paramstyle), with warnings; ANALYZE always rolled back.
+
+    ``sql`` passes the guard first (one statement, nothing a rollback cannot undo).
+    """
     kind = flavour(engine.dialect)
-    sent, bound = _driver_params(kind, sql, params)
+    statement = guard.check(sql, kind, analyze=analyze, allow_write=allow_write)
+    sent, bound = _driver_params(kind, statement.text, params)
     async with engine.connect() as conn:
-        await conn.begin()
         try:
             async with stopped_on_cancel(conn):
-                if analyze and writes(sql):
-                    await _refuse_what_rollback_cannot_undo(conn, kind, sql)
+                await guard.begin(conn, statement, analyze=analyze, allow_write=allow_write)
                 raw, plan = await _RUNNERS[kind](conn, sent, bound, analyze)
                 facts = await conn.run_sync(table_facts, relations(plan))
         except (sa_exc.DBAPIError, TypeError) as error:

@@ -1,0 +1,368 @@
+"""The one gate for SQL a person typed: one statement, read the way its database reads it.
+
+Every statement sqla-tui sends from text it did not write itself (``explain
+--sql``, the app's EXPLAIN of a logged statement, a composed query's EXPLAIN)
+passes :func:`check` before a connection is opened and :func:`begin` on it.
+
+- **One statement**, counted by sqlglot's tokenizer for the database's own
+  dialect, so ``--1`` is a comment to PostgreSQL and SQLite but not to
+  MariaDB, ``#`` is one to MariaDB only, and quotes, backslashes and ``$$``
+  end where the server ends them. MariaDB runs the content of ``/*! */`` and
+  ``/*M! */`` comments, so the guard reads them as code. Behind it, no driver
+  connection accepts several statements in one call (see ``connect.engine``).
+- **An explainable kind** only (SELECT, INSERT, UPDATE, DELETE, REPLACE,
+  MERGE): never DDL, PRAGMA, ATTACH, VACUUM, COPY, LOAD DATA, SET, CALL...
+- **Run only what a rollback undoes.** EXPLAIN ANALYZE executes the
+  statement, so it must parse; a write needs ``allow_write``; server files,
+  session locks and functions that act outside the transaction are refused
+  whatever the flags; on MariaDB so is a write involving a non-transactional
+  table, a view or a trigger.
+- **A read-only transaction** unless writes are allowed, on top of the
+  read-only session, so a setting changed on a pooled connection cannot undo
+  it; SQLite gets an explicit BEGIN, without which its driver autocommits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam, text
+
+from sqla_tui.core.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+NOT_A_SELECT = (
+    "EXPLAIN ANALYZE runs the statement; it is not a SELECT — "
+    "pass --allow-write to run it inside a rolled-back transaction"
+)
+_SQLGLOT_DIALECT = {"postgresql": "postgres", "mariadb": "mysql", "mysql": "mysql", "sqlite": "sqlite"}
+_SPOKEN = {"postgresql": "PostgreSQL", "mariadb": "MariaDB", "mysql": "MySQL", "sqlite": "SQLite"}
+_EXPLAINABLE = {"SELECT", "WITH", "L_PAREN", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE"}
+_MYSQL_GAP = re.compile(r"\s+|#[^\n]*|--[^\n]*|/\*(?P<run>M?!\d*)?(?P<body>.*?)(?P<close>\*/|\Z)", re.DOTALL)
+_UNWRAP_PASSES = 4
+_OUTSIDE_TRANSACTION = {
+    "postgresql": frozenset({
+        "lo_export", "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync",
+        "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile", "pg_switch_wal",
+        "pg_create_restore_point", "pg_promote", "pg_log_backend_memory_contexts", "pg_stat_statements_reset",
+        "pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared",
+        "pg_backup_start", "pg_backup_stop", "setval",
+    }),
+    "mariadb": frozenset({"get_lock", "setval", "sys_exec", "sys_eval"}),
+    "sqlite": frozenset(),
+}  # fmt: skip
+"""Built-in functions whose effect outlives a rollback: files, other sessions, server state, session locks."""
+_OUTSIDE_TRANSACTION["mysql"] = _OUTSIDE_TRANSACTION["mariadb"]
+_OUTSIDE_PREFIXES = ("dblink", "pg_stat_reset", "pg_replication_", "pg_create_physical_replication", "pg_create_logical_replication", "pg_drop_replication")  # fmt: skip
+_BEGIN_READ_ONLY = {"postgresql": "SET TRANSACTION READ ONLY", "mariadb": "START TRANSACTION READ ONLY"}
+_BEGIN_READ_ONLY["mysql"] = _BEGIN_READ_ONLY["mariadb"]
+_STRING_MODES = {
+    "postgresql": ("SHOW standard_conforming_strings", lambda value: value == "off", "standard_conforming_strings=off"),
+    "mariadb": ("SELECT @@SESSION.sql_mode", lambda value: bool({"NO_BACKSLASH_ESCAPES", "ANSI_QUOTES"} & set(value.split(","))),
+                "sql_mode NO_BACKSLASH_ESCAPES or ANSI_QUOTES"),
+}  # fmt: skip
+_STRING_MODES["mysql"] = _STRING_MODES["mariadb"]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """The one statement the guard lets through, and what running it would touch."""
+
+    text: str
+    """What is sent: the statement without a trailing ``;`` and what follows it."""
+    dialect: str
+    parsed: bool
+    """Whether sqlglot parsed it; writes/tables/functions are known only then (EXPLAIN ANALYZE needs it)."""
+    writes: bool = True
+    """False only when parsed and proven to read: no INSERT/UPDATE/DELETE anywhere, no SELECT ... INTO."""
+    tables: tuple[tuple[str | None, str], ...] = ()
+    """(schema or None, name) of every table the statement names, CTE names included."""
+    functions: tuple[str, ...] = ()
+    """Lower-case names of every function it calls."""
+    outside_transaction: str | None = None
+    """What the statement does that no rollback undoes, as a phrase, if anything."""
+
+
+def _refusal(reason: str) -> UserError:
+    return UserError(f"EXPLAIN ANALYZE {reason}: a rollback cannot undo that, so it is not run; explain it without --analyze")
+
+
+@cache
+def _tokenizer(dialect: str) -> Any:
+    """The dialect's tokenizer, minus sqlglot's habit of reading a statement after SHOW/REPLACE/... as one string."""
+    from sqlglot.dialects.dialect import Dialect
+
+    base = Dialect.get_or_raise(_SQLGLOT_DIALECT[dialect]).tokenizer_class
+    return type("GuardTokenizer", (base,), {"COMMANDS": set()})
+
+
+def _tokens(sql: str, dialect: str) -> list[Any]:
+    from sqlglot.errors import TokenError
+
+    try:
+        return _tokenizer(dialect)().tokenize(sql)  # type: ignore[no-any-return]
+    except TokenError:
+        raise UserError(f"cannot read the statement as {_SPOKEN[dialect]} SQL: a quote or comment is not closed") from None
+
+
+def _gaps(sql: str, tokens: list[Any]) -> Iterator[tuple[int, int]]:
+    """(start, end) of the text around the tokens: whitespace and comments only."""
+    position = 0
+    for token in tokens:
+        yield position, token.start
+        position = token.end + 1
+    yield position, len(sql)
+
+
+def _unwrap_executable_comments(sql: str, dialect: str) -> tuple[str, list[Any]]:
+    """MariaDB/MySQL run the content of ``/*! ... */`` and ``/*M! ... */``: make it plain code (positions kept)."""
+    for _ in range(_UNWRAP_PASSES):
+        tokens = _tokens(sql, dialect)
+        if dialect not in ("mariadb", "mysql"):
+            return sql, tokens
+        unwrapped = sql
+        for start, end in _gaps(sql, tokens):
+            position = start
+            for match in _MYSQL_GAP.finditer(sql, start, end):
+                if match.start() != position:
+                    raise UserError(f"cannot read the statement as {_SPOKEN[dialect]} SQL near {sql[position:position + 20]!r}")
+                position = match.end()
+                if match["run"] is not None:
+                    opener, closer = match.start("body") - match.start(), len(match["close"])
+                    body = sql[match.start("body") : match.end("body")]
+                    unwrapped = unwrapped[: match.start()] + " " * opener + body + " " * closer + unwrapped[match.end() :]
+            if position != end:
+                raise UserError(f"cannot read the statement as {_SPOKEN[dialect]} SQL near {sql[position:position + 20]!r}")
+        if unwrapped == sql:
+            return sql, tokens
+        sql = unwrapped
+    raise UserError("executable comments (/*! ... */) nest too deeply for sqla-tui to read; write the statement without them")
+
+
+def _one_statement(tokens: list[Any], size: int) -> tuple[list[Any], int, int]:
+    """The tokens of the only non-empty statement and its text span; ``;`` and comments may follow it."""
+    from sqlglot.tokens import TokenType
+
+    statements: list[tuple[list[Any], int, int]] = []
+    current: list[Any] = []
+    start = 0
+    for token in [*tokens, None]:
+        if token is None or token.token_type == TokenType.SEMICOLON:
+            if current:
+                statements.append((current, start, token.start if token is not None else size))
+            current, start = [], (token.end + 1 if token is not None else size)
+        else:
+            current.append(token)
+    if len(statements) != 1:
+        raise UserError(f"EXPLAIN takes exactly one statement, got {len(statements)}; explain them one at a time")
+    return statements[0]
+
+
+def _function_names(tokens: list[Any]) -> tuple[str, ...]:
+    from sqlglot.tokens import TokenType
+
+    named = (TokenType.VAR, TokenType.IDENTIFIER)
+    return tuple(
+        sorted({token.text.lower() for token, after in zip(tokens, tokens[1:]) if token.token_type in named and after.token_type == TokenType.L_PAREN})
+    )
+
+
+def _writes_a_file(tokens: list[Any], dialect: str) -> bool:
+    from sqlglot.tokens import TokenType
+
+    if dialect not in ("mariadb", "mysql"):
+        return False
+    return any(
+        token.token_type == TokenType.INTO and after.text.upper() in ("OUTFILE", "DUMPFILE") for token, after in zip(tokens, tokens[1:])
+    )
+
+
+def _outside_transaction(tokens: list[Any], dialect: str, functions: tuple[str, ...]) -> str | None:
+    if _writes_a_file(tokens, dialect):
+        return "would run SELECT ... INTO OUTFILE/DUMPFILE, which writes a file on the server"
+    for name in functions:
+        if name in _OUTSIDE_TRANSACTION[dialect] or (dialect == "postgresql" and name.startswith(_OUTSIDE_PREFIXES)):
+            return f"would call {name}(), which acts outside the transaction"
+    return None
+
+
+def _parse_text(sql: str, tokens: list[Any], dialect: str) -> str:
+    """The statement's text as sqlglot parses it: MySQL's %s placeholders as ?, REPLACE read as the INSERT it is.
+
+    ``tokens`` carry positions in ``sql``; the result is the span from the first token to the last.
+    """
+    from sqlglot.tokens import TokenType
+
+    pieces, position = [], tokens[0].start
+    if tokens[0].token_type == TokenType.REPLACE:
+        pieces, position = ["INSERT"], tokens[0].end + 1
+    for index, token in enumerate(tokens):
+        if dialect not in ("mariadb", "mysql") or token.token_type != TokenType.MOD or token.start < position:
+            continue
+        run = tokens[index : index + 2]
+        if [t.token_type for t in tokens[index + 1 : index + 4]] == [TokenType.L_PAREN, TokenType.VAR, TokenType.R_PAREN]:
+            run = tokens[index : index + 5]
+        adjacent = all(a.end + 1 == b.start for a, b in zip(run, run[1:]))
+        if len(run) in (2, 5) and run[-1].text == "s" and adjacent:
+            pieces += [sql[position : token.start], "?"]
+            position = run[-1].end + 1
+    return "".join(pieces) + sql[position : tokens[-1].end + 1]
+
+
+def _parse(sql: str, dialect: str) -> Any:
+    import sqlglot
+    from sqlglot.errors import ParseError
+
+    try:
+        return sqlglot.parse_one(sql, read=_SQLGLOT_DIALECT[dialect])
+    except ParseError as error:
+        detail = error.errors[0] if error.errors else {}
+        where = f" (line {detail['line']}, column {detail['col']})" if "line" in detail else ""
+        reason = detail.get("description") or str(error).splitlines()[0]
+        raise UserError(
+            f"EXPLAIN ANALYZE runs the statement, and sqla-tui runs only what it can read as {_SPOKEN[dialect]} SQL: "
+            f"{reason}{where}; explain it without --analyze"
+        ) from None
+    except RecursionError:
+        raise UserError("the statement is nested too deeply for sqla-tui to read; explain it without --analyze") from None
+
+
+def _writes(tree: Any) -> bool:
+    from sqlglot import exp
+
+    if not isinstance(tree, (exp.Select, exp.SetOperation, exp.Values)):
+        return True
+    if tree.find(exp.Insert, exp.Update, exp.Delete, exp.Merge) is not None:
+        return True  # a data-modifying CTE
+    return any(select.args.get("into") is not None for select in tree.find_all(exp.Select))
+
+
+def read(sql: str, dialect: str, *, parse: bool) -> Statement:
+    """The one explainable statement in ``sql``, or a UserError saying why there is none.
+
+    With ``parse`` it is parsed too, unless it already does something no
+    rollback undoes (a statement that must be refused need not be read further).
+    """
+    full, tokens = _unwrap_executable_comments(sql, dialect)
+    mine, start, end = _one_statement(tokens, len(full))
+    if mine[0].token_type.name not in _EXPLAINABLE:
+        raise UserError(
+            f"{mine[0].text.upper()} cannot be explained: sqla-tui explains only SELECT, INSERT, UPDATE, DELETE, REPLACE and MERGE statements"
+        )
+    functions = _function_names(mine)
+    statement = Statement(sql[start:end].strip(), dialect, False, True, (), functions, _outside_transaction(mine, dialect, functions))
+    if not parse or statement.outside_transaction is not None:
+        return statement
+    from sqlglot import exp
+
+    tree = _parse(_parse_text(full, mine, dialect), dialect)
+    tables = tuple(sorted({(table.db or None, table.name) for table in tree.find_all(exp.Table) if table.name}, key=str))
+    return replace(statement, parsed=True, writes=_writes(tree), tables=tables)
+
+
+def check(sql: str, dialect: str, *, analyze: bool, allow_write: bool) -> Statement:
+    """Let one statement through, or say in one line why not; EXPLAIN ANALYZE must parse and stay undoable."""
+    statement = read(sql, dialect, parse=analyze)
+    if analyze and statement.outside_transaction is not None:
+        raise _refusal(statement.outside_transaction)
+    if analyze and statement.writes and not allow_write:
+        raise UserError(NOT_A_SELECT)
+    return statement
+
+
+async def begin(conn: AsyncConnection, statement: Statement, *, analyze: bool, allow_write: bool) -> None:
+    """Open the transaction ``statement`` runs in, and refuse what only the server can tell a rollback cannot undo.
+
+    The caller rolls back. PostgreSQL and MariaDB get a read-only transaction
+    unless writes are allowed; SQLite an explicit BEGIN, since its driver
+    starts none before DDL or a WITH ... DELETE and would commit those at once.
+    """
+    await conn.begin()
+    if statement.dialect == "sqlite":
+        await conn.exec_driver_sql("BEGIN")
+    elif not allow_write:
+        await conn.exec_driver_sql(_BEGIN_READ_ONLY[statement.dialect])
+    if "\\" in statement.text and statement.dialect in _STRING_MODES:
+        await _refuse_other_string_rules(conn, statement.dialect)
+    if not analyze:
+        return
+    await _refuse_functions_defined_in_the_database(conn, statement)
+    if statement.writes and statement.dialect in ("mariadb", "mysql"):
+        await _refuse_what_mariadb_cannot_roll_back(conn, statement)
+
+
+async def _refuse_other_string_rules(conn: AsyncConnection, dialect: str) -> None:
+    """sqlglot reads backslashes the default way; a server told otherwise would see other strings, so refuse."""
+    query, differs, setting = _STRING_MODES[dialect]
+    if differs(str(await conn.scalar(text(query)))):
+        raise UserError(
+            f"the statement has a backslash, and this server's {setting} reads strings differently from sqla-tui's parser; "
+            "write it without backslashes"
+        )
+
+
+_USER_FUNCTIONS = {
+    "postgresql": "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE p.proname IN :names AND p.provolatile = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+    "mariadb": "SELECT DISTINCT routine_name FROM information_schema.routines "
+    "WHERE routine_type = 'FUNCTION' AND routine_name IN :names ORDER BY 1",
+}  # fmt: skip
+_USER_FUNCTIONS["mysql"] = _USER_FUNCTIONS["mariadb"]
+
+
+async def _refuse_functions_defined_in_the_database(conn: AsyncConnection, statement: Statement) -> None:
+    """A volatile function someone defined may write files, use other connections or non-transactional tables."""
+    if not statement.functions or statement.dialect not in _USER_FUNCTIONS:
+        return
+    query = text(_USER_FUNCTIONS[statement.dialect]).bindparams(bindparam("names", expanding=True))
+    found = (await conn.execute(query, {"names": list(statement.functions)})).scalars().all()
+    if found:
+        names = ", ".join(f"{name}()" for name in found)
+        raise _refusal(f"would call {names}, defined in this database and free to act outside the transaction")
+
+
+_MARIADB_TABLES = (
+    "SELECT t.table_schema, t.table_name, t.table_type, t.engine, e.transactions FROM information_schema.tables t "
+    "LEFT JOIN information_schema.engines e ON e.engine = t.engine "
+    "WHERE t.table_schema IN :schemas AND t.table_name IN :names"
+)
+_MARIADB_TRIGGERS = (
+    "SELECT event_object_schema, event_object_table, trigger_name FROM information_schema.triggers "
+    "WHERE event_object_schema IN :schemas AND event_object_table IN :names"
+)
+
+
+async def _refuse_what_mariadb_cannot_roll_back(conn: AsyncConnection, statement: Statement) -> None:
+    """A write involving a MyISAM/Aria/MEMORY table, a view (over who knows what) or a trigger: refuse.
+
+    Every table the statement names counts, in whichever database it names.
+    """
+    default = await conn.scalar(text("SELECT DATABASE()"))
+    pairs = {((schema or default or "").lower(), name.lower()) for schema, name in statement.tables}
+    if not pairs:
+        return
+    bound = {"schemas": sorted({schema for schema, _ in pairs}), "names": sorted({name for _, name in pairs})}
+
+    def named(schema: str, name: str) -> str:
+        return name if schema == default else f"{schema}.{name}"
+
+    def involved(rows: Any) -> list[Any]:
+        return [row for row in rows if (row[0].lower(), row[1].lower()) in pairs]
+
+    tables = text(_MARIADB_TABLES).bindparams(bindparam("schemas", expanding=True), bindparam("names", expanding=True))
+    for schema, name, kind, engine, transactions in involved(await conn.execute(tables, bound)):
+        if kind == "VIEW":
+            raise _refusal(f"of this write involves the view {named(schema, name)}, whose tables sqla-tui does not check")
+        if transactions != "YES":
+            raise _refusal(f"of this write involves {named(schema, name)} ({engine}), a storage engine without transactions")
+    triggers = text(_MARIADB_TRIGGERS).bindparams(bindparam("schemas", expanding=True), bindparam("names", expanding=True))
+    fired = involved(await conn.execute(triggers, bound))
+    if fired:
+        names = ", ".join(f"{trigger} on {named(schema, name)}" for schema, name, trigger in fired)
+        raise _refusal(f"of this write would fire trigger {names}, which may write where a rollback does not reach")

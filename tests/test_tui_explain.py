@@ -14,7 +14,8 @@ from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.plan_tree import HOTTEST_MARK, PlanTree
 from tests.databases import TestDatabase
-from tests.seeded import COMMENTS_PER_POST, seeded_db  # noqa: F401 - fixture
+from tests.seeded import COMMENTS, COMMENTS_PER_POST, seeded_db  # noqa: F401 - fixture
+from tests.test_fanout import count
 from tests.tui_helpers import make_app, pause_until, screen_text, settle
 
 SIZE = (160, 40)
@@ -69,6 +70,22 @@ async def test_analyze_of_a_write_is_refused_and_the_plan_stays(seeded_db: TestD
         await settle(pilot)
         assert not screen.analyze and not screen.result.analyzed
         assert "EXPLAIN ANALYZE runs the statement; it is not a SELECT" in screen_text(app)
+
+
+@pytest.mark.parametrize("seeded_db", ["mariadb"], indirect=True)
+async def test_a_stacked_statement_from_the_log_is_refused_and_nothing_changes(seeded_db: TestDatabase) -> None:
+    """The screen explains whatever text it is handed through the same guard as the CLI: one statement, read as MariaDB reads it."""
+    attack = "SELECT 1 --1; COMMIT; SET SESSION TRANSACTION READ WRITE; DELETE FROM comments; COMMIT"
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pause_until(pilot, lambda: app.session is not None, "the connection")
+        screen = ExplainScreen(app.session, attack)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.result is None
+        refusal = "EXPLAIN takes exactly one statement, got 5; explain them one at a time"
+        assert refusal in " ".join(screen_text(app).split())
+    assert count(seeded_db, "SELECT COUNT(*) FROM comments") == COMMENTS
 
 
 _SLEEP = {"postgresql": "SELECT pg_sleep(30)", "mariadb": "SELECT SLEEP(30)"}

@@ -44,8 +44,16 @@ NOT_A_SELECT = (
 _SQLGLOT_DIALECT = {"postgresql": "postgres", "mariadb": "mysql", "mysql": "mysql", "sqlite": "sqlite"}
 _SPOKEN = {"postgresql": "PostgreSQL", "mariadb": "MariaDB", "mysql": "MySQL", "sqlite": "SQLite"}
 _EXPLAINABLE = {"SELECT", "WITH", "L_PAREN", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE"}
-_MYSQL_GAP = re.compile(r"\s+|#[^\n]*|--[^\n]*|/\*(?P<run>M?!\d*)?(?P<body>.*?)(?P<close>\*/|\Z)", re.DOTALL)
-_UNWRAP_PASSES = 4
+_MYSQL_LEXEME = re.compile(
+    r"""'(?:[^'\\]|\\.|'')*'?|"(?:[^"\\]|\\.|"")*"?|`(?:[^`]|``)*`?"""  # strings and quoted names
+    r"|\#[^\n]*|--(?=[\s\x00-\x1f]|\Z)[^\n]*"  # comments to the end of the line
+    r"|/\*(?P<run>M?!\d*)|/\*.*?(?:\*/|\Z)|(?P<close>\*/)"  # executable and plain comments, a closer
+    r"|[^'\"`#/*-]+|.",
+    re.DOTALL,
+)
+"""MariaDB's lexemes as far as executable comments care, with its default string rules."""
+_MYSQL_GAP = re.compile(r"(?:\s|#[^\n]*|--[^\n]*|/\*(?!M?!).*?(?:\*/|\Z))*", re.DOTALL)
+"""What may stand between two MariaDB tokens once executable comments are code: whitespace and plain comments."""
 _OUTSIDE_TRANSACTION = {
     "postgresql": frozenset({
         "lo_export", "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync",
@@ -121,28 +129,35 @@ def _gaps(sql: str, tokens: list[Any]) -> Iterator[tuple[int, int]]:
 
 
 def _unwrap_executable_comments(sql: str, dialect: str) -> tuple[str, list[Any]]:
-    """MariaDB/MySQL run the content of ``/*! ... */`` and ``/*M! ... */``: make it plain code (positions kept)."""
-    for _ in range(_UNWRAP_PASSES):
-        tokens = _tokens(sql, dialect)
-        if dialect not in ("mariadb", "mysql"):
-            return sql, tokens
-        unwrapped = sql
-        for start, end in _gaps(sql, tokens):
-            position = start
-            for match in _MYSQL_GAP.finditer(sql, start, end):
-                if match.start() != position:
-                    raise UserError(f"cannot read the statement as {_SPOKEN[dialect]} SQL near {sql[position:position + 20]!r}")
-                position = match.end()
-                if match["run"] is not None:
-                    opener, closer = match.start("body") - match.start(), len(match["close"])
-                    body = sql[match.start("body") : match.end("body")]
-                    unwrapped = unwrapped[: match.start()] + " " * opener + body + " " * closer + unwrapped[match.end() :]
-            if position != end:
-                raise UserError(f"cannot read the statement as {_SPOKEN[dialect]} SQL near {sql[position:position + 20]!r}")
-        if unwrapped == sql:
-            return sql, tokens
-        sql = unwrapped
-    raise UserError("executable comments (/*! ... */) nest too deeply for sqla-tui to read; write the statement without them")
+    """MariaDB/MySQL run what is inside ``/*! ... */`` and ``/*M! ... */`` as code: blank out the markers.
+
+    As on the server, an opener counts only outside strings and comments, and
+    the comment ends at the first ``*/`` that is code, not inside a string or a
+    comment of its own. Positions are kept, so the tokens point into ``sql``;
+    a marker sqlglot still sees afterwards means the two readings differ: refuse.
+    """
+    if dialect not in ("mariadb", "mysql"):
+        return sql, _tokens(sql, dialect)
+    opener: re.Match[str] | None = None
+    blanks = []
+    for match in _MYSQL_LEXEME.finditer(sql):
+        if match["run"] is not None:
+            if opener is not None:
+                raise UserError("an executable comment (/*! ... */) is nested in another; the server refuses that too")
+            opener = match
+        elif match["close"] is not None and opener is not None:
+            blanks += [opener.span(), match.span()]
+            opener = None
+    if opener is not None:
+        raise UserError(f"an executable comment ({opener[0]} ...) is not closed; close it with */")
+    for start, end in blanks:
+        sql = sql[:start] + " " * (end - start) + sql[end:]
+    tokens = _tokens(sql, dialect)
+    for start, end in _gaps(sql, tokens):
+        gap = _MYSQL_GAP.fullmatch(sql, start, end)
+        if gap is None:
+            raise UserError(f"cannot read the statement as {_SPOKEN[dialect]} SQL near {sql[start : start + 20]!r}")
+    return sql, tokens
 
 
 def _one_statement(tokens: list[Any], size: int) -> tuple[list[Any], int, int]:

@@ -78,8 +78,8 @@ async def test_a_stacked_statement_from_the_log_is_refused_and_nothing_changes(s
     attack = "SELECT 1 --1; COMMIT; SET SESSION TRANSACTION READ WRITE; DELETE FROM comments; COMMIT"
     app = make_app(seeded_db.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pause_until(pilot, lambda: app.session is not None, "the connection")
-        screen = ExplainScreen(app.session, attack)
+        await pause_until(pilot, lambda: app.workbench is not None, "the connection")
+        screen = ExplainScreen(app.workbench, attack)
         await app.push_screen(screen)
         await settle(pilot)
         assert screen.result is None

@@ -3,7 +3,8 @@
 The statement is either typed (``--sql`` with ``--param`` values in the
 driver's placeholder style) or composed from ROOT and the query flags, in
 which case its main SELECT is explained with the parameters SQLAlchemy
-binds. The connection is read-only unless ``--allow-write`` is given.
+binds. Either way it passes core's guard (one explainable statement, nothing
+a rollback cannot undo); the connection is read-only unless ``--allow-write``.
 """
 
 import functools
@@ -90,7 +91,7 @@ def explain(
         Optional[list[str]],
         typer.Option("--param", help="A value for the next placeholder of --sql (?, $1 or %s, as the driver writes them); JSON numbers/null/true are typed."),
     ] = None,
-    analyze: Annotated[bool, typer.Option("--analyze", help="Run the statement for actual rows and times (rolled back).")] = False,
+    analyze: Annotated[bool, typer.Option("--analyze", help="Run the statement for actual rows and times, in a rolled-back transaction; what a rollback cannot undo is refused.")] = False,
     allow_write: Annotated[
         bool, typer.Option("--allow-write", help="Use a writable connection: --analyze of a non-SELECT (rolled back), or MariaDB planning one.")
     ] = False,

@@ -3,9 +3,10 @@
 The statement's real bound parameters go to the driver next to the EXPLAIN
 text, in the driver's paramstyle (what ``CapturedStatement.params`` holds),
 so the plan is the one the database picks for those values and no value is
-ever spliced into SQL. EXPLAIN ANALYZE runs the statement, so it happens in
-a transaction that is always rolled back, and only for a SELECT unless the
-caller allows writes. SQLite has no EXPLAIN ANALYZE: there the statement is
+ever spliced into SQL. Every statement passes ``guard`` first: one
+explainable statement; EXPLAIN ANALYZE runs it in a transaction that is
+always rolled back (read-only unless the caller allows writes), and only
+what a rollback undoes. SQLite has no EXPLAIN ANALYZE: there the statement is
 run (and rolled back) to report its real row count and time on the root.
 """
 

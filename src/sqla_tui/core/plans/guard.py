@@ -85,12 +85,10 @@ class Statement:
     text: str
     """What is sent: the statement without a trailing ``;`` and what follows it."""
     dialect: str
-    parsed: bool
-    """Whether sqlglot parsed it; writes/tables/functions are known only then (EXPLAIN ANALYZE needs it)."""
     writes: bool = True
     """False only when parsed and proven to read: no INSERT/UPDATE/DELETE anywhere, no SELECT ... INTO."""
     tables: tuple[tuple[str | None, str], ...] = ()
-    """(schema or None, name) of every table the statement names, CTE names included."""
+    """(schema or None, name) of every table the statement names, CTE names included; known once parsed."""
     functions: tuple[str, ...] = ()
     """Lower-case names of every function it calls."""
     outside_transaction: str | None = None
@@ -271,14 +269,14 @@ def read(sql: str, dialect: str, *, parse: bool) -> Statement:
             f"{mine[0].text.upper()} cannot be explained: sqla-tui explains only SELECT, INSERT, UPDATE, DELETE, REPLACE and MERGE statements"
         )
     functions = _function_names(mine)
-    statement = Statement(sql[start:end].strip(), dialect, False, True, (), functions, _outside_transaction(mine, dialect, functions))
+    statement = Statement(sql[start:end].strip(), dialect, functions=functions, outside_transaction=_outside_transaction(mine, dialect, functions))
     if not parse or statement.outside_transaction is not None:
         return statement
     from sqlglot import exp
 
     tree = _parse(_parse_text(full, mine, dialect), dialect)
     tables = tuple(sorted({(table.db or None, table.name) for table in tree.find_all(exp.Table) if table.name}, key=str))
-    return replace(statement, parsed=True, writes=_writes(tree), tables=tables)
+    return replace(statement, writes=_writes(tree), tables=tables)
 
 
 def check(sql: str, dialect: str, *, analyze: bool, allow_write: bool) -> Statement:

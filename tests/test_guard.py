@@ -59,6 +59,8 @@ class Hostile:
     sql: str
     flags: tuple[str, ...]
     expected: dict[str, str | None]
+    params: tuple[str, ...] = ()
+    """``--param`` values: MariaDB's driver splices them into the text before the server reads it."""
 
 
 def everywhere(answer: str | None) -> dict[str, str | None]:
@@ -116,6 +118,9 @@ HOSTILE = [
     Hostile("executable comment with a comment inside", "SELECT * FROM `victim` /*!INTO/**/OUTFILE '{outfile}'*/", ANALYZE, {"mariadb": FILE_WRITE}),
     Hostile("executable comment holding '*/'", "SELECT 1 /*! , '*/' ; DELETE FROM victim */", (),
             {"mariadb": many(2), **{b: f"cannot read the statement as {SPOKEN[b]} SQL: a quote or comment is not closed" for b in ("postgresql", "sqlite")}}),
+    Hostile("a parameter that closes a comment", "SELECT 1 /* %s */ '{outfile}'", ANALYZE, {"mariadb": FILE_WRITE}, ("*/ INTO OUTFILE /*",)),
+    Hostile("a parameter inside a string", "SELECT '%s' AS a", ANALYZE,
+            {"mariadb": "cannot read the statement as MariaDB SQL: a quote or comment is not closed"}, ("'; DELETE FROM victim; -- ",)),
     Hostile("lo_export", "SELECT lo_export(0, '{outfile}')", ANALYZE_WRITE, {"postgresql": undoable("would call lo_export(), which acts outside the transaction")}),
     Hostile("session advisory lock", "SELECT pg_advisory_lock(7)", ANALYZE, {"postgresql": undoable("would call pg_advisory_lock(), which acts outside the transaction")}),
     Hostile("terminate a backend", "SELECT pg_catalog.pg_terminate_backend(1)", ANALYZE, {"postgresql": undoable("would call pg_terminate_backend(), which acts outside the transaction")}),
@@ -242,7 +247,8 @@ def test_hostile_input_gets_its_one_line_and_changes_nothing(attacked: dict[str,
     names = {"outfile": target.outfile, "other": target.other.name if target.other else "", **_FILLERS}
     sql = case.sql.format(**names)
     before = run_async(_state(target.database.url)), run_async(_state(target.other.url)) if target.other else None
-    result = runner.invoke(app, ["explain", target.database.url, "--sql", sql, *case.flags])
+    params = [option for value in case.params for option in ("--param", value)]
+    result = runner.invoke(app, ["explain", target.database.url, "--sql", sql, *case.flags, *params])
     expected = case.expected[backend]
     if expected is None:
         assert result.exit_code == 0, result.stderr

@@ -193,7 +193,7 @@ async def explain(
     async with engine.connect() as conn:
         try:
             async with stopped_on_cancel(conn):
-                await guard.begin(conn, statement, analyze=analyze, allow_write=allow_write)
+                await guard.begin(conn, statement, bound, analyze=analyze, allow_write=allow_write)
                 raw, plan = await _RUNNERS[kind](conn, sent, bound, analyze)
                 facts = await conn.run_sync(table_facts, relations(plan))
         except (sa_exc.DBAPIError, TypeError) as error:

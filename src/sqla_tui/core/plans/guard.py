@@ -289,13 +289,17 @@ def check(sql: str, dialect: str, *, analyze: bool, allow_write: bool) -> Statem
     return statement
 
 
-async def begin(conn: AsyncConnection, statement: Statement, *, analyze: bool, allow_write: bool) -> None:
-    """Open the transaction ``statement`` runs in, and refuse what only the server can tell a rollback cannot undo.
+async def begin(conn: AsyncConnection, statement: Statement, params: Any, *, analyze: bool, allow_write: bool) -> None:
+    """Open the transaction ``statement`` runs in, and refuse what only the connection can tell is not undoable.
 
     The caller rolls back. PostgreSQL and MariaDB get a read-only transaction
     unless writes are allowed; SQLite an explicit BEGIN, since its driver
     starts none before DDL or a WITH ... DELETE and would commit those at once.
+    MariaDB's driver splices ``params`` into the text itself, so what the
+    server will read is checked again, values and all.
     """
+    if statement.dialect in ("mariadb", "mysql") and params:
+        statement = check(await _as_the_server_reads_it(conn, statement.text, params), statement.dialect, analyze=analyze, allow_write=allow_write)
     await conn.begin()
     if statement.dialect == "sqlite":
         await conn.exec_driver_sql("BEGIN")
@@ -308,6 +312,16 @@ async def begin(conn: AsyncConnection, statement: Statement, *, analyze: bool, a
     await _refuse_functions_defined_in_the_database(conn, statement)
     if statement.writes and statement.dialect in ("mariadb", "mysql"):
         await _refuse_what_mariadb_cannot_roll_back(conn, statement)
+
+
+async def _as_the_server_reads_it(conn: AsyncConnection, sql: str, params: Any) -> str:
+    """The text aiomysql sends for ``sql`` with ``params``: it quotes each value and splices it in for every %s."""
+    raw = await conn.get_raw_connection()
+    async with raw.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        try:
+            return str(cursor.mogrify(sql, params))
+        except (TypeError, ValueError, KeyError) as error:
+            raise UserError(f"the parameters do not match the statement's placeholders: {error}") from None
 
 
 async def _refuse_other_string_rules(conn: AsyncConnection, dialect: str) -> None:

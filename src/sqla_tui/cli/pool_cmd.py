@@ -61,6 +61,7 @@ def totals(report: PoolRunReport) -> dict[str, Any]:
         "hold_p95_ms": snapshot.hold.p95_ms,
         "checkouts": snapshot.counters.checkouts,
         "completed": load.completed,
+        "cancelled": load.cancelled,
         "timeouts": load.timeouts,
         "timeout_message": load.first_messages.get("TimeoutError"),
         "errors": load.errors,
@@ -91,7 +92,8 @@ def _print(report: PoolRunReport) -> None:
         ("max waiters", _n(figures["max_waiters"])),
         ("acquire p50/p95/max", f"{acquire} ms"),
         ("hold p95", f"{_ms(figures['hold_p95_ms'])} ms"),
-        ("checkouts", str(figures["checkouts"])),
+        ("checkouts", f"{figures['checkouts']}  ({figures['completed']} held their full time)"),
+        ("cancelled", f"{figures['cancelled']}  (still waiting for a connection when the run ended)"),
         ("timeouts", str(figures["timeouts"]) + (f"  ({figures['timeout_message']})" if figures["timeouts"] else "")),
         ("errors", str(figures["errors"])),
     ]

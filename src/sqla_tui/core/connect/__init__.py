@@ -4,4 +4,4 @@ Import the modules themselves (``from sqla_tui.core.connect.cancel import ...``)
 package imports nothing, so naming it costs no SQLAlchemy import.
 """
 
-__all__ = ["cancel", "engine", "failures", "masking", "target", "url"]
+__all__ = ["cancel", "engine", "failures", "masking", "session_ids", "target", "url"]

@@ -8,8 +8,12 @@ MariaDB/MySQL ``SET SESSION TRANSACTION READ ONLY``, SQLite ``mode=ro``), so
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import pool as sa_pool
@@ -31,6 +35,13 @@ APPLICATION_NAME = "sqla-tui"
 """How our sessions are named server-side (pg_stat_activity, processlist)."""
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
+"""Seconds to reach a server and log in, the greeting included, before giving up with one line."""
+
+logging.getLogger("sqlalchemy.pool").addHandler(logging.NullHandler())
+"""SQLAlchemy's pool logs the failures it recovers from itself (a reset or a close on a dead connection,
+which it then invalidates) at ERROR with a traceback; unconfigured, Python prints those on stderr,
+over the TUI's screen and around the CLI's one line. They stay available to a logging setup."""
+
 
 def _engine_kwargs(pool: PoolOptions) -> dict[str, object]:
     """Keyword arguments for ``create_async_engine`` from the pool flags, defaults left out."""
@@ -62,7 +73,7 @@ def _connect_args(url: URL, *, read_only: bool, connect_timeout: float) -> dict[
         args: dict[str, object] = {
             "connect_timeout": max(1, round(connect_timeout)),
             "program_name": APPLICATION_NAME,
-            "async_creator_fn": single_statement.connect,
+            "async_creator_fn": _whole_connect_within(connect_timeout, single_statement.connect),
         }
         if read_only:
             args["init_command"] = "SET SESSION TRANSACTION READ ONLY"
@@ -70,6 +81,26 @@ def _connect_args(url: URL, *, read_only: bool, connect_timeout: float) -> dict[
     if backend == "sqlite":
         return {}
     return {}
+
+
+def _whole_connect_within(
+    seconds: float, connect: Callable[..., Coroutine[Any, Any, Any]]
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """``connect`` (aiomysql's, made single-statement), bounded as a whole: aiomysql bounds only the TCP connect.
+
+    A server that accepts the connection and never greets (a hung server, or
+    a PostgreSQL port, which waits for the client to speak first) would
+    otherwise hold the greeting and the login forever. SQLAlchemy's aiomysql
+    adapter takes the coroutine function that connects as ``async_creator_fn``
+    among the connect arguments, with the arguments it would give
+    ``aiomysql.connect``.
+    """
+
+    async def bounded(*args: Any, **kwargs: Any) -> Any:
+        async with asyncio.timeout(seconds):
+            return await connect(*args, **kwargs)
+
+    return bounded
 
 
 def _read_only_sqlite(url: URL, path: Path) -> URL:

@@ -14,6 +14,7 @@ from sqla_tui.core.connect.url import display_url
 from sqla_tui.core.errors import UserError
 
 _DEFAULT_PORT = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
+_SERVER_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "mariadb": "MySQL/MariaDB"}
 
 
 def _causes(error: BaseException) -> list[BaseException]:
@@ -66,8 +67,17 @@ def translate_error(error: BaseException, url: URL) -> UserError:
         if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
             return UserError(f"cannot connect to {where}: connection refused; is the server running there?")
         if isinstance(cause, (TimeoutError, asyncio.TimeoutError)):
-            return UserError(f"no answer from {where} in time; check the host, port and firewall")
+            return UserError(f"no answer from {where} in time{_port_hint(url)}; check the host, port and firewall")
     return UserError(f"{display_url(url)}: {_first_line(error, url)}")
+
+
+def _port_hint(url: URL) -> str:
+    """Say so when the port is the other server's usual one: each side waits for the other to speak first."""
+    backend = url.get_backend_name()
+    for server, port in _DEFAULT_PORT.items():
+        if url.port == port and server != backend and _DEFAULT_PORT.get(backend) != port:
+            return f" ({port} is {_SERVER_NAMES[server]}'s usual port, and this is a {_SERVER_NAMES[backend]} URL)"
+    return ""
 
 
 def _first_line(error: BaseException, url: URL) -> str:

@@ -47,7 +47,7 @@ from sqla_tui.core.observe.pool import (
     is_instrumented,
     pool_settings,
 )
-from sqla_tui.core.observe.session_ids import session_id
+from sqla_tui.core.connect.session_ids import session_id
 
 DEFAULT_LEAK_THRESHOLD = 60.0
 SAMPLE_INTERVAL = 0.1

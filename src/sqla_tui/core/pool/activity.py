@@ -1,13 +1,12 @@
-"""The server's view of our own sessions: state, time in that state, and query.
+"""The server's view of one pool's sessions: state, time in that state, and query.
 
-PostgreSQL names each session (``application_name = 'sqla-tui'``), so
-``pg_stat_activity`` can be filtered by name (and by the pool's own pids, as
-other sqla-tui processes use the same name). MariaDB keeps the client's
-``program_name`` only in ``performance_schema.session_connect_attrs``, which
-is off by default (it is on no stock MariaDB 10.11), so there our sessions
-are the connection ids the pool monitor recorded on connect; when
-performance_schema is on, the attribute is used as well. SQLite has no
-server and no such view.
+A pool's sessions are the ones it opened: the PostgreSQL backend pids and
+MariaDB connection ids the pool monitor recorded on connect. Names are no
+help: every sqla-tui process (and anyone who borrows the name) sets
+``application_name = 'sqla-tui'``, and MariaDB keeps the client's
+``program_name`` only in ``performance_schema``, off by default. A pool
+with no connection open has no sessions to show. SQLite has no server and
+no such view.
 
 The view runs on its own short-lived connection outside the watched pool, so
 it still answers while that pool is exhausted; that connection leaves itself
@@ -51,15 +50,15 @@ class ServerActivity:
     note: str | None = None
 
 
-_PG_QUERY = """
+_PG_BY_ID = text(
+    """
     SELECT pid, coalesce(state, 'unknown') AS state,
            extract(epoch FROM clock_timestamp() - state_change) AS state_s, query
     FROM pg_stat_activity
-    WHERE application_name = :name AND pid <> pg_backend_pid() {only_ids}
+    WHERE pid IN :ids AND application_name = :name AND pid <> pg_backend_pid()
     ORDER BY pid
-"""
-_PG_ALL = text(_PG_QUERY.format(only_ids=""))
-_PG_BY_ID = text(_PG_QUERY.format(only_ids="AND pid IN :ids")).bindparams(bindparam("ids", expanding=True))
+    """
+).bindparams(bindparam("ids", expanding=True))
 _MY_BY_ID = text(
     """
     SELECT id, command, time_ms / 1000.0 AS state_s, info, trx_id
@@ -69,12 +68,7 @@ _MY_BY_ID = text(
     ORDER BY id
     """
 ).bindparams(bindparam("ids", expanding=True))
-_MY_ATTRS = text(
-    """
-    SELECT DISTINCT processlist_id FROM performance_schema.session_connect_attrs
-    WHERE attr_name = 'program_name' AND attr_value = :name
-    """
-)
+NO_CONNECTIONS = "this pool has no connection open"
 
 
 class ActivityView:
@@ -87,24 +81,19 @@ class ActivityView:
         if self._backend != "sqlite":
             self._engine = create_engine(url, PoolOptions(poolclass="null", pre_ping=False))
 
-    async def fetch(self, session_ids: Collection[int] = ()) -> ServerActivity:
-        """Our sessions now; ``session_ids`` (``PoolMonitor.session_ids()``) narrows them to one pool.
-
-        PostgreSQL without ids lists every sqla-tui session; MariaDB needs the
-        ids unless performance_schema is on.
-        """
+    async def fetch(self, session_ids: Collection[int]) -> ServerActivity:
+        """The sessions with these ids (``PoolMonitor.session_ids()``: the pool's open connections) now."""
         if self._engine is None:
             return ServerActivity(supported=False, note="SQLite has no server, so no server-side session view")
+        ids = sorted(set(session_ids))
+        if not ids:
+            return ServerActivity(True, note=NO_CONNECTIONS)
         try:
             async with self._engine.connect() as conn:
                 if self._backend == "postgresql":
-                    query, params = (_PG_BY_ID, {"ids": sorted(session_ids)}) if session_ids else (_PG_ALL, {})
-                    rows = (await conn.execute(query, {"name": APPLICATION_NAME, **params})).all()
+                    rows = (await conn.execute(_PG_BY_ID, {"ids": ids, "name": APPLICATION_NAME})).all()
                     return ServerActivity(True, [_pg_session(*row) for row in rows])
-                ids = set(session_ids) | await _ids_by_program_name(conn)
-                if not ids:
-                    return ServerActivity(True, note="no sessions of this app are open")
-                rows = (await conn.execute(_MY_BY_ID, {"ids": sorted(ids)})).all()
+                rows = (await conn.execute(_MY_BY_ID, {"ids": ids})).all()
                 return ServerActivity(True, [_mysql_session(*row) for row in rows])
         except Exception as error:  # noqa: BLE001 - a failed refresh is one line, never a crash
             raise translate_error(error, self._url) from None
@@ -112,14 +101,6 @@ class ActivityView:
     async def close(self) -> None:
         if self._engine is not None:
             await self._engine.dispose()
-
-
-async def _ids_by_program_name(conn: Any) -> set[int]:
-    """Session ids carrying our program_name, when performance_schema is on."""
-    enabled = await conn.scalar(text("SELECT @@performance_schema"))
-    if not enabled:
-        return set()
-    return set((await conn.execute(_MY_ATTRS, {"name": APPLICATION_NAME})).scalars())
 
 
 def _pg_session(pid: int, state: str, state_s: Any, query: str | None) -> ServerSession:

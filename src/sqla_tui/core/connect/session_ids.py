@@ -1,7 +1,8 @@
 """The server's own id for a connection, read off the driver connection.
 
-The pool monitor records it on connect and the server-activity view filters
-by it, so the ids that belong to one pool are known on both sides.
+The pool monitor records it on connect, the server-activity view filters by
+it, and a statement is cancelled on the server by it (``cancel``), so the
+ids that belong to one pool are known on every side.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """How commands finish: JSON or human text on stdout, one error line on stderr.
 
 Every user-facing failure ends here as ``error: <one line>`` and exit status 2;
-Ctrl-C ends with status 130 and no traceback.
+Ctrl-C ends with status 130 and SIGTERM with 143, each after stopping the
+server's statement (``cli.signals``), with one line and no traceback.
 """
 
 import dataclasses
@@ -33,11 +34,15 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a core coroutine, turning user errors and Ctrl-C into clean exits."""
     import asyncio  # ~0.02 s that --help, which imports every command, never needs
 
+    from sqla_tui.cli.signals import Stopped, leave, until_signalled
+
     try:
-        return asyncio.run(coroutine)
+        return asyncio.run(until_signalled(coroutine))
     except UserError as error:
         fail(error)
-    except KeyboardInterrupt:
+    except Stopped as stopped:
+        leave(stopped)
+    except KeyboardInterrupt:  # Ctrl-C before the command's loop was listening
         typer.echo("interrupted", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
 

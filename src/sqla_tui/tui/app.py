@@ -9,7 +9,10 @@ and the connecting worker imports it in a thread (benchmarks/startup.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,6 +36,10 @@ if TYPE_CHECKING:
     from sqla_tui.core.catalog.sqlite_names import TableName
     from sqla_tui.tui.screens.schema_screen import SchemaScreen
     from sqla_tui.workbench import Workbench
+
+
+QUIT_GRACE_S = 3.0
+"""How long SIGTERM waits for cancelled work to stop its statements on the server before quitting anyway."""
 
 
 class SqlaTuiApp(App[None]):
@@ -90,7 +97,32 @@ class SqlaTuiApp(App[None]):
 
     def on_mount(self) -> None:
         self.heartbeat = Heartbeat.from_env(self)
+        self._listen_for_sigterm(True)
         self.open_connection()
+
+    def _listen_for_sigterm(self, listen: bool) -> None:
+        """SIGTERM quits like q, after stopping what runs; by default it would kill the process mid-statement.
+
+        Only the main thread receives signals (a test may run the app elsewhere).
+        """
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        if listen:
+            loop.add_signal_handler(signal.SIGTERM, lambda: self.run_worker(self._quit_on_sigterm(), group="sigterm"))
+        else:
+            loop.remove_signal_handler(signal.SIGTERM)
+
+    async def _quit_on_sigterm(self) -> None:
+        """Cancel every other worker (each stops its statement on the server), wait a bounded time, then exit."""
+        for worker in self.workers:
+            if worker.group != "sigterm":
+                worker.cancel()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(QUIT_GRACE_S):
+                while any(worker.is_running and worker.group != "sigterm" for worker in self.workers):
+                    await asyncio.sleep(0.05)
+        self.exit()
 
     @work(exclusive=True, exit_on_error=False, group="connect")
     async def open_connection(self) -> None:
@@ -244,6 +276,7 @@ class SqlaTuiApp(App[None]):
 
     async def on_unmount(self) -> None:
         """Close every pooled connection, so the server sees us leave; write the lag samples if asked."""
+        self._listen_for_sigterm(False)
         if self.heartbeat is not None:
             self.heartbeat.write()
         bench = self.workbench or self._opening

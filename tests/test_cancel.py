@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from sqlalchemy import text
@@ -10,6 +11,7 @@ from sqlalchemy import text
 from sqla_tui.core.connect.cancel import stopped_on_cancel
 from sqla_tui.core.connect.engine import connect
 from tests.databases import TestDatabase, run_async
+from tests.server_probes import DEADLINE_S
 
 SLEEP = {"postgresql": "SELECT pg_sleep(30)", "mariadb": "SELECT SLEEP(30)"}
 SLEEPING = {
@@ -28,14 +30,14 @@ async def _cancel_a_sleep(database: TestDatabase) -> list[int]:
             await conn.execute(text(SLEEP[database.backend]))
 
     async def sleeping(until: int) -> int:
-        """The server's count of our sleeps, polled for up to 2 s until it is ``until``."""
-        for _ in range(40):
+        """The server's count of our sleeps, polled until it is ``until`` or the deadline passes."""
+        ends = time.monotonic() + DEADLINE_S
+        while True:
             async with engine.connect() as conn:
                 count = int(await conn.scalar(text(SLEEPING[database.backend])))
-            if count == until:
-                break
+            if count == until or time.monotonic() > ends:
+                return count
             await asyncio.sleep(0.05)
-        return count
 
     try:
         task = asyncio.ensure_future(sleep())

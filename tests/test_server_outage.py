@@ -18,12 +18,17 @@ from tests.databases import (
     require_server,
     run_async,
 )
+from tests.server_probes import until
 from tests.tcp_proxy import TcpProxy
 
 TARGETS = {
     "postgresql": ((PG_HOST, PG_PORT), "postgresql://postgres@127.0.0.1:{port}/postgres"),
     "mariadb": ((MY_HOST, MY_PORT), "mysql://root@127.0.0.1:{port}/mysql"),
 }
+
+
+async def _true(value: bool) -> bool:
+    return value
 
 
 @pytest.mark.parametrize("backend", ["postgresql", "mariadb"])
@@ -36,17 +41,23 @@ def test_load_survives_the_server_going_away_and_coming_back(backend: str) -> No
     async def scenario() -> tuple[int, int, int, int, int]:
         engine = create_monitored_engine(template.format(port=proxy.port), PoolOptions(pool_size=3, pool_timeout=1))
         monitor = PoolMonitor(engine)
-        load = LoadGenerator(engine, LoadSpec("steady", tasks=4, hold_ms=20, duration_s=3.0))
+        load = LoadGenerator(engine, LoadSpec("steady", tasks=4, hold_ms=20, duration_s=120))
         running = asyncio.create_task(load.run())
+
+        def checkouts() -> int:
+            return monitor.snapshot().counters.checkouts
+
         try:
-            await asyncio.sleep(0.6)
-            before_outage = monitor.snapshot().counters.checkouts
+            await until(lambda: _true(checkouts() > 0), "checkouts before the outage")
+            before_outage = checkouts()
             await asyncio.to_thread(proxy.stop)
-            await asyncio.sleep(0.8)
+            await until(lambda: _true(load.errors + load.timeouts > 0), "the outage noticed")
             await asyncio.to_thread(proxy.start)
-            back = monitor.snapshot().counters.checkouts
-            result = await asyncio.wait_for(running, timeout=10)
-            after = monitor.snapshot().counters.checkouts
+            back = checkouts()
+            await until(lambda: _true(checkouts() > back), "checkouts resumed")
+            after = checkouts()
+            load.stop()
+            result = await running
             async with engine.connect() as conn:
                 answer = int(await conn.scalar(text("SELECT 1")))
             return before_outage, back, after, result.errors + result.timeouts, answer

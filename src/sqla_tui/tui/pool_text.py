@@ -87,11 +87,12 @@ def session_rows(activity: ServerActivity) -> Rows:
 
 
 def result_line(result: LoadResult) -> str:
-    """How a load ended: ``leak: 5 tasks, 3.2 s, stopped: 0 completed, 2 timeouts (QueuePool limit...)``."""
+    """How a load ended: ``leak: 5 tasks, 3.2 s, stopped: 0 completed, 2 cancelled, 2 timeouts (QueuePool limit...)``."""
     ending = "stopped" if result.stopped else "done"
     line = (
         f"{result.scenario}: {result.tasks} tasks, {result.elapsed_s:.1f} s, {ending}: "
-        f"{result.completed:,} completed, {result.timeouts:,} timeouts, {result.errors:,} other errors"
+        f"{result.completed:,} completed, {result.cancelled:,} cancelled, "
+        f"{result.timeouts:,} timeouts, {result.errors:,} other errors"
     )
     first_timeout = result.first_messages.get("TimeoutError")
     if first_timeout:

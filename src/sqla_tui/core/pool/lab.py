@@ -13,6 +13,8 @@ thread.
 
 from __future__ import annotations
 
+import asyncio
+
 from dataclasses import dataclass
 
 from sqlalchemy.engine import URL
@@ -54,6 +56,8 @@ class PoolLab:
         self.monitor = PoolMonitor(self.engine, leak_threshold=leak_threshold)
         self._activity = ActivityView(url)
         self._load: LoadGenerator | None = None
+        self._load_ended: asyncio.Event | None = None
+        """Set when the last load's ``run()`` has returned: its statements stopped, its connections back."""
 
     @property
     def load_running(self) -> bool:
@@ -76,9 +80,11 @@ class PoolLab:
         spec.validate()
         self.stop_load()
         load = self._load = LoadGenerator(self.engine, spec)
+        ended = self._load_ended = asyncio.Event()
         try:
             return await load.run()
         finally:
+            ended.set()
             if self._load is load:
                 self._load = None
 
@@ -122,8 +128,10 @@ class PoolLab:
         return await self._activity.fetch(self.monitor.session_ids())
 
     async def close(self) -> None:
-        """Stop the load and sampling, close every connection the lab opened."""
+        """Stop the load (and wait until its statements are stopped), stop sampling, close every connection."""
         self.stop_load()
+        if self._load_ended is not None:
+            await self._load_ended.wait()
         await self.monitor.stop_sampling()
         self.monitor.close()
         await self._activity.close()

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.databases import MY_ADMIN_URL, PG_ADMIN_URL, TestDatabase
 
-DEADLINE_S = 10.0
+DEADLINE_S = 30.0
 """How long a test waits for a state before it fails: generous, because a busy machine is slow, not wrong."""
 
 _RUNNING = {

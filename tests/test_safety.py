@@ -10,6 +10,7 @@ contain it.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 
 import pytest
@@ -19,7 +20,7 @@ from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from sqla_tui.core.connect.engine import connect
-from tests.databases import PG_HOST, PG_PORT, TestDatabase, require_server, run_async
+from tests.databases import PG_HOST, PG_PORT, TestDatabase, database_fixture, require_server, run_async
 from tests.demo_database import demo  # noqa: F401
 
 runner = CliRunner()
@@ -94,36 +95,76 @@ def _with_password(url: str) -> str:
     return make_url(url).set(password=PASSWORD).render_as_string(hide_password=False)
 
 
-def test_password_never_printed_on_success(demo: TestDatabase) -> None:
-    """PostgreSQL here trusts local connections, so a password in the URL connects and is echoed nowhere."""
+SUCCEEDING_FORMS = {
+    "userinfo": lambda url: _with_password(url),
+    "query password": lambda url: f"{url}?password={PASSWORD}",
+    "unencoded @ in the password": lambda url: url.replace("postgres@", f"postgres:pw@{PASSWORD}@"),
+}
+
+
+@pytest.mark.parametrize("form", SUCCEEDING_FORMS)
+def test_password_never_printed_on_success(demo: TestDatabase, form: str) -> None:
+    """PostgreSQL here trusts local connections, so a URL with a password connects and is echoed nowhere."""
     if demo.backend != "postgresql":
         pytest.skip("only the PostgreSQL server accepts any password (trust auth), so commands succeed")
-    url = _with_password(demo.url)
+    url = SUCCEEDING_FORMS[form](demo.url)
     for command in COMMANDS:
         result = runner.invoke(app, [command[0], url, *command[1:]])
         assert result.exit_code == 0, f"{command}: {result.stderr}"
         assert PASSWORD not in result.stdout + result.stderr, command
+    pool = runner.invoke(app, ["pool", url, "--tasks", "1", "--duration", "0.2", "--json"])
+    assert "***" in json.loads(pool.stdout)["url"]
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        f"mysql://root:{PASSWORD}@127.0.0.1/test",  # wrong password
-        f"postgresql://postgres:{PASSWORD}@127.0.0.1/no_such_database",
-        f"postgresql://postgres:{PASSWORD}@127.0.0.1:1/x",  # wrong port
-        f"postgresql://postgres:{PASSWORD}@no-such-host.invalid/x",
-        f"oracle://scott:{PASSWORD}@db/x",  # no async driver installed
-        f"nosuch://scott:{PASSWORD}@db/x",
-        f"postgresql://postgres:{PASSWORD}@127.0.0.1:notaport/x",
-    ],
-)
+HOSTILE_FAILING_URLS = [
+    f"mysql://root:{PASSWORD}@127.0.0.1/test",  # wrong password
+    f"postgresql://postgres:{PASSWORD}@127.0.0.1/no_such_database",
+    f"postgresql://postgres:{PASSWORD}@127.0.0.1:1/x",  # wrong port
+    f"postgresql://postgres:{PASSWORD}@no-such-host.invalid/x",
+    f"oracle://scott:{PASSWORD}@db/x",  # no async driver installed
+    f"nosuch://scott:{PASSWORD}@db/x",
+    f"postgresql://postgres:{PASSWORD}@127.0.0.1:notaport/x",
+    f"postgresql://postgres:pw@{PASSWORD}@no-such-host.invalid/x",  # unencoded @: half the password became the host
+    f"mysql://root:{PASSWORD}:x@y@127.0.0.1:3306/test",
+    f"postgresql://postgres:pw {PASSWORD}@127.0.0.1:notaport/x",  # a space: does not parse
+    f"postgres:{PASSWORD}@127.0.0.1/x",  # no scheme
+    f"postgresql://postgres@127.0.0.1/x?password={PASSWORD}&foo=1",  # the error used to quote the whole URL
+    f"mysql://root@127.0.0.1/test?passwd={PASSWORD}",
+    f"postgresql://postgres@127.0.0.1/x?sslpassword={PASSWORD}&token={PASSWORD}",
+]
+
+
+def _argv(command: list[str], url: str) -> list[str]:
+    if command == ["demo"]:
+        return ["demo", "--url", url]
+    return [command[0], url, *command[1:]]
+
+
+@pytest.mark.parametrize("url", HOSTILE_FAILING_URLS)
 @pytest.mark.parametrize(
     "command",
-    [["schema"], ["query", "users"], ["fanout", "users", "--path", "posts"], ["explain", "--sql", "SELECT 1"], ["pool", "--duration", "0.2"]],
+    [
+        ["schema"],
+        ["query", "users"],
+        ["fanout", "users", "--path", "posts"],
+        ["explain", "--sql", "SELECT 1"],
+        ["pool", "--duration", "0.2"],
+        ["demo"],
+    ],
 )
 def test_password_never_printed_on_failure(url: str, command: list[str]) -> None:
     require_server("mariadb" if url.startswith("mysql") else "postgresql")
-    result = runner.invoke(app, [command[0], url, *command[1:]])
+    result = runner.invoke(app, _argv(command, url))
     assert result.exit_code == 2, result.stdout + result.stderr
     assert PASSWORD not in result.stdout + result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("error: ")
+
+
+pg_empty = database_fixture("pg_empty", backends=("postgresql",), scope="function")
+
+
+def test_demo_into_a_url_with_a_password_shows_none(pg_empty: TestDatabase) -> None:
+    result = runner.invoke(app, ["demo", "--url", f"{pg_empty.url}?password={PASSWORD}", "--scale", "0.02"])
+    assert result.exit_code == 0, result.stderr
+    assert "demo database ready: " in result.stdout and "password=***" in result.stdout
+    assert PASSWORD not in result.stdout + result.stderr

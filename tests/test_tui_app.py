@@ -163,8 +163,13 @@ async def test_missing_sqlite_file_is_one_line_in_the_app_and_q_still_quits(tmp_
         f"postgresql://postgres:{SECRET}@127.0.0.1:5432/sqla_tui_no_such_db",
         f"mysql://root:{SECRET}@127.0.0.1:3306/mysql",
         f"postgresql://someone:{SECRET}@127.0.0.1:1/db",
+        f"postgresql://postgres@127.0.0.1/x?password={SECRET}&foo=1",
+        f"postgresql://postgres:pw@{SECRET}@no-such-host.invalid/x",
+        f"postgresql://postgres:pw {SECRET}@127.0.0.1:notaport/x",
+        f"postgres:{SECRET}@127.0.0.1/x",
+        f"mysql://root@127.0.0.1/test?passwd={SECRET}",
     ],
-    ids=["pg-missing-db", "mariadb-wrong-password", "refused"],
+    ids=["pg-missing-db", "mariadb-wrong-password", "refused", "query", "unencoded-at", "space", "no-scheme", "passwd"],
 )
 async def test_password_never_reaches_the_screen(url: str) -> None:
     app = make_app(url)

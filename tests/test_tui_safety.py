@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.screens.pool_screen import PoolScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.widgets.schema_tree import SchemaTree
+from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.table_detail import TableDetail
 from tests.databases import TestDatabase, database_fixture
 from tests.demo_database import _load
@@ -33,13 +36,21 @@ async def test_schema_screen_shows_hostile_identifiers(hostile_db: TestDatabase)
         assert "ünï cödé" in screen_text(app)
 
 
-async def test_no_screen_shows_the_password(pg_demo: TestDatabase) -> None:
+PASSWORD_FORMS = {
+    "userinfo": lambda url: url.replace("postgresql://postgres@", f"postgresql://postgres:{SECRET}@"),
+    "query": lambda url: f"{url}?password={SECRET}",
+    "unencoded-at": lambda url: url.replace("postgresql://postgres@", f"postgresql://postgres:pw@{SECRET}@"),
+}
+
+
+@pytest.mark.parametrize("form", PASSWORD_FORMS)
+async def test_no_screen_shows_the_password(pg_demo: TestDatabase, form: str) -> None:
     """PostgreSQL here trusts local connections, so a URL with a password connects and every screen can be read."""
-    url = pg_demo.url.replace("postgresql://postgres@", f"postgresql://postgres:{SECRET}@")
-    app = make_app(url)
+    app = make_app(PASSWORD_FORMS[form](pg_demo.url))
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         await settle(pilot)
-        shown = [screen_text(app)]
+        assert app.workbench is not None
+        shown = [screen_text(app), app.workbench.info.url, app.home.query_one(ServerBanner).render().plain]
         for key, kind in (("s", SchemaScreen), ("p", PoolScreen), ("c", ComposeScreen)):
             await pilot.press("escape")
             await settle(pilot)

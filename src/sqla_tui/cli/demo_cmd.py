@@ -38,14 +38,13 @@ def demo(
             typer.echo(f"demo database ready: {existing} (already built; --replace rebuilds it; 'sqla-tui' opens it)")
             return
     if url is not None:
+        from sqla_tui.core.connect.masking import mask_url
         from sqla_tui.core.connect.target import Target
 
         counts = on_workbench(Target(url), lambda bench: bench.load_demo(scale=scale, replace=replace), read_only=False)
-        where = url
+        where = mask_url(url)
     else:
         built, counts = run(_build_sqlite(path, scale, replace))
         where = str(built)
-    from sqla_tui.core.connect.masking import mask_url_text
-
     total = sum(counts.values())
-    typer.echo(f"demo database ready: {mask_url_text(where)} ({total:,} rows in {len(counts)} tables)")
+    typer.echo(f"demo database ready: {where} ({total:,} rows in {len(counts)} tables)")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
+from sqla_tui.core.connect.masking import mask_url_text
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 
 if TYPE_CHECKING:
@@ -25,8 +26,8 @@ EXIT_INTERRUPTED = 130
 
 
 def fail(error: UserError | str) -> NoReturn:
-    """Print one error line on stderr and exit 2."""
-    typer.echo(f"error: {error}", err=True)
+    """Print one error line on stderr, credentials masked whatever produced it, and exit 2."""
+    typer.echo(f"error: {mask_url_text(str(error))}", err=True)
     raise typer.Exit(EXIT_USAGE)
 
 

@@ -9,7 +9,7 @@ import socket
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
 
-from sqla_tui.core.connect.masking import mask_url_text
+from sqla_tui.core.connect.masking import mask_url_text, url_secrets
 from sqla_tui.core.connect.url import display_url
 from sqla_tui.core.errors import UserError
 
@@ -46,29 +46,33 @@ def translate_error(error: BaseException, url: URL) -> UserError:
     """Explain a connection or query failure in one line with no password in it."""
     if isinstance(error, UserError):
         return error
+    secrets = url_secrets(url.render_as_string(hide_password=False))
+    return UserError(mask_url_text(_explain(error, url), secrets))
+
+
+def _explain(error: BaseException, url: URL) -> str:
+    """The line for ``error``: the first cause we recognise names what to fix, else the driver's own first line."""
     where = _where(url)
     user = url.username or ""
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
-        return UserError(
-            f"the server at {where} closed our connection ({_first_line(error, url)}); "
+        return (
+            f"the server at {where} closed our connection ({_first_line(error)}); "
             "the pool was reset, so running it again will reconnect"
         )
     for cause in _causes(error):
         sqlstate = getattr(cause, "sqlstate", None)
         code = _mysql_code(cause)
         if sqlstate in ("28P01", "28000") or code in (1045, 1044):
-            return UserError(
-                f"authentication failed for user {user!r} on {where}; check the user name and password"
-            )
+            return f"authentication failed for user {user!r} on {where}; check the user name and password"
         if sqlstate == "3D000" or code == 1049:
-            return UserError(f"database {url.database!r} does not exist on {where}; create it or pick another")
+            return f"database {url.database!r} does not exist on {where}; create it or pick another"
         if isinstance(cause, socket.gaierror) or code == 2005:
-            return UserError(f"unknown host {url.host!r}; check the host name in the URL")
+            return f"unknown host {url.host!r}; check the host name in the URL"
         if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
-            return UserError(f"cannot connect to {where}: connection refused; is the server running there?")
+            return f"cannot connect to {where}: connection refused; is the server running there?"
         if isinstance(cause, (TimeoutError, asyncio.TimeoutError)):
-            return UserError(f"no answer from {where} in time{_port_hint(url)}; check the host, port and firewall")
-    return UserError(f"{display_url(url)}: {_first_line(error, url)}")
+            return f"no answer from {where} in time{_port_hint(url)}; check the host, port and firewall"
+    return f"{display_url(url)}: {_first_line(error)}"
 
 
 def _port_hint(url: URL) -> str:
@@ -80,12 +84,7 @@ def _port_hint(url: URL) -> str:
     return ""
 
 
-def _first_line(error: BaseException, url: URL) -> str:
-    """The first line of an error's own text, scrubbed of the password."""
+def _first_line(error: BaseException) -> str:
+    """The first line of an error's own text (the driver's, not SQLAlchemy's wrapper)."""
     root = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
-    message = (str(root).strip().splitlines() or [type(root).__name__])[0]
-    if url.password:
-        message = message.replace(str(url.password), "***")
-    return mask_url_text(message)
-
-
+    return (str(root).strip().splitlines() or [type(root).__name__])[0]

@@ -8,12 +8,15 @@ dialect. A URL is only ever shown through ``display_url``.
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
-from sqla_tui.core.connect.masking import mask_url_text
+from sqla_tui.core.connect.masking import mask_url
+from sqla_tui.core.connect.userinfo import userinfo_end
 from sqla_tui.core.errors import UserError
 
 _ASYNC_DRIVER_FOR = {
@@ -29,11 +32,13 @@ _DRIVER_MODULE = {"oracledb_async": "oracledb", "psycopg_async": "psycopg"}
 _DIALECT_ALIASES = {"postgres": "postgresql", "pgsql": "postgresql"}
 _SUPPORTED = "postgresql, mysql, mariadb and sqlite"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+_SCHEME = re.compile(r"[\w+]+://")
+"""The start of a URL as SQLAlchemy's parser reads it."""
 
 
 def display_url(url: URL) -> str:
-    """The one way a URL is ever shown: password replaced by ``***``."""
-    return url.render_as_string(hide_password=True)
+    """The one way a URL is ever shown: password and credential-like options replaced by ``***``."""
+    return mask_url(url.render_as_string(hide_password=True))
 
 
 def parse_url(raw: str) -> URL:
@@ -42,10 +47,10 @@ def parse_url(raw: str) -> URL:
     if not raw:
         raise UserError("no database URL given: pass one, or set DATABASE_URL")
     try:
-        url = make_url(raw)
+        url = _make_url(raw)
     except (sa_exc.ArgumentError, ValueError):
         raise UserError(
-            f"not a database URL: {mask_url_text(raw)!r}; "
+            f"not a database URL: {mask_url(raw)!r}; "
             "expected e.g. postgresql://user@host/dbname or sqlite:///path/to/file.db"
         ) from None
     backend, _, driver = url.drivername.partition("+")
@@ -66,6 +71,35 @@ def parse_url(raw: str) -> URL:
     except (sa_exc.NoSuchModuleError, ImportError):
         raise UserError(f"unknown database dialect {backend!r}: sqla-tui supports {_SUPPORTED}") from None
     return url
+
+
+def _make_url(raw: str) -> URL:
+    """SQLAlchemy's reading of ``raw``, unless it ends the password too early; then the password is encoded first.
+
+    SQLAlchemy ends the password at its first ``@``, so ``u:p@ss@host``
+    reads as host ``ss@host`` and ``u:p@ss:w@host`` fails on its port. A
+    host never holds an ``@``: then the userinfo really ends at the last
+    ``@`` a host follows (``core.connect.userinfo``), and is percent-encoded
+    so SQLAlchemy reads it whole.
+    """
+    try:
+        url = make_url(raw)
+        if not (url.host and "@" in url.host):
+            return url
+    except (sa_exc.ArgumentError, ValueError):
+        pass
+    return make_url(_userinfo_encoded(raw))
+
+
+def _userinfo_encoded(raw: str) -> str:
+    """``raw`` with its user name and password percent-encoded; unchanged when no host follows an ``@``."""
+    scheme = _SCHEME.match(raw)
+    end = userinfo_end(raw, scheme.end()) if scheme else None
+    if scheme is None or end is None:
+        return raw
+    user, colon, password = raw[scheme.end() : end].partition(":")
+    encoded = quote(unquote(user), safe="") + colon + quote(unquote(password), safe="")
+    return raw[: scheme.end()] + encoded + raw[end:]
 
 
 def sqlite_path(url: URL) -> Path | None:

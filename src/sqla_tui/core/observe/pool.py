@@ -17,6 +17,7 @@ from greenlet import getcurrent as _getcurrent
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import pool as sa_pool
 
+from sqla_tui.core.connect.masking import mask_url_text
 from sqla_tui.core.observe.figures import Durations
 
 
@@ -229,6 +230,6 @@ def _public_name(poolclass: type[sa_pool.Pool]) -> str:
 
 
 def error_text(error: BaseException) -> str:
-    """SQLAlchemy's first line of an error, without its "Background on this error" link."""
+    """SQLAlchemy's first line of an error, without its "Background on this error" link, credentials masked."""
     first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    return first.split(" (Background on this error")[0]
+    return mask_url_text(first.split(" (Background on this error")[0])

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from sqla_tui.core.connect.masking import mask_url_text
+from sqla_tui.core.connect.masking import mask_url
 from sqla_tui.core.connect.target import Target
 from sqla_tui.core.errors import UserError
 
@@ -30,7 +30,7 @@ def target_label(target: Target) -> str:
     try:
         return display_url(parse_url(raw))
     except UserError:
-        return mask_url_text(raw)
+        return mask_url(raw)
 
 
 class ServerBanner(Widget):

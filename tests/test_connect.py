@@ -40,6 +40,16 @@ def test_pasted_urls_map_to_async_drivers(pasted: str, drivername: str) -> None:
         ("foo://u@h/db", "unknown database dialect 'foo'"),
         ("mssql://u:pw@h/db", "needs the async driver 'aioodbc', which is not installed"),
         ("", "no database URL given"),
+        ("postgresql://u@h/db?connect_timeout=abc", "unknown URL option 'connect_timeout' for asyncpg: remove it; accepted:"),
+        ("postgresql://u@h/db?prepared_statement_cache_size=abc", "URL option prepared_statement_cache_size='abc' must be a whole number from 0"),
+        ("postgresql://u@h/db?foo=bar", "unknown URL option 'foo' for asyncpg"),
+        ("postgresql://u@h/db?sslmode=sometimes", "URL option sslmode='sometimes' must be one of disable, allow, prefer, require"),
+        ("postgresql://u@h/db?sslmode=require&ssl=require", "URL options 'sslmode' and 'ssl' say the same thing; keep one"),
+        ("mysql://u@h/db?connect_timeout=abc", "URL option connect_timeout='abc' must be a whole number from 1"),
+        ("mysql://u@h/db?charset=bogus", "URL option charset='bogus' must be a MySQL character set name"),
+        ("mysql://u@h/db?client_flag=65536", "unknown URL option 'client_flag' for aiomysql"),
+        ("mysql://u@h/db?use_unicode=perhaps", "URL option use_unicode='perhaps' must be true or false"),
+        ("mariadb://u@h/db?charset=utf8mb4&charset=latin1", "URL option 'charset' is given 2 times; keep one"),
     ],
 )
 def test_unusable_urls_are_one_line(pasted: str, expected: str) -> None:
@@ -121,3 +131,58 @@ def test_connection_failures_name_what_to_fix(template: str, expected: str) -> N
         run_async(connect(template.format(pw=password), connect_timeout=3))
     assert expected in caught.value.message
     assert password not in caught.value.message
+
+
+def test_libpq_sslmode_is_passed_to_asyncpg_as_ssl() -> None:
+    assert dict(parse_url("postgresql://u@h/db?sslmode=disable").query) == {"ssl": "disable"}
+
+
+def test_a_password_holding_at_signs_stays_whole() -> None:
+    url = parse_url("postgresql://u:p@ss:w@rd@db.example:5433/prod")
+    assert (url.password, url.host, url.port) == ("p@ss:w@rd", "db.example", 5433)
+    assert display_url(url) == "postgresql+asyncpg://u:***@db.example:5433/prod"
+
+
+@pytest.mark.parametrize(
+    ("backend", "url", "expected"),
+    [
+        (
+            "postgresql",
+            "postgresql://postgres@127.0.0.1/postgres?prepared_statement_cache_size=abc",
+            "error: URL option prepared_statement_cache_size='abc' must be a whole number from 0",
+        ),
+        (
+            "mariadb",
+            "mysql://root@127.0.0.1/mysql?connect_timeout=abc",
+            "error: URL option connect_timeout='abc' must be a whole number from 1",
+        ),
+    ],
+)
+def test_bad_url_options_are_one_line_in_every_command(backend: str, url: str, expected: str) -> None:
+    """These were a ValueError traceback (exit 1) from inside SQLAlchemy's connect arguments."""
+    from typer.testing import CliRunner
+
+    from sqla_tui.cli import app
+    from tests.databases import require_server
+
+    require_server(backend)
+    for command in (["schema"], ["query", "users"], ["explain", "--sql", "SELECT 1"], ["pool", "--duration", "0.2"]):
+        result = CliRunner().invoke(app, [command[0], url, *command[1:]])
+        assert result.exit_code == 2, result.stdout + result.stderr
+        assert result.stderr.strip() == expected
+
+
+def test_bogus_charset_leaves_no_driver_traceback_on_stderr() -> None:
+    """aiomysql's Connection.__del__ printed a traceback after failing on an unknown charset."""
+    import subprocess
+    import sys
+
+    from tests.databases import require_server
+
+    require_server("mariadb")
+    command = [sys.executable, "-m", "sqla_tui", "schema", "mysql://root@127.0.0.1/mysql?charset=bogus"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: URL option charset='bogus' must be a MySQL character set name such as utf8mb4 or latin1"
+    )

@@ -16,6 +16,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
 from sqla_tui.core.connect.masking import mask_url
+from sqla_tui.core.connect.url_options import check_options
 from sqla_tui.core.connect.userinfo import userinfo_end
 from sqla_tui.core.errors import UserError
 
@@ -34,6 +35,8 @@ _SUPPORTED = "postgresql, mysql, mariadb and sqlite"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SCHEME = re.compile(r"[\w+]+://")
 """The start of a URL as SQLAlchemy's parser reads it."""
+_RENAMED_OPTIONS = {"asyncpg": {"sslmode": "ssl"}}
+"""libpq spellings people paste, and the name their async driver knows them by."""
 
 
 def display_url(url: URL) -> str:
@@ -70,7 +73,7 @@ def parse_url(raw: str) -> URL:
         url.get_dialect()
     except (sa_exc.NoSuchModuleError, ImportError):
         raise UserError(f"unknown database dialect {backend!r}: sqla-tui supports {_SUPPORTED}") from None
-    return url
+    return _checked_options(url, driver)
 
 
 def _make_url(raw: str) -> URL:
@@ -100,6 +103,17 @@ def _userinfo_encoded(raw: str) -> str:
     user, colon, password = raw[scheme.end() : end].partition(":")
     encoded = quote(unquote(user), safe="") + colon + quote(unquote(password), safe="")
     return raw[: scheme.end()] + encoded + raw[end:]
+
+
+def _checked_options(url: URL, driver: str) -> URL:
+    """Refuse unknown or malformed query options; rename libpq spellings to the driver's."""
+    check_options(driver, url.query)
+    for old, new in _RENAMED_OPTIONS.get(driver, {}).items():
+        if old in url.query:
+            if new in url.query:
+                raise UserError(f"URL options {old!r} and {new!r} say the same thing; keep one")
+            url = url.difference_update_query([old]).update_query_dict({new: url.query[old]})
+    return url
 
 
 def sqlite_path(url: URL) -> Path | None:

@@ -1,0 +1,120 @@
+"""The query options each driver takes from a URL, checked before anything connects.
+
+SQLAlchemy hands most of a URL's query options straight to the driver's
+``connect()``, so a misspelt option only surfaces as a TypeError inside a
+connection attempt, and a value that is not a number as a ValueError
+traceback (``?prepared_statement_cache_size=abc``). Here every option is
+looked up in its driver's list and its value checked, so each problem is one
+line naming the option. The lists hold what works from a URL, where every
+value arrives as a string; anything else belongs in code, not in the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from sqla_tui.core.errors import UserError
+
+Check = Callable[[str], "str | None"]
+"""A value check: None when the value is fine, else what it must be."""
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def text(value: str) -> str | None:
+    """Any string: the driver itself says what is wrong with it."""
+    return None
+
+
+def boolean(value: str) -> str | None:
+    """The spellings SQLAlchemy reads as a boolean."""
+    return None if value.lower() in _TRUE + _FALSE else "true or false (1/0, yes/no, on/off)"
+
+
+def whole(low: int, high: int | None = None) -> Check:
+    """A whole number from ``low`` (to ``high``), digits only, as the driver's ``int()`` would take it."""
+
+    def check(value: str) -> str | None:
+        within = value.isdigit() and int(value) >= low and (high is None or int(value) <= high)
+        return None if within else f"a whole number from {low}" + (f" to {high}" if high else "")
+
+    return check
+
+
+def choice(*values: str) -> Check:
+    """Exactly one of ``values``."""
+    return lambda value: None if value in values else "one of " + ", ".join(values)
+
+
+def _mysql_charset(value: str) -> str | None:
+    """A character set aiomysql knows; an unknown one fails in its constructor and leaves a ``__del__`` traceback."""
+    from pymysql.charset import charset_by_name  # aiomysql's own table, the one connect() looks names up in
+
+    known = charset_by_name(value) is not None
+    return None if known else "a MySQL character set name such as utf8mb4 or latin1"
+
+
+_SSL_MODES = choice("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+ACCEPTED: dict[str, dict[str, Check]] = {
+    "asyncpg": {
+        "user": text,
+        "password": text,
+        "database": text,
+        "host": text,
+        "port": whole(1, 65535),
+        "passfile": text,
+        "ssl": _SSL_MODES,
+        "sslmode": _SSL_MODES,
+        "target_session_attrs": choice("any", "primary", "standby", "read-write", "read-only", "prefer-standby"),
+        "krbsrvname": text,
+        "gsslib": choice("gssapi", "sspi"),
+        "prepared_statement_cache_size": whole(0),
+    },
+    "aiomysql": {
+        "user": text,
+        "password": text,
+        "unix_socket": text,
+        "charset": _mysql_charset,
+        "sql_mode": text,
+        "use_unicode": boolean,
+        "connect_timeout": whole(1),
+        "ssl_ca": text,
+        "ssl_cert": text,
+        "ssl_key": text,
+        "ssl_capath": text,
+        "ssl_cipher": text,
+        "ssl_check_hostname": boolean,
+        "auth_plugin": text,
+        "server_public_key": text,
+    },
+}
+"""Per driver: the URL options it takes and what each value must be."""
+
+REPEATABLE = {"asyncpg": frozenset({"host", "port"})}
+"""Options that may be given more than once (asyncpg's multi-host URLs)."""
+
+
+def check_options(driver: str, query: Mapping[str, str | Sequence[str]]) -> dict[str, str]:
+    """Refuse unknown options, repeated ones and bad values; return the options with one value each.
+
+    A repeatable option keeps its last value in the result; the URL itself
+    still carries them all for the driver.
+    """
+    accepted = ACCEPTED.get(driver)
+    single: dict[str, str] = {}
+    for key, given in query.items():
+        values = [given] if isinstance(given, str) else list(given)
+        if accepted is not None and key not in accepted:
+            raise UserError(
+                f"unknown URL option {key!r} for {driver}: remove it; accepted: {', '.join(sorted(accepted))}"
+            )
+        if len(values) > 1 and key not in REPEATABLE.get(driver, ()):
+            raise UserError(f"URL option {key!r} is given {len(values)} times; keep one")
+        for value in values:
+            problem = accepted[key](value) if accepted is not None else None
+            if problem is not None:
+                raise UserError(f"URL option {key}={value!r} must be {problem}")
+        single[key] = values[-1]
+    return single

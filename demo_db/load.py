@@ -17,7 +17,7 @@ from sqlalchemy import URL, Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from sqla_tui.core.connect.target import demo_path
-from sqla_tui.core.connect.url import check_sqlite_file
+from sqla_tui.core.connect.sqlite_target import check_file
 from sqla_tui.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ async def build_demo_sqlite(
     target = Path(path).expanduser() if path is not None else demo_path()
     if not target.exists():
         return target, await _build_new_file(target, scale, progress)
-    check_sqlite_file(target)
+    check_file(target)
     engine = _sqlite_engine(target)
     try:
         return target, await load_demo(engine, scale=scale, replace=replace, progress=progress)

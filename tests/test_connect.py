@@ -50,6 +50,15 @@ def test_pasted_urls_map_to_async_drivers(pasted: str, drivername: str) -> None:
         ("mysql://u@h/db?client_flag=65536", "unknown URL option 'client_flag' for aiomysql"),
         ("mysql://u@h/db?use_unicode=perhaps", "URL option use_unicode='perhaps' must be true or false"),
         ("mariadb://u@h/db?charset=utf8mb4&charset=latin1", "URL option 'charset' is given 2 times; keep one"),
+        ("sqlite:///x.db?foo=bar", "unknown URL option 'foo' for aiosqlite: remove it; accepted: cache,"),
+        ("sqlite:///x.db?timeout=abc", "URL option timeout='abc' must be a number of seconds, 0 or more"),
+        ("sqlite:///x.db?mode=bogus", "URL option mode='bogus' must be one of ro, rw, rwc, memory"),
+        ("sqlite:///x.db?mode=ro&mode=rwc", "URL option 'mode' is given 2 times; keep one"),
+        ("sqlite:///file:x.db%3Fmode%3Dro?uri=true&mode=rw", "URL option 'mode' is given twice"),
+        ("sqlite:///file:x.db%3Fvfs%3Dx%26vfs%3Dy?uri=true", "URL option 'vfs' is given twice in the file: URI"),
+        ("sqlite:///file://evil/x.db?uri=true", "a SQLite file: URI names no host, got 'evil'"),
+        ("sqlite://host/x.db", "a SQLite URL names a file, not a server"),
+        ("sqlite:///x.db?uri=maybe", "URL option uri='maybe' must be true or false"),
     ],
 )
 def test_unusable_urls_are_one_line(pasted: str, expected: str) -> None:

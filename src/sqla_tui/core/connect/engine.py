@@ -12,9 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import pool as sa_pool
 from sqlalchemy import text
@@ -22,14 +20,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from sqla_tui.core.connect.failures import translate_error
+from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
 from sqla_tui.core.internals import single_statement
 from sqla_tui.core.connect.target import DEMO_ALIAS, POOLCLASSES, PoolOptions
-from sqla_tui.core.connect.url import (
-    check_sqlite_file,
-    display_url,
-    parse_url,
-    sqlite_path,
-)
+from sqla_tui.core.connect.url import display_url, parse_url
 
 APPLICATION_NAME = "sqla-tui"
 """How our sessions are named server-side (pg_stat_activity, processlist)."""
@@ -103,9 +97,17 @@ def _whole_connect_within(
     return bounded
 
 
-def _read_only_sqlite(url: URL, path: Path) -> URL:
-    """Open a SQLite file through its URI form with ``mode=ro``."""
-    return url.set(database=f"file:{quote(str(path))}", query={"mode": "ro", "uri": "true"})
+def _sqlite_file_url(url: URL, *, read_only: bool) -> URL:
+    """The URL that opens the SQLite file ``url`` names, however it is spelt: checked, never created.
+
+    See ``core.connect.sqlite_target``: every spelling becomes one ``file:``
+    URI with ``mode=ro`` (``rw`` when writing is asked for).
+    """
+    target = read_sqlite_url(url.database, url.query)
+    if target.path is not None:
+        check_file(target.path)
+    database, query = target.database_and_query(read_only=read_only)
+    return URL.create(url.drivername, database=database, query=query)
 
 
 def create_engine(
@@ -123,11 +125,8 @@ def create_engine(
     """
     url = parse_url(raw_url) if isinstance(raw_url, str) else raw_url
     pool.validate()
-    path = sqlite_path(url) if url.get_backend_name() == "sqlite" else None
-    if path is not None:
-        check_sqlite_file(path)
-        if read_only:
-            url = _read_only_sqlite(url, path)
+    if url.get_backend_name() == "sqlite":
+        url = _sqlite_file_url(url, read_only=read_only)
     kwargs = _engine_kwargs(pool)
     if poolclass is not None:
         kwargs["poolclass"] = poolclass

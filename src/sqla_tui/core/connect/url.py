@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from pathlib import Path
 from urllib.parse import quote, unquote
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
 from sqla_tui.core.connect.masking import mask_url
+from sqla_tui.core.connect.sqlite_target import read_sqlite_url
 from sqla_tui.core.connect.url_options import check_options
 from sqla_tui.core.connect.userinfo import userinfo_end
 from sqla_tui.core.errors import UserError
@@ -32,7 +32,6 @@ _ASYNC_DRIVERS = {"asyncpg", "psycopg_async", "aiomysql", "asyncmy", "aiosqlite"
 _DRIVER_MODULE = {"oracledb_async": "oracledb", "psycopg_async": "psycopg"}
 _DIALECT_ALIASES = {"postgres": "postgresql", "pgsql": "postgresql"}
 _SUPPORTED = "postgresql, mysql, mariadb and sqlite"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _SCHEME = re.compile(r"[\w+]+://")
 """The start of a URL as SQLAlchemy's parser reads it."""
 _RENAMED_OPTIONS = {"asyncpg": {"sslmode": "ssl"}}
@@ -73,7 +72,7 @@ def parse_url(raw: str) -> URL:
         url.get_dialect()
     except (sa_exc.NoSuchModuleError, ImportError):
         raise UserError(f"unknown database dialect {backend!r}: sqla-tui supports {_SUPPORTED}") from None
-    return _checked_options(url, driver)
+    return _checked_options(url, backend, driver)
 
 
 def _make_url(raw: str) -> URL:
@@ -105,8 +104,16 @@ def _userinfo_encoded(raw: str) -> str:
     return raw[: scheme.end()] + encoded + raw[end:]
 
 
-def _checked_options(url: URL, driver: str) -> URL:
+def _checked_options(url: URL, backend: str, driver: str) -> URL:
     """Refuse unknown or malformed query options; rename libpq spellings to the driver's."""
+    if backend == "sqlite":
+        if url.username or url.password or url.host or url.port:
+            raise UserError(
+                "a SQLite URL names a file, not a server: write sqlite:///relative/path.db "
+                "or sqlite:////absolute/path.db"
+            )
+        read_sqlite_url(url.database, url.query)
+        return url
     check_options(driver, url.query)
     for old, new in _RENAMED_OPTIONS.get(driver, {}).items():
         if old in url.query:
@@ -114,35 +121,3 @@ def _checked_options(url: URL, driver: str) -> URL:
                 raise UserError(f"URL options {old!r} and {new!r} say the same thing; keep one")
             url = url.difference_update_query([old]).update_query_dict({new: url.query[old]})
     return url
-
-
-def sqlite_path(url: URL) -> Path | None:
-    """The file behind a SQLite URL, or None for an in-memory database."""
-    database = url.database or ""
-    if database in ("", ":memory:") or database.startswith("file:"):
-        return None
-    return Path(database).expanduser().resolve()
-
-
-def check_sqlite_file(path: Path) -> None:
-    """Refuse a SQLite path that is missing, a directory, or not a database.
-
-    SQLite happily creates an empty file for a mistyped path, and the user
-    then stares at an empty schema; we make that an error instead.
-    """
-    if not path.exists():
-        raise UserError(
-            f"SQLite file {path} does not exist; check the path "
-            "(sqla-tui never creates one; 'sqla-tui demo' builds the demo database)"
-        )
-    if path.is_dir():
-        raise UserError(f"{path} is a directory, not a SQLite database file")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_MAGIC))
-    except OSError as error:
-        raise UserError(f"cannot read SQLite file {path}: {error.strerror}") from None
-    if header and header != _SQLITE_MAGIC:
-        raise UserError(f"{path} is not a SQLite database (its first bytes are not 'SQLite format 3')")
-
-

@@ -22,13 +22,18 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 
+def is_true(value: str) -> bool:
+    """A boolean URL option as SQLite and SQLAlchemy both read it (checked by ``boolean`` first)."""
+    return value.lower() in _TRUE
+
+
 def text(value: str) -> str | None:
     """Any string: the driver itself says what is wrong with it."""
     return None
 
 
 def boolean(value: str) -> str | None:
-    """The spellings SQLAlchemy reads as a boolean."""
+    """The spellings both SQLite and SQLAlchemy read as a boolean."""
     return None if value.lower() in _TRUE + _FALSE else "true or false (1/0, yes/no, on/off)"
 
 
@@ -40,6 +45,15 @@ def whole(low: int, high: int | None = None) -> Check:
         return None if within else f"a whole number from {low}" + (f" to {high}" if high else "")
 
     return check
+
+
+def number(value: str) -> str | None:
+    """A finite number of seconds, 0 or more."""
+    try:
+        ok = float(value) >= 0
+    except ValueError:
+        ok = False
+    return None if ok and value.lower() not in ("inf", "nan", "infinity") else "a number of seconds, 0 or more"
 
 
 def choice(*values: str) -> Check:
@@ -88,6 +102,20 @@ ACCEPTED: dict[str, dict[str, Check]] = {
         "ssl_check_hostname": boolean,
         "auth_plugin": text,
         "server_public_key": text,
+    },
+    "aiosqlite": {
+        "uri": boolean,
+        "mode": choice("ro", "rw", "rwc", "memory"),
+        "immutable": boolean,
+        "nolock": boolean,
+        "psow": boolean,
+        "cache": choice("shared", "private"),
+        "vfs": text,
+        "timeout": number,
+        "check_same_thread": boolean,
+        "cached_statements": whole(0),
+        "detect_types": whole(0),
+        "isolation_level": text,
     },
 }
 """Per driver: the URL options it takes and what each value must be."""

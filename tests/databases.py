@@ -41,6 +41,13 @@ def sqlite_file(path: Path, script: str) -> Path:
     return path
 
 
+def truncated_sqlite_file(path: Path) -> Path:
+    """A SQLite file cut off inside its first page: SQLite finds it malformed when reading the schema."""
+    sqlite_file(path, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+    path.write_bytes(path.read_bytes()[:2000])
+    return path
+
+
 def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
     """Run a coroutine to completion on a private loop, from any context."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:

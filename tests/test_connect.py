@@ -195,3 +195,38 @@ def test_bogus_charset_leaves_no_driver_traceback_on_stderr() -> None:
     assert result.stderr.strip() == (
         "error: URL option charset='bogus' must be a MySQL character set name such as utf8mb4 or latin1"
     )
+
+
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [
+        ("mariadb", "user '{user}' has no access to database '{db}' on 127.0.0.1:3306; ask for a GRANT on it"),
+        ("postgresql", 'permission denied for database "{db}"'),
+    ],
+)
+def test_no_privilege_on_the_database_is_not_called_an_authentication_failure(backend: str, expected: str) -> None:
+    """A user that logs in fine but may not use the database (MariaDB error 1044, PostgreSQL CONNECT revoked)."""
+    import uuid
+
+    from tests.databases import MY_ADMIN_URL, PG_ADMIN_URL, _admin, require_server
+
+    require_server(backend)
+    name = f"sqla_tui_t_{uuid.uuid4().hex[:10]}"
+    if backend == "mariadb":
+        setup = [f"CREATE DATABASE `{name}`", f"CREATE USER '{name}'@'%'", f"CREATE USER '{name}'@'localhost'"]
+        teardown = [f"DROP USER IF EXISTS '{name}'@'%'", f"DROP USER IF EXISTS '{name}'@'localhost'", f"DROP DATABASE IF EXISTS `{name}`"]
+        admin, url = MY_ADMIN_URL, f"mysql://{name}@127.0.0.1:3306/{name}"
+    else:
+        setup = [f'CREATE DATABASE "{name}"', f'REVOKE CONNECT ON DATABASE "{name}" FROM PUBLIC', f'CREATE ROLE "{name}" LOGIN']
+        teardown = [f'DROP DATABASE IF EXISTS "{name}"', f'DROP ROLE IF EXISTS "{name}"']
+        admin, url = PG_ADMIN_URL, f"postgresql://{name}@127.0.0.1:5432/{name}"
+    try:
+        for statement in setup:
+            run_async(_admin(admin, statement))
+        with pytest.raises(UserError) as caught:
+            run_async(connect(url, connect_timeout=5))
+    finally:
+        for statement in teardown:
+            run_async(_admin(admin, statement))
+    assert expected.format(user=name, db=name) in caught.value.message
+    assert "authentication failed" not in caught.value.message

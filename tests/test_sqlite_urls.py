@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 from sqla_tui.cli import app
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
-from tests.databases import run_async, sqlite_file
+from tests.databases import run_async, sqlite_file, truncated_sqlite_file
 
 runner = CliRunner()
 
@@ -132,6 +133,44 @@ def _one_line_failure(url: str) -> str:
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: ")
     return line
+
+
+def _header_only(path: Path) -> None:
+    path.write_bytes(b"SQLite format 3\x00")
+
+
+def _corrupt(path: Path) -> None:
+    sqlite_file(path, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+    data = bytearray(path.read_bytes())
+    data[100:600] = b"\xff" * 500  # page 1's b-tree header and cell pointers: the schema is unreadable
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (_header_only, "is not a SQLite database (SQLite: file is not a database); check the path"),
+        (truncated_sqlite_file, "is damaged (SQLite: database disk image is malformed); open a backup"),
+        (_corrupt, "is damaged (SQLite: database disk image is malformed); open a backup"),
+    ],
+    ids=["header-only", "truncated", "corrupt"],
+)
+def test_damaged_files_are_one_line(damage, expected: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "damaged.db"
+    damage(path)
+    assert expected in _one_line_failure(f"sqlite:///{path}")
+
+
+def test_file_locked_by_a_writer_is_one_line(tmp_path: Path) -> None:
+    path = sqlite_file(tmp_path / "busy.db", "CREATE TABLE t (x INTEGER);")
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN EXCLUSIVE")
+        line = _one_line_failure(f"sqlite:///{path}")
+    finally:
+        writer.close()
+    assert f"SQLite file {path} is locked by another connection writing to it" in line
+    assert "add ?timeout=SECONDS to the URL to wait longer" in line
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from sqla_tui.tui.widgets.connect_status import SPINNER_DELAY, ConnectStatus
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.server_banner import ServerBanner
-from tests.databases import TestDatabase
+from tests.databases import TestDatabase, truncated_sqlite_file
 from tests.server_probes import DEADLINE_S
 from tests.tui_helpers import (  # noqa: F401 - fixtures
     DEMO_TABLES,
@@ -141,13 +141,20 @@ async def test_keyboard_moves_through_the_table_list(demo_cache: Path) -> None:
         assert relations.highlighted == len(relations.names) - 2
 
 
-async def test_missing_sqlite_file_is_one_line_in_the_app_and_q_still_quits(tmp_path: Path) -> None:
-    app = make_app(f"sqlite:///{tmp_path}/nope.db")
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [(lambda path: None, "SQLite file {path} does not exist"), (truncated_sqlite_file, "SQLite file {path} is damaged")],
+    ids=["missing", "damaged"],
+)
+async def test_unusable_sqlite_file_is_one_line_in_the_app_and_q_still_quits(make, expected: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "nope.db"
+    make(path)
+    app = make_app(f"sqlite:///{path}")
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await settle(pilot)
         status = app.home.query_one(ConnectStatus)
         assert status.phase == "failed"
-        assert status.message.startswith(f"SQLite file {tmp_path}/nope.db does not exist")
+        assert status.message.startswith(expected.format(path=path))
         assert app.workbench is None
         shown = " ".join(screen_text(app).split())
         assert "Connection failed" in shown  # the notification's title

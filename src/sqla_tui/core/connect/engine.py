@@ -154,6 +154,8 @@ _VERSION_QUERY = {
     "mariadb": "SELECT VERSION()",
     "sqlite": "SELECT sqlite_version()",
 }
+_SCHEMA_READ = {"sqlite": "SELECT count(*) FROM sqlite_master"}
+"""Reads the file itself (``sqlite_version()`` does not), so a damaged, locked or non-database file fails here."""
 
 
 async def probe(engine: AsyncEngine, *, display: str | None = None) -> ServerInfo:
@@ -162,6 +164,8 @@ async def probe(engine: AsyncEngine, *, display: str | None = None) -> ServerInf
     try:
         async with engine.connect() as conn:
             version = await conn.scalar(text(_VERSION_QUERY.get(url.get_backend_name(), "SELECT 1")))
+            if url.get_backend_name() in _SCHEMA_READ:
+                await conn.execute(text(_SCHEMA_READ[url.get_backend_name()]))
             dialect = conn.dialect
     except Exception as error:  # noqa: BLE001 - every failure becomes one line
         raise translate_error(error, url) from None

@@ -10,11 +10,14 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
 
 from sqla_tui.core.connect.masking import mask_url_text, url_secrets
+from sqla_tui.core.connect.sqlite_target import read_sqlite_url
 from sqla_tui.core.connect.url import display_url
 from sqla_tui.core.errors import UserError
 
 _DEFAULT_PORT = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
 _SERVER_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "mariadb": "MySQL/MariaDB"}
+_MYSQL_NO_ACCESS_TO_DATABASE = 1044
+_MYSQL_ACCESS_DENIED = 1045
 
 
 def _causes(error: BaseException) -> list[BaseException]:
@@ -62,7 +65,12 @@ def _explain(error: BaseException, url: URL) -> str:
     for cause in _causes(error):
         sqlstate = getattr(cause, "sqlstate", None)
         code = _mysql_code(cause)
-        if sqlstate in ("28P01", "28000") or code in (1045, 1044):
+        if code == _MYSQL_NO_ACCESS_TO_DATABASE:
+            return (
+                f"user {user!r} has no access to database {url.database!r} on {where}; "
+                "ask for a GRANT on it, or pick a database the user may use"
+            )
+        if sqlstate in ("28P01", "28000") or code == _MYSQL_ACCESS_DENIED:
             return f"authentication failed for user {user!r} on {where}; check the user name and password"
         if sqlstate == "3D000" or code == 1049:
             return f"database {url.database!r} does not exist on {where}; create it or pick another"
@@ -72,7 +80,31 @@ def _explain(error: BaseException, url: URL) -> str:
             return f"cannot connect to {where}: connection refused; is the server running there?"
         if isinstance(cause, (TimeoutError, asyncio.TimeoutError)):
             return f"no answer from {where} in time{_port_hint(url)}; check the host, port and firewall"
+        sqlite_problem = _sqlite_problem(cause, url)
+        if sqlite_problem is not None:
+            return sqlite_problem
     return f"{display_url(url)}: {_first_line(error)}"
+
+
+def _sqlite_problem(cause: BaseException, url: URL) -> str | None:
+    """What SQLite's own error code says about the file: not a database, damaged, locked, unopenable."""
+    name = getattr(cause, "sqlite_errorname", None)
+    if not isinstance(name, str):
+        return None
+    path = read_sqlite_url(url.database, url.query).path or ":memory:"
+    said = _first_line(cause)
+    if name == "SQLITE_NOTADB":
+        return f"{path} is not a SQLite database (SQLite: {said}); check the path"
+    if name.startswith("SQLITE_CORRUPT"):
+        return f"SQLite file {path} is damaged (SQLite: {said}); open a backup, or recover a copy with sqlite3's .recover"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return (
+            f"SQLite file {path} is locked by another connection writing to it (SQLite: {said}); "
+            "try again when it has finished, or add ?timeout=SECONDS to the URL to wait longer"
+        )
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR")):
+        return f"cannot read SQLite file {path} (SQLite: {said}); check the file and its directory's permissions"
+    return None
 
 
 def _port_hint(url: URL) -> str:
@@ -88,3 +120,5 @@ def _first_line(error: BaseException) -> str:
     """The first line of an error's own text (the driver's, not SQLAlchemy's wrapper)."""
     root = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
     return (str(root).strip().splitlines() or [type(root).__name__])[0]
+
+

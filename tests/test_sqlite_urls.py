@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sqlite3
@@ -206,3 +207,15 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
         pytest.fail("reading the FIFO hung")
     assert result.returncode == 2
     assert result.stderr.strip() == f"error: {fifo} is a FIFO (named pipe), not a SQLite database file"
+
+
+def test_the_demo_opens_wherever_its_cache_directory_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's path is put into a URL: ``?``, ``#`` and ``%41`` in a directory name must not change the file."""
+    from sqla_tui.demo_db.load import build_demo_sqlite
+
+    cache = tmp_path / "we?rd #dir%41"
+    run_async(build_demo_sqlite(cache / "sqla-tui" / "demo.sqlite", scale=0.02))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    result = runner.invoke(app, ["schema", "demo", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert "users" in [table["name"] for table in json.loads(result.stdout)["tables"]]

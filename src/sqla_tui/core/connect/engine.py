@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import pool as sa_pool
 from sqlalchemy import text
@@ -210,4 +211,4 @@ async def resolve_url(raw_url: str | None, progress=None) -> str:  # type: ignor
     from sqla_tui.demo_db.load import ensure_demo_sqlite
 
     path = await ensure_demo_sqlite(progress=progress)
-    return f"sqlite:///{path}"
+    return f"sqlite:///{quote(str(path))}"  # a ?, # or % in the cache path must stay part of the file name

@@ -40,6 +40,8 @@ def test_pasted_urls_map_to_async_drivers(pasted: str, drivername: str) -> None:
         ("foo://u@h/db", "unknown database dialect 'foo'"),
         ("mssql://u:pw@h/db", "needs the async driver 'aioodbc', which is not installed"),
         ("", "no database URL given"),
+        ("postgresql://u@h:99999/db", "port 99999 is out of range in the URL; a port is 1 to 65535"),
+        ("mysql://u@h:0/db", "port 0 is out of range in the URL; a port is 1 to 65535"),
         ("postgresql://u@h/db?connect_timeout=abc", "unknown URL option 'connect_timeout' for asyncpg: remove it; accepted:"),
         ("postgresql://u@h/db?prepared_statement_cache_size=abc", "URL option prepared_statement_cache_size='abc' must be a whole number from 0"),
         ("postgresql://u@h/db?foo=bar", "unknown URL option 'foo' for asyncpg"),

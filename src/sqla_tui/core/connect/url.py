@@ -55,6 +55,8 @@ def parse_url(raw: str) -> URL:
             f"not a database URL: {mask_url(raw)!r}; "
             "expected e.g. postgresql://user@host/dbname or sqlite:///path/to/file.db"
         ) from None
+    if url.port is not None and not 0 < url.port < 65536:
+        raise UserError(f"port {url.port} is out of range in the URL; a port is 1 to 65535")
     backend, _, driver = url.drivername.partition("+")
     backend = _DIALECT_ALIASES.get(backend, backend)
     if driver not in _ASYNC_DRIVERS:

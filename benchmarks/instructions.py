@@ -1,0 +1,150 @@
+"""What watching costs, in CPU instructions per statement: deterministic where seconds are not.
+
+Wall-clock ratios on a shared machine swing by more than the budgets being
+checked (benchmarks/pool_overhead.py's own plain-vs-plain control drifts
+±3%). Instructions counted by ``valgrind --tool=callgrind`` do not depend on
+what else the machine is doing: the same workload, interpreter and inputs
+give the same count to within a few thousandths of a percent.
+
+Each variant runs a fixed workload in a fresh interpreter under callgrind,
+twice: with ``--small`` and with ``--large`` statements. The difference of
+the two totals divided by the difference in statements is the cost of one
+statement, with the interpreter's start-up and the imports cancelled out.
+
+- ``pool``: checkout, ``SELECT 1``, return, on SQLAlchemy's own pool
+  (plain) and on the instrumented pool with a PoolMonitor listening
+  (monitor). The monitor's 10 Hz sampler is not running: its cost is per
+  tenth of a second, not per statement, and under callgrind's slowdown it
+  would fire fifty times as often per statement as in real life.
+- ``capture``: ORM ``select()`` statements of 10 rows in one AsyncSession,
+  plain and with a StatementLog recording the session's connection and
+  tagging origins (what every run in the composer and the fan-out does; a
+  run's N+1 is many statements in one session like this).
+
+Both run on a SQLite file through aiosqlite, which has no network to make
+the event loop's iterations depend on timing.
+
+    python benchmarks/instructions.py [--small 200] [--large 1200] [--only pool|capture]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+WORKLOAD = r'''
+import asyncio, sys
+from sqlalchemy import Integer, String, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sqla_tui.core.connect.engine import create_engine
+from sqla_tui.core.connect.target import PoolOptions
+from sqla_tui.core.observe.capture import StatementLog
+from sqla_tui.core.observe.monitor import PoolMonitor, create_monitored_engine
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Row(Base):
+    __tablename__ = "rows"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+
+
+async def pool(variant, count, url):
+    if variant == "monitor":
+        engine = create_monitored_engine(url, PoolOptions())
+        monitor = PoolMonitor(engine)
+    else:
+        engine = create_engine(url, PoolOptions())
+    statement = text("SELECT 1")
+    for _ in range(count):
+        async with engine.connect() as conn:
+            await conn.execute(statement)
+    await engine.dispose()
+
+
+async def capture(variant, count, url):
+    engine = create_engine(url, PoolOptions())
+    statement = select(Row).limit(10)
+    log = StatementLog(cap=count + 10)
+    async with AsyncSession(engine) as session:
+        connection = await session.connection()
+        if variant == "capture":
+            StatementLog.watch(session)
+            with log.recording(connection):
+                for _ in range(count):
+                    assert len((await session.scalars(statement)).all()) == 10
+            assert len(log.entries) == count and log.entries[-1].rows == 10
+        else:
+            for _ in range(count):
+                assert len((await session.scalars(statement)).all()) == 10
+    await engine.dispose()
+
+
+workload, variant, count, url = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+asyncio.run({"pool": pool, "capture": capture}[workload](variant, count, url))
+'''
+
+VARIANTS = {"pool": ("plain", "monitor"), "capture": ("plain", "capture")}
+BUDGET = {"pool": 0.03, "capture": 0.05}
+_COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
+
+
+def instructions(script: Path, workload: str, variant: str, count: int, url: str) -> int:
+    """Total instructions of one run, as callgrind counts them."""
+    command = [
+        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+        sys.executable, str(script), workload, variant, str(count), url,
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    found = _COLLECTED.search(done.stderr)
+    if found is None:
+        raise SystemExit(f"callgrind printed no total for {workload}/{variant}:\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def per_statement(script: Path, workload: str, variant: str, small: int, large: int, url: str) -> float:
+    return (instructions(script, workload, variant, large, url) - instructions(script, workload, variant, small, url)) / (
+        large - small
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=200)
+    parser.add_argument("--large", type=int, default=1200)
+    parser.add_argument("--only", choices=sorted(VARIANTS))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "rows.db"
+        with sqlite3.connect(database) as db:
+            db.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY, name TEXT)")
+            db.executemany("INSERT INTO rows VALUES (?, ?)", [(n, f"row {n}") for n in range(1, 101)])
+        script = Path(folder) / "workload.py"
+        script.write_text(WORKLOAD)
+        url = f"sqlite:///{database}"
+        for workload in [args.only] if args.only else VARIANTS:
+            base, watched = VARIANTS[workload]
+            plain = per_statement(script, workload, base, args.small, args.large, url)
+            ours = per_statement(script, workload, watched, args.small, args.large, url)
+            ratio = ours / plain - 1
+            verdict = "within" if ratio <= BUDGET[workload] else "OVER"
+            print(
+                f"{workload:8} {base} {plain:,.0f}  {watched} {ours:,.0f} instructions per statement: "
+                f"{ratio:+.2%} ({verdict} the {BUDGET[workload]:.0%} budget)"
+            )
+
+
+if __name__ == "__main__":
+    main()

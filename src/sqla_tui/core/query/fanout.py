@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import strategies as _orm_strategies
 
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.observe.capture import StatementLog, group_statements
+from sqla_tui.core.observe.capture import CapturedStatement, StatementLog, group_statements
 from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.run import Execution, execute, fresh_session, touch_paths
 from sqla_tui.core.query.spec import LoadOption, QuerySpec
@@ -50,6 +50,8 @@ SELECTIN_BATCH: int = getattr(_orm_strategies, "_SelectInLoader")._chunksize
 
 @dataclass(frozen=True)
 class SqlGroup:
+    """Statements of one shape (IN lists of any length) and origin: the first as it ran, how many, their rows."""
+
     sql: str
     count: int
     rows: int
@@ -115,6 +117,12 @@ def plan_loads(plan: str, entity: type, paths: list[str]) -> tuple[list[LoadOpti
 def _is_collection(tree: LoaderTree, path: str) -> bool:
     node = tree.node(path)
     return bool(inspect(node.owner).relationships[node.key].uselist)
+
+
+def _sql_groups(statements: list[CapturedStatement]) -> list[SqlGroup]:
+    """Each group's first statement exactly as the database received it, so the text shown can be run."""
+    sent = {statement.index: statement.sql for statement in statements}
+    return [SqlGroup(sent[group.indexes[0]], group.count, group.rows) for group in group_statements(statements)]
 
 
 def _entity_cells(entities: list[Any]) -> int:
@@ -186,7 +194,7 @@ async def measure_plan(
         ms_min=round(min(timings), 3) if timings else 0.0,
         ms_max=round(max(timings), 3) if timings else 0.0,
         peak_kib=round(peak / 1024, 1) if peak is not None else None,
-        sql=[SqlGroup(" ".join(g.shape.split()), g.count, g.rows) for g in group_statements(statements)],
+        sql=_sql_groups(statements),
     )
 
 

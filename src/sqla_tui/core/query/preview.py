@@ -39,10 +39,13 @@ def next_strategy(current: str | None) -> str | None:
 def main_query_sql(spec: QuerySpec, entity: type, dialect: Dialect) -> str:
     """The main query's SQL as ``dialect`` will receive it, formatted; nothing runs.
 
-    Eager loaders that emit their own statements (selectin, subquery) are
-    not part of it; joined loaders are, as the JOINs they add.
+    IN lists are expanded to one placeholder per value, as they are sent, so
+    the text can be copied and run. Eager loaders that emit their own
+    statements (selectin, subquery) are not part of it; joined loaders are,
+    as the JOINs they add.
     """
-    return format_sql(str(build_select(spec, entity).compile(dialect=dialect)))
+    compiled = build_select(spec, entity).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    return format_sql(str(compiled))
 
 
 @dataclass(frozen=True)
@@ -150,8 +153,9 @@ def leaf_paths(paths: list[str]) -> list[str]:
 
 
 def grouped_sql_text(groups: list[SqlGroup]) -> str:
-    """One strategy's statements as readable SQL, each shape once with how often it ran and its rows."""
+    """One strategy's statements as readable SQL: each shape's first statement, how often the shape ran, its rows."""
     return "\n\n".join(
-        f"-- ran {group.count:,} time{'s' * (group.count != 1)}, {group.rows:,} rows\n{format_sql(group.sql)};"
+        f"-- ran {group.count:,} time{'s' * (group.count != 1)}, {group.rows:,} rows"
+        f"{' (the first shown)' if group.count > 1 else ''}\n{format_sql(group.sql)};"
         for group in groups
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import text
 
@@ -15,12 +17,22 @@ from tests.demo_database import demo  # noqa: F401
 from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, User, seeded_db  # noqa: F401
 
 
-def fanout(database: TestDatabase, entity: type | str, paths: list[str], plans: tuple[str, ...], runs: int = 1) -> FanoutReport:
+def fanout(
+    database: TestDatabase,
+    entity: type | str,
+    paths: list[str],
+    plans: tuple[str, ...],
+    runs: int = 1,
+    **spec: Any,
+) -> FanoutReport:
+    """Compare ``plans`` over every row of the root (or as ``spec`` fields say)."""
+
     async def scenario() -> FanoutReport:
         engine, _ = await connect(database.url)
         try:
             mapped = await resolve_entity(engine, entity) if isinstance(entity, str) else entity
-            return await compare(engine, mapped, QuerySpec(mapped.__table__.name, limit=None), paths, plans, runs)
+            query = QuerySpec(mapped.__table__.name, **{"limit": None, **spec})
+            return await compare(engine, mapped, query, paths, plans, runs)
         finally:
             await engine.dispose()
 
@@ -112,3 +124,12 @@ def test_two_foreign_keys_to_one_table_on_the_demo(demo: TestDatabase) -> None:
     assert (selectin.statements, selectin.rows) == (3, users + 2 * messages)
     assert report.results[0].statements == 1
     assert selectin.entities == users + messages
+
+
+def test_a_limit_loads_the_same_rows_under_every_plan(demo: TestDatabase) -> None:
+    """The issue's demo case: unordered, subqueryload on SQLite and MariaDB loaded the posts of other users."""
+    report = fanout(demo, "users", ["posts.comments"], ("joined", "selectin", "subquery"), limit=5)
+    assert all("ORDER BY users.id" in result.sql[0].sql for result in report.results)
+    entities = {result.strategy: result.entities for result in report.results}
+    assert entities["subquery"] == entities["joined"] == entities["selectin"]
+    assert report.results[1].root_rows == 5

@@ -62,6 +62,14 @@ def test_query_bad_flags_are_one_line_exit_2(seeded_db: TestDatabase, args: list
     assert len(lines) == 1 and message in lines[0], result.stderr
 
 
+def test_a_limited_query_is_ordered_by_the_primary_key_unless_told_not_to(seeded_db: TestDatabase) -> None:
+    args = ["query", seeded_db.url, "users", "--limit", "2", "--json"]
+    ordered = json.loads(runner.invoke(app, args).stdout)
+    assert "ORDER BY users.id" in ordered["statements"][0]["sql"] and "    .order_by(User.id)\n" in ordered["python"]
+    unordered = json.loads(runner.invoke(app, [*args, "--no-default-order"]).stdout)
+    assert "ORDER BY" not in unordered["statements"][0]["sql"] and ".order_by(" not in unordered["python"]
+
+
 def test_fanout_json_shape(seeded_db: TestDatabase) -> None:
     result = runner.invoke(app, ["fanout", seeded_db.url, "users", "--path", "posts", "--strategies", "joined,selectin", "--runs", "1", "--json"])
     assert result.exit_code == 0, result.stderr

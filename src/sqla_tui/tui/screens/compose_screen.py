@@ -27,6 +27,7 @@ from sqla_tui.core.catalog.schema import Catalog
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.observe.capture import CapturedStatement
 from sqla_tui.core.query.composer import Composer
+from sqla_tui.core.query.ordering import primary_key_order
 from sqla_tui.core.query.preview import (
     consecutive_runs,
     leaf_paths,
@@ -188,7 +189,9 @@ class ComposeScreen(GuardedScreen):
             return
         composer.set_limit(self._limit_typed())
         self.composer = composer
-        self.query_one("#compose-order", Input).value = ""
+        order_field = self.query_one("#compose-order", Input)
+        order_field.value = ""
+        order_field.placeholder = f"{', '.join(key.column for key in primary_key_order(composer.entity))} · - none  (o)"
         self._show_filters()
         self.query_one(StatementLogTable).show([])
         self.query_one(ResultsTree).show([])
@@ -242,13 +245,15 @@ class ComposeScreen(GuardedScreen):
 
     @on(Input.Submitted, "#compose-order")
     def _set_order(self, event: Input.Submitted) -> None:
-        """``name:desc, id`` orders by name descending, then id; an empty field orders by nothing."""
+        """``name:desc, id`` orders by name descending, then id; empty orders a limited query by the
+        primary key (the placeholder names it); ``-`` orders by nothing, leaving the rows to the database."""
+        unordered = event.value.strip() == "-"
         try:
-            order = [parse_order(part.strip()) for part in event.value.split(",") if part.strip()]
+            order = [] if unordered else [parse_order(part.strip()) for part in event.value.split(",") if part.strip()]
         except UserError as error:
             self.notify(str(error), title="Not applied", severity="error")
             return
-        if self._edit(lambda composer: composer.set_order(order)):
+        if self._edit(lambda composer: composer.set_order(order, default_order=not unordered)):
             self._refresh_preview()
             self.query_one(LoaderToggles).focus()
 

@@ -1,0 +1,34 @@
+"""How a query's rows are ordered, and what goes wrong when a LIMIT has no unique order.
+
+A database may return any rows for a LIMIT without an ORDER BY, and other rows
+to the next statement that repeats the query. So a limited query is ordered
+by the root's primary key unless the user orders it or turns that off, and a
+subqueryload over a limit without a unique order gets a warning: its extra
+statement repeats the query and may load the children of rows the main query
+never returned (SQLAlchemy's "The Importance of Ordering").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Mapper
+
+from sqla_tui.core.query.spec import Order, QuerySpec
+
+
+def ordering(spec: QuerySpec, entity: type) -> list[Order]:
+    """The statement's ORDER BY: the spec's own, or for a LIMIT/OFFSET without one the root's primary key.
+
+    ``default_order=False`` leaves a limited query unordered, as the user asked.
+    """
+    if spec.order_by or not spec.default_order or (spec.limit is None and not spec.offset):
+        return list(spec.order_by)
+    return primary_key_order(entity)
+
+
+def primary_key_order(entity: type) -> list[Order]:
+    """Every primary key column of the mapped class, in the key's order, ascending."""
+    mapper: Mapper[Any] = inspect(entity)
+    return [Order(mapper.get_property_by_column(column).key) for column in mapper.primary_key]

@@ -24,7 +24,6 @@ from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.orm import strategies as _orm_strategies
 
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.observe.capture import CapturedStatement, StatementLog, group_statements
@@ -32,22 +31,10 @@ from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.run import Execution, execute, fresh_session, touch_paths
 from sqla_tui.core.query.spec import LoadOption, QuerySpec
 from sqla_tui.core.query.statement import build_select
+from sqla_tui.core.query.verdict import verdict
 
 PLANS = ("joined", "selectin", "subquery", "immediate", "select", "joined+selectin", "mixed")
 DEFAULT_PLANS = ("joined", "selectin", "subquery", "immediate", "select", "mixed")
-PLAN_TITLES = {
-    "joined": "joinedload",
-    "selectin": "selectinload",
-    "subquery": "subqueryload",
-    "immediate": "immediateload",
-    "select": "lazy (touched)",
-    "joined+selectin": "joined, then selectin",
-    "mixed": "to-one joined, collections selectin",
-}
-SELECTIN_BATCH: int = getattr(_orm_strategies, "_SelectInLoader")._chunksize
-"""Keys per IN list before SQLAlchemy splits a selectin statement (private; 500 in 2.1)."""
-
-
 @dataclass(frozen=True)
 class SqlGroup:
     """Statements of one shape (IN lists of any length) and origin: the first as it ran, how many, their rows."""
@@ -226,56 +213,3 @@ async def compare(
             progress(plan, done, len(plans))
     has_collection = any(_is_collection(tree, segment) for segment in _segments(paths))
     return FanoutReport(spec.root, paths, results, verdict(results, spec.root, has_collection))
-
-
-def verdict(results: list[PlanResult], root: str, has_collection: bool) -> str:
-    """Explain the comparison in plain words, from the measurements alone."""
-    by_plan = {result.strategy: result for result in results}
-    sentences = []
-    joined, selectin = by_plan.get("joined"), by_plan.get("selectin")
-    if joined and selectin:
-        if has_collection and joined.duplicated_rows:
-            per_root = joined.rows / joined.root_rows if joined.root_rows else 0
-            sentences.append(
-                f"joinedload received {joined.rows:,} rows for {joined.root_rows:,} rows of {root} "
-                f"(~{per_root:.1f} each: {joined.duplicated_rows:,} rows repeat a {root} row), "
-                f"{_ratio(joined.cells, selectin.cells)} the cells of selectinload "
-                f"({joined.duplicated_cells:,} duplicated cells)."
-            )
-        else:
-            sentences.append(
-                f"joinedload needed {joined.statements} statement{'s' * (joined.statements != 1)} "
-                f"and repeated no {root} rows: a to-one path adds columns, not rows."
-            )
-        batches = [g for g in selectin.sql if g.count > 1 and "IN" in g.sql.upper()]
-        batch_note = f" (IN lists are split into batches of {SELECTIN_BATCH} keys)" if batches else ""
-        sentences.append(f"selectinload needed {selectin.statements} statements{batch_note}.")
-    for plan in ("select", "immediate"):
-        if plan in by_plan:
-            sentences.append(f"{PLAN_TITLES[plan]} needed {by_plan[plan].statements:,} statements.")
-    recommended = recommend(results)
-    if recommended is not None:
-        sentences.append(
-            f"Recommended: {PLAN_TITLES[recommended.strategy]} ({recommended.statements} "
-            f"statement{'s' * (recommended.statements != 1)}, {recommended.bytes:,} bytes, no repeated {root} rows)."
-        )
-    timed = [result for result in results if result.ms_median > 0]
-    if timed:
-        best = min(timed, key=lambda result: (result.ms_median, result.statements))
-        sentences.append(f"Fastest in this run: {PLAN_TITLES[best.strategy]} ({best.ms_median:.1f} ms median).")
-    return " ".join(sentences)
-
-
-def recommend(results: list[PlanResult]) -> PlanResult | None:
-    """The plan that repeats no root rows, then needs fewest statements, then fewest bytes.
-
-    Structural, not timed: on a laptop-sized database timings are noise, while
-    repeated rows and round trips are what grow with the data.
-    """
-    if not results:
-        return None
-    return min(results, key=lambda result: (result.duplicated_rows > 0, result.statements, result.bytes))
-
-
-def _ratio(ours: int, theirs: int) -> str:
-    return f"{ours / theirs:.1f}×" if theirs else "∞×"

@@ -10,7 +10,8 @@ from sqlalchemy import text
 from sqla_tui.core.catalog.entities import resolve_entity
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.query.fanout import FanoutReport, compare
+from sqla_tui.core.query.fanout import FanoutReport, PlanResult, compare
+from sqla_tui.core.query.verdict import recommend, verdict
 from sqla_tui.core.query.spec import QuerySpec
 from tests.databases import TestDatabase, run_async
 from tests.demo_database import demo  # noqa: F401
@@ -133,3 +134,38 @@ def test_a_limit_loads_the_same_rows_under_every_plan(demo: TestDatabase) -> Non
     entities = {result.strategy: result.entities for result in report.results}
     assert entities["subquery"] == entities["joined"] == entities["selectin"]
     assert report.results[1].root_rows == 5
+
+
+@pytest.mark.parametrize("demo", ["sqlite", "mariadb"], indirect=True)  # PostgreSQL happened to pick the same users
+def test_a_plan_that_loaded_other_rows_is_named_and_never_recommended(demo: TestDatabase) -> None:
+    report = fanout(demo, "users", ["posts.comments"], ("joined", "selectin", "subquery"), limit=5, default_order=False)
+    joined, selectin, subquery = report.results
+    assert (joined.same_entities, selectin.same_entities, subquery.same_entities) == (True, True, False)
+    assert subquery.entities != selectin.entities == joined.entities
+    assert (
+        f"subqueryload loaded {subquery.entities:,} entities where the other plans loaded {selectin.entities:,}, "
+        "so it is not recommended: a LIMIT without an ORDER BY on unique columns lets each statement pick its own "
+        "users rows."
+    ) in report.verdict
+    assert "Recommended: selectinload" in report.verdict
+    [warning] = report.warnings
+    assert warning.startswith("subqueryload with a LIMIT/OFFSET needs an ORDER BY on unique columns")
+    assert '"The Importance of Ordering"' in warning
+
+
+def _measured(strategy: str, entities: int, same: bool) -> PlanResult:
+    return PlanResult(strategy, 2, entities, entities, 5, 1.0, 0, 0, 10, 100, 1.0, 1.0, 1.0, None, same_entities=same)
+
+
+def test_when_no_two_plans_loaded_the_same_entities_none_is_recommended() -> None:
+    said = verdict([_measured("selectin", 40, False), _measured("subquery", 7, False)], "users", True, ambiguous_limit=True)
+    assert said == (
+        "The plans loaded different entities (selectinload 40, subqueryload 7), so none is recommended: "
+        "a LIMIT without an ORDER BY on unique columns lets each statement pick its own users rows."
+    )
+    assert recommend([_measured("selectin", 40, False)]) is None
+
+
+def test_an_ordered_query_has_no_subquery_warning(seeded_db: TestDatabase) -> None:
+    report = fanout(seeded_db, User, ["posts"], ("selectin", "subquery"), limit=3)
+    assert report.warnings == [] and {result.same_entities for result in report.results} == {True}

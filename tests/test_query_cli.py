@@ -70,6 +70,22 @@ def test_a_limited_query_is_ordered_by_the_primary_key_unless_told_not_to(seeded
     assert "ORDER BY" not in unordered["statements"][0]["sql"] and ".order_by(" not in unordered["python"]
 
 
+@pytest.mark.parametrize(
+    ("order", "warned"),
+    [([], False), (["--no-default-order"], True), (["--order", "name"], True), (["--order", "name", "--order", "id"], False)],
+)
+def test_subqueryload_under_a_limit_without_a_unique_order_is_warned_about(
+    seeded_db: TestDatabase, order: list[str], warned: bool
+) -> None:
+    args = ["query", seeded_db.url, "users", "--limit", "3", "--load", "posts=subquery", *order]
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.stderr
+    warning = "warning: subqueryload with a LIMIT/OFFSET needs an ORDER BY on unique columns such as the primary key"
+    assert (warning in text.stdout) is warned
+    data = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert len(data["warnings"]) == warned
+
+
 def test_fanout_json_shape(seeded_db: TestDatabase) -> None:
     result = runner.invoke(app, ["fanout", seeded_db.url, "users", "--path", "posts", "--strategies", "joined,selectin", "--runs", "1", "--json"])
     assert result.exit_code == 0, result.stderr

@@ -30,6 +30,8 @@ def _print_table(report) -> None:  # type: ignore[no-untyped-def]
     console.width = max(console.width, 120)
     console.print(table)
     console.print(report.verdict, soft_wrap=False)
+    for warning in report.warnings:
+        console.print(f"warning: {warning}", soft_wrap=False, markup=False)
 
 
 @app.command()

@@ -24,6 +24,8 @@ def _print_human(result) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"N+1: {found.message}")
     for refused in result.raised:
         typer.echo(f"raise: {refused.attribute} refused {refused.count} access(es): {refused.message}")
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}")
     typer.echo(summary_text(result.summary))
 
 
@@ -37,6 +39,7 @@ def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
         "n_plus_one": result.n_plus_one,
         "raised": result.raised,
         "python": result.python,
+        "warnings": result.warnings,
     }
 
 

@@ -10,12 +10,16 @@ timed runs are never traced.
 Counts are exact: rows are what the driver returned; entities are distinct
 objects in the session; "duplicated rows" are main-query rows beyond one per
 root entity (what joinedload on a collection adds); "duplicated cells" are
-cells received beyond one copy of each materialised entity's columns.
+cells received beyond one copy of each materialised entity's columns. Plans
+are compared by identity too: one that loaded other entities than the rest
+measured other data (say, other root rows under a LIMIT without a unique
+order), and is marked so that it is never recommended.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -28,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.observe.capture import CapturedStatement, StatementLog, group_statements
 from sqla_tui.core.query.loader_tree import LoaderTree
+from sqla_tui.core.query.ordering import limit_is_ambiguous, subquery_limit_warning
 from sqla_tui.core.query.run import Execution, execute, fresh_session, touch_paths
 from sqla_tui.core.query.spec import LoadOption, QuerySpec
 from sqla_tui.core.query.statement import build_select
@@ -63,6 +68,8 @@ class PlanResult:
     ms_max: float
     peak_kib: float | None
     sql: list[SqlGroup] = field(default_factory=list)
+    same_entities: bool = True
+    """Whether this plan loaded the entities (by identity) that the most plans agree on."""
 
 
 @dataclass
@@ -71,6 +78,8 @@ class FanoutReport:
     paths: list[str]
     results: list[PlanResult]
     verdict: str
+    warnings: list[str] = field(default_factory=list)
+    """Hazards of the query itself, e.g. subqueryload under a LIMIT without a unique order."""
 
 
 def _segments(paths: list[str]) -> list[str]:
@@ -150,8 +159,11 @@ async def _timed_run(engine: AsyncEngine, statement: Any, touch: list[str]) -> f
 
 async def measure_plan(
     engine: AsyncEngine, entity: type, spec: QuerySpec, paths: list[str], plan: str, runs: int, memory: bool = False
-) -> PlanResult:
-    """Warm up (under tracemalloc when ``memory``: the peak), then time ``runs`` executions."""
+) -> tuple[PlanResult, frozenset[Any]]:
+    """Warm up (under tracemalloc when ``memory``: the peak), then time ``runs`` executions.
+
+    Also returns the identity keys of every entity the warm-up loaded, to compare plans by.
+    """
     loads, touch = plan_loads(plan, entity, paths)
     planned = replace(spec, loads=[*spec.loads, *loads])
     log = StatementLog(cap=1_000_000)
@@ -166,7 +178,7 @@ async def measure_plan(
     cells = sum(s.rows * s.columns for s in statements)
     entities = len(warm.entities)
     main_rows = statements[0].rows if statements else 0
-    return PlanResult(
+    result = PlanResult(
         strategy=plan,
         statements=len(statements),
         rows=rows,
@@ -183,6 +195,7 @@ async def measure_plan(
         peak_kib=round(peak / 1024, 1) if peak is not None else None,
         sql=_sql_groups(statements),
     )
+    return result, frozenset(inspect(obj).identity_key for obj in warm.entities)
 
 
 async def compare(
@@ -206,10 +219,29 @@ async def compare(
     tree = LoaderTree(entity)
     for path in paths:
         tree.node(path)
-    results = []
+    results, loaded = [], []
     for done, plan in enumerate(plans, start=1):
-        results.append(await measure_plan(engine, entity, spec, paths, plan, runs, memory))
+        result, identities = await measure_plan(engine, entity, spec, paths, plan, runs, memory)
+        results.append(result)
+        loaded.append(identities)
         if progress is not None:
             progress(plan, done, len(plans))
+    _mark_other_entities(results, loaded)
     has_collection = any(_is_collection(tree, segment) for segment in _segments(paths))
-    return FanoutReport(spec.root, paths, results, verdict(results, spec.root, has_collection))
+    ambiguous = limit_is_ambiguous(spec, entity)
+    subquery = "subquery" in plans or any(load.strategy == "subquery" for load in spec.loads)
+    return FanoutReport(
+        spec.root,
+        paths,
+        results,
+        verdict(results, spec.root, has_collection, ambiguous),
+        [subquery_limit_warning(spec)] if ambiguous and subquery else [],
+    )
+
+
+def _mark_other_entities(results: list[PlanResult], loaded: list[frozenset[Any]]) -> None:
+    """Mark the plans whose entities differ from the set most plans loaded; all of them if no set leads."""
+    tally = Counter(loaded).most_common()
+    leader = tally[0][0] if len(tally) == 1 or (tally and tally[0][1] > tally[1][1]) else None
+    for result, identities in zip(results, loaded):
+        result.same_entities = identities == leader

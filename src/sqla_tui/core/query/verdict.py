@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import strategies as _orm_strategies
 
+from sqla_tui.core.grammar import counted
+
 if TYPE_CHECKING:
     from sqla_tui.core.query.fanout import PlanResult
 
@@ -28,8 +30,12 @@ SELECTIN_BATCH: int = getattr(_orm_strategies, "_SelectInLoader")._chunksize
 """Keys per IN list before SQLAlchemy splits a selectin statement (private; 500 in 2.1)."""
 
 
-def verdict(results: list[PlanResult], root: str, has_collection: bool) -> str:
-    """Explain the comparison in plain words, from the measurements alone."""
+def verdict(results: list[PlanResult], root: str, has_collection: bool, ambiguous_limit: bool = False) -> str:
+    """Explain the comparison in plain words, from the measurements alone.
+
+    ``ambiguous_limit`` (a LIMIT/OFFSET without a unique order) explains why
+    plans that loaded other entities did.
+    """
     by_plan = {result.strategy: result for result in results}
     sentences = []
     joined, selectin = by_plan.get("joined"), by_plan.get("selectin")
@@ -53,13 +59,15 @@ def verdict(results: list[PlanResult], root: str, has_collection: bool) -> str:
     for plan in ("select", "immediate"):
         if plan in by_plan:
             sentences.append(f"{PLAN_TITLES[plan]} needed {by_plan[plan].statements:,} statements.")
+    sentences += _other_entities(results, root, ambiguous_limit)
     recommended = recommend(results)
     if recommended is not None:
+        repeated = "no repeated" if not recommended.duplicated_rows else f"{recommended.duplicated_rows:,} repeated"
         sentences.append(
-            f"Recommended: {PLAN_TITLES[recommended.strategy]} ({recommended.statements} "
-            f"statement{'s' * (recommended.statements != 1)}, {recommended.bytes:,} bytes, no repeated {root} rows)."
+            f"Recommended: {PLAN_TITLES[recommended.strategy]} ({counted(recommended.statements, 'statement')}, "
+            f"{recommended.bytes:,} bytes, {repeated} {root} rows)."
         )
-    timed = [result for result in results if result.ms_median > 0]
+    timed = [result for result in results if result.ms_median > 0 and result.same_entities]
     if timed:
         best = min(timed, key=lambda result: (result.ms_median, result.statements))
         sentences.append(f"Fastest in this run: {PLAN_TITLES[best.strategy]} ({best.ms_median:.1f} ms median).")
@@ -67,10 +75,35 @@ def verdict(results: list[PlanResult], root: str, has_collection: bool) -> str:
 
 
 def recommend(results: list[PlanResult]) -> PlanResult | None:
-    """The plan that repeats no root rows, then needs fewest statements, then fewest bytes."""
-    if not results:
+    """Of the plans that loaded the same entities, the one that repeats no root rows, then needs fewest
+    statements, then fewest bytes; None when no plans agree."""
+    comparable = [result for result in results if result.same_entities]
+    if not comparable:
         return None
-    return min(results, key=lambda result: (result.duplicated_rows > 0, result.statements, result.bytes))
+    return min(comparable, key=lambda result: (result.duplicated_rows > 0, result.statements, result.bytes))
+
+
+def _other_entities(results: list[PlanResult], root: str, ambiguous_limit: bool) -> list[str]:
+    """Name the plans that loaded other entities than the rest: they measured other data, so are never recommended."""
+    other = [result for result in results if not result.same_entities]
+    if not other:
+        return []
+    cause = (
+        f": a LIMIT without an ORDER BY on unique columns lets each statement pick its own {root} rows"
+        if ambiguous_limit
+        else ""
+    )
+    agreeing = [result for result in results if result.same_entities]
+    if not agreeing:
+        loaded = ", ".join(f"{PLAN_TITLES[result.strategy]} {result.entities:,}" for result in results)
+        return [f"The plans loaded different entities ({loaded}), so none is recommended{cause}."]
+    usual = agreeing[0].entities
+    return [
+        f"{PLAN_TITLES[result.strategy]} loaded {counted(result.entities, 'entity')} "
+        + (f"where the other plans loaded {usual:,}" if result.entities != usual else "but not the ones the other plans loaded")
+        + f", so it is not recommended{cause}."
+        for result in other
+    ]
 
 
 def _ratio(ours: int, theirs: int) -> str:

@@ -401,7 +401,11 @@ def _filter_text(spec_filter: Filter) -> str:
 
 
 def _summary_line(result: RunResult) -> Content:
-    """The summary, then each N+1 and each refused access in the theme's error colour."""
-    warnings = [f"N+1: {found.attribute} ran {found.count:,} times" for found in result.n_plus_one]
-    warnings += [f"raise: {refused.attribute} refused {refused.count:,}×" for refused in result.raised]
-    return Content.assemble(summary_text(result.summary), *(("  ·  " + warning, "$error") for warning in warnings))
+    """The summary, then each N+1 and each refused access in the theme's error colour, then query warnings."""
+    problems = [f"N+1: {found.attribute} ran {found.count:,} times" for found in result.n_plus_one]
+    problems += [f"raise: {refused.attribute} refused {refused.count:,}×" for refused in result.raised]
+    return Content.assemble(
+        summary_text(result.summary),
+        *(("  ·  " + problem, "$error") for problem in problems),
+        *(("\nwarning: " + warning, "$warning") for warning in result.warnings),
+    )

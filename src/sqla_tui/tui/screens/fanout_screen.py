@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
@@ -182,7 +183,8 @@ class FanoutScreen(GuardedScreen):
         for metric, title in _CHARTS:
             chart = self.query_one(f"#fanout-chart-{metric.replace('_', '-')}", FanoutChart)
             chart.show(title, labels, [float(getattr(result, metric)) for result in report.results])
-        self.query_one("#fanout-verdict", Static).update(report.verdict)
+        warnings = [Content.assemble(("warning: ", "bold $warning"), warning) for warning in report.warnings]
+        self.query_one("#fanout-verdict", Static).update(Content("\n\n").join([Content(report.verdict), *warnings]))
         self.query_one(ProgressBar).update(progress=len(report.results))
         memory = " and its memory peak" if self.memory else ""
         self._status(

@@ -13,8 +13,9 @@ from sqla_tui.core.errors import UserError
 from sqla_tui.core.query.fanout import FanoutReport, PlanResult, compare
 from sqla_tui.core.query.verdict import recommend, verdict
 from sqla_tui.core.query.spec import QuerySpec
-from tests.databases import TestDatabase, run_async
+from tests.databases import TestDatabase, database_fixture, run_async
 from tests.demo_database import demo  # noqa: F401
+from tests.schema_fixtures import execute
 from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, User, seeded_db  # noqa: F401
 
 
@@ -169,3 +170,32 @@ def test_when_no_two_plans_loaded_the_same_entities_none_is_recommended() -> Non
 def test_an_ordered_query_has_no_subquery_warning(seeded_db: TestDatabase) -> None:
     report = fanout(seeded_db, User, ["posts"], ("selectin", "subquery"), limit=3)
     assert report.warnings == [] and {result.same_entities for result in report.results} == {True}
+
+
+async def _one_child_each(url: str) -> None:
+    """Authors with exactly one book each, and owners and pets with no rows at all."""
+    await execute(
+        url,
+        "CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(20))",
+        "CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES authors (id))",
+        "CREATE TABLE owners (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE pets (id INTEGER PRIMARY KEY, owner_id INTEGER REFERENCES owners (id))",
+        "INSERT INTO authors VALUES (1, 'a'), (2, 'b'), (3, 'c')",
+        "INSERT INTO books VALUES (1, 1), (2, 2), (3, 3)",
+    )
+
+
+one_child_db = database_fixture("one_child_db", _one_child_each)
+
+
+@pytest.mark.parametrize(("root", "path"), [("authors", "books"), ("owners", "pets")], ids=["one-child-each", "empty"])
+def test_a_collection_that_repeats_no_rows_here_is_still_called_a_collection(
+    one_child_db: TestDatabase, root: str, path: str
+) -> None:
+    report = fanout(one_child_db, root, [path], ("joined", "selectin"))
+    assert report.results[0].duplicated_rows == 0
+    assert "to-one" not in report.verdict
+    assert (
+        f"joinedload repeated no {root} rows here only because no {root} row has more than one related row: "
+        f"the path is a collection, so with more, each {root} row would repeat once per related row."
+    ) in report.verdict

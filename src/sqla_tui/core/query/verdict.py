@@ -31,10 +31,12 @@ SELECTIN_BATCH: int = getattr(_orm_strategies, "_SelectInLoader")._chunksize
 
 
 def verdict(results: list[PlanResult], root: str, has_collection: bool, ambiguous_limit: bool = False) -> str:
-    """Explain the comparison in plain words, from the measurements alone.
+    """Explain the comparison in plain words, from the measurements and the paths' shape.
 
-    ``ambiguous_limit`` (a LIMIT/OFFSET without a unique order) explains why
-    plans that loaded other entities did.
+    ``has_collection`` says whether a path goes through a collection: it comes
+    from the relationships, never from the rows (one child per parent repeats
+    nothing, yet the path is one-to-many). ``ambiguous_limit`` (a LIMIT/OFFSET
+    without a unique order) explains why plans that loaded other entities did.
     """
     by_plan = {result.strategy: result for result in results}
     sentences = []
@@ -48,9 +50,14 @@ def verdict(results: list[PlanResult], root: str, has_collection: bool, ambiguou
                 f"{_ratio(joined.cells, selectin.cells)} the cells of selectinload "
                 f"({joined.duplicated_cells:,} duplicated cells)."
             )
+        elif has_collection:
+            sentences.append(
+                f"joinedload repeated no {root} rows here only because no {root} row has more than one related row: "
+                f"the path is a collection, so with more, each {root} row would repeat once per related row."
+            )
         else:
             sentences.append(
-                f"joinedload needed {joined.statements} statement{'s' * (joined.statements != 1)} "
+                f"joinedload needed {counted(joined.statements, 'statement')} "
                 f"and repeated no {root} rows: a to-one path adds columns, not rows."
             )
         batches = [g for g in selectin.sql if g.count > 1 and "IN" in g.sql.upper()]

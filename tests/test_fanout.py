@@ -11,6 +11,7 @@ from sqla_tui.core.catalog.entities import resolve_entity
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.query.fanout import FanoutReport, PlanResult, compare
+from sqla_tui.core.query.fanout_table import table_cells
 from sqla_tui.core.query.verdict import recommend, verdict
 from sqla_tui.core.query.spec import QuerySpec
 from tests.databases import TestDatabase, database_fixture, run_async
@@ -72,7 +73,7 @@ def test_collection_path_numbers_match_plain_sql(seeded_db: TestDatabase) -> Non
     assert measured == expected
     joined = report.results[0]
     assert joined.root_rows == USERS and joined.duplicated_rows == COMMENTS - USERS
-    assert joined.fanout == round(COMMENTS / (USERS + POSTS + COMMENTS), 3)
+    assert [result.rows_per_root for result in report.results] == [COMMENTS / USERS] + [1.0] * 5
     assert [group.count for group in report.results[4].sql] == [1, USERS, POSTS]
     assert "joinedload received 60 rows for 10 rows of users (~6.0 each: 50 rows repeat a users row)" in report.verdict
     assert "Recommended: selectinload (3 statements" in report.verdict
@@ -149,6 +150,7 @@ def test_a_plan_that_loaded_other_rows_is_named_and_never_recommended(demo: Test
         "users rows."
     ) in report.verdict
     assert "Recommended: selectinload" in report.verdict
+    assert table_cells(subquery)[3] == f"{subquery.entities:,} ≠" and table_cells(selectin)[3] == f"{selectin.entities:,}"
     [warning] = report.warnings
     assert warning.startswith("subqueryload with a LIMIT/OFFSET needs an ORDER BY on unique columns")
     assert '"The Importance of Ordering"' in warning

@@ -91,10 +91,20 @@ def test_fanout_json_shape(seeded_db: TestDatabase) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["root"] == "users" and data["paths"] == ["posts"]
-    keys = {"strategy", "statements", "rows", "entities", "root_rows", "fanout", "cells", "bytes", "ms_median", "ms_min", "ms_max", "peak_kib", "sql"}
+    keys = {"strategy", "statements", "rows", "entities", "root_rows", "rows_per_root", "cells", "bytes", "ms_median", "ms_min", "ms_max", "peak_kib", "sql", "same_entities"}
     assert all(keys <= set(item) for item in data["results"])
     assert [(r["strategy"], r["statements"], r["rows"]) for r in data["results"]] == [("joined", 1, POSTS), ("selectin", 2, USERS + POSTS)]
-    assert data["verdict"].startswith("joinedload received 30 rows for 10 rows of users")
+    assert data["verdict"].startswith("joinedload received 30 rows for 10 rows of users (~3.0 each")
+    assert [r["rows_per_root"] for r in data["results"]] == [POSTS / USERS, 1.0]
+
+
+def test_fanout_table_shows_root_row_repetition(seeded_db: TestDatabase) -> None:
+    result = runner.invoke(app, ["fanout", seeded_db.url, "users", "--path", "posts", "--strategies", "joined,selectin", "--runs", "0"])
+    assert result.exit_code == 0, result.stderr
+    header, joined, selectin = (line for line in result.stdout.splitlines() if "│" in line or "┃" in line)
+    assert [cell.strip() for cell in header.split("┃")[1:-1]][3:5] == ["entities", "rows/root"]
+    assert [cell.strip() for cell in joined.split("│")[1:-1]][3:5] == [f"{USERS + POSTS}", "3.00"]
+    assert [cell.strip() for cell in selectin.split("│")[1:-1]][3:5] == [f"{USERS + POSTS}", "1.00"]
 
 
 def test_fanout_unknown_path_is_one_line(seeded_db: TestDatabase) -> None:

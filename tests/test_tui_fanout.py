@@ -54,6 +54,7 @@ async def test_every_plan_has_its_exact_statements_and_rows(seeded_db: TestDatab
             "mixed": (2, USERS + POSTS),
         }
         assert table.row_count == len(measured) and table.has_focus
+        assert [table.get_cell(plan, "rows/root").plain for plan in ("joined", "selectin")] == [f"{POSTS / USERS:.2f}", "1.00"]
         verdict = str(screen.query_one("#fanout-verdict", Static).content)
         assert screen.report is not None and verdict == screen.report.verdict
         assert f"joinedload received {POSTS} rows for {USERS} rows of users" in verdict

@@ -8,8 +8,9 @@ of ~1.05× (benchmarks/capture_overhead.py), so the peak is opt-in and the
 timed runs are never traced.
 
 Counts are exact: rows are what the driver returned; entities are distinct
-objects in the session; "duplicated rows" are main-query rows beyond one per
-root entity (what joinedload on a collection adds); "duplicated cells" are
+objects in the session; "rows per root" are main-query rows per root entity
+and "duplicated rows" those beyond one per root (what joinedload on a
+collection adds); "duplicated cells" are
 cells received beyond one copy of each materialised entity's columns. Plans
 are compared by identity too: one that loaded other entities than the rest
 measured other data (say, other root rows under a LIMIT without a unique
@@ -58,7 +59,8 @@ class PlanResult:
     rows: int
     entities: int
     root_rows: int
-    fanout: float
+    rows_per_root: float
+    """Main-query rows per root entity: how often each root row repeats (1.0 means never)."""
     duplicated_rows: int
     duplicated_cells: int
     cells: int
@@ -184,7 +186,7 @@ async def measure_plan(
         rows=rows,
         entities=entities,
         root_rows=len(warm.roots),
-        fanout=round(rows / entities, 3) if entities else 0.0,
+        rows_per_root=round(main_rows / len(warm.roots), 3) if warm.roots else 0.0,
         duplicated_rows=max(0, main_rows - len(warm.roots)),
         duplicated_cells=max(0, cells - _entity_cells(warm.entities)),
         cells=cells,

@@ -43,10 +43,9 @@ def verdict(results: list[PlanResult], root: str, has_collection: bool, ambiguou
     joined, selectin = by_plan.get("joined"), by_plan.get("selectin")
     if joined and selectin:
         if has_collection and joined.duplicated_rows:
-            per_root = joined.rows / joined.root_rows if joined.root_rows else 0
             sentences.append(
                 f"joinedload received {joined.rows:,} rows for {joined.root_rows:,} rows of {root} "
-                f"(~{per_root:.1f} each: {joined.duplicated_rows:,} rows repeat a {root} row), "
+                f"(~{joined.rows_per_root:.1f} each: {joined.duplicated_rows:,} rows repeat a {root} row), "
                 f"{_ratio(joined.cells, selectin.cells)} the cells of selectinload "
                 f"({joined.duplicated_cells:,} duplicated cells)."
             )

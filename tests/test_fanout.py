@@ -75,7 +75,7 @@ def test_collection_path_numbers_match_plain_sql(seeded_db: TestDatabase) -> Non
     assert joined.root_rows == USERS and joined.duplicated_rows == COMMENTS - USERS
     assert [result.rows_per_root for result in report.results] == [COMMENTS / USERS] + [1.0] * 5
     assert [group.count for group in report.results[4].sql] == [1, USERS, POSTS]
-    assert "joinedload received 60 rows for 10 rows of users (~6.0 each: 50 rows repeat a users row)" in report.verdict
+    assert "joinedload received 60 rows for 10 rows of users (~6.0 each: 50 repeats of a users row)" in report.verdict
     assert "Recommended: selectinload (3 statements" in report.verdict
     assert "lazy (touched) needed 41 statements" in report.verdict
 

@@ -124,6 +124,7 @@ async def test_a_screen_key_over_fanout_goes_back_to_its_screen_once(seeded_db: 
         await app.push_screen(fanout)
         await settle(pilot)
         assert app.screen_stack == [app.home, compose, fanout]
+        assert "1 strategy measured, 1 timed run each · +/- runs" in screen_text(app)  # counted in the singular
         await pilot.press("c")  # the composer is under the fan-out: back to it, not a second copy
         await pilot.pause()
         assert app.screen_stack == [app.home, compose]

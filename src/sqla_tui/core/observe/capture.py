@@ -28,6 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import ORMExecuteState
 
+from sqla_tui.core.grammar import counted
 from sqla_tui.core.sqltext import one_line
 
 _ORIGIN_OPTION = "sqla_tui_origin"
@@ -259,7 +260,7 @@ def find_n_plus_one(statements: list[CapturedStatement], threshold: int = 2) -> 
                     sql=sql,
                     count=group.count,
                     attribute=group.origin.attribute,
-                    message=f"{sql} ran {group.count} times, from {group.origin.attribute}",
+                    message=f"{sql} ran {counted(group.count, 'time')}, from {group.origin.attribute}",
                 )
             )
     return found

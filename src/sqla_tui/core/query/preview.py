@@ -17,6 +17,7 @@ from sqlalchemy.engine import Dialect
 
 from sqla_tui.core.catalog.mapping import relationship_info
 from sqla_tui.core.catalog.naming import RelationshipInfo
+from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.capture import CapturedStatement
 from sqla_tui.core.query.fanout import SqlGroup
 from sqla_tui.core.query.run import RunSummary
@@ -118,16 +119,11 @@ def consecutive_runs(statements: list[CapturedStatement], origins: list[str]) ->
     return runs
 
 
-def count_text(number: int, one: str, many: str | None = None) -> str:
-    """``1 statement`` / ``1,204 statements``."""
-    return f"{number:,} {one if number == 1 else many or one + 's'}"
-
-
 def summary_text(summary: RunSummary) -> str:
     """The run's one-line summary: statements, rows received, entities and root rows."""
     return (
-        f"{count_text(summary.statements, 'statement')}, {count_text(summary.rows, 'row')} received, "
-        f"{count_text(summary.entities, 'entity', 'entities')} ({count_text(summary.root_rows, 'root row')})"
+        f"{counted(summary.statements, 'statement')}, {counted(summary.rows, 'row')} received, "
+        f"{counted(summary.entities, 'entity')} ({counted(summary.root_rows, 'root row')})"
     )
 
 
@@ -155,7 +151,7 @@ def leaf_paths(paths: list[str]) -> list[str]:
 def grouped_sql_text(groups: list[SqlGroup]) -> str:
     """One strategy's statements as readable SQL: each shape's first statement, how often the shape ran, its rows."""
     return "\n\n".join(
-        f"-- ran {group.count:,} time{'s' * (group.count != 1)}, {group.rows:,} rows"
+        f"-- ran {counted(group.count, 'time')}, {counted(group.rows, 'row')}"
         f"{' (the first shown)' if group.count > 1 else ''}\n{format_sql(group.sql)};"
         for group in groups
     )

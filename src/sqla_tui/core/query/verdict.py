@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import strategies as _orm_strategies
 
-from sqla_tui.core.grammar import counted
+from sqla_tui.core.grammar import counted, with_article
 
 if TYPE_CHECKING:
     from sqla_tui.core.query.fanout import PlanResult
@@ -44,10 +44,11 @@ def verdict(results: list[PlanResult], root: str, has_collection: bool, ambiguou
     if joined and selectin:
         if has_collection and joined.duplicated_rows:
             sentences.append(
-                f"joinedload received {joined.rows:,} rows for {joined.root_rows:,} rows of {root} "
-                f"(~{joined.rows_per_root:.1f} each: {joined.duplicated_rows:,} rows repeat a {root} row), "
+                f"joinedload received {counted(joined.rows, 'row')} for "
+                f"{counted(joined.root_rows, f'row of {root}', f'rows of {root}')} (~{joined.rows_per_root:.1f} each: "
+                f"{counted(joined.duplicated_rows, 'repeat')} of {with_article(f'{root} row')}), "
                 f"{_ratio(joined.cells, selectin.cells)} the cells of selectinload "
-                f"({joined.duplicated_cells:,} duplicated cells)."
+                f"({counted(joined.duplicated_cells, 'duplicated cell')})."
             )
         elif has_collection:
             sentences.append(
@@ -61,17 +62,17 @@ def verdict(results: list[PlanResult], root: str, has_collection: bool, ambiguou
             )
         batches = [g for g in selectin.sql if g.count > 1 and "IN" in g.sql.upper()]
         batch_note = f" (IN lists are split into batches of {SELECTIN_BATCH} keys)" if batches else ""
-        sentences.append(f"selectinload needed {selectin.statements} statements{batch_note}.")
+        sentences.append(f"selectinload needed {counted(selectin.statements, 'statement')}{batch_note}.")
     for plan in ("select", "immediate"):
         if plan in by_plan:
-            sentences.append(f"{PLAN_TITLES[plan]} needed {by_plan[plan].statements:,} statements.")
+            sentences.append(f"{PLAN_TITLES[plan]} needed {counted(by_plan[plan].statements, 'statement')}.")
     sentences += _other_entities(results, root, ambiguous_limit)
     recommended = recommend(results)
     if recommended is not None:
-        repeated = "no repeated" if not recommended.duplicated_rows else f"{recommended.duplicated_rows:,} repeated"
+        repeated = counted(recommended.duplicated_rows, f"repeated {root} row") if recommended.duplicated_rows else ""
         sentences.append(
             f"Recommended: {PLAN_TITLES[recommended.strategy]} ({counted(recommended.statements, 'statement')}, "
-            f"{recommended.bytes:,} bytes, {repeated} {root} rows)."
+            f"{counted(recommended.bytes, 'byte')}, {repeated or f'no repeated {root} rows'})."
         )
     timed = [result for result in results if result.ms_median > 0 and result.same_entities]
     if timed:

@@ -25,6 +25,7 @@ from textual.worker import Worker
 from sqla_tui.core.catalog.naming import plan_catalog
 from sqla_tui.core.catalog.schema import Catalog
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.capture import CapturedStatement
 from sqla_tui.core.query.composer import Composer
 from sqla_tui.core.query.ordering import primary_key_order
@@ -161,8 +162,8 @@ class ComposeScreen(GuardedScreen):
         shown = [name for name in self.mappable if needle.casefold() in name.casefold()]
         roots.clear_options()
         roots.add_options(Option(name, id=name) for name in shown)
-        count = f"{len(shown)} of {len(self.mappable)}" if needle else f"{len(self.mappable)}"
-        roots.border_title = f"Root · {count} mappable tables"
+        tables = counted(len(self.mappable), "mappable table")
+        roots.border_title = f"Root · {len(shown)} of {tables}" if needle else f"Root · {tables}"
         current = self._wanted or (self.composer.root if self.composer is not None else None)
         roots.highlighted = shown.index(current) if current in shown else (0 if shown else None)
 
@@ -350,7 +351,7 @@ class ComposeScreen(GuardedScreen):
         if run.count > 1:
             detail = (
                 f"-- statement {self.member + 1} of {run.count} in {run.label} ([ and ] step), "
-                f"{run.rows:,} rows in all\n{detail}"
+                f"{counted(run.rows, 'row')} in all\n{detail}"
             )
         self.query_one("#compose-statement", CodePreview).code = detail
 
@@ -402,7 +403,7 @@ def _filter_text(spec_filter: Filter) -> str:
 
 def _summary_line(result: RunResult) -> Content:
     """The summary, then each N+1 and each refused access in the theme's error colour, then query warnings."""
-    problems = [f"N+1: {found.attribute} ran {found.count:,} times" for found in result.n_plus_one]
+    problems = [f"N+1: {found.attribute} ran {counted(found.count, 'time')}" for found in result.n_plus_one]
     problems += [f"raise: {refused.attribute} refused {refused.count:,}×" for refused in result.raised]
     return Content.assemble(
         summary_text(result.summary),

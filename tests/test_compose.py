@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.query.run import RunResult, run_spec
-from sqla_tui.core.query.spec import ColumnOption, LoadOption, QuerySpec, parse_where
+from sqla_tui.core.query.spec import ColumnOption, LoadOption, Order, QuerySpec, parse_where
 from sqla_tui.core.query.statement import build_select, python_source
 from tests.databases import TestDatabase, run_async
 from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, Tag, User, seeded_db  # noqa: F401
@@ -100,7 +102,7 @@ def test_filters_order_limit(seeded_db: TestDatabase) -> None:
         filters=[parse_where("user_id in 2,3"), parse_where("title like 'post 1%'"), parse_where("id between 1 and 100")],
         limit=1,
     )
-    spec.order_by = [__import__("sqla_tui.core.query.spec", fromlist=["Order"]).Order("id", descending=True)]
+    spec.order_by = [Order("id", descending=True)]
     result = run(seeded_db, Post, spec)
     assert [node.values["title"] for node in result.results] == ["post 1 of user 3"]
 
@@ -207,3 +209,57 @@ def test_statement_log_cap_drops_oldest(seeded_db: TestDatabase) -> None:
     assert len(log.entries) == 5
     assert log.dropped == 1 + USERS - 5
     assert log.entries[-1].index == USERS
+
+
+class _CompositeBase(DeclarativeBase):
+    pass
+
+
+class Membership(_CompositeBase):
+    """A class with a two-column primary key."""
+
+    __tablename__ = "memberships"
+    note: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(primary_key=True)
+
+
+@pytest.mark.parametrize(
+    ("entity", "spec", "order_sql", "order_python"),
+    [
+        (User, QuerySpec("users"), "ORDER BY users.id\n LIMIT", ".order_by(User.id)"),
+        (User, QuerySpec("users", limit=None, offset=5), "ORDER BY users.id\n LIMIT", ".order_by(User.id)"),
+        (User, QuerySpec("users", order_by=[Order("name")]), "ORDER BY users.name\n LIMIT", ".order_by(User.name)"),
+        (User, QuerySpec("users", limit=None), None, None),
+        (User, QuerySpec("users", default_order=False), None, None),
+        (Membership, QuerySpec("memberships", limit=3), "ORDER BY memberships.user_id, memberships.group_id", ".order_by(Membership.user_id)\n    .order_by(Membership.group_id)"),
+    ],
+    ids=["limit", "offset", "own-order", "no-limit", "turned-off", "composite-key"],
+)
+def test_a_limited_query_is_ordered_by_the_primary_key_unless_told_otherwise(
+    entity: type, spec: QuerySpec, order_sql: str | None, order_python: str | None
+) -> None:
+    sql, source = str(build_select(spec, entity)), python_source(spec, entity)
+    if order_sql is None:
+        assert "ORDER BY" not in sql and ".order_by(" not in source
+    else:
+        assert order_sql in sql and order_python in source
+    namespace = {entity.__name__: entity}
+    exec(source, namespace)  # noqa: S102 - what a user would paste builds the same statement
+    assert str(namespace["stmt"]) == sql
+
+
+def test_the_default_order_makes_limited_rows_repeatable(seeded_db: TestDatabase) -> None:
+    result = run(seeded_db, User, QuerySpec("users", limit=3, offset=2, loads=loads(posts="subquery")))
+    assert "ORDER BY users.id" in result.statements[0].sql
+    assert [node.values["id"] for node in result.results] == [3, 4, 5]
+    assert {node.label for root in result.results for node in root.relationships["posts"]} == {
+        f"Post({post})" for post in range(7, 16)
+    }
+
+
+def test_turning_the_default_order_off_survives_a_saved_spec(tmp_path: Path) -> None:
+    spec = QuerySpec("users", default_order=False)
+    spec.save(tmp_path / "spec.json")
+    assert QuerySpec.load(tmp_path / "spec.json").default_order is False
+    assert QuerySpec.from_dict({"root": "users"}).default_order is True  # specs saved before the option existed

@@ -76,4 +76,4 @@ def test_summary_and_detail_read_like_the_query_command() -> None:
     assert summary_text(RunSummary(1, 1, 1, 1, {})) == "1 statement, 1 row received, 1 entity (1 root row)"
     detail = statement_detail(_statement(0, "select users.id from users where users.id = ?", MAIN, 1), "main query")
     assert detail.splitlines()[:3] == ["-- main query", "-- rows 1 · 1.50 ms · ~10 bytes", "-- params: (0,)"]
-    assert "WHERE users.id = ?" in detail
+    assert detail.splitlines()[3:] == ["select users.id", "from users", "where users.id = ?"]  # re-indented, never re-cased

@@ -62,15 +62,49 @@ def test_query_bad_flags_are_one_line_exit_2(seeded_db: TestDatabase, args: list
     assert len(lines) == 1 and message in lines[0], result.stderr
 
 
+def test_a_limited_query_is_ordered_by_the_primary_key_unless_told_not_to(seeded_db: TestDatabase) -> None:
+    args = ["query", seeded_db.url, "users", "--limit", "2", "--json"]
+    ordered = json.loads(runner.invoke(app, args).stdout)
+    assert "ORDER BY users.id" in ordered["statements"][0]["sql"] and "    .order_by(User.id)\n" in ordered["python"]
+    unordered = json.loads(runner.invoke(app, [*args, "--no-default-order"]).stdout)
+    assert "ORDER BY" not in unordered["statements"][0]["sql"] and ".order_by(" not in unordered["python"]
+
+
+@pytest.mark.parametrize(
+    ("order", "warned"),
+    [([], False), (["--no-default-order"], True), (["--order", "name"], True), (["--order", "name", "--order", "id"], False)],
+)
+def test_subqueryload_under_a_limit_without_a_unique_order_is_warned_about(
+    seeded_db: TestDatabase, order: list[str], warned: bool
+) -> None:
+    args = ["query", seeded_db.url, "users", "--limit", "3", "--load", "posts=subquery", *order]
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.stderr
+    warning = "warning: subqueryload with a LIMIT/OFFSET needs an ORDER BY on unique columns such as the primary key"
+    assert (warning in text.stdout) is warned
+    data = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert len(data["warnings"]) == warned
+
+
 def test_fanout_json_shape(seeded_db: TestDatabase) -> None:
     result = runner.invoke(app, ["fanout", seeded_db.url, "users", "--path", "posts", "--strategies", "joined,selectin", "--runs", "1", "--json"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["root"] == "users" and data["paths"] == ["posts"]
-    keys = {"strategy", "statements", "rows", "entities", "root_rows", "fanout", "cells", "bytes", "ms_median", "ms_min", "ms_max", "peak_kib", "sql"}
+    keys = {"strategy", "statements", "rows", "entities", "root_rows", "rows_per_root", "cells", "bytes", "ms_median", "ms_min", "ms_max", "peak_kib", "sql", "same_entities"}
     assert all(keys <= set(item) for item in data["results"])
     assert [(r["strategy"], r["statements"], r["rows"]) for r in data["results"]] == [("joined", 1, POSTS), ("selectin", 2, USERS + POSTS)]
-    assert data["verdict"].startswith("joinedload received 30 rows for 10 rows of users")
+    assert data["verdict"].startswith("joinedload received 30 rows for 10 rows of users (~3.0 each")
+    assert [r["rows_per_root"] for r in data["results"]] == [POSTS / USERS, 1.0]
+
+
+def test_fanout_table_shows_root_row_repetition(seeded_db: TestDatabase) -> None:
+    result = runner.invoke(app, ["fanout", seeded_db.url, "users", "--path", "posts", "--strategies", "joined,selectin", "--runs", "0"])
+    assert result.exit_code == 0, result.stderr
+    header, joined, selectin = (line for line in result.stdout.splitlines() if "│" in line or "┃" in line)
+    assert [cell.strip() for cell in header.split("┃")[1:-1]][3:5] == ["entities", "rows/root"]
+    assert [cell.strip() for cell in joined.split("│")[1:-1]][3:5] == [f"{USERS + POSTS}", "3.00"]
+    assert [cell.strip() for cell in selectin.split("│")[1:-1]][3:5] == [f"{USERS + POSTS}", "1.00"]
 
 
 def test_fanout_unknown_path_is_one_line(seeded_db: TestDatabase) -> None:

@@ -180,6 +180,25 @@ async def test_bad_filter_is_a_notification_and_the_screen_keeps_working(seeded_
 
 
 @ON_SQLITE
+async def test_a_dash_in_the_order_field_turns_the_primary_key_order_off(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compose(pilot)
+        python, sql = screen.query_one("#compose-python", CodePreview), screen.query_one("#compose-sql", CodePreview)
+        assert screen.query_one("#compose-order", Input).placeholder.startswith("id · - none")
+        assert ".order_by(User.id)" in python.code and "ORDER BY users.id" in sql.code  # limit 100: ordered by the key
+        await pilot.press("o", "-", "enter")
+        await pilot.pause()
+        assert ".order_by(" not in python.code and "ORDER BY" not in sql.code and "LIMIT" in sql.code
+        await pilot.press("r")
+        await settle(pilot)
+        assert "ORDER BY" not in screen.query_one(StatementLogTable).items[0].statements[0].sql
+        await pilot.press("o", "backspace", "enter")  # an empty field: the default again
+        await pilot.pause()
+        assert ".order_by(User.id)" in python.code and "ORDER BY users.id" in sql.code
+
+
+@ON_SQLITE
 async def test_copy_keys_put_python_and_sql_on_the_clipboard(seeded_db: TestDatabase) -> None:
     app = make_app(seeded_db.url)
     async with app.run_test(size=SIZE) as pilot:

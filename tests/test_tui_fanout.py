@@ -54,6 +54,7 @@ async def test_every_plan_has_its_exact_statements_and_rows(seeded_db: TestDatab
             "mixed": (2, USERS + POSTS),
         }
         assert table.row_count == len(measured) and table.has_focus
+        assert [table.get_cell(plan, "rows/root").plain for plan in ("joined", "selectin")] == [f"{POSTS / USERS:.2f}", "1.00"]
         verdict = str(screen.query_one("#fanout-verdict", Static).content)
         assert screen.report is not None and verdict == screen.report.verdict
         assert f"joinedload received {POSTS} rows for {USERS} rows of users" in verdict
@@ -123,6 +124,7 @@ async def test_a_screen_key_over_fanout_goes_back_to_its_screen_once(seeded_db: 
         await app.push_screen(fanout)
         await settle(pilot)
         assert app.screen_stack == [app.home, compose, fanout]
+        assert "1 strategy measured, 1 timed run each · +/- runs" in screen_text(app)  # counted in the singular
         await pilot.press("c")  # the composer is under the fan-out: back to it, not a second copy
         await pilot.pause()
         assert app.screen_stack == [app.home, compose]

@@ -7,6 +7,7 @@ import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.output import on_workbench, run
+from sqla_tui.core.grammar import counted
 
 
 async def _build_sqlite(path: Optional[Path], scale: float, replace: bool) -> tuple[Path, dict[str, int]]:
@@ -47,4 +48,4 @@ def demo(
         built, counts = run(_build_sqlite(path, scale, replace))
         where = str(built)
     total = sum(counts.values())
-    typer.echo(f"demo database ready: {where} ({total:,} rows in {len(counts)} tables)")
+    typer.echo(f"demo database ready: {where} ({counted(total, 'row')} in {counted(len(counts), 'table')})")

@@ -16,20 +16,19 @@ def _print_table(report) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
+    from sqla_tui.core.query.fanout_table import HEADINGS, table_cells
+
     table = Table(title=f"{report.root}: {', '.join(report.paths)}")
-    headings = ("strategy", "stmts", "rows", "entities", "fan-out", "dup rows", "cells", "bytes", "ms med", "ms min–max", "KiB peak")
-    for heading in headings:
+    for heading in HEADINGS:
         table.add_column(heading, justify="left" if heading == "strategy" else "right")
-    for r in report.results:
-        table.add_row(
-            r.strategy, f"{r.statements:,}", f"{r.rows:,}", f"{r.entities:,}", f"{r.fanout:.2f}",
-            f"{r.duplicated_rows:,}", f"{r.cells:,}", f"{r.bytes:,}", f"{r.ms_median:.1f}",
-            f"{r.ms_min:.1f}–{r.ms_max:.1f}", "–" if r.peak_kib is None else f"{r.peak_kib:,.0f}",
-        )  # fmt: skip
+    for result in report.results:
+        table.add_row(*table_cells(result))
     console = Console()
     console.width = max(console.width, 120)
     console.print(table)
     console.print(report.verdict, soft_wrap=False)
+    for warning in report.warnings:
+        console.print(f"warning: {warning}", soft_wrap=False, markup=False)
 
 
 @app.command()

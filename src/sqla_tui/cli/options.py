@@ -111,6 +111,7 @@ _QUERY_PARAMETERS = [
     _option("order", Optional[list[str]], None, "--order", help="Order by column[:desc].", panel=_QUERY_PANEL),
     _option("limit", int, 100, "--limit", help="Root rows to fetch.", panel=_QUERY_PANEL),
     _option("offset", int, 0, "--offset", help="Root rows to skip.", panel=_QUERY_PANEL),
+    _option("no_default_order", bool, False, "--no-default-order", help="Without --order, leave the rows of a --limit/--offset to the database instead of ordering by the primary key.", panel=_QUERY_PANEL),
     _option("load", Optional[list[str]], None, "--load", "-l", help="PATH=STRATEGY, e.g. posts.comments=selectin.", panel=_QUERY_PANEL),
     _option("spec_file", Optional[Path], None, "--spec", help="Start from a saved query spec (JSON).", panel=_QUERY_PANEL),
 ]  # fmt: skip
@@ -138,6 +139,7 @@ def query_command(command: Command) -> Command:
         root, spec_file = kwargs.pop("root"), kwargs.pop("spec_file")
         where, order, load = kwargs.pop("where") or [], kwargs.pop("order") or [], kwargs.pop("load") or []
         limit, offset = kwargs.pop("limit"), kwargs.pop("offset")
+        no_default_order = kwargs.pop("no_default_order")
         try:
             spec = QuerySpec.load(spec_file) if spec_file else QuerySpec(root or "")
             if root:
@@ -148,6 +150,7 @@ def query_command(command: Command) -> Command:
             spec.order_by += [parse_order(text) for text in order]
             spec.loads += [parse_load(text) for text in load]
             spec.limit, spec.offset = limit, offset
+            spec.default_order = spec.default_order and not no_default_order
         except UserError as error:
             fail(error)
         return spec

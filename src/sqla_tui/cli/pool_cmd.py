@@ -9,6 +9,7 @@ import typer
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
 from sqla_tui.cli.output import emit_json, on_workbench
+from sqla_tui.core.grammar import counted
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -74,7 +75,7 @@ def _print(report: PoolRunReport) -> None:
     echo = typer.echo
     echo(f"{report.url}  ({report.server_version})")
     echo(
-        f"{spec.scenario}: {spec.tasks} tasks, hold {spec.hold_ms} ms, {spec.duration_s:g} s; "
+        f"{spec.scenario}: {counted(spec.tasks, 'task')}, hold {spec.hold_ms} ms, {spec.duration_s:g} s; "
         f"{_pool_line(report)}"
     )
     for note in [report.load.hold_note, *snapshot.limitations]:

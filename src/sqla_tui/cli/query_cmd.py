@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 def _print_human(result) -> None:  # type: ignore[no-untyped-def]
     """Runs of one statement fold into one entry, exactly as the compose screen's log shows them."""
+    from sqla_tui.core.grammar import counted
     from sqla_tui.core.query.preview import consecutive_runs, summary_text
     from sqla_tui.core.sqltext import format_sql
 
@@ -23,7 +24,9 @@ def _print_human(result) -> None:  # type: ignore[no-untyped-def]
     for found in result.n_plus_one:
         typer.echo(f"N+1: {found.message}")
     for refused in result.raised:
-        typer.echo(f"raise: {refused.attribute} refused {refused.count} access(es): {refused.message}")
+        typer.echo(f"raise: {refused.attribute} refused {counted(refused.count, 'access')}: {refused.message}")
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}")
     typer.echo(summary_text(result.summary))
 
 
@@ -37,6 +40,7 @@ def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
         "n_plus_one": result.n_plus_one,
         "raised": result.raised,
         "python": result.python,
+        "warnings": result.warnings,
     }
 
 

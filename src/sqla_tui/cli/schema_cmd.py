@@ -10,6 +10,7 @@ import typer
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
 from sqla_tui.cli.output import emit_json, on_workbench
+from sqla_tui.core.grammar import counted
 
 if TYPE_CHECKING:
     from sqla_tui.core.catalog.report import SchemaReport
@@ -56,7 +57,7 @@ def _table_tree(table: TableInfo, report: SchemaReport):  # type: ignore[no-unty
 
     label = f"[bold]{escape(table.name)}[/]" + ("  (view)" if table.kind == "view" else "")
     if table.row_estimate is not None:
-        label += f"  ~{table.row_estimate:,} rows"
+        label += f"  ~{counted(table.row_estimate, 'row')}"
     if table.name in report.unmappable:
         label += f"  [dim]not mappable: {escape(report.unmappable[table.name])}[/]"
     node = Tree(label)

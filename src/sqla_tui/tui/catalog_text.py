@@ -13,6 +13,7 @@ from sqla_tui.core.catalog.naming import (
     RelationshipInfo,
 )
 from sqla_tui.core.catalog.schema import ColumnInfo, IndexInfo, TableInfo
+from sqla_tui.core.grammar import counted
 
 DIRECTIONS = {MANY_TO_ONE: "many-to-one", ONE_TO_MANY: "one-to-many", MANY_TO_MANY: "many-to-many"}
 
@@ -43,7 +44,7 @@ def row_estimate(table: TableInfo) -> str:
     """``~1,234 rows``, or nothing when the database keeps no estimate (views, fresh tables)."""
     if table.row_estimate is None:
         return ""
-    return f"~{table.row_estimate:,} rows"
+    return f"~{counted(table.row_estimate, 'row')}"
 
 
 def key_lines(table: TableInfo) -> list[str]:

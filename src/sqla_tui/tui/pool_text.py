@@ -6,6 +6,7 @@ place, and the screen stays about layout and timing.
 
 from __future__ import annotations
 
+from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.figures import Percentiles, PoolSnapshot
 from sqla_tui.core.pool.activity import ServerActivity
 from sqla_tui.core.pool.load import LoadResult
@@ -90,9 +91,9 @@ def result_line(result: LoadResult) -> str:
     """How a load ended: ``leak: 5 tasks, 3.2 s, stopped: 0 completed, 2 cancelled, 2 timeouts (QueuePool limit...)``."""
     ending = "stopped" if result.stopped else "done"
     line = (
-        f"{result.scenario}: {result.tasks} tasks, {result.elapsed_s:.1f} s, {ending}: "
+        f"{result.scenario}: {counted(result.tasks, 'task')}, {result.elapsed_s:.1f} s, {ending}: "
         f"{result.completed:,} completed, {result.cancelled:,} cancelled, "
-        f"{result.timeouts:,} timeouts, {result.errors:,} other errors"
+        f"{counted(result.timeouts, 'timeout')}, {counted(result.errors, 'other error')}"
     )
     first_timeout = result.first_messages.get("TimeoutError")
     if first_timeout:

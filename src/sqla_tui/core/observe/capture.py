@@ -28,6 +28,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import ORMExecuteState
 
+from sqla_tui.core.grammar import counted
+from sqla_tui.core.sqltext import one_line
+
 _ORIGIN_OPTION = "sqla_tui_origin"
 _SAMPLED_ROWS = 256
 _IN_LIST = re.compile(r"\(\s*(?:\?|\$\d+|%s|%\(\w+\)s|:\w+)(?:\s*,\s*(?:\?|\$\d+|%s|%\(\w+\)s|:\w+))+\s*\)")
@@ -251,13 +254,13 @@ def find_n_plus_one(statements: list[CapturedStatement], threshold: int = 2) -> 
     found = []
     for group in group_statements(statements):
         if group.origin.kind == "lazy" and group.count >= threshold:
-            sql = " ".join(group.shape.split())
+            sql = one_line(group.shape)
             found.append(
                 NPlusOne(
                     sql=sql,
                     count=group.count,
                     attribute=group.origin.attribute,
-                    message=f"{sql} ran {group.count} times, from {group.origin.attribute}",
+                    message=f"{sql} ran {counted(group.count, 'time')}, from {group.origin.attribute}",
                 )
             )
     return found

@@ -16,6 +16,7 @@ import json
 import re
 from typing import Any
 
+from sqla_tui.core.grammar import counted
 from sqla_tui.core.plans.node import PlanNode
 from sqla_tui.core.plans.predicates import columns_looked_up, sources
 
@@ -137,7 +138,7 @@ class _Reader:
             ms=ms,
             detail=f"sort key: {raw['sort_key']}" if "sort_key" in raw else ("filesort" if raw.get("using_filesort") else None),
             filter=raw.get("attached_condition") or raw.get("having_condition"),
-            spill=f"sort merged in {passes} passes through a temporary file" if passes else None,
+            spill=f"sort merged in {counted(passes, 'pass')} through a temporary file" if passes else None,
             children=children,
         )
 

@@ -57,8 +57,9 @@ class Composer:
     def remove_filter(self, index: int) -> None:
         self.change(filters=[f for position, f in enumerate(self.spec.filters) if position != index])
 
-    def set_order(self, order: list[Order]) -> None:
-        self.change(order_by=order)
+    def set_order(self, order: list[Order], default_order: bool = True) -> None:
+        """Order by ``order``; with none, ``default_order`` says whether a limited query is ordered by the key."""
+        self.change(order_by=order, default_order=default_order)
 
     def set_limit(self, limit: int | None) -> None:
         self.change(limit=limit)

@@ -8,14 +8,19 @@ of ~1.05× (benchmarks/capture_overhead.py), so the peak is opt-in and the
 timed runs are never traced.
 
 Counts are exact: rows are what the driver returned; entities are distinct
-objects in the session; "duplicated rows" are main-query rows beyond one per
-root entity (what joinedload on a collection adds); "duplicated cells" are
-cells received beyond one copy of each materialised entity's columns.
+objects in the session; "rows per root" are main-query rows per root entity
+and "duplicated rows" those beyond one per root (what joinedload on a
+collection adds); "duplicated cells" are
+cells received beyond one copy of each materialised entity's columns. Plans
+are compared by identity too: one that loaded other entities than the rest
+measured other data (say, other root rows under a LIMIT without a unique
+order), and is marked so that it is never recommended.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -24,32 +29,22 @@ from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.orm import strategies as _orm_strategies
 
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.observe.capture import StatementLog, group_statements
+from sqla_tui.core.observe.capture import CapturedStatement, StatementLog, group_statements
 from sqla_tui.core.query.loader_tree import LoaderTree
+from sqla_tui.core.query.ordering import limit_is_ambiguous, subquery_limit_warning
 from sqla_tui.core.query.run import Execution, execute, fresh_session, touch_paths
 from sqla_tui.core.query.spec import LoadOption, QuerySpec
 from sqla_tui.core.query.statement import build_select
+from sqla_tui.core.query.verdict import verdict
 
 PLANS = ("joined", "selectin", "subquery", "immediate", "select", "joined+selectin", "mixed")
 DEFAULT_PLANS = ("joined", "selectin", "subquery", "immediate", "select", "mixed")
-PLAN_TITLES = {
-    "joined": "joinedload",
-    "selectin": "selectinload",
-    "subquery": "subqueryload",
-    "immediate": "immediateload",
-    "select": "lazy (touched)",
-    "joined+selectin": "joined, then selectin",
-    "mixed": "to-one joined, collections selectin",
-}
-SELECTIN_BATCH: int = getattr(_orm_strategies, "_SelectInLoader")._chunksize
-"""Keys per IN list before SQLAlchemy splits a selectin statement (private; 500 in 2.1)."""
-
-
 @dataclass(frozen=True)
 class SqlGroup:
+    """Statements of one shape (IN lists of any length) and origin: the first as it ran, how many, their rows."""
+
     sql: str
     count: int
     rows: int
@@ -64,7 +59,8 @@ class PlanResult:
     rows: int
     entities: int
     root_rows: int
-    fanout: float
+    rows_per_root: float
+    """Main-query rows per root entity: how often each root row repeats (1.0 means never)."""
     duplicated_rows: int
     duplicated_cells: int
     cells: int
@@ -74,6 +70,8 @@ class PlanResult:
     ms_max: float
     peak_kib: float | None
     sql: list[SqlGroup] = field(default_factory=list)
+    same_entities: bool = True
+    """Whether this plan loaded the entities (by identity) that the most plans agree on."""
 
 
 @dataclass
@@ -82,6 +80,8 @@ class FanoutReport:
     paths: list[str]
     results: list[PlanResult]
     verdict: str
+    warnings: list[str] = field(default_factory=list)
+    """Hazards of the query itself, e.g. subqueryload under a LIMIT without a unique order."""
 
 
 def _segments(paths: list[str]) -> list[str]:
@@ -115,6 +115,12 @@ def plan_loads(plan: str, entity: type, paths: list[str]) -> tuple[list[LoadOpti
 def _is_collection(tree: LoaderTree, path: str) -> bool:
     node = tree.node(path)
     return bool(inspect(node.owner).relationships[node.key].uselist)
+
+
+def _sql_groups(statements: list[CapturedStatement]) -> list[SqlGroup]:
+    """Each group's first statement exactly as the database received it, so the text shown can be run."""
+    sent = {statement.index: statement.sql for statement in statements}
+    return [SqlGroup(sent[group.indexes[0]], group.count, group.rows) for group in group_statements(statements)]
 
 
 def _entity_cells(entities: list[Any]) -> int:
@@ -155,8 +161,11 @@ async def _timed_run(engine: AsyncEngine, statement: Any, touch: list[str]) -> f
 
 async def measure_plan(
     engine: AsyncEngine, entity: type, spec: QuerySpec, paths: list[str], plan: str, runs: int, memory: bool = False
-) -> PlanResult:
-    """Warm up (under tracemalloc when ``memory``: the peak), then time ``runs`` executions."""
+) -> tuple[PlanResult, frozenset[Any]]:
+    """Warm up (under tracemalloc when ``memory``: the peak), then time ``runs`` executions.
+
+    Also returns the identity keys of every entity the warm-up loaded, to compare plans by.
+    """
     loads, touch = plan_loads(plan, entity, paths)
     planned = replace(spec, loads=[*spec.loads, *loads])
     log = StatementLog(cap=1_000_000)
@@ -171,13 +180,13 @@ async def measure_plan(
     cells = sum(s.rows * s.columns for s in statements)
     entities = len(warm.entities)
     main_rows = statements[0].rows if statements else 0
-    return PlanResult(
+    result = PlanResult(
         strategy=plan,
         statements=len(statements),
         rows=rows,
         entities=entities,
         root_rows=len(warm.roots),
-        fanout=round(rows / entities, 3) if entities else 0.0,
+        rows_per_root=round(main_rows / len(warm.roots), 3) if warm.roots else 0.0,
         duplicated_rows=max(0, main_rows - len(warm.roots)),
         duplicated_cells=max(0, cells - _entity_cells(warm.entities)),
         cells=cells,
@@ -186,8 +195,9 @@ async def measure_plan(
         ms_min=round(min(timings), 3) if timings else 0.0,
         ms_max=round(max(timings), 3) if timings else 0.0,
         peak_kib=round(peak / 1024, 1) if peak is not None else None,
-        sql=[SqlGroup(" ".join(g.shape.split()), g.count, g.rows) for g in group_statements(statements)],
+        sql=_sql_groups(statements),
     )
+    return result, frozenset(inspect(obj).identity_key for obj in warm.entities)
 
 
 async def compare(
@@ -211,63 +221,29 @@ async def compare(
     tree = LoaderTree(entity)
     for path in paths:
         tree.node(path)
-    results = []
+    results, loaded = [], []
     for done, plan in enumerate(plans, start=1):
-        results.append(await measure_plan(engine, entity, spec, paths, plan, runs, memory))
+        result, identities = await measure_plan(engine, entity, spec, paths, plan, runs, memory)
+        results.append(result)
+        loaded.append(identities)
         if progress is not None:
             progress(plan, done, len(plans))
+    _mark_other_entities(results, loaded)
     has_collection = any(_is_collection(tree, segment) for segment in _segments(paths))
-    return FanoutReport(spec.root, paths, results, verdict(results, spec.root, has_collection))
+    ambiguous = limit_is_ambiguous(spec, entity)
+    subquery = "subquery" in plans or any(load.strategy == "subquery" for load in spec.loads)
+    return FanoutReport(
+        spec.root,
+        paths,
+        results,
+        verdict(results, spec.root, has_collection, ambiguous),
+        [subquery_limit_warning(spec)] if ambiguous and subquery else [],
+    )
 
 
-def verdict(results: list[PlanResult], root: str, has_collection: bool) -> str:
-    """Explain the comparison in plain words, from the measurements alone."""
-    by_plan = {result.strategy: result for result in results}
-    sentences = []
-    joined, selectin = by_plan.get("joined"), by_plan.get("selectin")
-    if joined and selectin:
-        if has_collection and joined.duplicated_rows:
-            per_root = joined.rows / joined.root_rows if joined.root_rows else 0
-            sentences.append(
-                f"joinedload received {joined.rows:,} rows for {joined.root_rows:,} rows of {root} "
-                f"(~{per_root:.1f} each: {joined.duplicated_rows:,} rows repeat a {root} row), "
-                f"{_ratio(joined.cells, selectin.cells)} the cells of selectinload "
-                f"({joined.duplicated_cells:,} duplicated cells)."
-            )
-        else:
-            sentences.append(
-                f"joinedload needed {joined.statements} statement{'s' * (joined.statements != 1)} "
-                f"and repeated no {root} rows: a to-one path adds columns, not rows."
-            )
-        batches = [g for g in selectin.sql if g.count > 1 and "IN" in g.sql.upper()]
-        batch_note = f" (IN lists are split into batches of {SELECTIN_BATCH} keys)" if batches else ""
-        sentences.append(f"selectinload needed {selectin.statements} statements{batch_note}.")
-    for plan in ("select", "immediate"):
-        if plan in by_plan:
-            sentences.append(f"{PLAN_TITLES[plan]} needed {by_plan[plan].statements:,} statements.")
-    recommended = recommend(results)
-    if recommended is not None:
-        sentences.append(
-            f"Recommended: {PLAN_TITLES[recommended.strategy]} ({recommended.statements} "
-            f"statement{'s' * (recommended.statements != 1)}, {recommended.bytes:,} bytes, no repeated {root} rows)."
-        )
-    timed = [result for result in results if result.ms_median > 0]
-    if timed:
-        best = min(timed, key=lambda result: (result.ms_median, result.statements))
-        sentences.append(f"Fastest in this run: {PLAN_TITLES[best.strategy]} ({best.ms_median:.1f} ms median).")
-    return " ".join(sentences)
-
-
-def recommend(results: list[PlanResult]) -> PlanResult | None:
-    """The plan that repeats no root rows, then needs fewest statements, then fewest bytes.
-
-    Structural, not timed: on a laptop-sized database timings are noise, while
-    repeated rows and round trips are what grow with the data.
-    """
-    if not results:
-        return None
-    return min(results, key=lambda result: (result.duplicated_rows > 0, result.statements, result.bytes))
-
-
-def _ratio(ours: int, theirs: int) -> str:
-    return f"{ours / theirs:.1f}×" if theirs else "∞×"
+def _mark_other_entities(results: list[PlanResult], loaded: list[frozenset[Any]]) -> None:
+    """Mark the plans whose entities differ from the set most plans loaded; all of them if no set leads."""
+    tally = Counter(loaded).most_common()
+    leader = tally[0][0] if len(tally) == 1 or (tally and tally[0][1] > tally[1][1]) else None
+    for result, identities in zip(results, loaded):
+        result.same_entities = identities == leader

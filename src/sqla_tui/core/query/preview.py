@@ -17,6 +17,7 @@ from sqlalchemy.engine import Dialect
 
 from sqla_tui.core.catalog.mapping import relationship_info
 from sqla_tui.core.catalog.naming import RelationshipInfo
+from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.capture import CapturedStatement
 from sqla_tui.core.query.fanout import SqlGroup
 from sqla_tui.core.query.run import RunSummary
@@ -39,10 +40,13 @@ def next_strategy(current: str | None) -> str | None:
 def main_query_sql(spec: QuerySpec, entity: type, dialect: Dialect) -> str:
     """The main query's SQL as ``dialect`` will receive it, formatted; nothing runs.
 
-    Eager loaders that emit their own statements (selectin, subquery) are
-    not part of it; joined loaders are, as the JOINs they add.
+    IN lists are expanded to one placeholder per value, as they are sent, so
+    the text can be copied and run. Eager loaders that emit their own
+    statements (selectin, subquery) are not part of it; joined loaders are,
+    as the JOINs they add.
     """
-    return format_sql(str(build_select(spec, entity).compile(dialect=dialect)))
+    compiled = build_select(spec, entity).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    return format_sql(str(compiled))
 
 
 @dataclass(frozen=True)
@@ -115,16 +119,11 @@ def consecutive_runs(statements: list[CapturedStatement], origins: list[str]) ->
     return runs
 
 
-def count_text(number: int, one: str, many: str | None = None) -> str:
-    """``1 statement`` / ``1,204 statements``."""
-    return f"{number:,} {one if number == 1 else many or one + 's'}"
-
-
 def summary_text(summary: RunSummary) -> str:
     """The run's one-line summary: statements, rows received, entities and root rows."""
     return (
-        f"{count_text(summary.statements, 'statement')}, {count_text(summary.rows, 'row')} received, "
-        f"{count_text(summary.entities, 'entity', 'entities')} ({count_text(summary.root_rows, 'root row')})"
+        f"{counted(summary.statements, 'statement')}, {counted(summary.rows, 'row')} received, "
+        f"{counted(summary.entities, 'entity')} ({counted(summary.root_rows, 'root row')})"
     )
 
 
@@ -150,8 +149,9 @@ def leaf_paths(paths: list[str]) -> list[str]:
 
 
 def grouped_sql_text(groups: list[SqlGroup]) -> str:
-    """One strategy's statements as readable SQL, each shape once with how often it ran and its rows."""
+    """One strategy's statements as readable SQL: each shape's first statement, how often the shape ran, its rows."""
     return "\n\n".join(
-        f"-- ran {group.count:,} time{'s' * (group.count != 1)}, {group.rows:,} rows\n{format_sql(group.sql)};"
+        f"-- ran {counted(group.count, 'time')}, {counted(group.rows, 'row')}"
+        f"{' (the first shown)' if group.count > 1 else ''}\n{format_sql(group.sql)};"
         for group in groups
     )

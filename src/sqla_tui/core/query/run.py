@@ -30,6 +30,7 @@ from sqla_tui.core.observe.capture import (
     find_n_plus_one,
 )
 from sqla_tui.core.query.loader_tree import LoaderTree
+from sqla_tui.core.query.ordering import limit_is_ambiguous, subquery_limit_warning
 from sqla_tui.core.query.spec import QuerySpec
 from sqla_tui.core.query.statement import build_select, python_source
 
@@ -79,6 +80,8 @@ class RunResult:
     python: str
     results: list[ResultNode]
     dropped: int = 0
+    warnings: list[str] = field(default_factory=list)
+    """Hazards of the query itself, e.g. subqueryload under a LIMIT without a unique order."""
 
 
 def origin_label(origin: Origin, spec: QuerySpec, touched: bool = False) -> str:
@@ -93,8 +96,13 @@ def origin_label(origin: Origin, spec: QuerySpec, touched: bool = False) -> str:
         return "other"
     if origin.kind == "lazy":
         return f"lazy load {origin.attribute} (touched)" if touched else f"immediateload {origin.attribute}"
-    strategy = spec.strategy_for(origin.path) or origin.configured
+    strategy = _eager_strategy(origin, spec)
     return f"{_LOADER_NAMES.get(strategy, strategy)} {origin.attribute}"
+
+
+def _eager_strategy(origin: Origin, spec: QuerySpec) -> str:
+    """The strategy an eager load ran under: chosen in the spec, else the relationship's own ``lazy=``."""
+    return spec.strategy_for(origin.path) or origin.configured
 
 
 def touch_paths(session: Session, roots: list[Any], paths: list[str]) -> list[RaisedAccess]:
@@ -191,6 +199,7 @@ async def run_spec(
     log = log or StatementLog()
     done = await execute(engine, entity, spec, log, touch)
     statements = done.statements
+    subquery = any(s.origin.kind == "eager" and _eager_strategy(s.origin, spec) == "subquery" for s in statements)
     return RunResult(
         statements=statements,
         origins=[origin_label(s.origin, spec, touched=s.index >= done.touched_from) for s in statements],
@@ -206,4 +215,5 @@ async def run_spec(
         python=python_source(spec, entity),
         results=[_result_node(root, _RESULT_DEPTH) for root in done.roots],
         dropped=log.dropped,
+        warnings=[subquery_limit_warning(spec)] if subquery and limit_is_ambiguous(spec, entity) else [],
     )

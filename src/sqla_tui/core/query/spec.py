@@ -88,6 +88,8 @@ class QuerySpec:
     offset: int = 0
     loads: list[LoadOption] = field(default_factory=list)
     column_options: list[ColumnOption] = field(default_factory=list)
+    default_order: bool = True
+    """With a limit or offset and no ``order_by``, order by the root's primary key (see ``statement.ordering``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,6 +105,7 @@ class QuerySpec:
                 offset=data.get("offset", 0),
                 loads=[LoadOption(**item) for item in data.get("loads", [])],
                 column_options=[ColumnOption(**item) for item in data.get("column_options", [])],
+                default_order=data.get("default_order", True),
             )
         except (KeyError, TypeError) as error:
             raise UserError(f"not a saved query spec: {error}; save one with --save") from None

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from sqla_tui.core.query.loader_tree import LoaderTree, attribute_source
+from sqla_tui.core.query.ordering import ordering
 from sqla_tui.core.query.spec import (
     QuerySpec,
     check_limit,
@@ -28,7 +29,7 @@ def build_select(spec: QuerySpec, entity: type) -> Select[Any]:
     statement = select(entity)
     for spec_filter in spec.filters:
         statement = statement.where(condition(entity, spec_filter))
-    for order in spec.order_by:
+    for order in ordering(spec, entity):
         attribute = column_attribute(entity, order.column)
         statement = statement.order_by(attribute.desc() if order.descending else attribute)
     if spec.limit is not None:
@@ -76,7 +77,7 @@ def python_source(spec: QuerySpec, entity: type) -> str:
     name = entity.__name__
     lines = [f"select({name})"]
     lines += [f".where({_condition_source(spec, entity, index)})" for index in range(len(spec.filters))]
-    for order in spec.order_by:
+    for order in ordering(spec, entity):
         lines.append(f".order_by({attribute_source(entity, order.column)}{'.desc()' if order.descending else ''})")
     if spec.limit is not None:
         lines.append(f".limit({spec.limit})")

@@ -25,8 +25,10 @@ from textual.worker import Worker
 from sqla_tui.core.catalog.naming import plan_catalog
 from sqla_tui.core.catalog.schema import Catalog
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.capture import CapturedStatement
 from sqla_tui.core.query.composer import Composer
+from sqla_tui.core.query.ordering import primary_key_order
 from sqla_tui.core.query.preview import (
     consecutive_runs,
     leaf_paths,
@@ -160,8 +162,8 @@ class ComposeScreen(GuardedScreen):
         shown = [name for name in self.mappable if needle.casefold() in name.casefold()]
         roots.clear_options()
         roots.add_options(Option(name, id=name) for name in shown)
-        count = f"{len(shown)} of {len(self.mappable)}" if needle else f"{len(self.mappable)}"
-        roots.border_title = f"Root · {count} mappable tables"
+        tables = counted(len(self.mappable), "mappable table")
+        roots.border_title = f"Root · {len(shown)} of {tables}" if needle else f"Root · {tables}"
         current = self._wanted or (self.composer.root if self.composer is not None else None)
         roots.highlighted = shown.index(current) if current in shown else (0 if shown else None)
 
@@ -188,7 +190,9 @@ class ComposeScreen(GuardedScreen):
             return
         composer.set_limit(self._limit_typed())
         self.composer = composer
-        self.query_one("#compose-order", Input).value = ""
+        order_field = self.query_one("#compose-order", Input)
+        order_field.value = ""
+        order_field.placeholder = f"{', '.join(key.column for key in primary_key_order(composer.entity))} · - none  (o)"
         self._show_filters()
         self.query_one(StatementLogTable).show([])
         self.query_one(ResultsTree).show([])
@@ -242,13 +246,15 @@ class ComposeScreen(GuardedScreen):
 
     @on(Input.Submitted, "#compose-order")
     def _set_order(self, event: Input.Submitted) -> None:
-        """``name:desc, id`` orders by name descending, then id; an empty field orders by nothing."""
+        """``name:desc, id`` orders by name descending, then id; empty orders a limited query by the
+        primary key (the placeholder names it); ``-`` orders by nothing, leaving the rows to the database."""
+        unordered = event.value.strip() == "-"
         try:
-            order = [parse_order(part.strip()) for part in event.value.split(",") if part.strip()]
+            order = [] if unordered else [parse_order(part.strip()) for part in event.value.split(",") if part.strip()]
         except UserError as error:
             self.notify(str(error), title="Not applied", severity="error")
             return
-        if self._edit(lambda composer: composer.set_order(order)):
+        if self._edit(lambda composer: composer.set_order(order, default_order=not unordered)):
             self._refresh_preview()
             self.query_one(LoaderToggles).focus()
 
@@ -345,7 +351,7 @@ class ComposeScreen(GuardedScreen):
         if run.count > 1:
             detail = (
                 f"-- statement {self.member + 1} of {run.count} in {run.label} ([ and ] step), "
-                f"{run.rows:,} rows in all\n{detail}"
+                f"{counted(run.rows, 'row')} in all\n{detail}"
             )
         self.query_one("#compose-statement", CodePreview).code = detail
 
@@ -396,7 +402,11 @@ def _filter_text(spec_filter: Filter) -> str:
 
 
 def _summary_line(result: RunResult) -> Content:
-    """The summary, then each N+1 and each refused access in the theme's error colour."""
-    warnings = [f"N+1: {found.attribute} ran {found.count:,} times" for found in result.n_plus_one]
-    warnings += [f"raise: {refused.attribute} refused {refused.count:,}×" for refused in result.raised]
-    return Content.assemble(summary_text(result.summary), *(("  ·  " + warning, "$error") for warning in warnings))
+    """The summary, then each N+1 and each refused access in the theme's error colour, then query warnings."""
+    problems = [f"N+1: {found.attribute} ran {counted(found.count, 'time')}" for found in result.n_plus_one]
+    problems += [f"raise: {refused.attribute} refused {refused.count:,}×" for refused in result.raised]
+    return Content.assemble(
+        summary_text(result.summary),
+        *(("  ·  " + problem, "$error") for problem in problems),
+        *(("\nwarning: " + warning, "$warning") for warning in result.warnings),
+    )

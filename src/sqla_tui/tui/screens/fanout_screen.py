@@ -15,11 +15,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.grammar import counted
 from sqla_tui.core.query.fanout import DEFAULT_PLANS, FanoutReport, PlanResult
 from sqla_tui.core.query.preview import grouped_sql_text
 from sqla_tui.core.query.spec import QuerySpec
@@ -122,7 +124,7 @@ class FanoutScreen(GuardedScreen):
         self.query_one(FanoutTable).mark(self.plans[0], "measuring…")
         self.query_one(ProgressBar).update(total=len(self.plans), progress=0)
         memory = " · with memory peak" if self.memory else ""
-        self._status(f"measuring {self.plans[0]} (1/{len(self.plans)}) · {self.runs} timed runs each{memory} · x cancels")
+        self._status(f"measuring {self.plans[0]} (1/{len(self.plans)}) · {counted(self.runs, 'timed run')} each{memory} · x cancels")
         self.query_one("#fanout-verdict", Static).update("")
         self._worker = self.measure()
 
@@ -157,7 +159,7 @@ class FanoutScreen(GuardedScreen):
         """Timed runs per strategy for the next measurement (medians steady with more runs)."""
         self.runs = min(MAX_RUNS, max(1, self.runs + change))
         if not self.measuring:
-            self._status(f"{self.runs} timed runs per strategy · r measures again")
+            self._status(f"{counted(self.runs, 'timed run')} per strategy · r measures again")
 
     def _progress(self, plan: str, done: int, total: int) -> None:
         """The measurement's callback; it runs on the workbench's loop thread, so it posts rather than paints."""
@@ -182,11 +184,13 @@ class FanoutScreen(GuardedScreen):
         for metric, title in _CHARTS:
             chart = self.query_one(f"#fanout-chart-{metric.replace('_', '-')}", FanoutChart)
             chart.show(title, labels, [float(getattr(result, metric)) for result in report.results])
-        self.query_one("#fanout-verdict", Static).update(report.verdict)
+        warnings = [Content.assemble(("warning: ", "bold $warning"), warning) for warning in report.warnings]
+        self.query_one("#fanout-verdict", Static).update(Content("\n\n").join([Content(report.verdict), *warnings]))
         self.query_one(ProgressBar).update(progress=len(report.results))
         memory = " and its memory peak" if self.memory else ""
         self._status(
-            f"{len(report.results)} strategies measured, {self.runs} timed runs each{memory} · +/- runs · r measures again"
+            f"{counted(len(report.results), 'strategy')} measured, {counted(self.runs, 'timed run')} each{memory} "
+            "· +/- runs · r measures again"
         )
         self.query_one(FanoutTable).focus()
 

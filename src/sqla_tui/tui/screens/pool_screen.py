@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Sparkline, Static
 
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.figures import PoolSnapshot
 from sqla_tui.core.pool.activity import ServerActivity
 from sqla_tui.core.pool.lab import PoolLab
@@ -179,7 +180,7 @@ class PoolScreen(GuardedScreen):
         if lab is None:
             return
         self.status = (
-            f"running {spec.scenario}: {spec.tasks} tasks, hold {spec.hold_ms} ms, "
+            f"running {spec.scenario}: {counted(spec.tasks, 'task')}, hold {spec.hold_ms} ms, "
             f"up to {spec.duration_s:g} s; x stops it"
         )
         result: LoadResult = await asyncio.shield(self.workbench.in_lab(lambda: lab.run_load(spec)))

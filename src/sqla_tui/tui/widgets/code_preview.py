@@ -29,5 +29,6 @@ class CodePreview(VerticalScroll, can_focus=True):
         yield Static(classes="code")
 
     def watch_code(self, code: str) -> None:
+        """Highlight once: a Syntax renderable would run Pygments again on every layout pass."""
         syntax = Syntax(code, self.language, theme="ansi_dark", background_color="default", word_wrap=True)
-        self.query_one(Static).update(syntax)
+        self.query_one(Static).update(syntax.highlight(code))

@@ -8,6 +8,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import LoadingIndicator, ProgressBar, Static
 
+from sqla_tui.core.grammar import counted
+
 PHASES = ("connecting", "building", "failed", "connected")
 
 SPINNER_DELAY = 1.0
@@ -53,7 +55,7 @@ class ConnectStatus(Vertical):
         bar = self.query_one(ProgressBar)
         bar.update(total=total_tables)
         bar.advance(1)
-        self.message = f"building the demo database: filled {table} ({rows:,} rows)"
+        self.message = f"building the demo database: filled {table} ({counted(rows, 'row')})"
 
     def failed(self, error: str) -> None:
         self.phase = "failed"

@@ -1,4 +1,4 @@
-"""The fan-out comparison side by side: one row per strategy, the CLI's columns."""
+"""The fan-out comparison side by side: one row per strategy, the CLI's columns and cells."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from rich.text import Text
 from textual.message import Message
 
 from sqla_tui.core.query.fanout import PlanResult
+from sqla_tui.core.query.fanout_table import HEADINGS, table_cells
 from sqla_tui.tui.widgets.row_picker import RowPicker
-
-COLUMNS = ("strategy", "stmts", "rows", "entities", "fan-out", "dup rows", "cells", "bytes", "ms med", "ms min–max", "KiB peak")
 
 
 class FanoutTable(RowPicker[PlanResult]):
@@ -24,8 +23,8 @@ class FanoutTable(RowPicker[PlanResult]):
         """That strategy's measurements, its SQL included."""
 
     def on_mount(self) -> None:
-        for column in COLUMNS:
-            self.add_column(column, key=column)
+        for heading in HEADINGS:
+            self.add_column(heading, key=heading)
 
     def picked(self, item: PlanResult) -> Message:
         return self.Selected(item)
@@ -35,7 +34,7 @@ class FanoutTable(RowPicker[PlanResult]):
         self.items = []
         self.clear()
         for plan in plans:
-            self.add_row(plan, Text("waiting", style="dim italic"), *[""] * (len(COLUMNS) - 2), key=plan)
+            self.add_row(plan, Text("waiting", style="dim italic"), *[""] * (len(HEADINGS) - 2), key=plan)
 
     def mark(self, plan: str, state: str) -> None:
         """Say where a plan is (measuring, measured, cancelled) before the numbers arrive."""
@@ -45,11 +44,7 @@ class FanoutTable(RowPicker[PlanResult]):
     def show(self, results: list[PlanResult]) -> None:
         self.items = results
         self.clear()
-        for r in results:
-            numbers = (
-                f"{r.statements:,}", f"{r.rows:,}", f"{r.entities:,}", f"{r.fanout:.2f}", f"{r.duplicated_rows:,}",
-                f"{r.cells:,}", f"{r.bytes:,}", f"{r.ms_median:.1f}", f"{r.ms_min:.1f}–{r.ms_max:.1f}",
-                "–" if r.peak_kib is None else f"{r.peak_kib:,.0f}",
-            )  # fmt: skip
-            self.add_row(r.strategy, *(Text(number, justify="right") for number in numbers), key=r.strategy)
+        for result in results:
+            strategy, *numbers = table_cells(result)
+            self.add_row(strategy, *(Text(number, justify="right") for number in numbers), key=result.strategy)
         self.announce_first()

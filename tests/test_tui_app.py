@@ -14,7 +14,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import LoadingIndicator
-from textual.widgets._footer import FooterKey
 
 from sqla_tui.core.catalog.sqlite_names import TableName
 from sqla_tui.core.connect.engine import connect
@@ -24,6 +23,7 @@ from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.connect_status import SPINNER_DELAY, ConnectStatus
+from sqla_tui.tui.internals import footer_key_class
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.server_banner import ServerBanner
@@ -50,7 +50,7 @@ def relation_names(app: SqlaTuiApp) -> list[str]:
 
 def footer_keys(app: SqlaTuiApp) -> dict[str, bool]:
     """The keys the footer shows, each with whether it is enabled (FooterKey greys a disabled one by this class)."""
-    return {key.description: not key.has_class("-disabled") for key in app.screen.query(FooterKey)}
+    return {key.description: not key.has_class("-disabled") for key in app.screen.query(footer_key_class())}
 
 
 async def test_demo_opens_lists_its_tables_and_q_quits(demo_cache: Path) -> None:

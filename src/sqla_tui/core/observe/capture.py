@@ -1,10 +1,12 @@
 """StatementLog: every statement the ORM sends, with exact rows and its origin.
 
 Rows are counted where they leave the driver: SQLAlchemy's async adapters
-fetch a buffered result completely into the adapted cursor's ``_rows`` before
+fetch a buffered result completely into the adapted cursor before
 ``after_cursor_execute`` fires, so its length is exactly what the database
 handed over for that statement, before the ORM de-duplicates anything. That
-one private attribute is read in ``_driver_rows`` and nowhere else.
+private buffer is read through ``core.internals.sqlalchemy``; a StatementLog
+refuses to start (one line) on a SQLAlchemy that no longer keeps it, rather
+than count zero rows.
 
 Origins come from the session: ``do_orm_execute`` tags each ORM execution
 (main query, eager loader for a path, lazy load of an attribute) through an
@@ -28,9 +30,15 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import ORMExecuteState
 
+from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
+from sqla_tui.core.internals.sqlalchemy import async_cursor_keeps_rows, buffered_rows
 from sqla_tui.core.sqltext import one_line
 
+ROWS_HIDDEN = (
+    "this SQLAlchemy no longer shows the rows its async cursors buffer, so statements cannot be counted exactly; "
+    "install the SQLAlchemy version sqla-tui pins (pip install -e . or the constraints file)"
+)
 _ORIGIN_OPTION = "sqla_tui_origin"
 _SAMPLED_ROWS = 256
 _IN_LIST = re.compile(r"\(\s*(?:\?|\$\d+|%s|%\(\w+\)s|:\w+)(?:\s*,\s*(?:\?|\$\d+|%s|%\(\w+\)s|:\w+))+\s*\)")
@@ -119,10 +127,6 @@ def payload_bytes(rows: Any) -> tuple[int, int]:
     return len(sample[0]), round(measured * count / len(sample))
 
 
-def _driver_rows(cursor: Any) -> Any:
-    """The rows an async adapter buffered for this execution (private: ``_rows``)."""
-    rows = getattr(cursor, "_rows", None)
-    return rows if rows is not None else ()
 
 
 def describe_origin(state: ORMExecuteState) -> Origin:
@@ -146,6 +150,8 @@ class StatementLog:
     """
 
     def __init__(self, cap: int = 10_000) -> None:
+        if not async_cursor_keeps_rows():
+            raise UserError(ROWS_HIDDEN)
         self.cap = cap
         self.dropped = 0
         self._entries: deque[CapturedStatement] = deque(maxlen=cap)
@@ -196,7 +202,7 @@ class StatementLog:
 
     def _after(self, conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
         elapsed = time.perf_counter() - conn.info["sqla_tui_started"].pop()
-        rows = _driver_rows(cursor)
+        rows = buffered_rows(cursor) or ()
         columns, size = payload_bytes(rows)
         origin = context.execution_options.get(_ORIGIN_OPTION, OTHER) if context is not None else OTHER
         if len(self._entries) == self.cap:

@@ -113,7 +113,7 @@ class PoolSnapshot:
     max_overflow: int | None
     timeout_s: float | None
     recycle_s: int | None
-    pre_ping: bool
+    pre_ping: bool | None
     checked_out: int
     idle: int | None
     overflow: int | None

@@ -65,6 +65,7 @@ _LIMITATIONS = {
         "overlapping checkouts share one connection, so their hold times and leak reports merge into one",
     ],
 }
+_SETTINGS_UNKNOWN = "pre-ping and reset-on-return unknown: this SQLAlchemy keeps them where sqla-tui cannot read them"
 _NOT_INSTRUMENTED = (
     "no waiters or acquire times: the engine was not built with an instrumented pool "
     "(use create_monitored_engine)"
@@ -247,6 +248,8 @@ class PoolMonitor:
         limitations = list(_LIMITATIONS.get(settings.pool_class, []))
         if not instrumented:
             limitations.append(_NOT_INSTRUMENTED)
+        if None in (settings.pre_ping, settings.resets):
+            limitations.append(_SETTINGS_UNKNOWN)
         return PoolSnapshot(
             pool_class=settings.pool_class,
             size=settings.size,
@@ -264,7 +267,7 @@ class PoolMonitor:
             acquire=percentiles(*acquire.times.frozen()) if instrumented else None,
             hold=percentiles(*self._hold.frozen()),
             counters=Counters(
-                **{**self._counts, "timeouts": acquire.timeouts, "resets": self._counts["resets"] * settings.resets}
+                **{**self._counts, "timeouts": acquire.timeouts, "resets": self._counts["resets"] * bool(settings.resets)}
             ),
             connection_ages_s=sorted((round(now - since, 3) for _, since, _ in born.values()), reverse=True),
             leak_threshold_s=self.leak_threshold,

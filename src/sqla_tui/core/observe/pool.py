@@ -2,9 +2,9 @@
 
 SQLAlchemy fires no event before a checkout starts waiting for a free
 connection, so waiters and acquire times can only be seen by wrapping the
-pool's own ``connect()``. The wrap and every read of a private pool attribute
-live in this module, so a SQLAlchemy upgrade that moves them breaks one
-tested place instead of the whole monitor.
+pool's own ``connect()``. The private methods and attributes that takes are
+read through ``core.internals.sqlalchemy``; when an upgrade removes one, no
+twin is built and the monitor says which figures it cannot give.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import pool as sa_pool
 
 from sqla_tui.core.connect.masking import mask_url_text
+from sqla_tui.core.internals.sqlalchemy import connection_record, pool_hooks, private_settings
 from sqla_tui.core.observe.figures import Durations
 
 
@@ -67,7 +68,7 @@ class Watcher(Protocol):
     def on_checkin(self, dbapi_connection: Any, record: Any) -> None: ...
 
 
-def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool]:
+def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
     """A subclass of ``base`` that times each checkout and reports it, and its return, to a watcher.
 
     Acquire time is all of ``connect()``; a failed checkout (a timeout, say)
@@ -94,8 +95,10 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool]:
     overhead benchmark compares the two on the same connections that way.
     """
 
-    base_connect, base_do_get, base_create = base.connect, base._do_get, base._create_connection
-    base_return = base._return_conn
+    hooks = pool_hooks(base)
+    if hooks is None:
+        return None
+    base_connect, (base_do_get, base_create, base_return) = base.connect, hooks
 
     class Timed(base):  # type: ignore[valid-type,misc]
         watcher: Watcher | None = None
@@ -116,7 +119,7 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool]:
             times.count += 1
             if elapsed > times.max:
                 times.max = elapsed
-            watcher.on_checkout(fairy.dbapi_connection, fairy._connection_record, fairy)
+            watcher.on_checkout(fairy.dbapi_connection, connection_record(fairy), fairy)
             return fairy
 
         def _return_conn(self, record: Any) -> None:
@@ -163,9 +166,13 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool]:
     return Timed
 
 
-_INSTRUMENTED = {base: _timed_twin(base) for base in (sa_pool.AsyncAdaptedQueuePool, sa_pool.NullPool, sa_pool.StaticPool)}
+_INSTRUMENTED = {
+    base: twin
+    for base in (sa_pool.AsyncAdaptedQueuePool, sa_pool.NullPool, sa_pool.StaticPool)
+    if (twin := _timed_twin(base)) is not None
+}
 _TWINS = frozenset(_INSTRUMENTED.values())
-InstrumentedQueuePool = _INSTRUMENTED[sa_pool.AsyncAdaptedQueuePool]
+InstrumentedQueuePool = _INSTRUMENTED.get(sa_pool.AsyncAdaptedQueuePool)
 
 
 def instrumented_class(poolclass: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
@@ -194,9 +201,10 @@ class PoolSettings:
     max_overflow: int | None
     timeout: float | None
     recycle: int | None
-    pre_ping: bool
-    resets: bool
-    """Whether returned connections are reset (rolled back or committed; ``reset_on_return``)."""
+    pre_ping: bool | None
+    """None when this SQLAlchemy no longer says (see ``core.internals``)."""
+    resets: bool | None
+    """Whether returned connections are reset (rolled back or committed; ``reset_on_return``); None when unknown."""
 
     @property
     def capacity(self) -> int | None:
@@ -207,17 +215,18 @@ class PoolSettings:
 
 
 def pool_settings(pool: sa_pool.Pool) -> PoolSettings:
-    """Read a pool's settings, including the ones SQLAlchemy only keeps privately."""
-    recycle = getattr(pool, "_recycle", -1)
+    """Read a pool's settings, including the ones SQLAlchemy only keeps privately (None where unknown)."""
+    private = private_settings(pool)
     queue = isinstance(pool, sa_pool.QueuePool)
+    reset = private.reset_on_return
     return PoolSettings(
         pool_class=_public_name(type(pool)),
         size=pool.size() if queue else None,
-        max_overflow=getattr(pool, "_max_overflow", None) if queue else None,
+        max_overflow=private.max_overflow if queue else None,
         timeout=pool.timeout() if queue else None,
-        recycle=recycle if recycle >= 0 else None,
-        pre_ping=bool(getattr(pool, "_pre_ping", False)),
-        resets=getattr(pool, "_reset_on_return", None) in (sa_pool.base.reset_rollback, sa_pool.base.reset_commit),
+        recycle=private.recycle if private.recycle is not None and private.recycle >= 0 else None,
+        pre_ping=private.pre_ping,
+        resets=None if reset is None else reset in (sa_pool.base.reset_rollback, sa_pool.base.reset_commit),
     )
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import strategies as _orm_strategies
-
 from sqla_tui.core.grammar import counted, with_article
+from sqla_tui.core.internals.sqlalchemy import selectin_chunk_size
 
 if TYPE_CHECKING:
     from sqla_tui.core.query.fanout import PlanResult
@@ -26,8 +25,8 @@ PLAN_TITLES = {
     "joined+selectin": "joined, then selectin",
     "mixed": "to-one joined, collections selectin",
 }
-SELECTIN_BATCH: int = getattr(_orm_strategies, "_SelectInLoader")._chunksize
-"""Keys per IN list before SQLAlchemy splits a selectin statement (private; 500 in 2.1)."""
+SELECTIN_BATCH = selectin_chunk_size()
+"""Keys per IN list before SQLAlchemy splits a selectin statement (500 in 2.1); None if it no longer says."""
 
 
 def verdict(results: list[PlanResult], root: str, has_collection: bool, ambiguous_limit: bool = False) -> str:
@@ -61,7 +60,7 @@ def verdict(results: list[PlanResult], root: str, has_collection: bool, ambiguou
                 f"and repeated no {root} rows: a to-one path adds columns, not rows."
             )
         batches = [g for g in selectin.sql if g.count > 1 and "IN" in g.sql.upper()]
-        batch_note = f" (IN lists are split into batches of {SELECTIN_BATCH} keys)" if batches else ""
+        batch_note = f" (IN lists are split into batches of {SELECTIN_BATCH} keys)" if batches and SELECTIN_BATCH else ""
         sentences.append(f"selectinload needed {counted(selectin.statements, 'statement')}{batch_note}.")
     for plan in ("select", "immediate"):
         if plan in by_plan:

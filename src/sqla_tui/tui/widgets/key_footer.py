@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Footer
 
+from sqla_tui.tui.internals import bindings_ready, is_pruning
+
 Keys = tuple[tuple[str, str, str, bool, str], ...]
 
 
@@ -21,7 +23,7 @@ class KeyFooter(Footer):
     _shown: Keys | None = None
 
     async def recompose(self) -> None:
-        if not self.is_attached or self._pruning:  # a rebuild queued before its screen closed: nothing to show
+        if not self.is_attached or is_pruning(self):  # a rebuild queued before its screen closed: nothing to show
             return
         keys = self._keys()
         if keys is not None and keys == self._shown:
@@ -30,8 +32,11 @@ class KeyFooter(Footer):
         await super().recompose()
 
     def _keys(self) -> Keys | None:
-        """What ``compose`` would show: every shown binding (and the palette's) with its state; None before any."""
-        if not self._bindings_ready:
+        """What ``compose`` would show: every shown binding (and the palette's) with its state; None before any.
+
+        None too when Textual no longer says whether bindings are known: then every rebuild happens, as in Footer.
+        """
+        if not bindings_ready(self):
             return None
         palette = self.app.COMMAND_PALETTE_BINDING if self.show_command_palette else None
         return tuple(

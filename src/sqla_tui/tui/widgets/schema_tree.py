@@ -30,6 +30,7 @@ from textual.widgets.tree import TreeNode
 from sqla_tui.core.catalog.naming import RelationshipPlan
 from sqla_tui.core.catalog.schema import Catalog, TableInfo, TableName
 from sqla_tui.core.slices import Slices, finish, finish_yielding
+from sqla_tui.tui.internals import invalidate_lines
 from sqla_tui.tui.catalog_text import (
     column_keys,
     index_line,
@@ -123,7 +124,7 @@ class SchemaTree(Tree[TableRef]):
         for node in self._schema_node(catalog.schema).children:
             if node.is_expanded:
                 self._fill(node)
-        self._invalidate()  # Tree's own "lines changed": re-measures widths, redraws; once, not once per node
+        invalidate_lines(self)  # Tree's own "lines changed": re-measures widths, redraws; once, not once per node
 
     def render_label(self, node: Node, base_style: Style, style: Style) -> Text:
         """The label, and for a table whose catalog is in, its row estimate."""
@@ -206,7 +207,7 @@ class SchemaTree(Tree[TableRef]):
                     ref = TableRef(schema, table.name)
                     node.add(self._table_label(ref), data=ref)
             if start == 0 or start + SLICE >= len(shown):
-                self._invalidate()
+                invalidate_lines(self)
         if not (move and shown):
             return False
         self._move_to(node)  # via the schema's own line, so the first table counts as newly highlighted
@@ -230,6 +231,7 @@ class SchemaTree(Tree[TableRef]):
             self._adding_quietly = False
 
     def _invalidate(self) -> None:
+        """Textual's private line-cache reset, held back while nodes are added quietly (see tui/internals.py)."""
         if not self._adding_quietly:
             super()._invalidate()
 

@@ -1,0 +1,96 @@
+"""The private parts of SQLAlchemy that sqla-tui reads, named here and nowhere else.
+
+SQLAlchemy offers no public way to see the rows an async cursor buffered
+(exact row counts), a checkout waiting in the pool's queue (waiters and
+acquire times), or some pool settings. Each such read goes through this
+module, ``tests/test_internals.py`` fails naming the attribute when an
+upgrade removes one, and every accessor degrades to "unknown" (None), so a
+missing attribute costs a figure, never a wrong one, and never the import
+of a screen. ``PRIVATE`` lists them all for that test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+PRIVATE: dict[str, str] = {
+    "sqlalchemy.connectors.asyncio.AsyncAdapt_dbapi_cursor._rows": "exact rows: what the driver handed over",
+    "sqlalchemy.orm.strategies._SelectInLoader._chunksize": "how many keys one selectinload IN list holds",
+    "sqlalchemy.pool.Pool._do_get": "a checkout waiting in the queue: waiters, acquire times",
+    "sqlalchemy.pool.Pool._create_connection": "a checkout opening a connection is not a waiter",
+    "sqlalchemy.pool.Pool._return_conn": "a return, reported without the slower checkin event",
+    "sqlalchemy.pool.base._ConnectionFairy._connection_record": "which pooled connection a checkout got",
+    "sqlalchemy.pool.Pool._recycle": "the pool's recycle setting",
+    "sqlalchemy.pool.QueuePool._max_overflow": "the pool's max_overflow setting",
+    "sqlalchemy.pool.Pool._pre_ping": "the pool's pre_ping setting",
+    "sqlalchemy.pool.Pool._reset_on_return": "whether returned connections are reset",
+}
+"""Every private name read here, with what it gives the user."""
+
+POOL_HOOKS = ("_do_get", "_create_connection", "_return_conn")
+connection_record: Callable[[Any], Any] = attrgetter("_connection_record")
+"""The ``_ConnectionRecord`` behind a checked-out connection (a C-level getter: this runs on every checkout)."""
+
+
+def buffered_rows(cursor: Any) -> Sequence[Any] | None:
+    """The rows an async adapter's cursor buffered for this execution; None when it keeps none we can see."""
+    return getattr(cursor, "_rows", None)
+
+
+def async_cursor_keeps_rows() -> bool:
+    """Whether SQLAlchemy's async cursor adapter still buffers rows where ``buffered_rows`` reads them."""
+    from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_cursor
+
+    return "_rows" in getattr(AsyncAdapt_dbapi_cursor, "__slots__", ())
+
+
+def selectin_chunk_size() -> int | None:
+    """How many keys SQLAlchemy puts in one selectinload IN list (500 in 2.x); None if it no longer says."""
+    from sqlalchemy.orm import strategies
+
+    loader = getattr(strategies, "_SelectInLoader", None)
+    size = getattr(loader, "_chunksize", None)
+    return size if isinstance(size, int) else None
+
+
+def pool_hooks(base: type) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]] | None:
+    """A pool class's queue-wait, connection-opening and return methods; None if any is gone."""
+    found = [getattr(base, name, None) for name in POOL_HOOKS]
+    if any(method is None for method in found):
+        return None
+    do_get, create_connection, return_conn = found
+    return do_get, create_connection, return_conn
+
+
+_UNSET = object()
+
+
+@dataclass(frozen=True)
+class PrivateSettings:
+    """Pool settings SQLAlchemy keeps privately; None where the attribute is gone (unknown)."""
+
+    recycle: int | None
+    """Seconds, -1 for never; None when unknown."""
+    max_overflow: int | None
+    pre_ping: bool | None
+    reset_on_return: Any
+    """SQLAlchemy's reset marker; None when unknown."""
+
+
+def private_settings(pool: Any) -> PrivateSettings:
+    """Read the settings ``pool.size()`` and ``pool.timeout()`` do not give."""
+
+    def read(name: str) -> Any:
+        value = getattr(pool, name, _UNSET)
+        return None if value is _UNSET else value
+
+    pre_ping = read("_pre_ping")
+    return PrivateSettings(
+        recycle=read("_recycle"),
+        max_overflow=read("_max_overflow"),
+        pre_ping=None if pre_ping is None else bool(pre_ping),
+        reset_on_return=read("_reset_on_return"),
+    )

@@ -1,0 +1,49 @@
+"""The private parts of Textual that sqla-tui reads, named here and nowhere else.
+
+Two speed-ups lean on Textual's internals: the footer skips rebuilds that
+would show the same keys (it must know whether its screen is being torn down
+and whether bindings are known yet), and the schema tree holds back the
+line-cache invalidation ``TreeNode.add`` triggers per node. Each accessor
+degrades to Textual's own behaviour when the attribute is gone (a rebuild,
+an invalidation: slower, never wrong), and ``tests/test_internals.py``
+fails naming the attribute when an upgrade removes one. ``PRIVATE`` lists them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PRIVATE: dict[str, str] = {
+    "textual.widget.Widget._pruning": "a footer rebuild queued while its screen closes is skipped",
+    "textual.widgets.Footer._bindings_ready": "the footer compares keys only once bindings are known",
+    "textual.widgets.Tree._invalidate": "the schema tree lays its lines out once per slice of names",
+    "textual.widgets._footer.FooterKey": "tests find the footer's keys by their widget class",
+}
+"""Every private name read in tui/ or its tests, with what it buys."""
+
+
+def is_pruning(widget: Any) -> bool:
+    """Whether Textual is removing this widget's screen (False when Textual no longer says)."""
+    return bool(getattr(widget, "_pruning", False))
+
+
+def bindings_ready(footer: Any) -> bool | None:
+    """Whether a Footer has received its screen's bindings; None when Textual no longer says."""
+    ready = getattr(footer, "_bindings_ready", None)
+    return None if ready is None else bool(ready)
+
+
+def invalidate_lines(tree: Any) -> None:
+    """Have a Tree lay its lines out again (its private ``_invalidate``); a plain refresh when that is gone."""
+    invalidate = getattr(tree, "_invalidate", None)
+    if invalidate is None:
+        tree.refresh(layout=True)
+    else:
+        invalidate()
+
+
+def footer_key_class() -> type:
+    """The widget class Footer draws each key with."""
+    from textual.widgets._footer import FooterKey
+
+    return FooterKey

@@ -1,0 +1,108 @@
+"""Every private attribute of SQLAlchemy, the drivers or Textual that sqla-tui reads, checked by name.
+
+When an upgrade removes one, the test that fails names it; the accessors
+around each (core/internals/, tui/internals.py) then degrade to "unknown"
+instead of a wrong figure or a screen that does not import.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from sqlalchemy import pool as sa_pool
+
+from sqla_tui.core.internals import sqlalchemy as sa_internals
+from sqla_tui.core.observe.pool import pool_settings
+from sqla_tui.tui import internals as tui_internals
+
+
+def _owner(dotted: str) -> tuple[object, str]:
+    """The object that holds the last name of ``dotted``, imported from the longest module prefix."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            owner: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for part in parts[cut:-1]:
+            owner = getattr(owner, part)
+        return owner, parts[-1]
+    raise AssertionError(f"no module in {dotted}")
+
+
+def _has(owner: object, name: str) -> bool:
+    """An attribute of the class, or one its instances get in __slots__ / __init__ (checked in the source)."""
+    if hasattr(owner, name) or name in getattr(owner, "__slots__", ()):
+        return True
+    import inspect
+
+    return isinstance(owner, type) and any(
+        f"self.{name} " in inspect.getsource(klass) or f"self.{name}:" in inspect.getsource(klass)
+        for klass in owner.__mro__
+        if klass.__module__.startswith(("sqlalchemy", "textual"))
+    )
+
+
+@pytest.mark.parametrize("dotted", sorted({**sa_internals.PRIVATE, **tui_internals.PRIVATE}))
+def test_every_private_name_we_read_still_exists(dotted: str) -> None:
+    owner, name = _owner(dotted)
+    assert _has(owner, name), f"{dotted} is gone: {sa_internals.PRIVATE.get(dotted) or tui_internals.PRIVATE[dotted]}"
+
+
+def test_aiomysql_still_connects_through_its_private_connect() -> None:
+    """core/internals/single_statement.py: no public way to connect without CLIENT.MULTI_STATEMENTS."""
+    import aiomysql
+
+    assert callable(getattr(aiomysql.Connection, "_connect", None)), "aiomysql.Connection._connect is gone"
+
+
+def test_sqlalchemys_aiomysql_adapter_still_takes_a_connect_coroutine() -> None:
+    """core/connect/engine.py hands the single-statement connect to SQLAlchemy as ``async_creator_fn``."""
+    import inspect
+
+    from sqlalchemy.dialects.mysql import aiomysql
+
+    source = inspect.getsource(aiomysql.AsyncAdapt_aiomysql_dbapi.connect)
+    assert "async_creator_fn" in source, "SQLAlchemy's aiomysql adapter no longer reads async_creator_fn"
+
+
+def test_the_buffered_rows_are_where_the_capture_reads_them() -> None:
+    assert sa_internals.async_cursor_keeps_rows()
+    assert sa_internals.selectin_chunk_size() == 500
+
+
+class _Bare:
+    """Something with none of the private attributes, as after an upgrade that removed them."""
+
+    def size(self) -> int:
+        return 5
+
+    def timeout(self) -> float:
+        return 30.0
+
+
+def test_missing_pool_internals_cost_figures_not_truth() -> None:
+    assert sa_internals.pool_hooks(_Bare) is None  # no twin is built: the monitor lists the limitation
+    settings = sa_internals.private_settings(_Bare())
+    assert (settings.recycle, settings.max_overflow, settings.pre_ping, settings.reset_on_return) == (None,) * 4
+    assert sa_internals.buffered_rows(object()) is None
+
+
+def test_real_pool_settings_are_read() -> None:
+    pool = sa_pool.QueuePool(lambda: None, pool_size=3, max_overflow=2, recycle=60, pre_ping=True)
+    settings = pool_settings(pool)
+    assert (settings.size, settings.max_overflow, settings.recycle, settings.pre_ping, settings.resets) == (3, 2, 60, True, True)
+
+
+def test_missing_textual_internals_fall_back_to_textuals_own_behaviour() -> None:
+    assert tui_internals.is_pruning(object()) is False
+    assert tui_internals.bindings_ready(object()) is None
+    refreshed = []
+
+    class Plain:
+        def refresh(self, *, layout: bool = False) -> None:
+            refreshed.append(layout)
+
+    tui_internals.invalidate_lines(Plain())
+    assert refreshed == [True]

@@ -13,11 +13,13 @@ from sqlalchemy.orm import selectinload
 
 from sqla_tui.core.catalog.mapping import OrmMap, load_user_models, map_schema
 from sqla_tui.core.catalog.naming import (
+    attribute_names,
     fk_name,
     plan_catalog,
     plan_catalog_yielding,
     plan_relationships,
     plural,
+    python_name,
     singular,
 )
 from sqla_tui.core.catalog.schema import (
@@ -89,6 +91,49 @@ def test_name_collisions_get_deterministic_suffixes() -> None:
     assert [r.name for r in plan.relationships("users")] == ["posts_rel"]
     assert [(r.name, r.back_populates) for r in plan.relationships("posts")] == [("user_rel", "posts_rel")]
     assert [r.name for r in plan.relationships("pupils")] == ["class_"]  # never a Python keyword
+
+
+@pytest.mark.parametrize(
+    ("column", "attribute"),
+    [("name", "name"), ("_sa_instance_state", "sa_instance_state"), ("_sa_class_manager", "sa_class_manager"),
+     ("__class__", "class__"), ("__mapper__", "mapper__"), ("__table__", "table__"), ("__init__", "init__"),
+     ("__dict__", "dict__"), ("__module__", "module__"), ("__weakref__", "weakref__"), ("metadata", "metadata_"),
+     ("registry", "registry_"), ("class", "class_"), ("None", "None_"), ("user id", "user_id"), ("1st", "_1st"),
+     ("it's", "it_s"), ("ünï cödé", "ünï_cödé"), ("\ufb01le", "file"), ("", "unnamed"), ("_private", "_private")],
+)  # fmt: skip
+def test_a_column_python_or_the_mapper_cannot_use_gets_a_safe_attribute(column: str, attribute: str) -> None:
+    """``\ufb01le`` (the ligature) reads as ``file`` in Python source, so the attribute is spelled that way."""
+    assert python_name(column) == attribute
+    assert attribute_names(["id", column])[column] == attribute
+
+
+def test_a_renamed_column_never_takes_another_columns_name() -> None:
+    assert attribute_names(["user id", "user_id", "class", "class_", "user_id_2"]) == {
+        "user id": "user_id_3", "user_id": "user_id", "class": "class__2", "class_": "class_", "user_id_2": "user_id_2",
+    }  # fmt: skip
+
+
+def test_relationships_avoid_attribute_names_and_are_python_names_too() -> None:
+    plan = plan_relationships(
+        [
+            table("teams", "id"),
+            table("user", "id class class_id", fks="class_id>teams"),  # the column 'class' is mapped as class_
+            table("line-items", "id order-id", fks="order-id>user"),
+        ]
+    )
+    assert plan.attributes("user") == {"id": "id", "class": "class_", "class_id": "class_id"}
+    assert plan.attributes("line-items") == {"id": "id", "order-id": "order_id"}
+    assert [r.name for r in plan.relationships("user")] == ["class__rel", "line_items"]
+    assert [r.name for r in plan.relationships("line-items")] == ["order"]
+    assert [r.name for r in plan.relationships("teams")] == ["users"]
+
+
+def test_two_constraints_over_one_link_make_one_relationship() -> None:
+    """MariaDB keeps an inline REFERENCES and a FOREIGN KEY clause on the same column as two constraints."""
+    twice = table("books", "id author_id", fks="author_id>authors author_id>authors")
+    plan = plan_relationships([table("authors", "id"), twice])
+    assert shape(plan, "books") == [("author", "many_to_one", "authors", ("books.author_id",), False)]
+    assert shape(plan, "authors") == [("books", "one_to_many", "books", ("books.author_id",), True)]
 
 
 async def test_a_catalog_planned_on_the_loop_is_the_plan_the_composer_gets() -> None:

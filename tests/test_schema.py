@@ -274,7 +274,7 @@ def test_schema_json_lists_every_relationship_shape(demo: TestDatabase) -> None:
     messages = tables["messages"]
     assert messages["primary_key"] == ["id"]
     assert sorted(fk["columns"] for fk in messages["foreign_keys"]) == [["recipient_id"], ["sender_id"]]
-    assert set(messages["columns"][0]) == {"name", "type", "nullable", "default", "primary_key", "comment", "generated"}
+    assert set(messages["columns"][0]) == {"name", "attribute", "type", "nullable", "default", "primary_key", "comment", "generated"}
 
 
 def test_schema_json_with_the_users_own_models(demo: TestDatabase) -> None:

@@ -12,7 +12,7 @@ from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.table_detail import TableDetail
 from tests.databases import TestDatabase, database_fixture
 from tests.demo_database import _load
-from tests.hostile_database import hostile_db  # noqa: F401
+from tests.hostile_database import NOTES_TABLE, USER_ATTRIBUTES, hostile_db  # noqa: F401
 from tests.tui_helpers import make_app, open_screen, screen_text, settle
 
 SECRET = "Zq9_s3cret_PW"
@@ -23,17 +23,19 @@ async def test_schema_screen_shows_hostile_identifiers(hostile_db: TestDatabase)
     app = make_app(hostile_db.url)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_screen(pilot, "s", SchemaScreen)
-        assert app.screen.query_one(SchemaTree).table_names == ["order", "user"]
+        assert app.screen.query_one(SchemaTree).table_names == [NOTES_TABLE, "order", "user"]
         screen.reveal("order")
         await pilot.pause()
         detail = app.screen.query_one(TableDetail)
-        assert [row[0] for row in detail.rows("columns")] == ["id", "user id", "from"]
-        [relationship] = detail.rows("relationships")
-        assert relationship[1:] == ("many-to-one", "user", "order.user id")
+        assert [row[0] for row in detail.rows("columns")] == ["id", "user id (attribute user_id)", "from (attribute from_)"]
+        assert detail.rows("relationships")[0][1:] == ("many-to-one", "user", "order.user id")
         screen.reveal("user")
         await pilot.pause()
-        assert [row[0] for row in detail.rows("columns")] == ["id", "select", "Mixed Case", "ünï cödé", "it's"]
-        assert "ünï cödé" in screen_text(app)
+        assert [row[0] for row in detail.rows("columns")] == [
+            column if attribute == column else f"{column} (attribute {attribute})"
+            for column, attribute in USER_ATTRIBUTES.items()
+        ]
+        assert "ünï cödé (attribute ünï_cödé)" in screen_text(app)
 
 
 PASSWORD_FORMS = {

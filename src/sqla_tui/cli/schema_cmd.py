@@ -24,7 +24,9 @@ def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
         "name": table.name,
         "kind": table.kind,
         "comment": table.comment,
-        "columns": [asdict(item) for item in table.columns],
+        "columns": [
+            {**asdict(item), "attribute": report.attributes.get(table.name, {}).get(item.name)} for item in table.columns
+        ],
         "primary_key": list(table.primary_key),
         "foreign_keys": [asdict(item) for item in table.foreign_keys],
         "unique_constraints": [asdict(item) for item in table.unique_constraints],
@@ -55,6 +57,8 @@ def _table_tree(table: TableInfo, report: SchemaReport):  # type: ignore[no-unty
     from rich.markup import escape
     from rich.tree import Tree
 
+    from sqla_tui.core.catalog.naming import column_label
+
     label = f"[bold]{escape(table.name)}[/]" + ("  (view)" if table.kind == "view" else "")
     if table.row_estimate is not None:
         label += f"  ~{counted(table.row_estimate, 'row')}"
@@ -63,9 +67,10 @@ def _table_tree(table: TableInfo, report: SchemaReport):  # type: ignore[no-unty
     node = Tree(label)
     columns = node.add("columns")
     fk_columns = {column for fk in table.foreign_keys for column in fk.columns}
+    attributes = report.attributes.get(table.name, {})
     for column in table.columns:
         marks = [mark for mark, on in (("PK", column.primary_key), ("FK", column.name in fk_columns)) if on]
-        text = f"{escape(column.name)}  [cyan]{escape(column.type)}[/]"
+        text = f"{escape(column_label(column.name, attributes))}  [cyan]{escape(column.type)}[/]"
         text += "" if column.nullable else "  not null"
         text += "".join(f"  [yellow]{mark}[/]" for mark in marks)
         if column.default is not None:

@@ -18,10 +18,11 @@ import warnings
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import MetaData, Table, and_, inspect
+from sqlalchemy import Column, MetaData, Table, and_, event, inspect
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Inspector
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapper, RelationshipProperty, registry, relationship
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
@@ -33,9 +34,11 @@ from sqla_tui.core.catalog.naming import (
     Join,
     RelationshipInfo,
     RelationshipPlan,
+    attribute_names,
     class_name,
     plan_catalog,
 )
+from sqla_tui.core.catalog.reflected_names import as_named
 from sqla_tui.core.catalog.schema import Catalog, load_catalog, unknown_name
 from sqla_tui.core.errors import UserError
 
@@ -74,6 +77,16 @@ class OrmMap:
     def relationships(self, table_name: str) -> list[RelationshipInfo]:
         """The relationships of one mapped table, in a stable order."""
         return [relationship_info(prop) for prop in _mapper(self.entity(table_name)).relationships]
+
+    def attributes(self, table_name: str) -> dict[str, str]:
+        """Column name -> the attribute it is mapped under, for one mapped table's own columns."""
+        mapper = _mapper(self.entity(table_name))
+        return {
+            column.name: prop.key
+            for prop in mapper.column_attrs
+            for column in prop.columns
+            if isinstance(column, Column) and column.table is mapper.local_table
+        }
 
 
 def _mapper(cls: type) -> Mapper:
@@ -157,28 +170,48 @@ def reachable(plan: RelationshipPlan, root: str, hops: int) -> set[str]:
 def _reflect(conn: Connection, schema: str | None, names: list[str]) -> MetaData:
     """Reflect exactly ``names``; FKs leading elsewhere stay unresolved strings."""
     metadata = MetaData()
+    event.listen(metadata, "column_reflect", _as_stored)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", sa_exc.SAWarning)  # unknown column types: shown by the catalog
         metadata.reflect(conn, schema=schema, only=names, resolve_fks=False)
     return metadata
 
 
+def _as_stored(inspector: Inspector, table: Table, column: dict[str, Any]) -> None:
+    """A reflected column named as the database names it.
+
+    The name SQLAlchemy reflected stays the column's key, which is how its
+    own keys and foreign keys refer to it; the name is what SQL quotes.
+    """
+    stored = as_named(column["name"], inspector.dialect)
+    if stored != column["name"]:
+        column["key"], column["name"] = column["name"], stored
+
+
 def _build(
     plan: RelationshipPlan, metadata: MetaData, names: set[str], schema: str | None, root: str | None
 ) -> OrmMap:
-    """Imperatively map a class per table, then the relationships whose both ends are mapped."""
+    """Imperatively map a class per table, every column under its ``attribute_names`` name (the
+    plan's, read from the table as reflected now), then the relationships whose both ends are mapped."""
     tables = {table.name: table for table in metadata.tables.values()}
     mapper_registry = registry(metadata=metadata)
     classes = _classes(sorted(names), mapper_registry)
     for name in sorted(names):
-        properties = {
-            rel.name: _relationship(rel, classes, tables)
-            for rel in plan.relationships(name)
-            if rel.target in classes
+        columns = _by_name(tables[name])
+        properties: dict[str, Any] = {
+            attribute: columns[column] for column, attribute in attribute_names(columns).items()
         }
+        properties.update(
+            (rel.name, _relationship(rel, classes, tables)) for rel in plan.relationships(name) if rel.target in classes
+        )
         mapper_registry.map_imperatively(classes[name], tables[name], properties=properties)
     mapper_registry.configure()
     return OrmMap(entities=classes, tables=tables, unmappable=plan.unmappable, root=root)
+
+
+def _by_name(table: Table) -> dict[str, Column[Any]]:
+    """A table's columns by the name the catalog knows them by (a key can differ: ``_as_stored``)."""
+    return {column.name: column for column in table.columns}
 
 
 def _classes(names: list[str], mapper_registry: registry) -> dict[str, type]:
@@ -201,8 +234,8 @@ def _classes(names: list[str], mapper_registry: registry) -> dict[str, type]:
 
 def _on(join: Join, tables: dict[str, Table]):  # type: ignore[no-untyped-def]
     """The SQL condition of one FK edge, and its referencing columns."""
-    local, remote = tables[join.table], tables[join.target]
-    pairs = [(local.c[c], remote.c[t]) for c, t in zip(join.columns, join.target_columns)]
+    local, remote = _by_name(tables[join.table]), _by_name(tables[join.target])
+    pairs = [(local[c], remote[t]) for c, t in zip(join.columns, join.target_columns)]
     return and_(*[fk == target for fk, target in pairs]), [fk for fk, _ in pairs], [t for _, t in pairs]
 
 

@@ -20,12 +20,20 @@ keys point at the same table; these never drop one):
 - A name already taken by a column or an earlier relationship gets ``_rel``,
   then ``_rel2``, ``_rel3``...; names are assigned per table in the order
   many-to-one, one-to-many, many-to-many, each sorted, so they are stable.
+
+Columns keep their own names as attributes unless Python or SQLAlchemy cannot
+use them: a column called ``__init__``, ``_sa_instance_state``, ``metadata``,
+``class`` or ``user id`` would replace the class's machinery, be dropped by
+the mapper, or be unwritable in the Python shown, so it is mapped under a
+safe name (``python_name``) and the schema shows both. Relationship names go
+through the same rule.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 import weakref
 from collections import Counter
 from collections.abc import Iterable
@@ -38,8 +46,8 @@ MANY_TO_ONE = "many_to_one"
 ONE_TO_MANY = "one_to_many"
 MANY_TO_MANY = "many_to_many"
 
-RESERVED = frozenset({"metadata", "registry", "query", "__table__", "__mapper__", "__tablename__"})
-"""Attribute names a mapped class already uses; a relationship never takes one."""
+RESERVED = frozenset({"metadata", "registry", "query"})
+"""Plain names a declarative class (or Flask-SQLAlchemy's) already uses; no column or relationship takes one."""
 
 _FK_SUFFIX = re.compile(r"(^id|_id|_fk|Id|ID)$")
 
@@ -83,6 +91,8 @@ class RelationshipPlan:
 
     relationships_by_table: dict[str, tuple[RelationshipInfo, ...]]
     unmappable: dict[str, str]
+    attributes_by_table: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per mappable table, each column's attribute name on its class (``attribute_names``)."""
 
     @property
     def mappable(self) -> list[str]:
@@ -90,6 +100,70 @@ class RelationshipPlan:
 
     def relationships(self, table: str) -> list[RelationshipInfo]:
         return list(self.relationships_by_table.get(table, ()))
+
+    def attributes(self, table: str) -> dict[str, str]:
+        """Column name -> attribute name of one mapped table; empty for a table without a class."""
+        return dict(self.attributes_by_table.get(table, {}))
+
+
+def python_name(text: str) -> str:
+    """``text`` as a name Python source and a mapped class can both use, unchanged when it already is one.
+
+    Characters an identifier cannot hold become ``_`` (``user id`` ->
+    ``user_id``), a leading digit gets ``_`` before it, the class's own
+    machinery loses its leading underscores (``__init__`` -> ``init__``,
+    ``_sa_instance_state`` -> ``sa_instance_state``), and a keyword or a
+    name declarative classes reserve gets ``_`` after it (``class_``,
+    ``metadata_``). Python reads identifiers NFKC-normalised, so the result is too.
+    """
+    if text.isascii() and text.isidentifier():
+        name = text  # the common case, spared the normalisation
+    else:
+        name = "".join(char if f"_{char}".isidentifier() else "_" for char in unicodedata.normalize("NFKC", text))
+    if _is_machinery(name):
+        name = name.lstrip("_")
+    name = name or "unnamed"
+    if name[0].isdigit():
+        name = f"_{name}"
+    if keyword.iskeyword(name) or name in RESERVED:
+        name += "_"
+    return name
+
+
+def column_label(column: str, attributes: dict[str, str]) -> str:
+    """A column as the schema shows it: its name, and the attribute its class maps it under when that differs.
+
+    ``user id (attribute user_id)``; the words of the ``schema`` command and the schema screen alike.
+    """
+    attribute = attributes.get(column, column)
+    return column if attribute == column else f"{column} (attribute {attribute})"
+
+
+def _is_machinery(name: str) -> bool:
+    """Names Python (``__dict__``, ``__init__``) or SQLAlchemy's instrumentation (``_sa_*``) own on a class."""
+    return (name.startswith("__") and name.endswith("__")) or name.startswith("_sa_")
+
+
+def attribute_names(columns: Iterable[str]) -> dict[str, str]:
+    """Each column's attribute name: its own name when ``python_name`` keeps it, else that spelling made unique.
+
+    Columns whose names are usable keep them first, so a renamed column
+    never takes another's name: ``user id`` beside ``user_id`` becomes ``user_id_2``.
+    """
+    columns = list(columns)
+    taken = {column for column in columns if python_name(column) == column}
+    names = {}
+    for column in columns:
+        if column in taken:
+            names[column] = column
+            continue
+        base = candidate = python_name(column)
+        number = 2
+        while candidate in taken:
+            candidate, number = f"{base}_{number}", number + 1
+        names[column] = candidate
+        taken.add(candidate)
+    return names
 
 
 def plural(word: str) -> str:
@@ -122,7 +196,7 @@ def fk_name(fk: ForeignKeyInfo) -> str:
     composite key is named after the target table, singular.
     """
     if len(fk.columns) == 1:
-        stripped = _FK_SUFFIX.sub("", fk.columns[0])
+        stripped = _FK_SUFFIX.sub("", python_name(fk.columns[0]))
         return stripped or singular(fk.target_table)
     return singular(fk.target_table)
 
@@ -134,7 +208,8 @@ def class_name(table: str) -> str:
         return "Table"
     words[-1] = singular(words[-1])
     name = "".join(word[:1].upper() + word[1:] for word in words)
-    return name if name[0].isalpha() else f"T{name}"
+    name = name if name[0].isalpha() else f"T{name}"
+    return f"{name}_" if keyword.iskeyword(name) else name  # tables called none, true or false
 
 
 @dataclass
@@ -190,7 +265,8 @@ def planning(tables: Iterable[TableInfo]) -> Slices[RelationshipPlan]:
     unmappable, associations = yield from _classify(by_name)
     entities = {name: table for name, table in by_name.items() if name not in unmappable}
     pending = yield from _links(by_name, entities, associations)
-    yield from _assign_names(entities, pending)
+    attributes = yield from _attributes(entities)
+    yield from _assign_names(attributes, pending)
     final: dict[str, list[RelationshipInfo]] = {name: [] for name in entities}
     for step, item in enumerate(sorted(pending, key=lambda p: (p.owner, p.order))):
         if _pause(step):
@@ -210,15 +286,24 @@ def planning(tables: Iterable[TableInfo]) -> Slices[RelationshipPlan]:
     return RelationshipPlan(
         relationships_by_table={name: tuple(rels) for name, rels in final.items()},
         unmappable=dict(sorted(unmappable.items())),
+        attributes_by_table=attributes,
     )
 
 
 def _local_fks(table: TableInfo, tables: dict[str, TableInfo]) -> list[ForeignKeyInfo]:
-    """FKs to tables of the same schema that we know, sorted by their columns."""
-    return sorted(
-        (fk for fk in table.foreign_keys if fk.target_schema == table.schema and fk.target_table in tables),
-        key=lambda fk: fk.columns,
-    )
+    """FKs to tables of the same schema that we know, sorted by their columns, each link once.
+
+    A database can hold two constraints over the same columns and target
+    (MariaDB makes one from an inline ``REFERENCES`` and another from a
+    ``FOREIGN KEY`` clause): one link, so one relationship, not two that
+    overlap and make SQLAlchemy warn.
+    """
+    links = {
+        (fk.columns, fk.target_table, fk.target_columns): fk
+        for fk in reversed(table.foreign_keys)  # reversed: the first of two alike is the one kept
+        if fk.target_schema == table.schema and fk.target_table in tables
+    }
+    return sorted(links.values(), key=lambda fk: fk.columns)
 
 
 def _classify(tables: dict[str, TableInfo]) -> Slices[tuple[dict[str, str], dict[str, tuple[str, str]]]]:
@@ -310,9 +395,19 @@ def _links(
     return pending
 
 
-def _assign_names(entities: dict[str, TableInfo], pending: list[_Pending]) -> Slices[None]:
-    """Settle names per owner: columns and earlier names are taken, later ones get suffixes."""
-    taken = {name: set(table.column_names()) | RESERVED for name, table in entities.items()}
+def _attributes(entities: dict[str, TableInfo]) -> Slices[dict[str, dict[str, str]]]:
+    """Each mappable table's column attribute names."""
+    found = {}
+    for step, (name, table) in enumerate(sorted(entities.items())):
+        if _pause(step):
+            yield
+        found[name] = attribute_names(table.column_names())
+    return found
+
+
+def _assign_names(attributes: dict[str, dict[str, str]], pending: list[_Pending]) -> Slices[None]:
+    """Settle names per owner: column attributes and earlier names are taken, later ones get suffixes."""
+    taken = {name: set(columns.values()) for name, columns in attributes.items()}
     for step, item in enumerate(sorted(pending, key=lambda p: (p.owner, p.order))):
         if _pause(step):
             yield
@@ -321,9 +416,8 @@ def _assign_names(entities: dict[str, TableInfo], pending: list[_Pending]) -> Sl
 
 
 def _free_name(base: str, taken: set[str]) -> str:
-    """``base``, or ``base_rel``, ``base_rel2``... whichever is first free (and not a keyword)."""
-    if keyword.iskeyword(base):
-        base += "_"
+    """``base`` as a ``python_name``, or with ``_rel``, ``_rel2``... whichever is first free."""
+    base = python_name(base)
     candidate, number = base, 1
     while candidate in taken:
         candidate = f"{base}_rel" if number == 1 else f"{base}_rel{number}"

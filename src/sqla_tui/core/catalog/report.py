@@ -23,6 +23,8 @@ class SchemaReport:
     catalog: Catalog
     tables: tuple[TableInfo, ...]
     relationships: dict[str, list[RelationshipInfo]]
+    attributes: dict[str, dict[str, str]]
+    """Per mapped table, each column's attribute name on its class."""
     unmappable: dict[str, str]
     undescribed: dict[str, str]
     """Names listed but not described, and why; none when one table was asked for."""
@@ -33,6 +35,7 @@ def schema_report(info: ServerInfo, catalog: Catalog, user_map: OrmMap | None, t
     tables = (catalog.table(table),) if table is not None else catalog.tables
     if user_map is not None:
         relationships = {name: user_map.relationships(name) for name in user_map.entities}
+        attributes = {name: user_map.attributes(name) for name in user_map.entities}
         unmappable = {
             t.name: user_map.unmappable.get(t.name, "no class in the models")
             for t in catalog.tables
@@ -41,6 +44,7 @@ def schema_report(info: ServerInfo, catalog: Catalog, user_map: OrmMap | None, t
     else:
         plan = plan_catalog(catalog)
         relationships = {name: plan.relationships(name) for name in plan.mappable}
+        attributes = plan.attributes_by_table
         unmappable = plan.unmappable
     undescribed = catalog.undescribed if table is None else {}
-    return SchemaReport(info, catalog, tables, relationships, unmappable, undescribed)
+    return SchemaReport(info, catalog, tables, relationships, attributes, unmappable, undescribed)

@@ -22,13 +22,15 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, inspect, text
+from sqlalchemy import bindparam, func, inspect, select, text
+from sqlalchemy import table as table_clause
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Inspector
 from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
+from sqla_tui.core.catalog.reflected_names import as_named, named_facts
 from sqla_tui.core.catalog.sqlite_names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.errors import UserError
 
@@ -313,7 +315,8 @@ def _read_names(conn: Connection, inspector: Inspector, schema: str) -> list[Tab
         rows = [(name, "table") for name in inspector.get_table_names(schema)]
         rows += [(name, "view") for name in inspector.get_view_names(schema)]
     elif conn.dialect.name == "sqlite":
-        rows = conn.execute(text(sql.format(schema=schema.replace('"', '""')))).all()
+        # the driver's own text: text() would read ':x' in an attached schema's name as a parameter
+        rows = conn.exec_driver_sql(sql.format(schema=schema.replace('"', '""'))).all()
     else:
         rows = conn.execute(text(sql), {"schema": schema}).all()
     return by_name(rows, schema)
@@ -409,7 +412,7 @@ def _columns(
     return {
         table: [
             (
-                column["name"],
+                as_named(column["name"], conn.dialect),
                 type_text(column["type"], conn.dialect, unknown.get(column["name"])),
                 bool(column.get("nullable", True)),
                 None if column.get("default") is None else str(column["default"]),
@@ -433,7 +436,11 @@ def _bulk(inspector: Inspector, schema: str | None, names: list[str]) -> dict[st
     }
     if inspector.dialect.supports_comments:
         calls["comments"] = inspector.get_multi_table_comment
-    bulk = {fact: {table: value for (_, table), value in call(**common).items()} for fact, call in calls.items()}
+    dialect = inspector.dialect
+    bulk = {
+        fact: {table: named_facts(value, dialect) for (_, table), value in call(**common).items()}
+        for fact, call in calls.items()
+    }
     bulk.setdefault("comments", {})
     return bulk
 
@@ -455,9 +462,9 @@ def _row_estimates(conn: Connection, schema: str, tables: list[str]) -> dict[str
         rows = conn.execute(text(sql), {"schema": schema}).all()
         return {name: (None if rows is None or rows < 0 else int(rows)) for name, rows in rows}
     if conn.dialect.name == "sqlite" and len(tables) < SQLITE_COUNT_LIMIT:
-        quote = conn.dialect.identifier_preparer.quote
+        # built, not spliced into text(): a ':x' in a table name would read as a bind parameter there
         return {
-            name: conn.execute(text(f"SELECT COUNT(*) FROM {quote(schema)}.{quote(name)}")).scalar_one()
+            name: conn.execute(select(func.count()).select_from(table_clause(name, schema=schema))).scalar_one()
             for name in tables
         }
     return {}

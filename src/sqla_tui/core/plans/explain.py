@@ -18,11 +18,13 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, func, inspect, literal_column, select, text
+from sqlalchemy import table as table_clause
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from sqla_tui.core.catalog.reflected_names import named_facts
 from sqla_tui.core.connect.cancel import stopped_on_cancel
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.plans import guard
@@ -50,7 +52,6 @@ _ANALYZE_COMMAND = {
 _ROW_ESTIMATE = {
     "postgresql": "SELECT reltuples FROM pg_catalog.pg_class WHERE oid = to_regclass(:name)",
     "mariadb": "SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = :name",
-    "sqlite": "SELECT MAX(rowid) FROM {quoted}",  # O(log n), and close to the count for a rowid table
 }
 _ROW_ESTIMATE["mysql"] = _ROW_ESTIMATE["mariadb"]
 _READ_ONLY = re.compile(r"read-only transaction|read only transaction|readonly database", re.IGNORECASE)
@@ -142,10 +143,15 @@ _RUNNERS = {"postgresql": _postgresql, "mariadb": _mariadb, "mysql": _mysql, "sq
 
 
 def _row_estimate(conn: Connection, name: str, kind: str) -> int | None:
-    quoted = conn.dialect.identifier_preparer.quote(name)
-    bound = {"name": quoted if kind == "postgresql" else name}  # to_regclass() reads a quoted name
+    if kind == "sqlite":
+        # MAX(rowid): O(log n), and close to the count for a rowid table; built, not spliced into
+        # text(), where a ':x' in the name would read as a bind parameter
+        statement = select(func.max(literal_column("rowid"))).select_from(table_clause(name))
+    else:
+        quoted = conn.dialect.identifier_preparer.quote(name)  # to_regclass() reads a quoted name
+        statement = text(_ROW_ESTIMATE[kind]).bindparams(name=quoted if kind == "postgresql" else name)
     try:
-        value = conn.execute(text(_ROW_ESTIMATE[kind].format(quoted=quoted)), bound).scalar()
+        value = conn.execute(statement).scalar()
     except sa_exc.DBAPIError:
         return None  # e.g. a SQLite WITHOUT ROWID table
     return None if value is None or value < 0 else int(value)
@@ -159,9 +165,9 @@ def table_facts(conn: Connection, names: list[str]) -> dict[str, TableFacts]:
     for name in names:
         if not inspector.has_table(name):
             continue  # a CTE or derived table the plan names
-        keys = [index["column_names"] for index in inspector.get_indexes(name)]
-        keys += [inspector.get_pk_constraint(name).get("constrained_columns") or []]
-        keys += [unique["column_names"] for unique in inspector.get_unique_constraints(name)]
+        keyed = named_facts(inspector.get_indexes(name) + inspector.get_unique_constraints(name), conn.dialect)
+        keys = [fact["column_names"] for fact in keyed]
+        keys += [named_facts(inspector.get_pk_constraint(name), conn.dialect).get("constrained_columns") or []]
         leading = frozenset(columns[0] for columns in keys if columns and columns[0])
         facts[name] = TableFacts(_row_estimate(conn, name, kind), leading)
     return facts

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-_IDENT = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[A-Za-z_]\w*)'
+_IDENT = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[A-Za-z_]\w*)'
 _QUALIFIED = rf"{_IDENT}(?:\s*\.\s*{_IDENT})*"
 _CAST = r"(?:::[\w ]+(?:\[\])?)?"
 _VALUE = rf"(?:\?|\$\d+|%s|%\(\w+\)s|:\w+|'(?:[^']|'')*'|-?\d+(?:\.\d+)?){_CAST}"
@@ -36,10 +36,11 @@ _NOT_ALIASES = {
 
 
 def unquote(identifier: str) -> str:
-    """An identifier without its quotes: ``"Post"`` -> ``Post``, ```x``` -> ``x``."""
+    """An identifier without its quotes, a doubled quote inside undoubled: ``"Post"`` -> ``Post``, ```a``b``` -> ``a`b``."""
     identifier = identifier.strip()
     if len(identifier) >= 2 and identifier[0] + identifier[-1] in ('""', "``", "[]"):
-        return identifier[1:-1]
+        quote = identifier[-1]
+        return identifier[1:-1].replace(quote * 2, quote) if quote != "]" else identifier[1:-1]
     return identifier
 
 

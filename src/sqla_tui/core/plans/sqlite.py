@@ -5,8 +5,9 @@ rebuilt from ``parent``. Each detail is one sentence such as
 ``SEARCH posts USING INDEX ix_posts_user_id (user_id=?)`` or
 ``SEARCH c USING AUTOMATIC COVERING INDEX (post_id=?)``, the latter meaning
 SQLite builds a throwaway index on every run because none exists. Details
-name a table by its alias and carry no conditions or row estimates, so the
-statement's text supplies the table names and the lookups of a full scan.
+name a table by its alias, unquoted (a name may hold spaces), and carry no
+conditions or row estimates, so the statement's text supplies the table
+names and the lookups of a full scan.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from sqla_tui.core.plans.predicates import columns_looked_up, conditions, source
 
 ROOT_OP = "QUERY PLAN"
 
-_ACCESS = re.compile(
-    r"^(?P<op>SCAN|SEARCH)\s+(?P<name>\S+)(?:\s+AS\s+\S+)?"
+_ACCESS = (
+    r"^(?P<op>SCAN|SEARCH)\s+(?P<name>{names}\S+)(?:\s+AS\s+\S+)?"
     r"(?:\s+USING\s+(?P<using>(?P<automatic>AUTOMATIC\s+)?(?:PARTIAL\s+)?(?:COVERING\s+)?INDEX"
     r"(?:\s+(?P<index>[^\s(]\S*))?|INTEGER PRIMARY KEY|PRIMARY KEY))?"
-    r"(?:\s+\((?P<keys>[^)]*)\))?",
+    r"(?:\s+\((?P<keys>.*)\))?"
 )
-_KEY_COLUMN = re.compile(r"(\w+)\s*(?:=|>|<|IN\b)", re.IGNORECASE)
+"""One access sentence; ``{names}`` is filled with the statement's own table names and aliases, longest first."""
+_KEY_COLUMN = re.compile(r"^(.+?)(?:=|>|<| IN\b)", re.IGNORECASE)
 
 
 def _access_node(match: re.Match[str], tables: dict[str, str], statement: str) -> PlanNode:
@@ -35,7 +37,8 @@ def _access_node(match: re.Match[str], tables: dict[str, str], statement: str) -
     using = match["using"] or ""
     keys = match["keys"] or ""
     if match["automatic"]:
-        index, lookups = "(automatic)", _KEY_COLUMN.findall(keys)
+        index = "(automatic)"
+        lookups = [found[1] for key in keys.split(" AND ") if (found := _KEY_COLUMN.match(key))]
     else:
         index = match["index"] or ("PRIMARY KEY" if "PRIMARY KEY" in using else None)
         lookups = []
@@ -53,8 +56,14 @@ def _access_node(match: re.Match[str], tables: dict[str, str], statement: str) -
     )
 
 
-def _node(detail: str, tables: dict[str, str], statement: str) -> PlanNode:
-    match = _ACCESS.match(detail)
+def _access_pattern(tables: dict[str, str]) -> re.Pattern[str]:
+    """``_ACCESS`` knowing the statement's names, so ``SCAN order items`` reads as the table ``order items``."""
+    known = "".join(f"{re.escape(name)}(?=\\s|$)|" for name in sorted(tables, key=len, reverse=True))
+    return re.compile(_ACCESS.format(names=known))
+
+
+def _node(detail: str, access: re.Pattern[str], tables: dict[str, str], statement: str) -> PlanNode:
+    match = access.match(detail)
     if match is None:
         return PlanNode(op=detail)
     return _access_node(match, tables, statement)
@@ -63,10 +72,11 @@ def _node(detail: str, tables: dict[str, str], statement: str) -> PlanNode:
 def from_sqlite(rows: Sequence[Sequence[Any]], statement: str) -> PlanNode:
     """One tree under a ``QUERY PLAN`` root, as the sqlite3 shell draws it."""
     tables = sources(statement)
+    access = _access_pattern(tables)
     root = PlanNode(op=ROOT_OP)
     by_id = {0: root}
     for node_id, parent, _, detail in rows:
-        node = _node(str(detail), tables, statement)
+        node = _node(str(detail), access, tables, statement)
         by_id.get(parent, root).children.append(node)
         by_id[node_id] = node
     return root

@@ -172,8 +172,8 @@ class LoaderTree:
     def _column(self, option: ColumnOption, entity: type) -> list[_Rendered]:
         self.loader_names.add(option.option)
         function = getattr(loaders, option.option)
-        attributes = [getattr(entity, name) for name in option.columns]
-        names = [attribute_source(entity, name) for name in option.columns]
+        attributes = [column_attribute(entity, name) for name in option.columns]
+        names = [attribute_source(entity, attribute.key) for attribute in attributes]
         if option.option == "load_only":
             return [_Rendered(function(*attributes), f"load_only({', '.join(names)})")]
         return [_Rendered(function(attr), f"{option.option}({name})") for attr, name in zip(attributes, names)]

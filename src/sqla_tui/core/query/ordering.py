@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import UniqueConstraint, inspect
 from sqlalchemy.orm import Mapper
 
-from sqla_tui.core.query.spec import Order, QuerySpec
+from sqla_tui.core.query.spec import Order, QuerySpec, column_attribute
 
 
 def ordering(spec: QuerySpec, entity: type) -> list[Order]:
@@ -43,7 +43,7 @@ def limit_is_ambiguous(spec: QuerySpec, entity: type) -> bool:
     if spec.limit is None and not spec.offset:
         return False
     mapper: Mapper[Any] = inspect(entity)
-    ordered = {mapper.attrs[order.column].columns[0] for order in ordering(spec, entity)}
+    ordered = {column_attribute(entity, order.column).property.columns[0] for order in ordering(spec, entity)}
     if set(mapper.primary_key) <= ordered:
         return False
     table = mapper.local_table

@@ -156,12 +156,17 @@ def parse_where(text: str) -> Filter:
     return Filter(column, op, _unquote(raw))
 
 
+_ORDER = re.compile(r'^\s*(?:"(?P<quoted>[^"]+)"|`(?P<backquoted>[^`]+)`|(?P<column>[^:]+))\s*(?::(?P<direction>[^:]*))?$')
+
+
 def parse_order(text: str) -> Order:
-    """``name`` or ``name:desc`` (also ``:asc``)."""
-    column, _, direction = text.partition(":")
-    if direction.lower() not in ("", "asc", "desc"):
-        raise UserError(f"cannot read order {text!r}: use column or column:desc")
-    return Order(column, direction.lower() == "desc")
+    """``name`` or ``name:desc`` (also ``:asc``); a name holding ``:`` is quoted as in filters: ``"a:b":desc``."""
+    match = _ORDER.match(text)
+    direction = (match["direction"] or "").strip().lower() if match else ""
+    if match is None or direction not in ("", "asc", "desc"):
+        raise UserError(f"cannot read order {text!r}: use column or column:desc (quote a name with ':', e.g. '\"a:b\":desc')")
+    column = match["quoted"] or match["backquoted"] or match["column"].strip()
+    return Order(column, direction == "desc")
 
 
 def parse_load(text: str) -> LoadOption:
@@ -180,12 +185,19 @@ def _unquote(value: str) -> str:
 
 
 def column_attribute(entity: type, name: str) -> InstrumentedAttribute[Any]:
-    """The mapped column attribute ``name`` of ``entity``, or a UserError naming the choices."""
+    """The mapped column attribute of ``entity`` called ``name``, or mapping the column called ``name``.
+
+    A column the mapping renamed (``user id`` as ``user_id``, ``class`` as
+    ``class_``) is found by either name; anything else is a UserError naming the choices.
+    """
     mapper: Mapper[Any] = inspect(entity)
-    if name not in mapper.column_attrs:
-        choices = ", ".join(sorted(mapper.column_attrs.keys()))
-        raise UserError(f"unknown column {name!r} on {entity.__name__}; choose one of: {choices}")
-    return getattr(entity, name)
+    if name in mapper.column_attrs:
+        return getattr(entity, name)  # type: ignore[no-any-return]
+    for prop in mapper.column_attrs:
+        if any(getattr(column, "name", None) == name for column in prop.columns):
+            return getattr(entity, prop.key)  # type: ignore[no-any-return]
+    choices = ", ".join(sorted(mapper.column_attrs.keys()))
+    raise UserError(f"unknown column {name!r} on {entity.__name__}; choose one of: {choices}")
 
 
 def convert_value(attribute: InstrumentedAttribute[Any], raw: Any) -> Any:

@@ -50,8 +50,8 @@ def _literal(value: Any) -> str:
 
 def _condition_source(spec: QuerySpec, entity: type, index: int) -> str:
     spec_filter = spec.filters[index]
-    column = attribute_source(entity, spec_filter.column)
     attribute = column_attribute(entity, spec_filter.column)
+    column = attribute_source(entity, attribute.key)
     op = spec_filter.op
     if op == "is_null":
         return f"{column}.is_(None)"
@@ -78,7 +78,8 @@ def python_source(spec: QuerySpec, entity: type) -> str:
     lines = [f"select({name})"]
     lines += [f".where({_condition_source(spec, entity, index)})" for index in range(len(spec.filters))]
     for order in ordering(spec, entity):
-        lines.append(f".order_by({attribute_source(entity, order.column)}{'.desc()' if order.descending else ''})")
+        key = column_attribute(entity, order.column).key
+        lines.append(f".order_by({attribute_source(entity, key)}{'.desc()' if order.descending else ''})")
     if spec.limit is not None:
         lines.append(f".limit({spec.limit})")
     if spec.offset:

@@ -27,7 +27,7 @@ from textual.reactive import reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from sqla_tui.core.catalog.naming import RelationshipPlan
+from sqla_tui.core.catalog.naming import RelationshipPlan, column_label
 from sqla_tui.core.catalog.schema import Catalog, TableInfo, TableName
 from sqla_tui.core.slices import Slices, finish, finish_yielding
 from sqla_tui.tui.internals import invalidate_lines
@@ -279,16 +279,17 @@ class SchemaTree(Tree[TableRef]):
             note = f"could not be described: {why}" if why else "loading catalog…"
             node.add_leaf(Text(note, "italic dim"), data=ref)
             return
+        plan = self._plans.get(ref.schema)
+        attributes = plan.attributes(table.name) if plan is not None else {}
         columns = node.add(f"columns ({len(table.columns)})", data=ref, expand=True)
         for column in table.columns:
-            label = Text.assemble(column.name, (f"  {column.type}", "dim"))
+            label = Text.assemble(column_label(column.name, attributes), (f"  {column.type}", "dim"))
             keys = column_keys(table, column)
             if keys:
                 label.append(f"  {keys}", "bold")
             if column.nullable:
                 label.append("  null", "dim")
             columns.add_leaf(label, data=ref)
-        plan = self._plans.get(ref.schema)
         relationships = plan.relationships(table.name) if plan is not None else []
         self._add_group(node, "keys", key_lines(table))
         self._add_group(node, "indexes", [index_line(index) for index in table.indexes])

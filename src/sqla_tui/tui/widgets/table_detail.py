@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from sqla_tui.core.catalog.naming import RelationshipInfo
+from sqla_tui.core.catalog.naming import RelationshipInfo, column_label
 from sqla_tui.core.catalog.schema import TableInfo
 from sqla_tui.tui.catalog_text import column_keys, direction, row_estimate, via
 from sqla_tui.tui.widgets.fact_table import FactTable
@@ -56,15 +56,22 @@ class TableDetail(VerticalScroll, can_focus=True):
         self._set_header(name, note)
         self._fill({section: [] for section in _SECTIONS})
 
-    def show(self, table: TableInfo, relationships: Sequence[RelationshipInfo], unmappable: str | None) -> None:
-        """Everything about one table; ``unmappable`` says why the ORM cannot map it, if it cannot."""
+    def show(
+        self,
+        table: TableInfo,
+        relationships: Sequence[RelationshipInfo],
+        unmappable: str | None,
+        attributes: dict[str, str],
+    ) -> None:
+        """Everything about one table; ``unmappable`` says why the ORM cannot map it, if it cannot;
+        ``attributes`` names the attribute of each column its class maps under another name."""
         facts = [table.kind, row_estimate(table), table.comment or ""]
         self._set_header(f"{table.name}  ·  " + "  ·  ".join(fact for fact in facts if fact), unmappable or "")
         self._fill(
             {
                 "columns": [
                     (
-                        column.name,
+                        column_label(column.name, attributes),
                         column.type,
                         "yes" if column.nullable else "no",
                         column_keys(table, column),

@@ -40,6 +40,7 @@ from sqla_tui.core.catalog.naming import (
 )
 from sqla_tui.core.catalog.reflected_names import as_named
 from sqla_tui.core.catalog.schema import Catalog, load_catalog, unknown_name
+from sqla_tui.core.catalog.tolerant import tolerant
 from sqla_tui.core.errors import UserError
 
 DEFAULT_HOPS = 2
@@ -178,7 +179,7 @@ def _reflect(conn: Connection, schema: str | None, names: list[str]) -> MetaData
 
 
 def _as_stored(inspector: Inspector, table: Table, column: dict[str, Any]) -> None:
-    """A reflected column named as the database names it.
+    """A reflected column named as the database names it, read with a type that survives values it does not promise.
 
     The name SQLAlchemy reflected stays the column's key, which is how its
     own keys and foreign keys refer to it; the name is what SQL quotes.
@@ -186,6 +187,7 @@ def _as_stored(inspector: Inspector, table: Table, column: dict[str, Any]) -> No
     stored = as_named(column["name"], inspector.dialect)
     if stored != column["name"]:
         column["key"], column["name"] = column["name"], stored
+    column["type"] = tolerant(column["type"], inspector.dialect)
 
 
 def _build(

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from sqla_tui.core.connect.failures import translate_error
 from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
+from sqla_tui.core.connect.sqlite_text import read_any_text
 from sqla_tui.core.internals import single_statement
 from sqla_tui.core.connect.target import DEMO_ALIAS, POOLCLASSES, PoolOptions
 from sqla_tui.core.connect.url import display_url, parse_url
@@ -131,11 +132,14 @@ def create_engine(
     kwargs = _engine_kwargs(pool)
     if poolclass is not None:
         kwargs["poolclass"] = poolclass
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         connect_args=_connect_args(url, read_only=read_only, connect_timeout=connect_timeout),
         **kwargs,
     )
+    if url.get_backend_name() == "sqlite":
+        read_any_text(engine)
+    return engine
 
 
 @dataclass(frozen=True)

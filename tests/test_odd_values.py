@@ -1,0 +1,125 @@
+"""Values a column's declared type does not promise are shown as stored, and counted.
+
+SQLite keeps 'N/A' in a DATE or DECIMAL column and any bytes in TEXT; MariaDB
+keeps zero dates and TIME durations past a day. Each row still loads, with
+the value the database holds (never a crash, never a changed value), in the
+core result, the CLI and the compose screen's results tree.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+
+from typer.testing import CliRunner
+
+from sqla_tui.cli import app
+from sqla_tui.core.catalog.mapping import map_schema
+from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.query.run import run_spec
+from sqla_tui.core.query.spec import Order, QuerySpec, parse_where
+from sqla_tui.tui.screens.compose_screen import ComposeScreen
+from sqla_tui.tui.widgets.results_tree import ResultsTree
+from tests.databases import TestDatabase, database_fixture
+from tests.tui_helpers import make_app, open_screen, settle
+
+_SQLITE = [
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, d DECIMAL(10,2), dt DATE, dtt DATETIME, tm TIME, b BOOLEAN, "
+    "j JSON, n NUMERIC, tx TEXT, bl BLOB)",
+    "INSERT INTO t VALUES (1, 'N/A', 'N/A', 'N/A', 'N/A', 'N/A', 'N/A', 'N/A', 'ok', x'00ff')",
+    "INSERT INTO t VALUES (2, 1.5, '2020-01-01', '2020-01-01 10:00:00', '10:00:00', 1, '{\"a\": 1}', "
+    "12345678901234567890123456789, CAST(x'636166e9' AS TEXT), x'')",
+    "INSERT INTO t VALUES (3, 5, '0000-00-00', '2020-13-45', '25:99', 'false', '{bad', 1e-20, 'x', NULL)",
+    "INSERT INTO t VALUES (4, NULL, 1700000000, 1700000000.5, 7, 7, '123', 'abc', 'é', 'text')",
+]
+SQLITE_ROWS = [
+    {"id": 1, "d": "N/A", "dt": "N/A", "dtt": "N/A", "tm": "N/A", "b": "N/A", "j": "N/A", "n": "N/A", "tx": "ok",
+     "bl": b"\x00\xff"},
+    {"id": 2, "d": Decimal("1.5"), "dt": datetime.date(2020, 1, 1), "dtt": datetime.datetime(2020, 1, 1, 10),
+     "tm": datetime.time(10), "b": True, "j": {"a": 1}, "n": Decimal("1.2345678901234568E+28"), "tx": "caf\\xe9",
+     "bl": b""},
+    {"id": 3, "d": Decimal("5"), "dt": "0000-00-00", "dtt": "2020-13-45", "tm": "25:99", "b": "false", "j": "{bad",
+     "n": Decimal("1E-20"), "tx": "x", "bl": None},
+    {"id": 4, "d": None, "dt": 1700000000, "dtt": 1700000000.5, "tm": 7, "b": 7, "j": 123, "n": "abc", "tx": "é",
+     "bl": "text"},
+]  # fmt: skip
+"""Each row as stored: 'N/A' in typed columns, BOOLEAN 'false' and 7 (not True), 1e-20 (not 0E-10), Latin-1 bytes in TEXT."""
+
+_MARIADB = [
+    "SET SESSION sql_mode = ''",  # as an old application would have written them
+    "CREATE TABLE t (id INT PRIMARY KEY, d DATE, dt DATETIME, tm TIME, db DOUBLE, dec65 DECIMAL(65, 30), bl BLOB)",
+    "INSERT INTO t VALUES (1, '0000-00-00', '0000-00-00 00:00:00', '838:59:59', 1e-20, "
+    "12345678901234567890123456789012345.123456789012345678901234567890, x'00ff')",
+    "INSERT INTO t VALUES (2, '2020-01-01', '2020-01-01 10:00:00', '-01:00:00', 1e308, -1, '')",
+    "INSERT INTO t VALUES (3, NULL, NULL, '10:00:00', NULL, NULL, NULL)",
+]
+MARIADB_ROWS = [
+    {"id": 1, "d": "0000-00-00", "dt": "0000-00-00 00:00:00", "tm": datetime.timedelta(hours=838, minutes=59, seconds=59),
+     "db": Decimal("1E-20"), "dec65": Decimal("12345678901234567890123456789012345.123456789012345678901234567890"),
+     "bl": b"\x00\xff"},
+    {"id": 2, "d": datetime.date(2020, 1, 1), "dt": datetime.datetime(2020, 1, 1, 10), "tm": datetime.timedelta(hours=-1),
+     "db": Decimal("1E+308"), "dec65": Decimal("-1.000000000000000000000000000000"), "bl": b""},
+    {"id": 3, "d": None, "dt": None, "tm": datetime.time(10), "db": None, "dec65": None, "bl": None},
+]  # fmt: skip
+"""Zero dates as the driver reads them, TIME past a day (not its last day's hours), DOUBLE with its own digits."""
+
+ROWS = {"sqlite": SQLITE_ROWS, "mariadb": MARIADB_ROWS}
+
+
+async def _build(url: str) -> None:
+    engine, _ = await connect(url, read_only=False)
+    try:
+        async with engine.begin() as conn:
+            for statement in _SQLITE if engine.dialect.name == "sqlite" else _MARIADB:
+                await conn.exec_driver_sql(statement)
+    finally:
+        await engine.dispose()
+
+
+odd_db = database_fixture("odd_db", _build, backends=("sqlite", "mariadb"))
+
+
+async def test_every_row_loads_with_the_value_stored(odd_db: TestDatabase) -> None:
+    engine, _ = await connect(odd_db.url)
+    try:
+        orm = await map_schema(engine, "t")
+        result = await run_spec(engine, orm.entity("t"), QuerySpec("t", order_by=[Order("id")]))
+    finally:
+        await engine.dispose()
+    assert [node.values for node in result.results] == ROWS[odd_db.backend]
+    assert (result.summary.statements, result.summary.rows, result.summary.entities) == (1, len(ROWS[odd_db.backend]), len(ROWS[odd_db.backend]))
+
+
+async def test_a_filter_on_a_typed_column_still_binds_its_type(odd_db: TestDatabase) -> None:
+    """The tolerant reading leaves writing alone: '1.5' is bound as a number, a date as a date."""
+    column, text, ids = {"sqlite": ("d", "d = 1.5", [2]), "mariadb": ("d", "d = 2020-01-01", [2])}[odd_db.backend]
+    engine, _ = await connect(odd_db.url)
+    try:
+        orm = await map_schema(engine, "t")
+        result = await run_spec(engine, orm.entity("t"), QuerySpec("t", filters=[parse_where(text)]))
+    finally:
+        await engine.dispose()
+    assert [node.values["id"] for node in result.results] == ids
+    assert column in result.python
+
+
+def test_the_query_command_counts_every_row(odd_db: TestDatabase) -> None:
+    outcome = CliRunner().invoke(app, ["query", odd_db.url, "t", "--json"])
+    assert outcome.exit_code == 0, outcome.stderr
+    data = json.loads(outcome.stdout)
+    assert (data["summary"]["rows"], data["summary"]["entities"]) == (len(ROWS[odd_db.backend]),) * 2
+
+
+async def test_the_results_tree_shows_the_stored_values(odd_db: TestDatabase) -> None:
+    app_ = make_app(odd_db.url)
+    async with app_.run_test(size=(160, 50)) as pilot:
+        await open_screen(pilot, "c", ComposeScreen)
+        await pilot.press("down", "enter")  # the only root, t
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        labels = [str(node.label) for node in app_.screen.query_one(ResultsTree).root.children]
+    first = {"sqlite": "T(1)  id=1, d='N/A', dt='N/A', dtt='N/A', tm='N/A', b='N/A'", "mariadb": "T(1)  id=1, d='0000-00-00'"}
+    assert len(labels) == len(ROWS[odd_db.backend])
+    assert labels[0].startswith(first[odd_db.backend])

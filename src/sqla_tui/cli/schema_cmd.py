@@ -32,6 +32,10 @@ def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
         "unique_constraints": [asdict(item) for item in table.unique_constraints],
         "indexes": [asdict(item) for item in table.indexes],
         "row_estimate": table.row_estimate,
+        "partitioned_by": table.partitioned_by,
+        "partitions": [partition.name for partition in report.catalog.partitions(table.name)],
+        "partition_of": table.partition_of,
+        "partition_bound": table.partition_bound,
         "mappable": table.name in report.relationships,
         "unmappable_reason": report.unmappable.get(table.name),
         "relationships": [
@@ -60,6 +64,10 @@ def _table_tree(table: TableInfo, report: SchemaReport):  # type: ignore[no-unty
     from sqla_tui.core.catalog.naming import column_label
 
     label = f"[bold]{escape(table.name)}[/]" + ("  (view)" if table.kind == "view" else "")
+    if table.partition_bound is not None:
+        label += f"  {escape(table.partition_bound)}"
+    if table.partitioned_by is not None:
+        label += f"  partitioned by {escape(table.partitioned_by)}"
     if table.row_estimate is not None:
         label += f"  ~{counted(table.row_estimate, 'row')}"
     if table.name in report.unmappable:
@@ -86,6 +94,11 @@ def _table_tree(table: TableInfo, report: SchemaReport):  # type: ignore[no-unty
         [f"{index.name}  ({', '.join(index.columns)})" + ("  unique" if index.unique else "") for index in table.indexes],
     )
     _leaves(node, "relationships", [_relationship_text(r) for r in report.relationships.get(table.name, [])])
+    partitions = report.catalog.partitions(table.name)
+    if partitions:
+        branch = node.add("partitions")
+        for partition in partitions:
+            branch.add(_table_tree(partition, report))
     return node
 
 
@@ -122,8 +135,10 @@ def print_report(report: SchemaReport) -> None:
     if others:
         header += f"  (also: {', '.join(others)})"
     root = Tree(escape(header))
+    shown = {table.name for table in report.tables}
     for table in report.tables:
-        root.add(_table_tree(table, report))
+        if table.partition_of not in shown:  # a partition is drawn under its parent
+            root.add(_table_tree(table, report))
     for name, why in report.undescribed.items():
         root.add(f"[bold]{escape(name)}[/]  [yellow]could not be described: {escape(why)}[/]")
     console = Console(highlight=False)

@@ -47,6 +47,16 @@ def row_estimate(table: TableInfo) -> str:
     return f"~{counted(table.row_estimate, 'row')}"
 
 
+def partitioning(table: TableInfo) -> str:
+    """``partitioned by RANGE (created)``, ``partition of events FOR VALUES ...``, both, or nothing."""
+    facts = []
+    if table.partition_of is not None:
+        facts.append(f"partition of {table.partition_of} {table.partition_bound or ''}".rstrip())
+    if table.partitioned_by is not None:
+        facts.append(f"partitioned by {table.partitioned_by}")
+    return ", ".join(facts)
+
+
 def key_lines(table: TableInfo) -> list[str]:
     """The table's primary key, foreign keys and unique constraints, one line each."""
     lines = [f"PK ({', '.join(table.primary_key)})"] if table.primary_key else []

@@ -312,6 +312,8 @@ def _classify(tables: dict[str, TableInfo]) -> Slices[tuple[dict[str, str], dict
     for name, table in tables.items():
         if table.kind == "view":
             unmappable[name] = "view"
+        elif table.partition_of is not None:  # its rows are its parent's: one class, not one per partition
+            unmappable[name] = f"partition of {table.partition_of}; compose over {table.partition_of}"
         elif not table.primary_key:
             unmappable[name] = "no primary key"
     associations: dict[str, tuple[str, str]] = {}

@@ -30,6 +30,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
+from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
 from sqla_tui.core.catalog.sqlite_names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.errors import UserError
@@ -49,10 +50,13 @@ _SYSTEM_SCHEMAS = {
     "mariadb": {"information_schema", "mysql", "performance_schema", "sys"},
 }
 
-# One query per dialect listing (name, kind) with kind 'table' or 'view'.
+# One query per dialect listing (name, kind) with kind 'table' or 'view'; PostgreSQL adds the
+# partitioned table a partition belongs to.
 _NAMES_SQL = {
     "postgresql": (
-        "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END "
+        "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END, "
+        "(SELECT p.relname FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
+        " WHERE i.inhrelid = c.oid AND c.relispartition) "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
     ),
@@ -157,6 +161,12 @@ class TableInfo:
     indexes: tuple[IndexInfo, ...]
     row_estimate: int | None  # None when the database has no estimate yet
     comment: str | None = None
+    partitioned_by: str | None = None
+    """How a partitioned table is partitioned, as the database states it: ``RANGE (created)``."""
+    partition_of: str | None = None
+    """The partitioned table this table is a partition of (PostgreSQL)."""
+    partition_bound: str | None = None
+    """Which rows a partition holds: ``FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')``."""
 
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
@@ -184,6 +194,10 @@ class Catalog:
     tables: tuple[TableInfo, ...]
     undescribed: dict[str, str] = field(default_factory=dict)
     """Listed names the database could not describe, and why: typically a view over a dropped table."""
+
+    def partitions(self, name: str) -> list[TableInfo]:
+        """The tables that are partitions of ``name``, in name order."""
+        return [table for table in self.tables if table.partition_of == name]
 
     def table(self, name: str) -> TableInfo:
         """The table or view called ``name``, or a UserError saying why it is not described or naming close matches."""
@@ -333,6 +347,7 @@ class _Head:
     schemas: tuple[str, ...]
     names: list[TableName]
     estimates: dict[str, int | None]
+    partitioning: Partitioning
 
 
 def _catalog_head(conn: Connection, schema: str | None) -> _Head:
@@ -340,6 +355,9 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
     resolved = _resolve_schema(inspector, schema)
     names = _read_names(conn, inspector, resolved)
     default = inspector.default_schema_name or "main"
+    parents = {table.name: table.partition_of for table in names if table.partition_of is not None}
+    partitioning = read_partitioning(conn, resolved, parents)
+    estimates = _row_estimates(conn, resolved, [t.name for t in names if t.kind == "table"])
     return _Head(
         dialect=conn.dialect.name,
         default=default,
@@ -347,7 +365,8 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
         reflect_schema=None if resolved == default else resolved,
         schemas=tuple(_schemas(inspector)),
         names=names,
-        estimates=_row_estimates(conn, resolved, [t.name for t in names if t.kind == "table"]),
+        estimates=with_leaf_sums(estimates, partitioning),
+        partitioning=partitioning,
     )
 
 
@@ -384,11 +403,7 @@ def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[Ta
     inspector = inspect(conn)
     columns = _columns(conn, inspector, head.schema, head.reflect_schema, filter_names)
     bulk = _bulk(inspector, head.reflect_schema, filter_names)
-    return [
-        _table(head.schema, table.name, table.kind, columns[table.name], bulk, head.estimates.get(table.name))
-        for table in names
-        if table.name in columns
-    ]
+    return [_table(head, table, columns[table.name], bulk) for table in names if table.name in columns]
 
 
 _RawColumn = tuple[str, str, bool, "str | None", "str | None", "str | None"]
@@ -480,14 +495,8 @@ def type_text(type_: TypeEngine, dialect, unknown: str | None = None) -> str:  #
         return unknown or getattr(type_, "name", None) or type(type_).__name__.upper()
 
 
-def _table(
-    schema: str,
-    name: str,
-    kind: str,
-    raw_columns: list[_RawColumn],
-    bulk: dict[str, dict[str, Any]],
-    row_estimate: int | None,
-) -> TableInfo:
+def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: dict[str, dict[str, Any]]) -> TableInfo:
+    schema, name, kind = head.schema, listed.name, listed.kind
     pk = tuple(bulk["pk"].get(name, {}).get("constrained_columns") or ())
     uniques = bulk["uniques"].get(name, [])
     unique_names = {unique.get("name") for unique in uniques}
@@ -500,7 +509,9 @@ def _table(
             for column, type_, nullable, default, comment, generated in raw_columns
         ),
         primary_key=pk,
-        foreign_keys=tuple(_foreign_key(fk, schema) for fk in bulk["fks"].get(name, [])),
+        foreign_keys=tuple(
+            declared_links((_foreign_key(fk, schema) for fk in bulk["fks"].get(name, [])), head.partitioning)
+        ),
         unique_constraints=tuple(UniqueInfo(unique.get("name"), tuple(unique["column_names"])) for unique in uniques),
         indexes=tuple(
             IndexInfo(index.get("name"), _index_columns(index), bool(index.get("unique")))
@@ -508,8 +519,11 @@ def _table(
             # MySQL reports a unique constraint as an index too; show it once.
             if not index.get("duplicates_constraint") and not (index.get("unique") and index.get("name") in unique_names)
         ),
-        row_estimate=row_estimate if kind == "table" else None,
+        row_estimate=head.estimates.get(name) if kind == "table" else None,
         comment=(bulk["comments"].get(name) or {}).get("text"),
+        partitioned_by=head.partitioning.partitioned_by.get(name),
+        partition_of=listed.partition_of,
+        partition_bound=head.partitioning.bounds.get(name),
     )
 
 

@@ -29,11 +29,13 @@ class TableName:
     schema: str
     name: str
     kind: str  # "table" | "view"
+    partition_of: str | None = None
+    """The partitioned table this one is a partition of (PostgreSQL), shown under it."""
 
 
-def by_name(rows: Iterable[Sequence[str]], schema: str) -> list[TableName]:
-    """(name, kind) rows as TableNames in name order, the order every list and tree shows."""
-    return sorted((TableName(schema, name, kind) for name, kind in rows), key=lambda table: table.name)
+def by_name(rows: Iterable[Sequence[str | None]], schema: str) -> list[TableName]:
+    """(name, kind[, partition_of]) rows as TableNames in name order, the order every list and tree shows."""
+    return sorted((TableName(schema, *row) for row in rows), key=lambda table: table.name)  # type: ignore[arg-type]
 
 
 def read_names(path: Path) -> list[TableName]:

@@ -211,4 +211,6 @@ class SchemaScreen(GuardedScreen):
         elif table is None or plan is None:
             detail.show_pending(ref.table, CATALOG_FAILED if self._failed & {ref.schema, None} else CATALOG_LOADING)
         else:
-            detail.show(table, plan.relationships(ref.table), plan.unmappable.get(ref.table), plan.attributes(ref.table))
+            partitions = [other for other in tables.values() if other.partition_of == ref.table]
+            unmappable = plan.unmappable.get(ref.table)
+            detail.show(table, plan.relationships(ref.table), unmappable, plan.attributes(ref.table), partitions)

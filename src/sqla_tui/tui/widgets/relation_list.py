@@ -50,4 +50,6 @@ class RelationList(OptionList):
     def _label(relation: TableName) -> Content:
         if relation.kind == "view":
             return Content.assemble(relation.name, ("  view", "dim italic"))
+        if relation.partition_of is not None:
+            return Content.assemble(relation.name, (f"  partition of {relation.partition_of}", "dim italic"))
         return Content(relation.name)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -46,6 +46,8 @@ class TableRef:
 
     schema: str
     table: str | None = None
+    inside: bool = False
+    """A line inside a table's subtree (a column, a key, a group), not the table's own node."""
 
 
 Node = TreeNode[TableRef]
@@ -84,6 +86,8 @@ class SchemaTree(Tree[TableRef]):
         self._schemas: dict[str, Node] = {}
         self._names: dict[str, list[TableName]] = {}
         self._kinds: dict[TableRef, str] = {}
+        self._partitions: dict[TableRef, list[str]] = {}
+        """Partitioned tables and the names of their partitions, which are shown under them."""
         self._tables: dict[TableRef, TableInfo] = {}
         self._undescribed: dict[TableRef, str] = {}
         self._plans: dict[str, RelationshipPlan] = {}
@@ -112,6 +116,10 @@ class SchemaTree(Tree[TableRef]):
         """
         self._names[schema] = list(names)
         self._kinds.update({TableRef(schema, table.name): table.kind for table in names})
+        self._partitions = {ref: listed for ref, listed in self._partitions.items() if ref.schema != schema}
+        for table in names:
+            if table.partition_of is not None:
+                self._partitions.setdefault(TableRef(schema, table.partition_of), []).append(table.name)
         self._schema_node(schema).expand()
         await finish_yielding(self._start_rebuild(schema, force=True, move=cursor))
 
@@ -190,7 +198,8 @@ class SchemaTree(Tree[TableRef]):
         A keystroke that changes nothing in this schema costs nothing.
         """
         node = self._schemas[schema]
-        names = self._names[schema]
+        listed = {table.name for table in self._names[schema]}
+        names = [table for table in self._names[schema] if table.partition_of not in listed]  # partitions: under their parent
         needle = self.filter_text.casefold()
         shown = [table for table in names if needle in table.name.casefold()]
         count = f"{len(shown)} of {len(names)}" if needle else f"{len(names)}"
@@ -239,12 +248,14 @@ class SchemaTree(Tree[TableRef]):
         label = Text(ref.table or "")
         if self._kinds.get(ref) == "view":
             label.append("  view", "italic dim")
+        if ref in self._partitions:
+            label.append("  partitioned", "italic dim")
         return label
 
     def _estimate(self, node: Node) -> str:
         """A table node's row estimate, once its catalog is in; nothing for any other node."""
         ref = node.data
-        if ref is None or ref.table is None or node.parent is not self._schemas.get(ref.schema):
+        if ref is None or ref.table is None or ref.inside:
             return ""
         info = self._tables.get(ref)
         return row_estimate(info) if info is not None else ""
@@ -265,7 +276,7 @@ class SchemaTree(Tree[TableRef]):
         if ref.table is None and ref.schema not in self._names:
             node.add_leaf(Text("loading names…", "italic dim"))
             self.post_message(self.SchemaOpened(ref.schema))
-        elif ref.table is not None and node.parent is self._schemas.get(ref.schema):
+        elif ref.table is not None and not ref.inside:
             self._fill(node)
 
     def _fill(self, node: Node) -> None:
@@ -273,15 +284,18 @@ class SchemaTree(Tree[TableRef]):
         node.remove_children()
         self._widths.clear()  # forget the nodes just removed
         ref = node.data
-        table = self._tables.get(ref) if ref is not None else None
-        if ref is None or table is None:
-            why = self._undescribed.get(ref) if ref is not None else None
+        if ref is None:
+            return
+        inside = replace(ref, inside=True)
+        table = self._tables.get(ref)
+        if table is None:
+            why = self._undescribed.get(ref)
             note = f"could not be described: {why}" if why else "loading catalog…"
-            node.add_leaf(Text(note, "italic dim"), data=ref)
+            node.add_leaf(Text(note, "italic dim"), data=inside)
             return
         plan = self._plans.get(ref.schema)
         attributes = plan.attributes(table.name) if plan is not None else {}
-        columns = node.add(f"columns ({len(table.columns)})", data=ref, expand=True)
+        columns = node.add(f"columns ({len(table.columns)})", data=inside, expand=True)
         for column in table.columns:
             label = Text.assemble(column_label(column.name, attributes), (f"  {column.type}", "dim"))
             keys = column_keys(table, column)
@@ -289,19 +303,26 @@ class SchemaTree(Tree[TableRef]):
                 label.append(f"  {keys}", "bold")
             if column.nullable:
                 label.append("  null", "dim")
-            columns.add_leaf(label, data=ref)
+            columns.add_leaf(label, data=inside)
         relationships = plan.relationships(table.name) if plan is not None else []
         self._add_group(node, "keys", key_lines(table))
         self._add_group(node, "indexes", [index_line(index) for index in table.indexes])
         self._add_group(node, "relationships", [relationship_line(rel) for rel in relationships], expand=True)
+        partitions = self._partitions.get(ref, [])
+        if partitions:
+            group = node.add(f"partitions ({len(partitions)})", data=inside, expand=True)
+            for name in partitions:
+                partition = TableRef(ref.schema, name)
+                group.add(self._table_label(partition), data=partition)
 
     @staticmethod
     def _add_group(node: Node, title: str, lines: list[str], *, expand: bool = False) -> None:
-        if not lines:
+        if not lines or node.data is None:
             return
-        group = node.add(f"{title} ({len(lines)})", data=node.data, expand=expand)
+        inside = replace(node.data, inside=True)
+        group = node.add(f"{title} ({len(lines)})", data=inside, expand=expand)
         for line in lines:
-            group.add_leaf(Text(line), data=node.data)
+            group.add_leaf(Text(line), data=inside)
 
     def action_open_node(self) -> None:
         """Right arrow: open a closed node, or step into an open one."""

@@ -11,13 +11,14 @@ from textual.widgets import Static
 
 from sqla_tui.core.catalog.naming import RelationshipInfo, column_label
 from sqla_tui.core.catalog.schema import TableInfo
-from sqla_tui.tui.catalog_text import column_keys, direction, row_estimate, via
+from sqla_tui.tui.catalog_text import column_keys, direction, partitioning, row_estimate, via
 from sqla_tui.tui.widgets.fact_table import FactTable
 
 _SECTIONS = {
     "columns": ("column", "type", "null", "keys", "default"),
     "indexes": ("index", "columns", "unique"),
     "relationships": ("relationship", "direction", "target", "via"),
+    "partitions": ("partition", "bound", "rows"),
 }
 
 
@@ -62,10 +63,11 @@ class TableDetail(VerticalScroll, can_focus=True):
         relationships: Sequence[RelationshipInfo],
         unmappable: str | None,
         attributes: dict[str, str],
+        partitions: Sequence[TableInfo] = (),
     ) -> None:
         """Everything about one table; ``unmappable`` says why the ORM cannot map it, if it cannot;
         ``attributes`` names the attribute of each column its class maps under another name."""
-        facts = [table.kind, row_estimate(table), table.comment or ""]
+        facts = [table.kind, partitioning(table), row_estimate(table), table.comment or ""]
         self._set_header(f"{table.name}  ·  " + "  ·  ".join(fact for fact in facts if fact), unmappable or "")
         self._fill(
             {
@@ -84,6 +86,9 @@ class TableDetail(VerticalScroll, can_focus=True):
                     for index in table.indexes
                 ],
                 "relationships": [(rel.name, direction(rel), rel.target, via(rel)) for rel in relationships],
+                "partitions": [
+                    (partition.name, partition.partition_bound or "", row_estimate(partition)) for partition in partitions
+                ],
             }
         )
 

@@ -331,7 +331,7 @@ def test_sqlite_automatic_index_is_an_unindexed_lookup() -> None:
         ("SEARCH", "comments", "c", "(automatic)", ["post_id"]),
         ("USE TEMP B-TREE FOR ORDER BY", None, None, None, []),
     ]
-    facts = {"comments": TableFacts(40, frozenset({"id"})), "posts": TableFacts(10, frozenset({"id", "user_id"}))}
+    facts = {"comments": TableFacts(40, {"id": "the primary key"}), "posts": TableFacts(10, {"id": "the primary key", "user_id": "ix_posts_user_id"})}
     [warning] = plan_warnings(plan, _context(facts, statement))
     assert warning.message.endswith("SQLite builds a throwaway index for it on every run")
     assert warning.suggestion == "CREATE INDEX ix_comments_post_id ON comments (post_id)"
@@ -371,7 +371,7 @@ def test_mariadb_json_with_quotes_and_block_join() -> None:
     assert users.filter == "u.`name` = 'O'Brien' or u.`name` = '\"; DROP --'"
     assert (users.relation, users.lookups, users.est_rows) == ("users", ["name"], 20)
     assert (comments.relation, comments.join_type, comments.est_rows, comments.lookups) == ("comments", "BNL", 70, [])
-    [warning] = plan_warnings(plan, _context({"comments": TableFacts(700, frozenset()), "users": TableFacts(20, frozenset())}))
+    [warning] = plan_warnings(plan, _context({"comments": TableFacts(700, {}), "users": TableFacts(20, {})}))
     assert (warning.kind, warning.suggestion) == ("unindexed_lookup", "CREATE INDEX ix_users_name ON users (name)")
 
 

@@ -17,6 +17,8 @@ from sqla_tui.cli import app
 from sqla_tui.core.catalog.mapping import map_schema
 from sqla_tui.core.catalog.schema import list_names, load_catalog
 from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.plans.explain import explain
+from sqla_tui.core.plans.warnings import Thresholds
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.widgets.schema_tree import SchemaTree
 from sqla_tui.tui.widgets.table_detail import TableDetail
@@ -47,6 +49,7 @@ _MARIADB = [
     "PARTITION p2024 VALUES LESS THAN (2025), PARTITION pmax VALUES LESS THAN MAXVALUE)",
     "INSERT INTO users VALUES (1), (2), (3)",
     "INSERT INTO events SELECT seq, 1 + MOD(seq, 3), DATE '2023-06-01' + INTERVAL MOD(seq, 400) DAY FROM seq_1_to_1000",
+    "ANALYZE TABLE events",
 ]
 LEAVES = {"events_2023": 628, "events_2024_h1": 364, "events_2024_h2": 8}
 """Rows per leaf partition of the PostgreSQL events: 1,000 in all, 372 of them in 2024."""
@@ -148,3 +151,18 @@ async def test_the_schema_screen_shows_partitions_under_the_parent(partitioned_d
         assert [str(child.label) for child in partitions.children[1].children][-1] == "partitions (2)"
         title = str(app_.screen.query_one("#detail-title").render())
         assert "partition of events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01'), partitioned by RANGE (created)" in title
+
+
+async def test_a_scan_of_some_partitions_counts_their_rows_not_the_tables(partitioned_db: TestDatabase) -> None:
+    """MariaDB reads only the partitions a condition can match; PostgreSQL plans each partition as its own relation."""
+    engine, _ = await connect(partitioned_db.url)
+    try:
+        result = await explain(engine, "SELECT * FROM events WHERE created > '2024-03-01'", thresholds=Thresholds(large_table=100))
+    finally:
+        await engine.dispose()
+    messages = [warning.message.split(" to keep")[0] for warning in result.warnings if warning.kind == "full_scan"]
+    if partitioned_db.backend == "mariadb":
+        assert messages == ["ALL on events reads all ~372 rows of partitions p2024, pmax"]  # not the table's ~1,000
+    else:
+        assert {node.relation for node in result.plan.walk() if node.full_scan} == {"events_2024_h1", "events_2024_h2"}
+        assert messages == ["Seq Scan on events_2024_h1 reads all ~364 rows"]

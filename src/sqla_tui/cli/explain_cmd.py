@@ -52,25 +52,25 @@ def parse_param(value: str) -> Any:
 
 
 def _print_tree(node, depth: int = 0) -> None:  # type: ignore[no-untyped-def]
-    from sqla_tui.core.plans.node import describe, figures
+    from sqla_tui.core.plans.node import describe, figures, notes
 
     numbers = figures(node)
     marker = "  <- most expensive" if node.hottest else ""
     typer.echo(f"{'  ' * depth}{describe(node)}{'  ' + numbers if numbers else ''}{marker}")
-    for label, value in (("", node.detail), ("filter: ", node.filter), ("spill: ", node.spill)):
-        if value:
-            typer.echo(f"{'  ' * depth}    {label}{value}")
+    for line in notes(node):
+        typer.echo(f"{'  ' * depth}    {line}")
     for child in node.children:
         _print_tree(child, depth + 1)
 
 
 def _print_human(result) -> None:  # type: ignore[no-untyped-def]
+    from sqla_tui.core.query.preview import params_text
     from sqla_tui.core.sqltext import one_line
 
     how = "analysed, rolled back" if result.analyzed else "estimated"
     typer.echo(f"{result.dialect} plan ({how}) for: {one_line(result.statement, 200)}")
     if result.params:
-        typer.echo(f"params: {result.params!r}")
+        typer.echo(f"params: {params_text(result.params)}")
     _print_tree(result.plan)
     if not result.warnings:
         typer.echo("no warnings")

@@ -24,7 +24,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from sqla_tui.core.catalog.reflected_names import named_facts
+from sqla_tui.core.catalog.reflected_names import as_named, named_facts
 from sqla_tui.core.connect.cancel import stopped_on_cancel
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.plans import guard
@@ -54,6 +54,10 @@ _ROW_ESTIMATE = {
     "mariadb": "SELECT table_rows FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = :name",
 }
 _ROW_ESTIMATE["mysql"] = _ROW_ESTIMATE["mariadb"]
+_PARTITION_ROWS = (
+    "SELECT partition_name, SUM(table_rows) FROM information_schema.partitions "
+    "WHERE table_schema = DATABASE() AND table_name = :name AND partition_name IS NOT NULL GROUP BY partition_name"
+)
 _READ_ONLY = re.compile(r"read-only transaction|read only transaction|readonly database", re.IGNORECASE)
 _DRIVER_PREFIX = re.compile(r"^<class '[\w.]+'>:\s*")
 
@@ -158,19 +162,47 @@ def _row_estimate(conn: Connection, name: str, kind: str) -> int | None:
 
 
 def table_facts(conn: Connection, names: list[str]) -> dict[str, TableFacts]:
-    """Row estimate and indexed leading columns of each named table that exists."""
+    """Row estimate, indexed leading columns, columns and partition estimates of each named table that exists."""
     inspector = inspect(conn)
     kind = flavour(conn.dialect)
     facts = {}
     for name in names:
         if not inspector.has_table(name):
             continue  # a CTE or derived table the plan names
-        keyed = named_facts(inspector.get_indexes(name) + inspector.get_unique_constraints(name), conn.dialect)
-        keys = [fact["column_names"] for fact in keyed]
-        keys += [named_facts(inspector.get_pk_constraint(name), conn.dialect).get("constrained_columns") or []]
-        leading = frozenset(columns[0] for columns in keys if columns and columns[0])
-        facts[name] = TableFacts(_row_estimate(conn, name, kind), leading)
+        pk = named_facts(inspector.get_pk_constraint(name), conn.dialect)
+        keyed = [("the primary key", pk.get("constrained_columns") or [])]
+        keyed += [
+            (fact.get("name") or "an unnamed index", fact["column_names"])
+            for fact in named_facts([*inspector.get_indexes(name), *inspector.get_unique_constraints(name)], conn.dialect)
+        ]
+        leading: dict[str, str] = {}
+        for index, columns in keyed:
+            if columns and columns[0]:
+                leading.setdefault(columns[0], index)
+        per_key = _rows_per_key(conn, name) if kind == "sqlite" else {}
+        facts[name] = TableFacts(
+            _row_estimate(conn, name, kind),
+            leading,
+            frozenset(as_named(column["name"], conn.dialect) for column in inspector.get_columns(name)),
+            _partition_rows(conn, name) if kind in ("mariadb", "mysql") else {},
+            {column: per_key[index] for column, index in leading.items() if index in per_key},
+        )
     return facts
+
+
+def _rows_per_key(conn: Connection, name: str) -> dict[str, int]:
+    """SQLite: each index's rows per value of its first column, from sqlite_stat1 (none before ANALYZE)."""
+    try:
+        rows = conn.exec_driver_sql("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = ?", (name,)).all()
+    except sa_exc.DBAPIError:
+        return {}  # no ANALYZE yet: no sqlite_stat1
+    return {index: int(stat.split()[1]) for index, stat in rows if index and len(stat.split()) > 1}
+
+
+def _partition_rows(conn: Connection, name: str) -> dict[str, int]:
+    """MariaDB/MySQL: each partition's row estimate (none for a table that is not partitioned)."""
+    rows = conn.execute(text(_PARTITION_ROWS), {"name": name}).all()
+    return {partition: int(count or 0) for partition, count in rows}
 
 
 def _driver_params(kind: str, sql: str, params: Any) -> tuple[str, Any]:

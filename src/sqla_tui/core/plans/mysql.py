@@ -115,6 +115,7 @@ class _Reader:
             filter=condition or raw.get("index_condition"),
             lookups=columns_looked_up(condition, {name, relation}, self.only_source) if condition else [],
             full_scan=access in _FULL_SCANS,
+            partitions=list(raw.get("partitions") or []),
             children=self.children(raw),
         )
 

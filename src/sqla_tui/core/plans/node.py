@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from sqla_tui.core.sqltext import one_line
+
 
 @dataclass
 class PlanNode:
@@ -39,6 +41,7 @@ class PlanNode:
     filter: str | None = None  # the condition applied at this node, as the database prints it
     lookups: list[str] = field(default_factory=list)  # columns of `relation` looked up by = or IN
     full_scan: bool = False  # reads every row of `relation` (Seq Scan, access_type ALL, SCAN)
+    partitions: list[str] = field(default_factory=list)  # the partitions of `relation` read (MariaDB/MySQL); [] = all
     spill: str | None = None  # how a sort or hash went to disk, when it did
     hottest: bool = False  # the node that costs the most on its own (time if analysed, else cost)
 
@@ -105,7 +108,19 @@ def describe(node: PlanNode) -> str:
         words.append(f"on {node.relation}{alias}")
     if node.index:
         words.append(f"using {node.index}")
+    if node.partitions:
+        words.append(f"in partitions {', '.join(node.partitions)}")
     return " ".join(words)
+
+
+NOTE_WIDTH = 200
+"""Characters of a condition shown under a node; a longer one (an IN list of 500 keys) is folded and cut."""
+
+
+def notes(node: PlanNode) -> list[str]:
+    """The lines under a node: the database's own words, its filter and any spill, each one line and bounded."""
+    found = [(label, value) for label, value in (("", node.detail), ("filter: ", node.filter), ("spill: ", node.spill)) if value]
+    return [f"{label}{one_line(value, NOTE_WIDTH)}" for label, value in found]
 
 
 def figures(node: PlanNode) -> str:

@@ -48,17 +48,52 @@ def _parts(qualified: str) -> list[str]:
     return [unquote(part) for part in re.findall(_IDENT, qualified)]
 
 
+_CALL_OPENED = re.compile(r"(\w+)\s*\(\s*\(?\s*$")
+_NOT_CALLS = {"where", "and", "or", "not", "on", "when", "then", "else", "having", "in", "any", "all", "exists", "case"}
+
+
+def _not_the_column_itself(before: str) -> bool:
+    """Whether what precedes a matched name makes it something else: a cast's type (``::text``) or a function's argument."""
+    if before.endswith("::"):
+        return True
+    call = _CALL_OPENED.search(before)
+    return call is not None and call[1].lower() not in _NOT_CALLS
+
+
 def lookups(condition: str) -> list[tuple[str | None, str]]:
-    """(qualifier, column) of every equality or IN-list lookup against a value, in order."""
+    """(qualifier, column) of every equality or IN-list lookup against a value, in order.
+
+    ``lower(name) = ?`` is not a lookup on ``name``: no index on the column serves it.
+    """
     found: list[tuple[str | None, str]] = []
     for pattern in (_COLUMN_FIRST, _VALUE_FIRST):
         for match in pattern.finditer(condition):
             parts = _parts(match["column"])
             if parts[-1].upper() in ("ANY", "IN", "NULL", "AND", "OR", "NOT"):
                 continue
+            if _not_the_column_itself(condition[: match.start("column")]):
+                continue
             qualifier = parts[-2] if len(parts) > 1 else None
             if (qualifier, parts[-1]) not in found:
                 found.append((qualifier, parts[-1]))
+    return found
+
+
+_LITERAL = re.compile(r"'(?:[^'\\]|''|\\.)*'")
+
+
+def columns_in(condition: str, names: set[str | None], known: frozenset[str]) -> list[str]:
+    """The columns of one table (known as any of ``names``, its columns ``known``) that ``condition`` reads, in order.
+
+    Any comparison counts, not only lookups: ``code > 10``, ``lower(name) LIKE ?``.
+    A column qualified by another table's name is that table's.
+    """
+    found: list[str] = []
+    for match in re.finditer(_QUALIFIED, _LITERAL.sub("''", condition)):
+        parts = _parts(match.group(0))
+        qualifier = parts[-2] if len(parts) > 1 else None
+        if parts[-1] in known and (qualifier is None or qualifier in names) and parts[-1] not in found:
+            found.append(parts[-1])
     return found
 
 

@@ -132,12 +132,13 @@ def statement_detail(statement: CapturedStatement, origin: str) -> str:
     return (
         f"-- {origin}\n"
         f"-- rows {statement.rows:,} · {statement.ms:.2f} ms · ~{statement.bytes:,} bytes\n"
-        f"-- params: {_params_text(statement.params)}\n"
+        f"-- params: {params_text(statement.params)}\n"
         f"{format_sql(statement.sql)}"
     )
 
 
-def _params_text(params: Any) -> str:
+def params_text(params: Any) -> str:
+    """A statement's parameters for reading: the first 20 of a long list, and how many there are."""
     if isinstance(params, (list, tuple)) and len(params) > 20:
         return f"{params[:20]!r}… ({len(params)} values)"
     return repr(params)

@@ -22,6 +22,7 @@ from textual.worker import Worker
 
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.plans.explain import ExplainResult
+from sqla_tui.core.query.preview import params_text
 from sqla_tui.core.sqltext import one_line
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.workbench import Workbench
@@ -105,7 +106,7 @@ class ExplainScreen(GuardedScreen):
 
     def _status(self, note: str) -> None:
         mode = "ANALYZE" if self.analyze else "EXPLAIN"
-        params = f"  params {self.params!r}" if self.params else ""
+        params = f"  params {params_text(self.params)}" if self.params else ""
         line = f"{mode}  {one_line(self.sql, _STATEMENT_WIDTH)}{params}"
         self.query_one("#explain-status", Static).update(f"{line}  ·  {note}" if note else line)
 

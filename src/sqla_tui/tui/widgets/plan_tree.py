@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from sqla_tui.core.plans.node import PlanNode, describe, figures
+from sqla_tui.core.plans.node import PlanNode, describe, figures, notes
 
 HOTTEST_MARK = "◀ most expensive"
 
@@ -45,9 +45,8 @@ class PlanTree(Tree[PlanNode]):
             label.append(f"  {HOTTEST_MARK}", style)
         branch = parent.add(label, data=plan, expand=True, allow_expand=True)
         note = self.get_component_rich_style("plan-tree--note")
-        for prefix, value in (("", plan.detail), ("filter: ", plan.filter), ("spill: ", plan.spill)):
-            if value:
-                branch.add_leaf(Text(f"{prefix}{value}", note))
+        for line in notes(plan):
+            branch.add_leaf(Text(line, note))
         hottest = branch if plan.hottest else None
         for child in plan.children:
             hottest = self._add(branch, child) or hottest

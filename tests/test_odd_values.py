@@ -1,7 +1,8 @@
 """Values a column's declared type does not promise are shown as stored, and counted.
 
 SQLite keeps 'N/A' in a DATE or DECIMAL column and any bytes in TEXT; MariaDB
-keeps zero dates and TIME durations past a day. Each row still loads, with
+keeps zero dates and TIME durations past a day; PostgreSQL keeps infinities,
+dates BC and the time 24:00, which Python's types cannot hold. Each row still loads, with
 the value the database holds (never a crash, never a changed value), in the
 core result, the CLI and the compose screen's results tree.
 """
@@ -64,20 +65,39 @@ MARIADB_ROWS = [
 ]  # fmt: skip
 """Zero dates as the driver reads them, TIME past a day (not its last day's hours), DOUBLE with its own digits."""
 
-ROWS = {"sqlite": SQLITE_ROWS, "mariadb": MARIADB_ROWS}
+_POSTGRESQL = [
+    "CREATE TABLE t (id int PRIMARY KEY, d date, ts timestamp, tz timestamptz, iv interval, tm time, n numeric)",
+    "INSERT INTO t VALUES (1, 'infinity', '-infinity', 'infinity', '178000000 years', '24:00:00', 1e100), "
+    "(2, '4713-01-01 BC', '0001-01-01 BC', '294276-12-31 UTC', '-1 days +02:03:04.5', '10:00', 1.5), "
+    "(3, '2020-01-01', '2020-01-01 10:00', '2020-01-01 10:00 UTC', '1 mon 2 days', NULL, NULL)",
+]
+POSTGRESQL_ROWS = [
+    {"id": 1, "d": "infinity", "ts": "-infinity", "tz": "infinity", "iv": "178000000 years", "tm": "24:00:00",
+     "n": Decimal("1E+100")},
+    {"id": 2, "d": "4713-01-01 BC", "ts": "0001-01-01 00:00:00 BC", "tz": "294276-12-31 00:00:00+00",
+     "iv": datetime.timedelta(days=-1, hours=2, minutes=3, seconds=4.5), "tm": datetime.time(10), "n": Decimal("1.5")},
+    {"id": 3, "d": datetime.date(2020, 1, 1), "ts": datetime.datetime(2020, 1, 1, 10),
+     "tz": datetime.datetime(2020, 1, 1, 10, tzinfo=datetime.timezone.utc), "iv": "1 mon 2 days", "tm": None, "n": None},
+]  # fmt: skip
+"""Infinities, BC dates and 24:00 as PostgreSQL writes them (asyncpg failed, or read 9999-12-31), months never as 30 days."""
+
+ROWS = {"sqlite": SQLITE_ROWS, "mariadb": MARIADB_ROWS, "postgresql": POSTGRESQL_ROWS}
+_BUILD = {"sqlite": _SQLITE, "mariadb": _MARIADB, "mysql": _MARIADB, "postgresql": _POSTGRESQL}
 
 
 async def _build(url: str) -> None:
     engine, _ = await connect(url, read_only=False)
     try:
         async with engine.begin() as conn:
-            for statement in _SQLITE if engine.dialect.name == "sqlite" else _MARIADB:
+            for statement in _BUILD[engine.dialect.name]:
                 await conn.exec_driver_sql(statement)
+            if engine.dialect.name == "postgresql":  # timestamptz is written in the session's time zone
+                await conn.exec_driver_sql(f"ALTER DATABASE {engine.url.database} SET timezone = 'UTC'")
     finally:
         await engine.dispose()
 
 
-odd_db = database_fixture("odd_db", _build, backends=("sqlite", "mariadb"))
+odd_db = database_fixture("odd_db", _build)
 
 
 async def test_every_row_loads_with_the_value_stored(odd_db: TestDatabase) -> None:
@@ -93,7 +113,9 @@ async def test_every_row_loads_with_the_value_stored(odd_db: TestDatabase) -> No
 
 async def test_a_filter_on_a_typed_column_still_binds_its_type(odd_db: TestDatabase) -> None:
     """The tolerant reading leaves writing alone: '1.5' is bound as a number, a date as a date."""
-    column, text, ids = {"sqlite": ("d", "d = 1.5", [2]), "mariadb": ("d", "d = 2020-01-01", [2])}[odd_db.backend]
+    column, text, ids = {
+        "sqlite": ("d", "d = 1.5", [2]), "mariadb": ("d", "d = 2020-01-01", [2]), "postgresql": ("d", "d = 2020-01-01", [3]),
+    }[odd_db.backend]  # fmt: skip
     engine, _ = await connect(odd_db.url)
     try:
         orm = await map_schema(engine, "t")
@@ -120,6 +142,9 @@ async def test_the_results_tree_shows_the_stored_values(odd_db: TestDatabase) ->
         await pilot.press("r")
         await settle(pilot)
         labels = [str(node.label) for node in app_.screen.query_one(ResultsTree).root.children]
-    first = {"sqlite": "T(1)  id=1, d='N/A', dt='N/A', dtt='N/A', tm='N/A', b='N/A'", "mariadb": "T(1)  id=1, d='0000-00-00'"}
+    first = {
+        "sqlite": "T(1)  id=1, d='N/A', dt='N/A', dtt='N/A', tm='N/A', b='N/A'", "mariadb": "T(1)  id=1, d='0000-00-00'",
+        "postgresql": "T(1)  id=1, d='infinity', ts='-infinity'",
+    }  # fmt: skip
     assert len(labels) == len(ROWS[odd_db.backend])
     assert labels[0].startswith(first[odd_db.backend])

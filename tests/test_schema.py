@@ -17,7 +17,7 @@ from sqla_tui.core.catalog.schema import Catalog, list_names, list_schemas, load
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.errors import UserError
-from tests.databases import TestDatabase, create_database, run_async
+from tests.databases import TestDatabase, create_database, run_async, sqlite_file
 from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo, execute  # noqa: F401
 
 runner = CliRunner()
@@ -298,3 +298,24 @@ def test_schema_human_tree_and_unknown_table(demo: TestDatabase) -> None:
     missing = runner.invoke(app, ["schema", demo.url, "--table", "mesages"])
     assert missing.exit_code == 2
     assert re.fullmatch(r"error: no table 'mesages' in schema '\w+'; did you mean messages\?\n", missing.stderr)
+
+
+async def test_sqlite_declared_types_and_a_column_without_a_name(tmp_path: Path) -> None:
+    """SQLite keeps a type as written and accepts an empty column name; neither costs the rest of the schema."""
+    path = sqlite_file(
+        tmp_path / "odd.db",
+        'CREATE TABLE odd (id INTEGER PRIMARY KEY, "" TEXT, v "VARCHAR(10,2)", f "FOO BAR", d "DATETIME(6)");'
+        "CREATE TABLE near (id INTEGER PRIMARY KEY, odd_id INTEGER REFERENCES odd (id));"
+        "INSERT INTO odd VALUES (1, 'e', 'v', 'f', 'd'); INSERT INTO near VALUES (1, 1);",
+    )
+    engine, _ = await connect(f"sqlite:///{path}")
+    try:
+        catalog = await load_catalog(engine)
+        orm = await map_schema(engine, "near", catalog=catalog)
+    finally:
+        await engine.dispose()
+    assert [(c.name, c.type) for c in catalog.table("odd").columns] == [
+        ("id", "INTEGER"), ("", "TEXT"), ("v", "VARCHAR(10,2)"), ("f", "FOO BAR"), ("d", "DATETIME(6)"),
+    ]  # fmt: skip
+    assert orm.unmappable["odd"] == "a column has an empty name, which SQLAlchemy cannot map"
+    assert sorted(orm.entities) == ["near"] and orm.relationships("near") == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
@@ -10,7 +12,7 @@ from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.widgets.schema_tree import SchemaTree
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.table_detail import TableDetail
-from tests.databases import TestDatabase, database_fixture
+from tests.databases import TestDatabase, database_fixture, sqlite_file
 from tests.demo_database import _load
 from tests.hostile_database import NOTES_TABLE, USER_ATTRIBUTES, hostile_db  # noqa: F401
 from tests.tui_helpers import make_app, open_screen, screen_text, settle
@@ -36,6 +38,25 @@ async def test_schema_screen_shows_hostile_identifiers(hostile_db: TestDatabase)
             for column, attribute in USER_ATTRIBUTES.items()
         ]
         assert "ünï cödé (attribute ünï_cödé)" in screen_text(app)
+
+
+async def test_names_that_look_like_markup_are_shown_as_names(tmp_path: Path) -> None:
+    """A table ``[/]`` and a column ``[b]c[/b]``: Textual reads a plain string as markup, where ``[/]`` crashed the composer."""
+    database = sqlite_file(tmp_path / "markup.db", 'CREATE TABLE "[/]" (id INTEGER PRIMARY KEY, "[b]c[/b]" TEXT); INSERT INTO "[/]" VALUES (1, \'[/x]\');')
+    app = make_app(f"sqlite:///{database}")
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await open_screen(pilot, "c", ComposeScreen)
+        await pilot.press("down", "enter")  # the only root
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        shown = " ".join(screen_text(app).split())
+        assert "composing over [/]" in shown or "1 statement, 1 row received" in shown
+        assert '"[/]"."[b]c[/b]"' in shown and "_b_c__b_='[/x]'" in shown
+        await pilot.press("e")  # EXPLAIN the statement under the cursor: its SQL is in the status line
+        await settle(pilot)
+        assert 'SELECT "[/]".id, "[/]"."[b]c[/b]" FROM "[/]"' in " ".join(screen_text(app).split())
+        assert "MarkupError" not in screen_text(app)
 
 
 PASSWORD_FORMS = {

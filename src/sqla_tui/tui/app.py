@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
@@ -91,6 +92,18 @@ class SqlaTuiApp(App[None]):
         """True while the last attempt to connect has failed; ``r`` tries again."""
         self.home = HomeScreen(target_label(target), guide=SCREENS)
         self.heartbeat: Heartbeat | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification as plain text: they carry table names and database errors, where ``[/]`` is text, not markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_default_screen(self) -> Screen[None]:
         return self.home

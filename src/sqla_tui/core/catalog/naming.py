@@ -314,6 +314,8 @@ def _classify(tables: dict[str, TableInfo]) -> Slices[tuple[dict[str, str], dict
             unmappable[name] = "view"
         elif table.partition_of is not None:  # its rows are its parent's: one class, not one per partition
             unmappable[name] = f"partition of {table.partition_of}; compose over {table.partition_of}"
+        elif "" in table.column_names():  # SQLite allows it; SQLAlchemy cannot build such a Column
+            unmappable[name] = "a column has an empty name, which SQLAlchemy cannot map"
         elif not table.primary_key:
             unmappable[name] = "no primary key"
     associations: dict[str, tuple[str, str]] = {}

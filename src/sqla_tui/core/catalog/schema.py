@@ -424,11 +424,13 @@ def _columns(
         warnings.simplefilter("always", sa_exc.SAWarning)
         reflected = inspector.get_multi_columns(schema=reflect_schema, filter_names=names, kind=ObjectKind.ANY)
     unknown = _unrecognized_types(caught)
+    declared = _sqlite_declared_types(conn, schema, names) if conn.dialect.name == "sqlite" else {}
     return {
         table: [
             (
                 as_named(column["name"], conn.dialect),
-                type_text(column["type"], conn.dialect, unknown.get(column["name"])),
+                declared.get((table, column["name"]))
+                or type_text(column["type"], conn.dialect, unknown.get(column["name"])),
                 bool(column.get("nullable", True)),
                 None if column.get("default") is None else str(column["default"]),
                 column.get("comment"),
@@ -438,6 +440,22 @@ def _columns(
         ]
         for (_, table), table_columns in reflected.items()
     }
+
+
+def _sqlite_declared_types(conn: Connection, schema: str, names: list[str]) -> dict[tuple[str, str], str]:
+    """(table, column) -> the type as the CREATE TABLE declared it, in one query.
+
+    SQLAlchemy reads SQLite's declared type into the nearest type it knows,
+    so ``VARCHAR(10,2)`` showed as VARCHAR, ``DATETIME(6)`` as DATETIME and
+    ``FOO BAR`` as NUMERIC; SQLite keeps the words as written.
+    """
+    marks = ", ".join("?" for _ in names)
+    rows = conn.exec_driver_sql(
+        f'SELECT m.name, p.name, p.type FROM "{schema.replace(chr(34), chr(34) * 2)}".sqlite_master AS m, '
+        f"pragma_table_xinfo(m.name, ?) AS p WHERE m.type IN ('table', 'view') AND m.name IN ({marks})",
+        (schema, *names),
+    ).all()
+    return {(table, column): declared for table, column, declared in rows if declared}
 
 
 def _bulk(inspector: Inspector, schema: str | None, names: list[str]) -> dict[str, dict[str, Any]]:

@@ -161,7 +161,7 @@ class ComposeScreen(GuardedScreen):
         roots = self.query_one("#compose-roots", OptionList)
         shown = [name for name in self.mappable if needle.casefold() in name.casefold()]
         roots.clear_options()
-        roots.add_options(Option(name, id=name) for name in shown)
+        roots.add_options(Option(Content(name), id=name) for name in shown)  # a name, never markup: [/] is a table name too
         tables = counted(len(self.mappable), "mappable table")
         roots.border_title = f"Root · {len(shown)} of {tables}" if needle else f"Root · {tables}"
         current = self._wanted or (self.composer.root if self.composer is not None else None)
@@ -197,7 +197,7 @@ class ComposeScreen(GuardedScreen):
         self.query_one(StatementLogTable).show([])
         self.query_one(ResultsTree).show([])
         self.query_one("#compose-statement", CodePreview).code = ""
-        self.query_one("#compose-summary", Static).update(f"composing over {table}: toggle relationships, r runs")
+        self.query_one("#compose-summary", Static).update(Content(f"composing over {table}: toggle relationships, r runs"))
         toggles = self.query_one(LoaderToggles)
         toggles.show_entity(composer.entity, table)
         toggles.focus()

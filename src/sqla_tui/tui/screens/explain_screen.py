@@ -108,7 +108,7 @@ class ExplainScreen(GuardedScreen):
         mode = "ANALYZE" if self.analyze else "EXPLAIN"
         params = f"  params {params_text(self.params)}" if self.params else ""
         line = f"{mode}  {one_line(self.sql, _STATEMENT_WIDTH)}{params}"
-        self.query_one("#explain-status", Static).update(f"{line}  ·  {note}" if note else line)
+        self.query_one("#explain-status", Static).update(Content(f"{line}  ·  {note}" if note else line))
 
     def _keep_shown_mode(self) -> None:
         """After a failed or cancelled request, ``a`` and the status follow the plan still on screen."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -107,7 +108,7 @@ class FanoutScreen(GuardedScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(FanoutTable).border_title = f"{self.spec.root}: {', '.join(self.paths)}"
+        self.query_one(FanoutTable).border_title = Content(f"{self.spec.root}: {', '.join(self.paths)}")
         self.query_one("#fanout-verdict-box").border_title = "Verdict"
         self.action_measure()
 

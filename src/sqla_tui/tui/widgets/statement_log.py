@@ -42,8 +42,8 @@ class StatementLogTable(RowPicker[StatementRun]):
                 label,
                 Text(f"{run.rows:,}", justify="right"),
                 Text(f"{run.ms:.2f}", justify="right"),
-                run.origin,
-                one_line(run.statements[0].sql, 160),
+                Text(run.origin),
+                Text(one_line(run.statements[0].sql, 160)),  # a cell's str is markup: "[/]" is a table name here
                 key=str(position),
             )
         self.announce_first()

@@ -13,6 +13,7 @@ import datetime
 import json
 from decimal import Decimal
 
+import pytest
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
@@ -70,6 +71,10 @@ _POSTGRESQL = [
     "INSERT INTO t VALUES (1, 'infinity', '-infinity', 'infinity', '178000000 years', '24:00:00', 1e100), "
     "(2, '4713-01-01 BC', '0001-01-01 BC', '294276-12-31 UTC', '-1 days +02:03:04.5', '10:00', 1.5), "
     "(3, '2020-01-01', '2020-01-01 10:00', '2020-01-01 10:00 UTC', '1 mon 2 days', NULL, NULL)",
+    "CREATE DOMAIN day AS date CHECK (VALUE > '1900-01-01')",
+    "CREATE TABLE typed (id int PRIMARY KEY, dy day, mn money, o oid, r tstzrange, ds date[])",
+    "INSERT INTO typed VALUES (1, '2020-01-01', 1.5, 42, '[2020-01-01,infinity)', '{infinity,2020-01-01}'), "
+    "(2, '2021-01-01', 2.5, 43, NULL, NULL)",
 ]
 POSTGRESQL_ROWS = [
     {"id": 1, "d": "infinity", "ts": "-infinity", "tz": "infinity", "iv": "178000000 years", "tm": "24:00:00",
@@ -148,3 +153,22 @@ async def test_the_results_tree_shows_the_stored_values(odd_db: TestDatabase) ->
     }  # fmt: skip
     assert len(labels) == len(ROWS[odd_db.backend])
     assert labels[0].startswith(first[odd_db.backend])
+
+
+async def test_postgresql_types_python_has_no_value_for_filter_and_nest(odd_db: TestDatabase) -> None:
+    """A domain over date, money and oid: the filter's text is cast to the column's type by the database;
+    ranges and arrays of dates keep their structure with the infinities inside them."""
+    if odd_db.backend != "postgresql":
+        pytest.skip("domains, money, oid, ranges and arrays of dates are PostgreSQL's")
+    engine, _ = await connect(odd_db.url)
+    try:
+        orm = await map_schema(engine, "typed")
+        filters = [parse_where("dy = 2020-01-01"), parse_where("mn in 1.5, 9"), parse_where("o = 42")]
+        result = await run_spec(engine, orm.entity("typed"), QuerySpec("typed", filters=filters))
+    finally:
+        await engine.dispose()
+    [row] = result.results
+    assert (row.values["id"], row.values["dy"], row.values["mn"], row.values["o"]) == (1, datetime.date(2020, 1, 1), "$1.50", 42)
+    assert (row.values["r"].lower, row.values["r"].upper) == (datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc), "infinity")
+    assert row.values["ds"] == ["infinity", datetime.date(2020, 1, 1)]
+    assert ".where(Typed.dy == cast(literal('2020-01-01'), Typed.dy.type))" in result.python

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from sqla_tui.core.connect.failures import translate_error
-from sqla_tui.core.connect.pg_temporal import SERVER_SETTINGS, read_exact_temporals
+from sqla_tui.core.connect.pg_temporal import read_exact_temporals
 from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
 from sqla_tui.core.connect.sqlite_text import read_any_text
 from sqla_tui.core.internals import single_statement
@@ -62,7 +62,7 @@ def _connect_args(url: URL, *, read_only: bool, connect_timeout: float) -> dict[
     backend = url.get_backend_name()
     driver = url.get_driver_name()
     if driver == "asyncpg":
-        settings = {"application_name": APPLICATION_NAME, **SERVER_SETTINGS}
+        settings = {"application_name": APPLICATION_NAME}
         if read_only:
             settings["default_transaction_read_only"] = "on"
         return {"timeout": connect_timeout, "server_settings": settings}

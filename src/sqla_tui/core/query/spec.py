@@ -18,9 +18,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import cast, inspect, literal
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import InstrumentedAttribute
+from sqlalchemy.types import NullType
 
 from sqla_tui.core.errors import UserError
 
@@ -227,6 +228,22 @@ def convert_value(attribute: InstrumentedAttribute[Any], raw: Any) -> Any:
     return raw
 
 
+def read_by_database(attribute: InstrumentedAttribute[Any], value: Any) -> bool:
+    """Whether ``value`` is text for a column type Python has no value for (a domain, money, tsvector, oid...).
+
+    Bound as text it compares as text, which PostgreSQL refuses (``operator
+    does not exist: day = character varying``); cast to the column's type,
+    the database reads it as that type. A type SQLAlchemy could not reflect
+    has no name to cast to.
+    """
+    column_type = attribute.property.columns[0].type
+    return isinstance(value, str) and column_type.python_type is object and not isinstance(column_type, NullType)
+
+
+def _bound(attribute: InstrumentedAttribute[Any], value: Any) -> Any:
+    return cast(literal(value), attribute.type) if read_by_database(attribute, value) else value
+
+
 def condition(entity: type, spec_filter: Filter) -> Any:
     """The SQL expression for one filter, with its value bound as a parameter."""
     if spec_filter.op not in OPERATORS:
@@ -237,13 +254,13 @@ def condition(entity: type, spec_filter: Filter) -> Any:
         return attribute.is_(None) if op == "is_null" else attribute.is_not(None)
     if op in _LIST_VALUE:
         values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
-        values = [convert_value(attribute, value) for value in values]
+        values = [_bound(attribute, convert_value(attribute, value)) for value in values]
         if op == "between":
             if len(values) != 2:
                 raise UserError(f"between on {spec_filter.column!r} needs two values, e.g. 'id between 1 and 5'")
             return attribute.between(*values)
         return attribute.in_(values) if op == "in" else attribute.not_in(values)
-    value = convert_value(attribute, spec_filter.value)
+    value = _bound(attribute, convert_value(attribute, spec_filter.value))
     comparisons = {
         "=": attribute.__eq__, "!=": attribute.__ne__, "<": attribute.__lt__, "<=": attribute.__le__,
         ">": attribute.__gt__, ">=": attribute.__ge__, "like": attribute.like, "ilike": attribute.ilike,

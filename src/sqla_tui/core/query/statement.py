@@ -20,6 +20,7 @@ from sqla_tui.core.query.spec import (
     column_attribute,
     condition,
     convert_value,
+    read_by_database,
 )
 
 
@@ -59,6 +60,8 @@ def _condition_source(spec: QuerySpec, entity: type, index: int) -> str:
         return f"{column}.is_not(None)"
     values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
     converted = [_literal(convert_value(attribute, value)) for value in values]
+    if read_by_database(attribute, convert_value(attribute, values[0])):
+        converted = [f"cast(literal({text}), {column}.type)" for text in converted]
     if op == "between":
         return f"{column}.between({', '.join(converted)})"
     if op in ("in", "not_in"):
@@ -86,7 +89,7 @@ def python_source(spec: QuerySpec, entity: type) -> str:
         lines.append(f".offset({spec.offset})")
     if options:
         lines.append(f".options({', '.join(options)})")
-    imports = ["from sqlalchemy import select"]
+    imports = ["from sqlalchemy import cast, literal, select" if "cast(literal(" in "\n".join(lines) else "from sqlalchemy import select"]
     if tree.loader_names:
         imports.append(f"from sqlalchemy.orm import {', '.join(sorted(tree.loader_names))}")
     source = "\n".join(lines)

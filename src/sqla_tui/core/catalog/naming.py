@@ -17,7 +17,7 @@ keys point at the same table; these never drop one):
 - many-to-many through a pure association table (nothing but the two FKs):
   the target table, plural (``tags``); when two such links join the same
   pair (or a table to itself) ``<association>_<far FK name>``.
-- A name already taken by a column or an earlier relationship gets ``_rel``,
+- A name already taken by a column's attribute or an earlier relationship gets ``_rel``,
   then ``_rel2``, ``_rel3``...; names are assigned per table in the order
   many-to-one, one-to-many, many-to-many, each sorted, so they are stable.
 
@@ -130,15 +130,6 @@ def python_name(text: str) -> str:
     return name
 
 
-def column_label(column: str, attributes: dict[str, str]) -> str:
-    """A column as the schema shows it: its name, and the attribute its class maps it under when that differs.
-
-    ``user id (attribute user_id)``; the words of the ``schema`` command and the schema screen alike.
-    """
-    attribute = attributes.get(column, column)
-    return column if attribute == column else f"{column} (attribute {attribute})"
-
-
 def _is_machinery(name: str) -> bool:
     """Names Python (``__dict__``, ``__init__``) or SQLAlchemy's instrumentation (``_sa_*``) own on a class."""
     return (name.startswith("__") and name.endswith("__")) or name.startswith("_sa_")
@@ -164,6 +155,15 @@ def attribute_names(columns: Iterable[str]) -> dict[str, str]:
         names[column] = candidate
         taken.add(candidate)
     return names
+
+
+def column_label(column: str, attributes: dict[str, str]) -> str:
+    """A column as the schema shows it: its name, and the attribute its class maps it under when that differs.
+
+    ``user id (attribute user_id)``; the words of the ``schema`` command and the schema screen alike.
+    """
+    attribute = attributes.get(column, column)
+    return column if attribute == column else f"{column} (attribute {attribute})"
 
 
 def plural(word: str) -> str:

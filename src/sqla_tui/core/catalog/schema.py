@@ -54,10 +54,10 @@ _SYSTEM_SCHEMAS = {
 # partitioned table a partition belongs to.
 _NAMES_SQL = {
     "postgresql": (
-        "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END, "
-        "(SELECT p.relname FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
-        " WHERE i.inhrelid = c.oid AND c.relispartition) "
+        "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END, p.relname "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid AND c.relispartition "
+        "LEFT JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
         "WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
     ),
     "mysql": (

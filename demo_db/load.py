@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import URL, Connection, inspect, text
+from sqlalchemy import URL, Connection, bindparam, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from sqla_tui.core.connect.target import demo_path
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEMO_VIEW",
+    "DemoReplaceBlocked",
     "DemoTargetNotEmpty",
     "build_demo_sqlite",
     "demo_table_names",
@@ -60,6 +61,21 @@ class DemoTargetNotEmpty(UserError):
         )
 
 
+class DemoReplaceBlocked(UserError):
+    """--replace would drop a demo table that one of the user's own objects uses; nothing was dropped."""
+
+    def __init__(self, where: str, dependents: list[str]) -> None:
+        self.dependents = dependents
+        shown = ", ".join(dependents[:_NAMES_SHOWN])
+        more = f" and {len(dependents) - _NAMES_SHOWN} more" if len(dependents) > _NAMES_SHOWN else ""
+        them = "it" if len(dependents) == 1 else "them"
+        super().__init__(
+            f"cannot replace the demo in {where}: your {shown}{more} "
+            f"{'depends' if len(dependents) == 1 else 'depend'} on its tables, "
+            f"and --replace drops only the demo's own; drop or change {them} first"
+        )
+
+
 def __getattr__(name: str) -> Any:
     """``DEMO_VIEW`` re-exported from the models, imported when first asked for."""
     if name == "DEMO_VIEW":
@@ -86,7 +102,8 @@ async def load_demo(
     """Create the demo schema and view in one transaction, fill it, return rows per table.
 
     Raises DemoTargetNotEmpty when the database already has any table or
-    view and replace is false. progress(table, rows) is called once per
+    view and replace is false, and DemoReplaceBlocked (before dropping
+    anything) when one of the user's own tables or views uses a demo table. progress(table, rows) is called once per
     table, right after that table is filled. On MariaDB each DDL statement
     commits on its own; on PostgreSQL and SQLite a failure leaves nothing.
     """
@@ -101,6 +118,9 @@ async def load_demo(
         if existing and not replace:
             raise DemoTargetNotEmpty(_describe(engine.url), existing)
         if existing:
+            dependents = await conn.run_sync(_dependents)
+            if dependents:
+                raise DemoReplaceBlocked(_describe(engine.url), dependents)
             await _drop_demo(conn)
         await conn.run_sync(Base.metadata.create_all)
         await conn.execute(text(f"CREATE VIEW {DEMO_VIEW} AS {DEMO_VIEW_SELECT}"))
@@ -123,8 +143,12 @@ async def build_demo_sqlite(
     unless replace is true, and then only the demo's own tables are rebuilt.
     """
     target = Path(path).expanduser() if path is not None else demo_path()
-    if not target.exists():
-        return target, await _build_new_file(target, scale, progress)
+    try:
+        missing = not target.exists()
+    except OSError as error:  # a name too long, a parent that is a file
+        raise _cannot_write(target, error, chosen=path is not None) from None
+    if missing:
+        return target, await _build_new_file(target, scale, progress, chosen=path is not None)
     check_file(target)
     engine = _sqlite_engine(target)
     try:
@@ -137,18 +161,21 @@ async def ensure_demo_sqlite(path: Path | str | None = None, progress: Progress 
     """Return the demo SQLite file (the cache file by default), building it only if it is missing."""
     target = Path(path).expanduser() if path is not None else demo_path()
     if not target.exists():
-        await _build_new_file(target, 1.0, progress)
+        await _build_new_file(target, 1.0, progress, chosen=path is not None)
     return target
 
 
-async def _build_new_file(target: Path, scale: float, progress: Progress | None) -> dict[str, int]:
+async def _build_new_file(target: Path, scale: float, progress: Progress | None, *, chosen: bool) -> dict[str, int]:
     """Build into a temporary file next to the target and rename it into place when complete.
 
     A crash or Ctrl-C therefore never leaves a half-built demo that a later
     ensure_demo_sqlite would mistake for a finished one.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise _cannot_write(target, error, chosen=chosen) from None
     os.close(fd)
     try:
         engine = _sqlite_engine(Path(tmp_name))
@@ -161,6 +188,12 @@ async def _build_new_file(target: Path, scale: float, progress: Progress | None)
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return counts
+
+
+def _cannot_write(target: Path, error: OSError, *, chosen: bool) -> UserError:
+    """The demo's file cannot go there; a path the user chose they can change, the cache's by XDG_CACHE_HOME."""
+    advice = "choose another path" if chosen else "set XDG_CACHE_HOME to a directory you can write"
+    return UserError(f"cannot build the demo at {target}: {error.strerror or error}; {advice}")
 
 
 def _sqlite_engine(path: Path) -> AsyncEngine:
@@ -188,6 +221,43 @@ async def _begin_sqlite_transaction(conn: AsyncConnection) -> None:
 def _existing_names(conn: Connection) -> list[str]:
     inspector = inspect(conn)
     return sorted(inspector.get_table_names() + inspector.get_view_names())
+
+
+_PG_VIEWS_ON = """
+SELECT DISTINCT dependent.relname, used.relname
+FROM pg_depend AS d
+JOIN pg_rewrite AS r ON r.oid = d.objid
+JOIN pg_class AS dependent ON dependent.oid = r.ev_class
+JOIN pg_class AS used ON used.oid = d.refobjid
+WHERE used.relnamespace = current_schema()::regnamespace
+  AND used.relname IN :tables AND dependent.relname NOT IN :tables
+ORDER BY 1, 2
+"""
+"""PostgreSQL views (and materialized views) that read a demo table: the rules behind them depend on it."""
+
+
+def _dependents(conn: Connection) -> list[str]:
+    """The user's own tables and views that use a demo table, each with what it uses.
+
+    A foreign key blocks everywhere: PostgreSQL and MariaDB refuse the drop,
+    and SQLite would leave the user's rows pointing at rebuilt parents. A view
+    blocks on PostgreSQL only; MariaDB and SQLite let the table go and the
+    view reads the rebuilt one.
+    """
+    from .models import DEMO_TABLES, DEMO_VIEW
+
+    demo = {*DEMO_TABLES, DEMO_VIEW}
+    found = [
+        f"table {table} (foreign key {', '.join(fk['constrained_columns'])} -> {fk['referred_table']})"
+        for (_, table), foreign_keys in inspect(conn).get_multi_foreign_keys().items()
+        if table not in demo
+        for fk in foreign_keys
+        if fk["referred_table"] in demo
+    ]
+    if conn.dialect.name == "postgresql":
+        query = text(_PG_VIEWS_ON).bindparams(bindparam("tables", expanding=True))
+        found += [f"view {view} (on {table})" for view, table in conn.execute(query, {"tables": sorted(demo)})]
+    return found
 
 
 async def _drop_demo(conn: AsyncConnection) -> None:

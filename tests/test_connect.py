@@ -78,7 +78,11 @@ def test_display_url_hides_the_password() -> None:
 @pytest.mark.parametrize(
     ("options", "expected"),
     [
-        (PoolOptions(pool_size=-1), "--pool-size must be 0 or more, got -1"),
+        (PoolOptions(pool_size=-1), "--pool-size must be between 0 and 10,000, got -1"),
+        (PoolOptions(max_overflow=10**23), "--max-overflow must be between 0 and 10,000, got 1e"),
+        (PoolOptions(pool_timeout=float("nan")), "--pool-timeout must be between 0 and 3,600, got nan"),
+        (PoolOptions(pool_timeout=float("inf")), "--pool-timeout must be between 0 and 3,600, got inf"),
+        (PoolOptions(pool_recycle=-1), "--pool-recycle must be between 0 and 86,400, got -1"),
         (PoolOptions(poolclass="null", pool_size=3), "--pool-size does not apply to --poolclass null"),
         (PoolOptions(poolclass="static", max_overflow=1), "--max-overflow does not apply to --poolclass static"),
         (PoolOptions(poolclass="lifo"), "unknown --poolclass 'lifo': choose one of queue, null, static"),

@@ -325,7 +325,10 @@ async def test_a_demo_that_cannot_be_built_says_why(tmp_path: Path, monkeypatch:
         await settle(pilot)
         status = app.home.query_one(ConnectStatus)
         assert status.phase == "failed"
-        assert status.message.startswith("NotADirectoryError: [Errno 20] Not a directory")
+        assert status.message == (
+            f"cannot build the demo at {blocker}/sqla-tui/demo.sqlite: Not a directory; "
+            "set XDG_CACHE_HOME to a directory you can write"
+        )
         assert status.message in " ".join(screen_text(app).split())  # brackets shown as typed, not read as markup
 
 

@@ -44,15 +44,23 @@ def open_app(target: Target, *, models: str | None = None) -> None:
         raise SystemExit(EXIT_USAGE) from None
     from sqla_tui.tui.app import SqlaTuiApp
 
-    SqlaTuiApp(target, models=models).run()
+    app = SqlaTuiApp(target, models=models)
+    app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)
 
 
 def main() -> None:
-    """Entry point of ``sqla-tui`` and ``python -m sqla_tui``."""
+    """Entry point of ``sqla-tui`` and ``python -m sqla_tui``; any failure ends in one line (see ``last_resort``)."""
     target = plain_launch(sys.argv[1:])
-    if target is not None:
-        open_app(target)
-        return
-    from sqla_tui.cli import app
+    if target is None:
+        from sqla_tui.cli import app  # whose group ends every failure in one line itself
 
-    app(prog_name="sqla-tui")
+        app(prog_name="sqla-tui")
+        return
+    try:
+        open_app(target)
+    except Exception as error:  # noqa: BLE001 - the last resort: one line instead of a traceback
+        from sqla_tui.last_resort import exit_unexpected
+
+        exit_unexpected(error, [target.url])

@@ -281,7 +281,8 @@ class Workbench:
         from sqla_tui.core.observe.monitor import DEFAULT_LEAK_THRESHOLD
         from sqla_tui.core.pool.lab import PoolLab
 
-        url, threshold = parse_url(self.resolve()), leak_threshold or DEFAULT_LEAK_THRESHOLD
+        url = parse_url(self.resolve())
+        threshold = DEFAULT_LEAK_THRESHOLD if leak_threshold is None else leak_threshold
         lab = PoolLab(url, self.target.pool, leak_threshold=threshold)
         self._labs.append(lab)
         if self.isolated:

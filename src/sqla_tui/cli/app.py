@@ -1,9 +1,14 @@
-"""The Typer application and the rule that a bare URL opens the TUI."""
+"""The Typer application: the rule that a bare URL opens the TUI, and how every command ends."""
+
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from sqla_tui import __version__
+from sqla_tui.core.errors import EXIT_USAGE, UserError
 
 
 class _OpenByDefault(TyperGroup):
@@ -20,6 +25,48 @@ class _OpenByDefault(TyperGroup):
         if not args or (args[0] not in self.commands and args[0] not in self._GROUP_FLAGS):
             args = ["open", *args]
         return super().parse_args(ctx, args)
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; every way it can fail ends in one line on stderr and exit status 2.
+
+        Click would print a usage error as three lines and let any other
+        exception through as a traceback; here a usage error names the option
+        and the help to read, a UserError raised outside ``output.run`` is
+        printed like any other, and anything else is the last resort's line.
+        Python warnings become one line each while the command runs.
+        """
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        from sqla_tui.cli.output import usage_line, warnings_as_lines
+        from sqla_tui.last_resort import exit_unexpected, user_urls
+
+        argv = list(sys.argv[1:] if args is None else args)
+        prog_name = prog_name or "sqla-tui"
+        command = f"{prog_name} {argv[0]}" if argv and argv[0] in self.commands else prog_name
+        with warnings_as_lines():
+            try:
+                code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            except typer.TyperException as error:  # Click's usage errors and bad option values
+                code = _ended(usage_line(error, command))
+            except UserError as error:  # raised outside output.run, e.g. while saving a spec
+                code = _ended(str(error))
+            except typer.Abort:
+                code = _ended("aborted")
+            except Exception as error:  # noqa: BLE001 - the last resort: one line instead of a traceback
+                exit_unexpected(error, user_urls(argv))
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _ended(line: str) -> int:
+    typer.echo(f"error: {line}", err=True)
+    return EXIT_USAGE
 
 
 app = typer.Typer(

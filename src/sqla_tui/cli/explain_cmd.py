@@ -9,6 +9,7 @@ a rollback cannot undo); the connection is read-only unless ``--allow-write``.
 
 import functools
 import json as json_module
+import math
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
@@ -43,12 +44,35 @@ def _typed_or_composed(command):  # type: ignore[no-untyped-def]
 
 
 def parse_param(value: str) -> Any:
-    """A JSON number, true/false/null, list or quoted string; anything else is text as typed."""
+    """A JSON number, true/false/null, list or quoted string; anything else is text as typed.
+
+    NaN, Infinity and numbers past a float's range (1e999) are not JSON
+    numbers, and would make the --json output invalid: they are text too.
+    An integer no database can hold is refused.
+    """
     try:
-        parsed = json_module.loads(value)
+        parsed = json_module.loads(value, parse_constant=_not_a_number, parse_float=_finite, parse_int=_int64)
     except ValueError:
         return value
     return value if isinstance(parsed, dict) else parsed
+
+
+def _not_a_number(constant: str) -> float:
+    raise ValueError(f"{constant} is not a JSON number")
+
+
+def _int64(text: str) -> int:
+    number = int(text)
+    if not -(2**63) <= number < 2**63:
+        fail(f"--param {text} is out of range: databases hold 64-bit integers; quote it ('\"{text}\"') to pass it as text")
+    return number
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is out of a float's range")
+    return number
 
 
 def _print_tree(node, depth: int = 0) -> None:  # type: ignore[no-untyped-def]

@@ -10,11 +10,14 @@ a ``Target``; ``query_command`` adds ROOT and the query flags and passes a
 import functools
 import inspect
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import typer
+
+from sqla_tui.core.connect.target import POOLCLASSES
 
 if TYPE_CHECKING:  # imported when a command runs, so --help never loads SQLAlchemy
     from sqla_tui.core.connect.target import Target
@@ -32,14 +35,33 @@ def _option(name: str, annotation: Any, default: Any, *flags: str, help: str, pa
     return inspect.Parameter(name, _KEYWORD, annotation=Annotated[annotation, info], default=default)
 
 
-def _keyword_unless_argument(parameter: inspect.Parameter) -> inspect.Parameter:
-    """Options become keyword-only so their defaults may come in any order; arguments keep their place."""
+def _own_parameters(command: Command, replaces: str) -> list[inspect.Parameter]:
+    """The command's parameters but ``replaces``, ready for Typer: annotations evaluated, options keyword-only.
+
+    A module with ``from __future__ import annotations`` holds its annotations
+    as strings; Typer reads the wrapper's signature as given, so a string left
+    there loses its ``typer.Option`` (help, default) and shows as a bare flag.
+    Each is evaluated in the command's module, as ``inspect`` would. A name
+    that exists only for type checkers (``target: Target``, which an outer
+    decorator replaces) stays a string: Typer never sees it.
+    """
     from typer.models import ArgumentInfo
 
-    metadata = getattr(parameter.annotation, "__metadata__", ())
-    if any(isinstance(item, ArgumentInfo) for item in metadata):
-        return parameter
-    return parameter.replace(kind=_KEYWORD)
+    namespace = vars(sys.modules[command.__module__])
+    own = []
+    for parameter in inspect.signature(command).parameters.values():
+        if parameter.name == replaces:
+            continue
+        if isinstance(parameter.annotation, str):
+            try:
+                parameter = parameter.replace(annotation=eval(parameter.annotation, namespace))  # noqa: S307 - the module's own annotation
+            except NameError:
+                pass
+        metadata = getattr(parameter.annotation, "__metadata__", ())
+        if not any(isinstance(item, ArgumentInfo) for item in metadata):
+            parameter = parameter.replace(kind=_KEYWORD)  # defaults may then come in any order
+        own.append(parameter)
+    return own
 
 
 def _extend(
@@ -54,7 +76,7 @@ def _extend(
     ``build`` pops the parameters it consumes from the keyword arguments and
     returns the object passed to the command as ``replaces``.
     """
-    own = [_keyword_unless_argument(p) for p in inspect.signature(command).parameters.values() if p.name != replaces]
+    own = _own_parameters(command, replaces)
 
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
@@ -73,7 +95,7 @@ _POOL_PARAMETERS = [
     _option("pool_timeout", Optional[float], None, "--pool-timeout", help="Seconds to wait for a free connection.", panel=_POOL_PANEL),
     _option("pool_recycle", Optional[int], None, "--pool-recycle", help="Replace connections older than this (s).", panel=_POOL_PANEL),
     _option("pre_ping", bool, True, "--pre-ping/--no-pre-ping", help="Test each connection before use.", panel=_POOL_PANEL),
-    _option("poolclass", Optional[str], None, "--poolclass", help="queue, null or static.", panel=_POOL_PANEL),
+    _option("poolclass", Optional[Literal[tuple(POOLCLASSES)]], None, "--poolclass", help="The pool class: queue (SQLAlchemy's default), null (no pooling) or static (one connection).", panel=_POOL_PANEL),
 ]  # fmt: skip
 _POOL_NAMES = [parameter.name for parameter in _POOL_PARAMETERS]
 
@@ -109,16 +131,21 @@ def connection_command(*, url_required: bool = True) -> Callable[[Command], Comm
 _QUERY_PARAMETERS = [
     _option("where", Optional[list[str]], None, "--where", "-w", help="Filter 'column op value' (=, !=, <, like, in, between, is_null...).", panel=_QUERY_PANEL),
     _option("order", Optional[list[str]], None, "--order", help="Order by column[:desc].", panel=_QUERY_PANEL),
-    _option("limit", int, 100, "--limit", help="Root rows to fetch.", panel=_QUERY_PANEL),
-    _option("offset", int, 0, "--offset", help="Root rows to skip.", panel=_QUERY_PANEL),
+    _option("limit", Optional[int], None, "--limit", help="Root rows to fetch (default: the --spec file's, else 100).", panel=_QUERY_PANEL),
+    _option("offset", Optional[int], None, "--offset", help="Root rows to skip (default: the --spec file's, else 0).", panel=_QUERY_PANEL),
     _option("no_default_order", bool, False, "--no-default-order", help="Without --order, leave the rows of a --limit/--offset to the database instead of ordering by the primary key.", panel=_QUERY_PANEL),
-    _option("load", Optional[list[str]], None, "--load", "-l", help="PATH=STRATEGY, e.g. posts.comments=selectin.", panel=_QUERY_PANEL),
+    _option("load", Optional[list[str]], None, "--load", "-l", help="PATH=STRATEGY, e.g. posts.comments=selectin; STRATEGY is select (lazy), joined, joined_inner, selectin, subquery, immediate, raise, raise_on_sql or noload.", panel=_QUERY_PANEL),
     _option("spec_file", Optional[Path], None, "--spec", help="Start from a saved query spec (JSON).", panel=_QUERY_PANEL),
 ]  # fmt: skip
 
 
 def query_command(command: Command) -> Command:
-    """Give a command ROOT and the query flags, as ``spec`` (a QuerySpec)."""
+    """Give a command ROOT and the query flags, as ``spec`` (a QuerySpec).
+
+    With ``--spec`` the file is the start: ROOT replaces its root, filters,
+    orders and loads given as flags are added to its own, and --limit or
+    --offset replace its values only when given.
+    """
     root_param = inspect.Parameter(
         "root",
         _POSITIONAL,
@@ -135,13 +162,14 @@ def query_command(command: Command) -> Command:
             parse_order,
             parse_where,
         )
+        from sqla_tui.core.query.spec_file import load_spec
 
         root, spec_file = kwargs.pop("root"), kwargs.pop("spec_file")
         where, order, load = kwargs.pop("where") or [], kwargs.pop("order") or [], kwargs.pop("load") or []
         limit, offset = kwargs.pop("limit"), kwargs.pop("offset")
         no_default_order = kwargs.pop("no_default_order")
         try:
-            spec = QuerySpec.load(spec_file) if spec_file else QuerySpec(root or "")
+            spec = load_spec(spec_file) if spec_file else QuerySpec(root or "")
             if root:
                 spec.root = root
             if not spec.root:
@@ -149,7 +177,10 @@ def query_command(command: Command) -> Command:
             spec.filters += [parse_where(text) for text in where]
             spec.order_by += [parse_order(text) for text in order]
             spec.loads += [parse_load(text) for text in load]
-            spec.limit, spec.offset = limit, offset
+            if limit is not None:  # a flag given wins over the file; one not given leaves the file's
+                spec.limit = limit
+            if offset is not None:
+                spec.offset = offset
             spec.default_order = spec.default_order and not no_default_order
         except UserError as error:
             fail(error)

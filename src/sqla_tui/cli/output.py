@@ -2,13 +2,17 @@
 
 Every user-facing failure ends here as ``error: <one line>`` and exit status 2;
 Ctrl-C ends with status 130 and SIGTERM with 143, each after stopping the
-server's statement (``cli.signals``), with one line and no traceback.
+server's statement (``cli.signals``), with one line and no traceback. A
+Python warning raised while a command runs is one ``warning: <text>`` line,
+once per distinct text.
 """
 
+import contextlib
 import dataclasses
 import json
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+import warnings
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
@@ -29,6 +33,45 @@ def fail(error: UserError | str) -> NoReturn:
     """Print one error line on stderr, credentials masked whatever produced it, and exit 2."""
     typer.echo(f"error: {mask_url_text(str(error))}", err=True)
     raise typer.Exit(EXIT_USAGE)
+
+
+def usage_line(error: typer.TyperException, command_path: str) -> str:
+    """Click's complaint about the command line as one line, naming the help to read.
+
+    ``command_path`` (``sqla-tui schema``) is used when Click's error does not
+    know its command, as for an option given without its value.
+    """
+    message = " ".join(error.format_message().split()).rstrip(".")
+    message = message[:1].lower() + message[1:]
+    context = getattr(error, "ctx", None)
+    return f"{message}; see '{context.command_path if context is not None else command_path} --help'"
+
+
+@contextlib.contextmanager
+def warnings_as_lines() -> Iterator[None]:
+    """Print each distinct warning as one masked line, without Python's file, line number and source line.
+
+    The warnings that reach a user (SQLAlchemy's about their own --models,
+    a driver's about the server) are worth reading once; the source line
+    under them is sqla-tui's, not theirs. SQLA_TUI_DEBUG=1 keeps Python's format.
+    """
+    from sqla_tui.core.connect.masking import mask_url_text
+    from sqla_tui.last_resort import debugging
+
+    if debugging():
+        yield
+        return
+    shown: set[str] = set()
+
+    def show(message: Warning | str, *args: Any, **kwargs: Any) -> None:
+        text = mask_url_text(" ".join(str(message).split()))
+        if text not in shown:
+            shown.add(text)
+            typer.echo(f"warning: {text}", err=True)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -92,5 +135,5 @@ def _plain(value: Any) -> Any:
 
 def emit_json(value: Any) -> None:
     """Print a dataclass (or plain data) as indented JSON on stdout."""
-    json.dump(_plain(value), sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
+    text = json.dumps(_plain(value), indent=2, default=str, allow_nan=False)  # NaN is not JSON: a bug, never output
+    sys.stdout.write(text + "\n")

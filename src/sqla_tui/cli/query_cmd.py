@@ -1,5 +1,6 @@
 """``sqla-tui query``: run a composed query and print every statement it caused."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -54,13 +55,13 @@ def query(
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
     python: Annotated[bool, typer.Option("--python", help="Print the equivalent SQLAlchemy code and exit.")] = False,
-    save: Annotated[Optional[str], typer.Option("--save", help="Save the query spec to this JSON file.")] = None,
+    save: Annotated[Optional[Path], typer.Option("--save", help="Save the query spec to this JSON file (for --spec).")] = None,
 ) -> None:
     """Run a query with loader options. Prints every statement, its origin and rows."""
     if save:
-        from pathlib import Path
+        from sqla_tui.core.query.spec_file import save_spec
 
-        spec.save(Path(save))
+        save_spec(spec, save)
     if python:
         typer.echo(on_workbench(target, lambda bench: bench.python(spec), models=models), nl=False)
         return

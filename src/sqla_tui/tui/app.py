@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
@@ -26,8 +27,11 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.connect.target import Target, demo_path
+from sqla_tui.core.connect.unexpected import failure_line
+from sqla_tui.core.errors import EXIT_USAGE
+from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui.collector import paused_collector
-from sqla_tui.tui.failure import one_line
+from sqla_tui.tui.failure import HandlerGuard
 from sqla_tui.tui.heartbeat import Heartbeat
 from sqla_tui.tui.navigation import COMPOSE, SCHEMA, SCREENS, entry_for, screen_bindings
 from sqla_tui.tui.screens.home_screen import HomeScreen
@@ -43,7 +47,7 @@ QUIT_GRACE_S = 3.0
 """How long SIGTERM waits for cancelled work to stop its statements on the server before quitting anyway."""
 
 
-class SqlaTuiApp(App[None]):
+class SqlaTuiApp(HandlerGuard, App[None]):
     """The terminal app on one database target (the demo when the target has no URL)."""
 
     CSS_PATH = "app.tcss"
@@ -144,7 +148,7 @@ class SqlaTuiApp(App[None]):
             bench = await asyncio.to_thread(self._resolve)
             await bench.connect()
         except Exception as error:  # noqa: BLE001 - the app stays open and says why in one line
-            self.post_message(self.ConnectionFailed(one_line(error)))
+            self.post_message(self.ConnectionFailed(failure_line(error, [self.target.url])))
             return
         self.workbench = bench
         self.post_message(self.Connected(bench))
@@ -219,10 +223,22 @@ class SqlaTuiApp(App[None]):
         self.refresh_bindings()
         self.open_connection()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """What no guard catches (a widget's own handler, a timer's callback) ends the app with one line.
+
+        Textual's private hook for an unhandled exception, which would print a
+        traceback; the app exits with status 2 and the last resort's line
+        instead (SQLA_TUI_DEBUG=1 keeps the traceback).
+        """
+        if debugging():
+            super()._handle_exception(error)
+            return
+        self.exit(return_code=EXIT_USAGE, message=Text(unexpected_line(error, [self.target.url])))
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The app's own workers' safety net; screens have theirs (GuardedScreen): this event does not bubble."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.notify(one_line(event.worker.error), severity="error", timeout=10)
+            self.notify(failure_line(event.worker.error, [self.target.url]), severity="error", timeout=10)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Screen keys are shown but disabled until there is a session; Retry only shows after a failure."""

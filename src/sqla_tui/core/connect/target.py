@@ -18,6 +18,12 @@ DEMO_ALIAS = "demo"
 POOLCLASSES = {"queue": "AsyncAdaptedQueuePool", "null": "NullPool", "static": "StaticPool"}
 """``--poolclass`` choices and the ``sqlalchemy.pool`` class each names."""
 
+MAX_POOL_CONNECTIONS = 10_000
+"""The most ``--pool-size`` or ``--max-overflow`` may ask for: more than any server accepts."""
+MAX_POOL_TIMEOUT = 3600.0
+MAX_POOL_RECYCLE = 86_400
+"""A day: servers close idle connections well before (MySQL's wait_timeout defaults to 8 hours)."""
+
 def demo_path() -> Path:
     """Where the demo's SQLite file lives: the user's cache, rebuildable at will."""
     import platformdirs  # Textual loads it anyway; the headless commands only when they need the demo
@@ -40,22 +46,24 @@ class PoolOptions:
         """Reject negative sizes and settings the chosen pool class ignores."""
         if self.poolclass is not None and self.poolclass not in POOLCLASSES:
             raise UserError(f"unknown --poolclass {self.poolclass!r}: choose one of queue, null, static")
-        for flag, value in self._sizing().items():
-            if value is not None and value < 0:
-                raise UserError(f"{flag} must be 0 or more, got {value:g}")
+        bounds = {"--pool-recycle": (self.pool_recycle, MAX_POOL_RECYCLE), **self._sizing()}
+        for flag, (value, most) in bounds.items():
+            if value is not None and not 0 <= value <= most:  # written so that NaN fails it too
+                raise UserError(f"{flag} must be between 0 and {most:,g}, got {value:g}")
         if self.poolclass in ("null", "static"):
-            for flag, value in self._sizing().items():
+            for flag, (value, _) in self._sizing().items():
                 if value is not None:
                     raise UserError(
                         f"{flag} does not apply to --poolclass {self.poolclass}, which keeps no queue; "
                         "drop one of the two"
                     )
 
-    def _sizing(self) -> dict[str, float | None]:
+    def _sizing(self) -> dict[str, tuple[float | None, float]]:
+        """The queue's settings, with the most each may be."""
         return {
-            "--pool-size": self.pool_size,
-            "--max-overflow": self.max_overflow,
-            "--pool-timeout": self.pool_timeout,
+            "--pool-size": (self.pool_size, MAX_POOL_CONNECTIONS),
+            "--max-overflow": (self.max_overflow, MAX_POOL_CONNECTIONS),
+            "--pool-timeout": (self.pool_timeout, MAX_POOL_TIMEOUT),
         }
 
 

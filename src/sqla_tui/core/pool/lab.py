@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqla_tui.core.connect.engine import ServerInfo, probe
 from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.connect.url import display_url
+from sqla_tui.core.errors import UserError
 from sqla_tui.core.observe.figures import PoolSnapshot, Sample
 from sqla_tui.core.observe.monitor import (
     DEFAULT_LEAK_THRESHOLD,
@@ -32,6 +33,9 @@ from sqla_tui.core.observe.monitor import (
 )
 from sqla_tui.core.pool.activity import ActivityView, ServerActivity
 from sqla_tui.core.pool.load import LoadGenerator, LoadResult, LoadSpec
+
+
+MAX_LEAK_THRESHOLD = 3600.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,10 @@ class PoolLab:
     """One watched engine at a time; call its coroutines on one event loop."""
 
     def __init__(self, url: URL, options: PoolOptions, *, leak_threshold: float = DEFAULT_LEAK_THRESHOLD) -> None:
+        if not 0 < leak_threshold <= MAX_LEAK_THRESHOLD:  # written so that NaN fails it too
+            raise UserError(
+                f"--leak-threshold must be more than 0 and at most {MAX_LEAK_THRESHOLD:g} s, got {leak_threshold:g}"
+            )
         self.url = url
         self.options = options
         self.engine: AsyncEngine = create_monitored_engine(url, options)

@@ -92,6 +92,8 @@ class LoaderTree:
         for column_option in spec.column_options:
             if column_option.option not in COLUMN_OPTIONS:
                 raise UserError(f"unknown column option {column_option.option!r}; choose one of: {', '.join(COLUMN_OPTIONS)}")
+            if not column_option.columns:
+                raise UserError(f"{column_option.option} names no column; name at least one, or drop it")
             entity = tree.node(column_option.path).target if column_option.path else root
             for name in column_option.columns:
                 column_attribute(entity, name)

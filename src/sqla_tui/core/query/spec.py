@@ -2,7 +2,7 @@
 
 A spec is what the compose screen edits and what ``--where``/``--load`` flags
 build: root entity, filters, order, limit/offset and a loader tree. It
-serialises to JSON (save/load); ``query.statement`` turns it into a real
+serialises to JSON (``spec_file``); ``query.statement`` turns it into a real
 ``Select`` against mapped classes and into the Python a user can paste.
 Filter values are converted by the column's Python type and always bound as
 parameters, never spliced into SQL text.
@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import json
 import re
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import cast, inspect, literal
@@ -30,6 +28,8 @@ STRATEGIES = ("select", "joined", "joined_inner", "selectin", "subquery", "immed
 COLUMN_OPTIONS = ("defer", "undefer", "load_only")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1_000_000
+MAX_OFFSET = 10**12
+"""More rows than any table has, and well inside the 64-bit integers every database binds an OFFSET as."""
 
 _NO_VALUE = ("is_null", "not_null")
 _LIST_VALUE = ("in", "not_in", "between")
@@ -91,37 +91,6 @@ class QuerySpec:
     column_options: list[ColumnOption] = field(default_factory=list)
     default_order: bool = True
     """With a limit or offset and no ``order_by``, order by the root's primary key (see ``statement.ordering``)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> QuerySpec:
-        try:
-            return cls(
-                root=data["root"],
-                filters=[Filter(**item) for item in data.get("filters", [])],
-                order_by=[Order(**item) for item in data.get("order_by", [])],
-                limit=data.get("limit", DEFAULT_LIMIT),
-                offset=data.get("offset", 0),
-                loads=[LoadOption(**item) for item in data.get("loads", [])],
-                column_options=[ColumnOption(**item) for item in data.get("column_options", [])],
-                default_order=data.get("default_order", True),
-            )
-        except (KeyError, TypeError) as error:
-            raise UserError(f"not a saved query spec: {error}; save one with --save") from None
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), indent=2, default=str) + "\n")
-
-    @classmethod
-    def load(cls, path: Path) -> QuerySpec:
-        try:
-            return cls.from_dict(json.loads(path.read_text()))
-        except FileNotFoundError:
-            raise UserError(f"spec file {path} does not exist") from None
-        except json.JSONDecodeError as error:
-            raise UserError(f"spec file {path} is not valid JSON: {error.msg} at line {error.lineno}") from None
 
     def strategy_for(self, path: str) -> str | None:
         """The strategy chosen for a path, the last one given winning.
@@ -219,6 +188,8 @@ def convert_value(attribute: InstrumentedAttribute[Any], raw: Any) -> Any:
             return datetime.datetime.fromisoformat(raw)
         if python_type is datetime.date:
             return datetime.date.fromisoformat(raw)
+        if python_type is int and not -(2**63) <= int(raw) < 2**63:
+            raise UserError(f"{raw!r} is out of range for column {attribute.key!r}: databases hold 64-bit integers")
         if python_type in (int, float, decimal.Decimal):
             return python_type(raw)
     except (ValueError, KeyError, decimal.InvalidOperation):
@@ -260,7 +231,13 @@ def condition(entity: type, spec_filter: Filter) -> Any:
                 raise UserError(f"between on {spec_filter.column!r} needs two values, e.g. 'id between 1 and 5'")
             return attribute.between(*values)
         return attribute.in_(values) if op == "in" else attribute.not_in(values)
-    value = _bound(attribute, convert_value(attribute, spec_filter.value))
+    converted = convert_value(attribute, spec_filter.value)
+    if op not in ("=", "!=") and (converted is None or isinstance(converted, bool)):
+        raise UserError(
+            f"filter {spec_filter.column!r} {op} needs a value, not {'null' if converted is None else str(converted).lower()}; "
+            "'is_null' and 'not_null' match missing values, '=' compares with true/false"
+        )
+    value = _bound(attribute, converted)
     comparisons = {
         "=": attribute.__eq__, "!=": attribute.__ne__, "<": attribute.__lt__, "<=": attribute.__le__,
         ">": attribute.__gt__, ">=": attribute.__ge__, "like": attribute.like, "ilike": attribute.ilike,
@@ -271,5 +248,5 @@ def condition(entity: type, spec_filter: Filter) -> Any:
 def check_limit(spec: QuerySpec) -> None:
     if spec.limit is not None and not 0 <= spec.limit <= MAX_LIMIT:
         raise UserError(f"--limit must be between 0 and {MAX_LIMIT:,}, got {spec.limit}")
-    if spec.offset < 0:
-        raise UserError(f"--offset must be 0 or more, got {spec.offset}")
+    if not 0 <= spec.offset <= MAX_OFFSET:
+        raise UserError(f"--offset must be between 0 and {MAX_OFFSET:,}, got {spec.offset}")

@@ -5,15 +5,17 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from sqla_tui.tui.failure import one_line
+from sqla_tui.core.connect.unexpected import failure_line
+from sqla_tui.tui.failure import HandlerGuard
 
 
-class GuardedScreen(Screen[None]):
-    """A screen whose workers' unexpected failures become one-line notifications.
+class GuardedScreen(HandlerGuard, Screen[None]):
+    """A screen whose workers' and handlers' unexpected failures become one-line notifications.
 
     ``Worker.StateChanged`` does not bubble, so the app never hears about a
     screen's workers: without this a database error in a screen's worker
-    would leave a spinner or a half-filled pane and say nothing.
+    would leave a spinner or a half-filled pane and say nothing. A handler's
+    failure is caught by ``HandlerGuard``.
     """
 
     FAILURE_TITLE = "Failed"
@@ -21,7 +23,7 @@ class GuardedScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.worker_failed(one_line(event.worker.error))
+            self.worker_failed(failure_line(event.worker.error))
 
     def worker_failed(self, line: str) -> None:
         """Say what went wrong; a screen with a status line extends this to show it there too."""

@@ -6,7 +6,10 @@ and whether bindings are known yet), and the schema tree holds back the
 line-cache invalidation ``TreeNode.add`` triggers per node. Each accessor
 degrades to Textual's own behaviour when the attribute is gone (a rebuild,
 an invalidation: slower, never wrong), and ``tests/test_internals.py``
-fails naming the attribute when an upgrade removes one. ``PRIVATE`` lists them.
+fails naming the attribute when an upgrade removes one. ``PRIVATE`` lists them,
+with the two private hooks the app overrides (``tui/failure.py``,
+``SqlaTuiApp._handle_exception``): if Textual renames one, the override is
+never called and Textual's own traceback ending returns, which the test names.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ PRIVATE: dict[str, str] = {
     "textual.widgets.Footer._bindings_ready": "the footer compares keys only once bindings are known",
     "textual.widgets.Tree._invalidate": "the schema tree lays its lines out once per slice of names",
     "textual.widgets._footer.FooterKey": "tests find the footer's keys by their widget class",
+    "textual.message_pump.MessagePump._dispatch_message": (
+        "tui/failure.HandlerGuard overrides it: a handler's exception is a notification, not a frozen screen"
+    ),
+    "textual.app.App._handle_exception": "SqlaTuiApp overrides it: what no guard catches ends with one line, exit 2",
 }
 """Every private name read in tui/ or its tests, with what it buys."""
 

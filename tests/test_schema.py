@@ -293,8 +293,9 @@ def test_schema_json_with_the_users_own_models(demo: TestDatabase) -> None:
 def test_schema_human_tree_and_unknown_table(demo: TestDatabase) -> None:
     result = runner.invoke(app, ["schema", demo.url, "--table", "messages"])
     assert result.exit_code == 0, result.stderr
-    assert "sender -> users  many-to-one via messages.sender_id" in result.stdout
-    assert "(sender_id) -> users(id)" in result.stdout
+    # the same words as the TUI's table detail pane (sqla_tui.words.catalog)
+    assert "sender  many-to-one → users  via messages.sender_id" in result.stdout
+    assert "(sender_id) → users (id)" in result.stdout
     missing = runner.invoke(app, ["schema", demo.url, "--table", "mesages"])
     assert missing.exit_code == 2
     assert re.fullmatch(r"error: no table 'mesages' in schema '\w+'; did you mean messages\?\n", missing.stderr)

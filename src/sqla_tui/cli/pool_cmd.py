@@ -10,6 +10,7 @@ from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
 from sqla_tui.cli.output import emit_json, on_workbench
 from sqla_tui.core.grammar import counted
+from sqla_tui.words import pool as words
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -76,7 +77,7 @@ def _print(report: PoolRunReport) -> None:
     echo(f"{report.url}  ({report.server_version})")
     echo(
         f"{spec.scenario}: {counted(spec.tasks, 'task')}, hold {spec.hold_ms} ms, {spec.duration_s:g} s; "
-        f"{_pool_line(report)}"
+        f"{words.settings_summary(snapshot)}"
     )
     for note in [report.load.hold_note, *snapshot.limitations]:
         if note:
@@ -114,22 +115,7 @@ def _print_leaks(report: PoolRunReport) -> None:
         return
     typer.echo(f"{'leak suspects':<20} {len(suspects)} held past {threshold}")
     for suspect in suspects:
-        state = "returned after" if suspect.released else "held for"
-        session = f", server session {suspect.session_id}" if suspect.session_id is not None else ""
-        typer.echo(
-            f"  connection {suspect.connection}{session}: {state} {suspect.held_s:.2f} s, "
-            f"checked out at {suspect.location or 'an unknown place'}"
-        )
-
-
-def _pool_line(report: PoolRunReport) -> str:
-    snapshot = report.pool
-    parts = [snapshot.pool_class]
-    if snapshot.size is not None:
-        parts.append(f"size {snapshot.size}, max overflow {snapshot.max_overflow}")
-    if snapshot.timeout_s is not None:
-        parts.append(f"timeout {snapshot.timeout_s:.2f} s")
-    return ", ".join(parts)
+        typer.echo(f"  {words.leak_sentence(suspect)}")
 
 
 def _series_rows(series: list[Sample]) -> list[Sample]:

@@ -10,7 +10,7 @@ import typer
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
 from sqla_tui.cli.output import emit_json, on_workbench
-from sqla_tui.core.grammar import counted
+from sqla_tui.words import catalog as words
 
 if TYPE_CHECKING:
     from sqla_tui.core.catalog.report import SchemaReport
@@ -69,7 +69,7 @@ def _table_tree(table: TableInfo, report: SchemaReport):  # type: ignore[no-unty
     if table.partitioned_by is not None:
         label += f"  partitioned by {escape(table.partitioned_by)}"
     if table.row_estimate is not None:
-        label += f"  ~{counted(table.row_estimate, 'row')}"
+        label += f"  {words.row_estimate(table)}"
     if table.name in report.unmappable:
         label += f"  [dim]not mappable: {escape(report.unmappable[table.name])}[/]"
     node = Tree(label)
@@ -86,14 +86,10 @@ def _table_tree(table: TableInfo, report: SchemaReport):  # type: ignore[no-unty
         if column.generated is not None:
             text += f"  generated as {escape(column.generated)}"
         columns.add(text)
-    _leaves(node, "foreign keys", [_fk_text(fk) for fk in table.foreign_keys])
-    _leaves(node, "unique", [", ".join(u.columns) + (f"  ({u.name})" if u.name else "") for u in table.unique_constraints])
-    _leaves(
-        node,
-        "indexes",
-        [f"{index.name}  ({', '.join(index.columns)})" + ("  unique" if index.unique else "") for index in table.indexes],
-    )
-    _leaves(node, "relationships", [_relationship_text(r) for r in report.relationships.get(table.name, [])])
+    _leaves(node, "foreign keys", [words.foreign_key_line(fk) for fk in table.foreign_keys])
+    _leaves(node, "unique", [words.unique_line(unique) for unique in table.unique_constraints])
+    _leaves(node, "indexes", [words.index_line(index) for index in table.indexes])
+    _leaves(node, "relationships", [words.relationship_line(r) for r in report.relationships.get(table.name, [])])
     partitions = report.catalog.partitions(table.name)
     if partitions:
         branch = node.add("partitions")
@@ -109,18 +105,6 @@ def _leaves(node, title: str, lines: list[str]) -> None:  # type: ignore[no-unty
         branch = node.add(title)
         for line in lines:
             branch.add(escape(line))
-
-
-def _fk_text(fk) -> str:  # type: ignore[no-untyped-def]
-    actions = "".join(f"  on {verb} {action}" for verb, action in (("delete", fk.ondelete), ("update", fk.onupdate)) if action)
-    return f"({', '.join(fk.columns)}) -> {fk.target_table}({', '.join(fk.target_columns)}){actions}"
-
-
-def _relationship_text(rel) -> str:  # type: ignore[no-untyped-def]
-    shape = rel.direction.replace("_", "-")
-    if not rel.uselist and rel.direction == "one_to_many":
-        shape = "one-to-one"
-    return f"{rel.name} -> {rel.target}  {shape} via {', '.join(rel.via)}"
 
 
 def print_report(report: SchemaReport) -> None:

@@ -25,7 +25,7 @@ from sqla_tui.core.observe.figures import PoolSnapshot
 from sqla_tui.core.pool.activity import ServerActivity
 from sqla_tui.core.pool.lab import PoolLab
 from sqla_tui.core.pool.load import LoadResult, LoadSpec
-from sqla_tui.tui.pool_text import (
+from sqla_tui.words.pool import (
     counters_text,
     latency_rows,
     leak_rows,

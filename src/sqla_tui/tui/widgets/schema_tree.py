@@ -31,7 +31,7 @@ from sqla_tui.core.catalog.naming import RelationshipPlan, column_label
 from sqla_tui.core.catalog.schema import Catalog, TableInfo, TableName
 from sqla_tui.core.slices import Slices, finish, finish_yielding
 from sqla_tui.tui.internals import invalidate_lines
-from sqla_tui.tui.catalog_text import (
+from sqla_tui.words.catalog import (
     column_keys,
     index_line,
     key_lines,

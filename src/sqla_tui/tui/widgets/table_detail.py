@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from sqla_tui.core.catalog.naming import RelationshipInfo, column_label
 from sqla_tui.core.catalog.schema import TableInfo
-from sqla_tui.tui.catalog_text import column_keys, direction, partitioning, row_estimate, via
+from sqla_tui.words.catalog import column_keys, direction, partitioning, row_estimate, via
 from sqla_tui.tui.widgets.fact_table import FactTable
 
 _SECTIONS = {

@@ -1,7 +1,7 @@
-"""How catalog facts read on screen, shared by the schema tree and the table detail pane.
+"""How catalog facts read: the schema tree, the table detail pane and ``sqla-tui schema``.
 
-One wording for a column's key markers or a relationship's direction, so the
-tree and the detail pane never disagree about what a foreign key is called.
+One wording for a column's key markers, a foreign key or a relationship's
+direction, so no two views disagree about what a foreign key is called.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqla_tui.core.catalog.naming import (
     ONE_TO_MANY,
     RelationshipInfo,
 )
-from sqla_tui.core.catalog.schema import ColumnInfo, IndexInfo, TableInfo
+from sqla_tui.core.catalog.schema import ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo, UniqueInfo
 from sqla_tui.core.grammar import counted
 
 DIRECTIONS = {MANY_TO_ONE: "many-to-one", ONE_TO_MANY: "one-to-many", MANY_TO_MANY: "many-to-many"}
@@ -57,12 +57,22 @@ def partitioning(table: TableInfo) -> str:
     return ", ".join(facts)
 
 
+def foreign_key_line(fk: ForeignKeyInfo) -> str:
+    """``(user_id) → users (id)  on delete cascade``."""
+    actions = "".join(f"  on {verb} {action}" for verb, action in (("delete", fk.ondelete), ("update", fk.onupdate)) if action)
+    return f"({', '.join(fk.columns)}) → {fk.target_table} ({', '.join(fk.target_columns)}){actions}"
+
+
+def unique_line(unique: UniqueInfo) -> str:
+    """``(email)  uq_users_email``."""
+    return f"({', '.join(unique.columns)})" + (f"  {unique.name}" if unique.name else "")
+
+
 def key_lines(table: TableInfo) -> list[str]:
     """The table's primary key, foreign keys and unique constraints, one line each."""
     lines = [f"PK ({', '.join(table.primary_key)})"] if table.primary_key else []
-    for fk in table.foreign_keys:
-        lines.append(f"FK ({', '.join(fk.columns)}) → {fk.target_table} ({', '.join(fk.target_columns)})")
-    lines += [f"UQ ({', '.join(unique.columns)})" for unique in table.unique_constraints]
+    lines += [f"FK {foreign_key_line(fk)}" for fk in table.foreign_keys]
+    lines += [f"UQ {unique_line(unique)}" for unique in table.unique_constraints]
     return lines
 
 

@@ -1,13 +1,14 @@
-"""How the pool screen words a snapshot, a load result and the server's sessions.
+"""How a pool's settings, a load's ending, a leak suspect and the server's sessions read.
 
-Kept apart from the screen so the wording can be read (and changed) in one
-place, and the screen stays about layout and timing.
+The pool screen and ``sqla-tui pool`` both word a run through here, so a
+timeout reads "30 s" in both; the screen stays about layout and timing, the
+command about alignment.
 """
 
 from __future__ import annotations
 
 from sqla_tui.core.grammar import counted
-from sqla_tui.core.observe.figures import Percentiles, PoolSnapshot
+from sqla_tui.core.observe.figures import LeakSuspect, Percentiles, PoolSnapshot
 from sqla_tui.core.pool.activity import ServerActivity
 from sqla_tui.core.pool.load import LoadResult
 
@@ -20,6 +21,14 @@ def _n(value: float | None, pattern: str = "{:g}") -> str:
 
 def settings_line(snapshot: PoolSnapshot) -> str:
     """``AsyncAdaptedQueuePool · size 5 · max overflow 10 · timeout 30 s · pre-ping`` and any limitation."""
+    lines = [settings_summary(snapshot), *(f"note: {limitation}" for limitation in snapshot.limitations)]
+    if snapshot.last_timeout_message:
+        lines.append(f"last timeout: {snapshot.last_timeout_message}")
+    return "\n".join(lines)
+
+
+def settings_summary(snapshot: PoolSnapshot) -> str:
+    """The pool class and its settings on one line."""
     parts = [snapshot.pool_class]
     if snapshot.size is not None:
         parts += [f"size {snapshot.size}", f"max overflow {snapshot.max_overflow}"]
@@ -29,10 +38,7 @@ def settings_line(snapshot: PoolSnapshot) -> str:
         parts.append(f"recycle {snapshot.recycle_s} s")
     if snapshot.pre_ping:
         parts.append("pre-ping")
-    lines = [" · ".join(parts), *(f"note: {limitation}" for limitation in snapshot.limitations)]
-    if snapshot.last_timeout_message:
-        lines.append(f"last timeout: {snapshot.last_timeout_message}")
-    return "\n".join(lines)
+    return " · ".join(parts)
 
 
 def _latency(name: str, figures: Percentiles | None) -> tuple[str, ...]:
@@ -75,6 +81,16 @@ def leak_rows(snapshot: PoolSnapshot) -> Rows:
         )
         for suspect in [*snapshot.leak_suspects, *snapshot.released_suspects]
     ]
+
+
+def leak_sentence(suspect: LeakSuspect) -> str:
+    """``connection 3, server session 812: held for 4.20 s, checked out at app/views.py:41``."""
+    state = "returned after" if suspect.released else "held for"
+    session = f", server session {suspect.session_id}" if suspect.session_id is not None else ""
+    return (
+        f"connection {suspect.connection}{session}: {state} {suspect.held_s:.2f} s, "
+        f"checked out at {suspect.location or 'an unknown place'}"
+    )
 
 
 def session_rows(activity: ServerActivity) -> Rows:

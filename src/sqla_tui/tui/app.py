@@ -52,6 +52,10 @@ class SqlaTuiApp(HandlerGuard, App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "sqla-tui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (160, "-wide")]
+    """Screen classes app.tcss sizes panes by: -narrow fits 80 columns, -wide uses 200."""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """-short is an 80×24 terminal: one-line sparklines, no spacer lines."""
     BINDINGS = [Binding("q", "quit", "Quit"), Binding("r", "reconnect", "Retry"), *screen_bindings()]
 
     @dataclass

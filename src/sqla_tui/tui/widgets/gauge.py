@@ -7,11 +7,16 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 LABEL_WIDTH = 14
-BAR_WIDTH = 24
+MIN_BAR_WIDTH = 4
+"""Narrower than this a bar says nothing; the label and the figures stay."""
 
 
 class Gauge(Widget):
     """``checked out  ━━━━━━━━━━━━━━━━━━━━  7 / 15``; with no capacity the bar is left out and only the value shows.
+
+    The bar takes the width the label and the figures leave, so the figures
+    are never the part cut off: in an 80-column terminal the pool screen's
+    half-width panel still shows ``15 / 15``, and at 200 columns the bar grows.
 
     Drawn as one line of one widget: built from a Label, a ProgressBar and a
     Label, each gauge was eight widgets, and the pool screen's four took
@@ -63,10 +68,15 @@ class Gauge(Widget):
         self.watch_value()
 
     def render(self) -> Text:
-        line = Text(self.label.ljust(LABEL_WIDTH), self.get_component_rich_style("gauge--label"))
-        if self.total is not None:
-            filled = round(BAR_WIDTH * min(self.value, self.total) / self.total) if self.total else 0
+        figure = self.figure
+        label = self.label.ljust(LABEL_WIDTH)[: max(self.size.width - len(figure) - 1, 1)]
+        line = Text(label, self.get_component_rich_style("gauge--label"))
+        bar_width = self.size.width - len(label) - len(figure) - 1
+        if self.total is not None and bar_width >= MIN_BAR_WIDTH:
+            filled = round(bar_width * min(self.value, self.total) / self.total) if self.total else 0
             line.append("━" * filled, self.get_component_rich_style("gauge--bar"))
-            line.append("━" * (BAR_WIDTH - filled) + " ", self.get_component_rich_style("gauge--track"))
-        line.append(self.figure, self.get_component_rich_style("gauge--figure"))
+            line.append("━" * (bar_width - filled) + " ", self.get_component_rich_style("gauge--track"))
+        else:
+            line.append(" ")
+        line.append(figure, self.get_component_rich_style("gauge--figure"))
         return line

@@ -32,6 +32,7 @@ from sqla_tui.core.errors import EXIT_USAGE
 from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.failure import HandlerGuard
+from sqla_tui.tui.palette import screen_actions
 from sqla_tui.tui.heartbeat import Heartbeat
 from sqla_tui.tui.navigation import COMPOSE, SCHEMA, SCREENS, entry_for, screen_bindings
 from sqla_tui.tui.screens.home_screen import HomeScreen
@@ -306,6 +307,7 @@ class SqlaTuiApp(HandlerGuard, App[None]):
             return
         for entry in SCREENS:
             yield SystemCommand(entry.title, entry.help, lambda key=entry.key: self.action_open_screen(key))
+        yield from screen_actions(screen)
 
     async def on_unmount(self) -> None:
         """Close every pooled connection, so the server sees us leave; write the lag samples if asked."""

@@ -140,6 +140,19 @@ HOSTILE = [
             {"mariadb": undoable("of this write involves the view m_view, whose tables sqla-tui does not check")}),
     Hostile("a trigger writing MyISAM", "DELETE FROM audited", ANALYZE_WRITE,
             {"mariadb": undoable("of this write would fire trigger audited_to_m on audited, which may write where a rollback does not reach")}),
+    Hostile("a foreign table", "DELETE FROM far_victim", ANALYZE_WRITE,
+            {"postgresql": undoable("of this write involves the foreign table far_victim, whose server this rollback may not reach")}),
+    Hostile("a foreign table, upper case and schema", "UPDATE public.FAR_VICTIM SET id = id", ANALYZE_WRITE,
+            {"postgresql": undoable("of this write involves the foreign table far_victim, whose server this rollback may not reach")}),
+    Hostile("a foreign table only read", "INSERT INTO victim SELECT id + 100 FROM far_victim", ANALYZE_WRITE,
+            {"postgresql": undoable("of this write involves the foreign table far_victim, whose server this rollback may not reach")}),
+    Hostile("a foreign partition under its parent", "DELETE FROM events", ANALYZE_WRITE,
+            {"postgresql": undoable("of this write involves the foreign table events_far, whose server this rollback may not reach")}),
+    Hostile("a view on PostgreSQL", "DELETE FROM victim_view", ANALYZE_WRITE,
+            {"postgresql": undoable("of this write involves the view victim_view, whose rules and triggers sqla-tui does not check")}),
+    Hostile("a trigger on PostgreSQL", "DELETE FROM audited", ANALYZE_WRITE,
+            {"postgresql": undoable("of this write would fire trigger audited_keep on audited, which may act where a rollback does not reach")}),
+    Hostile("a quoted mixed-case table rolled back", 'DELETE FROM "Mixed"', ANALYZE_WRITE, {"postgresql": None}),
     Hostile("a write rolled back", "DELETE FROM victim", ANALYZE_WRITE, everywhere(None)),
     Hostile("REPLACE rolled back", "REPLACE INTO victim VALUES (1)", ANALYZE_WRITE, {"sqlite": None, "mariadb": None}),
     Hostile("a WITH ... DELETE really rolled back", "WITH x AS (SELECT 1) DELETE FROM victim", ANALYZE_WRITE, {"sqlite": None}),
@@ -166,6 +179,18 @@ _MARIADB_SETUP = (
 )
 _POSTGRESQL_SETUP = (
     "CREATE FUNCTION bump() RETURNS INTEGER LANGUAGE sql VOLATILE AS 'SELECT 1'",
+    # a foreign table over this same database's victim: a write through it lands on the victim
+    "CREATE EXTENSION postgres_fdw",
+    "CREATE SERVER loopback FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '5432', dbname '{database}')",
+    "CREATE USER MAPPING FOR CURRENT_USER SERVER loopback OPTIONS (user 'postgres')",
+    "CREATE FOREIGN TABLE far_victim (id INTEGER) SERVER loopback OPTIONS (table_name 'victim')",
+    'CREATE TABLE "Mixed" (id INTEGER PRIMARY KEY)',
+    "CREATE VIEW victim_view AS SELECT id FROM victim",
+    "CREATE TABLE audited (id INTEGER PRIMARY KEY)",
+    "CREATE FUNCTION keep_audit() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN OLD; END'",
+    "CREATE TRIGGER audited_keep AFTER DELETE ON audited FOR EACH ROW EXECUTE FUNCTION keep_audit()",
+    "CREATE TABLE events (id INTEGER, day DATE) PARTITION BY RANGE (day)",
+    "CREATE FOREIGN TABLE events_far PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01') SERVER loopback OPTIONS (table_name 'victim')",
 )
 
 
@@ -200,7 +225,10 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Att
             other = create_database(backend, tmp_path_factory.mktemp("other")) if backend == "mariadb" else None
             made[backend] = self[backend] = Attacked(database, other, _writable_directory())
             statements = ["CREATE TABLE victim (id INTEGER PRIMARY KEY)", "INSERT INTO victim VALUES (1), (2), (3)"]
-            statements += {"mariadb": _MARIADB_SETUP, "postgresql": _POSTGRESQL_SETUP}.get(backend, ())
+            statements += [
+                statement.format(database=database.name)
+                for statement in {"mariadb": _MARIADB_SETUP, "postgresql": _POSTGRESQL_SETUP}.get(backend, ())
+            ]
             run_async(execute(database.url, *statements))
             if other is not None:
                 run_async(execute(other.url, "CREATE TABLE m (id INTEGER PRIMARY KEY) ENGINE=MyISAM", "INSERT INTO m VALUES (1)"))

@@ -16,7 +16,9 @@ passes :func:`check` before a connection is opened and :func:`begin` on it.
   statement, so it must parse; a write needs ``allow_write``; server files,
   session locks and functions that act outside the transaction are refused
   whatever the flags; on MariaDB so is a write involving a non-transactional
-  table, a view or a trigger.
+  table, a view or a trigger, and on PostgreSQL one involving a foreign table
+  (a wrapper's remote side is not this transaction), a view or a trigger,
+  partitions included.
 - **A read-only transaction** unless writes are allowed, on top of the
   read-only session, so a setting changed on a pooled connection cannot undo
   it; SQLite gets an explicit BEGIN, without which its driver autocommits.
@@ -312,6 +314,8 @@ async def begin(conn: AsyncConnection, statement: Statement, params: Any, *, ana
     await _refuse_functions_defined_in_the_database(conn, statement)
     if statement.writes and statement.dialect in ("mariadb", "mysql"):
         await _refuse_what_mariadb_cannot_roll_back(conn, statement)
+    if statement.writes and statement.dialect == "postgresql":
+        await _refuse_what_postgresql_may_not_roll_back(conn, statement)
 
 
 async def _as_the_server_reads_it(conn: AsyncConnection, sql: str, params: Any) -> str:
@@ -393,3 +397,54 @@ async def _refuse_what_mariadb_cannot_roll_back(conn: AsyncConnection, statement
     if fired:
         names = ", ".join(f"{trigger} on {named(schema, name)}" for schema, name, trigger in fired)
         raise _refusal(f"of this write would fire trigger {names}, which may write where a rollback does not reach")
+
+
+_POSTGRESQL_RELATIONS = """
+WITH RECURSIVE named AS (
+    SELECT DISTINCT to_regclass(name) AS oid FROM unnest(CAST(:names AS text[])) AS name
+), tree AS (
+    SELECT oid FROM named WHERE oid IS NOT NULL
+    UNION
+    SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.oid
+)
+SELECT c.oid::regclass::text, c.relkind::text,
+       (SELECT string_agg(t.tgname, ', ' ORDER BY t.tgname) FROM pg_catalog.pg_trigger t
+        WHERE t.tgrelid = c.oid AND NOT t.tgisinternal)
+FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.oid
+ORDER BY 1
+"""
+"""Each named relation and every partition or child under it: its kind and its own triggers."""
+
+
+def _postgresql_names(tables: tuple[tuple[str | None, str], ...]) -> list[str]:
+    """Quoted names to resolve, each as written and folded to lower case: the parser keeps no quoting."""
+
+    def quoted(part: str) -> str:
+        return '"' + part.replace('"', '""') + '"'
+
+    names = set()
+    for schema, name in tables:
+        for fold in (str, str.lower):
+            names.add(".".join(quoted(fold(part)) for part in (schema, name) if part is not None))
+    return sorted(names)
+
+
+async def _refuse_what_postgresql_may_not_roll_back(conn: AsyncConnection, statement: Statement) -> None:
+    """A write involving a foreign table, a view or a trigger: refuse, as on MariaDB.
+
+    A foreign data wrapper writes wherever its server is, and only some of
+    them undo that when this transaction rolls back; a view's rules and a
+    trigger's function are code sqla-tui does not read (a trigger may call
+    dblink). Partitions and inheritance children count: a write to the parent
+    reaches them.
+    """
+    if not statement.tables:
+        return
+    rows = await conn.execute(text(_POSTGRESQL_RELATIONS), {"names": _postgresql_names(statement.tables)})
+    for name, kind, triggers in rows:
+        if kind == "f":
+            raise _refusal(f"of this write involves the foreign table {name}, whose server this rollback may not reach")
+        if kind in ("v", "m"):
+            raise _refusal(f"of this write involves the view {name}, whose rules and triggers sqla-tui does not check")
+        if triggers:
+            raise _refusal(f"of this write would fire trigger {triggers} on {name}, which may act where a rollback does not reach")

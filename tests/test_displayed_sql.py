@@ -40,6 +40,8 @@ Table(
     Column("id", Integer, primary_key=True), Column("user_id", ForeignKey("user.id")), Column("status", String(20)),
     Column("key", String(20)), Column("value", Integer),
 )  # fmt: skip
+Table("rate%s", metadata, Column("id", Integer, primary_key=True), Column("p%", Integer))
+Table("rate%s_items", metadata, Column("id", Integer, primary_key=True), Column("rate_id", ForeignKey("rate%s.id")))
 WIDE_COLUMNS = 600
 """Columns of each of two joined tables: a joinedload of one from the other selects 1,200 columns."""
 Table("wide_a", metadata, Column("id", Integer, primary_key=True), *(Column(f"a{i}", Integer) for i in range(WIDE_COLUMNS)))
@@ -67,6 +69,8 @@ async def _build(url: str) -> None:
                 tables["order"].insert(),
                 [{"id": n, "user_id": n % 3 + 1, "status": "open", "key": f"o{n}", "value": n} for n in range(1, 8)],
             )
+            await conn.execute(tables["rate%s"].insert(), [{"id": 1, "p%": 5}, {"id": 2, "p%": 6}])
+            await conn.execute(tables["rate%s_items"].insert(), [{"id": n, "rate_id": n % 2 + 1} for n in range(1, 6)])
             await conn.execute(tables["wide_a"].insert(), [{"id": 1}])
             await conn.execute(tables["wide_b"].insert(), [{"id": 1, "a_id": 1}, {"id": 2, "a_id": 1}])
     finally:
@@ -186,3 +190,19 @@ def test_statements_past_sqlparse_limits_are_shown_whole(sql: str) -> None:
     assert format_sql(sql) == sql
     assert same_but_whitespace(one_line(sql), sql)
     assert one_line(sql, 80).endswith("…") and len(one_line(sql, 80)) == 80
+
+
+def test_a_percent_in_a_name_is_shown_as_the_database_reads_it(keywords_db: TestDatabase) -> None:
+    """MariaDB's driver gets every ``%`` doubled and halves it: the screen and the output show it once."""
+    quote = "`" if keywords_db.backend == "mariadb" else '"'
+    table, column = f"{quote}rate%s{quote}", f"{quote}p%{quote}"
+    sent = json.loads(invoke("query", keywords_db.url, "rate%s", "--json"))["statements"]
+    [main] = [statement["sql"] for statement in sent]
+    printed = printed_statements(invoke("query", keywords_db.url, "rate%s"))[0]
+    explained = invoke("explain", keywords_db.url, "rate%s").split(" for: ", 1)[1].split("\n", 1)[0]
+    for shown in (main, printed, explained):
+        assert f"FROM {table}" in shown and f"{table}.{column}" in shown, shown
+        assert "%%" not in shown, shown
+    fanout = json.loads(invoke("fanout", keywords_db.url, "rate%s", "--path", "rate_s_items", "--json"))
+    texts = [group["sql"] for plan in fanout["results"] for group in plan["sql"]]
+    assert texts and all("%%" not in text and "rate%s" in text for text in texts)

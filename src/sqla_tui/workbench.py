@@ -252,6 +252,12 @@ class Workbench:
 
         return await explain(self.engine, sql, params, analyze=analyze, allow_write=allow_write)
 
+    def received(self, sql: str, params: Any = None) -> str:
+        """``sql`` as this database reads it: what a screen shows for a statement it will explain."""
+        from sqla_tui.core.plans.explain import received_text
+
+        return received_text(self.engine.dialect, sql, params)
+
     async def explain_spec(self, spec: QuerySpec, *, analyze: bool = False) -> ExplainResult:
         """The plan of a composed query's main statement, with the parameters SQLAlchemy binds."""
         from sqla_tui.core.plans.explain import explain_spec

@@ -21,7 +21,7 @@ def _print_human(result) -> None:  # type: ignore[no-untyped-def]
 
     for run_of in consecutive_runs(result.statements, result.origins):
         typer.echo(f"{run_of.label}  {run_of.origin}  rows={run_of.rows}  {run_of.ms:.2f} ms")
-        typer.echo("    " + format_sql(run_of.statements[0].sql).replace("\n", "\n    "))
+        typer.echo("    " + format_sql(run_of.statements[0].received).replace("\n", "\n    "))
     for found in result.n_plus_one:
         typer.echo(f"N+1: {found.message}")
     for refused in result.raised:
@@ -34,7 +34,7 @@ def _print_human(result) -> None:  # type: ignore[no-untyped-def]
 def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
     return {
         "statements": [
-            {"sql": s.sql, "params": s.params, "origin": origin, "rows": s.rows, "bytes": s.bytes, "ms": round(s.ms, 3)}
+            {"sql": s.received, "params": s.params, "origin": origin, "rows": s.rows, "bytes": s.bytes, "ms": round(s.ms, 3)}
             for s, origin in zip(result.statements, result.origins)
         ],
         "summary": result.summary,

@@ -36,6 +36,19 @@ _TOKEN = re.compile(rf"{_VERBATIM}|\w+|[-+*/<>=~!@%^&|:]+|\S", re.DOTALL)
 _SPACED = re.compile(rf"(?P<kept>{_VERBATIM})|\s+", re.DOTALL)
 _NEEDS_CARE = re.compile(r"['\"`#]|\$(?!\d)|--|/\*")
 
+_PERCENT_STYLES = ("format", "pyformat")
+
+
+def as_received(sql: str, paramstyle: str) -> str:
+    """The text the database receives from a driver that %-formats it (aiomysql): ``%%`` arrives as ``%``.
+
+    SQLAlchemy doubles every ``%`` for such drivers, which halve them again
+    when they splice in the parameters; a table named ``rate%s`` must be shown
+    as the server reads it, not as ``rate%%s``. Placeholders stay as they are.
+    """
+    return sql.replace("%%", "%") if paramstyle in _PERCENT_STYLES else sql
+
+
 FORMAT_LIMIT = 10_000
 """Characters (placeholder lists not counted) beyond which a statement is shown as received."""
 

@@ -33,7 +33,7 @@ from sqlalchemy.orm import ORMExecuteState
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.internals.sqlalchemy import async_cursor_keeps_rows, buffered_rows
-from sqla_tui.core.sqltext import one_line
+from sqla_tui.core.sqltext import as_received, one_line
 
 ROWS_HIDDEN = (
     "this SQLAlchemy no longer shows the rows its async cursors buffer, so statements cannot be counted exactly; "
@@ -64,17 +64,25 @@ class CapturedStatement:
 
     index: int
     sql: str
+    """The text handed to the driver, with its placeholders: what running it again needs."""
     params: Any
     origin: Origin
     rows: int
     columns: int
     bytes: int
     ms: float
+    paramstyle: str = "qmark"
+    """The driver's placeholder style; with ``format``/``pyformat`` it halves every ``%%``."""
+
+    @property
+    def received(self) -> str:
+        """The text as the database received it, placeholders aside: what to show and copy."""
+        return as_received(self.sql, self.paramstyle)
 
     @property
     def shape(self) -> str:
         """The SQL with IN-lists folded, so statements that differ only in parameters match."""
-        return _IN_LIST.sub("(…)", self.sql)
+        return _IN_LIST.sub("(…)", self.received)
 
 
 @dataclass(frozen=True)
@@ -217,6 +225,7 @@ class StatementLog:
                 columns=columns,
                 bytes=size,
                 ms=elapsed * 1000,
+                paramstyle=conn.dialect.paramstyle,
             )
         )
 

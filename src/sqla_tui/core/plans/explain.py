@@ -32,6 +32,7 @@ from sqla_tui.core.plans.mysql import from_mysql_json, from_mysql_tree, parse_js
 from sqla_tui.core.plans.node import PlanNode, mark_hottest, relations
 from sqla_tui.core.plans.postgresql import from_postgresql
 from sqla_tui.core.plans.sqlite import from_sqlite
+from sqla_tui.core.sqltext import as_received
 from sqla_tui.core.plans.warnings import (
     PlanWarning,
     TableFacts,
@@ -205,6 +206,11 @@ def _partition_rows(conn: Connection, name: str) -> dict[str, int]:
     return {partition: int(count or 0) for partition, count in rows}
 
 
+def received_text(dialect: Dialect, sql: str, params: Any) -> str:
+    """How the database reads ``sql``: with parameters it is driver text, whose ``%%`` a %-formatting driver halves."""
+    return as_received(sql, dialect.paramstyle) if params else sql
+
+
 def _driver_params(kind: str, sql: str, params: Any) -> tuple[str, Any]:
     """MySQL drivers %-format the text whenever parameters are passed (even none): escape a bare %."""
     if kind in ("mariadb", "mysql") and not params:
@@ -247,7 +253,7 @@ async def explain(
         analyze_command=_ANALYZE_COMMAND[kind],
         thresholds=thresholds,
     )
-    return ExplainResult(kind, sql, params, analyze, plan, plan_warnings(plan, context), raw)
+    return ExplainResult(kind, received_text(engine.dialect, sql, params), params, analyze, plan, plan_warnings(plan, context), raw)
 
 
 class _Captured(Exception):

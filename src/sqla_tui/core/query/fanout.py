@@ -119,7 +119,7 @@ def _is_collection(tree: LoaderTree, path: str) -> bool:
 
 def _sql_groups(statements: list[CapturedStatement]) -> list[SqlGroup]:
     """Each group's first statement exactly as the database received it, so the text shown can be run."""
-    sent = {statement.index: statement.sql for statement in statements}
+    sent = {statement.index: statement.received for statement in statements}
     return [SqlGroup(sent[group.indexes[0]], group.count, group.rows) for group in group_statements(statements)]
 
 

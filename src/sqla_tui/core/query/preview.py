@@ -23,7 +23,7 @@ from sqla_tui.core.query.fanout import SqlGroup
 from sqla_tui.core.query.run import RunSummary
 from sqla_tui.core.query.spec import QuerySpec
 from sqla_tui.core.query.statement import build_select
-from sqla_tui.core.sqltext import format_sql
+from sqla_tui.core.sqltext import as_received, format_sql
 
 STRATEGY_CYCLE: tuple[str | None, ...] = (
     None, "select", "joined", "selectin", "subquery", "immediate", "raise", "raise_on_sql", "noload", "joined_inner",
@@ -46,7 +46,7 @@ def main_query_sql(spec: QuerySpec, entity: type, dialect: Dialect) -> str:
     as the JOINs they add.
     """
     compiled = build_select(spec, entity).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    return format_sql(str(compiled))
+    return format_sql(as_received(str(compiled), dialect.paramstyle))
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def statement_detail(statement: CapturedStatement, origin: str) -> str:
         f"-- {origin}\n"
         f"-- rows {statement.rows:,} · {statement.ms:.2f} ms · ~{statement.bytes:,} bytes\n"
         f"-- params: {params_text(statement.params)}\n"
-        f"{format_sql(statement.sql)}"
+        f"{format_sql(statement.received)}"
     )
 
 

@@ -368,7 +368,7 @@ class ComposeScreen(GuardedScreen):
     def action_copy_sql(self) -> None:
         """Copy the selected statement's SQL, or the previewed main query before a run."""
         statement = self.selected_statement
-        sql = statement.sql if statement is not None else self.query_one("#compose-sql", CodePreview).code
+        sql = statement.received if statement is not None else self.query_one("#compose-sql", CodePreview).code
         self._copy(sql, "SQL")
 
     def _copy(self, text: str, what: str) -> None:

@@ -107,7 +107,7 @@ class ExplainScreen(GuardedScreen):
     def _status(self, note: str) -> None:
         mode = "ANALYZE" if self.analyze else "EXPLAIN"
         params = f"  params {params_text(self.params)}" if self.params else ""
-        line = f"{mode}  {one_line(self.sql, _STATEMENT_WIDTH)}{params}"
+        line = f"{mode}  {one_line(self.workbench.received(self.sql, self.params), _STATEMENT_WIDTH)}{params}"
         self.query_one("#explain-status", Static).update(Content(f"{line}  ·  {note}" if note else line))
 
     def _keep_shown_mode(self) -> None:

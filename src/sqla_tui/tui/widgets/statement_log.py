@@ -43,7 +43,7 @@ class StatementLogTable(RowPicker[StatementRun]):
                 Text(f"{run.rows:,}", justify="right"),
                 Text(f"{run.ms:.2f}", justify="right"),
                 Text(run.origin),
-                Text(one_line(run.statements[0].sql, 160)),  # a cell's str is markup: "[/]" is a table name here
+                Text(one_line(run.statements[0].received, 160)),  # a cell's str is markup: "[/]" is a table name here
                 key=str(position),
             )
         self.announce_first()

@@ -59,8 +59,10 @@ async def test_overload_caps_checked_out_at_capacity_and_counts_every_timeout(em
     assert snapshot.acquire.count == snapshot.counters.checkouts + snapshot.counters.timeouts
     assert snapshot.checked_out == 0 and snapshot.waiters == 0
     assert snapshot.counters.checkins == snapshot.counters.checkouts
-    assert 0 <= snapshot.counters.checkouts - result.completed <= 2  # only the two holding when stopped were cut short
-    assert result.cancelled == 6  # the others were queued: cancelled, never handed a connection to give back
+    cut_short = snapshot.counters.checkouts - result.completed
+    assert 0 <= cut_short <= 2  # only the (at most two) holding when stopped were cut short
+    # every other task was queued (a timed-out one queues again at once): cancelled, never handed a connection
+    assert result.cancelled + cut_short == 8 and result.cancelled >= 6
     assert snapshot.hold.p50_ms is not None and snapshot.hold.p50_ms >= 600  # most holds are full 600 ms holds
 
 

@@ -117,8 +117,10 @@ async def test_gauge_shows_a_bar_only_against_a_capacity() -> None:
         waiting.total, waiting.value = 4, 1
         await pilot.pause()
         quarter = waiting.render()
-        assert quarter.plain == "waiting       " + "━" * 24 + " 1 / 4" and not waiting.has_class("-full")
-        assert [span.end - span.start for span in quarter.spans] == [6, 19, 5]  # filled, track, figure
+        bar = waiting.size.width - len("waiting       ") - len(" 1 / 4")  # the bar takes what label and figures leave
+        assert quarter.plain == "waiting       " + "━" * bar + " 1 / 4" and not waiting.has_class("-full")
+        filled = round(bar / 4)
+        assert [span.end - span.start for span in quarter.spans] == [filled, bar - filled + 1, 5]  # filled, track, figure
         waiting.value = 4
         await pilot.pause()
         assert waiting.has_class("-full") and waiting.render().plain.endswith(" 4 / 4")

@@ -6,16 +6,13 @@ direction, so no two views disagree about what a foreign key is called.
 
 from __future__ import annotations
 
-from sqla_tui.core.catalog.naming import (
-    MANY_TO_MANY,
-    MANY_TO_ONE,
-    ONE_TO_MANY,
-    RelationshipInfo,
-)
-from sqla_tui.core.catalog.schema import ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo, UniqueInfo
+from typing import TYPE_CHECKING
+
 from sqla_tui.core.grammar import counted
 
-DIRECTIONS = {MANY_TO_ONE: "many-to-one", ONE_TO_MANY: "one-to-many", MANY_TO_MANY: "many-to-many"}
+if TYPE_CHECKING:  # `sqla-tui schema --help` must not load SQLAlchemy (tests/test_import_hygiene.py)
+    from sqla_tui.core.catalog.naming import RelationshipInfo
+    from sqla_tui.core.catalog.schema import ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo, UniqueInfo
 
 
 def column_keys(table: TableInfo, column: ColumnInfo) -> str:
@@ -30,9 +27,12 @@ def column_keys(table: TableInfo, column: ColumnInfo) -> str:
 
 def direction(relationship: RelationshipInfo) -> str:
     """many-to-one, one-to-many or many-to-many; one-to-many with a single row reads one-to-one."""
+    from sqla_tui.core.catalog.naming import MANY_TO_MANY, MANY_TO_ONE, ONE_TO_MANY
+
     if relationship.direction == ONE_TO_MANY and not relationship.uselist:
         return "one-to-one"
-    return DIRECTIONS.get(relationship.direction, relationship.direction)
+    spoken = {MANY_TO_ONE: "many-to-one", ONE_TO_MANY: "one-to-many", MANY_TO_MANY: "many-to-many"}
+    return spoken.get(relationship.direction, relationship.direction)
 
 
 def via(relationship: RelationshipInfo) -> str:

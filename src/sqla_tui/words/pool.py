@@ -7,10 +7,14 @@ command about alignment.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqla_tui.core.grammar import counted
-from sqla_tui.core.observe.figures import LeakSuspect, Percentiles, PoolSnapshot
-from sqla_tui.core.pool.activity import ServerActivity
-from sqla_tui.core.pool.load import LoadResult
+
+if TYPE_CHECKING:  # `sqla-tui pool --help` must not load SQLAlchemy (tests/test_import_hygiene.py)
+    from sqla_tui.core.observe.figures import LeakSuspect, Percentiles, PoolSnapshot
+    from sqla_tui.core.pool.activity import ServerActivity
+    from sqla_tui.core.pool.load import LoadResult
 
 Rows = list[tuple[str, ...]]
 

@@ -204,6 +204,7 @@ class LoadGenerator:
     async def _task(self) -> None:
         """Check out, hold, return; again until stopped (a burst task tries once)."""
         while not self._stop.is_set():
+            asked = time.monotonic()
             try:
                 conn = await self._checkout()
                 try:
@@ -214,6 +215,8 @@ class LoadGenerator:
             except sa_exc.TimeoutError as error:
                 self._timeouts += 1
                 self._remember("TimeoutError", error)
+                if self.spec.scenario != "burst" and time.monotonic() - asked >= _ERROR_BACKOFF:
+                    continue  # it has waited its pool timeout already: back in the queue at once, as a next request would be
             except Exception as error:  # noqa: BLE001 - load failures are counted, not raised
                 if self._release.is_set():
                     return  # a statement stopped, or a connection dropped, by the stop itself

@@ -76,7 +76,5 @@ class Gauge(Widget):
             filled = round(bar_width * min(self.value, self.total) / self.total) if self.total else 0
             line.append("━" * filled, self.get_component_rich_style("gauge--bar"))
             line.append("━" * (bar_width - filled) + " ", self.get_component_rich_style("gauge--track"))
-        else:
-            line.append(" ")
         line.append(figure, self.get_component_rich_style("gauge--figure"))
         return line

@@ -195,3 +195,12 @@ MODELS_OPTION = typer.Option(
     rich_help_panel=_QUERY_PANEL,
 )
 
+
+
+ExportFormat = Literal["json", "csv", "markdown"]
+"""``--format`` choices; the writers are in ``core.export``."""
+
+
+def format_option(table: str) -> Any:
+    """``--format``, naming the table that csv and markdown print for this command."""
+    return typer.Option("--format", help=f"json (the same as --json), csv or markdown: {table}.")

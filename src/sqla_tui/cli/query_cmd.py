@@ -28,7 +28,7 @@ def _print_human(result) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"raise: {refused.attribute} refused {counted(refused.count, 'access')}: {refused.message}")
     for warning in result.warnings:
         typer.echo(f"warning: {warning}")
-    typer.echo(summary_text(result.summary))
+    typer.echo(summary_text(result.summary, result.matched_roots))
 
 
 def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
@@ -38,6 +38,7 @@ def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
             for s, origin in zip(result.statements, result.origins)
         ],
         "summary": result.summary,
+        "matched_roots": result.matched_roots,
         "n_plus_one": result.n_plus_one,
         "raised": result.raised,
         "python": result.python,
@@ -73,6 +74,6 @@ def query(
     elif format_name is not None:
         from sqla_tui.core.export.sources import result_rows
 
-        emit_table(result_rows(result.results, spec.root), format_name)
+        emit_table(result_rows(result.results, result.columns, spec.root), format_name)
     else:
         _print_human(result)

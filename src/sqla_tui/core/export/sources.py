@@ -17,15 +17,12 @@ from sqla_tui.core.query.fanout import FanoutReport, PlanResult
 from sqla_tui.core.query.run import ResultNode
 
 
-def result_rows(results: list[ResultNode], root: str) -> Table:
-    """One row per root entity, its loaded columns as the header (in mapping order, first seen first).
+def result_rows(results: list[ResultNode], columns: list[str], root: str) -> Table:
+    """One row per root entity, the root class's columns (in mapping order) as the header.
 
     Relationships are left out: they are rows of other tables, and a flat
-    file has one header. A column one entity did not load (deferred) is empty.
+    file has one header. A column an entity did not load (deferred) is empty.
     """
-    columns: dict[str, None] = {}
-    for node in results:
-        columns.update(dict.fromkeys(node.values))
     names = list(columns)
     return Table(f"results-{root}", names, [[node.values.get(name) for name in names] for node in results])
 

@@ -22,6 +22,8 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
+from sqla_tui.core.export.sources import result_rows, statement_log
+from sqla_tui.core.export.table import Table
 from sqla_tui.core.catalog.naming import plan_catalog
 from sqla_tui.core.catalog.schema import Catalog
 from sqla_tui.core.errors import UserError
@@ -79,6 +81,8 @@ class ComposeScreen(GuardedScreen):
         self.member = 0
         """Which statement of the selected (folded) run the detail shows."""
         self._run: Worker[None] | None = None
+        self.result: RunResult | None = None
+        """The last run's result, for export; cleared when the root changes."""
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
@@ -116,6 +120,18 @@ class ComposeScreen(GuardedScreen):
         self.query_one(ResultsTree).border_title = "Results"
         self.query_one("#compose-roots", OptionList).loading = True
         self.load_roots()
+
+    nothing_to_export = "pick a root and run the query (r)"
+
+    def exportables(self) -> list[Table]:
+        """The last run's root rows and every statement it caused."""
+        result, composer = self.result, self.composer
+        if result is None or composer is None:
+            return []
+        return [
+            result_rows(result.results, result.columns, composer.root),
+            statement_log(result.statements, result.origins, composer.root),
+        ]
 
     # -- choosing the root ----------------------------------------------------
     def choose_root(self, table: str) -> None:
@@ -189,7 +205,7 @@ class ComposeScreen(GuardedScreen):
             self.notify(str(error), title="Cannot compose", severity="error")
             return
         composer.set_limit(self._limit_typed())
-        self.composer = composer
+        self.composer, self.result = composer, None
         order_field = self.query_one("#compose-order", Input)
         order_field.value = ""
         order_field.placeholder = f"{', '.join(key.column for key in primary_key_order(composer.entity))} · - none  (o)"
@@ -326,6 +342,7 @@ class ComposeScreen(GuardedScreen):
             return
         finally:
             log.loading = False
+        self.result = result
         log.show(consecutive_runs(result.statements, result.origins))
         self.query_one(ResultsTree).show(result.results)
         self.query_one("#compose-summary", Static).update(_summary_line(result))

@@ -19,6 +19,8 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input, Sparkline, Static
 
+from sqla_tui.core.export.sources import pool_series
+from sqla_tui.core.export.table import Table
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.figures import PoolSnapshot
@@ -98,6 +100,15 @@ class PoolScreen(GuardedScreen):
         self._refresher = self.set_interval(REFRESH_S, self.refresh_figures)
         self.refresh_figures()
         self.poll_activity()
+
+    nothing_to_export = "the pool is not sampled yet"
+
+    def exportables(self) -> list[Table]:
+        """The sampled series of the monitor (the sparklines' data, every column)."""
+        if self.lab is None:
+            return []
+        series = self.lab.monitor.history()
+        return [pool_series(series)] if series else []
 
     def on_screen_suspend(self) -> None:
         if self._refresher is not None:

@@ -52,3 +52,13 @@ async def test_a_queueless_class_turns_the_sizing_fields_off_and_applies(seeded_
         await settle(pilot)
         assert screen.lab.monitor.snapshot().pool_class == "NullPool"
         assert screen.lab.options.poolclass == "null"
+
+
+def test_the_pool_flags_are_in_the_top_level_help() -> None:
+    from typer.testing import CliRunner
+
+    from sqla_tui.cli import app as cli
+
+    shown = CliRunner().invoke(cli, ["--help"]).stdout
+    for flag in ("--pool-size", "--max-overflow", "--pool-timeout", "--pool-recycle", "--pre-ping/--no-pre-ping", "--poolclass"):
+        assert flag in shown

@@ -40,6 +40,7 @@ from sqla_tui.core.query.preview import (
 )
 from sqla_tui.core.query.run import RunResult
 from sqla_tui.core.query.spec import DEFAULT_LIMIT, Filter, parse_order, parse_where
+from sqla_tui.tui.clipboard import copy_text
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
@@ -426,20 +427,20 @@ class ComposeScreen(GuardedScreen):
 
     # -- leaving for other views ----------------------------------------------
     def action_copy_python(self) -> None:
-        self._copy(self.query_one("#compose-python", CodePreview).code, "Python")
+        self._copy(self.query_one("#compose-python", CodePreview).code, "Python", "query.py")
 
     def action_copy_sql(self) -> None:
         """Copy the selected statement's SQL, or the previewed main query before a run."""
         statement = self.selected_statement
         sql = statement.sql if statement is not None else self.query_one("#compose-sql", CodePreview).code
-        self._copy(sql, "SQL")
+        self._copy(sql, "SQL", "query.sql")
 
-    def _copy(self, text: str, what: str) -> None:
+    def _copy(self, text: str, what: str, file_name: str) -> None:
         if not text:
             self.notify("nothing to copy yet: pick a root table", severity="warning")
             return
-        self.app.copy_to_clipboard(text)
-        self.notify(f"{what} copied to the clipboard")
+        outcome = copy_text(self.app, text, what, file_name)
+        self.notify(outcome.message, severity="information" if outcome.reached else "warning", timeout=None if outcome.reached else 10)
 
     def action_explain(self) -> None:
         """Open EXPLAIN on the statement in the detail pane, with the parameters it ran with."""

@@ -16,10 +16,14 @@ async def test_a_new_size_re_creates_the_pool_and_a_load_fills_exactly_it(seeded
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         screen = await open_screen(pilot, "p", PoolScreen)
         old_engine = screen.lab.engine
-        size = screen.query_one("#pool-size", Input)
+        await pilot.press("a")
+        await pilot.pause()
+        size = app.screen.query_one("#pool-size", Input)
         while not size.has_focus:
             await pilot.press("tab")
         await pilot.press("3", "tab", "2", "tab", "1", "enter")  # size 3, overflow 2, timeout 1 s
+        await settle(pilot)
+        assert app.screen is screen
         await settle(pilot)
         assert screen.lab.engine is not old_engine
         snapshot = screen.lab.monitor.snapshot()
@@ -42,14 +46,18 @@ async def test_a_queueless_class_turns_the_sizing_fields_off_and_applies(seeded_
     app = make_app(seeded_db.url)
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await open_screen(pilot, "p", PoolScreen)
-        pool_class = screen.query_one("#pool-class", Select)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        pool_class = dialog.query_one("#pool-class", Select)
         while not pool_class.has_focus:
             await pilot.press("tab")
         await pilot.press("enter", "down", "down", "enter")  # default -> queue -> null
         await pilot.pause()
-        assert pool_class.value == "null" and screen.query_one("#pool-size", Input).disabled
-        await pilot.press("a")
+        assert pool_class.value == "null" and dialog.query_one("#pool-size", Input).disabled
+        await pilot.press("ctrl+a")
         await settle(pilot)
+        assert app.screen is screen
         assert screen.lab.monitor.snapshot().pool_class == "NullPool"
         assert screen.lab.options.poolclass == "null"
 

@@ -42,7 +42,7 @@ from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.load_controls import LoadControls
-from sqla_tui.tui.widgets.pool_settings import PoolSettings
+from sqla_tui.tui.screens.pool_settings_dialog import PoolSettingsDialog
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 
 REFRESH_S = 0.2
@@ -60,7 +60,7 @@ class PoolScreen(GuardedScreen):
         Binding("escape", "back", "Back"),
         Binding("g", "start", "Go"),
         Binding("x", "stop", "Stop"),
-        Binding("a", "apply_settings", "Apply pool settings"),
+        Binding("a", "pool_settings", "Pool settings"),
     ]
 
     status: reactive[str] = reactive("idle: pick a scenario and press g (or Enter in a field)")
@@ -89,7 +89,6 @@ class PoolScreen(GuardedScreen):
                 yield FactTable("", "count", "p50 ms", "p95 ms", "max ms", id="pool-latency")
                 yield Static(id="pool-counters")
         yield LoadControls(id="load-controls")
-        yield PoolSettings(self.lab.options, self.lab.monitor.snapshot(), id="pool-settings-fields")
         yield Static(id="pool-status")
         with Horizontal(id="pool-bottom"):
             yield FactTable("conn", "held s", "state", "checked out at", "session", id="pool-leaks", focusable=True)
@@ -177,18 +176,17 @@ class PoolScreen(GuardedScreen):
     def _submitted(self) -> None:
         self.action_start()
 
-    @on(Input.Submitted, "PoolSettings Input")
-    def action_apply_settings(self) -> None:
-        """Re-create the lab's engine with the settings in the fields (a load running is stopped first)."""
-        try:
-            options = self.query_one(PoolSettings).options()
-        except UserError as error:
-            self.notify(str(error), title="Not applied", severity="error")
-            return
-        self.apply_settings(options)
+    def action_pool_settings(self) -> None:
+        """Edit size, overflow, timeout, recycle, pre-ping and class; applying re-creates the lab's engine."""
+        lab = self.lab
+        self.app.push_screen(
+            PoolSettingsDialog(lab.options, lab.monitor.snapshot()),
+            callback=lambda options: self.apply_settings(options) if options is not None else None,
+        )
 
     @work(exclusive=True, exit_on_error=False, group="pool-apply")
     async def apply_settings(self, options: PoolOptions) -> None:
+        """Re-create the lab's engine with ``options`` (a load running is stopped first)."""
         lab = self.lab
         try:
             await self.workbench.in_lab(lambda: lab.apply(options))

@@ -1,6 +1,6 @@
 """The pool's settings as fields: class, size, overflow, timeout, recycle and pre-ping.
 
-The screen reads ``options()`` when the user applies them; the pool lab then
+The pool settings dialog reads ``options()`` when the user applies them; the pool lab then
 builds a new engine, since a pool cannot be resized in place.
 """
 

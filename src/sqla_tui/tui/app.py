@@ -31,7 +31,7 @@ from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.core.errors import EXIT_USAGE
 from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui.collector import paused_collector
-from sqla_tui.tui.exporting import ExportKey
+from sqla_tui.tui.exporting import ExportKey, ExportSource
 from sqla_tui.tui.failure import HandlerGuard
 from sqla_tui.tui.palette import screen_actions
 from sqla_tui.tui.heartbeat import Heartbeat
@@ -252,6 +252,8 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
             return self.workbench is not None or None
         if action == "reconnect":
             return self.failed
+        if action == "export":
+            return isinstance(self.screen, ExportSource)  # hidden where a screen has no tables at all
         return True
 
     def action_open_screen(self, key: str) -> None:

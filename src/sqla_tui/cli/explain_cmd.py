@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
-from sqla_tui.cli.output import emit_json, fail, on_workbench
+from sqla_tui.cli.options import MODELS_OPTION, ExportFormat, connection_command, format_option, query_command
+from sqla_tui.cli.output import emit_json, emit_table, fail, on_workbench, wants_json
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -121,9 +121,11 @@ def explain(
     ] = False,
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    format_name: Annotated[Optional[ExportFormat], format_option("the plan tree, one row per node with its depth")] = None,
 ) -> None:
     """Show the database's plan for a statement. One tree, the most expensive node, warnings with fixes."""
     params = tuple(parse_param(value) for value in param) if param else None
+    as_json = wants_json(json, format_name)
     result = on_workbench(
         target,
         lambda bench: (
@@ -134,7 +136,11 @@ def explain(
         models=models,
         read_only=not allow_write,
     )
-    if json:
+    if as_json:
         emit_json(result)
+    elif format_name is not None:
+        from sqla_tui.core.export.sources import plan_table
+
+        emit_table(plan_table(result.plan), format_name)
     else:
         _print_human(result)

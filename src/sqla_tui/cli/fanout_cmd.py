@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
-from sqla_tui.cli.output import emit_json, on_workbench
+from sqla_tui.cli.options import MODELS_OPTION, ExportFormat, connection_command, format_option, query_command
+from sqla_tui.cli.output import emit_json, emit_table, on_workbench, wants_json
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -45,11 +45,17 @@ def fanout(
     memory: Annotated[bool, typer.Option("--memory/--no-memory", help="Also trace each plan's peak Python memory (tracemalloc; the comparison takes ~1.5x as long).")] = False,
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    format_name: Annotated[Optional[ExportFormat], format_option("one row per strategy, every figure a column")] = None,
 ) -> None:
     """Compare loading strategies side by side. Statements, exact rows, cells, bytes, time, memory."""
     plans = [plan.strip() for plan in strategies.split(",") if plan.strip()]
+    as_json = wants_json(json, format_name)
     report = on_workbench(target, lambda bench: bench.fanout(spec, path, plans, runs=runs, memory=memory), models=models)
-    if json:
+    if as_json:
         emit_json(report)
+    elif format_name is not None:
+        from sqla_tui.core.export.sources import fanout_table
+
+        emit_table(fanout_table(report), format_name)
     else:
         _print_table(report)

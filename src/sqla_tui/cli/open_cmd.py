@@ -7,7 +7,7 @@ opens them without Typer); this command takes the launches with pool flags or ``
 from typing import TYPE_CHECKING, Annotated, Optional
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import MODELS_OPTION, connection_command
+from sqla_tui.cli.options import MODELS_OPTION, connection_command, pool_flags_help
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -20,3 +20,6 @@ def open_app(target: "Target", models: Annotated[Optional[str], MODELS_OPTION] =
     from sqla_tui import launch
 
     launch.open_app(target, models=models)
+
+
+app.info.epilog = pool_flags_help()  # the app's own flags, shown by 'sqla-tui --help'

@@ -100,6 +100,21 @@ _POOL_PARAMETERS = [
 _POOL_NAMES = [parameter.name for parameter in _POOL_PARAMETERS]
 
 
+def pool_flags_help() -> str:
+    """The pool flags as a help section for ``sqla-tui --help``, read from the options themselves.
+
+    They belong to the hidden ``open`` command (and every command that
+    connects), so the top-level help would otherwise never name them.
+    """
+    lines = []
+    for parameter in _POOL_PARAMETERS:
+        info = parameter.annotation.__metadata__[0]
+        flags = " ".join([info.default, *info.param_decls])  # in Annotated, Typer keeps the first flag as ``default``
+        lines.append(f"  {flags:<26} {info.help}")
+    example = "  sqla-tui postgresql://host/db --pool-size 3 --max-overflow 2"
+    return "Pool flags, for the app and every command that connects:\n\n\b\n" + "\n".join([*lines, "", example])
+
+
 def connection_command(*, url_required: bool = True) -> Callable[[Command], Command]:
     """Give a command a leading URL argument and the pool flags, as ``target``.
 
@@ -195,3 +210,12 @@ MODELS_OPTION = typer.Option(
     rich_help_panel=_QUERY_PANEL,
 )
 
+
+
+ExportFormat = Literal["json", "csv", "markdown"]
+"""``--format`` choices; the writers are in ``core.export``."""
+
+
+def format_option(table: str) -> Any:
+    """``--format``, naming the table that csv and markdown print for this command."""
+    return typer.Option("--format", help=f"json (the same as --json), csv or markdown: {table}.")

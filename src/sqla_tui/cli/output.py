@@ -22,6 +22,7 @@ from sqla_tui.core.errors import EXIT_USAGE, UserError
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
+    from sqla_tui.core.export.table import Table
     from sqla_tui.workbench import Workbench
 
 T = TypeVar("T")
@@ -137,3 +138,17 @@ def emit_json(value: Any) -> None:
     """Print a dataclass (or plain data) as indented JSON on stdout."""
     text = json.dumps(_plain(value), indent=2, default=str, allow_nan=False)  # NaN is not JSON: a bug, never output
     sys.stdout.write(text + "\n")
+
+
+def wants_json(json_flag: bool, format_name: str | None) -> bool:
+    """``--json`` and ``--format json`` are one request; ``--json`` with another ``--format`` is a contradiction."""
+    if json_flag and format_name not in (None, "json"):
+        fail(f"--json and --format {format_name} ask for two outputs: give one of them")
+    return json_flag or format_name == "json"
+
+
+def emit_table(table: "Table", format_name: str) -> None:
+    """Print ``table`` as CSV or Markdown on stdout, exactly as the TUI's export writes it to a file."""
+    from sqla_tui.core.export.writers import render
+
+    sys.stdout.write(render(table, format_name))

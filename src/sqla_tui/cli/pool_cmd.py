@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import connection_command
-from sqla_tui.cli.output import emit_json, on_workbench
+from sqla_tui.cli.options import ExportFormat, connection_command, format_option
+from sqla_tui.cli.output import emit_json, emit_table, on_workbench, wants_json
 from sqla_tui.core.grammar import counted
 from sqla_tui.words import pool as words
 
@@ -34,13 +34,20 @@ def pool(
         float, typer.Option("--leak-threshold", help="Report checkouts held longer than this (s).")
     ] = 2.0,
     json: Annotated[bool, typer.Option("--json", help="Print JSON (with the sampled series) instead of text.")] = False,
+    format_name: Annotated[Optional[ExportFormat], format_option("the sampled series, one row per sample")] = None,
 ) -> None:
     """Put a load on the connection pool. Reports checkouts, waits, timeouts and leaks."""
     from sqla_tui.core.pool.load import LoadSpec
 
     spec = LoadSpec(scenario=scenario, tasks=tasks, hold_ms=hold_ms, duration_s=duration)  # type: ignore[arg-type]
+    as_json = wants_json(json, format_name)
     report = on_workbench(target, lambda bench: bench.pool_report(spec, leak_threshold=leak_threshold), connect=False)
-    if json:
+    if format_name is not None and not as_json:
+        from sqla_tui.core.export.sources import pool_series
+
+        emit_table(pool_series(report.series), format_name)
+        return
+    if as_json:
         emit_json({"totals": totals(report), **{name: getattr(report, name) for name in _REPORT_FIELDS}})
         return
     _print(report)

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
-from sqla_tui.cli.output import emit_json, on_workbench
+from sqla_tui.cli.options import MODELS_OPTION, ExportFormat, connection_command, format_option, query_command
+from sqla_tui.cli.output import emit_json, emit_table, on_workbench, wants_json
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -28,7 +28,7 @@ def _print_human(result) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"raise: {refused.attribute} refused {counted(refused.count, 'access')}: {refused.message}")
     for warning in result.warnings:
         typer.echo(f"warning: {warning}")
-    typer.echo(summary_text(result.summary))
+    typer.echo(summary_text(result.summary, result.matched_roots))
 
 
 def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
@@ -38,6 +38,7 @@ def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
             for s, origin in zip(result.statements, result.origins)
         ],
         "summary": result.summary,
+        "matched_roots": result.matched_roots,
         "n_plus_one": result.n_plus_one,
         "raised": result.raised,
         "python": result.python,
@@ -54,6 +55,7 @@ def query(
     touch: Annotated[Optional[list[str]], typer.Option("--touch", "-t", help="Access PATH afterwards, as app code would (shows lazy loads).")] = None,
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    format_name: Annotated[Optional[ExportFormat], format_option("one row per root entity, its columns as the header")] = None,
     python: Annotated[bool, typer.Option("--python", help="Print the equivalent SQLAlchemy code and exit.")] = False,
     save: Annotated[Optional[Path], typer.Option("--save", help="Save the query spec to this JSON file (for --spec).")] = None,
 ) -> None:
@@ -65,8 +67,13 @@ def query(
     if python:
         typer.echo(on_workbench(target, lambda bench: bench.python(spec), models=models), nl=False)
         return
+    as_json = wants_json(json, format_name)
     result = on_workbench(target, lambda bench: bench.run(spec, touch=touch or []), models=models)
-    if json:
+    if as_json:
         emit_json(_as_json(result))
+    elif format_name is not None:
+        from sqla_tui.core.export.sources import result_rows
+
+        emit_table(result_rows(result.results, result.columns, spec.root), format_name)
     else:
         _print_human(result)

@@ -31,6 +31,7 @@ from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.core.errors import EXIT_USAGE
 from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui.collector import paused_collector
+from sqla_tui.tui.exporting import ExportKey, ExportSource
 from sqla_tui.tui.failure import HandlerGuard
 from sqla_tui.tui.palette import screen_actions
 from sqla_tui.tui.heartbeat import Heartbeat
@@ -48,7 +49,7 @@ QUIT_GRACE_S = 3.0
 """How long SIGTERM waits for cancelled work to stop its statements on the server before quitting anyway."""
 
 
-class SqlaTuiApp(HandlerGuard, App[None]):
+class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
     """The terminal app on one database target (the demo when the target has no URL)."""
 
     CSS_PATH = "app.tcss"
@@ -57,7 +58,7 @@ class SqlaTuiApp(HandlerGuard, App[None]):
     """Screen classes app.tcss sizes panes by: -narrow fits 80 columns, -wide uses 200."""
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     """-short is an 80×24 terminal: one-line sparklines, no spacer lines."""
-    BINDINGS = [Binding("q", "quit", "Quit"), Binding("r", "reconnect", "Retry"), *screen_bindings()]
+    BINDINGS = [Binding("q", "quit", "Quit"), Binding("r", "reconnect", "Retry"), *screen_bindings(), ExportKey.EXPORT_BINDING]
 
     @dataclass
     class DemoTableFilled(Message):
@@ -251,6 +252,8 @@ class SqlaTuiApp(HandlerGuard, App[None]):
             return self.workbench is not None or None
         if action == "reconnect":
             return self.failed
+        if action == "export":
+            return isinstance(self.screen, ExportSource)  # hidden where a screen has no tables at all
         return True
 
     def action_open_screen(self, key: str) -> None:

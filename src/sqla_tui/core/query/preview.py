@@ -119,11 +119,18 @@ def consecutive_runs(statements: list[CapturedStatement], origins: list[str]) ->
     return runs
 
 
-def summary_text(summary: RunSummary) -> str:
-    """The run's one-line summary: statements, rows received, entities and root rows."""
+def summary_text(summary: RunSummary, matched_roots: int | None = None) -> str:
+    """The run's one-line summary: statements, rows received, entities and root rows.
+
+    ``matched_roots`` (what the filters match without the limit) makes the
+    root rows read "100 of 275 root rows", so a cut result never passes for all of it.
+    """
+    roots = counted(summary.root_rows, "root row")
+    if matched_roots is not None and matched_roots != summary.root_rows:
+        roots = f"{summary.root_rows:,} of {counted(matched_roots, 'root row')}"
     return (
         f"{counted(summary.statements, 'statement')}, {counted(summary.rows, 'row')} received, "
-        f"{counted(summary.entities, 'entity')} ({counted(summary.root_rows, 'root row')})"
+        f"{counted(summary.entities, 'entity')} ({roots})"
     )
 
 

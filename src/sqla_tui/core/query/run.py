@@ -32,7 +32,7 @@ from sqla_tui.core.observe.capture import (
 from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.ordering import limit_is_ambiguous, subquery_limit_warning
 from sqla_tui.core.query.spec import QuerySpec
-from sqla_tui.core.query.statement import build_select, python_source
+from sqla_tui.core.query.statement import build_select, count_select, python_source
 
 _LOADER_NAMES = {"joined": "joinedload", "joined_inner": "joinedload(innerjoin)", "selectin": "selectinload",
                  "subquery": "subqueryload", "immediate": "immediateload"}
@@ -82,6 +82,10 @@ class RunResult:
     dropped: int = 0
     warnings: list[str] = field(default_factory=list)
     """Hazards of the query itself, e.g. subqueryload under a LIMIT without a unique order."""
+    columns: list[str] = field(default_factory=list)
+    """The root class's column attributes in mapping order: the header of its rows, even when none came back."""
+    matched_roots: int | None = None
+    """Root rows the filters match without limit and offset, counted only when the limit may have cut them."""
 
 
 def origin_label(origin: Origin, spec: QuerySpec, touched: bool = False) -> str:
@@ -216,4 +220,17 @@ async def run_spec(
         results=[_result_node(root, _RESULT_DEPTH) for root in done.roots],
         dropped=log.dropped,
         warnings=[subquery_limit_warning(spec)] if subquery and limit_is_ambiguous(spec, entity) else [],
+        columns=list(inspect(entity).column_attrs.keys()),
+        matched_roots=await count_roots(engine, entity, spec) if _maybe_cut(spec, len(done.roots)) else None,
     )
+
+
+def _maybe_cut(spec: QuerySpec, roots: int) -> bool:
+    """True when the limit or offset may have left root rows out: a full page, or any offset."""
+    return bool(spec.offset) or (spec.limit is not None and roots >= spec.limit)
+
+
+async def count_roots(engine: AsyncEngine, entity: type, spec: QuerySpec) -> int:
+    """Count the root rows the spec matches, on a session of its own so the run's log does not show it."""
+    async with fresh_session(engine) as session:
+        return int(await session.scalar(count_select(spec, entity)) or 0)

@@ -10,7 +10,7 @@ import datetime
 import decimal
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from sqla_tui.core.query.loader_tree import LoaderTree, attribute_source
 from sqla_tui.core.query.ordering import ordering
@@ -39,6 +39,14 @@ def build_select(spec: QuerySpec, entity: type) -> Select[Any]:
         statement = statement.offset(spec.offset)
     options = LoaderTree.from_spec(spec, entity).options()
     return statement.options(*options) if options else statement
+
+
+def count_select(spec: QuerySpec, entity: type) -> Select[Any]:
+    """How many root rows the spec's filters match, before its limit and offset: the 275 of "100 of 275"."""
+    statement = select(func.count()).select_from(entity)
+    for spec_filter in spec.filters:
+        statement = statement.where(condition(entity, spec_filter))
+    return statement
 
 
 def _literal(value: Any) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,6 +22,8 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
+from sqla_tui.core.export.sources import result_rows, statement_log
+from sqla_tui.core.export.table import Table
 from sqla_tui.core.catalog.naming import plan_catalog
 from sqla_tui.core.catalog.schema import Catalog
 from sqla_tui.core.errors import UserError
@@ -30,6 +32,7 @@ from sqla_tui.core.observe.capture import CapturedStatement
 from sqla_tui.core.query.composer import Composer
 from sqla_tui.core.query.ordering import primary_key_order
 from sqla_tui.core.query.preview import (
+    STRATEGY_CYCLE,
     consecutive_runs,
     leaf_paths,
     statement_detail,
@@ -37,6 +40,7 @@ from sqla_tui.core.query.preview import (
 )
 from sqla_tui.core.query.run import RunResult
 from sqla_tui.core.query.spec import DEFAULT_LIMIT, Filter, parse_order, parse_where
+from sqla_tui.tui.clipboard import copy_text
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
@@ -44,6 +48,7 @@ from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.loader_toggles import MAX_DEPTH, LoaderToggles
+from sqla_tui.tui.widgets.number_field import NumberField
 from sqla_tui.tui.widgets.results_tree import ResultsTree
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
@@ -54,7 +59,8 @@ class ComposeScreen(GuardedScreen):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("r,ctrl+r", "run", "Run"),
+        Binding("r", "run", "Run"),
+        Binding("ctrl+r", "run", "Run", show=False, priority=True),  # from any field, the root filter included
         Binding("x", "cancel_run", "Cancel run"),
         Binding("f", "fanout", "Fan-out"),
         Binding("e", "explain", "Explain"),
@@ -62,6 +68,11 @@ class ComposeScreen(GuardedScreen):
         Binding("Y", "copy_sql", "Copy SQL"),
         Binding("slash", "focus_where", "Filter"),
         Binding("o", "focus_order", "Order", show=False),
+        Binding("l", "focus_limit", "Limit", show=False),
+        # the loader keys from the log and the results too: a run moves focus there to read it
+        *(Binding(str(number), f"loader('pick', {number})", show=False) for number in range(len(STRATEGY_CYCLE))),
+        Binding("space", "loader('cycle')", show=False),
+        Binding("t", "loader('touch')", show=False),
         Binding("down", "into_roots", show=False),
         Binding("left_square_bracket", "step(-1)", "Previous in run", show=False),
         Binding("right_square_bracket", "step(1)", "Next in run", show=False),
@@ -76,9 +87,13 @@ class ComposeScreen(GuardedScreen):
         self.composer: Composer | None = None
         """The query over the chosen root; None until a root is mapped."""
         self._wanted: str | None = None
+        self._enter_pressed_early = False
+        """Enter in the root filter before the roots were listed: pick the first match once they are."""
         self.member = 0
         """Which statement of the selected (folded) run the detail shows."""
         self._run: Worker[None] | None = None
+        self.result: RunResult | None = None
+        """The last run's result, for export; cleared when the root changes."""
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
@@ -89,8 +104,8 @@ class ComposeScreen(GuardedScreen):
                 yield Input(placeholder="where: column op value  (/)", compact=True, id="compose-where")
                 yield OptionList(id="compose-filters")
                 with Horizontal(id="compose-limit-row"):
-                    yield Label("limit ")
-                    yield Input(str(DEFAULT_LIMIT), placeholder="none", type="integer", compact=True, id="compose-limit")
+                    yield Label("limit (l) ")
+                    yield NumberField(str(DEFAULT_LIMIT), placeholder="none", compact=True, id="compose-limit")
                     yield Label(" order ")
                     yield Input(placeholder="col[:desc],…  (o)", compact=True, id="compose-order")
                 yield LoaderToggles(id="compose-loads")
@@ -117,6 +132,18 @@ class ComposeScreen(GuardedScreen):
         self.query_one("#compose-roots", OptionList).loading = True
         self.load_roots()
 
+    nothing_to_export = "pick a root and run the query (r)"
+
+    def exportables(self) -> list[Table]:
+        """The last run's root rows and every statement it caused."""
+        result, composer = self.result, self.composer
+        if result is None or composer is None:
+            return []
+        return [
+            result_rows(result.results, result.columns, composer.root),
+            statement_log(result.statements, result.origins, composer.root),
+        ]
+
     # -- choosing the root ----------------------------------------------------
     def choose_root(self, table: str) -> None:
         """Compose over ``table``: now, or once the list of mappable tables is in (e.g. from the schema screen)."""
@@ -134,17 +161,32 @@ class ComposeScreen(GuardedScreen):
         finally:
             roots.loading = False
         self.catalog, self.mappable = catalog, plan.mappable
-        self._list_roots("")
-        self.query_one("#compose-root-filter", Input).focus()
+        root_filter = self.query_one("#compose-root-filter", Input)
+        self._list_roots(root_filter.value)  # letters typed while the list loaded narrow it now
+        if self._wanted is None and not self.focused:
+            root_filter.focus()
         self._choose_wanted()
+        if self._enter_pressed_early:
+            self._enter_pressed_early = False
+            self._pick_first_root()
 
     @on(Input.Changed, "#compose-root-filter")
     def _narrow_roots(self, event: Input.Changed) -> None:
         self._list_roots(event.value)
+        if event.value:
+            self.remove_class("-rooted")
+
+    @on(events.DescendantFocus, "#compose-root-filter")
+    def _unfold_roots(self) -> None:
+        """Back in the root filter, the list opens again to pick another root."""
+        self.remove_class("-rooted")
 
     @on(Input.Submitted, "#compose-root-filter")
     def _pick_first_root(self) -> None:
-        """Enter in the filter composes over the first match: ``c``, a few letters, Enter."""
+        """Enter in the filter composes over the first match: ``c``, a few letters, Enter (even before the list is in)."""
+        if self.catalog is None:
+            self._enter_pressed_early = True
+            return
         roots = self.query_one("#compose-roots", OptionList)
         if roots.highlighted is not None:
             option_id = roots.get_option_at_index(roots.highlighted).id
@@ -189,13 +231,19 @@ class ComposeScreen(GuardedScreen):
             self.notify(str(error), title="Cannot compose", severity="error")
             return
         composer.set_limit(self._limit_typed())
-        self.composer = composer
+        self.composer, self.result = composer, None
+        root_filter = self.query_one("#compose-root-filter", Input)
+        root_filter.value = ""
+        root_filter.placeholder = f"root: {table}  (type to change)"
+        self.add_class("-rooted")  # the list folds away: the loaders, log and previews get its room
         order_field = self.query_one("#compose-order", Input)
         order_field.value = ""
         order_field.placeholder = f"{', '.join(key.column for key in primary_key_order(composer.entity))} · - none  (o)"
         self._show_filters()
         self.query_one(StatementLogTable).show([])
         self.query_one(ResultsTree).show([])
+        self.query_one(ResultsTree).border_title = "Results (not run yet)"
+        self.query_one(StatementLogTable).border_title = "Statements (not run yet)"
         self.query_one("#compose-statement", CodePreview).code = ""
         self.query_one("#compose-summary", Static).update(Content(f"composing over {table}: toggle relationships, r runs"))
         toggles = self.query_one(LoaderToggles)
@@ -231,6 +279,7 @@ class ComposeScreen(GuardedScreen):
             python.code = sql.code = f"# {error}"
             return
         python.code, sql.code = preview.python, preview.sql
+        sql.border_title = "Main query SQL (not run yet)" if self.result is None else "Main query SQL (changed since the run)"
 
     @on(Input.Submitted, "#compose-where")
     def _add_filter(self, event: Input.Submitted) -> None:
@@ -260,6 +309,16 @@ class ComposeScreen(GuardedScreen):
 
     def action_focus_order(self) -> None:
         self.query_one("#compose-order", Input).focus()
+
+    def action_focus_limit(self) -> None:
+        self.query_one("#compose-limit", Input).focus()
+
+    def action_loader(self, action: str, *arguments: int) -> None:
+        """A loader key pressed outside the loader tree acts on the tree's current relationship."""
+        toggles = self.query_one(LoaderToggles)
+        if self.composer is None or toggles.cursor_node is None:
+            return
+        getattr(toggles, f"action_{action}")(*arguments)
 
     def action_remove_filter(self) -> None:
         listing = self.query_one("#compose-filters", OptionList)
@@ -326,8 +385,13 @@ class ComposeScreen(GuardedScreen):
             return
         finally:
             log.loading = False
+        self.result = result
         log.show(consecutive_runs(result.statements, result.origins))
-        self.query_one(ResultsTree).show(result.results)
+        log.border_title = f"Statements · {counted(len(result.statements), 'statement')} of this run"
+        results = self.query_one(ResultsTree)
+        results.show(result.results)
+        results.border_title = f"Results · {_roots_shown(result, composer.root)}"
+        self.query_one("#compose-sql", CodePreview).border_title = "Main query SQL (as run)"
         self.query_one("#compose-summary", Static).update(_summary_line(result))
         log.focus()
 
@@ -363,20 +427,20 @@ class ComposeScreen(GuardedScreen):
 
     # -- leaving for other views ----------------------------------------------
     def action_copy_python(self) -> None:
-        self._copy(self.query_one("#compose-python", CodePreview).code, "Python")
+        self._copy(self.query_one("#compose-python", CodePreview).code, "Python", "query.py")
 
     def action_copy_sql(self) -> None:
         """Copy the selected statement's SQL, or the previewed main query before a run."""
         statement = self.selected_statement
         sql = statement.received if statement is not None else self.query_one("#compose-sql", CodePreview).code
-        self._copy(sql, "SQL")
+        self._copy(sql, "SQL", "query.sql")
 
-    def _copy(self, text: str, what: str) -> None:
+    def _copy(self, text: str, what: str, file_name: str) -> None:
         if not text:
             self.notify("nothing to copy yet: pick a root table", severity="warning")
             return
-        self.app.copy_to_clipboard(text)
-        self.notify(f"{what} copied to the clipboard")
+        outcome = copy_text(self.app, text, what, file_name)
+        self.notify(outcome.message, severity="information" if outcome.reached else "warning", timeout=None if outcome.reached else 10)
 
     def action_explain(self) -> None:
         """Open EXPLAIN on the statement in the detail pane, with the parameters it ran with."""
@@ -395,6 +459,14 @@ class ComposeScreen(GuardedScreen):
         self.app.push_screen(FanoutScreen(self.workbench, self.composer.entity, self.composer.spec, paths))
 
 
+def _roots_shown(result: RunResult, root: str) -> str:
+    """``100 of 275 users`` when the limit cut the rows, ``10 users`` when it did not."""
+    shown = result.summary.root_rows
+    if result.matched_roots is not None and result.matched_roots != shown:
+        return f"{shown:,} of {result.matched_roots:,} {root}"
+    return f"{shown:,} {root}"
+
+
 def _filter_text(spec_filter: Filter) -> str:
     value = spec_filter.value
     shown = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
@@ -406,7 +478,7 @@ def _summary_line(result: RunResult) -> Content:
     problems = [f"N+1: {found.attribute} ran {counted(found.count, 'time')}" for found in result.n_plus_one]
     problems += [f"raise: {refused.attribute} refused {refused.count:,}×" for refused in result.raised]
     return Content.assemble(
-        summary_text(result.summary),
+        summary_text(result.summary, result.matched_roots),
         *(("  ·  " + problem, "$error") for problem in problems),
         *(("\nwarning: " + warning, "$warning") for warning in result.warnings),
     )

@@ -20,6 +20,8 @@ from textual.content import Content
 from textual.widgets import Static
 from textual.worker import Worker
 
+from sqla_tui.core.export.sources import plan_table
+from sqla_tui.core.export.table import Table
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.plans.explain import ExplainResult
 from sqla_tui.core.query.preview import params_text
@@ -63,6 +65,12 @@ class ExplainScreen(GuardedScreen):
             with VerticalScroll(id="explain-warnings-box"):
                 yield Static(id="explain-warnings")
         yield KeyFooter()
+
+    nothing_to_export = "wait for the plan"
+
+    def exportables(self) -> list[Table]:
+        """The plan tree, one row per node with its depth."""
+        return [plan_table(self.result.plan)] if self.result is not None else []
 
     def on_mount(self) -> None:
         self.query_one("#explain-warnings-box").border_title = "Warnings"

@@ -20,6 +20,8 @@ from textual.message import Message
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from sqla_tui.core.export.sources import fanout_table
+from sqla_tui.core.export.table import Table
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.query.fanout import DEFAULT_PLANS, FanoutReport, PlanResult
@@ -105,6 +107,12 @@ class FanoutScreen(GuardedScreen):
             with VerticalScroll(id="fanout-verdict-box"):
                 yield Static(id="fanout-verdict")
         yield KeyFooter()
+
+    nothing_to_export = "wait for the measurement to finish"
+
+    def exportables(self) -> list[Table]:
+        """The comparison table, once every plan is measured."""
+        return [fanout_table(self.report)] if self.report is not None else []
 
     def on_mount(self) -> None:
         self.query_one(FanoutTable).border_title = Content(f"{self.spec.root}: {', '.join(self.paths)}")

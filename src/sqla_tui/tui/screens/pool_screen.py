@@ -19,6 +19,9 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input, Sparkline, Static
 
+from sqla_tui.core.export.sources import pool_series
+from sqla_tui.core.export.table import Table
+from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.figures import PoolSnapshot
@@ -39,6 +42,7 @@ from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.load_controls import LoadControls
+from sqla_tui.tui.screens.pool_settings_dialog import PoolSettingsDialog
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 
 REFRESH_S = 0.2
@@ -56,6 +60,7 @@ class PoolScreen(GuardedScreen):
         Binding("escape", "back", "Back"),
         Binding("g", "start", "Go"),
         Binding("x", "stop", "Stop"),
+        Binding("a", "pool_settings", "Pool settings"),
     ]
 
     status: reactive[str] = reactive("idle: pick a scenario and press g (or Enter in a field)")
@@ -64,7 +69,7 @@ class PoolScreen(GuardedScreen):
     def __init__(self, workbench: Workbench) -> None:
         super().__init__()
         self.workbench = workbench
-        self.lab: PoolLab | None = None
+        self.lab: PoolLab = workbench.pool_lab(leak_threshold=LEAK_THRESHOLD_S)
         self._refresher: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -91,13 +96,19 @@ class PoolScreen(GuardedScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.lab = self.workbench.pool_lab(leak_threshold=LEAK_THRESHOLD_S)
         self.start_sampling(self.lab)
         self.query_one("#pool-leaks").border_title = f"leak suspects (held over {LEAK_THRESHOLD_S:g} s)"
         self.query_one("#pool-activity").border_title = "server sessions of this pool"
         self._refresher = self.set_interval(REFRESH_S, self.refresh_figures)
         self.refresh_figures()
         self.poll_activity()
+
+    nothing_to_export = "the pool is not sampled yet"
+
+    def exportables(self) -> list[Table]:
+        """The sampled series of the monitor (the sparklines' data, every column)."""
+        series = self.lab.monitor.history()
+        return [pool_series(series)] if series else []
 
     def on_screen_suspend(self) -> None:
         if self._refresher is not None:
@@ -116,8 +127,6 @@ class PoolScreen(GuardedScreen):
 
     def refresh_figures(self) -> None:
         """Read the monitor (a lock and a copy, no I/O) and show it."""
-        if self.lab is None:
-            return
         snapshot = self.lab.monitor.snapshot()
         self._show_gauges(snapshot)
         history = self.lab.monitor.history()
@@ -145,8 +154,6 @@ class PoolScreen(GuardedScreen):
 
         While another screen is in front, no connection is opened; the poll just re-arms.
         """
-        if self.lab is None:
-            return
         if self.is_current:
             try:
                 activity: ServerActivity = await self.workbench.in_lab(self.lab.activity)
@@ -169,6 +176,26 @@ class PoolScreen(GuardedScreen):
     def _submitted(self) -> None:
         self.action_start()
 
+    def action_pool_settings(self) -> None:
+        """Edit size, overflow, timeout, recycle, pre-ping and class; applying re-creates the lab's engine."""
+        lab = self.lab
+        self.app.push_screen(
+            PoolSettingsDialog(lab.options, lab.monitor.snapshot()),
+            callback=lambda options: self.apply_settings(options) if options is not None else None,
+        )
+
+    @work(exclusive=True, exit_on_error=False, group="pool-apply")
+    async def apply_settings(self, options: PoolOptions) -> None:
+        """Re-create the lab's engine with ``options`` (a load running is stopped first)."""
+        lab = self.lab
+        try:
+            await self.workbench.in_lab(lambda: lab.apply(options))
+        except UserError as error:
+            self.notify(str(error), title="Not applied", severity="error")
+            return
+        self.refresh_figures()
+        self.status = f"pool re-created: {settings_line(lab.monitor.snapshot()).splitlines()[0]}"
+
     @work(exclusive=True, exit_on_error=False, group="pool-load")
     async def run_load(self, spec: LoadSpec) -> None:
         """Run the load in the lab and report how it ended.
@@ -177,8 +204,6 @@ class PoolScreen(GuardedScreen):
         (shielded): ``x`` and closing the workbench end it cleanly.
         """
         lab = self.lab
-        if lab is None:
-            return
         self.status = (
             f"running {spec.scenario}: {counted(spec.tasks, 'task')}, hold {spec.hold_ms} ms, "
             f"up to {spec.duration_s:g} s; x stops it"
@@ -187,7 +212,7 @@ class PoolScreen(GuardedScreen):
         self.status = result_line(result)
 
     def action_stop(self) -> None:
-        if self.lab is not None and self.lab.load_running:
+        if self.lab.load_running:
             self.lab.stop_load()
             self.status = "stopping: returning every connection…"
 

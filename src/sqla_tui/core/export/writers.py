@@ -1,0 +1,109 @@
+"""CSV, JSON and Markdown from a ``Table``: exact text, every value kept readable.
+
+CSV follows RFC 4180 through the standard library (quotes doubled, fields
+with commas, quotes or line breaks quoted), with ``\\n`` line ends so the text
+reads the same on a terminal and in a file. JSON is an array of objects, one
+per row, keys in column order. Markdown is a GitHub table: pipes and
+backslashes escaped and line breaks as ``<br>``, so no value can break the grid.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime
+import decimal
+import io
+import json
+import math
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.export.table import Table
+
+
+def plain(value: Any) -> Any:
+    """A value JSON can hold as it is: numbers, text, booleans and None stay; the rest become text.
+
+    Dates and times in ISO 8601, decimals at full precision, bytes in base64,
+    NaN and the infinities as the words Python prints, since JSON has no such number.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, (decimal.Decimal, uuid.UUID, datetime.timedelta)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    return str(value)
+
+
+def cell(value: Any) -> str:
+    """A value as one cell of text: None is empty, booleans read true/false, the rest as ``plain`` gives it."""
+    shown = plain(value)
+    if shown is None:
+        return ""
+    if isinstance(shown, bool):
+        return "true" if shown else "false"
+    if isinstance(shown, (list, dict)):
+        return json.dumps(shown, ensure_ascii=False)
+    return str(shown)
+
+
+def to_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows([cell(value) for value in row] for row in table.rows)
+    return out.getvalue()
+
+
+def to_json(table: Table) -> str:
+    records = [{column: plain(value) for column, value in zip(table.columns, row)} for row in table.rows]
+    return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _md(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("|", "\\|")
+    return escaped.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+
+
+def to_markdown(table: Table) -> str:
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    lines = [line([_md(column) or " " for column in table.columns]), line(["---"] * len(table.columns))]
+    lines += [line([_md(cell(value)) for value in row]) for row in table.rows]
+    return "\n".join(lines) + "\n"
+
+
+FORMATS: dict[str, tuple[str, Callable[[Table], str]]] = {
+    "csv": ("csv", to_csv),
+    "json": ("json", to_json),
+    "markdown": ("md", to_markdown),
+}
+"""Each format's name, its file extension and its writer."""
+
+
+def render(table: Table, format_name: str) -> str:
+    """``table`` as text in ``format_name`` (csv, json or markdown)."""
+    try:
+        _, writer = FORMATS[format_name]
+    except KeyError:
+        raise UserError(f"unknown export format {format_name!r}: choose one of {', '.join(FORMATS)}") from None
+    return writer(table)
+
+
+def file_name(table: Table, format_name: str) -> str:
+    """The default file name for ``table`` in ``format_name``: ``results-users.csv``."""
+    safe = "".join(char if char.isalnum() or char in "-_." else "-" for char in table.name).strip("-.") or "export"
+    return f"{safe}.{FORMATS[format_name][0]}"

@@ -1,0 +1,106 @@
+"""Compose with hands on the keys: loader keys after a run, the limit key, run from any field, early keys, titles."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList
+
+from sqla_tui.tui.screens.compose_screen import ComposeScreen
+from sqla_tui.tui.widgets.code_preview import CodePreview
+from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
+from sqla_tui.tui.widgets.results_tree import ResultsTree
+from sqla_tui.tui.widgets.statement_log import StatementLogTable
+from tests.awkward_values import READINGS, awkward_db  # noqa: F401 - fixture
+from tests.databases import TestDatabase
+from tests.seeded import USERS, seeded_db  # noqa: F401 - fixture
+from tests.tui_helpers import make_app, screen_text, settle
+
+SIZE = (160, 45)
+
+
+async def compose_over(pilot: Pilot[None], root: str) -> ComposeScreen:
+    """``c``, the root's name and Enter, pressed at once: keys typed while the list loads are not lost."""
+    await settle(pilot)
+    await pilot.press("c", *root, "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ComposeScreen)
+    assert screen.composer is not None and screen.composer.root == root
+    return screen
+
+
+def summary(screen: ComposeScreen) -> str:
+    return " ".join(screen_text(screen.app).split())
+
+
+async def test_loader_keys_act_after_a_run_moved_focus_to_the_log(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await compose_over(pilot, "users")
+        sql = screen.query_one("#compose-sql", CodePreview)
+        assert sql.border_title == "Main query SQL (not run yet)"
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.query_one(StatementLogTable).has_focus
+        assert sql.border_title == "Main query SQL (as run)"
+        await pilot.press("3")  # selectin on the loader tree's current relationship (users.comments)
+        await pilot.pause()
+        assert "selectinload(User.comments)" in screen.query_one("#compose-python", CodePreview).code
+        assert sql.border_title == "Main query SQL (changed since the run)"
+        await pilot.press("space")  # cycles on from selectin: subquery
+        await pilot.pause()
+        assert "subqueryload(User.comments)" in screen.query_one("#compose-python", CodePreview).code
+        await pilot.press("r")
+        await settle(pilot)
+        assert [run.origin for run in screen.query_one(StatementLogTable).items] == ["main query", "subqueryload User.comments"]
+
+
+async def test_the_limit_key_then_r_runs_with_the_new_limit(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await compose_over(pilot, "users")
+        await pilot.press("l")
+        limit = screen.query_one("#compose-limit", Input)
+        assert limit.has_focus
+        await pilot.press("end", "backspace", "backspace", "backspace", "4", "r")  # r runs from the limit field
+        await settle(pilot)
+        assert limit.value == "4"
+        assert f"(4 of {USERS} root rows)" in summary(screen)
+        assert screen.query_one(ResultsTree).border_title == f"Results · 4 of {USERS} users"
+
+
+async def test_ctrl_r_runs_from_the_where_field(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await compose_over(pilot, "users")
+        await pilot.press("slash", *"id > 3", "ctrl+r")
+        await settle(pilot)
+        assert screen.query_one("#compose-where", Input).value == "id > 3"  # still there to finish
+        assert [run.rows for run in screen.query_one(StatementLogTable).items] == [USERS]
+
+
+async def test_the_root_picker_folds_once_chosen_and_opens_in_its_field(seeded_db: TestDatabase) -> None:
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await compose_over(pilot, "users")
+        roots = screen.query_one("#compose-roots", OptionList)
+        root_filter = screen.query_one("#compose-root-filter", Input)
+        assert not roots.display and root_filter.placeholder.startswith("root: users")
+        assert screen.query_one(LoaderToggles).has_focus
+        while not root_filter.has_focus:
+            await pilot.press("shift+tab")
+        assert roots.display
+        await pilot.press(*"pos", "enter")
+        await settle(pilot)
+        assert screen.composer is not None and screen.composer.root == "posts" and not roots.display
+
+
+async def test_a_cut_result_says_how_many_of_how_many(awkward_db: TestDatabase) -> None:
+    app = make_app(awkward_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await compose_over(pilot, "readings")
+        await pilot.press("r")
+        await settle(pilot)
+        assert f"(100 of {READINGS} root rows)" in summary(screen)
+        assert screen.query_one(ResultsTree).border_title == f"Results · 100 of {READINGS} readings"
+        assert screen.query_one(StatementLogTable).border_title == "Statements · 1 statement of this run"

@@ -108,9 +108,11 @@ class LessonResult:
 
 
 class Classroom:
-    """An engine with a statement log on it and a session factory whose sessions tag origins.
+    """An engine of its own with a statement log on it and a session factory whose sessions tag origins.
 
-    The caller owns the engine; the classroom only listens to it and never writes.
+    Its own engine, so nothing else (a composer run, a pool load) lands in a
+    step's log; ``close()`` disposes it. It never writes: the engine is
+    read-only where the database allows, and no step flushes.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -122,8 +124,9 @@ class Classroom:
         self.Session = async_sessionmaker(engine, sync_session_class=session_class)
         self._shape: str | None | bool = False
 
-    def close(self) -> None:
+    async def close(self) -> None:
         self.log.detach()
+        await self.engine.dispose()
 
     async def missing(self) -> str | None:
         """Why the lessons cannot run here (read once), or None."""
@@ -159,8 +162,7 @@ class Classroom:
                 error = raised
             except Exception as raised:  # noqa: BLE001 - a step that breaks is a failed step, said in one line
                 result.detail = f"the code raised {type(raised).__name__}: {first_line(raised)}"
-            if error is not None:
-                gc.collect()
+            gc.collect()
         seen = Seen(value, error, self.log.since(mark))
         result.statements = [LoggedStatement(one_line(s.sql), s.rows, _origin(s)) for s in seen.statements]
         if result.detail:

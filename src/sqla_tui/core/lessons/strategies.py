@@ -9,8 +9,12 @@ numbers from a run (statements and rows of the path, or a fan-out row).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqla_tui.core.internals.sqlalchemy import selectin_chunk_size
+
+if TYPE_CHECKING:
+    from sqla_tui.core.observe.capture import CapturedStatement
 
 CHUNK = selectin_chunk_size() or 500
 """Keys per selectinload IN list (500 in SQLAlchemy 2.x)."""
@@ -137,3 +141,28 @@ def _fit(strategy: str, collection: bool) -> str:
     if strategy == "selectin":
         return "selectin is the usual best fit."
     return ""
+
+
+def measured_here(statements: list[CapturedStatement], path: str) -> str | None:
+    """What the last run spent on ``path``: its eager statements, or its lazy loads; None if nothing ran for it."""
+    key = path.rsplit(".", 1)[-1]
+    mine = [
+        statement
+        for statement in statements
+        if (statement.origin.kind == "eager" and statement.origin.path == path)
+        or (statement.origin.kind == "lazy" and statement.origin.path.rsplit(".", 1)[-1] == key)
+    ]
+    if not mine:
+        return None
+    rows = sum(statement.rows for statement in mine)
+    kind = "lazy loads" if mine[0].origin.kind == "lazy" else "eager statements"
+    return f"the last run sent {len(mine):,} {kind} for {path}, {rows:,} rows"
+
+
+def plan_explanation(plan: str, *, here: str | None = None) -> str:
+    """A fan-out plan's note; the composite plans show both strategies they combine."""
+    parts = {"joined+selectin": ("joined", "selectin"), "mixed": ("joined", "selectin")}.get(plan, (plan,))
+    lead = {"joined+selectin": "First hop joined, deeper hops selectin.\n\n",
+            "mixed": "To-one hops joined, collections selectin.\n\n"}.get(plan, "")  # fmt: skip
+    body = "\n\n".join(explain(part) for part in parts)
+    return f"{lead}{body}" + (f"\nHere: {here}" if here else "")

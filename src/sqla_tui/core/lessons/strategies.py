@@ -143,8 +143,12 @@ def _fit(strategy: str, collection: bool) -> str:
     return ""
 
 
-def measured_here(statements: list[CapturedStatement], path: str) -> str | None:
-    """What the last run spent on ``path``: its eager statements, or its lazy loads; None if nothing ran for it."""
+def measured_here(statements: list[CapturedStatement], path: str, strategy: str | None) -> str | None:
+    """What the last run spent on ``path``: its eager statements, its lazy loads, or (joined) the main query's rows."""
+    if strategy in ("joined", "joined_inner"):
+        main = [statement for statement in statements if statement.origin.kind == "main"]
+        rows = sum(statement.rows for statement in main)
+        return f"the last run loaded {path} inside the main query: {len(main):,} statement(s), {rows:,} rows" if main else None
     key = path.rsplit(".", 1)[-1]
     mine = [
         statement

@@ -222,7 +222,7 @@ class ComposeScreen(GuardedScreen):
     @on(LoaderToggles.ExplainAsked)
     def _explain_strategy(self, event: LoaderToggles.ExplainAsked) -> None:
         """``?``: the strategy's note, with what the last run spent on this path."""
-        here = measured_here(self._last.statements, event.path) if self._last is not None else None
+        here = measured_here(self._last.statements, event.path, event.strategy) if self._last is not None else None
         text = explain(event.strategy, collection=event.collection, here=here)
         self.app.push_screen(StrategyNote(f"{event.path}: {event.strategy or 'default'}", text))
 

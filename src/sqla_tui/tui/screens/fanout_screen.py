@@ -191,7 +191,7 @@ class FanoutScreen(GuardedScreen):
             chart.show(title, labels, [float(getattr(result, metric)) for result in report.results])
         warnings = [Content.assemble(("warning: ", "bold $warning"), warning) for warning in report.warnings]
         recommended = recommend(report.results)
-        link = [Content(f"Why {recommended.strategy}: see the Strategy pane (each row explains its own).")] if recommended else []
+        link = [Content(f"Why {recommended.strategy}: its row's Strategy pane explains it (each row explains its own).")] if recommended else []
         self.query_one("#fanout-verdict", Static).update(Content("\n\n").join([Content(report.verdict), *link, *warnings]))
         if recommended is not None:
             self._explain(recommended)

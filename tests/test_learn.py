@@ -70,6 +70,16 @@ def test_every_step_passes_on_the_demo(learn_demo, tmp_path: Path) -> None:  # t
     assert details["expire-on-commit", "expire_on_commit=False"][1].startswith("1 statement: ")
     assert details["concurrent-session", "A session per task"][1] == "5 of 5 tasks succeeded, 5 statements"
     assert "concurrent operations are not permitted" in details["concurrent-session", "Five tasks, one session"][1]
+    assert details["write-only", "Touching it loads nothing"][1] == (
+        "1 statement: user.post_pages is a WriteOnlyCollection, nothing was loaded"
+    )
+    assert details["pool", "size + overflow is the ceiling"][1] == (
+        "3 statements held 3 connections; the fourth checkout raised: "
+        "QueuePool limit of size 2 overflow 1 reached, connection timed out, timeout 0.50"
+    )
+    assert details["streaming", "all(): everything at once"][1] == (
+        "1 statement: all 8,855 rows arrived before the first object was used"
+    )
 
 
 @ON_SQLITE
@@ -82,7 +92,12 @@ def test_a_claim_false_on_this_database_fails_and_exits_1(seeded_db, tmp_path: P
         False, "only 30 posts here: chunks show with more than 500 parents"
     )
     assert details["n-plus-one", "Touch user.posts in a loop"][1].startswith("11 statements = 1 for the users + 10 lazy loads")
-    assert [key for key, (passed, _) in details.items() if not passed] == [("strategies", "selectinload splits IN lists")]
+    assert details["streaming", "stream_scalars with yield_per"] == (
+        False, "only 60 comments here: streaming shows with more than 500 rows"
+    )
+    assert [key for key, (passed, _) in details.items() if not passed] == [
+        ("strategies", "selectinload splits IN lists"), ("streaming", "stream_scalars with yield_per")
+    ]
 
 
 def test_a_database_without_the_shape_fails_every_step_in_one_line(tmp_path: Path) -> None:

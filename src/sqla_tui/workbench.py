@@ -300,12 +300,11 @@ class Workbench:
 
     async def _in_classroom(self, work: Callable[[Classroom], Coroutine[Any, Any, T]]) -> T:
         """Run lesson work on the classroom's own read-only engine (on the loop thread when isolated)."""
-        from sqla_tui.core.connect.engine import create_engine
         from sqla_tui.core.lessons.engine import Classroom
 
         async def go() -> T:
             if self._classroom is None:
-                self._classroom = Classroom(create_engine(self.resolve(), self.target.pool, read_only=True))
+                self._classroom = Classroom(self.resolve(), self.target.pool)
             return await work(self._classroom)
 
         if self.isolated:

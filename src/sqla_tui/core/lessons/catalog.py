@@ -5,10 +5,13 @@ from __future__ import annotations
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.lessons.asyncio_pitfalls import CONCURRENT_SESSION, EXPIRE_ON_COMMIT, MISSING_GREENLET
 from sqla_tui.core.lessons.engine import Lesson
+from sqla_tui.core.lessons.large import STREAMING, WRITE_ONLY
 from sqla_tui.core.lessons.loading import N_PLUS_ONE, RAISE, STRATEGIES, UNIQUE
+from sqla_tui.core.lessons.pooling import POOL
 
 LESSONS: tuple[Lesson, ...] = (
-    N_PLUS_ONE, STRATEGIES, UNIQUE, RAISE, MISSING_GREENLET, EXPIRE_ON_COMMIT, CONCURRENT_SESSION,
+    N_PLUS_ONE, STRATEGIES, UNIQUE, RAISE, MISSING_GREENLET, EXPIRE_ON_COMMIT, CONCURRENT_SESSION, WRITE_ONLY,
+    POOL, STREAMING,
 )  # fmt: skip
 
 

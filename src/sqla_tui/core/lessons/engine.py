@@ -15,12 +15,14 @@ import re
 import textwrap
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
+from sqla_tui.core.connect.engine import create_engine
+from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.lessons.models import missing_shape
 from sqla_tui.core.observe.capture import CapturedStatement, StatementLog
 from sqla_tui.core.sqltext import one_line
@@ -115,18 +117,26 @@ class Classroom:
     read-only where the database allows, and no step flushes.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+    def __init__(self, url: str, pool: PoolOptions = PoolOptions()) -> None:
+        self.url, self.pool = url, pool
+        self.engine = create_engine(url, pool, read_only=True)
         self.log = StatementLog()
-        self.log.attach(engine)
+        self.log.attach(self.engine)
         session_class = type("LessonSession", (Session,), {})
         StatementLog.watch_class(session_class)
-        self.Session = async_sessionmaker(engine, sync_session_class=session_class)
+        self.Session = async_sessionmaker(self.engine, sync_session_class=session_class)
         self._shape: str | None | bool = False
 
     async def close(self) -> None:
         self.log.detach()
         await self.engine.dispose()
+
+    def make_engine(self, **pool: Any) -> AsyncEngine:
+        """Another read-only engine on the same database with these pool settings (``pool_size=2`` …),
+        for the steps about the pool itself; the step disposes it. Its statements are logged too."""
+        engine = create_engine(self.url, replace(self.pool, poolclass=None, **pool), read_only=True)
+        self.log.attach(engine)
+        return engine
 
     async def missing(self) -> str | None:
         """Why the lessons cannot run here (read once), or None."""
@@ -140,7 +150,7 @@ class Classroom:
         if parameter == "session":
             async with self.Session() as session:
                 return await session.run_sync(code)
-        argument = {"Session": self.Session, "engine": self.engine}[parameter]
+        argument = {"Session": self.Session, "engine": self.engine, "make_engine": self.make_engine}[parameter]
         return await code(argument)
 
     async def run_step(self, step: Step) -> StepResult:
@@ -181,7 +191,7 @@ def first_line(error: BaseException) -> str:
     """An exception's message without SQLAlchemy's '(Background on this error ...)' and the SQL it quotes."""
     text = str(error).split("\n")[0]
     text = _WRAPPED.sub("", text)
-    return text.split(" (Background on this error")[0].strip()
+    return text.split(" (Background on this error")[0].strip().rstrip(".")
 
 
 def _origin(statement: CapturedStatement) -> str:

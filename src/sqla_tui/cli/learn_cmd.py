@@ -36,7 +36,7 @@ def _split(words: list[str]) -> tuple[str | None, str | None]:
 def learn(
     words: Annotated[
         Optional[list[str]],
-        typer.Argument(help="A lesson (name or number) and/or a database URL (default: the demo).", show_default=False),
+        typer.Argument(help="A lesson (name or number) and/or a database URL (default: the demo).", show_default=False, metavar="[LESSON] [URL]"),
     ] = None,
     check: Annotated[bool, typer.Option("--check", help="Run every step headlessly and print pass/fail; exit 1 if any fails.")] = False,
     json: Annotated[bool, typer.Option("--json", help="With --check: print JSON.")] = False,

@@ -10,7 +10,12 @@ _SHOWN_STATEMENTS = 12
 
 def markdown(lesson: Lesson, result: LessonResult, where: str) -> str:
     """The handout of one run of ``lesson`` on ``where`` (a masked URL)."""
-    lines = [f"# {lesson.title}", "", lesson.summary, "", f"Run on `{where}` with `sqla-tui learn {lesson.name}`.", ""]
+    lines = [
+        f"# {lesson.title}", "", lesson.summary, "",
+        f"Run on `{where}` by `sqla-tui learn {lesson.name} --markdown`: every number below is what that database did.",
+        "The classes (`User`, `Post`, `Comment`) are in `sqla_tui/core/lessons/models.py`; a function taking `session` "
+        "ran through `AsyncSession.run_sync`, one taking `Session` was given an `async_sessionmaker`.", "",
+    ]  # fmt: skip
     for number, (step, outcome) in enumerate(zip(lesson.steps, result.steps, strict=True), start=1):
         lines += [f"## {number}. {step.title}", "", step.text, "", "```python", step.source, "```", ""]
         mark = "✓" if outcome.passed else "✗ (the claim did not hold here)"

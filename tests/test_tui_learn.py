@@ -67,3 +67,39 @@ async def test_question_mark_explains_the_strategy_under_the_cursor(seeded_db) -
         assert text.splitlines()[-1] == "Here: the last run loaded posts inside the main query: 1 statement(s), 30 rows"
         await pilot.press("escape")
         assert app.screen is screen
+
+
+@ON_SQLITE
+async def test_sqla_tui_learn_lesson_opens_the_app_on_that_lesson(  # type: ignore[no-untyped-def]
+    seeded_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sqla-tui learn unique URL``: the app, once connected, on the lesson's first step, its check run."""
+    from sqla_tui.core.connect.target import Target
+    from sqla_tui.tui.app import SqlaTuiApp
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    app = SqlaTuiApp(Target(seeded_db.url), lesson="unique")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LearnScreen) and screen.lesson is not None and screen.lesson.name == "unique"
+        check = str(screen.query_one("#learn-check", Static).render())
+        assert check.startswith("✓ holds here: raised InvalidRequestError: The unique() method must be invoked")
+        await pilot.press("p")  # already at the first step: nothing moves
+        await pilot.press("n", "n")  # the last step, then a notice instead of a step past the end
+        await settle(pilot)
+        assert screen.index == 1
+        assert str(screen.query_one("#learn-check", Static).render()) == (
+            "✓ holds here: 30 rows became 10 users: unique() keeps one object per identity"
+        )
+
+
+def test_an_unreadable_progress_file_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqla_tui.core.lessons.progress import load_progress, remember
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    (tmp_path / "sqla-tui").mkdir()
+    (tmp_path / "sqla-tui" / "lessons.json").write_text("{not json")
+    assert load_progress() == {}
+    remember("unique", 1, True)
+    assert load_progress()["unique"].passed == (1,)

@@ -56,7 +56,11 @@ async def test_every_plan_has_its_exact_statements_and_rows(seeded_db: TestDatab
         assert table.row_count == len(measured) and table.has_focus
         assert [table.get_cell(plan, "rows/root").plain for plan in ("joined", "selectin")] == [f"{POSTS / USERS:.2f}", "1.00"]
         verdict = str(screen.query_one("#fanout-verdict", Static).content)
-        assert screen.report is not None and verdict == screen.report.verdict
+        assert screen.report is not None and verdict.startswith(screen.report.verdict)
+        assert verdict.endswith("Why selectin: its row's Strategy pane explains it (each row explains its own).")
+        note = str(screen.query_one("#fanout-note", Static).content)  # the selected row's note (core/lessons/strategies.py)
+        assert note.startswith("joinedload()\nSQL: A LEFT OUTER JOIN added to the main query")
+        assert note.endswith(f"Here: 1 statement, {POSTS} rows, {POSTS - USERS} repeated root rows")
         assert f"joinedload received {POSTS} rows for {USERS} rows of users" in verdict
         assert "Recommended: selectinload" in verdict
         assert screen.query_one("#fanout-sql", CodePreview).code.startswith(f"-- ran 1 time, {POSTS} rows\nSELECT")

@@ -32,10 +32,11 @@ def plain_launch(args: Sequence[str]) -> Target | None:
     return None
 
 
-def open_app(target: Target, *, models: str | None = None) -> None:
+def open_app(target: Target, *, models: str | None = None, lesson: str | None = None) -> None:
     """Check the target, then run the app; a bad URL or pool flag is one line on stderr and exit status 2.
 
-    ``models`` (``package.module:Base``) composes over the application's own classes instead of ours.
+    ``models`` (``package.module:Base``) composes over the application's own classes instead of ours;
+    ``lesson`` (a name, or "" for the list) opens the lessons once connected.
     """
     try:
         target.validate()
@@ -44,7 +45,7 @@ def open_app(target: Target, *, models: str | None = None) -> None:
         raise SystemExit(EXIT_USAGE) from None
     from sqla_tui.tui.app import SqlaTuiApp
 
-    app = SqlaTuiApp(target, models=models)
+    app = SqlaTuiApp(target, models=models, lesson=lesson)
     app.run()
     if app.return_code:
         raise SystemExit(app.return_code)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqla_tui.core.catalog.report import SchemaReport
     from sqla_tui.core.catalog.schema import Catalog, TableName
     from sqla_tui.core.connect.engine import ServerInfo
+    from sqla_tui.core.lessons.engine import Classroom, LessonResult, StepResult
     from sqla_tui.core.loop_thread import LoopThread
     from sqla_tui.core.plans.explain import ExplainResult
     from sqla_tui.core.pool.lab import PoolLab, PoolRunReport
@@ -65,6 +66,7 @@ class Workbench:
         self._thread: LoopThread | None = None
         self._thread_engine: AsyncEngine | None = None
         self._labs: list[PoolLab] = []
+        self._classroom: Classroom | None = None
 
     # -- lifetime -------------------------------------------------------------
     async def open(self, progress: Progress | None = None) -> ServerInfo:
@@ -104,6 +106,8 @@ class Workbench:
         for lab in self._labs:
             await self._elsewhere(lab.close)
         self._labs.clear()
+        if self._classroom is not None:
+            await self._elsewhere(self._classroom.close)
         if self._thread_engine is not None:
             await self._elsewhere(self._thread_engine.dispose)
         if self._thread is not None:
@@ -274,6 +278,38 @@ class Workbench:
             return await load_demo(self.engine, scale=scale, replace=replace)
         except DemoTargetNotEmpty as error:
             raise UserError(str(error)) from None
+
+    # -- lessons ----------------------------------------------------------------
+    async def learn(self, names: list[str] | None = None) -> list[LessonResult]:
+        """Run lessons (all of them by default) and check each step's claim on this database."""
+        from sqla_tui.core.lessons.catalog import LESSONS, find_lesson
+
+        lessons = [find_lesson(name) for name in names] if names else list(LESSONS)
+
+        async def run(room: Classroom) -> list[LessonResult]:
+            return [await room.run_lesson(lesson) for lesson in lessons]
+
+        return await self._in_classroom(run)
+
+    async def learn_step(self, name: str, index: int) -> StepResult:
+        """Run one step of one lesson: what the lessons screen does as a person steps through."""
+        from sqla_tui.core.lessons.catalog import find_lesson
+
+        step = find_lesson(name).steps[index]
+        return await self._in_classroom(lambda room: room.run_step(step))
+
+    async def _in_classroom(self, work: Callable[[Classroom], Coroutine[Any, Any, T]]) -> T:
+        """Run lesson work on the classroom's own read-only engine (on the loop thread when isolated)."""
+        from sqla_tui.core.lessons.engine import Classroom
+
+        async def go() -> T:
+            if self._classroom is None:
+                self._classroom = Classroom(self.resolve(), self.target.pool)
+            return await work(self._classroom)
+
+        if self.isolated:
+            self._loop_thread()
+        return await self._elsewhere(go)
 
     # -- the pool lab ---------------------------------------------------------
     def pool_lab(self, *, leak_threshold: float | None = None) -> PoolLab:

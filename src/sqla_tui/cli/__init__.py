@@ -9,6 +9,7 @@ from sqla_tui.cli import (  # noqa: F401  (registers commands)
     demo_cmd,
     explain_cmd,
     fanout_cmd,
+    learn_cmd,
     open_cmd,
     pool_cmd,
     query_cmd,

@@ -35,7 +35,7 @@ from sqla_tui.tui.exporting import ExportKey, ExportSource
 from sqla_tui.tui.failure import HandlerGuard
 from sqla_tui.tui.palette import screen_actions
 from sqla_tui.tui.heartbeat import Heartbeat
-from sqla_tui.tui.navigation import COMPOSE, SCHEMA, SCREENS, entry_for, screen_bindings
+from sqla_tui.tui.navigation import COMPOSE, LEARN, SCHEMA, SCREENS, entry_for, screen_bindings
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.widgets.server_banner import target_label
 
@@ -90,9 +90,11 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         error: str
         """The one-line reason, password masked."""
 
-    def __init__(self, target: Target, *, models: str | None = None) -> None:
+    def __init__(self, target: Target, *, models: str | None = None, lesson: str | None = None) -> None:
         super().__init__()
         self.target = target
+        self.lesson = lesson
+        """Open the lessons once connected (``sqla-tui learn [LESSON]``): a lesson's name, or "" for the list."""
         self.models = models
         """``package.module:Base`` to compose over the application's own models instead of ours."""
         self.workbench: Workbench | None = None
@@ -214,6 +216,17 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
     def _show_connected(self, message: Connected) -> None:
         """The home screen lists the tables, then refreshes the keys this session enables."""
         self.home.connected(message.workbench)
+        if self.lesson is not None:
+            self._open_lesson(self.lesson)
+            self.lesson = None
+
+    def _open_lesson(self, name: str) -> None:
+        from sqla_tui.tui.screens.learn_screen import LearnScreen  # opened on demand, like every screen
+
+        self.action_open_screen(LEARN)
+        screen = self.get_screen(LEARN)
+        if name and isinstance(screen, LearnScreen):
+            screen.choose(name)
 
     @on(ConnectionFailed)
     def _show_failure(self, message: ConnectionFailed) -> None:

@@ -51,14 +51,22 @@ def _compose_screen(workbench: Workbench) -> Screen[None]:
     return ComposeScreen(workbench)
 
 
+def _learn_screen(workbench: Workbench) -> Screen[None]:
+    from sqla_tui.tui.screens.learn_screen import LearnScreen
+
+    return LearnScreen(workbench)
+
+
 SCHEMA = "s"
 POOL = "p"
 COMPOSE = "c"
+LEARN = "l"
 
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry(SCHEMA, "Schema", "Explore tables, columns, keys, indexes and relationships", _schema_screen),
     ScreenEntry(POOL, "Pool", "Watch the connection pool under a load you start: gauges, waits, leaks", _pool_screen),
     ScreenEntry(COMPOSE, "Compose", "Compose a select() with loader options, preview it, run it, read every statement", _compose_screen),
+    ScreenEntry(LEARN, "Learn", "Lessons that run on this database: the N+1, eager strategies, asyncio pitfalls", _learn_screen),
 )
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
-from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
@@ -202,6 +202,11 @@ class StatementLog:
     def watch(session: AsyncSession) -> None:
         """Tag this session's ORM executions with their origin."""
         event.listen(session.sync_session, "do_orm_execute", _tag_origin)
+
+    @staticmethod
+    def watch_class(session_class: type[Session]) -> None:
+        """Tag the ORM executions of every session of this (own, subclassed) Session class."""
+        event.listen(session_class, "do_orm_execute", _tag_origin)
 
     # -- events ---------------------------------------------------------------
     @staticmethod

@@ -28,6 +28,7 @@ from sqla_tui.core.catalog.naming import plan_catalog
 from sqla_tui.core.catalog.schema import Catalog
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
+from sqla_tui.core.lessons.strategies import explain, measured_here
 from sqla_tui.core.observe.capture import CapturedStatement
 from sqla_tui.core.query.composer import Composer
 from sqla_tui.core.query.ordering import primary_key_order
@@ -44,6 +45,7 @@ from sqla_tui.tui.clipboard import copy_text
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
+from sqla_tui.tui.screens.strategy_note import StrategyNote
 from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.key_footer import KeyFooter
@@ -93,7 +95,7 @@ class ComposeScreen(GuardedScreen):
         """Which statement of the selected (folded) run the detail shows."""
         self._run: Worker[None] | None = None
         self.result: RunResult | None = None
-        """The last run's result, for export; cleared when the root changes."""
+        """The last run's result: for export, and its numbers go into the strategy notes; cleared with the root."""
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
@@ -126,7 +128,7 @@ class ComposeScreen(GuardedScreen):
         self.query_one("#compose-filters", OptionList).border_title = "Filters · del removes"
         toggles = self.query_one(LoaderToggles)
         toggles.border_title = "Loaders"
-        toggles.border_subtitle = "space cycle · 0-9 pick · t touch"
+        toggles.border_subtitle = "space cycle · 0-9 pick · t touch · ? explain"
         self.query_one(StatementLogTable).border_title = "Statements"
         self.query_one(ResultsTree).border_title = "Results"
         self.query_one("#compose-roots", OptionList).loading = True
@@ -262,6 +264,13 @@ class ComposeScreen(GuardedScreen):
             self.notify(str(error), title="Not applied", severity="error")
             return False
         return True
+
+    @on(LoaderToggles.ExplainAsked)
+    def _explain_strategy(self, event: LoaderToggles.ExplainAsked) -> None:
+        """``?``: the strategy's note, with what the last run spent on this path."""
+        here = measured_here(self.result.statements, event.path, event.strategy) if self.result is not None else None
+        text = explain(event.strategy, collection=event.collection, here=here)
+        self.app.push_screen(StrategyNote(f"{event.path}: {event.strategy or 'default'}", text))
 
     @on(LoaderToggles.Changed)
     def _loads_changed(self) -> None:

@@ -25,7 +25,9 @@ from sqla_tui.core.export.table import Table
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.query.fanout import DEFAULT_PLANS, FanoutReport, PlanResult
+from sqla_tui.core.lessons.strategies import plan_explanation
 from sqla_tui.core.query.preview import grouped_sql_text
+from sqla_tui.core.query.verdict import recommend
 from sqla_tui.core.query.spec import QuerySpec
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.workbench import Workbench
@@ -106,6 +108,8 @@ class FanoutScreen(GuardedScreen):
             yield CodePreview("sql", title="SQL of the selected strategy", id="fanout-sql")
             with VerticalScroll(id="fanout-verdict-box"):
                 yield Static(id="fanout-verdict")
+            with VerticalScroll(id="fanout-note-box"):
+                yield Static(id="fanout-note")
         yield KeyFooter()
 
     nothing_to_export = "wait for the measurement to finish"
@@ -117,6 +121,7 @@ class FanoutScreen(GuardedScreen):
     def on_mount(self) -> None:
         self.query_one(FanoutTable).border_title = Content(f"{self.spec.root}: {', '.join(self.paths)}")
         self.query_one("#fanout-verdict-box").border_title = "Verdict"
+        self.query_one("#fanout-note-box").border_title = "Strategy"
         self.action_measure()
 
     # -- measuring ------------------------------------------------------------
@@ -193,7 +198,11 @@ class FanoutScreen(GuardedScreen):
             chart = self.query_one(f"#fanout-chart-{metric.replace('_', '-')}", FanoutChart)
             chart.show(title, labels, [float(getattr(result, metric)) for result in report.results])
         warnings = [Content.assemble(("warning: ", "bold $warning"), warning) for warning in report.warnings]
-        self.query_one("#fanout-verdict", Static).update(Content("\n\n").join([Content(report.verdict), *warnings]))
+        recommended = recommend(report.results)
+        link = [Content(f"Why {recommended.strategy}: its row's Strategy pane explains it (each row explains its own).")] if recommended else []
+        self.query_one("#fanout-verdict", Static).update(Content("\n\n").join([Content(report.verdict), *link, *warnings]))
+        if recommended is not None:
+            self._explain(recommended)
         self.query_one(ProgressBar).update(progress=len(report.results))
         memory = " and its memory peak" if self.memory else ""
         self._status(
@@ -208,6 +217,17 @@ class FanoutScreen(GuardedScreen):
         sql = self.query_one("#fanout-sql", CodePreview)
         sql.border_title = f"SQL of {result.strategy}"
         sql.code = grouped_sql_text(result.sql)
+        self._explain(result)
+
+    def _explain(self, result: PlanResult) -> None:
+        """The plan's note in the Strategy pane, with what it cost in this measurement."""
+        here = (
+            f"{counted(result.statements, 'statement')}, {counted(result.rows, 'row')}, "
+            f"{counted(result.duplicated_rows, 'repeated root row')}"
+        )
+        box = self.query_one("#fanout-note-box")
+        box.border_title = f"Strategy: {result.strategy}"
+        self.query_one("#fanout-note", Static).update(Content(plan_explanation(result.strategy, here=here)))
 
     def worker_failed(self, line: str) -> None:
         self._mark_unmeasured("failed")

@@ -45,6 +45,7 @@ class LoaderToggles(Tree[ToggleTarget]):
     BINDINGS = [
         Binding("space,enter", "cycle", "Strategy"),
         Binding("t", "touch", "Touch"),
+        Binding("question_mark", "explain", "Explain strategy"),
         Binding("right", "open", "Open", show=False),
         Binding("left", "close", "Close", show=False),
         *(Binding(str(number), f"pick({number})", show=False) for number in range(len(STRATEGY_CYCLE))),
@@ -58,6 +59,17 @@ class LoaderToggles(Tree[ToggleTarget]):
         """Every path with a strategy, parents first."""
         touch: list[str]
         """Paths to access after the query, as application code would."""
+
+    @dataclass
+    class ExplainAsked(Message):
+        """``?`` on a relationship: explain its strategy."""
+
+        path: str
+        """The relationship path under the cursor."""
+        strategy: str | None
+        """Its chosen strategy; None is the relationship's default."""
+        collection: bool
+        """Whether the relationship is a collection."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__("root", **kwargs)  # type: ignore[arg-type]
@@ -148,6 +160,13 @@ class LoaderToggles(Tree[ToggleTarget]):
             self.touched.append(path)
         self._label(node)
         self._post_changed()
+
+    def action_explain(self) -> None:
+        node = self._current()
+        if node is not None and node.data is not None:
+            path = node.data.path
+            collection = node.data.relationship.info.uselist
+            self.post_message(self.ExplainAsked(path, self.strategies.get(path), collection))
 
     def action_open(self) -> None:
         node = self.cursor_node

@@ -1,12 +1,14 @@
 """``sqla-tui fanout``: the same query under every loading strategy, side by side."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
-from sqla_tui.cli.output import emit_json, on_workbench
+from sqla_tui.cli.options import OUTPUT_OPTION, SCRIPT_OPTION
+from sqla_tui.cli.output import emit_json, emit_text, on_workbench
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -45,9 +47,14 @@ def fanout(
     memory: Annotated[bool, typer.Option("--memory/--no-memory", help="Also trace each plan's peak Python memory (tracemalloc; the comparison takes ~1.5x as long).")] = False,
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    script: Annotated[bool, SCRIPT_OPTION] = False,
+    output: Annotated[Optional[Path], OUTPUT_OPTION] = None,
 ) -> None:
     """Compare loading strategies side by side. Statements, exact rows, cells, bytes, time, memory."""
     plans = [plan.strip() for plan in strategies.split(",") if plan.strip()]
+    if script:
+        emit_text(on_workbench(target, lambda bench: bench.fanout_script(spec, path, plans), models=models), output)
+        return
     report = on_workbench(target, lambda bench: bench.fanout(spec, path, plans, runs=runs, memory=memory), models=models)
     if json:
         emit_json(report)

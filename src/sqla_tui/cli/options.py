@@ -195,3 +195,10 @@ MODELS_OPTION = typer.Option(
     rich_help_panel=_QUERY_PANEL,
 )
 
+
+
+SCRIPT_OPTION = typer.Option(
+    "--script",
+    help="Print a Python script that runs this on its own (python script.py; DATABASE_URL picks the database) and prints the same statements and rows.",
+)
+OUTPUT_OPTION = typer.Option("--output", "-o", help="With --script: write the script to this file instead of stdout.")

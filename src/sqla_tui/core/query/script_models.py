@@ -164,7 +164,8 @@ class _Writer:
             column = prop.columns[0]
             if isinstance(column, Column) and column.table is table:
                 lines.append(f"    {prop.key}: Mapped[{self.annotation(column)}] = {self.column_source(prop.key, column)}")
-        lines += [f"    {prop.key}: {self.relationship_source(prop)}" for prop in self.found.relationships if prop.parent is mapper]
+        # in the order the app's mapping declares them, so the class reads like the schema screen
+        lines += [f"    {prop.key}: {self.relationship_source(prop)}" for prop in mapper.relationships if prop in self.found.relationships]
         return "\n".join(lines) + "\n"
 
     # -- pieces ---------------------------------------------------------------

@@ -388,7 +388,7 @@ class ComposeScreen(GuardedScreen):
             return
         self.save_script(self.composer, list(self.query_one(LoaderToggles).touched))
 
-    @work(exclusive=True, exit_on_error=False, group="compose-script")
+    @work(exit_on_error=False, group="compose-script")
     async def save_script(self, composer: Composer, touch: list[str]) -> None:
         try:
             text = await self.workbench.script(composer.spec, touch, entity=composer.entity)

@@ -208,7 +208,7 @@ class FanoutScreen(GuardedScreen):
     def action_save_script(self) -> None:
         self.save_script()
 
-    @work(exclusive=True, exit_on_error=False, group="fanout-script")
+    @work(exit_on_error=False, group="fanout-script")
     async def save_script(self) -> None:
         """Save the comparison as a runnable script (every plan, its statements, a line per plan) in the current folder."""
         try:

@@ -241,9 +241,10 @@ class _Writer:
         module = type(column_type).__module__
         dialect = module.split(".")[2] if module.startswith("sqlalchemy.dialects.") else None
         namespace = {name: value for name, value in vars(sqltypes).items() if isinstance(value, type)}
-        own = {}
+        own = {}  # the dialect's own classes, not the generic ones it re-exports
         if dialect is not None:
-            own = {name: value for name, value in vars(importlib.import_module(f"sqlalchemy.dialects.{dialect}")).items() if isinstance(value, type)}
+            module_names = vars(importlib.import_module(f"sqlalchemy.dialects.{dialect}"))
+            own = {name: value for name, value in module_names.items() if isinstance(value, type) and value is not namespace.get(name)}
         namespace.update(own)
         try:
             rebuilt = eval(text, {"__builtins__": {}}, dict(namespace))  # noqa: S307 - our own repr, names limited to types

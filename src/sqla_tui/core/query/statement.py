@@ -6,7 +6,6 @@ is the code that ran.
 
 from __future__ import annotations
 
-import datetime
 import decimal
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +42,7 @@ def build_select(spec: QuerySpec, entity: type) -> Select[Any]:
 
 
 def _literal(value: Any) -> str:
-    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
-        return f"datetime.{value!r}"
+    """Source for a filter value; a date's repr is already ``datetime.date(...)``, so ``import datetime`` is all it needs."""
     if isinstance(value, decimal.Decimal):
         return f"Decimal({str(value)!r})"
     return repr(value)

@@ -20,7 +20,9 @@ from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from tests.databases import PG_HOST, PG_PORT, TestDatabase
+from tests.hostile_database import hostile_db  # noqa: F401 - fixture
 from tests.seeded import COMMENTS, POSTS, TAGS_PER_POST, USERS, seeded_db  # noqa: F401 - fixture
+from tests.test_hostile_identifiers import NOTES
 
 runner = CliRunner()
 _MS = re.compile(r"  \d[\d,]*\.\d\d ms$")
@@ -160,3 +162,15 @@ def test_a_script_file_that_cannot_be_written_is_one_line(seeded_db: TestDatabas
     result = runner.invoke(app, ["query", seeded_db.url, "users", "--script", "-o", str(tmp_path / "no" / "such.py")])
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [f"error: cannot write {tmp_path / 'no' / 'such.py'}: No such file or directory"]
+
+
+def test_a_script_over_hostile_names_runs(hostile_db: TestDatabase, tmp_path: Path) -> None:
+    """Columns named like keywords, placeholders and class machinery; a table named with quotes, ``%`` and ``:``."""
+    query = ["user", "--where", '"ünï cödé" in ç,ñ', "--order", '"a:b":desc', "--load", "orders=selectin", "--touch", f"orders.{NOTES}"]
+    script = tmp_path / "script.py"
+    invoke("query", hostile_db.url, *query, "--script", "-o", str(script))
+    text = script.read_text()
+    assert "    metadata_: Mapped[str | None] = mapped_column('metadata', " in text and "    class_: " in text
+    printed = app_lines(run_script(script, hostile_db.url))
+    assert printed == app_lines(invoke("query", hostile_db.url, *query))
+    assert printed[-1] == "5 statements, 9 rows received, 9 entities (2 root rows)"  # 1 main, 1 selectin, 3 lazy

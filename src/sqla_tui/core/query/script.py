@@ -362,6 +362,8 @@ class StatementLog:
         """
         kind, attribute, origin = context.execution_options.get("script_origin", ("other", "", "other"))
         rows = len(getattr(cursor, "_rows", None) or ())
+        if conn.dialect.paramstyle in ("format", "pyformat"):
+            statement = statement.replace("%%", "%")  # as the server reads it: such a driver halves every %%
         self.sent.append(Sent(kind, attribute, origin, statement, rows, (time.perf_counter() - self.started) * 1000))
 
     def refuse(self, attribute: str, error: Exception) -> None:

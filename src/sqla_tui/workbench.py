@@ -227,6 +227,24 @@ class Workbench:
 
         return python_source(spec, await self.entity(spec.root))
 
+    async def script(self, spec: QuerySpec, touch: list[str] | tuple[str, ...] = (), *, entity: type | None = None) -> str:
+        """A Python file that runs ``spec`` (touching ``touch``) on its own and prints what the app shows."""
+        from sqla_tui.core.query.script import query_script
+
+        entity = entity or await self.entity(spec.root)
+        return query_script(spec, entity, self.engine.url, touch=touch, models=self.models)
+
+    async def fanout_script(
+        self, spec: QuerySpec, paths: list[str], plans: list[str] | tuple[str, ...] | None = None, *, entity: type | None = None
+    ) -> str:
+        """A Python file that runs ``spec`` under each loading plan and prints each plan's statements and figures."""
+        from sqla_tui.core.query.fanout import DEFAULT_PLANS
+        from sqla_tui.core.query.script import fanout_script
+
+        entity = entity or await self.entity(spec.root)
+        chosen = DEFAULT_PLANS if plans is None else plans
+        return fanout_script(spec, entity, self.engine.url, paths, chosen, models=self.models)
+
     async def fanout(
         self,
         spec: QuerySpec,

@@ -1,12 +1,21 @@
 """``sqla-tui fanout``: the same query under every loading strategy, side by side."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import MODELS_OPTION, ExportFormat, connection_command, format_option, query_command
-from sqla_tui.cli.output import emit_json, emit_table, on_workbench, wants_json
+from sqla_tui.cli.options import (
+    MODELS_OPTION,
+    OUTPUT_OPTION,
+    SCRIPT_OPTION,
+    ExportFormat,
+    connection_command,
+    format_option,
+    query_command,
+)
+from sqla_tui.cli.output import emit_json, emit_table, emit_text, on_workbench, wants_json
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -46,9 +55,14 @@ def fanout(
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
     format_name: Annotated[Optional[ExportFormat], format_option("one row per strategy, every figure a column")] = None,
+    script: Annotated[bool, SCRIPT_OPTION] = False,
+    output: Annotated[Optional[Path], OUTPUT_OPTION] = None,
 ) -> None:
     """Compare loading strategies side by side. Statements, exact rows, cells, bytes, time, memory."""
     plans = [plan.strip() for plan in strategies.split(",") if plan.strip()]
+    if script:
+        emit_text(on_workbench(target, lambda bench: bench.fanout_script(spec, path, plans), models=models), output)
+        return
     as_json = wants_json(json, format_name)
     report = on_workbench(target, lambda bench: bench.fanout(spec, path, plans, runs=runs, memory=memory), models=models)
     if as_json:

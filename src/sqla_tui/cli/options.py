@@ -219,3 +219,10 @@ ExportFormat = Literal["json", "csv", "markdown"]
 def format_option(table: str) -> Any:
     """``--format``, naming the table that csv and markdown print for this command."""
     return typer.Option("--format", help=f"json (the same as --json), csv or markdown: {table}.")
+
+
+SCRIPT_OPTION = typer.Option(
+    "--script",
+    help="Print a Python script that runs this on its own (python script.py; DATABASE_URL picks the database) and prints the same statements and rows.",
+)
+OUTPUT_OPTION = typer.Option("--output", "-o", help="With --script: write the script to this file instead of stdout.")

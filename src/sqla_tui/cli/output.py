@@ -21,6 +21,8 @@ from sqla_tui.core.connect.masking import mask_url_text
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqla_tui.core.connect.target import Target
     from sqla_tui.core.export.table import Table
     from sqla_tui.workbench import Workbench
@@ -122,6 +124,18 @@ def on_workbench(
             await bench.close()
 
     return run(session())
+
+
+def emit_text(text: str, output: "Path | None") -> None:
+    """Print ``text`` on stdout, or write it to ``output`` and say where on stderr; a file that cannot be written is one line."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    typer.echo(f"wrote {output}", err=True)
 
 
 def _plain(value: Any) -> Any:

@@ -6,8 +6,16 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import MODELS_OPTION, ExportFormat, connection_command, format_option, query_command
-from sqla_tui.cli.output import emit_json, emit_table, on_workbench, wants_json
+from sqla_tui.cli.options import (
+    MODELS_OPTION,
+    OUTPUT_OPTION,
+    SCRIPT_OPTION,
+    ExportFormat,
+    connection_command,
+    format_option,
+    query_command,
+)
+from sqla_tui.cli.output import emit_json, emit_table, emit_text, on_workbench, wants_json
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -58,12 +66,17 @@ def query(
     format_name: Annotated[Optional[ExportFormat], format_option("one row per root entity, its columns as the header")] = None,
     python: Annotated[bool, typer.Option("--python", help="Print the equivalent SQLAlchemy code and exit.")] = False,
     save: Annotated[Optional[Path], typer.Option("--save", help="Save the query spec to this JSON file (for --spec).")] = None,
+    script: Annotated[bool, SCRIPT_OPTION] = False,
+    output: Annotated[Optional[Path], OUTPUT_OPTION] = None,
 ) -> None:
     """Run a query with loader options. Prints every statement, its origin and rows."""
     if save:
         from sqla_tui.core.query.spec_file import save_spec
 
         save_spec(spec, save)
+    if script:
+        emit_text(on_workbench(target, lambda bench: bench.script(spec, touch=touch or []), models=models), output)
+        return
     if python:
         typer.echo(on_workbench(target, lambda bench: bench.python(spec), models=models), nl=False)
         return

@@ -45,6 +45,11 @@ _SHORTEST_SCRUBBED = 3
 """Known secrets shorter than this are not searched for in free text: they would mask ordinary letters."""
 
 
+def is_secret_key(key: str) -> bool:
+    """Whether an option called ``key`` holds a credential (``password``, ``sslpassword``, ``token``...), by the masking rules."""
+    return re.fullmatch(_SECRET_KEY, key, re.IGNORECASE) is not None
+
+
 def mask_url(raw: str) -> str:
     """Hide every credential in ``raw``, which is one URL as the user typed it (spaces and all)."""
     return _mask_values(_replace(raw, _userinfo_spans_of_url(raw)))

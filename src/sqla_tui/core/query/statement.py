@@ -6,8 +6,8 @@ is the code that ran.
 
 from __future__ import annotations
 
-import datetime
 import decimal
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -50,8 +50,7 @@ def count_select(spec: QuerySpec, entity: type) -> Select[Any]:
 
 
 def _literal(value: Any) -> str:
-    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
-        return f"datetime.{value!r}"
+    """Source for a filter value; a date's repr is already ``datetime.date(...)``, so ``import datetime`` is all it needs."""
     if isinstance(value, decimal.Decimal):
         return f"Decimal({str(value)!r})"
     return repr(value)
@@ -80,8 +79,18 @@ def _condition_source(spec: QuerySpec, entity: type, index: int) -> str:
     return f"{column} {symbol} {converted[0]}"
 
 
-def python_source(spec: QuerySpec, entity: type) -> str:
-    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, entity)``."""
+@dataclass(frozen=True)
+class StatementSource:
+    """The Python of a spec's ``select()``: the imports it needs and the expression itself."""
+
+    imports: list[str]
+    """Import lines, e.g. ``from sqlalchemy import select``, in the order they are printed."""
+    expression: str
+    """``select(User)`` or a parenthesised chain of ``.where``/``.order_by``/``.options`` lines."""
+
+
+def statement_source(spec: QuerySpec, entity: type) -> StatementSource:
+    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, entity)``, as imports and an expression."""
     build_select(spec, entity)  # validates the spec with the same rules as running it
     tree = LoaderTree.from_spec(spec, entity)
     options = tree.source()
@@ -106,4 +115,10 @@ def python_source(spec: QuerySpec, entity: type) -> str:
     if "Decimal(" in source:
         imports.insert(0, "from decimal import Decimal")
     body = lines[0] if len(lines) == 1 else "(\n    " + "\n    ".join(lines) + "\n)"
-    return "\n".join(imports) + f"\n\nstmt = {body}\n"
+    return StatementSource(imports, body)
+
+
+def python_source(spec: QuerySpec, entity: type) -> str:
+    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, entity)``, ready to paste."""
+    source = statement_source(spec, entity)
+    return "\n".join(source.imports) + f"\n\nstmt = {source.expression}\n"

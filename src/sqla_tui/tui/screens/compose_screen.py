@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -40,6 +41,7 @@ from sqla_tui.core.query.preview import (
     summary_text,
 )
 from sqla_tui.core.query.run import RunResult
+from sqla_tui.core.query.script import save_script
 from sqla_tui.core.query.spec import DEFAULT_LIMIT, Filter, parse_order, parse_where
 from sqla_tui.tui.clipboard import copy_text
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
@@ -68,6 +70,7 @@ class ComposeScreen(GuardedScreen):
         Binding("e", "explain", "Explain"),
         Binding("y", "copy_python", "Copy Python"),
         Binding("Y", "copy_sql", "Copy SQL"),
+        Binding("w", "save_script", "Save script"),
         Binding("slash", "focus_where", "Filter"),
         Binding("o", "focus_order", "Order", show=False),
         Binding("l", "focus_limit", "Limit", show=False),
@@ -450,6 +453,23 @@ class ComposeScreen(GuardedScreen):
             return
         outcome = copy_text(self.app, text, what, file_name)
         self.notify(outcome.message, severity="information" if outcome.reached else "warning", timeout=None if outcome.reached else 10)
+
+    def action_save_script(self) -> None:
+        """Save the query as a runnable script (models, engine, session, the touching loop) in the current folder."""
+        if self.composer is None:
+            self.notify("pick a root table first", severity="warning")
+            return
+        self.save_script(self.composer, list(self.query_one(LoaderToggles).touched))
+
+    @work(exit_on_error=False, group="compose-script")
+    async def save_script(self, composer: Composer, touch: list[str]) -> None:
+        try:
+            text = await self.workbench.script(composer.spec, touch, entity=composer.entity)
+            path = await asyncio.to_thread(save_script, text, Path.cwd(), composer.root)
+        except UserError as error:
+            self.notify(str(error), title="Script not saved", severity="error")
+            return
+        self.notify(f"run it with: python {path}", title="Script saved")
 
     def action_explain(self) -> None:
         """Open EXPLAIN on the statement in the detail pane, with the parameters it ran with."""

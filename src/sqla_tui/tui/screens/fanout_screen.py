@@ -9,7 +9,9 @@ peak (tracemalloc, off by default: it makes a comparison ~1.5× longer).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,6 +29,7 @@ from sqla_tui.core.grammar import counted
 from sqla_tui.core.query.fanout import DEFAULT_PLANS, FanoutReport, PlanResult
 from sqla_tui.core.lessons.strategies import plan_explanation
 from sqla_tui.core.query.preview import grouped_sql_text
+from sqla_tui.core.query.script import save_script
 from sqla_tui.core.query.verdict import recommend
 from sqla_tui.core.query.spec import QuerySpec
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
@@ -61,6 +64,7 @@ class FanoutScreen(GuardedScreen):
         Binding("x", "cancel", "Cancel"),
         Binding("r", "measure", "Measure again"),
         Binding("m", "memory", "Memory peak"),
+        Binding("w", "save_script", "Save script"),
         Binding("plus", "runs(1)", "More runs"),
         Binding("minus", "runs(-1)", "Fewer runs"),
     ]
@@ -228,6 +232,20 @@ class FanoutScreen(GuardedScreen):
         box = self.query_one("#fanout-note-box")
         box.border_title = f"Strategy: {result.strategy}"
         self.query_one("#fanout-note", Static).update(Content(plan_explanation(result.strategy, here=here)))
+
+    def action_save_script(self) -> None:
+        self.save_script()
+
+    @work(exit_on_error=False, group="fanout-script")
+    async def save_script(self) -> None:
+        """Save the comparison as a runnable script (every plan, its statements, a line per plan) in the current folder."""
+        try:
+            text = await self.workbench.fanout_script(self.spec, self.paths, self.plans, entity=self.entity)
+            path = await asyncio.to_thread(save_script, text, Path.cwd(), f"{self.spec.root}_fanout")
+        except UserError as error:
+            self.notify(str(error), title="Script not saved", severity="error")
+            return
+        self.notify(f"run it with: python {path}", title="Script saved")
 
     def worker_failed(self, line: str) -> None:
         self._mark_unmeasured("failed")

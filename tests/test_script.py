@@ -85,10 +85,11 @@ def test_a_query_script_prints_what_the_app_reports(seeded_db: TestDatabase, tmp
     printed = run_script(script, seeded_db.url)
 
     reported = json.loads(invoke("query", seeded_db.url, *query, *touch_args, "--json"))
-    summary = reported["summary"]
+    summary, matched = reported["summary"], reported["matched_roots"]
+    roots = f"{summary['root_rows']:,} of {matched:,}" if matched not in (None, summary["root_rows"]) else f"{summary['root_rows']:,}"
     assert printed.splitlines()[-1] == (
         f"{summary['statements']:,} statement{'s' * (summary['statements'] != 1)}, {summary['rows']:,} rows received, "
-        f"{summary['entities']:,} entities ({summary['root_rows']:,} root rows)"
+        f"{summary['entities']:,} entities ({roots} root rows)"
     )
     if statements is not None:
         assert summary["statements"] == statements

@@ -58,7 +58,7 @@ def query_script(spec: QuerySpec, entity: type, url: URL, *, touch: list[str] | 
         "    engine = create_async_engine(database_url())\n"
         "    try:\n"
         f"{unique}"
-        f"        await run(engine, stmt, {_run_arguments(run, entity, 'touch')})\n"
+        f"        await run(engine, stmt, {_run_arguments(run, entity, 'touch')}, limit={spec.limit!r}, offset={spec.offset!r})\n"
         "    finally:\n"
         "        await engine.dispose()\n"
     )
@@ -275,7 +275,7 @@ _RUNTIME_IMPORTS = [
     "import time",
     "from collections import Counter",
     "from typing import Any, NamedTuple",
-    "from sqlalchemy import event",
+    "from sqlalchemy import event, func, select",
     "from sqlalchemy.engine import URL, make_url",
     "from sqlalchemy.exc import InvalidRequestError",
     "from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine",
@@ -369,7 +369,7 @@ class StatementLog:
     def refuse(self, attribute: str, error: Exception) -> None:
         self.refused.setdefault(attribute, []).append(str(error).splitlines()[0])
 
-    def report(self, roots: int, entities: int) -> tuple[int, int, int, int]:
+    def report(self, roots: int, entities: int, matched: int | None = None) -> tuple[int, int, int, int]:
         """Print the statements as sqla-tui does (a run of one shape and origin folded into one entry), then the summary."""
         sent, start = self.sent, 0
         while start < len(sent):
@@ -388,14 +388,26 @@ class StatementLog:
         for attribute, messages in self.refused.items():
             print(f"raise: {attribute} refused {counted(len(messages), 'access', 'accesses')}: {messages[0]}")
         rows = sum(s.rows for s in sent)
+        root_rows = counted(roots, "root row", "root rows")
+        if matched is not None and matched != roots:
+            root_rows = f"{roots:,} of {counted(matched, 'root row', 'root rows')}"
         print(
             f"{counted(len(sent), 'statement', 'statements')}, {counted(rows, 'row', 'rows')} received, "
-            f"{counted(entities, 'entity', 'entities')} ({counted(roots, 'root row', 'root rows')})"
+            f"{counted(entities, 'entity', 'entities')} ({root_rows})"
         )
         return len(sent), rows, entities, roots
 
 
-async def run(engine: AsyncEngine, stmt: Any, *, unique: bool, loaders: dict[str, str], touch: Any = None) -> tuple[int, int, int, int]:
+async def count_roots(engine: AsyncEngine, stmt: Any) -> int:
+    """How many root rows the filters match without the limit (the 275 of "100 of 275"), on a session of its own."""
+    whole = stmt.limit(None).offset(None).order_by(None)
+    async with AsyncSession(engine) as counting:
+        return int(await counting.scalar(select(func.count()).select_from(whole.subquery())) or 0)
+
+
+async def run(
+    engine: AsyncEngine, stmt: Any, *, unique: bool, loaders: dict[str, str], touch: Any = None, limit: int | None = None, offset: int = 0
+) -> tuple[int, int, int, int]:
     """Run ``stmt`` in a fresh session, touch the marked paths, print every statement; the summary's figures."""
     async with AsyncSession(engine, expire_on_commit=False) as session:
         log = StatementLog(session, await session.connection(), loaders)
@@ -408,5 +420,7 @@ async def run(engine: AsyncEngine, stmt: Any, *, unique: bool, loaders: dict[str
             # A lazy load cannot run from async code (it raises MissingGreenlet); run_sync runs the
             # touching loop where it can, as a synchronous application would run it.
             await session.run_sync(touch, list(roots), log)
-        return log.report(len(roots), len(session.identity_map))
+        # when the limit or offset may have left root rows out, say how many the filters match, as sqla-tui does
+        cut = bool(offset) or (limit is not None and len(roots) >= limit)
+        return log.report(len(roots), len(session.identity_map), await count_roots(engine, stmt) if cut else None)
 '''

@@ -7,7 +7,8 @@ import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import MODELS_OPTION, connection_command, query_command
-from sqla_tui.cli.output import emit_json, on_workbench
+from sqla_tui.cli.output import emit_json, fail, on_workbench
+from sqla_tui.core.errors import UserError
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -45,6 +46,16 @@ def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
+def remember(target: "Target", spec) -> None:  # type: ignore[no-untyped-def]
+    """Keep the spec in the connection's history ('sqla-tui history', '--spec @1')."""
+    from sqla_tui.settings.history import remember as keep
+
+    try:
+        keep(target, spec)
+    except UserError as error:
+        fail(error)
+
+
 @app.command()
 @connection_command()
 @query_command
@@ -66,6 +77,7 @@ def query(
         typer.echo(on_workbench(target, lambda bench: bench.python(spec), models=models), nl=False)
         return
     result = on_workbench(target, lambda bench: bench.run(spec, touch=touch or []), models=models)
+    remember(target, spec)
     if json:
         emit_json(_as_json(result))
     else:

@@ -24,11 +24,12 @@ from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.connect.target import Target, demo_path
 from sqla_tui.core.connect.unexpected import failure_line
-from sqla_tui.core.errors import EXIT_USAGE
+from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.failure import HandlerGuard
@@ -57,7 +58,11 @@ class SqlaTuiApp(HandlerGuard, App[None]):
     """Screen classes app.tcss sizes panes by: -narrow fits 80 columns, -wide uses 200."""
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     """-short is an 80×24 terminal: one-line sparklines, no spacer lines."""
-    BINDINGS = [Binding("q", "quit", "Quit"), Binding("r", "reconnect", "Retry"), *screen_bindings()]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("r", "reconnect", "Retry", id="app.reconnect"),
+        *screen_bindings(),
+    ]
 
     @dataclass
     class DemoTableFilled(Message):
@@ -101,6 +106,8 @@ class SqlaTuiApp(HandlerGuard, App[None]):
         """True while the last attempt to connect has failed; ``r`` tries again."""
         self.home = HomeScreen(target_label(target), guide=SCREENS)
         self.heartbeat: Heartbeat | None = None
+        self._saved_theme: str | None = None
+        """The theme the config file holds, so choosing it again writes nothing."""
 
     def notify(
         self,
@@ -121,6 +128,41 @@ class SqlaTuiApp(HandlerGuard, App[None]):
         self.heartbeat = Heartbeat.from_env(self)
         self._listen_for_sigterm(True)
         self.open_connection()
+        self._apply_preferences()
+
+    def _apply_preferences(self) -> None:
+        """Remap keys from ``[keymap]`` and open with the theme last chosen; then remember each theme chosen.
+
+        A broken setting is one notification: the app opens with its defaults.
+        """
+        from sqla_tui.settings import preferences
+
+        chosen: str | None = None
+        try:
+            self.set_keymap(preferences.keymap())
+            chosen = preferences.theme()
+        except UserError as error:
+            self.notify(str(error), title="Settings not applied", severity="error", timeout=10)
+        if chosen is not None and chosen not in self.available_themes:
+            self.notify(f"theme {chosen!r} is not installed; choose one with ctrl+p, Change theme", severity="warning")
+        elif chosen is not None:
+            self.theme = chosen
+        self._saved_theme = chosen or self.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if theme.name != self._saved_theme:
+            self._saved_theme = theme.name
+            self._save_theme(theme.name)
+
+    @work(thread=True, exit_on_error=False, group="settings")
+    def _save_theme(self, name: str) -> None:
+        from sqla_tui.settings.preferences import save_theme
+
+        try:
+            save_theme(name)
+        except UserError as error:
+            self.call_from_thread(self.notify, str(error), title="Theme not remembered", severity="warning")
 
     def _listen_for_sigterm(self, listen: bool) -> None:
         """SIGTERM quits like q, after stopping what runs; by default it would kill the process mid-statement.

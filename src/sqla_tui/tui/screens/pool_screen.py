@@ -53,9 +53,9 @@ class PoolScreen(GuardedScreen):
     FAILURE_TITLE = "Pool failed"
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("g", "start", "Go"),
-        Binding("x", "stop", "Stop"),
+        Binding("escape", "back", "Back", id="pool.back"),
+        Binding("g", "start", "Go", id="pool.start"),
+        Binding("x", "stop", "Stop", id="pool.stop"),
     ]
 
     status: reactive[str] = reactive("idle: pick a scenario and press g (or Enter in a field)")

@@ -61,7 +61,7 @@ def _ask_on_terminal(question: str) -> str:
     try:
         return getpass.getpass(f"{question}: ")
     except (EOFError, KeyboardInterrupt):
-        raise UserError(f"no {question} given; nothing was connected") from None
+        raise UserError("no password was typed") from None
 
 
 def open_app(target: Target, *, models: str | None = None) -> None:

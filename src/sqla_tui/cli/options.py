@@ -155,7 +155,7 @@ def ask_password(question: str) -> str:
     try:
         return typer.prompt(question, hide_input=True, err=True)
     except typer.Abort:
-        raise UserError(f"no {question} given; nothing was connected") from None
+        raise UserError("no password was typed") from None
 
 
 _QUERY_PARAMETERS = [

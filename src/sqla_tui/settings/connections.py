@@ -27,7 +27,7 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}\Z")
 _LIST = "'sqla-tui connections list' shows the saved ones"
 
 Ask = Callable[[str], str]
-"""Asks the user for a password, given the question; raises UserError when nobody can answer."""
+"""Asks the user for a password, given the question; raises UserError when none is typed (end of input)."""
 
 
 @dataclass(frozen=True)
@@ -193,9 +193,12 @@ def _password(entry: SavedConnection, ask: Ask | None) -> str | None:
             return value
         why = "the keyring has no password for it"
     elif entry.password == PROMPT:
-        why = "its password is asked for when connecting"
+        why = "it asks for its password"
     else:
         return None
     if ask is None:
         raise UserError(f"connection {entry.name!r}: {why}, and there is no terminal to ask on")
-    return ask(f"password for {entry.name}")
+    try:
+        return ask(f"password for {entry.name}")
+    except UserError:
+        raise UserError(f"connection {entry.name!r}: {why}, and no password was typed; nothing was connected") from None

@@ -26,6 +26,15 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}\Z")
 _LIST = "'sqla-tui connections list' shows the saved ones"
 
+class PasswordNeeded(UserError):
+    """A saved connection's password must be typed, and ``resolve`` was given nobody to ask."""
+
+    def __init__(self, name: str, why: str) -> None:
+        super().__init__(f"connection {name!r}: {why}, and there is no terminal to ask on")
+        self.name = name
+        self.why = why
+
+
 Ask = Callable[[str], str]
 """Asks the user for a password, given the question; raises UserError when none is typed (end of input)."""
 
@@ -197,7 +206,7 @@ def _password(entry: SavedConnection, ask: Ask | None) -> str | None:
     else:
         return None
     if ask is None:
-        raise UserError(f"connection {entry.name!r}: {why}, and there is no terminal to ask on")
+        raise PasswordNeeded(entry.name, why)
     try:
         return ask(f"password for {entry.name}")
     except UserError:

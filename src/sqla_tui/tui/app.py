@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from sqla_tui.core.connect.target import Target, demo_path
+from sqla_tui.core.connect.target import DEMO_ALIAS, Target, demo_path
 from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.last_resort import debugging, unexpected_line
@@ -94,6 +94,9 @@ class SqlaTuiApp(HandlerGuard, App[None]):
         error: str
         """The one-line reason, password masked."""
 
+    _settings_error: str | None = None
+    """Why the config file could not be read, told once the app is up."""
+
     def __init__(self, target: Target, *, models: str | None = None) -> None:
         super().__init__()
         self.target = target
@@ -104,10 +107,22 @@ class SqlaTuiApp(HandlerGuard, App[None]):
         self._opening: Workbench | None = None
         self.failed = False
         """True while the last attempt to connect has failed; ``r`` tries again."""
-        self.home = HomeScreen(target_label(target), guide=SCREENS)
+        self.home = HomeScreen(target_label(target), guide=SCREENS, connections=self._offered(target))
         self.heartbeat: Heartbeat | None = None
         self._saved_theme: str | None = None
         """The theme the config file holds, so choosing it again writes nothing."""
+
+    def _offered(self, target: Target) -> list[str]:
+        """The saved connections the home screen offers: only when no URL was given; a broken file offers none."""
+        if target.url is not None:
+            return []
+        from sqla_tui.settings.connections import saved
+
+        try:
+            return [entry.name for entry in saved()]
+        except UserError as error:
+            self._settings_error = str(error)
+            return []
 
     def notify(
         self,
@@ -138,6 +153,8 @@ class SqlaTuiApp(HandlerGuard, App[None]):
         from sqla_tui.settings import preferences
 
         chosen: str | None = None
+        if self._settings_error is not None:
+            self.notify(self._settings_error, title="Settings not read", severity="error", timeout=10)
         try:
             self.set_keymap(preferences.keymap())
             chosen = preferences.theme()
@@ -262,6 +279,51 @@ class SqlaTuiApp(HandlerGuard, App[None]):
         self.home.connection_failed(message.error)
         self.notify(message.error, title="Connection failed", severity="error", timeout=10)
         self.refresh_bindings()
+
+    @on(HomeScreen.ConnectionChosen)
+    def _connection_chosen(self, message: HomeScreen.ConnectionChosen) -> None:
+        self.switch_connection(message.name)
+
+    @work(exclusive=True, exit_on_error=False, group="switch")
+    async def switch_connection(self, name: str) -> None:
+        """Leave the current database for a saved connection (or the demo), asking for its password if it must.
+
+        The password comes from the keyring or its variable like on the
+        command line; when only a person can give it, a masked field asks.
+        """
+        from sqla_tui.settings.connections import PasswordNeeded, resolve
+        from sqla_tui.tui.screens.password_modal import PasswordModal
+
+        pool = self.target.pool
+        try:
+            try:
+                target = await asyncio.to_thread(resolve, None if name == DEMO_ALIAS else name, pool)
+            except PasswordNeeded as needed:
+                password = await self.push_screen_wait(PasswordModal(needed.name, needed.why))
+                if password is None:
+                    return
+                target = await asyncio.to_thread(resolve, name, pool, ask=lambda _: password)
+        except UserError as error:
+            self.notify(str(error), title="Cannot switch", severity="error", timeout=10)
+            return
+        await self._retarget(target)
+
+    async def _retarget(self, target: Target) -> None:
+        """Close the current workbench and every screen built on it, then connect to ``target``."""
+        old = self.workbench or self._opening
+        self.workbench = self._opening = None
+        while self.screen is not self.home:
+            self.pop_screen()
+        for entry in SCREENS:
+            if self.is_screen_installed(entry.key):
+                self.uninstall_screen(entry.key)
+        self.target = target
+        self.failed = False
+        self.home.retarget(target_label(target))
+        self.refresh_bindings()
+        if old is not None:
+            await old.close()
+        self.open_connection()
 
     def action_reconnect(self) -> None:
         """Try the same target again: the server may be up now, the file in place."""

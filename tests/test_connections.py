@@ -202,3 +202,21 @@ def test_config_path_and_edit(settings_home: Path, tmp_path: Path) -> None:
     breaker.write_text('#!/bin/sh\nprintf "[oops\\n" > "$1"\n')
     breaker.chmod(0o755)
     assert "is not valid TOML" in one_error_line(invoke("config", "edit", env={"VISUAL": "", "EDITOR": str(breaker)}))
+
+
+def _complete(words: str) -> list[str]:
+    environment = {**os.environ, "_SQLA_TUI_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1)}
+    done = subprocess.run([sys.executable, "-m", "sqla_tui"], env=environment, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_shell_completion_offers_commands_and_saved_names(settings_home: Path, tmp_path: Path) -> None:
+    invoke("connections", "add", "local", f"sqlite:///{tmp_path}/a.db")
+    invoke("connections", "add", "live", "postgresql://app@db.example.com/shop")
+    assert _complete("sqla-tui schema l") == ["local", "live"]
+    assert _complete("sqla-tui schema ") == ["local", "live", "demo"]
+    assert _complete("sqla-tui h") == ["history"]
+    assert _complete("sqla-tui connections r") == ["remove"]
+    script = subprocess.run([sys.executable, "-m", "sqla_tui", "--show-completion", "bash"], capture_output=True, text=True, timeout=60)
+    assert script.returncode == 0 and "_SQLA_TUI_COMPLETE=complete_bash" in script.stdout

@@ -59,8 +59,8 @@ class SavedConnection:
 
 
 def looks_like_name(text: str) -> bool:
-    """True when ``text`` can only be a saved name: not a URL, not the demo."""
-    return "://" not in text and text != DEMO_ALIAS
+    """True when ``text`` can only be a saved name: not empty (no URL given), not a URL, not the demo."""
+    return bool(text.strip()) and "://" not in text and text != DEMO_ALIAS
 
 
 def saved() -> list[SavedConnection]:

@@ -124,6 +124,9 @@ def test_a_password_in_the_keyring(
     assert schema.exit_code == 0, schema.stderr
     invoke("connections", "remove", "shop")
     assert memory_keyring == {}
+    invoke("connections", "add", "shop", typed)
+    invoke("connections", "add", "shop", mariadb_user_with_password, "--password-env", "SHOP_PASSWORD")  # replaced
+    assert memory_keyring == {}
 
 
 def test_schema_by_name_on_every_backend(settings_home: Path, seeded_db: TestDatabase) -> None:
@@ -135,11 +138,26 @@ def test_schema_by_name_on_every_backend(settings_home: Path, seeded_db: TestDat
     assert sorted(table["name"] for table in json.loads(by_name.stdout)["tables"]) == ["comments", "post_tags", "posts", "tags", "users"]
 
 
-def test_a_saved_name_opens_the_app_without_typer(settings_home: Path, tmp_path: Path) -> None:
+def test_a_saved_name_opens_the_app_without_typer(
+    settings_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     invoke("connections", "add", "local", f"sqlite:///{tmp_path}/a.db")
     assert plain_launch(["local"]) == Target(f"sqlite:///{tmp_path}/a.db", name="local")
     assert plain_launch(["nosuch"]) is None  # Typer then says what is wrong
     assert plain_launch(["history"]) is None
+    invoke("connections", "add", "shop", "mysql://me@db.example.com/shop", "--password-env", "SHOP_PASSWORD")
+    monkeypatch.setenv("SHOP_PASSWORD", "p@ss:word")
+    assert plain_launch(["shop"]) == Target("mysql://me:p%40ss%3Aword@db.example.com/shop", name="shop")
+
+
+def test_a_password_nobody_types_ends_the_launch_in_one_line(settings_home: Path) -> None:
+    invoke("connections", "add", "shop", "mysql://me@db.example.com/shop", "--ask-password")
+    launched = subprocess.run(
+        [sys.executable, "-m", "sqla_tui", "shop"], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60
+    )
+    assert launched.returncode == 2
+    assert launched.stderr.splitlines()[-1] == "error: connection 'shop': it asks for its password, and no password was typed; nothing was connected"
+    assert "Traceback" not in launched.stderr
 
 
 @pytest.mark.parametrize(

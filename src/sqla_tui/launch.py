@@ -61,6 +61,7 @@ def _ask_on_terminal(question: str) -> str:
     try:
         return getpass.getpass(f"{question}: ")
     except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)  # end the prompt's line, so the error is a line of its own
         raise UserError("no password was typed") from None
 
 

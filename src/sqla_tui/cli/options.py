@@ -155,6 +155,7 @@ def ask_password(question: str) -> str:
     try:
         return typer.prompt(question, hide_input=True, err=True)
     except typer.Abort:
+        typer.echo(err=True)  # end the prompt's line, so the error is a line of its own
         raise UserError("no password was typed") from None
 
 

@@ -137,7 +137,10 @@ def add(
         if password is not None:
             note = "no system keyring here, so the password was not saved: it will be asked for when connecting (or use --password-env VAR)"
     entry = SavedConnection(name, bare, stored, password_env)
+    replaced = lookup(name)
     _write(entry)
+    if replaced is not None and replaced.password == KEYRING and stored != KEYRING:
+        secrets.forget(name)  # the keyring must not keep a password the file no longer points at
     return entry, note
 
 

@@ -9,6 +9,14 @@ import pytest
 from tests.databases import BACKENDS, TestDatabase, create_database
 
 
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Config and data directories of the test's own: no test reads the user's saved connections or writes their history."""
+    home = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     """The backend name, once per backend; server backends skip or fail when down."""

@@ -26,11 +26,15 @@ def _group() -> Any:
     return typer.main.get_command(app)
 
 
-def _commands() -> Iterator[tuple[str, Any]]:
-    group = _group()
-    yield "sqla-tui", group
+def _commands(path: str = "sqla-tui", group: Any = None) -> Iterator[tuple[str, Any]]:
+    """Every command, those of sub-groups (``sqla-tui connections add``) included."""
+    group = group or _group()
+    yield path, group
     for name, command in group.commands.items():
-        yield f"sqla-tui {name}", command
+        if hasattr(command, "commands"):
+            yield from _commands(f"{path} {name}", command)
+        else:
+            yield f"{path} {name}", command
 
 
 def _options() -> Iterator[tuple[str, Any, tuple[str, str]]]:

@@ -50,3 +50,14 @@ def test_pool_flags_still_go_through_typer() -> None:
     result = _launch("--poolclass", "null", "--pool-size", "3", "sqlite://")
     assert result.returncode == 2
     assert result.stderr.splitlines() == ["error: --pool-size does not apply to --poolclass null, which keeps no queue; drop one of the two"]
+
+
+def test_a_url_launch_loads_no_settings_writer_or_keyring() -> None:
+    """tomlkit and keyring are for saved names only; a URL or no argument never pays for them."""
+    probe = (
+        "import sys; from sqla_tui.launch import plain_launch\n"
+        "plain_launch(['sqlite:///x.db']); plain_launch([]); plain_launch(['not-saved'])\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('tomlkit', 'keyring')))"
+    )
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert output == "[]\n"

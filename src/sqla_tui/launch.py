@@ -1,6 +1,6 @@
 """The ``sqla-tui`` console script: open the app at once, or hand the command line to Typer.
 
-``sqla-tui`` and ``sqla-tui URL`` are the launches people type most, and the
+``sqla-tui``, ``sqla-tui URL`` and ``sqla-tui NAME`` (a saved connection) are the launches people type most, and the
 Typer app would parse them into exactly a ``Target``; but importing Typer and
 coercing every parameter through pydantic costs ~0.1 s before the first frame
 (benchmarks/startup.py). So those two launches are recognised here, outside
@@ -19,17 +19,50 @@ from sqla_tui.core.connect.target import Target
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 
 
-def plain_launch(args: Sequence[str]) -> Target | None:
-    """The target of ``sqla-tui`` (``$DATABASE_URL`` or the demo) or ``sqla-tui URL``; None for anything else.
+COMPLETION_VARIABLE = "_SQLA_TUI_COMPLETE"
+"""Set by the shell when it asks for completions (``sqla-tui --install-completion``): Click answers it."""
 
-    A lone argument counts only when it has a ``://`` and no leading dash, so
-    it can be neither a command name nor a flag.
+
+def plain_launch(args: Sequence[str]) -> Target | None:
+    """The target of ``sqla-tui`` (``$DATABASE_URL`` or the demo), ``sqla-tui URL`` or ``sqla-tui NAME``; None for anything else.
+
+    A lone argument counts only when it has no leading dash and either has a
+    ``://`` or is a saved connection's name (which may not be a command's), so
+    it can be neither a command name nor a flag. Only a saved name reads the
+    config file, and only its password source loads what it needs (a keyring).
     """
+    if os.environ.get(COMPLETION_VARIABLE):
+        return None
     if not args:
         return Target(os.environ.get("DATABASE_URL"))
-    if len(args) == 1 and "://" in args[0] and not args[0].startswith("-"):
+    if len(args) != 1 or args[0].startswith("-"):
+        return None
+    if "://" in args[0]:
         return Target(args[0])
-    return None
+    return _saved(args[0])
+
+
+def _saved(name: str) -> Target | None:
+    """The saved connection ``name`` with its password, or None (Typer then explains, or runs the command)."""
+    from sqla_tui.settings.connections import looks_like_name, lookup, resolve
+
+    try:
+        if not looks_like_name(name) or lookup(name) is None:
+            return None
+    except UserError:  # a broken config file: the Typer path says so in one line
+        return None
+    return resolve(name, ask=_ask_on_terminal)
+
+
+def _ask_on_terminal(question: str) -> str:
+    """The password, typed without echo before the app takes the terminal."""
+    import getpass
+
+    try:
+        return getpass.getpass(f"{question}: ")
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)  # end the prompt's line, so the error is a line of its own
+        raise UserError("no password was typed") from None
 
 
 def open_app(target: Target, *, models: str | None = None, lesson: str | None = None) -> None:
@@ -53,7 +86,11 @@ def open_app(target: Target, *, models: str | None = None, lesson: str | None = 
 
 def main() -> None:
     """Entry point of ``sqla-tui`` and ``python -m sqla_tui``; any failure ends in one line (see ``last_resort``)."""
-    target = plain_launch(sys.argv[1:])
+    try:
+        target = plain_launch(sys.argv[1:])
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
     if target is None:
         from sqla_tui.cli import app  # whose group ends every failure in one line itself
 

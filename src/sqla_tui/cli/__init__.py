@@ -6,10 +6,13 @@ and only when it runs.
 """
 
 from sqla_tui.cli import (  # noqa: F401  (registers commands)
+    config_cmd,
+    connections_cmd,
     demo_cmd,
     explain_cmd,
     fanout_cmd,
     learn_cmd,
+    history_cmd,
     open_cmd,
     pool_cmd,
     query_cmd,

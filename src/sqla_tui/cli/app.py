@@ -19,9 +19,11 @@ class _OpenByDefault(TyperGroup):
     a known command (or a group flag) is handed to ``open``.
     """
 
-    _GROUP_FLAGS = ("--help", "-h", "--version")
+    _GROUP_FLAGS = ("--help", "-h", "--version", "--install-completion", "--show-completion")
 
     def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if ctx.resilient_parsing and not args:  # shell completion of the first word: the command names
+            return super().parse_args(ctx, args)
         if not args or (args[0] not in self.commands and args[0] not in self._GROUP_FLAGS):
             args = ["open", *args]
         return super().parse_args(ctx, args)
@@ -71,7 +73,7 @@ def _ended(line: str) -> int:
 
 app = typer.Typer(
     cls=_OpenByDefault,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion; saved names complete where a URL goes
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # Click's plain help: Rich's panels cost ~0.15 s of imports per --help
     context_settings={"help_option_names": ["--help", "-h"]},

@@ -119,28 +119,59 @@ def connection_command(*, url_required: bool = True) -> Callable[[Command], Comm
     """Give a command a leading URL argument and the pool flags, as ``target``.
 
     The URL falls back to ``DATABASE_URL``; the word ``demo`` (or, when
-    ``url_required`` is false, no URL at all) means the built-in demo database.
+    ``url_required`` is false, no URL at all) means the built-in demo database;
+    a saved connection's name stands for its URL, with its password fetched
+    (keyring, environment) or asked for on the terminal.
     """
-    url_help = "Database URL (or 'demo'); defaults to $DATABASE_URL."
+    url_help = "Database URL, a saved connection's name, or 'demo'; defaults to $DATABASE_URL."
     url_param = inspect.Parameter(
         "url",
         _POSITIONAL,
-        annotation=Annotated[Optional[str], typer.Argument(help=url_help, show_default=False)],
+        annotation=Annotated[
+            Optional[str], typer.Argument(help=url_help, show_default=False, autocompletion=saved_names)
+        ],
         default=None,
     )
 
     def build(kwargs: dict[str, Any]) -> "Target":
-        from sqla_tui.core.connect.target import PoolOptions, Target
+        from sqla_tui.cli.output import fail
+        from sqla_tui.core.connect.target import PoolOptions
+        from sqla_tui.core.errors import UserError
+        from sqla_tui.settings.connections import resolve
 
         pool = PoolOptions(**{name: kwargs.pop(name) for name in _POOL_NAMES})
         url = kwargs.pop("url") or os.environ.get("DATABASE_URL")
         if url is None and url_required:
-            from sqla_tui.cli.output import fail
-
-            fail("no database URL given: pass one (or 'demo'), or set DATABASE_URL")
-        return Target(url=url, pool=pool)
+            fail("no database URL given: pass one, a saved connection's name (or 'demo'), or set DATABASE_URL")
+        try:
+            return resolve(url, pool, ask=ask_password)
+        except UserError as error:
+            fail(error)
 
     return lambda command: _extend(command, "target", [url_param], _POOL_PARAMETERS, build)
+
+
+def saved_names(incomplete: str) -> list[str]:
+    """Shell completion for a URL argument: the saved connections' names (and ``demo``) starting so."""
+    from sqla_tui.core.errors import UserError
+    from sqla_tui.settings.connections import saved
+
+    try:
+        names = [entry.name for entry in saved()]
+    except UserError:
+        names = []
+    return [name for name in [*names, "demo"] if name.startswith(incomplete)]
+
+
+def ask_password(question: str) -> str:
+    """Ask on the terminal without echo; no answer (end of input, Ctrl-D) is a one-line error."""
+    from sqla_tui.core.errors import UserError
+
+    try:
+        return typer.prompt(question, hide_input=True, err=True)
+    except typer.Abort:
+        typer.echo(err=True)  # end the prompt's line, so the error is a line of its own
+        raise UserError("no password was typed") from None
 
 
 _QUERY_PARAMETERS = [
@@ -150,7 +181,7 @@ _QUERY_PARAMETERS = [
     _option("offset", Optional[int], None, "--offset", help="Root rows to skip (default: the --spec file's, else 0).", panel=_QUERY_PANEL),
     _option("no_default_order", bool, False, "--no-default-order", help="Without --order, leave the rows of a --limit/--offset to the database instead of ordering by the primary key.", panel=_QUERY_PANEL),
     _option("load", Optional[list[str]], None, "--load", "-l", help="PATH=STRATEGY, e.g. posts.comments=selectin; STRATEGY is select (lazy), joined, joined_inner, selectin, subquery, immediate, raise, raise_on_sql or noload.", panel=_QUERY_PANEL),
-    _option("spec_file", Optional[Path], None, "--spec", help="Start from a saved query spec (JSON).", panel=_QUERY_PANEL),
+    _option("spec_file", Optional[Path], None, "--spec", help="Start from a saved query spec (JSON file), or @N for entry N of this connection's history (@1 = the last run; see 'sqla-tui history').", panel=_QUERY_PANEL),
 ]  # fmt: skip
 
 
@@ -177,14 +208,13 @@ def query_command(command: Command) -> Command:
             parse_order,
             parse_where,
         )
-        from sqla_tui.core.query.spec_file import load_spec
 
-        root, spec_file = kwargs.pop("root"), kwargs.pop("spec_file")
+        root, spec_file, target = kwargs.pop("root"), kwargs.pop("spec_file"), kwargs.get("target")
         where, order, load = kwargs.pop("where") or [], kwargs.pop("order") or [], kwargs.pop("load") or []
         limit, offset = kwargs.pop("limit"), kwargs.pop("offset")
         no_default_order = kwargs.pop("no_default_order")
         try:
-            spec = load_spec(spec_file) if spec_file else QuerySpec(root or "")
+            spec = _starting_spec(spec_file, target) if spec_file else QuerySpec(root or "")
             if root:
                 spec.root = root
             if not spec.root:
@@ -202,6 +232,21 @@ def query_command(command: Command) -> Command:
         return spec
 
     return _extend(command, "spec", [root_param], _QUERY_PARAMETERS, build)
+
+
+def _starting_spec(spec_file: Path, target: "Target | None") -> Any:
+    """The spec ``--spec`` names: a history entry (``@N``) of the command's connection, or a JSON file."""
+    from sqla_tui.core.errors import UserError
+    from sqla_tui.core.query.spec_file import load_spec
+
+    text = str(spec_file)
+    if not text.startswith("@") or target is None:
+        return load_spec(spec_file)
+    if not text[1:].isdigit():
+        raise UserError(f"--spec {text!r}: a history entry is @ and its number, e.g. @1 for the last run")
+    from sqla_tui.settings.history import entry
+
+    return entry(target, int(text[1:]))
 
 
 MODELS_OPTION = typer.Option(

@@ -16,6 +16,8 @@ from sqla_tui.cli.options import (
     query_command,
 )
 from sqla_tui.cli.output import emit_json, emit_table, emit_text, on_workbench, wants_json
+from sqla_tui.cli.output import fail
+from sqla_tui.core.errors import UserError
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -54,6 +56,16 @@ def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
+def remember(target: "Target", spec) -> None:  # type: ignore[no-untyped-def]
+    """Keep the spec in the connection's history ('sqla-tui history', '--spec @1')."""
+    from sqla_tui.settings.history import remember as keep
+
+    try:
+        keep(target, spec)
+    except UserError as error:
+        fail(error)
+
+
 @app.command()
 @connection_command()
 @query_command
@@ -82,6 +94,7 @@ def query(
         return
     as_json = wants_json(json, format_name)
     result = on_workbench(target, lambda bench: bench.run(spec, touch=touch or []), models=models)
+    remember(target, spec)
     if as_json:
         emit_json(_as_json(result))
     elif format_name is not None:

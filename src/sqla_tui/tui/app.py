@@ -24,11 +24,12 @@ from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from sqla_tui.core.connect.target import Target, demo_path
+from sqla_tui.core.connect.target import DEMO_ALIAS, Target, demo_path
 from sqla_tui.core.connect.unexpected import failure_line
-from sqla_tui.core.errors import EXIT_USAGE
+from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.exporting import ExportKey, ExportSource
@@ -58,7 +59,12 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
     """Screen classes app.tcss sizes panes by: -narrow fits 80 columns, -wide uses 200."""
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     """-short is an 80×24 terminal: one-line sparklines, no spacer lines."""
-    BINDINGS = [Binding("q", "quit", "Quit"), Binding("r", "reconnect", "Retry"), *screen_bindings(), ExportKey.EXPORT_BINDING]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("r", "reconnect", "Retry", id="app.reconnect"),
+        *screen_bindings(),
+        ExportKey.EXPORT_BINDING,
+    ]
 
     @dataclass
     class DemoTableFilled(Message):
@@ -90,6 +96,9 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         error: str
         """The one-line reason, password masked."""
 
+    _settings_error: str | None = None
+    """Why the config file could not be read, told once the app is up."""
+
     def __init__(self, target: Target, *, models: str | None = None, lesson: str | None = None) -> None:
         super().__init__()
         self.target = target
@@ -102,8 +111,22 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         self._opening: Workbench | None = None
         self.failed = False
         """True while the last attempt to connect has failed; ``r`` tries again."""
-        self.home = HomeScreen(target_label(target), guide=SCREENS)
+        self.home = HomeScreen(target_label(target), guide=SCREENS, connections=self._offered(target))
         self.heartbeat: Heartbeat | None = None
+        self._saved_theme: str | None = None
+        """The theme the config file holds, so choosing it again writes nothing."""
+
+    def _offered(self, target: Target) -> list[str]:
+        """The saved connections the home screen offers: only when no URL was given; a broken file offers none."""
+        if target.url is not None:
+            return []
+        from sqla_tui.settings.connections import saved
+
+        try:
+            return [entry.name for entry in saved()]
+        except UserError as error:
+            self._settings_error = str(error)
+            return []
 
     def notify(
         self,
@@ -124,6 +147,43 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         self.heartbeat = Heartbeat.from_env(self)
         self._listen_for_sigterm(True)
         self.open_connection()
+        self._apply_preferences()
+
+    def _apply_preferences(self) -> None:
+        """Remap keys from ``[keymap]`` and open with the theme last chosen; then remember each theme chosen.
+
+        A broken setting is one notification: the app opens with its defaults.
+        """
+        from sqla_tui.settings import preferences
+
+        chosen: str | None = None
+        if self._settings_error is not None:
+            self.notify(self._settings_error, title="Settings not read", severity="error", timeout=10)
+        try:
+            self.set_keymap(preferences.keymap())
+            chosen = preferences.theme()
+        except UserError as error:
+            self.notify(str(error), title="Settings not applied", severity="error", timeout=10)
+        if chosen is not None and chosen not in self.available_themes:
+            self.notify(f"theme {chosen!r} is not installed; choose one with ctrl+p, Change theme", severity="warning")
+        elif chosen is not None:
+            self.theme = chosen
+        self._saved_theme = chosen or self.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if theme.name != self._saved_theme:
+            self._saved_theme = theme.name
+            self._save_theme(theme.name)
+
+    @work(thread=True, exit_on_error=False, group="settings")
+    def _save_theme(self, name: str) -> None:
+        from sqla_tui.settings.preferences import save_theme
+
+        try:
+            save_theme(name)
+        except UserError as error:
+            self.call_from_thread(self.notify, str(error), title="Theme not remembered", severity="warning")
 
     def _listen_for_sigterm(self, listen: bool) -> None:
         """SIGTERM quits like q, after stopping what runs; by default it would kill the process mid-statement.
@@ -234,6 +294,51 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         self.home.connection_failed(message.error)
         self.notify(message.error, title="Connection failed", severity="error", timeout=10)
         self.refresh_bindings()
+
+    @on(HomeScreen.ConnectionChosen)
+    def _connection_chosen(self, message: HomeScreen.ConnectionChosen) -> None:
+        self.switch_connection(message.name)
+
+    @work(exclusive=True, exit_on_error=False, group="switch")
+    async def switch_connection(self, name: str) -> None:
+        """Leave the current database for a saved connection (or the demo), asking for its password if it must.
+
+        The password comes from the keyring or its variable like on the
+        command line; when only a person can give it, a masked field asks.
+        """
+        from sqla_tui.settings.connections import PasswordNeeded, resolve
+        from sqla_tui.tui.screens.password_modal import PasswordModal
+
+        pool = self.target.pool
+        try:
+            try:
+                target = await asyncio.to_thread(resolve, None if name == DEMO_ALIAS else name, pool)
+            except PasswordNeeded as needed:
+                password = await self.push_screen_wait(PasswordModal(needed.name, needed.why))
+                if password is None:
+                    return
+                target = await asyncio.to_thread(resolve, name, pool, ask=lambda _: password)
+        except UserError as error:
+            self.notify(str(error), title="Cannot switch", severity="error", timeout=10)
+            return
+        await self._retarget(target)
+
+    async def _retarget(self, target: Target) -> None:
+        """Close the current workbench and every screen built on it, then connect to ``target``."""
+        old = self.workbench or self._opening
+        self.workbench = self._opening = None
+        while self.screen is not self.home:
+            self.pop_screen()
+        for entry in SCREENS:
+            if self.is_screen_installed(entry.key):
+                self.uninstall_screen(entry.key)
+        self.target = target
+        self.failed = False
+        self.home.retarget(target_label(target))
+        self.refresh_bindings()
+        if old is not None:
+            await old.close()
+        self.open_connection()
 
     def action_reconnect(self) -> None:
         """Try the same target again: the server may be up now, the file in place."""

@@ -71,8 +71,11 @@ SCREENS: tuple[ScreenEntry, ...] = (
 
 
 def screen_bindings() -> list[Binding]:
-    """One ``open_screen`` binding per registered screen."""
-    return [Binding(entry.key, f"open_screen({entry.key!r})", entry.title) for entry in SCREENS]
+    """One ``open_screen`` binding per registered screen, its id ``app.<title>`` (``app.compose``) for ``[keymap]``."""
+    return [
+        Binding(entry.key, f"open_screen({entry.key!r})", entry.title, id=f"app.{entry.title.lower()}")
+        for entry in SCREENS
+    ]
 
 
 def entry_for(key: str) -> ScreenEntry:

@@ -69,10 +69,16 @@ class PoolOptions:
 
 @dataclass(frozen=True)
 class Target:
-    """What to connect to: the URL as typed (None or 'demo' for the demo) and pool settings."""
+    """What to connect to: the URL as typed (None or 'demo' for the demo), pool settings, and the saved name it came by.
+
+    ``name`` is the saved connection's name (``sqla-tui NAME``): history is
+    kept per name, and the banner shows it. The URL then carries the password
+    fetched for this run only; it is never written back anywhere.
+    """
 
     url: str | None
     pool: PoolOptions = PoolOptions()
+    name: str | None = None
 
     @property
     def is_demo(self) -> bool:

@@ -123,3 +123,29 @@ def _checked_options(url: URL, backend: str, driver: str) -> URL:
                 raise UserError(f"URL options {old!r} and {new!r} say the same thing; keep one")
             url = url.difference_update_query([old]).update_query_dict({new: url.query[old]})
     return url
+
+
+def split_password(raw: str) -> tuple[str, str | None]:
+    """``raw`` without its password, and the password (None without one): what a saved connection keeps apart.
+
+    The URL is otherwise kept as typed (its dialect, driver and options), so
+    ``with_password`` puts back exactly what the user saved.
+    """
+    parse_url(raw)  # one line naming what is wrong, before anything is kept
+    url = _make_url(raw.strip())
+    if url.password is None:
+        return url.render_as_string(hide_password=False), None
+    kept = URL.create(
+        url.drivername, username=url.username, host=url.host, port=url.port, database=url.database, query=url.query
+    )  # URL.set ignores password=None
+    return kept.render_as_string(hide_password=False), str(url.password)
+
+
+def with_password(raw: str, password: str) -> str:
+    """The saved URL ``raw`` with ``password`` put back, for this connection only."""
+    url = _make_url(raw.strip())
+    if not url.username:
+        raise UserError(
+            "a password needs a user name in the URL: save it again as scheme://USER@host/db"
+        )
+    return url.set(password=password).render_as_string(hide_password=False)

@@ -25,7 +25,7 @@ _FIX = "fix it, or save a new one with --save"
 def save_spec(spec: QuerySpec, path: Path) -> None:
     """Write ``spec`` as indented JSON; a path that cannot be written is one line."""
     try:
-        path.write_text(json.dumps(dataclasses.asdict(spec), indent=2, default=str) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(spec_data(spec), indent=2) + "\n", encoding="utf-8")
     except IsADirectoryError:
         raise UserError(f"cannot save the query spec to {path}: it is a directory; name a file in it") from None
     except FileNotFoundError:
@@ -52,12 +52,22 @@ def load_spec(path: Path) -> QuerySpec:
         where = f" at line {error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
         reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
         raise UserError(f"spec file {path} is not valid JSON: {reason}{where}") from None
+    return spec_from_data(data, f"spec file {path}", _FIX)
+
+
+def spec_from_data(data: Any, source: str, fix: str) -> QuerySpec:
+    """A QuerySpec from JSON data (a spec file's, a history entry's), checked field by field; ``source`` names it."""
     if not isinstance(data, dict):
-        raise UserError(f"spec file {path} must hold a JSON object (a saved query spec), not {_kind(data)}; {_FIX}")
+        raise UserError(f"{source} must hold a JSON object (a saved query spec), not {_kind(data)}; {fix}")
     try:
         return _build(QuerySpec, data, "")
     except _ShapeError as error:
-        raise UserError(f"spec file {path} is not a saved query spec: {error}; {_FIX}") from None
+        raise UserError(f"{source} is not a saved query spec: {error}; {fix}") from None
+
+
+def spec_data(spec: QuerySpec) -> dict[str, Any]:
+    """The spec as JSON-ready data: what a spec file and a history entry hold."""
+    return json.loads(json.dumps(dataclasses.asdict(spec), default=str))
 
 
 class _ShapeError(Exception):

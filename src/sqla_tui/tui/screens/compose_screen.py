@@ -3,7 +3,8 @@
 Everything up to the run is previewed without touching the database: the
 Python a user would paste and the main query's SQL for the engine's dialect
 change as keys are pressed. ``r`` runs the query in a worker (``x`` cancels
-it, on the server too); the log then shows every statement the ORM emitted,
+it, on the server too) and keeps its spec in the connection's history, which
+``ctrl+r`` searches; the log then shows every statement the ORM emitted,
 where it came from and the rows it received, with repeated lazy loads
 flagged as N+1.
 """
@@ -42,11 +43,13 @@ from sqla_tui.core.query.preview import (
 )
 from sqla_tui.core.query.run import RunResult
 from sqla_tui.core.query.script import save_script
-from sqla_tui.core.query.spec import DEFAULT_LIMIT, Filter, parse_order, parse_where
+from sqla_tui.core.query.spec import DEFAULT_LIMIT, Filter, QuerySpec, parse_order, parse_where
+from sqla_tui.settings.history import remember
 from sqla_tui.tui.clipboard import copy_text
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
+from sqla_tui.tui.screens.history_modal import HistoryModal
 from sqla_tui.tui.screens.strategy_note import StrategyNote
 from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.code_preview import CodePreview
@@ -62,26 +65,31 @@ class ComposeScreen(GuardedScreen):
     """Shows the workbench's composer; widgets edit it, workers map and run it."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("r", "run", "Run"),
-        Binding("ctrl+r", "run", "Run", show=False, priority=True),  # from any field, the root filter included
-        Binding("x", "cancel_run", "Cancel run"),
-        Binding("f", "fanout", "Fan-out"),
-        Binding("e", "explain", "Explain"),
-        Binding("y", "copy_python", "Copy Python"),
-        Binding("Y", "copy_sql", "Copy SQL"),
-        Binding("w", "save_script", "Save script"),
-        Binding("slash", "focus_where", "Filter"),
-        Binding("o", "focus_order", "Order", show=False),
-        Binding("l", "focus_limit", "Limit", show=False),
+        Binding("escape", "back", "Back", id="compose.back"),
+        Binding("r", "run", "Run", id="compose.run"),
+        # from any field, the root filter included (Harlequin's ctrl+j; f5 as in SQL tools); ctrl+r is history, as in shells
+        Binding("ctrl+j,f5", "run", "Run", show=False, priority=True, id="compose.run_anywhere"),
+        Binding("ctrl+r", "history", "History", id="compose.history"),
+        Binding("x", "cancel_run", "Cancel run", id="compose.cancel_run"),
+        Binding("f", "fanout", "Fan-out", id="compose.fanout"),
+        Binding("e", "explain", "Explain", id="compose.explain"),
+        Binding("y", "copy_python", "Copy Python", id="compose.copy_python"),
+        Binding("Y", "copy_sql", "Copy SQL", id="compose.copy_sql"),
+        Binding("w", "save_script", "Save script", id="compose.save_script"),
+        Binding("slash", "focus_where", "Filter", id="compose.focus_where"),
+        Binding("o", "focus_order", "Order", show=False, id="compose.focus_order"),
+        Binding("l", "focus_limit", "Limit", show=False, id="compose.focus_limit"),
         # the loader keys from the log and the results too: a run moves focus there to read it
-        *(Binding(str(number), f"loader('pick', {number})", show=False) for number in range(len(STRATEGY_CYCLE))),
-        Binding("space", "loader('cycle')", show=False),
-        Binding("t", "loader('touch')", show=False),
-        Binding("down", "into_roots", show=False),
-        Binding("left_square_bracket", "step(-1)", "Previous in run", show=False),
-        Binding("right_square_bracket", "step(1)", "Next in run", show=False),
-        Binding("delete,backspace", "remove_filter", "Remove filter", show=False),
+        *(
+            Binding(str(number), f"loader('pick', {number})", show=False, id=f"compose.loader_pick_{number}")
+            for number in range(len(STRATEGY_CYCLE))
+        ),
+        Binding("space", "loader('cycle')", show=False, id="compose.loader_cycle"),
+        Binding("t", "loader('touch')", show=False, id="compose.loader_touch"),
+        Binding("down", "into_roots", show=False, id="compose.into_roots"),
+        Binding("left_square_bracket", "step(-1)", "Previous in run", show=False, id="compose.previous_in_run"),
+        Binding("right_square_bracket", "step(1)", "Next in run", show=False, id="compose.next_in_run"),
+        Binding("delete,backspace", "remove_filter", "Remove filter", show=False, id="compose.remove_filter"),
     ]
 
     def __init__(self, workbench: Workbench) -> None:
@@ -228,21 +236,29 @@ class ComposeScreen(GuardedScreen):
             self.map_root(event.option.id)
 
     @work(exclusive=True, exit_on_error=False, group="compose-map")
-    async def map_root(self, table: str) -> None:
-        """Map the root and the tables a loader path can reach from it, then offer its relationships."""
+    async def map_root(self, table: str, spec: QuerySpec | None = None) -> None:
+        """Map the root and the tables a loader path can reach from it, then offer its relationships.
+
+        With ``spec`` (a history entry) its filters, order, limit and loaders are composed again.
+        """
         try:
             composer = await self.workbench.composer(table, hops=MAX_DEPTH)
+            if spec is not None:
+                composer.change(**{name: getattr(spec, name) for name in _RESTORED})
+            else:
+                composer.set_limit(self._limit_typed())
         except UserError as error:
             self.notify(str(error), title="Cannot compose", severity="error")
             return
-        composer.set_limit(self._limit_typed())
         self.composer, self.result = composer, None
         root_filter = self.query_one("#compose-root-filter", Input)
         root_filter.value = ""
         root_filter.placeholder = f"root: {table}  (type to change)"
         self.add_class("-rooted")  # the list folds away: the loaders, log and previews get its room
         order_field = self.query_one("#compose-order", Input)
-        order_field.value = ""
+        order_field.value = ", ".join(f"{o.column}{':desc' if o.descending else ''}" for o in composer.spec.order_by)
+        if spec is not None:
+            self.query_one("#compose-limit", Input).value = "" if spec.limit is None else str(spec.limit)
         order_field.placeholder = f"{', '.join(key.column for key in primary_key_order(composer.entity))} · - none  (o)"
         self._show_filters()
         self.query_one(StatementLogTable).show([])
@@ -253,7 +269,17 @@ class ComposeScreen(GuardedScreen):
         self.query_one("#compose-summary", Static).update(Content(f"composing over {table}: toggle relationships, r runs"))
         toggles = self.query_one(LoaderToggles)
         toggles.show_entity(composer.entity, table)
+        toggles.restore(composer.spec.loads)
         toggles.focus()
+
+    def action_history(self) -> None:
+        """Search the queries run on this connection; the one chosen is composed again (ctrl+r)."""
+        self.app.push_screen(HistoryModal(self.workbench.target), self._recall)
+
+    def _recall(self, spec: QuerySpec | None) -> None:
+        if spec is not None:
+            self.query_one("#compose-root-filter", Input).value = ""
+            self.map_root(spec.root, spec)
 
     # -- editing the composer -------------------------------------------------
     def _edit(self, change: Callable[[Composer], None]) -> bool:
@@ -406,6 +432,10 @@ class ComposeScreen(GuardedScreen):
         self.query_one("#compose-sql", CodePreview).border_title = "Main query SQL (as run)"
         self.query_one("#compose-summary", Static).update(_summary_line(result))
         log.focus()
+        try:
+            await asyncio.to_thread(remember, self.workbench.target, composer.spec)
+        except UserError as error:
+            self.notify(str(error), title="Not kept in the history", severity="warning")
 
     @on(StatementLogTable.Selected)
     def _statement_selected(self) -> None:
@@ -494,6 +524,10 @@ def _roots_shown(result: RunResult, root: str) -> str:
     if result.matched_roots is not None and result.matched_roots != shown:
         return f"{shown:,} of {result.matched_roots:,} {root}"
     return f"{shown:,} {root}"
+
+
+_RESTORED = ("filters", "order_by", "limit", "offset", "loads", "column_options", "default_order")
+"""What a history entry brings back besides its root."""
 
 
 def _filter_text(spec_filter: Filter) -> str:

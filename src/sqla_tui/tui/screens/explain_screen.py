@@ -42,10 +42,10 @@ class ExplainScreen(GuardedScreen):
     FAILURE_TITLE = "EXPLAIN failed"
 
     BINDINGS = [
-        Binding("escape", "back", "Back / cancel"),
-        Binding("x", "cancel", "Cancel"),
-        Binding("a", "toggle_analyze", "ANALYZE on/off"),
-        Binding("r", "toggle_raw", "Raw plan"),
+        Binding("escape", "back", "Back / cancel", id="explain.back"),
+        Binding("x", "cancel", "Cancel", id="explain.cancel"),
+        Binding("a", "toggle_analyze", "ANALYZE on/off", id="explain.toggle_analyze"),
+        Binding("r", "toggle_raw", "Raw plan", id="explain.toggle_raw"),
     ]
 
     def __init__(self, workbench: Workbench, sql: str, params: Any = None, *, analyze: bool = False) -> None:

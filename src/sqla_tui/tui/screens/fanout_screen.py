@@ -60,13 +60,13 @@ class FanoutScreen(GuardedScreen):
     FAILURE_TITLE = "Fan-out failed"
 
     BINDINGS = [
-        Binding("escape", "back", "Back / cancel"),
-        Binding("x", "cancel", "Cancel"),
-        Binding("r", "measure", "Measure again"),
-        Binding("m", "memory", "Memory peak"),
-        Binding("w", "save_script", "Save script"),
-        Binding("plus", "runs(1)", "More runs"),
-        Binding("minus", "runs(-1)", "Fewer runs"),
+        Binding("escape", "back", "Back / cancel", id="fanout.back"),
+        Binding("x", "cancel", "Cancel", id="fanout.cancel"),
+        Binding("r", "measure", "Measure again", id="fanout.measure"),
+        Binding("m", "memory", "Memory peak", id="fanout.memory"),
+        Binding("w", "save_script", "Save script", id="fanout.save_script"),
+        Binding("plus", "runs(1)", "More runs", id="fanout.more_runs"),
+        Binding("minus", "runs(-1)", "Fewer runs", id="fanout.fewer_runs"),
     ]
 
     @dataclass

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import OptionList
 
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.widgets.connect_status import ConnectStatus
+from sqla_tui.tui.widgets.connection_list import ConnectionList
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.screen_guide import ScreenGuide
@@ -39,18 +40,38 @@ class HomeScreen(GuardedScreen):
         name: str
         """The table or view chosen."""
 
-    def __init__(self, label: str, guide: Sequence[ScreenEntry]) -> None:
+    @dataclass
+    class ConnectionChosen(Message):
+        """The user pressed Enter on a saved connection (or the demo) in the list."""
+
+        name: str
+        """The saved name, or ``demo``."""
+
+    def __init__(self, label: str, guide: Sequence[ScreenEntry], connections: Sequence[str] = ()) -> None:
         super().__init__()
         self.label = label
         self.guide = guide
+        self.connections = connections
+        """Saved names to offer; none when a URL or name was given (the list is then not shown)."""
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.label)
         yield ConnectStatus()
         with Horizontal(id="home-body"):
             yield RelationList(id="relations")
-            yield ScreenGuide(self.guide, id="screen-guide")
+            with Vertical(id="home-side"):
+                if self.connections:
+                    yield ConnectionList(self.connections, id="connections")
+                yield ScreenGuide(self.guide, id="screen-guide")
         yield KeyFooter()
+
+    def retarget(self, label: str) -> None:
+        """Forget the tables shown and name the new target, while the app connects to it."""
+        banner = self.query_one(ServerBanner)
+        banner.label, banner.info = label, None
+        banner.refresh()
+        self.query_one(RelationList).show([])
+        self.connecting()
 
     def table_filled(self, table: str, rows: int, total_tables: int) -> None:
         self.query_one(ConnectStatus).table_filled(table, rows, total_tables)
@@ -93,6 +114,11 @@ class HomeScreen(GuardedScreen):
             self.query_one(ConnectStatus).phase = "connected"
             self.refresh_bindings()
         relation_list.focus()
+
+    @on(OptionList.OptionSelected, "#connections")
+    def _connection_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.post_message(self.ConnectionChosen(event.option.id))
 
     @on(OptionList.OptionSelected, "#relations")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -57,10 +57,10 @@ class PoolScreen(GuardedScreen):
     FAILURE_TITLE = "Pool failed"
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("g", "start", "Go"),
-        Binding("x", "stop", "Stop"),
-        Binding("a", "pool_settings", "Pool settings"),
+        Binding("escape", "back", "Back", id="pool.back"),
+        Binding("g", "start", "Go", id="pool.start"),
+        Binding("x", "stop", "Stop", id="pool.stop"),
+        Binding("a", "pool_settings", "Pool settings", id="pool.settings"),
     ]
 
     status: reactive[str] = reactive("idle: pick a scenario and press g (or Enter in a field)")

@@ -36,10 +36,10 @@ class SchemaScreen(GuardedScreen):
     at mount would rebuild every footer key once more while the screen is being set up."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("c", "compose_table", "Compose over it"),
-        Binding("down", "focus_tree", "Tree", show=False),
+        Binding("escape", "back", "Back", id="schema.back"),
+        Binding("slash", "focus_filter", "Filter", id="schema.focus_filter"),
+        Binding("c", "compose_table", "Compose over it", id="schema.compose_table"),
+        Binding("down", "focus_tree", "Tree", show=False, id="schema.focus_tree"),
     ]
 
     @dataclass

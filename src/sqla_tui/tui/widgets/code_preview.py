@@ -14,7 +14,8 @@ class CodePreview(VerticalScroll, can_focus=True):
 
     Textual's TextArea would need tree-sitter grammars for highlighting; a
     Static holding a Syntax needs only Pygments. ANSI colours and the default
-    background make it follow the app's theme.
+    background make it follow the app's theme, light or dark, re-highlighted
+    when the theme changes.
     """
 
     code: reactive[str] = reactive("")
@@ -28,7 +29,11 @@ class CodePreview(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(classes="code")
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _: self.watch_code(self.code))
+
     def watch_code(self, code: str) -> None:
         """Highlight once: a Syntax renderable would run Pygments again on every layout pass."""
-        syntax = Syntax(code, self.language, theme="ansi_dark", background_color="default", word_wrap=True)
+        palette = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+        syntax = Syntax(code, self.language, theme=palette, background_color="default", word_wrap=True)
         self.query_one(Static).update(syntax.highlight(code))

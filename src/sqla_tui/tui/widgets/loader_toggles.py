@@ -43,12 +43,15 @@ class LoaderToggles(Tree[ToggleTarget]):
     """A tree of relationship paths; the screen reads ``loads`` and ``touched``, or listens for Changed."""
 
     BINDINGS = [
-        Binding("space,enter", "cycle", "Strategy"),
-        Binding("t", "touch", "Touch"),
-        Binding("question_mark", "explain", "Explain strategy"),
-        Binding("right", "open", "Open", show=False),
-        Binding("left", "close", "Close", show=False),
-        *(Binding(str(number), f"pick({number})", show=False) for number in range(len(STRATEGY_CYCLE))),
+        Binding("space,enter", "cycle", "Strategy", id="loaders.cycle"),
+        Binding("t", "touch", "Touch", id="loaders.touch"),
+        Binding("question_mark", "explain", "Explain strategy", id="loaders.explain"),
+        Binding("right", "open", "Open", show=False, id="loaders.open"),
+        Binding("left", "close", "Close", show=False, id="loaders.close"),
+        *(
+            Binding(str(number), f"pick({number})", show=False, id=f"loaders.pick_{number}")
+            for number in range(len(STRATEGY_CYCLE))
+        ),
     ]
 
     @dataclass
@@ -96,6 +99,25 @@ class LoaderToggles(Tree[ToggleTarget]):
         self.root.expand()
         _ = self.last_line  # lays out the new lines, so the cursor can go to a node added just now
         self.move_cursor(self.root.children[0] if self.root.children else self.root)
+        self._post_changed()
+
+    def restore(self, loads: list[LoadOption]) -> None:
+        """Set the strategies of ``loads`` (a history entry's), opening the branches that lead to each."""
+        for load in loads:
+            node = self.root
+            for depth in range(1, load.path.count(".") + 2):
+                prefix = ".".join(load.path.split(".")[:depth])
+                found = next((child for child in node.children if child.data is not None and child.data.path == prefix), None)
+                if found is None:
+                    break
+                if found.data is not None and not found.children and prefix != load.path:
+                    self._fill(found, found.data.relationship.target, f"{prefix}.")
+                if prefix != load.path:
+                    found.expand()
+                node = found
+            else:
+                self.strategies[load.path] = load.strategy
+                self._label(node)
         self._post_changed()
 
     def _fill(self, node: TreeNode[ToggleTarget], entity: type, prefix: str) -> None:

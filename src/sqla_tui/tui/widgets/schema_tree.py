@@ -60,8 +60,8 @@ class SchemaTree(Tree[TableRef]):
     """Names first, details once a schema's catalog arrives."""
 
     BINDINGS = [
-        Binding("right", "open_node", "Open", show=False),
-        Binding("left", "close_node", "Close", show=False),
+        Binding("right", "open_node", "Open", show=False, id="schema_tree.open_node"),
+        Binding("left", "close_node", "Close", show=False, id="schema_tree.close_node"),
     ]
 
     _adding_quietly = False

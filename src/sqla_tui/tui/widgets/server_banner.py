@@ -28,9 +28,10 @@ def target_label(target: Target) -> str:
 
     raw = target.url or ""
     try:
-        return display_url(parse_url(raw))
+        shown = display_url(parse_url(raw))
     except UserError:
-        return mask_url(raw)
+        shown = mask_url(raw)
+    return f"{target.name} ({shown})" if target.name else shown
 
 
 class ServerBanner(Widget):

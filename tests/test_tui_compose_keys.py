@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -69,11 +71,12 @@ async def test_the_limit_key_then_r_runs_with_the_new_limit(seeded_db: TestDatab
         assert screen.query_one(ResultsTree).border_title == f"Results · 4 of {USERS} users"
 
 
-async def test_ctrl_r_runs_from_the_where_field(seeded_db: TestDatabase) -> None:
+@pytest.mark.parametrize("key", ["ctrl+j", "f5"])
+async def test_ctrl_j_or_f5_runs_from_the_where_field(seeded_db: TestDatabase, key: str) -> None:
     app = make_app(seeded_db.url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await compose_over(pilot, "users")
-        await pilot.press("slash", *"id > 3", "ctrl+r")
+        await pilot.press("slash", *"id > 3", key)
         await settle(pilot)
         assert screen.query_one("#compose-where", Input).value == "id > 3"  # still there to finish
         assert [run.rows for run in screen.query_one(StatementLogTable).items] == [USERS]

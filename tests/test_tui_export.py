@@ -44,7 +44,7 @@ async def test_results_export_as_csv_with_exact_quoting(awkward_db: TestDatabase
         await pilot.pause()
         assert not isinstance(app.screen, ExportDialog)
         assert "nothing to export yet: pick a root and run the query (r)" in " ".join(screen_text(app).split())
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+j")
         await settle(pilot)
         target = tmp_path / "notes.csv"
         await export_to(pilot, target)

@@ -42,7 +42,7 @@ class ExportSource(Protocol):
 class ExportKey:
     """The app's half: the binding, the dialog, the delivery and what the user is told."""
 
-    EXPORT_BINDING = Binding(EXPORT_KEY, "export", "Export")
+    EXPORT_BINDING = Binding(EXPORT_KEY, "export", "Export", id="app.export")
 
     def action_export(self: App[None]) -> None:  # type: ignore[misc]
         from sqla_tui.tui.screens.export_dialog import ExportDialog

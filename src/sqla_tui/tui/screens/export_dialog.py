@@ -41,7 +41,7 @@ def default_directory() -> Path:
 class ExportDialog(ModalScreen[ExportRequest | None]):
     """Pick the table (when the screen has several), the format and the path."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 
     def __init__(self, tables: list[Table], directory: Path | None = None) -> None:
         super().__init__()

@@ -32,10 +32,10 @@ class LearnScreen(GuardedScreen):
     FAILURE_TITLE = "Step failed to run"
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("n,right", "step(1)", "Next step"),
-        Binding("p,left", "step(-1)", "Previous step"),
-        Binding("r", "rerun", "Run again"),
+        Binding("escape", "back", "Back", id="learn.back"),
+        Binding("n,right", "step(1)", "Next step", id="learn.next_step"),
+        Binding("p,left", "step(-1)", "Previous step", id="learn.previous_step"),
+        Binding("r", "rerun", "Run again", id="learn.run_again"),
     ]
 
     def __init__(self, workbench: Workbench, lesson: str = "") -> None:

@@ -18,7 +18,10 @@ from sqla_tui.tui.widgets.pool_settings import PoolSettings
 class PoolSettingsDialog(ModalScreen[PoolOptions | None]):
     """Edit the settings; Enter in a field (or ctrl+a) applies them, Escape leaves them as they are."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+a", "apply", "Apply")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="pool_settings.cancel"),
+        Binding("ctrl+a", "apply", "Apply", id="pool_settings.apply"),
+    ]
 
     def __init__(self, options: PoolOptions, snapshot: PoolSnapshot) -> None:
         super().__init__()

@@ -13,7 +13,7 @@ from textual.widgets import Static
 class StrategyNote(ModalScreen[None]):
     """Shows a strategy's explanation (core/lessons/strategies.py) until Escape, ? or q."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="strategy_note.close")]
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()

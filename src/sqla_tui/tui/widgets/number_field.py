@@ -14,7 +14,7 @@ class NumberField(Input):
     before the field sees the key, and only while it has focus.
     """
 
-    BINDINGS = [Binding("r", "screen.run", "Run", show=False, priority=True)]
+    BINDINGS = [Binding("r", "screen.run", "Run", show=False, priority=True, id="number_field.run")]
 
     def __init__(self, value: str = "", **kwargs: object) -> None:
         super().__init__(value, type="integer", **kwargs)  # type: ignore[arg-type]

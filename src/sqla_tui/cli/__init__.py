@@ -17,6 +17,7 @@ from sqla_tui.cli import (  # noqa: F401  (registers commands)
     pool_cmd,
     query_cmd,
     schema_cmd,
+    serve_cmd,
 )
 from sqla_tui.cli.app import app
 

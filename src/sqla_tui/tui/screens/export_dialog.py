@@ -92,7 +92,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         path = Path(typed).expanduser()
         if path.is_dir():
             path = path / file_name(self._table, self._format)
-        if not path.parent.is_dir():
+        # in a browser (sqla-tui serve) the file arrives as a download: only its name counts
+        if not path.parent.is_dir() and not self.app.is_web:
             self.notify(f"no directory {path.parent}: create it or pick another", severity="error")
             return
         self.dismiss(ExportRequest(self._table, self._format, path))

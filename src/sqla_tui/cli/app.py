@@ -21,7 +21,7 @@ class _OpenByDefault(TyperGroup):
 
     _GROUP_FLAGS = ("--help", "-h", "--version", "--install-completion", "--show-completion")
 
-    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+    def parse_args(self, ctx, args):
         if ctx.resilient_parsing and not args:  # shell completion of the first word: the command names
             return super().parse_args(ctx, args)
         if not args or (args[0] not in self.commands and args[0] not in self._GROUP_FLAGS):

@@ -25,7 +25,7 @@ _TYPED = "(--sql)"
 """The root query_command receives when the statement is typed instead of composed."""
 
 
-def _typed_or_composed(command):  # type: ignore[no-untyped-def]
+def _typed_or_composed(command):
     """Let ``--sql`` stand in for ROOT, which query_command otherwise requires."""
 
     @functools.wraps(command)
@@ -75,7 +75,7 @@ def _finite(text: str) -> float:
     return number
 
 
-def _print_tree(node, depth: int = 0) -> None:  # type: ignore[no-untyped-def]
+def _print_tree(node, depth: int = 0) -> None:
     from sqla_tui.core.plans.node import describe, figures, notes
 
     numbers = figures(node)
@@ -87,7 +87,7 @@ def _print_tree(node, depth: int = 0) -> None:  # type: ignore[no-untyped-def]
         _print_tree(child, depth + 1)
 
 
-def _print_human(result) -> None:  # type: ignore[no-untyped-def]
+def _print_human(result) -> None:
     from sqla_tui.core.query.preview import params_text
     from sqla_tui.core.sqltext import one_line
 
@@ -109,7 +109,7 @@ def _print_human(result) -> None:  # type: ignore[no-untyped-def]
 @query_command
 def explain(
     target: "Target",
-    spec,  # type: ignore[no-untyped-def]
+    spec,
     sql: Annotated[Optional[str], typer.Option("--sql", help="Explain this statement instead of a composed query.")] = None,
     param: Annotated[
         Optional[list[str]],

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
 
 
-def _print_table(report) -> None:  # type: ignore[no-untyped-def]
+def _print_table(report) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -45,7 +45,7 @@ def _print_table(report) -> None:  # type: ignore[no-untyped-def]
 @query_command
 def fanout(
     target: "Target",
-    spec,  # type: ignore[no-untyped-def]
+    spec,
     path: Annotated[list[str], typer.Option("--path", "-p", help="Relationship path to load, e.g. posts.comments.")],
     strategies: Annotated[
         str, typer.Option("--strategies", help="Comma-separated: joined,selectin,subquery,immediate,select,joined+selectin,mixed.")

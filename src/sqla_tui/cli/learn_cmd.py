@@ -66,7 +66,7 @@ def learn(
         launch.open_app(target, lesson=lesson or "")
 
 
-def _check(target, lesson: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def _check(target, lesson: str | None, as_json: bool) -> None:
     results = on_workbench(target, lambda bench: bench.learn([lesson] if lesson else None))
     if as_json:
         emit_json({"lessons": [
@@ -82,14 +82,14 @@ def _check(target, lesson: str | None, as_json: bool) -> None:  # type: ignore[n
         raise typer.Exit(EXIT_STEP_FAILED)
 
 
-def _handout(target, lesson: str | None, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+def _handout(target, lesson: str | None, output: Path | None) -> None:
     from sqla_tui.core.lessons.catalog import find_lesson
     from sqla_tui.core.lessons.handout import markdown
 
     if lesson is None:
         fail("--markdown needs a lesson: 'sqla-tui learn n-plus-one --markdown'")
 
-    async def write(bench):  # type: ignore[no-untyped-def]
+    async def write(bench):
         (result,) = await bench.learn([lesson])
         return markdown(find_lesson(lesson), result, bench.info.url)
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
 
 
-def _print_human(result) -> None:  # type: ignore[no-untyped-def]
+def _print_human(result) -> None:
     """Runs of one statement fold into one entry, exactly as the compose screen's log shows them."""
     from sqla_tui.core.grammar import counted
     from sqla_tui.core.query.preview import consecutive_runs, summary_text
@@ -41,7 +41,7 @@ def _print_human(result) -> None:  # type: ignore[no-untyped-def]
     typer.echo(summary_text(result.summary, result.matched_roots))
 
 
-def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
+def _as_json(result) -> dict:
     return {
         "statements": [
             {"sql": s.received, "params": s.params, "origin": origin, "rows": s.rows, "bytes": s.bytes, "ms": round(s.ms, 3)}
@@ -56,7 +56,7 @@ def _as_json(result) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def remember(target: "Target", spec) -> None:  # type: ignore[no-untyped-def]
+def remember(target: "Target", spec) -> None:
     """Keep the spec in the connection's history ('sqla-tui history', '--spec @1')."""
     from sqla_tui.settings.history import remember as keep
 
@@ -71,7 +71,7 @@ def remember(target: "Target", spec) -> None:  # type: ignore[no-untyped-def]
 @query_command
 def query(
     target: "Target",
-    spec,  # type: ignore[no-untyped-def]
+    spec,
     touch: Annotated[Optional[list[str]], typer.Option("--touch", "-t", help="Access PATH afterwards, as app code would (shows lazy loads).")] = None,
     models: Annotated[Optional[str], MODELS_OPTION] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,

@@ -24,7 +24,7 @@ T = TypeVar("T")
 HARD_STOP_S = 1.5
 """How long the clean-up after a signal may take before the process just exits."""
 
-_WORDS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+_WORDS: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 _said = threading.Lock()
 """Held while the line is printed and the process exits, so the hard stop cannot print it twice."""
 

@@ -167,7 +167,7 @@ def remove(name: str) -> SavedConnection:
     if entry is None:
         raise UserError(f"no saved connection named {name!r}; {_LIST}")
     with config_file.editing() as document:
-        del document["connections"][name]  # type: ignore[union-attr]
+        del document["connections"][name]
     if entry.password == KEYRING:
         secrets.forget(name)
     return entry

@@ -98,7 +98,7 @@ def entry(target: Target, number: int) -> QuerySpec:
 
 
 def _entries(path: Path) -> list[HistoryEntry]:
-    found = []
+    found: list[HistoryEntry] = []
     for line in reversed(_lines(path)):
         try:
             spec = spec_from_data(line.get("spec"), "a history entry", _FIX)

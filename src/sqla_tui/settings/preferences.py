@@ -38,4 +38,4 @@ def save_theme(name: str) -> None:
     with config_file.editing() as document:
         if "ui" not in document:
             document["ui"] = tomlkit.table()
-        document["ui"]["theme"] = name  # type: ignore[index]
+        document["ui"]["theme"] = name

@@ -30,5 +30,5 @@ def screen_actions(screen: Screen[object]) -> Iterator[SystemCommand]:
         yield SystemCommand(
             binding.description,
             f"{shown_key} on this screen",
-            partial(active.node.run_action, binding.action),
+            partial(screen.app.run_action, binding.action, active.node),
         )

@@ -29,7 +29,7 @@ _Processor = Callable[[Any], Any]
 class Tolerant(TypeDecorator[Any]):
     """``declared`` in every respect but reading: a value its converter rejects is kept as the driver's value."""
 
-    impl = TypeEngine
+    impl: TypeEngine[Any] | type[TypeEngine[Any]] = TypeEngine
     cache_ok = True
 
     def __init__(self, declared: TypeEngine[Any]) -> None:

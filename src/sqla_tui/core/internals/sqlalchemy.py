@@ -58,10 +58,9 @@ def selectin_chunk_size() -> int | None:
 
 def pool_hooks(base: type) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]] | None:
     """A pool class's queue-wait, connection-opening and return methods; None if any is gone."""
-    found = [getattr(base, name, None) for name in POOL_HOOKS]
-    if any(method is None for method in found):
+    do_get, create_connection, return_conn = (getattr(base, name, None) for name in POOL_HOOKS)
+    if do_get is None or create_connection is None or return_conn is None:
         return None
-    do_get, create_connection, return_conn = found
     return do_get, create_connection, return_conn
 
 

@@ -59,7 +59,7 @@ def page_through_write_only(session: Session) -> list[int]:
     user = session.scalars(select(User).order_by(User.id).limit(1)).one()
     total = session.scalar(select(func.count()).select_from(user.post_pages.select().subquery()))
     second_page = session.scalars(user.post_pages.select().limit(2).offset(2)).all()
-    return [total, len(second_page)]
+    return [total or 0, len(second_page)]
 
 
 def _never_loaded(seen: Seen) -> tuple[bool, str]:

@@ -185,7 +185,7 @@ def _in_chunks(seen: Seen) -> tuple[bool, str]:
 def _fan_out(seen: Seen) -> tuple[bool, str]:
     plans = {strategy: (statements, rows, repeated) for strategy, statements, rows, repeated in seen.value}
     joined, selectin = plans.get("joined"), plans.get("selectin")
-    ok = bool(joined and selectin) and joined[2] > 0 and selectin[2] == 0 and selectin[0] == 2
+    ok = joined is not None and selectin is not None and joined[2] > 0 and selectin[2] == 0 and selectin[0] == 2
     shown = "; ".join(f"{name}: {s:,} stmts, {r:,} rows, {d:,} repeated" for name, (s, r, d) in plans.items())
     return ok, f"fan-out of users → posts: {shown}"
 

@@ -42,6 +42,8 @@ from sqla_tui.core.plans.warnings import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy.sql import Select, TextClause
+
     from sqla_tui.core.query.spec import QuerySpec
 
 _ANALYZE_COMMAND = {
@@ -86,7 +88,7 @@ def flavour(dialect: Dialect) -> str:
 def _driver_message(error: BaseException) -> str:
     """The first line of what the database said, without the driver's class prefix."""
     root = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
-    args = getattr(root, "args", ())
+    args: tuple[Any, ...] = getattr(root, "args", ())
     if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):  # pymysql: (code, message)
         message = args[1]
     else:
@@ -148,6 +150,7 @@ _RUNNERS = {"postgresql": _postgresql, "mariadb": _mariadb, "mysql": _mysql, "sq
 
 
 def _row_estimate(conn: Connection, name: str, kind: str) -> int | None:
+    statement: Select[Any] | TextClause
     if kind == "sqlite":
         # MAX(rowid): O(log n), and close to the count for a rowid table; built, not spliced into
         # text(), where a ':x' in the name would read as a bind parameter
@@ -269,7 +272,7 @@ async def driver_statement(engine: AsyncEngine, statement: Any) -> tuple[str, An
     """
     seen: dict[str, Any] = {}
 
-    def grab(conn, cursor, sql, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def grab(conn, cursor, sql, parameters, context, executemany):
         seen["sql"], seen["params"] = sql, parameters
         raise _Captured
 

@@ -114,7 +114,7 @@ def _tokens(sql: str, dialect: str) -> list[Any]:
     from sqlglot.errors import TokenError
 
     try:
-        return _tokenizer(dialect)().tokenize(sql)  # type: ignore[no-any-return]
+        return _tokenizer(dialect)().tokenize(sql)
     except TokenError:
         raise UserError(f"cannot read the statement as {_SPOKEN[dialect]} SQL: a quote or comment is not closed") from None
 

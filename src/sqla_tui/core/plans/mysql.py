@@ -185,7 +185,7 @@ def from_mysql_tree(text: str, statement: str) -> PlanNode:
             act_rows=_number(match["act"]),
             loops=loops,
             cost=_number(match["cost"]),
-            ms=_number(match["ms"]) * (loops or 1) if match["ms"] else None,
+            ms=ms * (loops or 1) if (ms := _number(match["ms"])) is not None else None,
             full_scan=op.startswith("Table scan"),
         )
         while stack[-1][0] >= depth:
@@ -193,7 +193,7 @@ def from_mysql_tree(text: str, statement: str) -> PlanNode:
         parent = stack[-1][1]
         if node.full_scan and parent.op.startswith("Filter: "):
             node.filter = parent.op.removeprefix("Filter: ")
-            node.lookups = columns_looked_up(node.filter, {table["table"], node.relation}, True) if table else []
+            node.lookups = columns_looked_up(node.filter, {name for name in (table["table"], node.relation) if name}, True) if table else []
         parent.children.append(node)
         stack.append((depth, node))
     return root.children[0] if len(root.children) == 1 else root

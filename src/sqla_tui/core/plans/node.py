@@ -75,8 +75,7 @@ def mark_hottest(root: PlanNode) -> PlanNode | None:
     time on the root, have no hottest node.
     """
     for measure in ("ms", "cost", "est_rows"):
-        weighed = [(node.self_weight(measure), node) for node in root.walk()]
-        weighed = [(weight, node) for weight, node in weighed if weight is not None]
+        weighed = [(weight, node) for node in root.walk() if (weight := node.self_weight(measure)) is not None]
         if len(weighed) > 1 or (weighed and weighed[0][1].relation):
             hottest = max(weighed, key=lambda pair: pair[0])[1]
             hottest.hottest = True

@@ -72,7 +72,7 @@ def _node(raw: dict[str, Any]) -> PlanNode:
         children=children,
         detail=_detail(raw),
         filter=condition,
-        lookups=columns_looked_up(condition, {relation, alias}, only_source=True) if condition and relation else [],
+        lookups=columns_looked_up(condition, {name for name in (relation, alias) if name}, only_source=True) if condition and relation else [],
         full_scan=op in _FULL_SCANS,
         spill=_spill(raw),
     )

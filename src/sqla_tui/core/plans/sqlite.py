@@ -37,7 +37,7 @@ def _access_node(match: re.Match[str], tables: dict[str, str], statement: str) -
     using = match["using"] or ""
     keys = match["keys"] or ""
     if match["automatic"]:
-        index = "(automatic)"
+        index: str | None = "(automatic)"
         lookups = [found[1] for key in keys.split(" AND ") if (found := _KEY_COLUMN.match(key))]
     else:
         index = match["index"] or ("PRIMARY KEY" if "PRIMARY KEY" in using else None)

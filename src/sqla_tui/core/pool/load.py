@@ -161,7 +161,8 @@ class LoadGenerator:
         stopper = asyncio.create_task(self._stop.wait())
         all_done = asyncio.gather(*tasks, return_exceptions=True)
         try:
-            await asyncio.wait([stopper, all_done], timeout=self.spec.duration_s, return_when=asyncio.FIRST_COMPLETED)
+            racing: list[asyncio.Future[Any]] = [stopper, all_done]
+            await asyncio.wait(racing, timeout=self.spec.duration_s, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopped = self._stop.is_set()
             self._stop.set()
@@ -180,7 +181,7 @@ class LoadGenerator:
             hold_note=SQLITE_SLOW_NOTE if self._backend == "sqlite" and self.spec.scenario == "slow-query" else None,
         )
 
-    async def _wind_down(self, tasks: list[asyncio.Task[None]]) -> None:
+    async def _wind_down(self, tasks: list[asyncio.Task[Any]]) -> None:
         """Cancel queued checkouts, then end holds and stop running statements on the server; wait for every task.
 
         The queue goes first: a hold returning its connection would otherwise

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import UniqueConstraint, inspect
+from sqlalchemy import Table, UniqueConstraint, inspect
 from sqlalchemy.orm import Mapper
 
 from sqla_tui.core.query.spec import Order, QuerySpec, column_attribute
@@ -47,6 +47,8 @@ def limit_is_ambiguous(spec: QuerySpec, entity: type) -> bool:
     if set(mapper.primary_key) <= ordered:
         return False
     table = mapper.local_table
+    if not isinstance(table, Table):
+        return True  # mapped to a join or a select: no unique key to prove the order total
     unique = [set(constraint.columns) for constraint in table.constraints if isinstance(constraint, UniqueConstraint)]
     unique += [set(index.columns) for index in table.indexes if index.unique]
     return not any(key and key <= ordered and not any(column.nullable for column in key) for key in unique)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapper
 
 from sqla_tui.core.catalog.mapping import relationship_info
 from sqla_tui.core.catalog.naming import RelationshipInfo
@@ -59,7 +60,8 @@ class Relationship:
 
 def relationships_of(entity: type) -> list[Relationship]:
     """The mapped relationships of a class, sorted by name, each with its target class."""
-    found = inspect(entity).relationships
+    mapper: Mapper[Any] = inspect(entity)
+    found = mapper.relationships
     return [Relationship(relationship_info(found[key]), found[key].mapper.class_) for key in sorted(found.keys())]
 
 

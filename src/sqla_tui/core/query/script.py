@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL
+from sqlalchemy.orm import Mapper
 
 from sqla_tui.core.catalog.naming import python_name
 from sqla_tui.core.connect.masking import is_secret_key
@@ -110,7 +111,8 @@ def needs_unique(spec: QuerySpec, entity: type) -> bool:
     def joins_collection(owner: type, nodes: dict[str, Any], depth: int) -> bool:
         if depth > 4:
             return False
-        for key, prop in inspect(owner).relationships.items():
+        mapper: Mapper[Any] = inspect(owner)
+        for key, prop in mapper.relationships.items():
             node = nodes.get(key)
             strategy = node.strategy if node is not None and node.strategy else ("joined" if prop.lazy == "joined" else None)
             if strategy not in ("joined", "joined_inner"):
@@ -228,7 +230,8 @@ def _touch_source(name: str, run: Run, entity: type, taken: set[str]) -> str:
             if prefix in levels:
                 continue
             node = tree.node(prefix)
-            prop = inspect(node.owner).relationships[node.key]
+            owner: Mapper[Any] = inspect(node.owner)
+            prop = owner.relationships[node.key]
             variable = python_name(node.key)
             while variable in used:
                 variable += "_"

@@ -67,7 +67,8 @@ def reach(entity: type, paths: list[str]) -> Reach:
     for path in paths:
         tree.node(path)  # a UserError naming the choices for a path that does not exist
     for _, node in tree.walk():
-        prop = inspect(node.owner).relationships[node.key]
+        owner: Mapper[Any] = inspect(node.owner)
+        prop = owner.relationships[node.key]
         if prop not in relationships:
             relationships.append(prop)
         if node.target not in classes:
@@ -124,14 +125,15 @@ class _Writer:
             for prop in mapper.column_attrs:
                 for column in prop.columns:
                     self.columns.setdefault(_column_key(column), f"{cls.__name__}.{prop.key}")
-        for prop in found.relationships:
-            if isinstance(prop.secondary, Table) and prop.secondary.fullname not in self.table_names:
-                name = python_name(prop.secondary.name)
+        for relationship in found.relationships:
+            secondary = relationship.secondary
+            if isinstance(secondary, Table) and secondary.fullname not in self.table_names:
+                name = python_name(secondary.name)
                 while name in self.defined:
                     name += "_table"
                 self.defined.add(name)
-                self.table_names[prop.secondary.fullname] = name
-                for column in prop.secondary.columns:
+                self.table_names[secondary.fullname] = name
+                for column in secondary.columns:
                     self.columns[_column_key(column)] = f"{name}.c[{column.key!r}]"
 
     # -- tables and classes ---------------------------------------------------
@@ -188,8 +190,8 @@ class _Writer:
         target = prop.mapper.class_.__name__
         annotation = f"list[{target}]" if prop.uselist else f"{target} | None"
         arguments = [f"primaryjoin=lambda: {self.clause_source(prop.primaryjoin)}"]
-        if prop.secondary is not None:
-            arguments.insert(0, f"secondary={self.table_names[prop.secondary.fullname]}")  # type: ignore[union-attr]
+        if isinstance(prop.secondary, Table):
+            arguments.insert(0, f"secondary={self.table_names[prop.secondary.fullname]}")
             arguments.append(f"secondaryjoin=lambda: {self.clause_source(prop.secondaryjoin)}")  # type: ignore[arg-type]
         foreign = [dest for _, dest in [*prop.synchronize_pairs, *(prop.secondary_synchronize_pairs or [])]]
         arguments.append(f"foreign_keys=lambda: [{', '.join(self.column_name(column) for column in foreign)}]")

@@ -162,10 +162,10 @@ def column_attribute(entity: type, name: str) -> InstrumentedAttribute[Any]:
     """
     mapper: Mapper[Any] = inspect(entity)
     if name in mapper.column_attrs:
-        return getattr(entity, name)  # type: ignore[no-any-return]
+        return getattr(entity, name)
     for prop in mapper.column_attrs:
         if any(getattr(column, "name", None) == name for column in prop.columns):
-            return getattr(entity, prop.key)  # type: ignore[no-any-return]
+            return getattr(entity, prop.key)
     choices = ", ".join(sorted(mapper.column_attrs.keys()))
     raise UserError(f"unknown column {name!r} on {entity.__name__}; choose one of: {choices}")
 

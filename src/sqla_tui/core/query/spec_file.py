@@ -100,7 +100,7 @@ def _build(cls: type, data: Any, where: str) -> Any:
 def _checked(value: Any, hint: Any, where: str, *, nullable: bool = False) -> Any:
     """``value`` if it has the shape ``hint`` describes (the few types a spec uses), else a _ShapeError."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, value, where)
     if origin in (types.UnionType, typing.Union) and type(None) in args:
         (inner,) = [arg for arg in args if arg is not type(None)]

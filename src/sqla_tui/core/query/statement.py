@@ -27,7 +27,7 @@ from sqla_tui.core.query.spec import (
 def build_select(spec: QuerySpec, entity: type) -> Select[Any]:
     """The ORM ``Select`` the spec describes, loader options included."""
     check_limit(spec)
-    statement = select(entity)
+    statement: Select[Any] = select(entity)
     for spec_filter in spec.filters:
         statement = statement.where(condition(entity, spec_filter))
     for order in ordering(spec, entity):

@@ -179,10 +179,12 @@ class PoolScreen(GuardedScreen):
     def action_pool_settings(self) -> None:
         """Edit size, overflow, timeout, recycle, pre-ping and class; applying re-creates the lab's engine."""
         lab = self.lab
-        self.app.push_screen(
-            PoolSettingsDialog(lab.options, lab.monitor.snapshot()),
-            callback=lambda options: self.apply_settings(options) if options is not None else None,
-        )
+
+        def chosen(options: PoolOptions | None) -> None:
+            if options is not None:
+                self.apply_settings(options)
+
+        self.app.push_screen(PoolSettingsDialog(lab.options, lab.monitor.snapshot()), callback=chosen)
 
     @work(exclusive=True, exit_on_error=False, group="pool-apply")
     async def apply_settings(self, options: PoolOptions) -> None:

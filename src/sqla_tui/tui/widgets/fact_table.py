@@ -23,12 +23,12 @@ class FactTable(DataTable[Text]):
         self.add_columns(*headers)
 
     def show(self, rows: Iterable[Sequence[str]]) -> None:
-        rows = [tuple(row) for row in rows]
-        if rows == self._shown and self.row_count == len(rows):
+        shown = [tuple(row) for row in rows]
+        if shown == self._shown and self.row_count == len(shown):
             return
-        self._shown = rows
+        self._shown = shown
         self.clear()
-        self.add_rows([tuple(Text(cell) for cell in row) for row in rows])
+        self.add_rows([tuple(Text(cell) for cell in row) for row in shown])
 
     @property
     def rows_text(self) -> list[tuple[str, ...]]:

@@ -154,7 +154,9 @@ class SchemaTree(Tree[TableRef]):
         width = self._widths.get(node)
         if width is None:
             estimate = self._estimate(node)
-            width = self._widths[node] = node.label.cell_len + (cell_len(f"  {estimate}") if estimate else 0)
+            label = node.label
+            text_width = label.cell_len if isinstance(label, Text) else cell_len(label)
+            width = self._widths[node] = text_width + (cell_len(f"  {estimate}") if estimate else 0)
         return icon + width
 
     def process_label(self, label: str | Text) -> Text:

@@ -212,6 +212,23 @@ def class_name(table: str) -> str:
     return f"{name}_" if keyword.iskeyword(name) else name  # tables called none, true or false
 
 
+def class_names(tables: Iterable[str], taken: Iterable[str] = ()) -> dict[str, str]:
+    """Each table's ``class_name``, numbered where two tables (or a name in ``taken``) would share one.
+
+    Tables are named in sorted order, so the names are stable across runs.
+    """
+    used = set(taken)
+    names = {}
+    for table in sorted(tables):
+        base = candidate = class_name(table)
+        number = 2
+        while candidate in used:
+            candidate, number = f"{base}{number}", number + 1
+        used.add(candidate)
+        names[table] = candidate
+    return names
+
+
 @dataclass
 class _Pending:
     """A relationship before its name is settled, and the index of its partner."""

@@ -34,6 +34,7 @@ from sqla_tui.core.catalog.naming import (
     python_name,
 )
 from sqla_tui.core.catalog.schema import Catalog, ColumnInfo, ForeignKeyInfo, TableInfo
+from sqla_tui.core.errors import UserError
 from sqla_tui.core.catalog.source import INDENT, WIDTH, Call, call, import_block, literal
 
 LAZY_CHOICES = ("select", "raise", "raise_on_sql")
@@ -63,8 +64,21 @@ class ExportOptions:
     asynchronous: bool = True
 
 
-async def export_models(engine: AsyncEngine, catalog: Catalog, options: ExportOptions) -> str:
-    """The module's source for ``catalog`` (read by the caller, usually shared with the schema screen)."""
+@dataclass(frozen=True)
+class ModelsSource:
+    """A written module and what it holds."""
+
+    text: str
+    classes: int
+    tables: int
+    """Core ``Table``s: association tables and tables without a primary key."""
+    enums: int
+    skipped: dict[str, str]
+    """Tables and views not written, and why (views, partitions)."""
+
+
+async def export_models(engine: AsyncEngine, catalog: Catalog, options: ExportOptions) -> ModelsSource:
+    """The module for ``catalog`` (read by the caller, usually shared with the schema screen)."""
     enums: dict[str, tuple[str, ...]] = {}
     if catalog.dialect == "postgresql":
         async with engine.connect() as conn:
@@ -78,9 +92,13 @@ async def export_models(engine: AsyncEngine, catalog: Catalog, options: ExportOp
 
 def models_source(
     catalog: Catalog, dialect: Dialect, options: ExportOptions, enums: dict[str, tuple[str, ...]] | None = None
-) -> str:
+) -> ModelsSource:
     """The declarative module for ``catalog``: pure, so it is tested and timed without a database."""
-    return _Writer(catalog, dialect, options, enums or {}).module()
+    if options.lazy not in LAZY_CHOICES:
+        raise UserError(f"--lazy {options.lazy!r} is not one of {', '.join(LAZY_CHOICES)}")
+    writer = _Writer(catalog, dialect, options, enums or {})
+    text = writer.module()
+    return ModelsSource(text, len(writer.classes), len(writer.core_var), len(writer.enums), writer.skipped)
 
 
 @dataclass

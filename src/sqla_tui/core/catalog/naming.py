@@ -112,7 +112,7 @@ def python_name(text: str) -> str:
     Characters an identifier cannot hold become ``_`` (``user id`` ->
     ``user_id``), a leading digit gets ``_`` before it, the class's own
     machinery loses its leading underscores (``__init__`` -> ``init__``,
-    ``_sa_instance_state`` -> ``sa_instance_state``), and a keyword or a
+    ``_sa_instance_state`` -> ``sa_instance_state``, ``__x`` -> ``x``), and a keyword or a
     name declarative classes reserve gets ``_`` after it (``class_``,
     ``metadata_``). Python reads identifiers NFKC-normalised, so the result is too.
     """
@@ -131,8 +131,9 @@ def python_name(text: str) -> str:
 
 
 def _is_machinery(name: str) -> bool:
-    """Names Python (``__dict__``, ``__init__``) or SQLAlchemy's instrumentation (``_sa_*``) own on a class."""
-    return (name.startswith("__") and name.endswith("__")) or name.startswith("_sa_")
+    """Names Python (``__dict__``, ``__init__``) or SQLAlchemy's instrumentation (``_sa_*``) own on a class,
+    and ``__private`` names, which a class body (a generated model, a user's method) silently mangles."""
+    return name.startswith(("__", "_sa_"))
 
 
 def attribute_names(columns: Iterable[str]) -> dict[str, str]:

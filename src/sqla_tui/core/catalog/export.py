@@ -48,6 +48,21 @@ FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
 ORDER BY t.oid, e.enumsortorder
 """
 
+_INCREMENTS_SQL = {
+    "postgresql": (
+        "SELECT c.relname, a.attname, CASE a.attidentity WHEN 'a' THEN 'always' ELSE 'identity' END "
+        "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = :schema AND a.attidentity <> '' AND NOT a.attisdropped"
+    ),
+    "mysql": (
+        "SELECT table_name, column_name, 'auto' FROM information_schema.columns "
+        "WHERE table_schema = :schema AND extra LIKE '%auto_increment%'"
+    ),
+}
+_INCREMENTS_SQL["mariadb"] = _INCREMENTS_SQL["mysql"]
+"""Columns numbered by the database that the catalog does not mark: identity columns, MySQL's AUTO_INCREMENT."""
+
 _DEFAULT_NAMES = {
     "fk": (r"{table}_{columns}_fkey", r"{table}_ibfk_\d+"),
     "uq": (r"{table}_{columns}_key", r"{first}"),
@@ -80,23 +95,35 @@ class ModelsSource:
 async def export_models(engine: AsyncEngine, catalog: Catalog, options: ExportOptions) -> ModelsSource:
     """The module for ``catalog`` (read by the caller, usually shared with the schema screen)."""
     enums: dict[str, tuple[str, ...]] = {}
-    if catalog.dialect == "postgresql":
-        async with engine.connect() as conn:
-            rows = (await conn.execute(text(_PG_ENUMS_SQL))).all()
-        grouped: dict[str, list[str]] = defaultdict(list)
-        for type_name, label in rows:
-            grouped[type_name].append(label)
-        enums = {name: tuple(labels) for name, labels in grouped.items()}
-    return models_source(catalog, engine.dialect, options, enums)
+    increments: dict[tuple[str, str], str] | None = None
+    async with engine.connect() as conn:
+        if catalog.dialect == "postgresql":
+            grouped: dict[str, list[str]] = defaultdict(list)
+            for type_name, label in (await conn.execute(text(_PG_ENUMS_SQL))).all():
+                grouped[type_name].append(label)
+            enums = {name: tuple(labels) for name, labels in grouped.items()}
+        if catalog.dialect in _INCREMENTS_SQL:
+            rows = (await conn.execute(text(_INCREMENTS_SQL[catalog.dialect]), {"schema": catalog.schema})).all()
+            increments = {(table, column): kind for table, column, kind in rows}
+    return models_source(catalog, engine.dialect, options, enums, increments)
 
 
 def models_source(
-    catalog: Catalog, dialect: Dialect, options: ExportOptions, enums: dict[str, tuple[str, ...]] | None = None
+    catalog: Catalog,
+    dialect: Dialect,
+    options: ExportOptions,
+    enums: dict[str, tuple[str, ...]] | None = None,
+    increments: dict[tuple[str, str], str] | None = None,
 ) -> ModelsSource:
-    """The declarative module for ``catalog``: pure, so it is tested and timed without a database."""
+    """The declarative module for ``catalog``: pure, so it is tested and timed without a database.
+
+    ``increments`` names the columns the database numbers (``identity``,
+    ``always`` or ``auto``); None when the dialect has no such columns to tell
+    apart (SQLite's integer key is always its rowid).
+    """
     if options.lazy not in LAZY_CHOICES:
         raise UserError(f"--lazy {options.lazy!r} is not one of {', '.join(LAZY_CHOICES)}")
-    writer = _Writer(catalog, dialect, options, enums or {})
+    writer = _Writer(catalog, dialect, options, enums or {}, increments)
     text = writer.module()
     return ModelsSource(text, len(writer.classes), len(writer.core_var), len(writer.enums), writer.skipped)
 
@@ -114,10 +141,15 @@ class _Writer:
     """Writes one module; holds the names chosen so every part refers to the others consistently."""
 
     def __init__(
-        self, catalog: Catalog, dialect: Dialect, options: ExportOptions, enums: dict[str, tuple[str, ...]]
+        self,
+        catalog: Catalog,
+        dialect: Dialect,
+        options: ExportOptions,
+        enums: dict[str, tuple[str, ...]],
+        increments: dict[tuple[str, str], str] | None,
     ) -> None:
         self.catalog, self.dialect, self.options = catalog, dialect, options
-        self.enum_labels = enums
+        self.enum_labels, self.increments = enums, increments
         self.plan: RelationshipPlan = plan_catalog(catalog)
         self.names: dict[str, set[str]] = defaultdict(set)
         self.modules: set[str] = set()
@@ -320,6 +352,7 @@ class _Writer:
         in_pk = column.name in table.primary_key and not self._pk_needs_constraint(table)
         if in_pk:
             arguments.append("primary_key=True")
+            arguments += self._numbering(table, column)
         elif core and not _nullable(table, column):
             arguments.append("nullable=False")
         if self._unique_inline(table, column):
@@ -333,6 +366,18 @@ class _Writer:
         if column.comment:
             arguments.append(f"comment={literal(column.comment)}")
         return arguments
+
+    def _numbering(self, table: TableInfo, column: ColumnInfo) -> list[str | Call]:
+        """How a lone integer key is numbered, where SQLAlchemy's default (a serial/AUTO_INCREMENT key) is not it."""
+        found = self.types[(table.name, column.name)]
+        if self.increments is None or table.primary_key != (column.name,) or getattr(found, "python", "") != "int":
+            return []
+        kind = self.increments.get((table.name, column.name))
+        if kind in ("identity", "always"):
+            return [Call(self.ref(SA, "Identity"), ("always=True",) if kind == "always" else ())]
+        if kind == "auto" or (column.default or "").startswith("nextval("):
+            return []
+        return ["autoincrement=False"]
 
     def _type_source(self, table: TableInfo, column: ColumnInfo) -> str | Call:
         found = self.types[(table.name, column.name)]
@@ -480,7 +525,7 @@ class _Writer:
 _ALWAYS_POSSIBLE = {
     (SA, name)
     for name in (
-        "Column", "Computed", "Enum", "ForeignKey", "ForeignKeyConstraint", "Index", "MetaData",
+        "Column", "Computed", "Enum", "ForeignKey", "ForeignKeyConstraint", "Identity", "Index", "MetaData",
         "PrimaryKeyConstraint", "Table", "UniqueConstraint", "and_", "text",
     )
 } | {(ORM, name) for name in ("DeclarativeBase", "Mapped", "mapped_column", "relationship")} | {(ASYNCIO, "AsyncAttrs")}

@@ -63,12 +63,6 @@ _INCREMENTS_SQL = {
 _INCREMENTS_SQL["mariadb"] = _INCREMENTS_SQL["mysql"]
 """Columns numbered by the database that the catalog does not mark: identity columns, MySQL's AUTO_INCREMENT."""
 
-_DEFAULT_NAMES = {
-    "fk": (r"{table}_{columns}_fkey", r"{table}_ibfk_\d+"),
-    "uq": (r"{table}_{columns}_key", r"{first}"),
-}
-"""Constraint names the database makes up when none is given: left out of the code, as the database would repeat them."""
-
 
 @dataclass(frozen=True)
 class ExportOptions:
@@ -150,6 +144,7 @@ class _Writer:
     ) -> None:
         self.catalog, self.dialect, self.options = catalog, dialect, options
         self.enum_labels, self.increments = enums, increments
+        self.code_types: dict[str, CodeType] = {}
         self.plan: RelationshipPlan = plan_catalog(catalog)
         self.names: dict[str, set[str]] = defaultdict(set)
         self.modules: set[str] = set()
@@ -210,7 +205,9 @@ class _Writer:
             self.names[SA].add("Enum")
             self.modules.add("enum")
             return labels
-        found = code_type(column.type, self.dialect)
+        found = self.code_types.get(column.type)
+        if found is None:
+            found = self.code_types[column.type] = code_type(column.type, self.dialect)
         for module, name in found.names:
             self.names[module].add(name)
         self.modules |= found.modules
@@ -218,9 +215,8 @@ class _Writer:
 
     def _name_enums(self, taken: set[str]) -> None:
         """One enum class per PostgreSQL type, or per MySQL column; CamelCase names that collide with nothing."""
-        for (table, column), found in sorted(self.types.items()):
-            if isinstance(found, CodeType):
-                continue
+        labelled = sorted((key, found) for key, found in self.types.items() if not isinstance(found, CodeType))
+        for (table, column), found in labelled:
             type_text = next(c.type for c in self.tables[table].columns if c.name == column)
             key: tuple[str, ...] | str = type_text if type_text in self.enum_labels else (table, column)
             if key in self.enums:
@@ -299,7 +295,7 @@ class _Writer:
         self.shadowed = set()
         self.names[SA].update({"Table", "Column"})
         arguments = [literal(name), "Base.metadata"]
-        arguments += [call("Column", self._column_arguments(table, column, core=True), 1) for column in table.columns]
+        arguments += [call("Column", self._column_arguments(table, column, None), 1) for column in table.columns]
         arguments += self._constraints(table, 1)
         arguments += [f"{key}={value}" for key, value in self._table_options(table).items()]
         return f"{self.core_var[name]} = Table(\n" + "".join(f"{_indented(argument, 1)},\n" for argument in arguments) + ")"
@@ -329,7 +325,7 @@ class _Writer:
         for column in table.columns:
             annotation = self._annotation(table, column)
             prefix = f"{attributes[column.name]}: Mapped[{annotation}] = {self.ref(ORM, 'mapped_column')}"
-            lines.append(call(prefix, self._column_arguments(table, column, core=False), 1))
+            lines.append(call(prefix, self._column_arguments(table, column, attributes), 1))
         if relationships:
             lines.append("")
             lines += [self._relationship(table, rel, attributes) for rel in relationships]
@@ -341,9 +337,13 @@ class _Writer:
         python = found.python if isinstance(found, CodeType) else self._enum_of(table.name, column).class_name
         return f"{python} | None" if _nullable(table, column) else python
 
-    def _column_arguments(self, table: TableInfo, column: ColumnInfo, *, core: bool) -> list[str | Call]:
+    def _column_arguments(
+        self, table: TableInfo, column: ColumnInfo, attributes: dict[str, str] | None
+    ) -> list[str | Call]:
+        """``mapped_column()``'s arguments (``attributes``: the class's), or ``Column()``'s for a Core table (None)."""
+        core = attributes is None
         arguments: list[str | Call] = []
-        if core or self.plan.attributes(table.name).get(column.name) != column.name:
+        if attributes is None or attributes[column.name] != column.name:
             arguments.append(literal(column.name))
         arguments.append(self._type_source(table, column))
         single_fk = [fk for fk in table.foreign_keys if fk.columns == (column.name,)]
@@ -567,7 +567,13 @@ def _implied_default(table: TableInfo, column: ColumnInfo) -> bool:
 
 
 def _default_name(kind: str, table: str, columns: tuple[str, ...], name: str) -> bool:
-    """Whether ``name`` is the one the database would give this constraint unasked."""
-    patterns = _DEFAULT_NAMES[kind]
-    filled = {"table": re.escape(table), "columns": re.escape("_".join(columns)), "first": re.escape(columns[0])}
-    return any(re.fullmatch(pattern.format(**filled), name) for pattern in patterns)
+    """Whether ``name`` is the one the database would give this constraint unasked, so the code can leave it out.
+
+    PostgreSQL: ``<table>_<columns>_fkey`` / ``_key``; MySQL/MariaDB:
+    ``<table>_ibfk_<n>`` for a key, the first column for a unique constraint.
+    """
+    if name == f"{table}_{'_'.join(columns)}_{'fkey' if kind == 'fk' else 'key'}":
+        return True
+    if kind == "fk":
+        return name.startswith(f"{table}_ibfk_") and name[len(table) + 6 :].isdigit()
+    return name == columns[0]

@@ -226,6 +226,9 @@ _SCRATCH = {
         "\"user id\" int, \"text\" text DEFAULT 'hi', m mood NOT NULL DEFAULT 'happy', created timestamptz DEFAULT now())",
         "COMMENT ON TABLE \"class\" IS 'a \"hostile\" table'",
         "COMMENT ON COLUMN \"class\".\"metadata\" IS 'meta'",
+        "CREATE SCHEMA other",
+        "CREATE TABLE other.owners (id serial PRIMARY KEY, name text NOT NULL)",
+        "CREATE TABLE other.pets (id serial PRIMARY KEY, owner_id int NOT NULL REFERENCES other.owners (id))",
     ],
     "mariadb": [
         "CREATE TABLE `class` (id int AUTO_INCREMENT PRIMARY KEY, `metadata` text, `registry` int, `_sa_instance_state` text, "
@@ -302,6 +305,18 @@ def test_enums_become_python_enums(scratch: TestDatabase, tmp_path: Path) -> Non
     assert column.type.enums == labels
     assert [member.value for member in column.type.enum_class] == labels
     assert [member.name for member in column.type.enum_class] == ["happy", "very_sad", "class_", "v_private"]
+
+
+def test_another_schema(scratch: TestDatabase, tmp_path: Path) -> None:
+    if scratch.backend != "postgresql":
+        pytest.skip("the scratch schema has a second schema on PostgreSQL only")
+    path = generate(scratch, tmp_path, "--schema-name", "other", name="other_models")
+    assert 'metadata = MetaData(schema="other")' in path.read_text()
+    imports_alone(path)
+    generated = load_user_models(f"{path}:Base")
+    assert sorted(generated.entities) == ["owners", "pets"]
+    assert shape(generated, "pets") == [("owner", "many_to_one", "owners", ("pets.owner_id",), False, "pets", None)]
+    assert schema_json(scratch, "--schema", "other", "--models", f"{path}:Base") == schema_json(scratch, "--schema", "other")
 
 
 def test_the_hostile_fixture_round_trips(hostile_db: TestDatabase, tmp_path: Path) -> None:

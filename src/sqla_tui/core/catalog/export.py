@@ -34,8 +34,15 @@ from sqla_tui.core.catalog.naming import (
     python_name,
 )
 from sqla_tui.core.catalog.schema import Catalog, ColumnInfo, ForeignKeyInfo, TableInfo
+from sqla_tui.core.catalog.source import (
+    INDENT,
+    WIDTH,
+    Call,
+    call,
+    import_block,
+    literal,
+)
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.catalog.source import INDENT, WIDTH, Call, call, import_block, literal
 
 LAZY_CHOICES = ("select", "raise", "raise_on_sql")
 
@@ -208,9 +215,9 @@ class _Writer:
         found = self.code_types.get(column.type)
         if found is None:
             found = self.code_types[column.type] = code_type(column.type, self.dialect)
-        for module, name in found.names:
-            self.names[module].add(name)
-        self.modules |= found.modules
+            for module, name in found.names:
+                self.names[module].add(name)
+            self.modules |= found.modules
         return found
 
     def _name_enums(self, taken: set[str]) -> None:
@@ -382,9 +389,9 @@ class _Writer:
     def _type_source(self, table: TableInfo, column: ColumnInfo) -> str | Call:
         found = self.types[(table.name, column.name)]
         if isinstance(found, CodeType):
-            if not self.shadowed:
+            head = found.sql.partition("(")[0]
+            if head not in self.shadowed:
                 return found.sql
-            head = found.sql.split("(")[0]
             module = next((module for module, name in found.names if name == head), SA)
             return self.ref(module, head) + found.sql[len(head) :]
         enum = self._enum_of(table.name, column)

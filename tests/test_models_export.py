@@ -326,3 +326,31 @@ def test_the_hostile_fixture_round_trips(hostile_db: TestDatabase, tmp_path: Pat
     generated = load_user_models(f"{path}:Base")
     assert_same_mapping(generated, ours)
     assert generated.attributes("user") == USER_ATTRIBUTES
+
+
+@pytest.mark.parametrize(
+    ("dialect", "type_text", "sql", "python"),
+    [
+        ("postgresql", "character varying(200)", "String(200)", "str"),
+        ("postgresql", "timestamp with time zone", "DateTime(timezone=True)", "datetime.datetime"),
+        ("postgresql", "timestamp(3) without time zone", "TIMESTAMP(precision=3)", "datetime.datetime"),
+        ("postgresql", "numeric(10,2)", "Numeric(10, 2)", "decimal.Decimal"),
+        ("postgresql", "integer[]", "ARRAY(Integer)", "list[int]"),
+        ("postgresql", "jsonb", "JSONB", "dict"),
+        ("postgresql", "no_such_type", "NullType", "Any"),
+        ("mysql", "INTEGER(10) UNSIGNED", "INTEGER(unsigned=True)", "int"),
+        ("mysql", "TINYINT(1)", "Boolean", "bool"),
+        ("mysql", "DATETIME(6)", "DATETIME(fsp=6)", "datetime.datetime"),
+        ("mysql", "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", "LONGTEXT", "str"),
+        ("mysql", "SET('A','b''c')", 'SET("A", "b\'c")', "set[str]"),
+        ("sqlite", "varchar(20)", "String(20)", "str"),
+        ("sqlite", "FOO BAR", "NullType", "Any"),
+    ],
+)
+def test_type_text_becomes_code(dialect: str, type_text: str, sql: str, python: str) -> None:
+    from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+    from sqla_tui.core.catalog.column_types import code_type
+
+    made = code_type(type_text, {"postgresql": postgresql, "mysql": mysql, "sqlite": sqlite}[dialect].dialect())
+    assert (made.sql, made.python) == (sql, python)

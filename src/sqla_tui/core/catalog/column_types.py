@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 
+from sqla_tui.core.catalog.source import literal
+
 SA = "sqlalchemy"
 SA_TYPES = "sqlalchemy.types"
 
@@ -131,6 +133,9 @@ _DIALECT_OWN: dict[str, dict[str, tuple[str, str, str, bool]]] = {
 _DIALECT_OWN["mariadb"] = _DIALECT_OWN["mysql"]
 
 
+_MY_INTEGERS = {"int": "INTEGER", "integer": "INTEGER", "bigint": "BIGINT", "smallint": "SMALLINT", "tinyint": "TINYINT", "mediumint": "MEDIUMINT"}
+
+
 def enum_values(type_text: str, dialect: str, named_enums: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
     """The labels of an enum column (a PostgreSQL enum type by name, MySQL's inline ``ENUM('a','b')``), else None."""
     if type_text in named_enums:
@@ -160,6 +165,16 @@ def code_type(type_text: str, dialect: Dialect) -> CodeType:
     arguments = [argument.strip() for argument in (shape["args"] or "").split(",") if argument.strip()]
     if dialect.name in ("mysql", "mariadb") and words == "tinyint" and arguments == ["1"]:
         return _made(SA, "Boolean", "bool", [])
+    if dialect.name in ("mysql", "mariadb") and words == "set":
+        values = ", ".join(literal(value.replace("''", "'")) for value in _QUOTED.findall(type_text))
+        return CodeType(f"SET({values})", "set[str]", frozenset({(_MY, "SET")}))
+    if dialect.name in ("mysql", "mariadb") and " unsigned" in f" {type_text.lower()}" and words in _MY_INTEGERS:
+        return _made(_MY, _MY_INTEGERS[words], "int", ["unsigned=True"])
+    first = words.split(" ")[0]
+    if dialect.name == "postgresql" and arguments and first in ("timestamp", "time"):
+        zone = ["timezone=True"] if "with time zone" in words else []
+        python = "datetime" if first == "timestamp" else "time"
+        return _made(_PG, first.upper(), python, [*zone, f"precision={arguments[0]}"])
     zoned = words in ("timestamp with time zone", "timestamptz", "time with time zone", "timetz")
     if zoned:
         name = "Time" if words.startswith("time ") or words == "timetz" else "DateTime"

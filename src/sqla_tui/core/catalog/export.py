@@ -138,6 +138,48 @@ class _Enum:
     labels: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _OnColumns:
+    """What a table states on its columns rather than in ``__table_args__``, worked out once per table."""
+
+    foreign_keys: dict[str, ForeignKeyInfo]
+    """The single-column key written as ``ForeignKey()`` on each column (the first, when a column has several)."""
+    other_keys: list[ForeignKeyInfo]
+    """Composite keys and a column's further keys: ``ForeignKeyConstraint``s."""
+    primary_key: frozenset[str]
+    """Columns marked ``primary_key=True``: none when the key's order needs a ``PrimaryKeyConstraint``."""
+    unique: frozenset[str]
+    indexed: frozenset[str]
+
+
+def _on_columns(table: TableInfo) -> _OnColumns:
+    inline: dict[str, ForeignKeyInfo] = {}
+    others = []
+    for fk in table.foreign_keys:
+        first = inline.get(fk.columns[0])
+        if len(fk.columns) == 1 and first is None:
+            inline[fk.columns[0]] = fk
+        elif first is None or (first.target_table, first.target_columns) != (fk.target_table, fk.target_columns):
+            others.append(fk)  # a second constraint over the same link (MariaDB keeps two) is one key
+    ordered = tuple(c for c in table.column_names() if c in table.primary_key) == table.primary_key
+    return _OnColumns(
+        foreign_keys=inline,
+        other_keys=others,
+        primary_key=frozenset(table.primary_key if ordered else ()),
+        unique=frozenset(
+            unique.columns[0]
+            for unique in table.unique_constraints
+            if len(unique.columns) == 1
+            and (not unique.name or _default_name("uq", table.name, unique.columns, unique.name))
+        ),
+        indexed=frozenset(
+            index.columns[0]
+            for index in table.indexes
+            if len(index.columns) == 1 and not index.unique and index.name == f"ix_{table.name}_{index.columns[0]}"
+        ),
+    )
+
+
 class _Writer:
     """Writes one module; holds the names chosen so every part refers to the others consistently."""
 
@@ -151,7 +193,8 @@ class _Writer:
     ) -> None:
         self.catalog, self.dialect, self.options = catalog, dialect, options
         self.enum_labels, self.increments = enums, increments
-        self.code_types: dict[str, CodeType] = {}
+        self.code_types: dict[str, CodeType | tuple[str, ...]] = {}
+        self.on_columns: dict[str, _OnColumns] = {}
         self.plan: RelationshipPlan = plan_catalog(catalog)
         self.names: dict[str, set[str]] = defaultdict(set)
         self.modules: set[str] = set()
@@ -207,17 +250,20 @@ class _Writer:
     # -- names ----------------------------------------------------------------
     def _column_type(self, table: TableInfo, column: ColumnInfo) -> CodeType | tuple[str, ...]:
         """The column's code type, or its enum labels (the enum's class is named once all classes are)."""
+        found = self.code_types.get(column.type)
+        if found is not None:
+            return found
         labels = enum_values(column.type, self.catalog.dialect, self.enum_labels)
         if labels is not None:
             self.names[SA].add("Enum")
             self.modules.add("enum")
+            if column.type in self.enum_labels:  # a MySQL ENUM's labels are the column's own: not shared by text
+                self.code_types[column.type] = labels
             return labels
-        found = self.code_types.get(column.type)
-        if found is None:
-            found = self.code_types[column.type] = code_type(column.type, self.dialect)
-            for module, name in found.names:
-                self.names[module].add(name)
-            self.modules |= found.modules
+        found = self.code_types[column.type] = code_type(column.type, self.dialect)
+        for module, name in found.names:
+            self.names[module].add(name)
+        self.modules |= found.modules
         return found
 
     def _name_enums(self, taken: set[str]) -> None:
@@ -353,18 +399,18 @@ class _Writer:
         if attributes is None or attributes[column.name] != column.name:
             arguments.append(literal(column.name))
         arguments.append(self._type_source(table, column))
-        single_fk = [fk for fk in table.foreign_keys if fk.columns == (column.name,)]
-        if len(single_fk) == 1:
-            arguments.append(self._foreign_key(table, single_fk[0]))
-        in_pk = column.name in table.primary_key and not self._pk_needs_constraint(table)
+        on_columns = self._on_columns(table)
+        if column.name in on_columns.foreign_keys:
+            arguments.append(self._foreign_key(table, on_columns.foreign_keys[column.name]))
+        in_pk = column.name in on_columns.primary_key
         if in_pk:
             arguments.append("primary_key=True")
             arguments += self._numbering(table, column)
         elif core and not _nullable(table, column):
             arguments.append("nullable=False")
-        if self._unique_inline(table, column):
+        if column.name in on_columns.unique:
             arguments.append("unique=True")
-        if self._index_inline(table, column):
+        if column.name in on_columns.indexed:
             arguments.append("index=True")
         if column.generated is not None:
             arguments.append(f"{self.ref(SA, 'Computed')}({literal(column.generated)})")
@@ -416,21 +462,11 @@ class _Writer:
     def _foreign_key(self, table: TableInfo, fk: ForeignKeyInfo) -> Call:
         return Call(self.ref(SA, "ForeignKey"), (self._target(fk, fk.target_columns[0]), *self._fk_options(table, fk)))
 
-    def _pk_needs_constraint(self, table: TableInfo) -> bool:
-        """A composite key whose order is not the columns' order is spelled as a PrimaryKeyConstraint."""
-        return tuple(c for c in table.column_names() if c in table.primary_key) != table.primary_key
-
-    def _unique_inline(self, table: TableInfo, column: ColumnInfo) -> bool:
-        return any(
-            unique.columns == (column.name,) and (not unique.name or _default_name("uq", table.name, unique.columns, unique.name))
-            for unique in table.unique_constraints
-        )
-
-    def _index_inline(self, table: TableInfo, column: ColumnInfo) -> bool:
-        return any(
-            index.columns == (column.name,) and not index.unique and index.name == f"ix_{table.name}_{column.name}"
-            for index in table.indexes
-        )
+    def _on_columns(self, table: TableInfo) -> _OnColumns:
+        found = self.on_columns.get(table.name)
+        if found is None:
+            found = self.on_columns[table.name] = _on_columns(table)
+        return found
 
     def _constraints(self, table: TableInfo, depth: int) -> list[str]:
         """Keys, unique constraints and indexes that do not fit on one column, as ``__table_args__``/``Table`` items.
@@ -438,22 +474,14 @@ class _Writer:
         Each is laid out for ``depth`` indents, which it starts at.
         """
         found = []
-        if self._pk_needs_constraint(table):
+        on_columns = self._on_columns(table)
+        if table.primary_key and not on_columns.primary_key:
             found.append(call(self.ref(SA, "PrimaryKeyConstraint"), [literal(c) for c in table.primary_key], depth))
-        for fk in table.foreign_keys:
-            if len(fk.columns) > 1:
-                found.append(
-                    call(
-                        self.ref(SA, "ForeignKeyConstraint"),
-                        [
-                            "[" + ", ".join(literal(c) for c in fk.columns) + "]",
-                            "[" + ", ".join(self._target(fk, c) for c in fk.target_columns) + "]",
-                            *self._fk_options(table, fk),
-                        ],
-                        depth,
-                    )
-                )
-        columns = set(table.column_names())
+        for fk in on_columns.other_keys:
+            columns = "[" + ", ".join(literal(c) for c in fk.columns) + "]"
+            targets = "[" + ", ".join(self._target(fk, c) for c in fk.target_columns) + "]"
+            found.append(call(self.ref(SA, "ForeignKeyConstraint"), [columns, targets, *self._fk_options(table, fk)], depth))
+        names = set(table.column_names())
         for unique in table.unique_constraints:
             named = bool(unique.name) and not _default_name("uq", table.name, unique.columns, unique.name)  # type: ignore[arg-type]
             if len(unique.columns) > 1 or named:
@@ -465,7 +493,7 @@ class _Writer:
                 continue  # written as index=True on its column
             if self.catalog.dialect in ("mysql", "mariadb") and not index.unique and index.name in made_by_keys:
                 continue  # the index InnoDB names after a foreign key (or its column), made again by creating the key
-            parts = [literal(c) if c in columns else f"{self.ref(SA, 'text')}({literal(c)})" for c in index.columns]
+            parts = [literal(c) if c in names else f"{self.ref(SA, 'text')}({literal(c)})" for c in index.columns]
             unique = ["unique=True"] if index.unique else []
             found.append(call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *unique], depth))
         return found

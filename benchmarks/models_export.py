@@ -60,7 +60,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             commands = {
                 "sqla-tui models": [ours, "models", url, "-o", f"{folder}/ours.py"],
-                "sqlacodegen 4.0.4": [args.sqlacodegen, url.replace("postgresql://", "postgresql+psycopg2://"), "--outfile", f"{folder}/theirs.py"],
+                "sqlacodegen 4.0.4": [
+                    args.sqlacodegen,
+                    url.replace("postgresql://", "postgresql+psycopg2://"),
+                    "--outfile",
+                    f"{folder}/theirs.py",
+                ],
             }
             measured: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
             for _ in range(args.runs):
@@ -73,7 +78,9 @@ def main() -> None:
     finally:
         asyncio.run(drop(database))
     load = os.getloadavg()[0]
-    print(f"{datetime.date.today()}  {args.tables} tables x 15 columns, FK chain; median of {args.runs} runs; load {load:.1f}")
+    print(
+        f"{datetime.date.today()}  {args.tables} tables x 15 columns, FK chain; median of {args.runs} runs; load {load:.1f}"
+    )
     print(f"{'command':<20} {'seconds':>8} {'peak RSS MiB':>13} {'lines':>7}")
     medians = {}
     for name, runs in measured.items():

@@ -26,8 +26,8 @@ from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.query.fanout import compare
 from sqla_tui.core.query.spec import QuerySpec
 from tests.databases import TestDatabase, create_database, database_fixture, run_async
-from tests.demo_database import demo  # noqa: F401
-from tests.hostile_database import USER_ATTRIBUTES, hostile_db  # noqa: F401
+from tests.demo_database import demo
+from tests.hostile_database import USER_ATTRIBUTES, hostile_db
 
 runner = CliRunner()
 
@@ -54,7 +54,8 @@ def reflected(database: TestDatabase) -> tuple[Catalog, OrmMap]:
 
 def shape(orm: OrmMap, table: str) -> list[tuple[Any, ...]]:
     return sorted(
-        (r.name, r.direction, r.target, r.via, r.uselist, r.back_populates, r.secondary) for r in orm.relationships(table)
+        (r.name, r.direction, r.target, r.via, r.uselist, r.back_populates, r.secondary)
+        for r in orm.relationships(table)
     )
 
 
@@ -73,7 +74,9 @@ def table_facts(table: TableInfo) -> dict[str, Any]:
             for c in table.columns
         ],
         "primary_key": table.primary_key,
-        "foreign_keys": sorted((fk.columns, fk.target_table, fk.target_columns, fk.ondelete) for fk in table.foreign_keys),
+        "foreign_keys": sorted(
+            (fk.columns, fk.target_table, fk.target_columns, fk.ondelete) for fk in table.foreign_keys
+        ),
         "unique": sorted(u.columns for u in table.unique_constraints),
         "indexes": sorted((i.name, i.columns, i.unique) for i in table.indexes),
         "comment": table.comment,
@@ -120,7 +123,7 @@ def schema_json(database: TestDatabase, *args: str) -> dict[str, Any]:
 def imports_alone(path: Path) -> None:
     """``python -c 'import generated'`` in the module's folder: it compiles and its mappers configure."""
     code = f"import {path.stem}; {path.stem}.Base.registry.configure()"
-    done = subprocess.run([sys.executable, "-c", code], cwd=path.parent, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], cwd=path.parent, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
 
 
@@ -144,9 +147,19 @@ def test_the_demo_round_trips(demo: TestDatabase, tmp_path: Path) -> None:
         ("posts", "one_to_many", "posts", ("posts.user_id",), True, "user", None),
         ("profile", "one_to_many", "profiles", ("profiles.user_id",), False, "user", None),
     ]
-    assert shape(generated, "comments")[0] == ("comments_parent", "one_to_many", "comments", ("comments.parent_id",), True, "parent", None)
+    assert shape(generated, "comments")[0] == (
+        "comments_parent",
+        "one_to_many",
+        "comments",
+        ("comments.parent_id",),
+        True,
+        "parent",
+        None,
+    )
     assert ("tags", "many_to_many", "tags", ("post_tags",), True, "posts", "post_tags") in shape(generated, "posts")
-    assert ("order", "many_to_one", "orders", ("order_items.order_id",), False, "order_items", None) in shape(generated, "order_items")
+    assert ("order", "many_to_one", "orders", ("order_items.order_id",), False, "order_items", None) in shape(
+        generated, "order_items"
+    )
     assert schema_json(demo, "--models", f"{path}:Base") == schema_json(demo)
     assert_same_schema(catalog, created_catalog(demo.backend, tmp_path, generated), set(generated.tables))
 
@@ -184,7 +197,9 @@ def test_the_demo_module_is_formatted_and_stable(demo: TestDatabase, tmp_path: P
     second = generate(demo, tmp_path, name="second")
     assert first.read_text() == second.read_text()
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    checked = subprocess.run([ruff, "format", "--check", "--diff", str(first)], capture_output=True, text=True)
+    checked = subprocess.run(
+        [ruff, "format", "--isolated", "--check", "--diff", str(first)], capture_output=True, text=True, check=False
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -222,10 +237,10 @@ def test_bad_input_is_one_line(demo: TestDatabase, args: list[str], message: str
 _SCRATCH = {
     "postgresql": [
         "CREATE TYPE mood AS ENUM ('happy', 'very sad', 'class', '_private')",
-        "CREATE TABLE \"class\" (id serial PRIMARY KEY, \"metadata\" text, \"registry\" int, \"_sa_instance_state\" text, "
+        'CREATE TABLE "class" (id serial PRIMARY KEY, "metadata" text, "registry" int, "_sa_instance_state" text, '
         "\"user id\" int, \"text\" text DEFAULT 'hi', m mood NOT NULL DEFAULT 'happy', created timestamptz DEFAULT now())",
-        "COMMENT ON TABLE \"class\" IS 'a \"hostile\" table'",
-        "COMMENT ON COLUMN \"class\".\"metadata\" IS 'meta'",
+        'COMMENT ON TABLE "class" IS \'a "hostile" table\'',
+        'COMMENT ON COLUMN "class"."metadata" IS \'meta\'',
         "CREATE SCHEMA other",
         "CREATE TABLE other.owners (id serial PRIMARY KEY, name text NOT NULL)",
         "CREATE TABLE other.pets (id serial PRIMARY KEY, owner_id int NOT NULL REFERENCES other.owners (id))",
@@ -236,7 +251,7 @@ _SCRATCH = {
         "created timestamp NULL DEFAULT current_timestamp()) COMMENT 'a \"hostile\" table'",
     ],
     "sqlite": [
-        "CREATE TABLE \"class\" (id INTEGER PRIMARY KEY, \"metadata\" TEXT, \"registry\" INTEGER, \"_sa_instance_state\" TEXT, "
+        'CREATE TABLE "class" (id INTEGER PRIMARY KEY, "metadata" TEXT, "registry" INTEGER, "_sa_instance_state" TEXT, '
         "\"user id\" INTEGER, \"text\" TEXT DEFAULT 'hi', m VARCHAR(10) NOT NULL DEFAULT 'happy', created DATETIME DEFAULT CURRENT_TIMESTAMP)",
     ],
 }
@@ -290,8 +305,18 @@ def test_hostile_names_and_every_shape_round_trip(scratch: TestDatabase, tmp_pat
         ("mentor", "many_to_one", "employees", ("employees.mentor_id",), False, "employees_mentor", None),
         ("stores", "one_to_many", "stores", ("stores.author_id",), True, "author_rel", None),
     ]
-    assert ("author_rel", "many_to_one", "employees", ("stores.author_id",), False, "stores", None) in shape(generated, "stores")
-    assert ("region", "many_to_one", "regions", ("stores.country", "stores.region_code"), False, "stores", None) in shape(generated, "stores")
+    assert ("author_rel", "many_to_one", "employees", ("stores.author_id",), False, "stores", None) in shape(
+        generated, "stores"
+    )
+    assert (
+        "region",
+        "many_to_one",
+        "regions",
+        ("stores.country", "stores.region_code"),
+        False,
+        "stores",
+        None,
+    ) in shape(generated, "stores")
     assert schema_json(scratch, "--models", f"{path}:Base") == schema_json(scratch)
     assert_same_schema(catalog, created_catalog(scratch.backend, tmp_path, generated), set(generated.tables))
 
@@ -316,7 +341,9 @@ def test_another_schema(scratch: TestDatabase, tmp_path: Path) -> None:
     generated = load_user_models(f"{path}:Base")
     assert sorted(generated.entities) == ["owners", "pets"]
     assert shape(generated, "pets") == [("owner", "many_to_one", "owners", ("pets.owner_id",), False, "pets", None)]
-    assert schema_json(scratch, "--schema", "other", "--models", f"{path}:Base") == schema_json(scratch, "--schema", "other")
+    assert schema_json(scratch, "--schema", "other", "--models", f"{path}:Base") == schema_json(
+        scratch, "--schema", "other"
+    )
 
 
 def test_the_hostile_fixture_round_trips(hostile_db: TestDatabase, tmp_path: Path) -> None:

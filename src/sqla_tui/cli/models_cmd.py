@@ -1,6 +1,6 @@
 """``sqla-tui models``: declarative SQLAlchemy source for a schema, to stdout or a file (``core.catalog.export``)."""
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
 
 
-class Lazy(str, Enum):
+class Lazy(StrEnum):
     """The ``lazy=`` every written relationship gets (select: SQLAlchemy's default, left unwritten)."""
 
     select = "select"
@@ -26,11 +26,24 @@ class Lazy(str, Enum):
 @connection_command()
 def models(
     target: "Target",
-    tables: Annotated[Optional[str], typer.Option("--tables", help="Only these tables, comma-separated (association tables between them come along).")] = None,
-    schema_name: Annotated[Optional[str], typer.Option("--schema-name", "--schema", help="Write this schema (MySQL/MariaDB: database).")] = None,
-    lazy: Annotated[Lazy, typer.Option("--lazy", help="lazy= on every relationship: raise or raise_on_sql make an N+1 an error.")] = Lazy.select,
-    asynchronous: Annotated[bool, typer.Option("--async/--sync", help="A Base with AsyncAttrs (awaitable_attrs), or a plain one.")] = True,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the module to this file instead of stdout.")] = None,
+    tables: Annotated[
+        Optional[str],
+        typer.Option(
+            "--tables", help="Only these tables, comma-separated (association tables between them come along)."
+        ),
+    ] = None,
+    schema_name: Annotated[
+        Optional[str], typer.Option("--schema-name", "--schema", help="Write this schema (MySQL/MariaDB: database).")
+    ] = None,
+    lazy: Annotated[
+        Lazy, typer.Option("--lazy", help="lazy= on every relationship: raise or raise_on_sql make an N+1 an error.")
+    ] = Lazy.select,
+    asynchronous: Annotated[
+        bool, typer.Option("--async/--sync", help="A Base with AsyncAttrs (awaitable_attrs), or a plain one.")
+    ] = True,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write the module to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """Write SQLAlchemy 2.x declarative models for a schema: Mapped[], mapped_column(), relationships named as in 'schema'."""
     from sqla_tui.core.catalog.export import ExportOptions

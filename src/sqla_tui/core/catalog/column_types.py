@@ -133,7 +133,14 @@ _DIALECT_OWN: dict[str, dict[str, tuple[str, str, str, bool]]] = {
 _DIALECT_OWN["mariadb"] = _DIALECT_OWN["mysql"]
 
 
-_MY_INTEGERS = {"int": "INTEGER", "integer": "INTEGER", "bigint": "BIGINT", "smallint": "SMALLINT", "tinyint": "TINYINT", "mediumint": "MEDIUMINT"}
+_MY_INTEGERS = {
+    "int": "INTEGER",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "smallint": "SMALLINT",
+    "tinyint": "TINYINT",
+    "mediumint": "MEDIUMINT",
+}
 
 
 def enum_values(type_text: str, dialect: str, named_enums: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:

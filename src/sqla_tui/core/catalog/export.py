@@ -325,7 +325,7 @@ class _Writer:
     def _enum_source(self, enum: _Enum) -> str:
         members = _member_names(enum.labels)
         lines = [f"class {enum.class_name}(enum.Enum):"]
-        lines += [f"{INDENT}{member} = {literal(label)}" for member, label in zip(members, enum.labels)]
+        lines += [f"{INDENT}{member} = {literal(label)}" for member, label in zip(members, enum.labels, strict=True)]
         return "\n".join(lines)
 
     def _base(self) -> str:
@@ -351,7 +351,11 @@ class _Writer:
         arguments += [call("Column", self._column_arguments(table, column, None), 1) for column in table.columns]
         arguments += self._constraints(table, 1)
         arguments += [f"{key}={value}" for key, value in self._table_options(table).items()]
-        return f"{self.core_var[name]} = Table(\n" + "".join(f"{_indented(argument, 1)},\n" for argument in arguments) + ")"
+        return (
+            f"{self.core_var[name]} = Table(\n"
+            + "".join(f"{_indented(argument, 1)},\n" for argument in arguments)
+            + ")"
+        )
 
     # -- classes ----------------------------------------------------------------
     def _class(self, name: str) -> str:
@@ -373,7 +377,9 @@ class _Writer:
                 items = "".join(f"{_indented(argument, 2)},\n" for argument in table_args)
                 lines.append(f"{INDENT}__table_args__ = (\n{items}{INDENT})")
         elif options:
-            lines.append(f"{INDENT}__table_args__ = {{" + ", ".join(f"{literal(k)}: {v}" for k, v in options.items()) + "}")
+            lines.append(
+                f"{INDENT}__table_args__ = {{" + ", ".join(f"{literal(k)}: {v}" for k, v in options.items()) + "}"
+            )
         lines.append("")
         for column in table.columns:
             annotation = self._annotation(table, column)
@@ -456,7 +462,9 @@ class _Writer:
         options = []
         if fk.name and not _default_name("fk", table.name, fk.columns, fk.name):
             options.append(f"name={literal(fk.name)}")
-        options += [f"{key}={literal(value)}" for key, value in (("ondelete", fk.ondelete), ("onupdate", fk.onupdate)) if value]
+        options += [
+            f"{key}={literal(value)}" for key, value in (("ondelete", fk.ondelete), ("onupdate", fk.onupdate)) if value
+        ]
         return options
 
     def _foreign_key(self, table: TableInfo, fk: ForeignKeyInfo) -> Call:
@@ -480,13 +488,17 @@ class _Writer:
         for fk in on_columns.other_keys:
             columns = "[" + ", ".join(literal(c) for c in fk.columns) + "]"
             targets = "[" + ", ".join(self._target(fk, c) for c in fk.target_columns) + "]"
-            found.append(call(self.ref(SA, "ForeignKeyConstraint"), [columns, targets, *self._fk_options(table, fk)], depth))
+            found.append(
+                call(self.ref(SA, "ForeignKeyConstraint"), [columns, targets, *self._fk_options(table, fk)], depth)
+            )
         names = set(table.column_names())
         for unique in table.unique_constraints:
             named = bool(unique.name) and not _default_name("uq", table.name, unique.columns, unique.name)  # type: ignore[arg-type]
             if len(unique.columns) > 1 or named:
                 name = [f"name={literal(unique.name)}"] if named else []  # type: ignore[str-bytes-safe]
-                found.append(call(self.ref(SA, "UniqueConstraint"), [*(literal(c) for c in unique.columns), *name], depth))
+                found.append(
+                    call(self.ref(SA, "UniqueConstraint"), [*(literal(c) for c in unique.columns), *name], depth)
+                )
         made_by_keys = {name for fk in table.foreign_keys for name in (fk.name, fk.columns[0]) if name}
         for index in table.indexes:
             if len(index.columns) == 1 and not index.unique and index.name == f"ix_{table.name}_{index.columns[0]}":
@@ -495,7 +507,9 @@ class _Writer:
                 continue  # the index InnoDB names after a foreign key (or its column), made again by creating the key
             parts = [literal(c) if c in names else f"{self.ref(SA, 'text')}({literal(c)})" for c in index.columns]
             unique = ["unique=True"] if index.unique else []
-            found.append(call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *unique], depth))
+            found.append(
+                call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *unique], depth)
+            )
         return found
 
     def _table_options(self, table: TableInfo) -> dict[str, str]:
@@ -531,7 +545,9 @@ class _Writer:
             else:
                 owner = self.class_of[join.table]
                 names = self.plan.attributes(join.table)
-                arguments.append("foreign_keys=" + literal("[" + ", ".join(f"{owner}.{names[c]}" for c in join.columns) + "]"))
+                arguments.append(
+                    "foreign_keys=" + literal("[" + ", ".join(f"{owner}.{names[c]}" for c in join.columns) + "]")
+                )
         if rel.direction == MANY_TO_ONE and join.table == join.target:
             arguments.append("remote_side=[" + ", ".join(attributes[c] for c in join.target_columns) + "]")
         if self.options.lazy != "select":
@@ -545,7 +561,7 @@ class _Writer:
         owner, names = self.class_of[join.target], self.plan.attributes(join.target)
         pairs = [
             f"{owner}.{names[target]} == {self.core_var[secondary]}.c[{literal(column)}]"
-            for column, target in zip(join.columns, join.target_columns)
+            for column, target in zip(join.columns, join.target_columns, strict=True)
         ]
         if len(pairs) == 1:
             return pairs[0]
@@ -557,13 +573,28 @@ class _Writer:
         return self.links[frozenset((one, other))]
 
 
-_ALWAYS_POSSIBLE = {
-    (SA, name)
-    for name in (
-        "Column", "Computed", "Enum", "ForeignKey", "ForeignKeyConstraint", "Identity", "Index", "MetaData",
-        "PrimaryKeyConstraint", "Table", "UniqueConstraint", "and_", "text",
-    )
-} | {(ORM, name) for name in ("DeclarativeBase", "Mapped", "mapped_column", "relationship")} | {(ASYNCIO, "AsyncAttrs")}
+_ALWAYS_POSSIBLE = (
+    {
+        (SA, name)
+        for name in (
+            "Column",
+            "Computed",
+            "Enum",
+            "ForeignKey",
+            "ForeignKeyConstraint",
+            "Identity",
+            "Index",
+            "MetaData",
+            "PrimaryKeyConstraint",
+            "Table",
+            "UniqueConstraint",
+            "and_",
+            "text",
+        )
+    }
+    | {(ORM, name) for name in ("DeclarativeBase", "Mapped", "mapped_column", "relationship")}
+    | {(ASYNCIO, "AsyncAttrs")}
+)
 """Names the module may import whatever the schema: no class or enum may take one."""
 
 

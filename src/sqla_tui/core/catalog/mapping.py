@@ -222,7 +222,11 @@ def _classes(names: list[str], mapper_registry: registry) -> dict[str, type]:
         table: type(
             name,
             (),
-            {"__init__": mapper_registry.constructor, "__doc__": f"Mapped from table {table!r}.", "__module__": __name__},
+            {
+                "__init__": mapper_registry.constructor,
+                "__doc__": f"Mapped from table {table!r}.",
+                "__module__": __name__,
+            },
         )
         for table, name in class_names(names).items()
     }

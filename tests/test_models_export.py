@@ -381,3 +381,38 @@ def test_type_text_becomes_code(dialect: str, type_text: str, sql: str, python: 
 
     made = code_type(type_text, {"postgresql": postgresql, "mysql": mysql, "sqlite": sqlite}[dialect].dialect())
     assert (made.sql, made.python) == (sql, python)
+
+
+def assert_piecewise_is_whole(database: TestDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Columns written chunk by chunk (here two tables a chunk, over two connections) change nothing."""
+    from sqla_tui.core.catalog import schema as catalog_schema
+    from sqla_tui.core.catalog.export import ExportOptions, database_facts, export_models, models_source
+
+    monkeypatch.setattr(catalog_schema, "CATALOG_CHUNK", 2)
+
+    async def scenario() -> tuple[str, str]:
+        engine, _ = await connect(database.url)
+        try:
+            options = ExportOptions(lazy="raise")
+            piecewise = (await export_models(engine, None, options)).text
+            whole = models_source(
+                await load_catalog(engine), engine.dialect, options, *await database_facts(engine, None)
+            )
+            return piecewise, whole.text
+        finally:
+            await engine.dispose()
+
+    piecewise, whole = run_async(scenario())
+    assert piecewise == whole
+
+
+def test_the_demo_written_piecewise(demo: TestDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_piecewise_is_whole(demo, monkeypatch)
+
+
+def test_every_shape_written_piecewise(scratch: TestDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_piecewise_is_whole(scratch, monkeypatch)
+
+
+def test_hostile_names_written_piecewise(hostile_db: TestDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_piecewise_is_whole(hostile_db, monkeypatch)

@@ -195,10 +195,14 @@ class Workbench:
         return schema_report(self.info, await self.catalog(schema), self._user_map, table)
 
     async def export_models(self, options: ExportOptions, schema: str | None = None) -> ModelsSource:
-        """Declarative source for a schema's tables, with the relationship names ``schema`` shows."""
+        """Declarative source for a schema's tables, with the relationship names ``schema`` shows.
+
+        The catalog is read afresh rather than shared: the export writes each
+        part of it while the server reads the next.
+        """
         from sqla_tui.core.catalog.export import export_models
 
-        return await export_models(self.engine, await self.catalog(schema), options)
+        return await export_models(self.engine, schema, options)
 
     async def orm_map(self, root: str, *, hops: int | None = None) -> OrmMap:
         """The classes to compose over ``root``: the user's models, or ours for what ``root`` reaches."""

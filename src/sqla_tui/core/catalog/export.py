@@ -29,11 +29,12 @@ from sqla_tui.core.catalog.naming import (
     Join,
     RelationshipInfo,
     RelationshipPlan,
+    attribute_names,
     class_names,
     plan_catalog,
     python_name,
 )
-from sqla_tui.core.catalog.schema import Catalog, ColumnInfo, ForeignKeyInfo, TableInfo
+from sqla_tui.core.catalog.schema import Catalog, ColumnInfo, ForeignKeyInfo, TableInfo, load_catalog
 from sqla_tui.core.catalog.source import (
     INDENT,
     WIDTH,
@@ -60,11 +61,11 @@ _INCREMENTS_SQL = {
         "SELECT c.relname, a.attname, CASE a.attidentity WHEN 'a' THEN 'always' ELSE 'identity' END "
         "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = :schema AND a.attidentity <> '' AND NOT a.attisdropped"
+        "WHERE n.nspname = coalesce(:schema, current_schema()) AND a.attidentity <> '' AND NOT a.attisdropped"
     ),
     "mysql": (
         "SELECT table_name, column_name, 'auto' FROM information_schema.columns "
-        "WHERE table_schema = :schema AND extra LIKE '%auto_increment%'"
+        "WHERE table_schema = coalesce(:schema, database()) AND extra LIKE '%auto_increment%'"
     ),
 }
 _INCREMENTS_SQL["mariadb"] = _INCREMENTS_SQL["mysql"]
@@ -93,20 +94,38 @@ class ModelsSource:
     """Tables and views not written, and why (views, partitions)."""
 
 
-async def export_models(engine: AsyncEngine, catalog: Catalog, options: ExportOptions) -> ModelsSource:
-    """The module for ``catalog`` (read by the caller, usually shared with the schema screen)."""
+async def export_models(engine: AsyncEngine, schema: str | None, options: ExportOptions) -> ModelsSource:
+    """The module for one schema (None: the connection's), read with ``load_catalog``.
+
+    Each table's columns are written as soon as its chunk of the catalog
+    arrives, while the server works on the next chunk: about half of a
+    catalog load is spent waiting on the server, and the columns are most of
+    the writing. Relationships, which need every table, are written at the end.
+    """
+    _check(options)
+    enums, increments = await database_facts(engine, schema)
+    writer = _Writer(engine.dialect, options, enums, increments)
+    catalog = await load_catalog(engine, schema, on_tables=writer.prewrite)
+    return writer.finish(catalog)
+
+
+async def database_facts(
+    engine: AsyncEngine, schema: str | None
+) -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, str], str] | None]:
+    """What the catalog does not say and the module needs: PostgreSQL's enum labels, the columns the database numbers."""
+    dialect = engine.dialect.name
     enums: dict[str, tuple[str, ...]] = {}
     increments: dict[tuple[str, str], str] | None = None
     async with engine.connect() as conn:
-        if catalog.dialect == "postgresql":
+        if dialect == "postgresql":
             grouped: dict[str, list[str]] = defaultdict(list)
             for type_name, label in (await conn.execute(text(_PG_ENUMS_SQL))).all():
                 grouped[type_name].append(label)
             enums = {name: tuple(labels) for name, labels in grouped.items()}
-        if catalog.dialect in _INCREMENTS_SQL:
-            rows = (await conn.execute(text(_INCREMENTS_SQL[catalog.dialect]), {"schema": catalog.schema})).all()
+        if dialect in _INCREMENTS_SQL:
+            rows = (await conn.execute(text(_INCREMENTS_SQL[dialect]), {"schema": schema})).all()
             increments = {(table, column): kind for table, column, kind in rows}
-    return models_source(catalog, engine.dialect, options, enums, increments)
+    return enums, increments
 
 
 def models_source(
@@ -122,11 +141,13 @@ def models_source(
     ``always`` or ``auto``); None when the dialect has no such columns to tell
     apart (SQLite's integer key is always its rowid).
     """
+    _check(options)
+    return _Writer(dialect, options, enums or {}, increments).finish(catalog)
+
+
+def _check(options: ExportOptions) -> None:
     if options.lazy not in LAZY_CHOICES:
         raise UserError(f"--lazy {options.lazy!r} is not one of {', '.join(LAZY_CHOICES)}")
-    writer = _Writer(catalog, dialect, options, enums or {}, increments)
-    text = writer.module()
-    return ModelsSource(text, len(writer.classes), len(writer.core_var), len(writer.enums), writer.skipped)
 
 
 @dataclass
@@ -185,20 +206,56 @@ class _Writer:
 
     def __init__(
         self,
-        catalog: Catalog,
         dialect: Dialect,
         options: ExportOptions,
         enums: dict[str, tuple[str, ...]],
         increments: dict[tuple[str, str], str] | None,
     ) -> None:
-        self.catalog, self.dialect, self.options = catalog, dialect, options
+        self.dialect, self.options = dialect, options
         self.enum_labels, self.increments = enums, increments
         self.code_types: dict[str, CodeType | tuple[str, ...]] = {}
         self.on_columns: dict[str, _OnColumns] = {}
-        self.plan: RelationshipPlan = plan_catalog(catalog)
         self.names: dict[str, set[str]] = defaultdict(set)
         self.modules: set[str] = set()
-        chosen = [catalog.table(name) for name in options.tables] if options.tables else list(catalog.tables)
+        self.types: dict[tuple[str, str], CodeType | tuple[str, ...]] = {}
+        self.shadowed: set[str] = set()
+        self.used: set[str] = set()
+        """Module-level names the part being written refers to (``ref``)."""
+        self.prewritten: dict[str, tuple[list[str], dict[str, str], frozenset[str]]] = {}
+        """Table -> its column lines, the attributes they were written with, and the names they refer to."""
+
+    def prewrite(self, tables: list[TableInfo]) -> None:
+        """Write the column lines of tables that will surely be classes, as their part of the catalog arrives.
+
+        Tables with an enum column wait for the end (an enum's class name
+        depends on every class name), as do tables without a primary key.
+        """
+        for table in tables:
+            if (self.options.tables and table.name not in self.options.tables) or not table.primary_key:
+                continue
+            if table.kind == "view" or table.partition_of is not None or "" in table.column_names():
+                continue
+            found = [self._column_type(table, column) for column in table.columns]
+            if not all(isinstance(code, CodeType) for code in found):
+                continue
+            self.types.update(((table.name, c.name), code) for c, code in zip(table.columns, found, strict=True))
+            attributes = attribute_names(table.column_names())
+            self.shadowed, self.used = set(attributes.values()), set()
+            lines = self._column_lines(table, attributes)
+            self.prewritten[table.name] = (lines, attributes, frozenset(self.used))
+
+    def finish(self, catalog: Catalog) -> ModelsSource:
+        """The whole module, once the catalog is read."""
+        self._settle(catalog)
+        text = self.module()
+        return ModelsSource(text, len(self.classes), len(self.core_var), len(self.enums), self.skipped)
+
+    def _settle(self, catalog: Catalog) -> None:
+        """Choose the tables, classes, enums and every module-level name."""
+        self.catalog = catalog
+        self.plan: RelationshipPlan = plan_catalog(catalog)
+        tables = self.options.tables
+        chosen = [catalog.table(name) for name in tables] if tables else list(catalog.tables)
         self.tables = {table.name: table for table in chosen}
         self.classes = [name for name in sorted(self.tables) if name in self.plan.relationships_by_table]
         secondaries = {
@@ -219,12 +276,12 @@ class _Writer:
                 self.skipped[name] = reason
             else:
                 core.append(name)
-        self.types = {
-            (table.name, column.name): self._column_type(table, column)
+        self.types.update(
+            ((table.name, column.name), self._column_type(table, column))
             for table in self.tables.values()
+            if table.name not in self.skipped and table.name not in self.prewritten
             for column in table.columns
-            if table.name not in self.skipped
-        }
+        )
         self.enums: dict[tuple[str, ...] | str, _Enum] = {}
         taken = {"Base", *(name for names in self.names.values() for name in names), *self.modules}
         taken |= {name for _, name in _ALWAYS_POSSIBLE}
@@ -239,7 +296,6 @@ class _Writer:
                 candidate, number = f"{base}_{number}", number + 1
             used.add(candidate)
             self.core_var[name] = candidate
-        self.shadowed: set[str] = set()
         self.links = Counter(
             frozenset((table.name, fk.target_table))
             for table in catalog.tables
@@ -253,7 +309,7 @@ class _Writer:
         found = self.code_types.get(column.type)
         if found is not None:
             return found
-        labels = enum_values(column.type, self.catalog.dialect, self.enum_labels)
+        labels = enum_values(column.type, self.dialect.name, self.enum_labels)
         if labels is not None:
             self.names[SA].add("Enum")
             self.modules.add("enum")
@@ -291,6 +347,7 @@ class _Writer:
 
     def ref(self, module: str, name: str) -> str:
         """A module-level name as the current class body can reach it: qualified when an attribute shadows it."""
+        self.used.add(name)
         if name in self.shadowed:
             self.modules.add(module)
             return f"{module}.{name}"
@@ -381,15 +438,24 @@ class _Writer:
                 f"{INDENT}__table_args__ = {{" + ", ".join(f"{literal(k)}: {v}" for k, v in options.items()) + "}"
             )
         lines.append("")
-        for column in table.columns:
-            annotation = self._annotation(table, column)
-            prefix = f"{attributes[column.name]}: Mapped[{annotation}] = {self.ref(ORM, 'mapped_column')}"
-            lines.append(call(prefix, self._column_arguments(table, column, attributes), 1))
+        prewritten, written_with, used = self.prewritten.get(name, (None, None, frozenset()))
+        if prewritten is not None and written_with == attributes and not (self.shadowed & used):
+            lines += prewritten  # no relationship name shadows what the columns refer to
+        else:
+            lines += self._column_lines(table, attributes)
         if relationships:
             lines.append("")
             lines += [self._relationship(table, rel, attributes) for rel in relationships]
         self.names[ORM].add("Mapped")
         return "\n".join(lines)
+
+    def _column_lines(self, table: TableInfo, attributes: dict[str, str]) -> list[str]:
+        lines = []
+        for column in table.columns:
+            annotation = self._annotation(table, column)
+            prefix = f"{attributes[column.name]}: Mapped[{annotation}] = {self.ref(ORM, 'mapped_column')}"
+            lines.append(call(prefix, self._column_arguments(table, column, attributes), 1))
+        return lines
 
     def _annotation(self, table: TableInfo, column: ColumnInfo) -> str:
         found = self.types[(table.name, column.name)]
@@ -443,6 +509,7 @@ class _Writer:
         if isinstance(found, CodeType):
             head = found.sql.partition("(")[0]
             if head not in self.shadowed:
+                self.used.add(head)
                 return found.sql
             module = next((module for module, name in found.names if name == head), SA)
             return self.ref(module, head) + found.sql[len(head) :]
@@ -454,8 +521,8 @@ class _Writer:
             arguments.append("values_callable=lambda members: [member.value for member in members]")
         return Call(self.ref(SA, "Enum"), tuple(arguments))
 
-    def _target(self, fk: ForeignKeyInfo, column: str) -> str:
-        schema = "" if fk.target_schema == self.catalog.schema else f"{fk.target_schema}."
+    def _target(self, table: TableInfo, fk: ForeignKeyInfo, column: str) -> str:
+        schema = "" if fk.target_schema == table.schema else f"{fk.target_schema}."
         return literal(f"{schema}{fk.target_table}.{column}")
 
     def _fk_options(self, table: TableInfo, fk: ForeignKeyInfo) -> list[str]:
@@ -468,7 +535,9 @@ class _Writer:
         return options
 
     def _foreign_key(self, table: TableInfo, fk: ForeignKeyInfo) -> Call:
-        return Call(self.ref(SA, "ForeignKey"), (self._target(fk, fk.target_columns[0]), *self._fk_options(table, fk)))
+        return Call(
+            self.ref(SA, "ForeignKey"), (self._target(table, fk, fk.target_columns[0]), *self._fk_options(table, fk))
+        )
 
     def _on_columns(self, table: TableInfo) -> _OnColumns:
         found = self.on_columns.get(table.name)
@@ -487,7 +556,7 @@ class _Writer:
             found.append(call(self.ref(SA, "PrimaryKeyConstraint"), [literal(c) for c in table.primary_key], depth))
         for fk in on_columns.other_keys:
             columns = "[" + ", ".join(literal(c) for c in fk.columns) + "]"
-            targets = "[" + ", ".join(self._target(fk, c) for c in fk.target_columns) + "]"
+            targets = "[" + ", ".join(self._target(table, fk, c) for c in fk.target_columns) + "]"
             found.append(
                 call(self.ref(SA, "ForeignKeyConstraint"), [columns, targets, *self._fk_options(table, fk)], depth)
             )
@@ -503,7 +572,7 @@ class _Writer:
         for index in table.indexes:
             if len(index.columns) == 1 and not index.unique and index.name == f"ix_{table.name}_{index.columns[0]}":
                 continue  # written as index=True on its column
-            if self.catalog.dialect in ("mysql", "mariadb") and not index.unique and index.name in made_by_keys:
+            if self.dialect.name in ("mysql", "mariadb") and not index.unique and index.name in made_by_keys:
                 continue  # the index InnoDB names after a foreign key (or its column), made again by creating the key
             parts = [literal(c) if c in names else f"{self.ref(SA, 'text')}({literal(c)})" for c in index.columns]
             unique = ["unique=True"] if index.unique else []
@@ -516,7 +585,7 @@ class _Writer:
         options = {}
         if table.comment:
             options["comment"] = literal(table.comment)
-        if table.partitioned_by and self.catalog.dialect == "postgresql":
+        if table.partitioned_by and self.dialect.name == "postgresql":
             options["postgresql_partition_by"] = literal(table.partitioned_by)
         return options
 

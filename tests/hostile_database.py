@@ -25,7 +25,7 @@ USER_ATTRIBUTES = {
     'say "hi"': "say__hi_",
     "100%": "_100_",
     "a:b": "a_b",
-    "%(x)s": "__x_s",
+    "%(x)s": "x_s",
     "_sa_instance_state": "sa_instance_state",
     "__init__": "init__",
     "__class__": "class__",

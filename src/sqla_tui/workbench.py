@@ -21,6 +21,7 @@ from sqla_tui.core.connect.target import Target
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+    from sqla_tui.core.catalog.export import ExportOptions, ModelsSource
     from sqla_tui.core.catalog.mapping import OrmMap
     from sqla_tui.core.catalog.report import SchemaReport
     from sqla_tui.core.catalog.schema import Catalog, TableName
@@ -192,6 +193,16 @@ class Workbench:
         from sqla_tui.core.catalog.report import schema_report
 
         return schema_report(self.info, await self.catalog(schema), self._user_map, table)
+
+    async def export_models(self, options: ExportOptions, schema: str | None = None) -> ModelsSource:
+        """Declarative source for a schema's tables, with the relationship names ``schema`` shows.
+
+        The catalog is read afresh rather than shared: the export writes each
+        part of it while the server reads the next.
+        """
+        from sqla_tui.core.catalog.export import export_models
+
+        return await export_models(self.engine, schema, options)
 
     async def orm_map(self, root: str, *, hops: int | None = None) -> OrmMap:
         """The classes to compose over ``root``: the user's models, or ours for what ``root`` reaches."""

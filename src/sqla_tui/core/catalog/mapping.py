@@ -35,7 +35,7 @@ from sqla_tui.core.catalog.naming import (
     RelationshipInfo,
     RelationshipPlan,
     attribute_names,
-    class_name,
+    class_names,
     plan_catalog,
 )
 from sqla_tui.core.catalog.reflected_names import as_named
@@ -218,20 +218,18 @@ def _by_name(table: Table) -> dict[str, Column[Any]]:
 
 def _classes(names: list[str], mapper_registry: registry) -> dict[str, type]:
     """One plain class per table, with unique CamelCase names (for generated source)."""
-    classes: dict[str, type] = {}
-    used: set[str] = set()
-    for name in names:
-        candidate = class_name(name)
-        number = 2
-        while candidate in used:
-            candidate, number = f"{class_name(name)}{number}", number + 1
-        used.add(candidate)
-        classes[name] = type(
-            candidate,
+    return {
+        table: type(
+            name,
             (),
-            {"__init__": mapper_registry.constructor, "__doc__": f"Mapped from table {name!r}.", "__module__": __name__},
+            {
+                "__init__": mapper_registry.constructor,
+                "__doc__": f"Mapped from table {table!r}.",
+                "__module__": __name__,
+            },
         )
-    return classes
+        for table, name in class_names(names).items()
+    }
 
 
 def _on(join: Join, tables: dict[str, Table]):  # type: ignore[no-untyped-def]

@@ -112,7 +112,7 @@ def python_name(text: str) -> str:
     Characters an identifier cannot hold become ``_`` (``user id`` ->
     ``user_id``), a leading digit gets ``_`` before it, the class's own
     machinery loses its leading underscores (``__init__`` -> ``init__``,
-    ``_sa_instance_state`` -> ``sa_instance_state``), and a keyword or a
+    ``_sa_instance_state`` -> ``sa_instance_state``, ``__x`` -> ``x``), and a keyword or a
     name declarative classes reserve gets ``_`` after it (``class_``,
     ``metadata_``). Python reads identifiers NFKC-normalised, so the result is too.
     """
@@ -131,8 +131,9 @@ def python_name(text: str) -> str:
 
 
 def _is_machinery(name: str) -> bool:
-    """Names Python (``__dict__``, ``__init__``) or SQLAlchemy's instrumentation (``_sa_*``) own on a class."""
-    return (name.startswith("__") and name.endswith("__")) or name.startswith("_sa_")
+    """Names Python (``__dict__``, ``__init__``) or SQLAlchemy's instrumentation (``_sa_*``) own on a class,
+    and ``__private`` names, which a class body (a generated model, a user's method) silently mangles."""
+    return name.startswith(("__", "_sa_"))
 
 
 def attribute_names(columns: Iterable[str]) -> dict[str, str]:
@@ -210,6 +211,23 @@ def class_name(table: str) -> str:
     name = "".join(word[:1].upper() + word[1:] for word in words)
     name = name if name[0].isalpha() else f"T{name}"
     return f"{name}_" if keyword.iskeyword(name) else name  # tables called none, true or false
+
+
+def class_names(tables: Iterable[str], taken: Iterable[str] = ()) -> dict[str, str]:
+    """Each table's ``class_name``, numbered where two tables (or a name in ``taken``) would share one.
+
+    Tables are named in sorted order, so the names are stable across runs.
+    """
+    used = set(taken)
+    names = {}
+    for table in sorted(tables):
+        base = candidate = class_name(table)
+        number = 2
+        while candidate in used:
+            candidate, number = f"{base}{number}", number + 1
+        used.add(candidate)
+        names[table] = candidate
+    return names
 
 
 @dataclass

@@ -17,7 +17,7 @@ import difflib
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
@@ -242,7 +242,9 @@ _Described = tuple[list[TableInfo], dict[str, str]]
 """Tables described, and the names the database refused to describe with its one-line reason."""
 
 
-async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalog:
+async def load_catalog(
+    engine: AsyncEngine, schema: str | None = None, *, on_tables: Callable[[list[TableInfo]], None] | None = None
+) -> Catalog:
     """Read one schema completely (default: the connection's): bulk queries, ``CATALOG_CHUNK`` tables at a time.
 
     The sync part of reflection runs on the event loop (SQLAlchemy's
@@ -252,6 +254,8 @@ async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalo
     plans and runs six catalog queries per chunk), so when the pool can lend
     a second connection, two connections take turns: one waits on the server
     while the other's rows are turned into tables (benchmarks/large_schema.py).
+    ``on_tables`` sees each chunk's tables as they arrive (the model export
+    writes their columns while the server reads the next chunk).
     """
     async with engine.connect() as conn:
         head = await conn.run_sync(_catalog_head, schema)
@@ -260,7 +264,7 @@ async def load_catalog(engine: AsyncEngine, schema: str | None = None) -> Catalo
             connections = [conn]
             if len(chunks) > 1 and _can_lend_another(engine):
                 connections.append(await borrowed.enter_async_context(engine.connect()))
-            tables, refused = await _read_chunks(connections, head, chunks)
+            tables, refused = await _read_chunks(connections, head, chunks, on_tables)
     described = {table.name for table in tables}
     return Catalog(
         dialect=head.dialect,
@@ -285,7 +289,10 @@ def _can_lend_another(engine: AsyncEngine) -> bool:
 
 
 async def _read_chunks(
-    connections: list[AsyncConnection], head: _Head, chunks: list[list[TableName]]
+    connections: list[AsyncConnection],
+    head: _Head,
+    chunks: list[list[TableName]],
+    on_tables: Callable[[list[TableInfo]], None] | None = None,
 ) -> _Described:
     """Every chunk's tables, in order, and why any were refused; each connection takes the next chunk when free."""
     read: list[_Described] = [([], {}) for _ in chunks]
@@ -294,6 +301,8 @@ async def _read_chunks(
     async def take_turns(conn: AsyncConnection) -> None:
         for index in waiting:
             read[index] = await conn.run_sync(_tables, head, chunks[index])
+            if on_tables is not None:
+                on_tables(read[index][0])
 
     await asyncio.gather(*(take_turns(conn) for conn in connections))
     tables = [table for described, _ in read for table in described]

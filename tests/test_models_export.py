@@ -1,0 +1,418 @@
+"""``sqla-tui models``: the written module maps, creates and queries exactly what the reflected mapping does.
+
+Round trips on every backend: the module loaded with ``--models`` has the
+same classes, attribute names and relationships (names, directions, FKs,
+``back_populates``) as our reflected mapping; ``schema --json`` says the
+same with either; fan-out numbers are the same; and ``create_all`` of the
+module on an empty database gives back the same catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from sqla_tui.cli import app
+from sqla_tui.core.catalog.mapping import OrmMap, load_user_models, map_schema
+from sqla_tui.core.catalog.schema import Catalog, TableInfo, load_catalog
+from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.query.fanout import compare
+from sqla_tui.core.query.spec import QuerySpec
+from tests.databases import TestDatabase, create_database, database_fixture, run_async
+from tests.demo_database import demo
+from tests.hostile_database import USER_ATTRIBUTES, hostile_db
+
+runner = CliRunner()
+
+
+def generate(database: TestDatabase, folder: Path, *args: str, name: str = "generated") -> Path:
+    """``sqla-tui models URL -o folder/name.py``; the module's path."""
+    path = folder / f"{name}.py"
+    result = runner.invoke(app, ["models", database.url, "-o", str(path), *args])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def reflected(database: TestDatabase) -> tuple[Catalog, OrmMap]:
+    async def scenario() -> tuple[Catalog, OrmMap]:
+        engine, _ = await connect(database.url)
+        try:
+            catalog = await load_catalog(engine)
+            return catalog, await map_schema(engine, catalog=catalog)
+        finally:
+            await engine.dispose()
+
+    return run_async(scenario())
+
+
+def shape(orm: OrmMap, table: str) -> list[tuple[Any, ...]]:
+    return sorted(
+        (r.name, r.direction, r.target, r.via, r.uselist, r.back_populates, r.secondary)
+        for r in orm.relationships(table)
+    )
+
+
+def assert_same_mapping(generated: OrmMap, ours: OrmMap) -> None:
+    assert sorted(generated.entities) == sorted(ours.entities)
+    for table in ours.entities:
+        assert shape(generated, table) == shape(ours, table), table
+        assert generated.attributes(table) == ours.attributes(table), table
+
+
+def table_facts(table: TableInfo) -> dict[str, Any]:
+    """What ``create_all`` must give back: columns, keys, constraints, indexes (type text compared without spaces)."""
+    return {
+        "columns": [
+            (c.name, c.type.upper().replace(" ", ""), c.nullable or c.primary_key, c.default, c.primary_key, c.comment)
+            for c in table.columns
+        ],
+        "primary_key": table.primary_key,
+        "foreign_keys": sorted(
+            (fk.columns, fk.target_table, fk.target_columns, fk.ondelete) for fk in table.foreign_keys
+        ),
+        "unique": sorted(u.columns for u in table.unique_constraints),
+        "indexes": sorted((i.name, i.columns, i.unique) for i in table.indexes),
+        "comment": table.comment,
+    }
+
+
+def created_catalog(backend: str, folder: Path, orm: OrmMap) -> Catalog:
+    """The catalog of a fresh database made by ``create_all`` of the generated module's metadata."""
+    metadata = next(iter(orm.tables.values())).metadata
+    fresh = create_database(backend, folder)
+
+    async def scenario() -> Catalog:
+        engine, _ = await connect(fresh.url, read_only=False)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(metadata.create_all)
+            return await load_catalog(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        return run_async(scenario())
+    finally:
+        fresh.drop()
+
+
+def assert_same_schema(original: Catalog, created: Catalog, written: set[str]) -> None:
+    created_tables = {table.name: table for table in created.tables}
+    assert set(created_tables) == written
+    for table in original.tables:
+        if table.name in written:
+            assert table_facts(created_tables[table.name]) == table_facts(table), table.name
+
+
+def schema_json(database: TestDatabase, *args: str) -> dict[str, Any]:
+    result = runner.invoke(app, ["schema", database.url, "--json", *args])
+    assert result.exit_code == 0, result.output
+    return {
+        table["name"]: (table["mappable"], table["relationships"], [c["attribute"] for c in table["columns"]])
+        for table in json.loads(result.output)["tables"]
+    }
+
+
+def imports_alone(path: Path) -> None:
+    """``python -c 'import generated'`` in the module's folder: it compiles and its mappers configure."""
+    code = f"import {path.stem}; {path.stem}.Base.registry.configure()"
+    done = subprocess.run([sys.executable, "-c", code], cwd=path.parent, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+# -- the demo ----------------------------------------------------------------------------------------
+
+
+def test_the_demo_round_trips(demo: TestDatabase, tmp_path: Path) -> None:
+    path = generate(demo, tmp_path)
+    imports_alone(path)
+    catalog, ours = reflected(demo)
+    generated = load_user_models(f"{path}:Base")
+    assert_same_mapping(generated, ours)
+    assert sorted(generated.entities) == [
+        "comments", "messages", "order_items", "orders", "posts", "products", "profiles", "tags", "users",
+    ]  # fmt: skip
+    assert shape(generated, "users") == [
+        ("comments", "one_to_many", "comments", ("comments.user_id",), True, "user", None),
+        ("messages_recipient", "one_to_many", "messages", ("messages.recipient_id",), True, "recipient", None),
+        ("messages_sender", "one_to_many", "messages", ("messages.sender_id",), True, "sender", None),
+        ("orders", "one_to_many", "orders", ("orders.user_id",), True, "user", None),
+        ("posts", "one_to_many", "posts", ("posts.user_id",), True, "user", None),
+        ("profile", "one_to_many", "profiles", ("profiles.user_id",), False, "user", None),
+    ]
+    assert shape(generated, "comments")[0] == (
+        "comments_parent",
+        "one_to_many",
+        "comments",
+        ("comments.parent_id",),
+        True,
+        "parent",
+        None,
+    )
+    assert ("tags", "many_to_many", "tags", ("post_tags",), True, "posts", "post_tags") in shape(generated, "posts")
+    assert ("order", "many_to_one", "orders", ("order_items.order_id",), False, "order_items", None) in shape(
+        generated, "order_items"
+    )
+    assert schema_json(demo, "--models", f"{path}:Base") == schema_json(demo)
+    assert_same_schema(catalog, created_catalog(demo.backend, tmp_path, generated), set(generated.tables))
+
+
+def test_the_demo_gives_the_same_fanout_numbers(demo: TestDatabase, tmp_path: Path) -> None:
+    generated = load_user_models(f"{generate(demo, tmp_path, name='fanout_models')}:Base")
+    _, ours = reflected(demo)
+    plans = ("joined", "selectin", "subquery", "immediate", "select")
+    cases = [
+        ("users", ["posts.comments", "posts.tags"]),
+        ("users", ["messages_sender", "messages_recipient", "profile"]),
+        ("orders", ["order_items.product", "user"]),
+        ("comments", ["parent", "comments_parent"]),
+    ]
+
+    def numbers(orm: OrmMap, root: str, paths: list[str]) -> list[tuple[Any, ...]]:
+        async def scenario() -> list[tuple[Any, ...]]:
+            engine, _ = await connect(demo.url)
+            try:
+                report = await compare(engine, orm.entity(root), QuerySpec(root, limit=20), paths, plans, 1)
+            finally:
+                await engine.dispose()
+            return [(r.strategy, r.statements, r.rows, r.entities, r.root_rows) for r in report.results]
+
+        return run_async(scenario())
+
+    for root, paths in cases:
+        mine = numbers(generated, root, paths)
+        assert mine == numbers(ours, root, paths), (root, paths)
+        assert dict((strategy, statements) for strategy, statements, *_ in mine)["joined"] == 1
+
+
+def test_the_demo_module_is_formatted_and_stable(demo: TestDatabase, tmp_path: Path) -> None:
+    first = generate(demo, tmp_path, name="first")
+    second = generate(demo, tmp_path, name="second")
+    assert first.read_text() == second.read_text()
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    checked = subprocess.run(
+        [ruff, "format", "--isolated", "--check", "--diff", str(first)], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_options_shape_the_module(demo: TestDatabase, tmp_path: Path) -> None:
+    path = generate(demo, tmp_path, "--tables", "users,posts,tags", "--lazy", "raise", "--sync", name="some")
+    source = path.read_text()
+    assert "class Base(DeclarativeBase):" in source and "AsyncAttrs" not in source
+    generated = load_user_models(f"{path}:Base")
+    assert sorted(generated.entities) == ["posts", "tags", "users"]
+    assert sorted(generated.tables) == ["post_tags", "posts", "tags", "users"]
+    assert [r.name for r in generated.relationships("users")] == ["posts"]
+    lazies = {prop.lazy for cls in generated.entities.values() for prop in cls.__mapper__.relationships}
+    assert lazies == {"raise"}
+    asynchronous = generate(demo, tmp_path, name="async_models").read_text()
+    assert "class Base(AsyncAttrs, DeclarativeBase):" in asynchronous
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--tables", "usres"], "error: no table 'usres' in schema"),
+        (["--tables", " , "], "error: --tables is empty: name tables, comma-separated"),
+        (["--lazy", "joined"], "error: invalid value for '--lazy'"),
+        (["-o", "/no/such/folder/models.py"], "error: cannot write /no/such/folder/models.py"),
+    ],
+)
+def test_bad_input_is_one_line(demo: TestDatabase, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["models", demo.url, *args])
+    assert result.exit_code == 2
+    assert result.output.startswith(message) and result.output.count("\n") == 1, result.output
+
+
+# -- hostile names and every shape ---------------------------------------------------------------------
+
+_SCRATCH = {
+    "postgresql": [
+        "CREATE TYPE mood AS ENUM ('happy', 'very sad', 'class', '_private')",
+        'CREATE TABLE "class" (id serial PRIMARY KEY, "metadata" text, "registry" int, "_sa_instance_state" text, '
+        "\"user id\" int, \"text\" text DEFAULT 'hi', m mood NOT NULL DEFAULT 'happy', created timestamptz DEFAULT now())",
+        'COMMENT ON TABLE "class" IS \'a "hostile" table\'',
+        'COMMENT ON COLUMN "class"."metadata" IS \'meta\'',
+        "CREATE SCHEMA other",
+        "CREATE TABLE other.owners (id serial PRIMARY KEY, name text NOT NULL)",
+        "CREATE TABLE other.pets (id serial PRIMARY KEY, owner_id int NOT NULL REFERENCES other.owners (id))",
+    ],
+    "mariadb": [
+        "CREATE TABLE `class` (id int AUTO_INCREMENT PRIMARY KEY, `metadata` text, `registry` int, `_sa_instance_state` text, "
+        "`user id` int, `text` varchar(20) DEFAULT 'hi', m enum('happy','very sad','class','_private') NOT NULL DEFAULT 'happy', "
+        "created timestamp NULL DEFAULT current_timestamp()) COMMENT 'a \"hostile\" table'",
+    ],
+    "sqlite": [
+        'CREATE TABLE "class" (id INTEGER PRIMARY KEY, "metadata" TEXT, "registry" INTEGER, "_sa_instance_state" TEXT, '
+        "\"user id\" INTEGER, \"text\" TEXT DEFAULT 'hi', m VARCHAR(10) NOT NULL DEFAULT 'happy', created DATETIME DEFAULT CURRENT_TIMESTAMP)",
+    ],
+}
+_SHAPES = [
+    "CREATE TABLE employees (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, manager_id INTEGER REFERENCES employees (id), "
+    "mentor_id INTEGER REFERENCES employees (id))",
+    "CREATE TABLE friendships (a_id INTEGER NOT NULL REFERENCES employees (id), b_id INTEGER NOT NULL REFERENCES employees (id), "
+    "PRIMARY KEY (a_id, b_id))",
+    "CREATE TABLE regions (country CHAR(2) NOT NULL, code VARCHAR(5) NOT NULL, name VARCHAR(50), PRIMARY KEY (country, code))",
+    "CREATE TABLE stores (id INTEGER PRIMARY KEY, country CHAR(2), region_code VARCHAR(5), author VARCHAR(20), "
+    "author_id INTEGER REFERENCES employees (id), "
+    "FOREIGN KEY (country, region_code) REFERENCES regions (country, code) ON DELETE CASCADE, "
+    "CONSTRAINT uq_store_place UNIQUE (country, region_code, id))",
+    "CREATE INDEX ix_stores_author ON stores (author)",
+    "CREATE INDEX ix_stores_place ON stores (region_code, country)",
+    "CREATE TABLE memberships (employee_id INTEGER NOT NULL REFERENCES employees (id), store_id INTEGER NOT NULL REFERENCES stores (id), "
+    "since DATE, PRIMARY KEY (store_id, employee_id))",
+]
+
+
+async def _build_scratch(url: str) -> None:
+    engine, _ = await connect(url, read_only=False)
+    try:
+        async with engine.begin() as conn:
+            for statement in _SCRATCH[engine.dialect.name if engine.dialect.name != "mysql" else "mariadb"] + _SHAPES:
+                await conn.exec_driver_sql(statement)
+    finally:
+        await engine.dispose()
+
+
+scratch = database_fixture("scratch", _build_scratch)
+
+
+def test_hostile_names_and_every_shape_round_trip(scratch: TestDatabase, tmp_path: Path) -> None:
+    path = generate(scratch, tmp_path, name="scratch_models")
+    imports_alone(path)
+    catalog, ours = reflected(scratch)
+    generated = load_user_models(f"{path}:Base")
+    assert_same_mapping(generated, ours)
+    assert generated.attributes("class") == {
+        "id": "id", "metadata": "metadata_", "registry": "registry_", "_sa_instance_state": "sa_instance_state",
+        "user id": "user_id", "text": "text", "m": "m", "created": "created",
+    }  # fmt: skip
+    assert shape(generated, "employees") == [
+        ("employees_manager", "one_to_many", "employees", ("employees.manager_id",), True, "manager", None),
+        ("employees_mentor", "one_to_many", "employees", ("employees.mentor_id",), True, "mentor", None),
+        ("friendships_a", "many_to_many", "employees", ("friendships",), True, "friendships_b", "friendships"),
+        ("friendships_b", "many_to_many", "employees", ("friendships",), True, "friendships_a", "friendships"),
+        ("manager", "many_to_one", "employees", ("employees.manager_id",), False, "employees_manager", None),
+        ("memberships", "one_to_many", "memberships", ("memberships.employee_id",), True, "employee", None),
+        ("mentor", "many_to_one", "employees", ("employees.mentor_id",), False, "employees_mentor", None),
+        ("stores", "one_to_many", "stores", ("stores.author_id",), True, "author_rel", None),
+    ]
+    assert ("author_rel", "many_to_one", "employees", ("stores.author_id",), False, "stores", None) in shape(
+        generated, "stores"
+    )
+    assert (
+        "region",
+        "many_to_one",
+        "regions",
+        ("stores.country", "stores.region_code"),
+        False,
+        "stores",
+        None,
+    ) in shape(generated, "stores")
+    assert schema_json(scratch, "--models", f"{path}:Base") == schema_json(scratch)
+    assert_same_schema(catalog, created_catalog(scratch.backend, tmp_path, generated), set(generated.tables))
+
+
+def test_enums_become_python_enums(scratch: TestDatabase, tmp_path: Path) -> None:
+    if scratch.backend == "sqlite":
+        pytest.skip("SQLite has no enum type")
+    path = generate(scratch, tmp_path, name="enum_models")
+    column = load_user_models(f"{path}:Base").entity("class").__table__.c.m
+    labels = ["happy", "very sad", "class", "_private"]
+    assert column.type.enums == labels
+    assert [member.value for member in column.type.enum_class] == labels
+    assert [member.name for member in column.type.enum_class] == ["happy", "very_sad", "class_", "v_private"]
+
+
+def test_another_schema(scratch: TestDatabase, tmp_path: Path) -> None:
+    if scratch.backend != "postgresql":
+        pytest.skip("the scratch schema has a second schema on PostgreSQL only")
+    path = generate(scratch, tmp_path, "--schema-name", "other", name="other_models")
+    assert 'metadata = MetaData(schema="other")' in path.read_text()
+    imports_alone(path)
+    generated = load_user_models(f"{path}:Base")
+    assert sorted(generated.entities) == ["owners", "pets"]
+    assert shape(generated, "pets") == [("owner", "many_to_one", "owners", ("pets.owner_id",), False, "pets", None)]
+    assert schema_json(scratch, "--schema", "other", "--models", f"{path}:Base") == schema_json(
+        scratch, "--schema", "other"
+    )
+
+
+def test_the_hostile_fixture_round_trips(hostile_db: TestDatabase, tmp_path: Path) -> None:
+    path = generate(hostile_db, tmp_path, name="hostile_models")
+    imports_alone(path)
+    _, ours = reflected(hostile_db)
+    generated = load_user_models(f"{path}:Base")
+    assert_same_mapping(generated, ours)
+    assert generated.attributes("user") == USER_ATTRIBUTES
+
+
+@pytest.mark.parametrize(
+    ("dialect", "type_text", "sql", "python"),
+    [
+        ("postgresql", "character varying(200)", "String(200)", "str"),
+        ("postgresql", "timestamp with time zone", "DateTime(timezone=True)", "datetime.datetime"),
+        ("postgresql", "timestamp(3) without time zone", "TIMESTAMP(precision=3)", "datetime.datetime"),
+        ("postgresql", "numeric(10,2)", "Numeric(10, 2)", "decimal.Decimal"),
+        ("postgresql", "integer[]", "ARRAY(Integer)", "list[int]"),
+        ("postgresql", "jsonb", "JSONB", "dict"),
+        ("postgresql", "no_such_type", "NullType", "Any"),
+        ("mysql", "INTEGER(10) UNSIGNED", "INTEGER(unsigned=True)", "int"),
+        ("mysql", "TINYINT(1)", "Boolean", "bool"),
+        ("mysql", "DATETIME(6)", "DATETIME(fsp=6)", "datetime.datetime"),
+        ("mysql", "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", "LONGTEXT", "str"),
+        ("mysql", "SET('A','b''c')", 'SET("A", "b\'c")', "set[str]"),
+        ("sqlite", "varchar(20)", "String(20)", "str"),
+        ("sqlite", "FOO BAR", "NullType", "Any"),
+    ],
+)
+def test_type_text_becomes_code(dialect: str, type_text: str, sql: str, python: str) -> None:
+    from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+    from sqla_tui.core.catalog.column_types import code_type
+
+    made = code_type(type_text, {"postgresql": postgresql, "mysql": mysql, "sqlite": sqlite}[dialect].dialect())
+    assert (made.sql, made.python) == (sql, python)
+
+
+def assert_piecewise_is_whole(database: TestDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Columns written chunk by chunk (here two tables a chunk, over two connections) change nothing."""
+    from sqla_tui.core.catalog import schema as catalog_schema
+    from sqla_tui.core.catalog.export import ExportOptions, database_facts, export_models, models_source
+
+    monkeypatch.setattr(catalog_schema, "CATALOG_CHUNK", 2)
+
+    async def scenario() -> tuple[str, str]:
+        engine, _ = await connect(database.url)
+        try:
+            options = ExportOptions(lazy="raise")
+            piecewise = (await export_models(engine, None, options)).text
+            whole = models_source(
+                await load_catalog(engine), engine.dialect, options, *await database_facts(engine, None)
+            )
+            return piecewise, whole.text
+        finally:
+            await engine.dispose()
+
+    piecewise, whole = run_async(scenario())
+    assert piecewise == whole
+
+
+def test_the_demo_written_piecewise(demo: TestDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_piecewise_is_whole(demo, monkeypatch)
+
+
+def test_every_shape_written_piecewise(scratch: TestDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_piecewise_is_whole(scratch, monkeypatch)
+
+
+def test_hostile_names_written_piecewise(hostile_db: TestDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_piecewise_is_whole(hostile_db, monkeypatch)

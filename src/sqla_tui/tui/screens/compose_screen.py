@@ -428,7 +428,7 @@ class ComposeScreen(GuardedScreen):
         log.border_title = f"Statements · {counted(len(result.statements), 'statement')} of this run"
         results = self.query_one(ResultsTree)
         results.show(result.results)
-        results.border_title = f"Results · {_roots_shown(result, composer.root)}"
+        results.border_title = Content(f"Results · {_roots_shown(result, composer.root)}")  # a table named "[/]" is text
         self.query_one("#compose-sql", CodePreview).border_title = "Main query SQL (as run)"
         self.query_one("#compose-summary", Static).update(_summary_line(result))
         log.focus()

@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
@@ -26,7 +27,7 @@ class PasswordModal(ModalScreen[str | None]):
             yield Input(password=True, placeholder="password", id="password-input")
 
     def on_mount(self) -> None:
-        self.query_one("#password-box", Vertical).border_title = f"Password for {self.connection}"
+        self.query_one("#password-box", Vertical).border_title = Content(f"Password for {self.connection}")
 
     @on(Input.Submitted, "#password-input")
     def _typed(self, event: Input.Submitted) -> None:

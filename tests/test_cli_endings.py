@@ -82,6 +82,7 @@ def _base_args(command: str, url: str, tmp_path: Path) -> list[str]:
         "explain": ["explain", url, "users", "--json"],
         "pool": ["pool", url, "--duration", "0.2", "--json"],
         "demo": ["demo", "--path", str(tmp_path / "demo.sqlite")],
+        "serve": ["serve", url],  # only hostile ports here: each is refused before a server starts
     }[command]
 
 

@@ -87,10 +87,10 @@ class Target:
     def validate(self) -> None:
         """Reject bad pool flags and a URL that does not parse, before anything opens.
 
-        Only a URL needs SQLAlchemy to parse it; the demo is checked without.
+        Neither needs SQLAlchemy (``core.connect.url_grammar``): the first frame does not wait for its import.
         """
         self.pool.validate()
         if not self.is_demo:
-            from sqla_tui.core.connect.url import parse_url
+            from sqla_tui.core.connect.url import check_url
 
-            parse_url(self.url or "")
+            check_url(self.url or "")

@@ -137,7 +137,7 @@ def main() -> None:
         demo = asyncio.run(ensure_demo_sqlite())
         # Markers: the first frame, then the tables, then (sqla-tui) the banner naming the driver, which
         # shows once the engine is up and the screen keys work: the demo's names are read from its file
-        # before that (core/catalog/sqlite_names.py). Harlequin 2.17 paints its "Data Catalog" panel, then adds
+        # before that (core/catalog/raw_names.py). Harlequin 2.17 paints its "Data Catalog" panel, then adds
         # the collapsed "main db" node once it has connected; its tables only show after a key press
         # expands that node, so for Harlequin "tables" is measured as "catalog node on screen".
         ours = ["Where to go", "order_items", "sqlite+aiosqlite"]

@@ -32,7 +32,7 @@ from sqlalchemy.types import NullType, TypeEngine
 
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
-from sqla_tui.core.catalog.sqlite_names import NAMES_SQL, TableName, by_name
+from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.errors import UserError
 
 CATALOG_CHUNK = 200
@@ -49,25 +49,6 @@ _SYSTEM_SCHEMAS = {
     "mysql": {"information_schema", "mysql", "performance_schema", "sys"},
     "mariadb": {"information_schema", "mysql", "performance_schema", "sys"},
 }
-
-# One query per dialect listing (name, kind) with kind 'table' or 'view'; PostgreSQL adds the
-# partitioned table a partition belongs to.
-_NAMES_SQL = {
-    "postgresql": (
-        "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END, p.relname "
-        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid AND c.relispartition "
-        "LEFT JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
-        "WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
-    ),
-    "mysql": (
-        "SELECT table_name, CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END "
-        "FROM information_schema.tables "
-        "WHERE table_schema = :schema AND table_type IN ('BASE TABLE', 'VIEW', 'SYSTEM VERSIONED')"
-    ),
-    "sqlite": NAMES_SQL,
-}
-_NAMES_SQL["mariadb"] = _NAMES_SQL["mysql"]
 
 _ESTIMATE_SQL = {
     "postgresql": (
@@ -333,7 +314,7 @@ def _names(conn: Connection, schema: str | None) -> list[TableName]:
 
 
 def _read_names(conn: Connection, inspector: Inspector, schema: str) -> list[TableName]:
-    sql = _NAMES_SQL.get(conn.dialect.name)
+    sql = NAMES_SQL.get(conn.dialect.name)
     if sql is None:
         rows = [(name, "table") for name in inspector.get_table_names(schema)]
         rows += [(name, "view") for name in inspector.get_view_names(schema)]

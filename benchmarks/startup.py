@@ -123,8 +123,8 @@ def export_rev(rev: str, into: Path) -> list[str]:
 
 
 _BACKEND_LABEL = {"postgresql": "PG", "postgres": "PG", "mysql": "MariaDB", "mariadb": "MariaDB", "sqlite": "SQLite"}
-_DRIVER_MARKER = {"PG": "postgresql+asyncpg", "MariaDB": "+aiomysql", "SQLite": "sqlite+aiosqlite"}
-"""What the banner shows once the engine is up, per backend (MariaDB URLs may say mysql or mariadb)."""
+_CONNECTED_MARKER = "Pool · "
+"""The banner names the pool class once the engine is up; before, it shows the URL, driver and all."""
 
 
 def _rev_tree(rev: str, cache: Path) -> tuple[list[str], dict[str, str]]:
@@ -165,7 +165,7 @@ def main() -> None:
             apps[name] = (command, ours, {**env, **rev_env})
         for url in args.url:
             backend = _BACKEND_LABEL[url.split(":", 1)[0].split("+")[0]]
-            url_markers = [ours[0], ours[1], _DRIVER_MARKER[backend]]
+            url_markers = [ours[0], ours[1], _CONNECTED_MARKER]
             apps[f"{backend} URL"] = ([sqla_tui, f"'{url}'"], url_markers, env)
             for name, (command, rev_env) in revs.items():
                 apps[f"{backend} {name}"] = ([*command, f"'{url}'"], url_markers, {**env, **rev_env})

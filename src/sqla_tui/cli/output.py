@@ -9,6 +9,8 @@ once per distinct text.
 
 import contextlib
 import dataclasses
+import functools
+import operator
 import json
 import sys
 import warnings
@@ -140,7 +142,20 @@ def emit_text(text: str, output: "Path | None") -> None:
 
 def fields_of(value: Any) -> dict[str, Any]:
     """A dataclass's fields as a dict, one level deep: unlike ``dataclasses.asdict``, nothing below is copied."""
-    return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    names, read = _fields_reader(type(value))
+    return dict(zip(names, read(value)))
+
+
+@functools.cache
+def _fields_reader(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """Once per class, a class's field names and a getter of all their values at once.
+
+    ``dataclasses.fields`` rebuilds its answer on every call: over the
+    36,000 columns of a 2,000-table schema that alone took ~0.3 s.
+    """
+    names = tuple(field.name for field in dataclasses.fields(cls))
+    getter = operator.attrgetter(*names)
+    return names, (getter if len(names) > 1 else lambda value: (getter(value),))
 
 
 def _json_value(value: Any) -> Any:

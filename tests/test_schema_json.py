@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from typer.testing import CliRunner
@@ -34,7 +35,8 @@ async def _document_as_before(url: str) -> Any:
         report = await bench.schema()
     finally:
         await bench.close()
-    return json.loads(json.dumps(_walked(report_json(report)), indent=2, default=str))
+    document = {key: list(value) if isinstance(value, Iterator) else value for key, value in report_json(report).items()}
+    return json.loads(json.dumps(_walked(document), indent=2, default=str))
 
 
 def _schema_json(url: str, *flags: str) -> str:

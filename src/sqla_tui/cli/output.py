@@ -170,16 +170,36 @@ def emit_json(value: Any, *, indent: bool | None = None) -> None:
 
     ``indent`` None decides by stdout; True or False says (``--indent``).
     The data is walked once, by the encoder: dataclasses are opened as it
-    meets them, never copied into dicts first (a 2,000-table schema is
-    ~10 MB of JSON; benchmarks/schema_json.py).
+    meets them, never copied into dicts first. A top-level value that is an
+    iterator (``schema``'s tables) is written item by item in a pipe, so a
+    2,000-table document (~6 MB) is never whole in memory (benchmarks/schema_json.py).
     """
     if indent is None:
         indent = sys.stdout.isatty()
-    separators = (",", ": ") if indent else (",", ":")
-    text = json.dumps(  # NaN is not JSON: a bug, never output
-        value, indent=2 if indent else None, separators=separators, default=_json_value, allow_nan=False
-    )
-    sys.stdout.write(text + "\n")
+    if indent:
+        if isinstance(value, dict):
+            value = {key: list(item) if isinstance(item, Iterator) else item for key, item in value.items()}
+        sys.stdout.write(_dumps(value, indent=2, separators=(",", ": ")) + "\n")
+        return
+    write = sys.stdout.write
+    if not isinstance(value, dict):
+        write(_dumps(value) + "\n")
+        return
+    for number, (key, item) in enumerate(value.items()):
+        write(("{" if number == 0 else ",") + _dumps(str(key)) + ":")
+        if isinstance(item, Iterator):
+            write("[")
+            for index, element in enumerate(item):
+                write(("," if index else "") + _dumps(element))
+            write("]")
+        else:
+            write(_dumps(item))
+    write(("}" if value else "{}") + "\n")
+
+
+def _dumps(value: Any, **options: Any) -> str:
+    """One value as JSON; NaN is not JSON, and one here is a bug, never output."""
+    return json.dumps(value, default=_json_value, allow_nan=False, **({"separators": (",", ":")} | options))
 
 
 def wants_json(json_flag: bool, format_name: str | None) -> bool:

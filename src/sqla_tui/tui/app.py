@@ -45,6 +45,13 @@ if TYPE_CHECKING:
     from sqla_tui.workbench import Workbench
 
 
+EARLY_NAMES_HEAD_START_S = 0.25
+"""How long the raw driver's name listing runs alone before SQLAlchemy's import starts beside it.
+
+Alone it has the CPU to itself (a local server answers in tens of ms); a
+server that does not answer delays the engine, and so its error, no longer.
+"""
+
 QUIT_GRACE_S = 3.0
 """How long SIGTERM waits for cancelled work to stop its statements on the server before quitting anyway."""
 
@@ -225,12 +232,15 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
 
         Runs in a thread so the first frame and key presses never wait for
         either; the workbench, ready to connect, is the result. The names are
-        read through the raw driver first, so the list need not wait for the import. The import creates some
+        read through the raw driver in a thread of their own, started first, so
+        the list need not wait for the import (``EARLY_NAMES_HEAD_START_S``). The import creates some
         30,000 long-lived objects: with the collector paused a full collection
         (~40 ms over those and Textual's) does not land in the middle, and
         what exists after it is frozen, so later ones skip it (tui/collector.py).
         """
-        self._read_names_early()
+        early = threading.Thread(target=self._read_names_early, name="sqla-tui early names", daemon=True)
+        early.start()
+        early.join(EARLY_NAMES_HEAD_START_S)
         with paused_collector():
             from sqla_tui.workbench import Workbench, import_database_layer
 
@@ -271,7 +281,7 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
 
     @on(NamesRead)
     def _show_early_names(self, message: NamesRead) -> None:
-        if self.workbench is None:  # a late read must not replace what the engine listed
+        if self.workbench is None and not self.failed:  # a late read must not replace what the engine said
             self.home.show_names(message.names)
 
     @on(Connected)

@@ -31,8 +31,10 @@ from pathlib import Path
 
 from large_schema import build, drop  # benchmarks/ is on sys.path: the script's own directory
 from startup import export_rev
+
 from sqla_tui.core.catalog.schema import load_catalog
 from sqla_tui.core.connect.engine import connect
+
 
 def reflect_script() -> list[str]:
     """A fresh interpreter reflecting the whole schema with SQLAlchemy's async engine, as a script would."""
@@ -99,7 +101,7 @@ def main() -> None:
         commands = {
             "sqla-tui schema --json (pipe: compact)": ([sqla_tui, "schema", url, "--json"], env),
             "sqla-tui schema --json --indent": ([sqla_tui, "schema", url, "--json", "--indent"], env),
-            "script: MetaData.reflect": (reflect_script() + [url], env),
+            "script: MetaData.reflect": ([*reflect_script(), url], env),
         }
         for rev in args.rev:
             tree = Path(trees) / rev
@@ -127,7 +129,7 @@ def main() -> None:
     ratio = medians["sqla-tui schema --json (pipe: compact)"] / medians["script: MetaData.reflect"]
     print(f"  ratio schema --json / MetaData.reflect script: {ratio:.2f}x (target <= 0.25x, and <= 1.5 s)")
     print(f"  load_catalog in-process, {args.runs} runs: " + ", ".join(f"{t:.3f}" for t in catalog)
-          + f" s (target <= 1.0 s in every run)")
+          + " s (target <= 1.0 s in every run)")
     print(f"load average at the end {_load()}")
 
 

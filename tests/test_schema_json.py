@@ -14,7 +14,7 @@ from sqla_tui.cli.schema_cmd import report_json
 from sqla_tui.core.connect.target import Target
 from sqla_tui.workbench import Workbench
 from tests.databases import TestDatabase, run_async
-from tests.hostile_database import hostile_db  # noqa: F401 - fixture: odd identifiers on all three backends
+from tests.hostile_database import hostile_db
 
 
 def _walked(value: Any) -> Any:

@@ -10,8 +10,8 @@ once per distinct text.
 import contextlib
 import dataclasses
 import functools
-import operator
 import json
+import operator
 import sys
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
@@ -143,7 +143,7 @@ def emit_text(text: str, output: "Path | None") -> None:
 def fields_of(value: Any) -> dict[str, Any]:
     """A dataclass's fields as a dict, one level deep: unlike ``dataclasses.asdict``, nothing below is copied."""
     names, read = _fields_reader(type(value))
-    return dict(zip(names, read(value)))
+    return dict(zip(names, read(value), strict=True))
 
 
 @functools.cache

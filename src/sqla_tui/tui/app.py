@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
-from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -33,9 +33,9 @@ from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.exporting import ExportKey, ExportSource
 from sqla_tui.tui.failure import HandlerGuard
-from sqla_tui.tui.palette import screen_actions
 from sqla_tui.tui.heartbeat import Heartbeat
 from sqla_tui.tui.navigation import COMPOSE, LEARN, SCHEMA, SCREENS, entry_for, screen_bindings
+from sqla_tui.tui.palette import screen_actions
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.widgets.server_banner import target_label
 
@@ -87,6 +87,8 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
 
         names: list[TableName]
         """What ``list_names`` will find once connected."""
+        target: Target
+        """Whose names they are: a late read for a target the user has left is dropped."""
 
     @dataclass
     class Connected(Message):
@@ -221,7 +223,7 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         try:
             bench = await asyncio.to_thread(self._resolve)
             await bench.connect()
-        except Exception as error:  # noqa: BLE001 - the app stays open and says why in one line
+        except Exception as error:
             self.post_message(self.ConnectionFailed(failure_line(error, [self.target.url])))
             return
         self.workbench = bench
@@ -261,13 +263,14 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         from sqla_tui.core.catalog.raw_names import read_names
         from sqla_tui.core.connect.url import check_url
 
-        raw = demo_url(demo_path()) if self.target.is_demo else self.target.url or ""
+        target = self.target
+        raw = demo_url(demo_path()) if target.is_demo else target.url or ""
         try:
             names = read_names(check_url(raw))
         except UserError:
             return
         if names is not None:
-            self.post_message(self.NamesRead(names))
+            self.post_message(self.NamesRead(names, target))
 
     def _table_filled(self, table: str, rows: int) -> None:
         """Progress callback of the demo build; runs in the build thread, and post_message is thread-safe."""
@@ -281,7 +284,7 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
 
     @on(NamesRead)
     def _show_early_names(self, message: NamesRead) -> None:
-        if self.workbench is None and not self.failed:  # a late read must not replace what the engine said
+        if message.target is self.target and self.workbench is None and not self.failed:  # never over the engine's word
             self.home.show_names(message.names)
 
     @on(Connected)

@@ -24,16 +24,16 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import bindparam, func, inspect, select, text
-from sqlalchemy import table as table_clause
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import table as table_clause
 from sqlalchemy.engine import Connection, Inspector
 from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
+from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
-from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.errors import UserError
 
 CATALOG_CHUNK = 200
@@ -544,7 +544,7 @@ def type_text(type_: TypeEngine, dialect, unknown: str | None = None) -> str:  #
         return unknown or "unknown"
     try:
         return type_.compile(dialect=dialect)
-    except Exception:  # noqa: BLE001 - a type we cannot render still shows by name
+    except Exception:
         return unknown or getattr(type_, "name", None) or type(type_).__name__.upper()
 
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from urllib.parse import quote, unquote
-
 from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
 
 from sqla_tui.core.connect.masking import mask_url
 from sqla_tui.core.connect.sqlite_target import read_sqlite_url
@@ -57,10 +56,23 @@ def parse_url(raw: str) -> URL:
     a driver that is installed but broken can still fail.
     """
     from sqlalchemy import exc as sa_exc
-    from sqlalchemy.engine import URL
 
     parts = check_url(raw)
-    url = URL.create(
+    url = _sqlalchemy_url(parts)
+    try:
+        url.get_dialect()
+    except (sa_exc.NoSuchModuleError, ImportError):
+        raise UserError(
+            f"unknown database dialect {parts.get_backend_name()!r}: sqla-tui supports {_SUPPORTED}"
+        ) from None
+    return url
+
+
+def _sqlalchemy_url(parts: UrlParts) -> URL:
+    """``parts`` as SQLAlchemy's ``URL``: the one place that imports it."""
+    from sqlalchemy.engine import URL
+
+    return URL.create(
         parts.drivername,
         username=parts.username,
         password=parts.password,
@@ -69,13 +81,6 @@ def parse_url(raw: str) -> URL:
         database=parts.database,
         query=parts.query,
     )
-    try:
-        url.get_dialect()
-    except (sa_exc.NoSuchModuleError, ImportError):
-        raise UserError(
-            f"unknown database dialect {parts.get_backend_name()!r}: sqla-tui supports {_SUPPORTED}"
-        ) from None
-    return url
 
 
 def check_url(raw: str) -> UrlParts:
@@ -164,18 +169,16 @@ def split_password(raw: str) -> tuple[str, str | None]:
     ``with_password`` puts back exactly what the user saved.
     """
     parse_url(raw)  # one line naming what is wrong, before anything is kept
-    url = _make_url(raw.strip())
-    if url.password is None:
-        return url.render_as_string(hide_password=False), None
-    kept = URL.create(
-        url.drivername, username=url.username, host=url.host, port=url.port, database=url.database, query=url.query
-    )  # URL.set ignores password=None
-    return kept.render_as_string(hide_password=False), str(url.password)
+    parts = _split(raw.strip())
+    if parts.password is None:
+        return _sqlalchemy_url(parts).render_as_string(hide_password=False), None
+    kept = _sqlalchemy_url(parts.set(password=None))
+    return kept.render_as_string(hide_password=False), parts.password
 
 
 def with_password(raw: str, password: str) -> str:
     """The saved URL ``raw`` with ``password`` put back, for this connection only."""
-    url = _make_url(raw.strip())
+    url = _sqlalchemy_url(_split(raw.strip()))
     if not url.username:
         raise UserError(
             "a password needs a user name in the URL: save it again as scheme://USER@host/db"

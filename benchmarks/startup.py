@@ -11,6 +11,11 @@ Harlequin is never a project dependency: install it in a throwaway venv
 (``python3 -m venv /tmp/harlequin-venv && /tmp/harlequin-venv/bin/pip install harlequin``)
 and pass its executable. Without it only sqla-tui is measured.
 
+``--url URL`` (repeatable) also times ``sqla-tui URL`` on a database holding
+the demo's tables (load them with ``sqla-tui demo --url URL``, or
+``--path FILE`` for a SQLite file): a real URL's names are read through the
+raw driver while SQLAlchemy imports, as the demo's are from its file.
+
 ``--rev REV`` (repeatable) also times that git revision of this project, side
 by side: its tree is exported and run as ``python -m sqla_tui`` with its
 ``src`` first on ``PYTHONPATH``, so before/after figures come from one run
@@ -117,6 +122,18 @@ def export_rev(rev: str, into: Path) -> list[str]:
     return [sys.executable, "-m", "sqla_tui"]
 
 
+_BACKEND_LABEL = {"postgresql": "PG", "postgres": "PG", "mysql": "MariaDB", "mariadb": "MariaDB", "sqlite": "SQLite"}
+_CONNECTED_MARKER = "Pool · "
+"""The banner names the pool class once the engine is up; before, it shows the URL, driver and all."""
+
+
+def _rev_tree(rev: str, cache: Path) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that run git revision ``rev`` (exported under ``cache``)."""
+    tree = cache / f"rev-{rev}"
+    tree.mkdir()
+    return export_rev(rev, tree), {"PYTHONPATH": str(tree / "src")}
+
+
 def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -126,6 +143,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--harlequin", help="path to a harlequin executable in a throwaway venv")
     parser.add_argument("--rev", action="append", default=[], help="also time this git revision (repeatable)")
+    parser.add_argument("--url", action="append", default=[], help="also time sqla-tui URL (demo tables loaded there)")
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # --help too runs with bytecode caching, as installed
     sqla_tui = shutil.which("sqla-tui") or str(Path(sys.executable).with_name("sqla-tui"))
@@ -137,15 +155,20 @@ def main() -> None:
         demo = asyncio.run(ensure_demo_sqlite())
         # Markers: the first frame, then the tables, then (sqla-tui) the banner naming the driver, which
         # shows once the engine is up and the screen keys work: the demo's names are read from its file
-        # before that (core/catalog/sqlite_names.py). Harlequin 2.17 paints its "Data Catalog" panel, then adds
+        # before that (core/catalog/raw_names.py). Harlequin 2.17 paints its "Data Catalog" panel, then adds
         # the collapsed "main db" node once it has connected; its tables only show after a key press
         # expands that node, so for Harlequin "tables" is measured as "catalog node on screen".
         ours = ["Where to go", "order_items", "sqlite+aiosqlite"]
         apps = {"sqla-tui": ([sqla_tui], ours, env)}
-        for rev in args.rev:
-            tree = Path(cache) / f"rev-{rev}"
-            tree.mkdir()
-            apps[f"rev {rev}"] = (export_rev(rev, tree), ours, {**env, "PYTHONPATH": str(tree / "src")})
+        revs = {f"rev {rev}": _rev_tree(rev, Path(cache)) for rev in args.rev}
+        for name, (command, rev_env) in revs.items():
+            apps[name] = (command, ours, {**env, **rev_env})
+        for url in args.url:
+            backend = _BACKEND_LABEL[url.split(":", 1)[0].split("+")[0]]
+            url_markers = [ours[0], ours[1], _CONNECTED_MARKER]
+            apps[f"{backend} URL"] = ([sqla_tui, f"'{url}'"], url_markers, env)
+            for name, (command, rev_env) in revs.items():
+                apps[f"{backend} {name}"] = ([*command, f"'{url}'"], url_markers, {**env, **rev_env})
         if args.harlequin:
             apps["harlequin"] = ([args.harlequin, "-a", "sqlite", str(demo)], ["Data Catalog", "main db"], env)
         results: dict[str, list[tuple[list[float], int]]] = {name: [] for name in apps}
@@ -164,7 +187,7 @@ def main() -> None:
         what = "catalog node (tables need a key press)" if name == "harlequin" else "tables listed"
         connected = [times[2] for times, _ in samples if len(times) > 2]
         engine = f"; connected median {statistics.median(connected):.3f} s" if connected else ""
-        print(f"  {name:14s} first frame median {medians[name][1]:.3f} s; {what} median {medians[name][0]:.3f} s "
+        print(f"  {name:20s} first frame median {medians[name][1]:.3f} s; {what} median {medians[name][0]:.3f} s "
               f"(min {min(tables):.3f}, max {max(tables):.3f}){engine}; peak RSS {rss:.0f} MiB")
     if "harlequin" in medians:
         ratio = medians["sqla-tui"][0] / medians["harlequin"][0]

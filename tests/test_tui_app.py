@@ -15,7 +15,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import LoadingIndicator
 
-from sqla_tui.core.catalog.sqlite_names import TableName
+from sqla_tui.core.catalog.names import TableName
+from sqla_tui.core.catalog.schema import list_names
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.heartbeat import ENV as HEARTBEAT_ENV
@@ -28,6 +29,7 @@ from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from tests.databases import TestDatabase, truncated_sqlite_file
+from tests.seeded import seeded_db  # noqa: F401 - fixture
 from tests.server_probes import DEADLINE_S
 from tests.tui_helpers import (  # noqa: F401 - fixtures
     DEMO_TABLES,
@@ -105,6 +107,35 @@ async def test_the_demo_lists_its_tables_from_its_file_before_the_engine_is_up(
         await settle(pilot)
         assert seen == [("from the file", True), ("connected", False)]
         assert relation_names(app) == sorted([*DEMO_TABLES, DEMO_VIEW])
+
+
+async def test_a_url_lists_its_tables_through_the_driver_before_the_engine_is_up(
+    seeded_db: TestDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On every backend the raw driver's names come first (no session yet), then the engine's: the same list."""
+    seen: list[tuple[str, bool, list[str]]] = []
+    show_names, connected = HomeScreen.show_names, HomeScreen.connected
+
+    def spy_show(screen: HomeScreen, names: list[TableName]) -> None:
+        seen.append(("from the driver", screen.app.workbench is None, [name.name for name in names]))
+        show_names(screen, names)
+
+    def spy_connected(screen: HomeScreen, workbench: Workbench) -> None:
+        seen.append(("connected", screen.app.workbench is None, []))
+        connected(screen, workbench)
+
+    monkeypatch.setattr(HomeScreen, "show_names", spy_show)
+    monkeypatch.setattr(HomeScreen, "connected", spy_connected)
+    app = make_app(seeded_db.url)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        engine, _ = await connect(seeded_db.url)
+        try:
+            listed = [name.name for name in await list_names(engine)]
+        finally:
+            await engine.dispose()
+        assert seen == [("from the driver", True, listed), ("connected", False, [])]
+        assert relation_names(app) == listed and len(listed) >= 3
 
 
 async def test_listing_the_same_names_again_keeps_the_users_place(demo_cache: Path) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
-from sqla_tui.cli.output import emit_json, on_workbench
+from sqla_tui.cli.output import emit_json, fields_of, on_workbench
 from sqla_tui.words import catalog as words
 
 if TYPE_CHECKING:
@@ -19,18 +18,19 @@ if TYPE_CHECKING:
 
 
 def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
+    attributes = report.attributes.get(table.name, {})
     return {
         "schema": table.schema,
         "name": table.name,
         "kind": table.kind,
         "comment": table.comment,
         "columns": [
-            {**asdict(item), "attribute": report.attributes.get(table.name, {}).get(item.name)} for item in table.columns
+            {**fields_of(item), "attribute": attributes.get(item.name)} for item in table.columns
         ],
-        "primary_key": list(table.primary_key),
-        "foreign_keys": [asdict(item) for item in table.foreign_keys],
-        "unique_constraints": [asdict(item) for item in table.unique_constraints],
-        "indexes": [asdict(item) for item in table.indexes],
+        "primary_key": table.primary_key,
+        "foreign_keys": table.foreign_keys,  # dataclasses: emit_json writes their fields
+        "unique_constraints": table.unique_constraints,
+        "indexes": table.indexes,
         "row_estimate": table.row_estimate,
         "partitioned_by": table.partitioned_by,
         "partitions": [partition.name for partition in report.catalog.partitions(table.name)],
@@ -39,20 +39,24 @@ def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
         "mappable": table.name in report.relationships,
         "unmappable_reason": report.unmappable.get(table.name),
         "relationships": [
-            {"name": r.name, "direction": r.direction, "target": r.target, "via": list(r.via), "uselist": r.uselist}
+            {"name": r.name, "direction": r.direction, "target": r.target, "via": r.via, "uselist": r.uselist}
             for r in report.relationships.get(table.name, [])
         ],
     }
 
 
 def report_json(report: SchemaReport) -> dict[str, Any]:
-    """The ``--json`` document: dialect, server version, schemas, then one entry per table."""
+    """The ``--json`` document: dialect, server version, schemas, then one entry per table.
+
+    The tables are a generator: ``emit_json`` writes each as it is made, so a
+    big schema's 36,000 column entries are never all in memory at once.
+    """
     return {
         "dialect": report.info.dialect,
         "server_version": report.info.server_version,
         "schema": report.catalog.schema,
-        "schemas": list(report.catalog.schemas),
-        "tables": [_table_json(table, report) for table in report.tables],
+        "schemas": report.catalog.schemas,
+        "tables": (_table_json(table, report) for table in report.tables),
         "undescribed": report.undescribed,
     }
 
@@ -136,6 +140,10 @@ def print_report(report: SchemaReport) -> None:
 def schema(
     target: "Target",
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    indent: Annotated[
+        Optional[bool],
+        typer.Option("--indent/--compact", help="Indent the JSON (default: on a terminal only).", show_default=False),
+    ] = None,
     table: Annotated[Optional[str], typer.Option("--table", help="Show only this table or view.")] = None,
     schema_name: Annotated[
         Optional[str], typer.Option("--schema", help="Browse this schema (MySQL/MariaDB: database).")
@@ -148,6 +156,6 @@ def schema(
     """Show tables and views. Columns, keys, row estimates and ORM relationships."""
     report = on_workbench(target, lambda bench: bench.schema(schema_name, table=table), models=models)
     if json:
-        emit_json(report_json(report))
+        emit_json(report_json(report), indent=indent)
     else:
         print_report(report)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,31 +19,38 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
-from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from sqla_tui.core.connect.target import DEMO_ALIAS, Target, demo_path
+from sqla_tui.core.connect.target import DEMO_ALIAS, Target, demo_path, demo_url
 from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.exporting import ExportKey, ExportSource
 from sqla_tui.tui.failure import HandlerGuard
-from sqla_tui.tui.palette import screen_actions
 from sqla_tui.tui.heartbeat import Heartbeat
 from sqla_tui.tui.navigation import COMPOSE, LEARN, SCHEMA, SCREENS, entry_for, screen_bindings
+from sqla_tui.tui.palette import screen_actions
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.widgets.server_banner import target_label
 
 if TYPE_CHECKING:
-    from sqla_tui.core.catalog.sqlite_names import TableName
+    from sqla_tui.core.catalog.names import TableName
     from sqla_tui.tui.screens.schema_screen import SchemaScreen
     from sqla_tui.workbench import Workbench
 
+
+EARLY_NAMES_HEAD_START_S = 0.25
+"""How long the raw driver's name listing runs alone before SQLAlchemy's import starts beside it.
+
+Alone it has the CPU to itself (a local server answers in tens of ms); a
+server that does not answer delays the engine, and so its error, no longer.
+"""
 
 QUIT_GRACE_S = 3.0
 """How long SIGTERM waits for cancelled work to stop its statements on the server before quitting anyway."""
@@ -76,11 +82,13 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         """How many rows went into it."""
 
     @dataclass
-    class DemoNamesRead(Message):
-        """The demo's table and view names, read from its file before the engine is up."""
+    class NamesRead(Message):
+        """The table and view names, read through the raw driver before the engine is up."""
 
         names: list[TableName]
         """What ``list_names`` will find once connected."""
+        target: Target
+        """Whose names they are: a late read for a target the user has left is dropped."""
 
     @dataclass
     class Connected(Message):
@@ -215,7 +223,7 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         try:
             bench = await asyncio.to_thread(self._resolve)
             await bench.connect()
-        except Exception as error:  # noqa: BLE001 - the app stays open and says why in one line
+        except Exception as error:
             self.post_message(self.ConnectionFailed(failure_line(error, [self.target.url])))
             return
         self.workbench = bench
@@ -225,14 +233,16 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         """Import SQLAlchemy (~0.3 s) and build the demo if needed (CPU work), off the event loop.
 
         Runs in a thread so the first frame and key presses never wait for
-        either; the workbench, ready to connect, is the result. The demo's names are
-        read from its file first, so its list need not wait for the import. The import creates some
+        either; the workbench, ready to connect, is the result. The names are
+        read through the raw driver in a thread of their own, started first, so
+        the list need not wait for the import (``EARLY_NAMES_HEAD_START_S``). The import creates some
         30,000 long-lived objects: with the collector paused a full collection
         (~40 ms over those and Textual's) does not land in the middle, and
         what exists after it is frozen, so later ones skip it (tui/collector.py).
         """
-        if self.target.is_demo:
-            self._read_demo_names()
+        early = threading.Thread(target=self._read_names_early, name="sqla-tui early names", daemon=True)
+        early.start()
+        early.join(EARLY_NAMES_HEAD_START_S)
         with paused_collector():
             from sqla_tui.workbench import Workbench, import_database_layer
 
@@ -243,19 +253,24 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         self._opening.resolve(progress=self._table_filled)
         return self._opening
 
-    def _read_demo_names(self) -> None:
-        """List the demo's tables straight from its file, before SQLAlchemy's import (see ``core.sqlite_names``).
+    def _read_names_early(self) -> None:
+        """List the tables through the raw driver, before SQLAlchemy's import (see ``core.catalog.raw_names``).
 
-        A demo not built yet (or unreadable) posts nothing: the build shows
-        its progress instead, and the names come with the engine.
+        A target not read that way (a demo not built yet, a URL with TLS
+        files, a server that refuses) posts nothing: the names come with the
+        engine, which says what went wrong, if anything did.
         """
-        from sqla_tui.core.catalog.sqlite_names import read_names
+        from sqla_tui.core.catalog.raw_names import read_names
+        from sqla_tui.core.connect.url import check_url
 
+        target = self.target
+        raw = demo_url(demo_path()) if target.is_demo else target.url or ""
         try:
-            names = read_names(demo_path())
-        except sqlite3.Error:
+            names = read_names(check_url(raw))
+        except UserError:
             return
-        self.post_message(self.DemoNamesRead(names))
+        if names is not None:
+            self.post_message(self.NamesRead(names, target))
 
     def _table_filled(self, table: str, rows: int) -> None:
         """Progress callback of the demo build; runs in the build thread, and post_message is thread-safe."""
@@ -267,9 +282,9 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
 
         self.home.table_filled(message.table, message.rows, len(demo_table_names()))
 
-    @on(DemoNamesRead)
-    def _show_demo_names(self, message: DemoNamesRead) -> None:
-        if self.workbench is None:  # a late read must not replace what the engine listed
+    @on(NamesRead)
+    def _show_early_names(self, message: NamesRead) -> None:
+        if message.target is self.target and self.workbench is None and not self.failed:  # never over the engine's word
             self.home.show_names(message.names)
 
     @on(Connected)

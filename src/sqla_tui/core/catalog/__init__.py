@@ -4,4 +4,4 @@ Import the modules themselves (``from sqla_tui.core.catalog.entities import ...`
 package imports nothing, so naming it costs no SQLAlchemy import.
 """
 
-__all__ = ["entities", "mapping", "naming", "schema", "sqlite_names"]
+__all__ = ["entities", "mapping", "names", "naming", "raw_names", "schema"]

@@ -20,19 +20,20 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import bindparam, func, inspect, select, text
-from sqlalchemy import table as table_clause
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import table as table_clause
 from sqlalchemy.engine import Connection, Inspector
 from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
+from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
-from sqla_tui.core.catalog.sqlite_names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.errors import UserError
 
 CATALOG_CHUNK = 200
@@ -49,25 +50,6 @@ _SYSTEM_SCHEMAS = {
     "mysql": {"information_schema", "mysql", "performance_schema", "sys"},
     "mariadb": {"information_schema", "mysql", "performance_schema", "sys"},
 }
-
-# One query per dialect listing (name, kind) with kind 'table' or 'view'; PostgreSQL adds the
-# partitioned table a partition belongs to.
-_NAMES_SQL = {
-    "postgresql": (
-        "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END, p.relname "
-        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid AND c.relispartition "
-        "LEFT JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
-        "WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
-    ),
-    "mysql": (
-        "SELECT table_name, CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END "
-        "FROM information_schema.tables "
-        "WHERE table_schema = :schema AND table_type IN ('BASE TABLE', 'VIEW', 'SYSTEM VERSIONED')"
-    ),
-    "sqlite": NAMES_SQL,
-}
-_NAMES_SQL["mariadb"] = _NAMES_SQL["mysql"]
 
 _ESTIMATE_SQL = {
     "postgresql": (
@@ -197,7 +179,16 @@ class Catalog:
 
     def partitions(self, name: str) -> list[TableInfo]:
         """The tables that are partitions of ``name``, in name order."""
-        return [table for table in self.tables if table.partition_of == name]
+        return self._partitions_by_parent.get(name, [])
+
+    @cached_property
+    def _partitions_by_parent(self) -> dict[str, list[TableInfo]]:
+        """Every parent's partitions, found in one pass: asked per table, a scan each would be quadratic."""
+        found: dict[str, list[TableInfo]] = defaultdict(list)
+        for table in self.tables:
+            if table.partition_of is not None:
+                found[table.partition_of].append(table)
+        return dict(found)
 
     def table(self, name: str) -> TableInfo:
         """The table or view called ``name``, or a UserError saying why it is not described or naming close matches."""
@@ -333,7 +324,7 @@ def _names(conn: Connection, schema: str | None) -> list[TableName]:
 
 
 def _read_names(conn: Connection, inspector: Inspector, schema: str) -> list[TableName]:
-    sql = _NAMES_SQL.get(conn.dialect.name)
+    sql = NAMES_SQL.get(conn.dialect.name)
     if sql is None:
         rows = [(name, "table") for name in inspector.get_table_names(schema)]
         rows += [(name, "view") for name in inspector.get_view_names(schema)]
@@ -412,8 +403,28 @@ def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[Ta
     inspector = inspect(conn)
     columns = _columns(conn, inspector, head.schema, head.reflect_schema, filter_names)
     bulk = _bulk(inspector, head.reflect_schema, filter_names)
+    if conn.dialect.name == "postgresql":
+        bulk.update(_pg_keys(conn, head.schema, filter_names))
     return [_table(head, table, columns[table.name], bulk) for table in names if table.name in columns]
 
+
+# PostgreSQL primary keys and unique constraints of some tables in one query: the Inspector's two
+# bulk calls each look the tables' oids up again and build a row mapping per column, a third of
+# a 2,000-table catalog's time (benchmarks/schema_json.py). Key columns as SQLAlchemy reads them:
+# the constraint's index's key columns (INCLUDE columns left out), in index order; by name.
+_PG_KEYS_SQL = """
+SELECT c.relname, con.contype::text, con.conname,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, position)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+             WHERE k.position <= i.indnkeyatts ORDER BY k.position)
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = :schema AND c.relname IN :names AND con.contype IN ('p', 'u')
+ORDER BY c.relname, con.conname
+"""
 
 _RawColumn = tuple[str, str, bool, "str | None", "str | None", "str | None"]
 """(name, type text, nullable, default, comment, generated expression) of one column."""
@@ -467,15 +478,30 @@ def _sqlite_declared_types(conn: Connection, schema: str, names: list[str]) -> d
     return {(table, column): declared for table, column, declared in rows if declared}
 
 
+def _pg_keys(conn: Connection, schema: str, names: list[str]) -> dict[str, dict[str, Any]]:
+    """Primary keys and unique constraints of the named tables, shaped as the Inspector's bulk calls return them."""
+    found: dict[str, dict[str, Any]] = {"pk": {}, "uniques": defaultdict(list)}
+    query = text(_PG_KEYS_SQL).bindparams(bindparam("names", expanding=True))
+    for table, kind, name, columns in conn.execute(query, {"schema": schema, "names": names}):
+        if kind == "p":
+            found["pk"][table] = {"name": name, "constrained_columns": columns}
+        else:
+            found["uniques"][table].append({"name": name, "column_names": columns})
+    return found
+
+
 def _bulk(inspector: Inspector, schema: str | None, names: list[str]) -> dict[str, dict[str, Any]]:
-    """One bulk Inspector call per kind of constraint for the named tables, each keyed by table name."""
+    """One bulk Inspector call per kind of constraint for the named tables, each keyed by table name.
+
+    On PostgreSQL keys and unique constraints come from ``_pg_keys`` instead.
+    """
     common = {"schema": schema, "filter_names": names, "kind": ObjectKind.ANY}
     calls = {
-        "pk": inspector.get_multi_pk_constraint,
         "fks": inspector.get_multi_foreign_keys,
         "indexes": inspector.get_multi_indexes,
-        "uniques": inspector.get_multi_unique_constraints,
     }
+    if inspector.dialect.name != "postgresql":
+        calls |= {"pk": inspector.get_multi_pk_constraint, "uniques": inspector.get_multi_unique_constraints}
     if inspector.dialect.supports_comments:
         calls["comments"] = inspector.get_multi_table_comment
     dialect = inspector.dialect
@@ -518,7 +544,7 @@ def type_text(type_: TypeEngine, dialect, unknown: str | None = None) -> str:  #
         return unknown or "unknown"
     try:
         return type_.compile(dialect=dialect)
-    except Exception:  # noqa: BLE001 - a type we cannot render still shows by name
+    except Exception:
         return unknown or getattr(type_, "name", None) or type(type_).__name__.upper()
 
 

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import pool as sa_pool
 from sqlalchemy import text
@@ -25,14 +24,15 @@ from sqla_tui.core.connect.pg_temporal import read_exact_temporals
 from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
 from sqla_tui.core.connect.sqlite_text import read_any_text
 from sqla_tui.core.internals import single_statement
-from sqla_tui.core.connect.target import DEMO_ALIAS, POOLCLASSES, PoolOptions
+from sqla_tui.core.connect.target import (
+    APPLICATION_NAME,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEMO_ALIAS,
+    POOLCLASSES,
+    PoolOptions,
+    demo_url,
+)
 from sqla_tui.core.connect.url import display_url, parse_url
-
-APPLICATION_NAME = "sqla-tui"
-"""How our sessions are named server-side (pg_stat_activity, processlist)."""
-
-DEFAULT_CONNECT_TIMEOUT = 10.0
-"""Seconds to reach a server and log in, the greeting included, before giving up with one line."""
 
 logging.getLogger("sqlalchemy.pool").addHandler(logging.NullHandler())
 """SQLAlchemy's pool logs the failures it recovers from itself (a reset or a close on a dead connection,
@@ -218,4 +218,4 @@ async def resolve_url(raw_url: str | None, progress=None) -> str:  # type: ignor
     from sqla_tui.demo_db.load import ensure_demo_sqlite
 
     path = await ensure_demo_sqlite(progress=progress)
-    return f"sqlite:///{quote(str(path))}"  # a ?, # or % in the cache path must stay part of the file name
+    return demo_url(path)

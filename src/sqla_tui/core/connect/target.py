@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from sqla_tui.core.errors import UserError
 
 DEMO_ALIAS = "demo"
 """The URL word (and the default) that means the built-in SQLite teaching database."""
+
+APPLICATION_NAME = "sqla-tui"
+"""How our sessions are named server-side (pg_stat_activity, processlist)."""
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+"""Seconds to reach a server and log in, the greeting included, before giving up with one line."""
 
 POOLCLASSES = {"queue": "AsyncAdaptedQueuePool", "null": "NullPool", "static": "StaticPool"}
 """``--poolclass`` choices and the ``sqlalchemy.pool`` class each names."""
@@ -29,6 +36,11 @@ def demo_path() -> Path:
     import platformdirs  # Textual loads it anyway; the headless commands only when they need the demo
 
     return platformdirs.user_cache_path("sqla-tui") / "demo.sqlite"
+
+
+def demo_url(path: Path) -> str:
+    """The URL of the demo's file at ``path``: a ?, # or % in the cache path stays part of the file name."""
+    return f"sqlite:///{quote(str(path))}"
 
 
 @dataclass(frozen=True)
@@ -87,10 +99,10 @@ class Target:
     def validate(self) -> None:
         """Reject bad pool flags and a URL that does not parse, before anything opens.
 
-        Only a URL needs SQLAlchemy to parse it; the demo is checked without.
+        Neither needs SQLAlchemy (``core.connect.url_grammar``): the first frame does not wait for its import.
         """
         self.pool.validate()
         if not self.is_demo:
-            from sqla_tui.core.connect.url import parse_url
+            from sqla_tui.core.connect.url import check_url
 
-            parse_url(self.url or "")
+            check_url(self.url or "")

@@ -3,22 +3,28 @@
 People paste sync URLs (``postgres://``, ``mysql+pymysql://``, ``sqlite:///x.db``);
 the app is async all the way, so each is mapped to the async driver of its
 dialect. A URL is only ever shown through ``display_url``.
+
+Everything but ``parse_url`` works without SQLAlchemy (``core.connect.url_grammar``):
+``check_url`` says whether a URL will open before the first frame, and the
+app reads table names through the raw driver while SQLAlchemy imports.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
-
-from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import URL, make_url
 
 from sqla_tui.core.connect.masking import mask_url
 from sqla_tui.core.connect.sqlite_target import read_sqlite_url
+from sqla_tui.core.connect.url_grammar import UrlParts, render_hiding_password, split_url
 from sqla_tui.core.connect.url_options import check_options
 from sqla_tui.core.connect.userinfo import userinfo_end
 from sqla_tui.core.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 _ASYNC_DRIVER_FOR = {
     "postgresql": "asyncpg",
@@ -38,19 +44,53 @@ _RENAMED_OPTIONS = {"asyncpg": {"sslmode": "ssl"}}
 """libpq spellings people paste, and the name their async driver knows them by."""
 
 
-def display_url(url: URL) -> str:
+def display_url(url: URL | UrlParts) -> str:
     """The one way a URL is ever shown: password and credential-like options replaced by ``***``."""
-    return mask_url(url.render_as_string(hide_password=True))
+    return mask_url(render_hiding_password(url))
 
 
 def parse_url(raw: str) -> URL:
-    """Parse what a person pasted and map it to its dialect's async driver."""
+    """Parse what a person pasted and map it to its dialect's async driver, as SQLAlchemy's ``URL``.
+
+    Checked by ``check_url``; then the dialect itself is loaded, which only
+    a driver that is installed but broken can still fail.
+    """
+    from sqlalchemy import exc as sa_exc
+
+    parts = check_url(raw)
+    url = _sqlalchemy_url(parts)
+    try:
+        url.get_dialect()
+    except (sa_exc.NoSuchModuleError, ImportError):
+        raise UserError(
+            f"unknown database dialect {parts.get_backend_name()!r}: sqla-tui supports {_SUPPORTED}"
+        ) from None
+    return url
+
+
+def _sqlalchemy_url(parts: UrlParts) -> URL:
+    """``parts`` as SQLAlchemy's ``URL``: the one place that imports it."""
+    from sqlalchemy.engine import URL
+
+    return URL.create(
+        parts.drivername,
+        username=parts.username,
+        password=parts.password,
+        host=parts.host,
+        port=parts.port,
+        database=parts.database,
+        query=parts.query,
+    )
+
+
+def check_url(raw: str) -> UrlParts:
+    """What a person pasted, checked and mapped to its dialect's async driver, without importing SQLAlchemy."""
     raw = raw.strip()
     if not raw:
         raise UserError("no database URL given: pass one, or set DATABASE_URL")
     try:
-        url = _make_url(raw)
-    except (sa_exc.ArgumentError, ValueError):
+        url = _split(raw)
+    except ValueError:
         raise UserError(
             f"not a database URL: {mask_url(raw)!r}; "
             "expected e.g. postgresql://user@host/dbname or sqlite:///path/to/file.db"
@@ -70,14 +110,10 @@ def parse_url(raw: str) -> URL:
             f"install it with: pip install {module}"
         )
     url = url.set(drivername=f"{backend}+{driver}")
-    try:
-        url.get_dialect()
-    except (sa_exc.NoSuchModuleError, ImportError):
-        raise UserError(f"unknown database dialect {backend!r}: sqla-tui supports {_SUPPORTED}") from None
     return _checked_options(url, backend, driver)
 
 
-def _make_url(raw: str) -> URL:
+def _split(raw: str) -> UrlParts:
     """SQLAlchemy's reading of ``raw``, unless it ends the password too early; then the password is encoded first.
 
     SQLAlchemy ends the password at its first ``@``, so ``u:p@ss@host``
@@ -87,12 +123,12 @@ def _make_url(raw: str) -> URL:
     so SQLAlchemy reads it whole.
     """
     try:
-        url = make_url(raw)
+        url = split_url(raw)
         if not (url.host and "@" in url.host):
             return url
-    except (sa_exc.ArgumentError, ValueError):
+    except ValueError:
         pass
-    return make_url(_userinfo_encoded(raw))
+    return split_url(_userinfo_encoded(raw))
 
 
 def _userinfo_encoded(raw: str) -> str:
@@ -106,7 +142,7 @@ def _userinfo_encoded(raw: str) -> str:
     return raw[: scheme.end()] + encoded + raw[end:]
 
 
-def _checked_options(url: URL, backend: str, driver: str) -> URL:
+def _checked_options(url: UrlParts, backend: str, driver: str) -> UrlParts:
     """Refuse unknown or malformed query options; rename libpq spellings to the driver's."""
     if backend == "sqlite":
         if url.username or url.password or url.host or url.port:
@@ -121,7 +157,8 @@ def _checked_options(url: URL, backend: str, driver: str) -> URL:
         if old in url.query:
             if new in url.query:
                 raise UserError(f"URL options {old!r} and {new!r} say the same thing; keep one")
-            url = url.difference_update_query([old]).update_query_dict({new: url.query[old]})
+            query = {key: value for key, value in url.query.items() if key != old}
+            url = url.set(query={**query, new: url.query[old]})
     return url
 
 
@@ -132,18 +169,16 @@ def split_password(raw: str) -> tuple[str, str | None]:
     ``with_password`` puts back exactly what the user saved.
     """
     parse_url(raw)  # one line naming what is wrong, before anything is kept
-    url = _make_url(raw.strip())
-    if url.password is None:
-        return url.render_as_string(hide_password=False), None
-    kept = URL.create(
-        url.drivername, username=url.username, host=url.host, port=url.port, database=url.database, query=url.query
-    )  # URL.set ignores password=None
-    return kept.render_as_string(hide_password=False), str(url.password)
+    parts = _split(raw.strip())
+    if parts.password is None:
+        return _sqlalchemy_url(parts).render_as_string(hide_password=False), None
+    kept = _sqlalchemy_url(parts.set(password=None))
+    return kept.render_as_string(hide_password=False), parts.password
 
 
 def with_password(raw: str, password: str) -> str:
     """The saved URL ``raw`` with ``password`` put back, for this connection only."""
-    url = _make_url(raw.strip())
+    url = _sqlalchemy_url(_split(raw.strip()))
     if not url.username:
         raise UserError(
             "a password needs a user name in the URL: save it again as scheme://USER@host/db"

@@ -21,7 +21,7 @@ from sqla_tui.tui.widgets.screen_guide import ScreenGuide
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 
 if TYPE_CHECKING:
-    from sqla_tui.core.catalog.sqlite_names import TableName
+    from sqla_tui.core.catalog.names import TableName
     from sqla_tui.tui.navigation import ScreenEntry
     from sqla_tui.workbench import Workbench
 
@@ -88,7 +88,7 @@ class HomeScreen(GuardedScreen):
         self.query_one(RelationList).border_title = "Tables · not connected"
 
     def show_names(self, names: Sequence[TableName]) -> None:
-        """Names read before the engine is up (the demo's, from its file): listed and browsable; keys wait."""
+        """Names read through the raw driver before the engine is up: listed and browsable; keys wait."""
         relation_list = self.query_one(RelationList)
         relation_list.show(names)
         relation_list.focus()

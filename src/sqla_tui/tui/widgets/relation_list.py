@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from sqla_tui.core.catalog.sqlite_names import TableName
+    from sqla_tui.core.catalog.names import TableName
 
 
 class RelationList(OptionList):

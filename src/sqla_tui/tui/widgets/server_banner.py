@@ -19,16 +19,15 @@ if TYPE_CHECKING:
 def target_label(target: Target) -> str:
     """How the banner names a target before it is connected, password masked.
 
-    The demo is named without parsing a URL, so its first frame does not wait
-    for SQLAlchemy; a URL given on the command line was parsed there already.
+    Read without SQLAlchemy (``core.connect.url.check_url``), so the first frame does not wait for its import.
     """
     if target.is_demo:
         return "the demo database"
-    from sqla_tui.core.connect.url import display_url, parse_url
+    from sqla_tui.core.connect.url import check_url, display_url
 
     raw = target.url or ""
     try:
-        shown = display_url(parse_url(raw))
+        shown = display_url(check_url(raw))
     except UserError:
         shown = mask_url(raw)
     return f"{target.name} ({shown})" if target.name else shown

@@ -236,5 +236,7 @@ def test_shell_completion_offers_commands_and_saved_names(settings_home: Path, t
     assert _complete("sqla-tui schema ") == ["local", "live", "demo"]
     assert _complete("sqla-tui h") == ["history"]
     assert _complete("sqla-tui connections r") == ["remove"]
-    script = subprocess.run([sys.executable, "-m", "sqla_tui", "--show-completion", "bash"], capture_output=True, text=True, timeout=60)
+    # the shell named, not guessed from the parent processes (shellingham), which differ under CI and in a pipeline
+    named = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    script = subprocess.run([sys.executable, "-m", "sqla_tui", "--show-completion", "bash"], capture_output=True, text=True, timeout=60, env=named)
     assert script.returncode == 0 and "_SQLA_TUI_COMPLETE=complete_bash" in script.stdout

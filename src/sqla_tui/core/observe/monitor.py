@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sqla_tui.core.connect.engine import create_engine
@@ -90,17 +90,23 @@ def create_monitored_engine(
 
 
 class PoolMonitor:
-    """Watches one AsyncEngine's pool until ``close()``; snapshots are safe from any thread."""
+    """Watches one engine's pool until ``close()``; snapshots are safe from any thread.
+
+    An AsyncEngine's pool is used on one event loop; a sync Engine's (an
+    application ``sqla_tui.attach`` instruments) on many threads, where a
+    counter may now and then miss an increment that raced another thread,
+    which is the price of taking no lock on the checkout path.
+    """
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        engine: AsyncEngine | Engine,
         *,
         leak_threshold: float = DEFAULT_LEAK_THRESHOLD,
         history: int = 600,
         window: int = 4096,
     ) -> None:
-        self._engine = engine.sync_engine
+        self._engine = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
         self.leak_threshold = leak_threshold
         self._started = time.monotonic()
         self._history: deque[Sample] = deque(maxlen=history)

@@ -88,15 +88,15 @@ def caller_location() -> Location | None:
     coroutine inward: an ``asyncio`` coroutine in it hides everything
     outside it (one task's await chain ends at the event loop), and it ends
     where an awaitable is not a coroutine (a future, another task, a
-    wrapper). Without a running task (a checkout outside asyncio) there is
-    no chain to read, and only the override can say.
+    wrapper). Without a running task (a checkout in a thread of a sync
+    application) the override, else the thread's own frames, say.
     """
     try:
         task = asyncio.current_task()
     except RuntimeError:  # no event loop in this thread
         task = None
     if task is None:
-        return origin_override.get()
+        return origin_override.get() or _thread_caller()
     kinds, app, own = _kinds, None, None
     awaitable: Any = task.get_coro()
     while (code := getattr(awaitable, "cr_code", None)) is not None:
@@ -116,6 +116,25 @@ def caller_location() -> Location | None:
     if override is not None or own is None:
         return override
     return _location(own.cr_frame)
+
+
+def _thread_caller() -> Location | None:
+    """The innermost application frame of this thread's stack: a checkout in a sync (threaded) application.
+
+    A sync call stack has real frames to read, and no event loop boundary
+    to stop at; frames of SQLAlchemy, greenlet and sqla-tui are skipped.
+    """
+    frame: FrameType | None = sys._getframe(2)
+    kinds = _kinds
+    while frame is not None:
+        code = frame.f_code
+        kind = kinds.get(code.co_filename)
+        if kind is None:
+            kind = _kind(code)
+        if kind == _APP:
+            return _location(frame)
+        frame = frame.f_back
+    return None
 
 
 def application_caller() -> Location | None:

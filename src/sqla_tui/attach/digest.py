@@ -27,6 +27,7 @@ class Digest:
     target: dict[str, Any] = field(default_factory=dict)
     statements: int = 0
     dropped: int = 0
+    dropped_statements: int = 0
     ended: bool = False
     pool: dict[str, Any] | None = None
     recent: list[dict[str, Any]] = field(default_factory=list)
@@ -44,6 +45,7 @@ class Digest:
             self.target = {key: event.get(key) for key in ("pid", "name", "dialect", "poolclass", "url")}
         elif kind == "dropped":
             self.dropped = max(self.dropped, int(event.get("total", 0)))
+            self.dropped_statements = max(self.dropped_statements, int(event.get("statements", 0)))
         elif kind == "bye":
             self.ended = True
 
@@ -87,6 +89,7 @@ class Digest:
             "target": self.target,
             "statements": self.statements,
             "dropped": self.dropped,
+            "dropped_statements": self.dropped_statements,
             "pool": {
                 "size": pool.get("size"),
                 "max_overflow": pool.get("max_overflow"),

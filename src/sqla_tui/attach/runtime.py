@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqla_tui.core.errors import UserError
+
 RUNTIME_ENV = "SQLA_TUI_RUNTIME_DIR"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
 
 
-class AttachError(Exception):
+class AttachError(UserError):
     """A one-line reason an attach cannot happen (a bad address, an unsafe directory, no such process)."""
 
 

@@ -33,20 +33,23 @@ _CLOSE_FLUSH_S = 1.0
 class Viewer:
     """One connected viewer: its bounded queue of events, its drop count and the bytes not yet sent."""
 
-    __slots__ = ("sock", "queue", "dropped", "reported", "pending", "_lock")
+    __slots__ = ("sock", "queue", "dropped", "dropped_statements", "reported", "pending", "_lock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.queue: deque[dict[str, Any]] = deque()
         self.dropped = 0
+        self.dropped_statements = 0
         self.reported = 0
         self.pending = memoryview(b"")
         self._lock = threading.Lock()
 
-    def drop(self) -> None:
+    def drop(self, event: dict[str, Any]) -> None:
         """Count one event this viewer will never get (any thread; only the full-buffer path takes the lock)."""
         with self._lock:
             self.dropped += 1
+            if event["type"] == "stmt":
+                self.dropped_statements += 1
 
 
 class Hub:
@@ -84,7 +87,7 @@ class Hub:
             if len(queue) < limit:
                 queue.append(event)
             else:
-                viewer.drop()
+                viewer.drop(event)
 
     def wait_for_viewer(self, timeout: float | None, count: int = 1) -> bool:
         """Wait until ``count`` viewers are connected; False when ``timeout`` passed first."""
@@ -208,7 +211,9 @@ class Hub:
                 lines = []
                 if viewer.dropped != viewer.reported:
                     viewer.reported = viewer.dropped
-                    lines.append(encode({"type": "dropped", "total": viewer.reported}))
+                    lines.append(
+                        encode({"type": "dropped", "total": viewer.reported, "statements": viewer.dropped_statements})
+                    )
                 queue = viewer.queue
                 while queue and len(lines) < _BATCH:
                     lines.append(encode(queue.popleft()))

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 import greenlet
 import sqlalchemy
+from greenlet import getcurrent as _getcurrent
 
 import sqla_tui
 
@@ -66,7 +67,7 @@ def _kind(code: CodeType) -> int:
         kind = _BOUNDARY
     elif name.startswith(_HERE):
         kind = _OWN
-    elif name.startswith(_LIBRARY_DIRS) or name == _STDLIB + "contextlib.py":
+    elif name.startswith(_LIBRARY_DIRS) or name.startswith("<sqlalchemy") or name == _STDLIB + "contextlib.py":
         kind = _LIBRARY
     else:
         kind = _APP
@@ -97,7 +98,7 @@ def caller_location() -> Location | None:
         task = None
     if task is None:
         return origin_override.get() or _thread_caller()
-    kinds, app, own = _kinds, None, None
+    kinds, app, own, last = _kinds, None, None, None
     awaitable: Any = task.get_coro()
     while (code := getattr(awaitable, "cr_code", None)) is not None:
         kind = kinds.get(code.co_filename)
@@ -109,13 +110,45 @@ def caller_location() -> Location | None:
             own = awaitable
         elif kind == _BOUNDARY:
             app = own = None
-        awaitable = awaitable.cr_await
+        last, awaitable = awaitable, awaitable.cr_await
     if app is not None:
+        if app is last:  # running, not suspended: the code that asked may be deeper, in its frames
+            return _greenlet_caller() or _location(app.cr_frame)
         return _location(app.cr_frame)
     override = origin_override.get()
     if override is not None or own is None:
         return override
     return _location(own.cr_frame)
+
+
+def _greenlet_caller() -> Location | None:
+    """The innermost application frame, read from this greenlet's frames and then its parents'.
+
+    Needed when the task's await chain ends at a coroutine that is running
+    rather than suspended (an application coroutine that called into
+    SQLAlchemy, which runs the work in a greenlet): a running coroutine does
+    not say what it awaits, so ``cr_await`` stops there, e.g. at a web
+    server's request coroutine instead of the endpoint. Costs a frame walk,
+    taken only in that case; stops at asyncio's own code.
+    """
+    frame: FrameType | None = sys._getframe(2)
+    current: Any = _getcurrent()
+    kinds = _kinds
+    while True:
+        while frame is not None:
+            code = frame.f_code
+            kind = kinds.get(code.co_filename)
+            if kind is None:
+                kind = _kind(code)
+            if kind == _APP:
+                return _location(frame)
+            if kind == _BOUNDARY:
+                return None
+            frame = frame.f_back
+        current = current.parent
+        if current is None:
+            return None
+        frame = current.gr_frame
 
 
 def _thread_caller() -> Location | None:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from sqla_tui.attach.instrument import Instrumentation
+    from sqla_tui.attach.instrumentation import Instrumentation
 
 __all__ = ["instrument", "instrument_from_env"]
 
@@ -44,7 +44,7 @@ def instrument(
     dropped (and counted). Checkouts and transactions open longer than
     ``leak_after`` seconds are reported as leak suspects.
     """
-    from sqla_tui.attach.instrument import Instrumentation
+    from sqla_tui.attach.instrumentation import Instrumentation
 
     return Instrumentation(
         engine, name=name, address=address, capture_params=capture_params, buffer=buffer, leak_after=leak_after

@@ -64,6 +64,8 @@ class Instrumentation:
             raise TypeError(f"instrument() takes a SQLAlchemy Engine or AsyncEngine, not {type(engine).__name__}")
         if buffer < 1:
             raise ValueError(f"buffer must be at least 1 event, not {buffer}")
+        if address is not None and not address.startswith("unix:"):
+            parse_tcp(address)  # refuse a bad address before touching the engine
         with _guard:
             if id(sync) in _instrumented:
                 raise AttachError("this engine is already instrumented; close() the first Instrumentation")
@@ -73,9 +75,16 @@ class Instrumentation:
         self._engine = sync
         self._closed = False
         self._started = time.monotonic()
+        try:
+            listener, self.address, self._card = self._listen(address)
+        except (OSError, AttachError) as error:
+            with _guard:
+                _instrumented.discard(id(sync))
+            if isinstance(error, AttachError):
+                raise
+            raise AttachError(f"cannot listen on {address or 'a Unix socket'}: {error.strerror or error}") from None
         self._original_pool = swap_in_twin(sync.pool)
         self._monitor = _Monitor(sync, leak_threshold=leak_after)
-        listener, self.address, self._card = self._listen(address)
         self._hello = self._describe(sync, capture_params, buffer, leak_after)
         self._hub = Hub(listener, hello=self._hello, buffer=buffer, token=self.token, snapshot=self._pool_event)
         self._probe = Probe(sync, self._hub, capture_params=capture_params, started=self._started)

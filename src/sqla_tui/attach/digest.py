@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqla_tui.core.observe.capture import shape
+from sqla_tui.core.observe.figures import Counters, LeakSuspect, Percentiles, PoolSnapshot
 from sqla_tui.core.sqltext import one_line
 
 RECENT = 500
@@ -117,3 +118,18 @@ def _keep_longest(found: dict[tuple[Any, Any], dict[str, Any]], item: dict[str, 
 
 def _longest_first(found: dict[tuple[Any, Any], dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return sorted(found.values(), key=lambda item: -item[key])
+
+
+def pool_snapshot(event: dict[str, Any]) -> PoolSnapshot:
+    """A feed's pool event as the monitor's own PoolSnapshot, so the pool screen's wording and widgets serve it."""
+    fields = {name: event.get(name) for name in PoolSnapshot.__dataclass_fields__}
+    for name in ("acquire", "hold"):
+        fields[name] = Percentiles(**event[name]) if event.get(name) else None
+    fields["counters"] = Counters(**(event.get("counters") or {}))
+    fields["leak_suspects"] = [LeakSuspect(**item) for item in event.get("leak_suspects", ())]
+    fields["released_suspects"] = [LeakSuspect(**item) for item in event.get("released_suspects", ())]
+    fields["limitations"] = list(event.get("limitations") or ())
+    fields["connection_ages_s"] = list(event.get("connection_ages_s") or ())
+    if fields["hold"] is None:
+        fields["hold"] = Percentiles(0, None, None, None)
+    return PoolSnapshot(**fields)

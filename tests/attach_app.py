@@ -4,7 +4,8 @@ Run as ``python -m tests.attach_app URL`` (a sync-form URL as the fixtures
 give it). It creates and seeds its own two tables, calls
 ``sqla_tui.attach.instrument(engine)`` (the one line a user adds), serves on
 a free loopback port and prints one JSON line {"port", "pid", "address"}
-when ready. Each endpoint answers with how many statements it executed,
+when ready. ``/gate/close`` makes ``/hold`` keep its connection until
+``/gate/open``, so a test can exhaust the pool for sure. Each endpoint answers with how many statements it executed,
 counted by the endpoint itself, so a test can add them up independently of
 the feed. SIGTERM (or SIGINT) shuts it down and closes the instrumentation.
 
@@ -100,11 +101,24 @@ def build(url: str, *, instrumented: bool = True, leak_after: float = 0.2) -> St
                 titles += len(await author.awaitable_attrs.books)  # MARK: n_plus_one
         return JSONResponse({"statements": 1 + len(authors), "titles": titles})
 
+    gate = asyncio.Event()
+    gate.set()
+
     async def hold(request):  # type: ignore[no-untyped-def]
+        """Hold a connection across an await: HOLD_S, and then as long as the gate is closed."""
         async with engine.connect() as conn:  # MARK: hold_checkout
             await conn.execute(text("SELECT 1"))  # MARK: hold_begin
             await asyncio.sleep(HOLD_S)
+            await asyncio.wait_for(gate.wait(), 120)
         return JSONResponse({"statements": 1})
+
+    async def close_gate(request):  # type: ignore[no-untyped-def]
+        gate.clear()
+        return JSONResponse({"statements": 0})
+
+    async def open_gate(request):  # type: ignore[no-untyped-def]
+        gate.set()
+        return JSONResponse({"statements": 0})
 
     async def leak(request):  # type: ignore[no-untyped-def]
         session = sessions()
@@ -157,6 +171,8 @@ def build(url: str, *, instrumented: bool = True, leak_after: float = 0.2) -> St
         Route("/slow", counted(slow)),
         Route("/fast", counted(fast)),
         Route("/viewers", viewers),
+        Route("/gate/close", close_gate),
+        Route("/gate/open", open_gate),
     ]
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]

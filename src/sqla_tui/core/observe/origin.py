@@ -129,10 +129,17 @@ def _greenlet_caller() -> Location | None:
     SQLAlchemy, which runs the work in a greenlet): a running coroutine does
     not say what it awaits, so ``cr_await`` stops there, e.g. at a web
     server's request coroutine instead of the endpoint. Costs a frame walk,
-    taken only in that case; stops at asyncio's own code.
+    taken only in that case; stops at asyncio's own code. Inside the
+    greenlet SQLAlchemy spawned, the walk starts at the coroutine that
+    awaited it (its parent's frame): the ~20 frames of SQLAlchemy in between
+    cost a frame object each, and a function handed to ``run_sync`` is named
+    by the line that awaited ``run_sync``, as everywhere else.
     """
-    frame: FrameType | None = sys._getframe(2)
     current: Any = _getcurrent()
+    parent = current.parent
+    frame: FrameType | None = sys._getframe(2) if parent is None else parent.gr_frame
+    if parent is not None:
+        current = parent
     kinds = _kinds
     while True:
         while frame is not None:

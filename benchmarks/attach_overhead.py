@@ -11,7 +11,7 @@ per request ratio, and the medians over ``--pairs`` pairs are the result.
 The client's own cost is the same for both sides, so the throughput ratio
 understates the cost; the CPU ratio is the honest figure.
 
-    python benchmarks/attach_overhead.py [URL] [--path /n1] [--pairs 10] [--segment 1.0] [--concurrency 10]
+    python benchmarks/attach_overhead.py [URL] [--path /n1] [--pairs 10] [--segment 1.0] [--concurrency 10] [--no-viewer]
 
 The URL (sync form, as the tests use) defaults to a SQLite file in a
 temporary directory; the application creates and fills its two tables there.
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -93,6 +93,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=10)
     parser.add_argument("--segment", type=float, default=1.0)
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--no-viewer", action="store_true", help="instrumented, but nobody attached")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["SQLA_TUI_RUNTIME_DIR"] = str(Path(scratch) / "rt")
@@ -104,16 +105,17 @@ def main() -> None:
             url = f"sqlite:///{Path(scratch) / 'bench.db'}"
         plain = start_app(url, "--plain")
         watched = start_app(url)
-        viewer = start_viewer(str(watched.pid), "--json")
+        viewer = None if args.no_viewer else start_viewer(str(watched.pid), "--json")
         try:
-            watched.wait_for_viewers(1)
+            if viewer is not None:
+                watched.wait_for_viewers(1)
             asyncio.run(measure(plain, watched, args))
         finally:
             for app in (plain, watched):
                 app.stop()
-            out, _ = viewer.communicate(timeout=60)
-            summary = __import__("json").loads(out)
-            print(f"viewer: {summary['statements']:,} statements, {summary['dropped']} dropped")
+            if viewer is not None:
+                summary = json.loads(viewer.communicate(timeout=60)[0])
+                print(f"viewer: {summary['statements']:,} statements, {summary['dropped']} dropped")
 
 
 if __name__ == "__main__":

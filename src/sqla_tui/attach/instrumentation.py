@@ -77,7 +77,7 @@ class Instrumentation:
         self.token: str | None = None
         self._engine = sync
         self._closed = False
-        self._started = time.monotonic()
+        self._started = time.perf_counter()
         try:
             listener, self.address, self._card = self._listen(address)
         except (OSError, AttachError) as error:
@@ -129,7 +129,7 @@ class Instrumentation:
             "driver": sync.dialect.driver,
             "poolclass": original.__name__,
             "url": sync.url.render_as_string(hide_password=True),
-            "started": round(time.time() - (time.monotonic() - self._started), 3),
+            "started": round(time.time() - (time.perf_counter() - self._started), 3),
             "capture_params": capture_params,
             "buffer": buffer,
             "leak_after_s": leak_after,
@@ -139,7 +139,7 @@ class Instrumentation:
         """One pool snapshot event (the server thread calls it about ten times a second while someone watches)."""
         figures = asdict(self._monitor.snapshot())
         figures["open_transactions"] = self._probe.open_transactions(self._monitor.leak_threshold)
-        figures["t"] = round(time.monotonic() - self._started, 4)
+        figures["t"] = round(time.perf_counter() - self._started, 4)
         figures["type"] = "pool"
         return figures
 
@@ -159,7 +159,7 @@ class Instrumentation:
         self._closed = True
         atexit.unregister(self.close)
         self._probe.remove()
-        self._hub.close({"type": "bye", "t": round(time.monotonic() - self._started, 4)})
+        self._hub.close({"type": "bye", "t": round(time.perf_counter() - self._started, 4)})
         self._monitor.close()
         swap_out_twin(self._engine.pool)  # the pool now, also when engine.dispose() made a new one
         self._card.unlink(missing_ok=True)

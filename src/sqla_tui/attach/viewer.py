@@ -99,19 +99,30 @@ def check_hello(event: dict[str, Any]) -> None:
 
 
 def replay_events(path: Path) -> Iterator[dict[str, Any]]:
-    """The events of a recorded feed; one line when the file is missing or is not a feed."""
+    """The events of a recorded feed; one line, at once, when the file is missing or does not start like a feed."""
     try:
         handle = path.open("rb")
     except OSError as error:
         raise AttachError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        first = _event(path, 1, handle.readline())
+        check_hello(first)
+    except AttachError:
+        handle.close()
+        raise
+    return _recorded(path, handle, first)
+
+
+def _recorded(path: Path, handle: IO[bytes], first: dict[str, Any]) -> Iterator[dict[str, Any]]:
     with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                event = feed.decode(line)
-            except ValueError:
-                raise AttachError(f"{path} line {number} is not a feed event; pass a file written by --record") from None
-            if number == 1:
-                check_hello(event)
-            yield event
+        yield first
+        for number, line in enumerate(handle, 2):
+            if line.strip():
+                yield _event(path, number, line)
+
+
+def _event(path: Path, number: int, line: bytes) -> dict[str, Any]:
+    try:
+        return feed.decode(line)
+    except ValueError:
+        raise AttachError(f"{path} line {number} is not a feed event; pass a file written by --record") from None

@@ -41,7 +41,7 @@ class Location(NamedTuple):
     function: str
 
     def __str__(self) -> str:
-        return f"{_short(self.file)}:{self.line} in {self.function}"
+        return f"{short_path(self.file)}:{self.line} in {self.function}"
 
 
 _new_location = functools.partial(tuple.__new__, Location)
@@ -191,7 +191,7 @@ def application_caller() -> Location | None:
     return _location(frame) if kind == _APP else None
 
 
-def _short(path: str) -> str:
+def short_path(path: str) -> str:
     """A path relative to the working directory when it is inside it."""
     try:
         relative = os.path.relpath(path)

@@ -25,6 +25,7 @@ from textual.widgets import Static
 from sqla_tui.attach.digest import Digest, pool_snapshot
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
+from sqla_tui.core.observe.origin import short_path
 from sqla_tui.core.sqltext import one_line
 from sqla_tui.tui.pool_text import counters_text, latency_rows, leak_rows, settings_line
 from sqla_tui.tui.widgets.fact_table import FactTable
@@ -139,7 +140,13 @@ class AttachScreen(Screen[None]):
                 for tx in digest.pool.get("open_transactions", ())
             )
         self.query_one("#attach-n-plus-one", FactTable).show(
-            (str(group["count"]), str(group["tasks"]), group["attribute"] or "", group["origin"] or "unknown", group["sql"])
+            (
+                str(group["count"]),
+                str(group["tasks"]),
+                group["attribute"] or "",
+                f"{short_path(group['file'])}:{group['line']}" if group["file"] else "unknown",
+                group["sql"],
+            )
             for group in digest.n_plus_one()
         )
         self.query_one("#attach-statements", FactTable).show(
@@ -147,7 +154,7 @@ class AttachScreen(Screen[None]):
                 f"{event['t']:.3f}",
                 f"{event['ms']:.2f}",
                 "-" if event.get("rows") is None else str(event["rows"]),
-                f"{event['file']}:{event['line']}" if event.get("file") else "unknown",
+                f"{short_path(event['file'])}:{event['line']}" if event.get("file") else "unknown",
                 event.get("task") or "",
                 one_line(event["sql"]),
             )

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from sqla_tui.attach import instrument
 from sqla_tui.attach.viewer import connect, read_events, replay_events
-from sqla_tui.tui.attach_launch import AttachApp
+from sqla_tui.tui.attach_app import AttachApp
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
 from tests.attach_app import AUTHORS, Author, Base, Book, async_url

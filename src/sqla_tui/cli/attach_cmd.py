@@ -51,7 +51,7 @@ def attach(
         handle = _open_record(record)
         try:
             if not json:
-                from sqla_tui.tui.attach_launch import open_attach
+                from sqla_tui.launch import open_attach
 
                 open_attach(read_events(sock, duration=duration, record=handle), title=target)
                 return
@@ -75,7 +75,7 @@ def replay(
         if json:
             emit_json(_digest(replay_events(file)).summary())
             return
-        from sqla_tui.tui.attach_launch import open_attach
+        from sqla_tui.launch import open_attach
 
         open_attach(replay_events(file), title=str(file))
     except UserError as error:

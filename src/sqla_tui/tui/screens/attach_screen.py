@@ -27,7 +27,7 @@ from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.origin import short_path
 from sqla_tui.core.sqltext import one_line
-from sqla_tui.tui.pool_text import counters_text, latency_rows, leak_rows, settings_line
+from sqla_tui.words.pool import counters_text, latency_rows, leak_rows, settings_line
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
 from sqla_tui.tui.widgets.key_footer import KeyFooter

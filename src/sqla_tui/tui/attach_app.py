@@ -28,7 +28,3 @@ class AttachApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(AttachScreen(self._events))
-
-
-def open_attach(events: Iterator[dict[str, Any]], *, title: str) -> None:
-    AttachApp(events, title).run()

@@ -255,3 +255,29 @@ def test_attach_and_replay_refuse_bad_targets_in_one_line(runtime: Path, tmp_pat
     assert replayed.returncode == 2 and "is not a feed event" in replayed.stderr
     assert sqla_tui("replay", str(tmp_path / "absent.jsonl")).returncode == 2
     assert "--duration must be" in sqla_tui("attach", "x", "--duration", "-1").stderr
+
+
+def test_otel_publishes_the_pool_figures_opentelemetry_lacks(runtime: Path, tmp_path: Path) -> None:
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+    reader = InMemoryMetricReader()
+    engine = create_engine(f"sqlite:///{tmp_path / 'otel.db'}", pool_size=1, max_overflow=0, pool_timeout=0.2)
+    with instrument(engine, name="metrics", otel=MeterProvider(metric_readers=[reader])):
+        with engine.connect() as held:
+            held.execute(text("SELECT 1"))
+            with pytest.raises(Exception, match="QueuePool limit of size 1 overflow 0 reached"):
+                engine.connect()
+            points = {
+                (metric.name, tuple(sorted(point.attributes.items()))): point.value
+                for resource in reader.get_metrics_data().resource_metrics
+                for scope in resource.scope_metrics
+                for metric in scope.metrics
+                for point in metric.data.data_points
+            }
+    pool = ("db.client.connection.pool.name", "metrics")
+    assert points[("db.client.connection.count", (pool, ("db.client.connection.state", "used")))] == 1
+    assert points[("db.client.connection.max", (pool,))] == 1
+    assert points[("db.client.connection.timeouts", (pool,))] == 1
+    assert points[("db.client.connection.pending_requests", (pool,))] == 0
+    assert points[("sqla_tui.pool.acquire_time", (pool, ("quantile", "max")))] >= 0.2

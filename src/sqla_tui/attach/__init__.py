@@ -33,6 +33,7 @@ def instrument(
     capture_params: bool = False,
     buffer: int = 10_000,
     leak_after: float = 5.0,
+    otel: Any = False,
 ) -> Instrumentation:
     """Serve a live feed of ``engine``'s statements, transactions and pool to ``sqla-tui attach``.
 
@@ -42,12 +43,20 @@ def instrument(
     prints. ``capture_params`` sends statement parameters too (they can be
     personal data). ``buffer`` events wait per viewer before further ones are
     dropped (and counted). Checkouts and transactions open longer than
-    ``leak_after`` seconds are reported as leak suspects.
+    ``leak_after`` seconds are reported as leak suspects. ``otel=True``
+    also publishes the pool's figures as OpenTelemetry metrics (on the
+    global meter provider, or on the one passed instead of True).
     """
     from sqla_tui.attach.instrumentation import Instrumentation
 
     return Instrumentation(
-        engine, name=name, address=address, capture_params=capture_params, buffer=buffer, leak_after=leak_after
+        engine,
+        name=name,
+        address=address,
+        capture_params=capture_params,
+        buffer=buffer,
+        leak_after=leak_after,
+        otel=otel,
     )
 
 

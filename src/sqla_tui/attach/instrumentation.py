@@ -61,6 +61,7 @@ class Instrumentation:
         capture_params: bool,
         buffer: int,
         leak_after: float,
+        otel: Any = False,
     ) -> None:
         sync = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
         if not isinstance(sync, Engine):
@@ -69,6 +70,10 @@ class Instrumentation:
             raise ValueError(f"buffer must be at least 1 event, not {buffer}")
         if address is not None and not address.startswith("unix:"):
             parse_tcp(address)  # refuse a bad address before touching the engine
+        if otel:
+            from sqla_tui.attach.otel import metrics_api
+
+            metrics_api()  # and a missing OpenTelemetry
         with _guard:
             if id(sync) in _instrumented:
                 raise AttachError("this engine is already instrumented; close() the first Instrumentation")
@@ -92,6 +97,12 @@ class Instrumentation:
         self._hub = Hub(listener, hello=self._hello, buffer=buffer, token=self.token, snapshot=self._pool_event)
         self._probe = Probe(sync, self._hub, capture_params=capture_params, started=self._started)
         self._monitor.probe = self._probe
+        self._metrics = None
+        if otel:
+            from sqla_tui.attach.otel import PoolMetrics
+
+            provider = None if otel is True else otel
+            self._metrics = PoolMetrics(self._monitor.snapshot, name=self.name, provider=provider)
         self._hub.start()
         write_card(self._card, {**{k: self._hello[k] for k in _CARD_FIELDS}, "address": self.address, "token": self.token})
         if self.token is not None:
@@ -158,11 +169,17 @@ class Instrumentation:
             return
         self._closed = True
         atexit.unregister(self.close)
-        self._probe.remove()
+        if self._metrics is not None:
+            self._metrics.active = False
         self._hub.close({"type": "bye", "t": round(time.perf_counter() - self._started, 4)})
+        self._card.unlink(missing_ok=True)
+        self._undo()
+
+    def _undo(self) -> None:
+        """Stop listening and give the engine its pool back; free the engine for another ``instrument``."""
+        self._probe.remove()
         self._monitor.close()
         swap_out_twin(self._engine.pool)  # the pool now, also when engine.dispose() made a new one
-        self._card.unlink(missing_ok=True)
         if self.address.startswith("/"):
             Path(self.address).unlink(missing_ok=True)
         with _guard:

@@ -9,6 +9,7 @@ test itself; every viewer must account for each one as received or dropped.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -281,3 +282,23 @@ def test_otel_publishes_the_pool_figures_opentelemetry_lacks(runtime: Path, tmp_
     assert points[("db.client.connection.timeouts", (pool,))] == 1
     assert points[("db.client.connection.pending_requests", (pool,))] == 0
     assert points[("sqla_tui.pool.acquire_time", (pool, ("quantile", "max")))] >= 0.2
+
+
+def test_attach_lists_what_is_running_and_summarises_a_duration(runtime: Path, tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'listed.db'}")
+    with instrument(engine, name="listed") as handle:
+        listed = sqla_tui("attach")
+        assert listed.returncode == 0
+        assert listed.stdout.splitlines()[0] == "1 instrumented application:"
+        assert f"{os.getpid()}  listed " in listed.stdout and handle.address in listed.stdout
+        [card] = json.loads(sqla_tui("attach", "--json").stdout)
+        assert (card["pid"], card["name"], card["dialect"], card["poolclass"]) == (os.getpid(), "listed", "sqlite", "QueuePool")
+        assert "token" not in card
+        viewer = start_viewer("listed", "--json", "--duration", "30")
+        wait_until(lambda: handle.viewers == 1, "the viewer")
+        with engine.connect() as conn:
+            for _ in range(7):
+                conn.execute(text("SELECT 1"))
+    out, err = viewer.communicate(timeout=60)  # the app closed the feed first: the summary comes at once
+    summary = json.loads(out)
+    assert summary["statements"] == 7 and summary["target"]["name"] == "listed", err

@@ -91,3 +91,31 @@ async def test_the_screen_shows_the_holder_the_n_plus_one_and_every_statement(
         await until(pilot, lambda: len(table(replay, "statements").rows_text) == 2 + AUTHORS, "the recorded statements")
         assert table(replay, "n-plus-one").rows_text[0][2] == "Author.books"
         assert f"{2 + AUTHORS} statements" in str(replay.screen.query_one("#attach-target").render())
+
+
+async def test_e_explains_a_statement_from_the_feed_on_the_url_given(
+    empty_db: TestDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqla_tui.core.connect.target import Target
+    from sqla_tui.tui.screens.explain_screen import ExplainScreen
+
+    monkeypatch.setenv("SQLA_TUI_RUNTIME_DIR", str(tmp_path / "rt"))
+    engine = create_async_engine(async_url(empty_db.url))
+    await _seed(engine)
+    handle = instrument(engine, name="explained", capture_params=True)
+    try:
+        app = AttachApp(read_events(connect("explained")), "explained", target=Target(empty_db.url))
+        async with app.run_test(size=(180, 50)) as pilot:
+            await until(pilot, lambda: handle.viewers == 1 and app.workbench is not None, "the feed and the database")
+            async with async_sessionmaker(engine)() as session:
+                await session.scalars(select(Author).where(Author.id == 3))
+            await until(pilot, lambda: len(table(app, "statements").rows_text) == 1, "the statement")
+            await pilot.press("e")  # nothing picked yet: a hint, no screen
+            assert not isinstance(app.screen, ExplainScreen)
+            await pilot.press("tab", "e")
+            await until(pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.result is not None, "a plan")
+            assert app.screen.params in ((3,), {"id_1": 3})  # the application's own value, from the feed
+            await pilot.press("escape", "q")
+    finally:
+        handle.close()
+        await engine.dispose()

@@ -85,11 +85,15 @@ def open_app(target: Target, *, models: str | None = None, lesson: str | None = 
         raise SystemExit(app.return_code)
 
 
-def open_attach(events: Iterator[dict[str, Any]], *, title: str) -> None:
-    """Run the attach viewer over a live or recorded feed (``sqla-tui attach`` / ``replay``); it opens no database."""
+def open_attach(events: Iterator[dict[str, Any]], *, title: str, target: Target | None = None) -> None:
+    """Run the attach viewer over a live or recorded feed (``sqla-tui attach`` / ``replay``).
+
+    It opens a database only when ``target`` is given (``--url``), for EXPLAIN
+    of a statement from the feed: the application's credentials never leave it.
+    """
     from sqla_tui.tui.attach_app import AttachApp
 
-    AttachApp(events, title).run()
+    AttachApp(events, title, target=target).run()
 
 
 def main() -> None:

@@ -27,3 +27,11 @@ def decode(line: bytes | str) -> dict[str, Any]:
     if not isinstance(event, dict) or "type" not in event:
         raise ValueError("not a feed event")
     return event
+
+
+def driver_params(event: dict[str, Any]) -> Any:
+    """A statement's parameters as its driver took them (JSON made the positional tuple a list); None without them."""
+    params = event.get("params")
+    if isinstance(params, list) and not any(isinstance(value, (list, dict)) for value in params):
+        return tuple(params)
+    return params

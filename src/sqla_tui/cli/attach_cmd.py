@@ -36,6 +36,7 @@ def attach(
     ] = None,
     record: Annotated[Optional[Path], typer.Option("--record", help="Write the raw feed to this file, for replay.")] = None,
     token: Annotated[Optional[str], typer.Option("--token", help="The token a tcp:// application printed.")] = None,
+    url: Annotated[Optional[str], typer.Option("--url", help="The database, for EXPLAIN of a statement (e).")] = None,
 ) -> None:
     """Watch a running application that called sqla_tui.attach.instrument(engine)."""
     from sqla_tui.attach.runtime import cards
@@ -53,7 +54,7 @@ def attach(
             if not json:
                 from sqla_tui.launch import open_attach
 
-                open_attach(read_events(sock, duration=duration, record=handle), title=target)
+                open_attach(read_events(sock, duration=duration, record=handle), title=target, target=_explain_on(url))
                 return
             emit_json(_digest(read_events(sock, duration=duration, record=handle)).summary())
         finally:
@@ -67,6 +68,7 @@ def attach(
 def replay(
     file: Annotated[Path, typer.Argument(help="A feed written by 'sqla-tui attach --record'.")],
     json: Annotated[bool, typer.Option("--json", help="Print the JSON summary instead of opening the screen.")] = False,
+    url: Annotated[Optional[str], typer.Option("--url", help="The database, for EXPLAIN of a statement (e).")] = None,
 ) -> None:
     """Open a recorded attach feed (an incident file) in the same screens, or summarise it."""
     from sqla_tui.attach.viewer import replay_events
@@ -77,9 +79,20 @@ def replay(
             return
         from sqla_tui.launch import open_attach
 
-        open_attach(replay_events(file), title=str(file))
+        open_attach(replay_events(file), title=str(file), target=_explain_on(url))
     except UserError as error:
         fail(error)
+
+
+def _explain_on(url: str | None) -> Any:
+    """The --url target, checked before the screen opens; None without one."""
+    if url is None:
+        return None
+    from sqla_tui.core.connect.target import Target
+
+    target = Target(url)
+    target.validate()
+    return target
 
 
 def _digest(events: Iterable[dict[str, Any]]) -> Any:

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from sqla_tui.attach.digest import Digest, pool_snapshot
+from sqla_tui.attach.feed import driver_params
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.origin import short_path
@@ -40,7 +41,13 @@ _ENDED = object()
 class AttachScreen(Screen[None]):
     """Everything the feed says, refreshed five times a second."""
 
-    BINDINGS = [Binding("escape", "app.quit", "Quit")]
+    AUTO_FOCUS = ""
+    """Nothing focused at first: the statements list holds still only while someone is picking from it."""
+
+    BINDINGS = [
+        Binding("escape", "app.quit", "Quit", id="attach.quit"),
+        Binding("e", "explain", "Explain", id="attach.explain"),
+    ]
 
     def __init__(self, events: Iterator[dict[str, Any]]) -> None:
         super().__init__()
@@ -48,6 +55,8 @@ class AttachScreen(Screen[None]):
         self._events = events
         self._arrived: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._state = "waiting for the feed…"
+        self._shown: list[dict[str, Any]] = []
+        """The statements in the table, top row first."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="attach-target")
@@ -75,6 +84,9 @@ class AttachScreen(Screen[None]):
         }
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
+        statements = self.query_one("#attach-statements", FactTable)
+        statements.show_cursor, statements.cursor_type = True, "row"
+        statements.border_subtitle = "tab here to pick one (the list holds still), e explains it"
         self.read_feed()
         self.set_interval(REFRESH_S, self.absorb)
         self.absorb()
@@ -149,7 +161,11 @@ class AttachScreen(Screen[None]):
             )
             for group in digest.n_plus_one()
         )
-        self.query_one("#attach-statements", FactTable).show(
+        statements = self.query_one("#attach-statements", FactTable)
+        if statements.has_focus:  # holds still while a statement is being picked
+            return
+        self._shown = list(reversed(digest.recent[-SHOWN_STATEMENTS:]))
+        statements.show(
             (
                 f"{event['t']:.3f}",
                 f"{event['ms']:.2f}",
@@ -158,5 +174,24 @@ class AttachScreen(Screen[None]):
                 event.get("task") or "",
                 one_line(event["sql"]),
             )
-            for event in reversed(digest.recent[-SHOWN_STATEMENTS:])
+            for event in self._shown
         )
+
+    def action_explain(self) -> None:
+        """EXPLAIN the picked statement on the ``--url`` database, with its parameters when the feed has them."""
+        from sqla_tui.tui.attach_app import AttachApp
+        from sqla_tui.tui.screens.explain_screen import ExplainScreen
+
+        statements = self.query_one("#attach-statements", FactTable)
+        if not statements.has_focus or not self._shown:
+            self.notify("pick a statement first: tab to the statements, move to one, press e")
+            return
+        bench = self.app.workbench if isinstance(self.app, AttachApp) else None
+        if bench is None:
+            self.notify(
+                "EXPLAIN needs the database: sqla-tui attach TARGET --url URL "
+                "(the application's credentials never leave it)"
+            )
+            return
+        event = self._shown[min(statements.cursor_row, len(self._shown) - 1)]
+        self.app.push_screen(ExplainScreen(bench, event["sql"], driver_params(event)))

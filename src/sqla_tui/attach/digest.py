@@ -30,6 +30,8 @@ class Digest:
     dropped: int = 0
     dropped_statements: int = 0
     ended: bool = False
+    error: str | None = None
+    """The last thing the application's side could not do (a pool snapshot), as it said it."""
     pool: dict[str, Any] | None = None
     recent: list[dict[str, Any]] = field(default_factory=list)
     leaks: dict[tuple[Any, Any], dict[str, Any]] = field(default_factory=dict)
@@ -47,6 +49,8 @@ class Digest:
         elif kind == "dropped":
             self.dropped = max(self.dropped, int(event.get("total", 0)))
             self.dropped_statements = max(self.dropped_statements, int(event.get("statements", 0)))
+        elif kind == "error":
+            self.error = str(event.get("message"))
         elif kind == "bye":
             self.ended = True
 

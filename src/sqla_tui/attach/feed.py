@@ -13,8 +13,6 @@ from typing import Any
 VERSION = 1
 """Bumped when a field changes meaning or goes away; new fields and events do not bump it."""
 
-EVENT_TYPES = ("hello", "stmt", "pool", "dropped", "bye")
-
 
 def encode(event: dict[str, Any]) -> bytes:
     """One event as one line; values JSON cannot hold (parameters: dates, decimals, bytes) become their str()."""

@@ -110,24 +110,33 @@ class Instrumentation:
         atexit.register(self.close)
 
     def _listen(self, address: str | None) -> tuple[socket.socket, str, Path]:
-        pid = os.getpid()
+        """The listening socket, its address, and where its card goes; a stale socket of ours is replaced."""
+        card = runtime_dir(create=True) / f"{os.getpid()}-{slug(self.name)}.json"
         if address is None or address.startswith("unix:"):
-            path = Path(address[5:]) if address else socket_path(pid, self.name)
-            path.unlink(missing_ok=True)
+            path = Path(address[5:]) if address else socket_path(os.getpid(), self.name)
+            if path.is_socket():  # left by a process that died; never anything else of the user's
+                path.unlink()
             listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            listener.bind(str(path))
-            os.chmod(path, 0o600)  # inside a 0700 directory, so nobody else could reach it meanwhile
-            listener.listen(16)
-            return listener, str(path), path.with_suffix(".json") if not address else _card_path(pid, self.name)
+            try:
+                listener.bind(str(path))
+                os.chmod(path, 0o600)  # inside a 0700 directory, so nobody else could reach it meanwhile
+                listener.listen(16)
+            except OSError:
+                listener.close()
+                raise
+            return listener, str(path), card
         host, port = parse_tcp(address)
         listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-        listener.listen(16)
+        try:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((host, port))
+            listener.listen(16)
+        except OSError:
+            listener.close()
+            raise
         self.token = secrets.token_urlsafe(18)
-        bound = listener.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host
-        return listener, f"tcp://{shown}:{bound}", _card_path(pid, self.name)
+        return listener, f"tcp://{shown}:{listener.getsockname()[1]}", card
 
     def _describe(self, sync: Engine, capture_params: bool, buffer: int, leak_after: float) -> dict[str, Any]:
         original = self._original_pool or type(sync.pool)
@@ -193,7 +202,3 @@ class Instrumentation:
 
 
 _CARD_FIELDS = ("pid", "name", "dialect", "poolclass", "url", "started")
-
-
-def _card_path(pid: int, name: str) -> Path:
-    return runtime_dir(create=True) / f"{pid}-{slug(name)}.json"

@@ -104,11 +104,19 @@ class Hub:
         if not self._thread.is_alive():
             return
         if self.viewers:
-            self.publish(self._snapshot())
+            self._publish_snapshot()
         self.publish(farewell)
         self._stopping.set()
         if threading.current_thread() is not self._thread:
             self._thread.join()
+
+    def _publish_snapshot(self) -> None:
+        """The pool's figures for everyone; a failure to read them ends up in the feed, never in the application."""
+        try:
+            event = self._snapshot()
+        except Exception as error:  # noqa: BLE001 - someone else's process: report, never raise
+            event = {"type": "error", "message": f"pool snapshot failed: {type(error).__name__}: {error}"}
+        self.publish(event)
 
     # -- the server thread ----------------------------------------------------
 
@@ -121,7 +129,7 @@ class Hub:
                 now = time.monotonic()
                 if self.viewers and now >= next_snapshot:
                     next_snapshot = now + self._interval
-                    self.publish(self._snapshot())
+                    self._publish_snapshot()
                 for viewer in self.viewers:
                     self._flush(viewer)
             deadline = time.monotonic() + _CLOSE_FLUSH_S

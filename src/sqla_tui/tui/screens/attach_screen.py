@@ -129,6 +129,7 @@ class AttachScreen(Screen[None]):
             f"{target.get('name', '?')} (pid {target.get('pid', '?')}) · {target.get('dialect', '?')} · "
             f"{target.get('url', '')}\n{counted(digest.statements, 'statement')} · "
             f"{counted(digest.dropped, 'event')} dropped · {self._state}"
+            + (f" · the application said: {digest.error}" if digest.error else "")
         )
         self.query_one("#attach-target", Static).update(Content(head))
         if digest.pool is not None:

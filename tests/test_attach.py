@@ -188,7 +188,7 @@ def _connect_as_nobody(path: Path) -> str:
         return pipe.read()
 
 
-def test_the_socket_and_its_card_are_the_user_s_alone(empty_db: TestDatabase, runtime: Path) -> None:
+def test_the_socket_and_its_card_are_the_user_s_alone(runtime: Path) -> None:
     engine = create_engine(f"sqlite:///{runtime.parent / 'modes.db'}")
     with instrument(engine, name="modes") as handle:
         socket_path = Path(handle.address)

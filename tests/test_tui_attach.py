@@ -71,6 +71,8 @@ async def test_the_screen_shows_the_holder_the_n_plus_one_and_every_statement(
                         await author.awaitable_attrs.books  # MARK: screen_n_plus_one
                 out = app.screen.query_one("#gauge-out", Gauge)
                 await until(pilot, lambda: out.value == 1 and bool(table(app, "leaks").rows_text), "the held connection")
+                [holding] = table(app, "holders").rows_text
+                assert holding[0] == "1" and holding[2].endswith(f"test_tui_attach.py:{marked_line('screen_hold', HERE)} in hold")
                 [leak] = table(app, "leaks").rows_text
                 assert leak[2] == "held" and leak[3].endswith(f"test_tui_attach.py:{marked_line('screen_hold', HERE)} in hold")
                 release.set()

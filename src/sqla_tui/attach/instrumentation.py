@@ -159,6 +159,16 @@ class Instrumentation:
         """One pool snapshot event (the server thread calls it about ten times a second while someone watches)."""
         figures = asdict(self._monitor.snapshot())
         figures["open_transactions"] = self._probe.open_transactions(self._monitor.leak_threshold)
+        figures["holders"] = [
+            {
+                "file": where.file if where else None,
+                "line": where.line if where else None,
+                "location": str(where) if where else None,
+                "connections": count,
+                "oldest_s": oldest,
+            }
+            for where, count, oldest in self._monitor.holders()
+        ]
         figures["t"] = round(time.perf_counter() - self._started, 4)
         figures["type"] = "pool"
         return figures

@@ -238,6 +238,21 @@ class PoolMonitor:
         """Server ids (PostgreSQL pid, MariaDB connection id) of the pool's open connections."""
         return sorted(sid for _, _, sid in self._born.copy().values() if sid is not None)
 
+    def holders(self) -> list[tuple[Location | None, int, float]]:
+        """Who holds connections right now: (where they were checked out, how many, the oldest's seconds), most first.
+
+        Leak suspects wait for the threshold; this answers "which line holds
+        the pool" at once, grouped, so 14 requests at one line are one row.
+        """
+        now = time.monotonic()
+        groups: dict[Location | None, list[float]] = {}
+        for since, where in self._out.copy().values():
+            groups.setdefault(where, []).append(now - since)
+        return sorted(
+            ((where, len(ages), round(max(ages), 3)) for where, ages in groups.items()),
+            key=lambda group: (-group[1], -group[2]),
+        )
+
     def snapshot(self) -> PoolSnapshot:
         """Every figure at this instant, as a frozen dataclass."""
         pool = self._engine.pool

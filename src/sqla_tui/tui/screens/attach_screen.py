@@ -69,6 +69,7 @@ class AttachScreen(Screen[None]):
                 yield FactTable("", "count", "p50 ms", "p95 ms", "max ms", id="attach-latency")
                 yield Static(id="attach-counters")
             with Vertical(id="attach-problems"):
+                yield FactTable("connections", "oldest s", "checked out at", id="attach-holders")
                 yield FactTable("conn", "held s", "state", "checked out at", "session", id="attach-leaks")
                 yield FactTable("open s", "idle s", "began at", "task", id="attach-transactions")
                 yield FactTable("count", "requests", "attribute", "at", "sql", id="attach-n-plus-one")
@@ -77,6 +78,7 @@ class AttachScreen(Screen[None]):
 
     def on_mount(self) -> None:
         titles = {
+            "#attach-holders": "who holds connections now",
             "#attach-leaks": "leak suspects: connections held too long",
             "#attach-transactions": "transactions left open",
             "#attach-n-plus-one": "N+1: lazy loads repeated within a request",
@@ -146,6 +148,10 @@ class AttachScreen(Screen[None]):
             self.query_one("#attach-latency", FactTable).show(latency_rows(snapshot))
             self.query_one("#attach-counters", Static).update(
                 Content(f"{settings_line(snapshot)}\n{counters_text(snapshot)}")
+            )
+            self.query_one("#attach-holders", FactTable).show(
+                (str(group["connections"]), f"{group['oldest_s']:.1f}", group.get("location") or "unknown")
+                for group in digest.pool.get("holders", ())
             )
             self.query_one("#attach-leaks", FactTable).show(leak_rows(snapshot))
             self.query_one("#attach-transactions", FactTable).show(

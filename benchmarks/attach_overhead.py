@@ -44,7 +44,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-async def segment(client: httpx.AsyncClient, app: AppProcess, path: str, seconds: float, concurrency: int) -> tuple[int, float]:
+async def segment(
+    client: httpx.AsyncClient, app: AppProcess, path: str, seconds: float, concurrency: int
+) -> tuple[int, float]:
     """Requests answered and the app's CPU seconds during one segment."""
     done = 0
     ends = time.monotonic() + seconds

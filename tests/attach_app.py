@@ -174,6 +174,7 @@ def build(url: str, *, instrumented: bool = True, leak_after: float = 0.2) -> St
         Route("/gate/close", close_gate),
         Route("/gate/open", open_gate),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
         await startup()

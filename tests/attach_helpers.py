@@ -85,4 +85,6 @@ def start_viewer(*args: str) -> subprocess.Popen[str]:
 
 
 def sqla_tui(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sqla_tui", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sqla_tui", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )

@@ -84,10 +84,8 @@ def _hold(engine, release: threading.Event) -> None:  # type: ignore[no-untyped-
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
-def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(
-    empty_db: TestDatabase, runtime: Path
-) -> None:
-    scheme, rest = empty_db.url.split("://", 1)
+def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(empty_db: TestDatabase, runtime: Path) -> None:
+    _, rest = empty_db.url.split("://", 1)
     engine = create_engine(f"{SYNC_DRIVERS[empty_db.backend]}://{rest}", pool_size=5, max_overflow=10)
     _seed(engine)
     original_pool = engine.pool
@@ -100,7 +98,9 @@ def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(
     release = threading.Event()
     holder = threading.Thread(target=_hold, args=(engine, release))
     holder.start()
-    wait_until(lambda: any(tx["file"] == __file__ for tx in handle._probe.open_transactions(0.2)), "the hold to be seen")
+    wait_until(
+        lambda: any(tx["file"] == __file__ for tx in handle._probe.open_transactions(0.2)), "the hold to be seen"
+    )
     workers = [threading.Thread(target=lambda: counts.append(_threaded_n_plus_one(engine, 5))) for _ in range(8)]
     for worker in workers:
         worker.start()
@@ -122,7 +122,9 @@ def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(
     assert n_plus_one["count"] == 8 * 5 * AUTHORS and n_plus_one["attribute"] == "Author.books"
     assert (__file__, marked_line("sync_hold", Path(__file__))) in {(x["file"], x["line"]) for x in summary["leaks"]}
     rows = [event["rows"] for event in reader.digest.recent if "attach_book" in event["sql"]]
-    assert set(rows) == ({3} if empty_db.backend == "mariadb" else {None})  # sqlite3 keeps no count of rows it hands over
+    assert set(rows) == (
+        {3} if empty_db.backend == "mariadb" else {None}
+    )  # sqlite3 keeps no count of rows it hands over
 
 
 async def _statements(engine, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -239,7 +241,9 @@ def test_importing_attach_loads_no_front_end() -> None:
         "from sqlalchemy import create_engine; h = instrument(create_engine('sqlite://'), name='import-probe'); "
         "h.close(); print(' '.join(sorted(sys.modules)))"
     )
-    loaded = set(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split())
+    loaded = set(
+        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    )
     assert {"textual", "typer", "rich", "sqlglot", "sqlparse", "click"} & loaded == set()
 
 
@@ -249,7 +253,9 @@ def test_attach_and_replay_refuse_bad_targets_in_one_line(runtime: Path, tmp_pat
     assert missing.returncode == 2
     assert missing.stderr.strip() == "error: no instrumented application '999999' here; instrumented: none are running"
     no_socket = sqla_tui("attach", str(tmp_path / "gone.sock"), "--json")
-    assert no_socket.returncode == 2 and "no such socket" in no_socket.stderr and len(no_socket.stderr.splitlines()) == 1
+    assert (
+        no_socket.returncode == 2 and "no such socket" in no_socket.stderr and len(no_socket.stderr.splitlines()) == 1
+    )
     not_a_feed = tmp_path / "notes.txt"
     not_a_feed.write_text("hello\n")
     replayed = sqla_tui("replay", str(not_a_feed), "--json")
@@ -264,18 +270,17 @@ def test_otel_publishes_the_pool_figures_opentelemetry_lacks(runtime: Path, tmp_
 
     reader = InMemoryMetricReader()
     engine = create_engine(f"sqlite:///{tmp_path / 'otel.db'}", pool_size=1, max_overflow=0, pool_timeout=0.2)
-    with instrument(engine, name="metrics", otel=MeterProvider(metric_readers=[reader])):
-        with engine.connect() as held:
-            held.execute(text("SELECT 1"))
-            with pytest.raises(Exception, match="QueuePool limit of size 1 overflow 0 reached"):
-                engine.connect()
-            points = {
-                (metric.name, tuple(sorted(point.attributes.items()))): point.value
-                for resource in reader.get_metrics_data().resource_metrics
-                for scope in resource.scope_metrics
-                for metric in scope.metrics
-                for point in metric.data.data_points
-            }
+    with instrument(engine, name="metrics", otel=MeterProvider(metric_readers=[reader])), engine.connect() as held:
+        held.execute(text("SELECT 1"))
+        with pytest.raises(Exception, match="QueuePool limit of size 1 overflow 0 reached"):
+            engine.connect()
+        points = {
+            (metric.name, tuple(sorted(point.attributes.items()))): point.value
+            for resource in reader.get_metrics_data().resource_metrics
+            for scope in resource.scope_metrics
+            for metric in scope.metrics
+            for point in metric.data.data_points
+        }
     pool = ("db.client.connection.pool.name", "metrics")
     assert points[("db.client.connection.count", (pool, ("db.client.connection.state", "used")))] == 1
     assert points[("db.client.connection.max", (pool,))] == 1
@@ -292,7 +297,12 @@ def test_attach_lists_what_is_running_and_summarises_a_duration(runtime: Path, t
         assert listed.stdout.splitlines()[0] == "1 instrumented application:"
         assert f"{os.getpid()}  listed " in listed.stdout and handle.address in listed.stdout
         [card] = json.loads(sqla_tui("attach", "--json").stdout)
-        assert (card["pid"], card["name"], card["dialect"], card["poolclass"]) == (os.getpid(), "listed", "sqlite", "QueuePool")
+        assert (card["pid"], card["name"], card["dialect"], card["poolclass"]) == (
+            os.getpid(),
+            "listed",
+            "sqlite",
+            "QueuePool",
+        )
         assert "token" not in card
         viewer = start_viewer("listed", "--json", "--duration", "30")
         wait_until(lambda: handle.viewers == 1, "the viewer")

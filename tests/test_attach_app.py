@@ -51,7 +51,8 @@ async def _load(base: str) -> tuple[int, Counter[str], int]:
         await client.get("/gate/close")
         crowd = [asyncio.create_task(client.get(path)) for path in paths]
         await until(
-            lambda: _async_true(sum(task.done() for task in crowd) == len(crowd) - HOLDERS), "all but the holders to answer"
+            lambda: _async_true(sum(task.done() for task in crowd) == len(crowd) - HOLDERS),
+            "all but the holders to answer",
         )
         await client.get("/gate/open")
         answers += await asyncio.gather(*crowd)
@@ -90,13 +91,16 @@ async def test_the_viewer_sees_exactly_what_the_application_did(
     assert viewer.returncode == 0, err
     summary = json.loads(out)
 
-    assert done["/hold"] == HOLDERS and timeouts >= REQUESTS["/hold"] - HOLDERS  # the holders had it all; the rest waited in vain
+    assert (
+        done["/hold"] == HOLDERS and timeouts >= REQUESTS["/hold"] - HOLDERS
+    )  # the holders had it all; the rest waited in vain
     assert summary["statements"] == statements
     assert summary["dropped"] == 0
     assert summary["target"]["pid"] == app.pid and summary["target"]["name"] == "attach-app"
-    assert summary["target"]["dialect"] == {"sqlite": "sqlite", "postgresql": "postgresql", "mariadb": "mysql"}[
-        empty_db.backend
-    ]
+    assert (
+        summary["target"]["dialect"]
+        == {"sqlite": "sqlite", "postgresql": "postgresql", "mariadb": "mysql"}[empty_db.backend]
+    )
     pool = summary["pool"]
     assert (pool["size"], pool["max_overflow"]) == (5, 10)
     assert pool["max_checked_out"] == 15

@@ -41,7 +41,9 @@ async def _seed(engine) -> None:  # type: ignore[no-untyped-def]
         await conn.run_sync(Base.metadata.drop_all)
         await conn.run_sync(Base.metadata.create_all)
         await conn.execute(Author.__table__.insert(), [{"id": a, "name": f"a{a}"} for a in range(1, AUTHORS + 1)])
-        await conn.execute(Book.__table__.insert(), [{"id": a, "title": "t", "author_id": a} for a in range(1, AUTHORS + 1)])
+        await conn.execute(
+            Book.__table__.insert(), [{"id": a, "title": "t", "author_id": a} for a in range(1, AUTHORS + 1)]
+        )
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
@@ -70,11 +72,17 @@ async def test_the_screen_shows_the_holder_the_n_plus_one_and_every_statement(
                     for author in (await session.scalars(select(Author))).all():
                         await author.awaitable_attrs.books  # MARK: screen_n_plus_one
                 out = app.screen.query_one("#gauge-out", Gauge)
-                await until(pilot, lambda: out.value == 1 and bool(table(app, "leaks").rows_text), "the held connection")
+                await until(
+                    pilot, lambda: out.value == 1 and bool(table(app, "leaks").rows_text), "the held connection"
+                )
                 [holding] = table(app, "holders").rows_text
-                assert holding[0] == "1" and holding[2].endswith(f"test_tui_attach.py:{marked_line('screen_hold', HERE)} in hold")
+                assert holding[0] == "1" and holding[2].endswith(
+                    f"test_tui_attach.py:{marked_line('screen_hold', HERE)} in hold"
+                )
                 [leak] = table(app, "leaks").rows_text
-                assert leak[2] == "held" and leak[3].endswith(f"test_tui_attach.py:{marked_line('screen_hold', HERE)} in hold")
+                assert leak[2] == "held" and leak[3].endswith(
+                    f"test_tui_attach.py:{marked_line('screen_hold', HERE)} in hold"
+                )
                 release.set()
                 await holder
                 await until(pilot, lambda: len(table(app, "statements").rows_text) == 2 + AUTHORS, "every statement")
@@ -115,7 +123,9 @@ async def test_e_explains_a_statement_from_the_feed_on_the_url_given(
             await pilot.press("e")  # nothing picked yet: a hint, no screen
             assert not isinstance(app.screen, ExplainScreen)
             await pilot.press("tab", "e")
-            await until(pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.result is not None, "a plan")
+            await until(
+                pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.result is not None, "a plan"
+            )
             assert app.screen.params in ((3,), {"id_1": 3})  # the application's own value, from the feed
             await pilot.press("escape", "q")
     finally:

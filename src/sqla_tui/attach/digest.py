@@ -60,7 +60,13 @@ class Digest:
         if len(self.recent) > RECENT * 2:
             del self.recent[:RECENT]
         if event.get("loader") == "lazy":
-            key = (event.get("task") or "", shape(event["sql"]), event.get("attribute"), event.get("file"), event.get("line"))
+            key = (
+                event.get("task") or "",
+                shape(event["sql"]),
+                event.get("attribute"),
+                event.get("file"),
+                event.get("line"),
+            )
             self._lazy[key] += 1
 
     def _pool(self, event: dict[str, Any]) -> None:
@@ -78,8 +84,15 @@ class Digest:
                 continue
             group = groups.setdefault(
                 (sql, attribute, file, line),
-                {"sql": one_line(sql), "count": 0, "tasks": 0, "origin": _where(file, line), "attribute": attribute,
-                 "file": file, "line": line},
+                {
+                    "sql": one_line(sql),
+                    "count": 0,
+                    "tasks": 0,
+                    "origin": _where(file, line),
+                    "attribute": attribute,
+                    "file": file,
+                    "line": line,
+                },
             )
             group["count"] += count
             group["tasks"] += 1
@@ -101,7 +114,11 @@ class Digest:
                 "max_checked_out": pool.get("max_checked_out"),
                 "max_waiters": pool.get("max_waiters"),
                 "timeouts": counters.get("timeouts"),
-                "acquire_ms": {"p50": acquire.get("p50_ms"), "p95": acquire.get("p95_ms"), "max": acquire.get("max_ms")},
+                "acquire_ms": {
+                    "p50": acquire.get("p50_ms"),
+                    "p95": acquire.get("p95_ms"),
+                    "max": acquire.get("max_ms"),
+                },
             },
             "leaks": _longest_first(self.leaks, "held_s"),
             "n_plus_one": self.n_plus_one(),

@@ -104,7 +104,9 @@ class Instrumentation:
             provider = None if otel is True else otel
             self._metrics = PoolMetrics(self._monitor.snapshot, name=self.name, provider=provider)
         self._hub.start()
-        write_card(self._card, {**{k: self._hello[k] for k in _CARD_FIELDS}, "address": self.address, "token": self.token})
+        write_card(
+            self._card, {**{k: self._hello[k] for k in _CARD_FIELDS}, "address": self.address, "token": self.token}
+        )
         if self.token is not None:
             print(f"sqla-tui attach {self.address} --token {self.token}", file=sys.stderr)
         atexit.register(self.close)

@@ -42,23 +42,33 @@ class PoolMetrics:
         self.active = True
         meter = (provider or metrics.get_meter_provider()).get_meter("sqla_tui.attach")
         meter.create_observable_up_down_counter(
-            "db.client.connection.count", [self._counts], unit="{connection}",
+            "db.client.connection.count",
+            [self._counts],
+            unit="{connection}",
             description="Connections the pool holds, by state (used: checked out; idle: ready in the pool)",
         )
         meter.create_observable_up_down_counter(
-            "db.client.connection.max", [self._capacity], unit="{connection}",
+            "db.client.connection.max",
+            [self._capacity],
+            unit="{connection}",
             description="Most connections the pool hands out at once (pool size + max overflow)",
         )
         meter.create_observable_up_down_counter(
-            "db.client.connection.pending_requests", [self._pending], unit="{request}",
+            "db.client.connection.pending_requests",
+            [self._pending],
+            unit="{request}",
             description="Checkouts waiting for a connection",
         )
         meter.create_observable_counter(
-            "db.client.connection.timeouts", [self._timeouts], unit="{timeout}",
+            "db.client.connection.timeouts",
+            [self._timeouts],
+            unit="{timeout}",
             description="Checkouts that gave up waiting (SQLAlchemy's pool TimeoutError)",
         )
         meter.create_observable_gauge(
-            "sqla_tui.pool.acquire_time", [self._acquire], unit="s",
+            "sqla_tui.pool.acquire_time",
+            [self._acquire],
+            unit="s",
             description="Time to get a connection (waiting, connecting, pre-ping): p50 and p95 of the last checkouts, all-time max",
         )
 

@@ -137,9 +137,7 @@ def find_card(target: str) -> Card:
     """The card a user named: a pid, a name, ``PID-NAME``, or an address; one line when none or several match."""
     live = cards()
     matches = [
-        card
-        for card in live
-        if target in (str(card.pid), card.name, f"{card.pid}-{slug(card.name)}", card.address)
+        card for card in live if target in (str(card.pid), card.name, f"{card.pid}-{slug(card.name)}", card.address)
     ]
     if len(matches) == 1:
         return matches[0]

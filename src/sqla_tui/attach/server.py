@@ -10,6 +10,7 @@ the drops it is told about); a killed viewer is forgotten at the next send.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import os
 import selectors
@@ -33,7 +34,7 @@ _CLOSE_FLUSH_S = 1.0
 class Viewer:
     """One connected viewer: its bounded queue of events, its drop count and the bytes not yet sent."""
 
-    __slots__ = ("sock", "queue", "dropped", "dropped_statements", "reported", "pending", "_lock")
+    __slots__ = ("_lock", "dropped", "dropped_statements", "pending", "queue", "reported", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
@@ -189,10 +190,8 @@ class Hub:
         if chunk and hmac.compare_digest(offered, self._token.encode()):  # type: ignore[union-attr]
             self._admit(sock)
             return
-        try:
+        with contextlib.suppress(OSError):
             sock.send(encode({"type": "bye", "error": "wrong token: use the token the application printed"}))
-        except OSError:
-            pass
         sock.close()
 
     def _admit(self, sock: socket.socket) -> None:
@@ -205,10 +204,8 @@ class Hub:
 
     def _forget(self, viewer: Viewer) -> None:
         self.viewers = tuple(other for other in self.viewers if other is not viewer)
-        try:
+        with contextlib.suppress(KeyError, ValueError):  # already unregistered, or its socket already closed
             self._selector.unregister(viewer.sock)
-        except (KeyError, ValueError):
-            pass
         viewer.sock.close()
         viewer.queue.clear()
 

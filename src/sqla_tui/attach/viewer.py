@@ -34,7 +34,9 @@ def connect(target: str, token: str | None = None) -> socket.socket:
         try:
             sock = socket.create_connection((host, port), timeout=5)
         except OSError as error:
-            raise AttachError(f"cannot reach {address}: {error.strerror or error}; is the application running?") from None
+            raise AttachError(
+                f"cannot reach {address}: {error.strerror or error}; is the application running?"
+            ) from None
         sock.sendall(token.encode() + b"\n")
         return sock
     path = address.removeprefix("unix:")
@@ -44,7 +46,9 @@ def connect(target: str, token: str | None = None) -> socket.socket:
     except OSError as error:
         sock.close()
         reason = "no such socket" if isinstance(error, FileNotFoundError) else error.strerror or str(error)
-        raise AttachError(f"cannot attach to {path}: {reason}; run `sqla-tui attach` to list running applications") from None
+        raise AttachError(
+            f"cannot attach to {path}: {reason}; run `sqla-tui attach` to list running applications"
+        ) from None
     return sock
 
 
@@ -95,7 +99,9 @@ def check_hello(event: dict[str, Any]) -> None:
     if event.get("type") != "hello":
         raise AttachError("this is not a sqla-tui attach feed (it does not start with a hello line)")
     if event.get("v") != feed.VERSION:
-        raise AttachError(f"feed version {event.get('v')} is not the {feed.VERSION} this sqla-tui reads; upgrade sqla-tui")
+        raise AttachError(
+            f"feed version {event.get('v')} is not the {feed.VERSION} this sqla-tui reads; upgrade sqla-tui"
+        )
 
 
 def replay_events(path: Path) -> Iterator[dict[str, Any]]:

@@ -34,7 +34,9 @@ def attach(
     duration: Annotated[
         Optional[float], typer.Option("--duration", help="Stop after this many seconds (default: when the app exits).")
     ] = None,
-    record: Annotated[Optional[Path], typer.Option("--record", help="Write the raw feed to this file, for replay.")] = None,
+    record: Annotated[
+        Optional[Path], typer.Option("--record", help="Write the raw feed to this file, for replay.")
+    ] = None,
     token: Annotated[Optional[str], typer.Option("--token", help="The token a tcp:// application printed.")] = None,
     url: Annotated[Optional[str], typer.Option("--url", help="The database, for EXPLAIN of a statement (e).")] = None,
 ) -> None:

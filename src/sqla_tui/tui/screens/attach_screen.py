@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -28,10 +28,10 @@ from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.origin import short_path
 from sqla_tui.core.sqltext import one_line
-from sqla_tui.words.pool import counters_text, latency_rows, leak_rows, settings_line
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
 from sqla_tui.tui.widgets.key_footer import KeyFooter
+from sqla_tui.words.pool import counters_text, latency_rows, leak_rows, settings_line
 
 REFRESH_S = 0.2
 SHOWN_STATEMENTS = 200
@@ -44,7 +44,7 @@ class AttachScreen(Screen[None]):
     AUTO_FOCUS = ""
     """Nothing focused at first: the statements list holds still only while someone is picking from it."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape", "app.quit", "Quit", id="attach.quit"),
         Binding("e", "explain", "Explain", id="attach.explain"),
     ]

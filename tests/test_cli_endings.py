@@ -83,6 +83,7 @@ def _base_args(command: str, url: str, tmp_path: Path) -> list[str]:
         "pool": ["pool", url, "--duration", "0.2", "--json"],
         "demo": ["demo", "--path", str(tmp_path / "demo.sqlite")],
         "serve": ["serve", url],  # only hostile ports here: each is refused before a server starts
+        "attach": ["attach", "no-such-app", "--json"],  # a hostile --duration is refused before any lookup
     }[command]
 
 

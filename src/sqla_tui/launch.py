@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqla_tui.core.connect.target import Target
 from sqla_tui.core.errors import EXIT_USAGE, UserError
@@ -82,6 +83,17 @@ def open_app(target: Target, *, models: str | None = None, lesson: str | None = 
     app.run()
     if app.return_code:
         raise SystemExit(app.return_code)
+
+
+def open_attach(events: Iterator[dict[str, Any]], *, title: str, target: Target | None = None) -> None:
+    """Run the attach viewer over a live or recorded feed (``sqla-tui attach`` / ``replay``).
+
+    It opens a database only when ``target`` is given (``--url``), for EXPLAIN
+    of a statement from the feed: the application's credentials never leave it.
+    """
+    from sqla_tui.tui.attach_app import AttachApp
+
+    AttachApp(events, title, target=target).run()
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ and only when it runs.
 """
 
 from sqla_tui.cli import (  # noqa: F401  (registers commands)
+    attach_cmd,
     config_cmd,
     connections_cmd,
     demo_cmd,

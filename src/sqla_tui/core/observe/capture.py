@@ -82,7 +82,12 @@ class CapturedStatement:
     @property
     def shape(self) -> str:
         """The SQL with IN-lists folded, so statements that differ only in parameters match."""
-        return _IN_LIST.sub("(…)", self.received)
+        return shape(self.received)
+
+
+def shape(sql: str) -> str:
+    """``sql`` with IN-lists of placeholders folded to ``(…)``, so statements that differ only in parameters match."""
+    return _IN_LIST.sub("(…)", sql)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sqla_tui.core.connect.engine import create_engine
@@ -90,17 +90,23 @@ def create_monitored_engine(
 
 
 class PoolMonitor:
-    """Watches one AsyncEngine's pool until ``close()``; snapshots are safe from any thread."""
+    """Watches one engine's pool until ``close()``; snapshots are safe from any thread.
+
+    An AsyncEngine's pool is used on one event loop; a sync Engine's (an
+    application ``sqla_tui.attach`` instruments) on many threads, where a
+    counter may now and then miss an increment that raced another thread,
+    which is the price of taking no lock on the checkout path.
+    """
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        engine: AsyncEngine | Engine,
         *,
         leak_threshold: float = DEFAULT_LEAK_THRESHOLD,
         history: int = 600,
         window: int = 4096,
     ) -> None:
-        self._engine = engine.sync_engine
+        self._engine = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
         self.leak_threshold = leak_threshold
         self._started = time.monotonic()
         self._history: deque[Sample] = deque(maxlen=history)
@@ -231,6 +237,21 @@ class PoolMonitor:
     def session_ids(self) -> list[int]:
         """Server ids (PostgreSQL pid, MariaDB connection id) of the pool's open connections."""
         return sorted(sid for _, _, sid in self._born.copy().values() if sid is not None)
+
+    def holders(self) -> list[tuple[Location | None, int, float]]:
+        """Who holds connections right now: (where they were checked out, how many, the oldest's seconds), most first.
+
+        Leak suspects wait for the threshold; this answers "which line holds
+        the pool" at once, grouped, so 14 requests at one line are one row.
+        """
+        now = time.monotonic()
+        groups: dict[Location | None, list[float]] = {}
+        for since, where in self._out.copy().values():
+            groups.setdefault(where, []).append(now - since)
+        return sorted(
+            ((where, len(ages), round(max(ages), 3)) for where, ages in groups.items()),
+            key=lambda group: (-group[1], -group[2]),
+        )
 
     def snapshot(self) -> PoolSnapshot:
         """Every figure at this instant, as a frozen dataclass."""

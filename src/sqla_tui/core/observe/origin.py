@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 import greenlet
 import sqlalchemy
+from greenlet import getcurrent as _getcurrent
 
 import sqla_tui
 
@@ -40,7 +41,7 @@ class Location(NamedTuple):
     function: str
 
     def __str__(self) -> str:
-        return f"{_short(self.file)}:{self.line} in {self.function}"
+        return f"{short_path(self.file)}:{self.line} in {self.function}"
 
 
 _new_location = functools.partial(tuple.__new__, Location)
@@ -66,7 +67,7 @@ def _kind(code: CodeType) -> int:
         kind = _BOUNDARY
     elif name.startswith(_HERE):
         kind = _OWN
-    elif name.startswith(_LIBRARY_DIRS) or name == _STDLIB + "contextlib.py":
+    elif name.startswith(_LIBRARY_DIRS) or name.startswith("<sqlalchemy") or name == _STDLIB + "contextlib.py":
         kind = _LIBRARY
     else:
         kind = _APP
@@ -88,16 +89,16 @@ def caller_location() -> Location | None:
     coroutine inward: an ``asyncio`` coroutine in it hides everything
     outside it (one task's await chain ends at the event loop), and it ends
     where an awaitable is not a coroutine (a future, another task, a
-    wrapper). Without a running task (a checkout outside asyncio) there is
-    no chain to read, and only the override can say.
+    wrapper). Without a running task (a checkout in a thread of a sync
+    application) the override, else the thread's own frames, say.
     """
     try:
         task = asyncio.current_task()
     except RuntimeError:  # no event loop in this thread
         task = None
     if task is None:
-        return origin_override.get()
-    kinds, app, own = _kinds, None, None
+        return origin_override.get() or _thread_caller()
+    kinds, app, own, last = _kinds, None, None, None
     awaitable: Any = task.get_coro()
     while (code := getattr(awaitable, "cr_code", None)) is not None:
         kind = kinds.get(code.co_filename)
@@ -109,13 +110,71 @@ def caller_location() -> Location | None:
             own = awaitable
         elif kind == _BOUNDARY:
             app = own = None
-        awaitable = awaitable.cr_await
+        last, awaitable = awaitable, awaitable.cr_await
     if app is not None:
+        if app is last:  # running, not suspended: the code that asked may be deeper, in its frames
+            return _greenlet_caller() or _location(app.cr_frame)
         return _location(app.cr_frame)
     override = origin_override.get()
     if override is not None or own is None:
         return override
     return _location(own.cr_frame)
+
+
+def _greenlet_caller() -> Location | None:
+    """The innermost application frame, read from this greenlet's frames and then its parents'.
+
+    Needed when the task's await chain ends at a coroutine that is running
+    rather than suspended (an application coroutine that called into
+    SQLAlchemy, which runs the work in a greenlet): a running coroutine does
+    not say what it awaits, so ``cr_await`` stops there, e.g. at a web
+    server's request coroutine instead of the endpoint. Costs a frame walk,
+    taken only in that case; stops at asyncio's own code. Inside the
+    greenlet SQLAlchemy spawned, the walk starts at the coroutine that
+    awaited it (its parent's frame): the ~20 frames of SQLAlchemy in between
+    cost a frame object each, and a function handed to ``run_sync`` is named
+    by the line that awaited ``run_sync``, as everywhere else.
+    """
+    current: Any = _getcurrent()
+    parent = current.parent
+    frame: FrameType | None = sys._getframe(2) if parent is None else parent.gr_frame
+    if parent is not None:
+        current = parent
+    kinds = _kinds
+    while True:
+        while frame is not None:
+            code = frame.f_code
+            kind = kinds.get(code.co_filename)
+            if kind is None:
+                kind = _kind(code)
+            if kind == _APP:
+                return _location(frame)
+            if kind == _BOUNDARY:
+                return None
+            frame = frame.f_back
+        current = current.parent
+        if current is None:
+            return None
+        frame = current.gr_frame
+
+
+def _thread_caller() -> Location | None:
+    """The innermost application frame of this thread's stack: a checkout in a sync (threaded) application.
+
+    A sync call stack has real frames to read, and no event loop boundary
+    to stop at; frames of SQLAlchemy, greenlet and sqla-tui are skipped.
+    """
+    frame: FrameType | None = sys._getframe(2)
+    kinds = _kinds
+    while frame is not None:
+        code = frame.f_code
+        kind = kinds.get(code.co_filename)
+        if kind is None:
+            kind = _kind(code)
+        if kind == _APP:
+            return _location(frame)
+        frame = frame.f_back
+    return None
 
 
 def application_caller() -> Location | None:
@@ -132,7 +191,7 @@ def application_caller() -> Location | None:
     return _location(frame) if kind == _APP else None
 
 
-def _short(path: str) -> str:
+def short_path(path: str) -> str:
     """A path relative to the working directory when it is inside it."""
     try:
         relative = os.path.relpath(path)

@@ -168,7 +168,13 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
 
 _INSTRUMENTED = {
     base: twin
-    for base in (sa_pool.AsyncAdaptedQueuePool, sa_pool.NullPool, sa_pool.StaticPool)
+    for base in (
+        sa_pool.AsyncAdaptedQueuePool,
+        sa_pool.NullPool,
+        sa_pool.StaticPool,
+        sa_pool.QueuePool,  # a sync Engine's, for attach.instrument in threaded applications
+        sa_pool.SingletonThreadPool,
+    )
     if (twin := _timed_twin(base)) is not None
 }
 _TWINS = frozenset(_INSTRUMENTED.values())
@@ -190,6 +196,28 @@ def attach(pool: sa_pool.Pool, watcher: Watcher | None) -> None:
     """Have an instrumented pool report to ``watcher`` (None stops it)."""
     if is_instrumented(pool):
         pool.watcher = watcher  # type: ignore[attr-defined]
+
+
+def swap_in_twin(pool: sa_pool.Pool) -> type[sa_pool.Pool] | None:
+    """Turn a running pool into its instrumented twin in place; the class it had, or None when it has no twin.
+
+    For someone else's engine (``sqla_tui.attach``): the pool keeps its
+    connections, settings and listeners, only its class changes, which the
+    twin allows because it adds no slots. ``swap_out_twin`` undoes it.
+    """
+    original = type(pool)
+    twin = instrumented_class(original)
+    if twin is None or twin is original:
+        return None
+    pool.__class__ = twin
+    return original
+
+
+def swap_out_twin(pool: sa_pool.Pool) -> None:
+    """Give an instrumented pool back its SQLAlchemy class and drop its watcher, leaving it as it was."""
+    if is_instrumented(pool):
+        pool.__class__ = type(pool).__mro__[1]
+        vars(pool).pop("watcher", None)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,246 @@
+"""The feed server: one daemon thread that accepts viewers and sends them events, so the application never waits.
+
+The application's threads only ``publish``: append an event (a dict) to each
+viewer's bounded deque, or count a drop when it is full. Everything slow
+happens on the server thread: JSON encoding, non-blocking sends, accepting,
+the 10 Hz pool snapshot. A viewer that reads slowly, never reads, or is
+killed costs the application one ``len`` and one ``append`` per event (and
+the drops it is told about); a killed viewer is forgotten at the next send.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import os
+import selectors
+import socket
+import struct
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from sqla_tui.attach.feed import encode
+
+_TICK = 0.02
+"""How often the thread wakes to send (s): events reach a viewer within about this long."""
+_BATCH = 512
+_TOKEN_LINE_MAX = 256
+_CLOSE_FLUSH_S = 1.0
+
+
+class Viewer:
+    """One connected viewer: its bounded queue of events, its drop count and the bytes not yet sent."""
+
+    __slots__ = ("_lock", "dropped", "dropped_statements", "pending", "queue", "reported", "sock")
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.queue: deque[dict[str, Any]] = deque()
+        self.dropped = 0
+        self.dropped_statements = 0
+        self.reported = 0
+        self.pending = memoryview(b"")
+        self._lock = threading.Lock()
+
+    def drop(self, event: dict[str, Any]) -> None:
+        """Count one event this viewer will never get (any thread; only the full-buffer path takes the lock)."""
+        with self._lock:
+            self.dropped += 1
+            if event["type"] == "stmt":
+                self.dropped_statements += 1
+
+
+class Hub:
+    """Viewers of one instrumented engine and the thread that serves them."""
+
+    def __init__(
+        self,
+        listener: socket.socket,
+        *,
+        hello: dict[str, Any],
+        buffer: int,
+        token: str | None,
+        snapshot: Callable[[], dict[str, Any]],
+        interval: float = 0.1,
+    ) -> None:
+        self.viewers: tuple[Viewer, ...] = ()
+        self._listener = listener
+        self._hello = encode(hello)
+        self._buffer = buffer
+        self._token = token
+        self._snapshot = snapshot
+        self._interval = interval
+        self._stopping = threading.Event()
+        self._joined = threading.Condition()
+        self._selector = selectors.DefaultSelector()
+        self._thread = threading.Thread(target=self._serve, name="sqla-tui-attach", daemon=True)
+
+    # -- the application's side (any thread) -----------------------------------
+
+    def publish(self, event: dict[str, Any]) -> None:
+        """Queue one event for every viewer; a full queue counts a drop instead. Never blocks."""
+        limit = self._buffer
+        for viewer in self.viewers:
+            queue = viewer.queue
+            if len(queue) < limit:
+                queue.append(event)
+            else:
+                viewer.drop(event)
+
+    def wait_for_viewer(self, timeout: float | None, count: int = 1) -> bool:
+        """Wait until ``count`` viewers are connected; False when ``timeout`` passed first."""
+        with self._joined:
+            return self._joined.wait_for(lambda: len(self.viewers) >= count, timeout)
+
+    def start(self) -> None:
+        self._listener.setblocking(False)
+        self._selector.register(self._listener, selectors.EVENT_READ, None)
+        self._thread.start()
+
+    def close(self, farewell: dict[str, Any]) -> None:
+        """Send a last pool snapshot and ``farewell`` to everyone (up to a second), then close every socket."""
+        if not self._thread.is_alive():
+            return
+        if self.viewers:
+            self._publish_snapshot()
+        self.publish(farewell)
+        self._stopping.set()
+        if threading.current_thread() is not self._thread:
+            self._thread.join()
+
+    def _publish_snapshot(self) -> None:
+        """The pool's figures for everyone; a failure to read them ends up in the feed, never in the application."""
+        try:
+            event = self._snapshot()
+        except Exception as error:  # noqa: BLE001 - someone else's process: report, never raise
+            event = {"type": "error", "message": f"pool snapshot failed: {type(error).__name__}: {error}"}
+        self.publish(event)
+
+    # -- the server thread ----------------------------------------------------
+
+    def _serve(self) -> None:
+        next_snapshot = 0.0
+        try:
+            while not self._stopping.is_set():
+                for key, _ in self._selector.select(_TICK):
+                    self._readable(key)
+                now = time.monotonic()
+                if self.viewers and now >= next_snapshot:
+                    next_snapshot = now + self._interval
+                    self._publish_snapshot()
+                for viewer in self.viewers:
+                    self._flush(viewer)
+            deadline = time.monotonic() + _CLOSE_FLUSH_S
+            while time.monotonic() < deadline and any(viewer.queue or viewer.pending for viewer in self.viewers):
+                for viewer in self.viewers:
+                    self._flush(viewer)
+                time.sleep(_TICK / 4)
+        finally:
+            for viewer in self.viewers:
+                self._forget(viewer)
+            self._selector.close()
+            self._listener.close()
+
+    def _readable(self, key: selectors.SelectorKey) -> None:
+        data = key.data
+        if data is None:
+            self._accept()
+        elif isinstance(data, Viewer):
+            try:
+                gone = not data.sock.recv(4096)  # a viewer sends nothing after its token: b"" is its hang-up
+            except BlockingIOError:
+                return
+            except OSError:
+                gone = True
+            if gone:
+                self._forget(data)
+        else:
+            self._read_token(key.fileobj, data)  # type: ignore[arg-type]
+
+    def _accept(self) -> None:
+        try:
+            sock, _ = self._listener.accept()
+        except OSError:
+            return
+        sock.setblocking(False)
+        if self._token is None:
+            if not _same_user(sock):
+                sock.close()
+                return
+            self._admit(sock)
+        else:
+            self._selector.register(sock, selectors.EVENT_READ, bytearray())
+
+    def _read_token(self, sock: socket.socket, received: bytearray) -> None:
+        """A TCP viewer's first line is the token the application printed; anything else closes it."""
+        try:
+            chunk = sock.recv(_TOKEN_LINE_MAX)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        received += chunk
+        if chunk and b"\n" not in received and len(received) < _TOKEN_LINE_MAX:
+            return
+        self._selector.unregister(sock)
+        offered = bytes(received).split(b"\n", 1)[0].strip()
+        if chunk and hmac.compare_digest(offered, self._token.encode()):  # type: ignore[union-attr]
+            self._admit(sock)
+            return
+        with contextlib.suppress(OSError):
+            sock.send(encode({"type": "bye", "error": "wrong token: use the token the application printed"}))
+        sock.close()
+
+    def _admit(self, sock: socket.socket) -> None:
+        viewer = Viewer(sock)
+        viewer.pending = memoryview(self._hello)
+        self._selector.register(sock, selectors.EVENT_READ, viewer)
+        with self._joined:
+            self.viewers = (*self.viewers, viewer)
+            self._joined.notify_all()
+
+    def _forget(self, viewer: Viewer) -> None:
+        self.viewers = tuple(other for other in self.viewers if other is not viewer)
+        with contextlib.suppress(KeyError, ValueError):  # already unregistered, or its socket already closed
+            self._selector.unregister(viewer.sock)
+        viewer.sock.close()
+        viewer.queue.clear()
+
+    def _flush(self, viewer: Viewer) -> None:
+        """Send what this viewer's socket takes now; refill from its queue until it would block."""
+        while True:
+            if not viewer.pending:
+                lines = []
+                if viewer.dropped != viewer.reported:
+                    viewer.reported = viewer.dropped
+                    lines.append(
+                        encode({"type": "dropped", "total": viewer.reported, "statements": viewer.dropped_statements})
+                    )
+                queue = viewer.queue
+                while queue and len(lines) < _BATCH:
+                    lines.append(encode(queue.popleft()))
+                if not lines:
+                    return
+                viewer.pending = memoryview(b"".join(lines))
+            try:
+                sent = viewer.sock.send(viewer.pending, socket.MSG_NOSIGNAL)
+            except BlockingIOError:
+                return
+            except OSError:  # the viewer went away (killed, closed): forget it, the app goes on
+                self._forget(viewer)
+                return
+            viewer.pending = viewer.pending[sent:]
+            if viewer.pending:
+                return
+
+
+def _same_user(sock: socket.socket) -> bool:
+    """On Linux, whether the peer runs as this user (the socket's mode already says so; this checks again)."""
+    peercred = getattr(socket, "SO_PEERCRED", None)
+    if peercred is None:
+        return True
+    _, uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, peercred, struct.calcsize("3i")))
+    return uid == os.getuid()

@@ -1,0 +1,314 @@
+"""instrument(engine) inside this process: sync engines on threads, bad viewers, the socket's safety, restoring the pool.
+
+A viewer here is either a thread reading the feed through ``attach.viewer``
+into a Digest, a raw socket that never reads, or ``sqla-tui attach`` as a
+process (to be SIGKILLed). The application's statements are counted by the
+test itself; every viewer must account for each one as received or dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, pool, select, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.orm import Session
+
+from sqla_tui.attach import instrument, instrument_from_env
+from sqla_tui.attach.digest import Digest
+from sqla_tui.attach.runtime import AttachError, cards
+from sqla_tui.attach.viewer import connect, read_events
+from tests.attach_app import AUTHORS, Author, Base, Book, async_url
+from tests.attach_helpers import marked_line, sqla_tui, start_viewer
+from tests.databases import TestDatabase
+from tests.server_probes import wait_until
+
+SYNC_DRIVERS = {"sqlite": "sqlite", "mariadb": "mysql+pymysql"}
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "rt"
+    monkeypatch.setenv("SQLA_TUI_RUNTIME_DIR", str(directory))
+    return directory
+
+
+class Reader(threading.Thread):
+    """A viewer on a thread: folds the whole feed into a Digest until the application says goodbye."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(daemon=True)
+        self.digest = Digest()
+        self._sock = connect(target)
+
+    def run(self) -> None:
+        for event in read_events(self._sock):
+            self.digest.add(event)
+
+
+def _seed(engine) -> None:  # type: ignore[no-untyped-def]
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session, session.begin():
+        for a in range(1, AUTHORS + 1):
+            session.add(Author(id=a, name=f"a{a}", books=[Book(id=a * 10 + b, title=f"b{b}") for b in range(3)]))
+
+
+def _threaded_n_plus_one(engine, rounds: int) -> int:  # type: ignore[no-untyped-def]
+    """One thread's work: load the authors, then each one's books lazily; returns statements executed."""
+    executed = 0
+    for _ in range(rounds):
+        with Session(engine) as session:
+            authors = session.scalars(select(Author)).all()
+            executed += 1
+            for author in authors:
+                assert len(author.books) == 3  # MARK: sync_n_plus_one
+                executed += 1
+    return executed
+
+
+def _hold(engine, release: threading.Event) -> None:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:  # MARK: sync_hold
+        conn.execute(text("SELECT 1"))
+        release.wait(30)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
+def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(empty_db: TestDatabase, runtime: Path) -> None:
+    _, rest = empty_db.url.split("://", 1)
+    engine = create_engine(f"{SYNC_DRIVERS[empty_db.backend]}://{rest}", pool_size=5, max_overflow=10)
+    _seed(engine)
+    original_pool = engine.pool
+    assert type(original_pool) is pool.QueuePool
+    handle = instrument(engine, name="threads", leak_after=0.2)
+    reader = Reader("threads")
+    reader.start()
+    assert handle.wait_for_viewer(30)
+    counts: list[int] = []
+    release = threading.Event()
+    holder = threading.Thread(target=_hold, args=(engine, release))
+    holder.start()
+    wait_until(
+        lambda: any(tx["file"] == __file__ for tx in handle._probe.open_transactions(0.2)), "the hold to be seen"
+    )
+    workers = [threading.Thread(target=lambda: counts.append(_threaded_n_plus_one(engine, 5))) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    release.set()
+    holder.join()
+    handle.close()
+    reader.join(60)
+    assert engine.pool is original_pool and type(engine.pool) is pool.QueuePool
+    assert "watcher" not in vars(engine.pool)
+    engine.dispose()
+
+    summary = reader.digest.summary()
+    assert summary["statements"] == sum(counts) + 1 == 8 * 5 * (1 + AUTHORS) + 1
+    assert summary["dropped"] == 0
+    [n_plus_one] = summary["n_plus_one"]
+    assert (n_plus_one["file"], n_plus_one["line"]) == (__file__, marked_line("sync_n_plus_one", Path(__file__)))
+    assert n_plus_one["count"] == 8 * 5 * AUTHORS and n_plus_one["attribute"] == "Author.books"
+    assert (__file__, marked_line("sync_hold", Path(__file__))) in {(x["file"], x["line"]) for x in summary["leaks"]}
+    rows = [event["rows"] for event in reader.digest.recent if "attach_book" in event["sql"]]
+    assert set(rows) == (
+        {3} if empty_db.backend == "mariadb" else {None}
+    )  # sqlite3 keeps no count of rows it hands over
+
+
+async def _statements(engine, count: int) -> None:  # type: ignore[no-untyped-def]
+    async with engine.connect() as conn:
+        for _ in range(count):
+            await conn.execute(text("SELECT 1"))
+
+
+def _drain(sock: socket.socket) -> Digest:
+    digest = Digest()
+    for event in read_events(sock):
+        digest.add(event)
+    return digest
+
+
+async def test_slow_stuck_and_killed_viewers_cost_the_application_only_counted_drops(
+    empty_db: TestDatabase, runtime: Path
+) -> None:
+    engine = create_async_engine(async_url(empty_db.url))
+    handle = instrument(engine, name="crowd", buffer=50)
+    readers = [Reader("crowd") for _ in range(5)]
+    for reader in readers:
+        reader.start()
+    stuck = connect("crowd")  # connects, never reads
+    killed = start_viewer("crowd", "--json")
+    try:
+        assert await asyncio.to_thread(handle.wait_for_viewer, 60, count=7)
+        await _statements(engine, 500)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(30)
+        await asyncio.to_thread(wait_until, lambda: handle.viewers == 6, "the killed viewer to be forgotten")
+        await _statements(engine, 2500)
+        stuck_digest = asyncio.create_task(asyncio.to_thread(_drain, stuck))  # it reads only now the work is done
+        await asyncio.to_thread(handle.close)
+        stuck_summary = (await stuck_digest).summary()
+    finally:
+        handle.close()
+        await engine.dispose()
+    for reader in readers:
+        await asyncio.to_thread(reader.join, 60)
+        assert reader.digest.statements + reader.digest.dropped_statements == 3000
+    assert stuck_summary["dropped_statements"] > 0
+    assert stuck_summary["statements"] + stuck_summary["dropped_statements"] == 3000
+
+
+def _connect_as_nobody(path: Path) -> str:
+    """Fork, become uid/gid 65534, try to connect; the exception's name (or "connected")."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child only reports through the pipe
+        outcome = "connected"
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            socket.socket(socket.AF_UNIX).connect(str(path))
+        except OSError as error:
+            outcome = type(error).__name__
+        os.write(write, outcome.encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    with os.fdopen(read) as pipe:
+        return pipe.read()
+
+
+def test_the_socket_and_its_card_are_the_user_s_alone(runtime: Path) -> None:
+    engine = create_engine(f"sqlite:///{runtime.parent / 'modes.db'}")
+    with instrument(engine, name="modes") as handle:
+        socket_path = Path(handle.address)
+        assert stat.S_IMODE(runtime.stat().st_mode) == 0o700
+        assert stat.S_ISSOCK(socket_path.stat().st_mode) and stat.S_IMODE(socket_path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(socket_path.with_suffix(".json").stat().st_mode) == 0o600
+        if os.getuid() == 0:  # a second user, for real: nobody cannot open it
+            assert _connect_as_nobody(socket_path) == "PermissionError"
+        assert [card.name for card in cards()] == ["modes"]
+    assert not socket_path.exists() and cards() == []
+
+
+def test_tcp_needs_the_printed_token_and_stays_on_loopback(runtime: Path, tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'tcp.db'}")
+    with pytest.raises(AttachError, match="loopback only"):
+        instrument(engine, address="tcp://0.0.0.0:0")
+    with instrument(engine, name="tcp", address="tcp://127.0.0.1:0") as handle:
+        assert handle.address.startswith("tcp://127.0.0.1:") and handle.token
+        with pytest.raises(AttachError, match="wrong token"):
+            next(read_events(connect(handle.address, "not-the-token")))
+        hello = next(read_events(connect(handle.address, handle.token)))
+        assert hello["type"] == "hello" and hello["name"] == "tcp"
+
+
+def test_instrument_from_env_is_off_unless_switched_on(
+    runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'env.db'}")
+    monkeypatch.delenv("SQLA_TUI_ATTACH", raising=False)
+    assert instrument_from_env(engine) is None
+    assert type(engine.pool) is pool.QueuePool
+    monkeypatch.setenv("SQLA_TUI_ATTACH", "1")
+    monkeypatch.setenv("SQLA_TUI_ATTACH_NAME", "switched")
+    handle = instrument_from_env(engine)
+    assert handle is not None
+    try:
+        assert [card.name for card in cards()] == ["switched"]
+        with pytest.raises(AttachError, match="already instrumented"):
+            instrument(engine)
+    finally:
+        handle.close()
+    assert type(engine.pool) is pool.QueuePool
+
+
+def test_importing_attach_loads_no_front_end() -> None:
+    probe = (
+        "import sys, sqla_tui.attach; from sqla_tui.attach import instrument; "
+        "from sqlalchemy import create_engine; h = instrument(create_engine('sqlite://'), name='import-probe'); "
+        "h.close(); print(' '.join(sorted(sys.modules)))"
+    )
+    loaded = set(
+        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert {"textual", "typer", "rich", "sqlglot", "sqlparse", "click"} & loaded == set()
+
+
+def test_attach_and_replay_refuse_bad_targets_in_one_line(runtime: Path, tmp_path: Path) -> None:
+    assert sqla_tui("attach").stdout.startswith("no instrumented applications running")
+    missing = sqla_tui("attach", "999999", "--json")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "error: no instrumented application '999999' here; instrumented: none are running"
+    no_socket = sqla_tui("attach", str(tmp_path / "gone.sock"), "--json")
+    assert (
+        no_socket.returncode == 2 and "no such socket" in no_socket.stderr and len(no_socket.stderr.splitlines()) == 1
+    )
+    not_a_feed = tmp_path / "notes.txt"
+    not_a_feed.write_text("hello\n")
+    replayed = sqla_tui("replay", str(not_a_feed), "--json")
+    assert replayed.returncode == 2 and "is not a feed event" in replayed.stderr
+    assert sqla_tui("replay", str(tmp_path / "absent.jsonl")).returncode == 2
+    assert "--duration must be" in sqla_tui("attach", "x", "--duration", "-1").stderr
+
+
+def test_otel_publishes_the_pool_figures_opentelemetry_lacks(runtime: Path, tmp_path: Path) -> None:
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+    reader = InMemoryMetricReader()
+    engine = create_engine(f"sqlite:///{tmp_path / 'otel.db'}", pool_size=1, max_overflow=0, pool_timeout=0.2)
+    with instrument(engine, name="metrics", otel=MeterProvider(metric_readers=[reader])), engine.connect() as held:
+        held.execute(text("SELECT 1"))
+        with pytest.raises(Exception, match="QueuePool limit of size 1 overflow 0 reached"):
+            engine.connect()
+        points = {
+            (metric.name, tuple(sorted(point.attributes.items()))): point.value
+            for resource in reader.get_metrics_data().resource_metrics
+            for scope in resource.scope_metrics
+            for metric in scope.metrics
+            for point in metric.data.data_points
+        }
+    pool = ("db.client.connection.pool.name", "metrics")
+    assert points[("db.client.connection.count", (pool, ("db.client.connection.state", "used")))] == 1
+    assert points[("db.client.connection.max", (pool,))] == 1
+    assert points[("db.client.connection.timeouts", (pool,))] == 1
+    assert points[("db.client.connection.pending_requests", (pool,))] == 0
+    assert points[("sqla_tui.pool.acquire_time", (pool, ("quantile", "max")))] >= 0.2
+
+
+def test_attach_lists_what_is_running_and_summarises_a_duration(runtime: Path, tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'listed.db'}")
+    with instrument(engine, name="listed") as handle:
+        listed = sqla_tui("attach")
+        assert listed.returncode == 0
+        assert listed.stdout.splitlines()[0] == "1 instrumented application:"
+        assert f"{os.getpid()}  listed " in listed.stdout and handle.address in listed.stdout
+        [card] = json.loads(sqla_tui("attach", "--json").stdout)
+        assert (card["pid"], card["name"], card["dialect"], card["poolclass"]) == (
+            os.getpid(),
+            "listed",
+            "sqlite",
+            "QueuePool",
+        )
+        assert "token" not in card
+        viewer = start_viewer("listed", "--json", "--duration", "30")
+        wait_until(lambda: handle.viewers == 1, "the viewer")
+        with engine.connect() as conn:
+            for _ in range(7):
+                conn.execute(text("SELECT 1"))
+    out, err = viewer.communicate(timeout=60)  # the app closed the feed first: the summary comes at once
+    summary = json.loads(out)
+    assert summary["statements"] == 7 and summary["target"]["name"] == "listed", err

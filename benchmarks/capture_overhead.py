@@ -90,7 +90,7 @@ async def fanout_ratio(engine: AsyncEngine, runs: int, rounds: int) -> tuple[flo
     async def bare() -> float:
         started = time.perf_counter()
         for plan in plans:
-            loads, touch = plan_loads(plan, user, paths)
+            loads, _touched = plan_loads(plan, user, paths)
             statement = bare_select(QuerySpec("users", limit=None, loads=loads), user)
             for _ in range(runs + 1):  # the warm-up and the timed runs, as compare() does
                 async with AsyncSession(engine) as session:

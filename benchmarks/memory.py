@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from startup import SESSION, _peak_rss_kib, _tmux, launch  # noqa: E402
+from startup import SESSION, _peak_rss_kib, _tmux, launch
 
 PLAIN = """
 import asyncio, sys

@@ -40,7 +40,7 @@ from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.widgets.table_detail import TableDetail
 
 sys.path.insert(0, str(Path(__file__).parent))
-from large_schema import build, drop  # noqa: E402
+from large_schema import build, drop
 
 PG = "postgresql://postgres@127.0.0.1:5432/{database}"
 SIZE = (150, 50)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import URL, Connection, bindparam, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from sqla_tui.core.connect.target import demo_path
 from sqla_tui.core.connect.sqlite_target import check_file
+from sqla_tui.core.connect.target import demo_path
 from sqla_tui.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # the file is there.
 
 __all__ = [
-    "DEMO_VIEW",
+    "DEMO_VIEW",  # noqa: F822 - provided by __getattr__ below, imported when first asked for
     "DemoReplaceBlocked",
     "DemoTargetNotEmpty",
     "build_demo_sqlite",

@@ -15,7 +15,7 @@ from sqla_tui.core.query.spec import ColumnOption, LoadOption, Order, QuerySpec,
 from sqla_tui.core.query.spec_file import load_spec, save_spec
 from sqla_tui.core.query.statement import build_select, python_source
 from tests.databases import TestDatabase, run_async
-from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, Tag, User, seeded_db  # noqa: F401
+from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, Tag, User, seeded_db
 
 PER_USER_POSTS = [3] * USERS
 PER_POST_COMMENTS = [2] * POSTS
@@ -135,7 +135,7 @@ def test_generated_python_builds_the_same_statement() -> None:
     )
     source = python_source(spec, User)
     namespace = {"User": User, "Post": Post, "Comment": Comment, "Tag": Tag}
-    exec(source, namespace)  # noqa: S102 - the point is to run what a user would paste
+    exec(source, namespace)
     built = build_select(spec, User)
     assert str(namespace["stmt"]) == str(built)
     assert (
@@ -147,7 +147,7 @@ def test_generated_python_builds_the_same_statement() -> None:
 def test_generated_python_runs_the_same_statements(seeded_db: TestDatabase) -> None:
     spec = QuerySpec("users", filters=[parse_where("id <= 4")], loads=loads(posts="selectin", posts__comments="joined"))
     namespace: dict[str, object] = {"User": User, "Post": Post, "Comment": Comment}
-    exec(python_source(spec, User), namespace)  # noqa: S102
+    exec(python_source(spec, User), namespace)
     ours = run(seeded_db, User, spec)
 
     async def theirs() -> list[int]:
@@ -247,7 +247,7 @@ def test_a_limited_query_is_ordered_by_the_primary_key_unless_told_otherwise(
     else:
         assert order_sql in sql and order_python in source
     namespace = {entity.__name__: entity}
-    exec(source, namespace)  # noqa: S102 - what a user would paste builds the same statement
+    exec(source, namespace)
     assert str(namespace["stmt"]) == sql
 
 

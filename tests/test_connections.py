@@ -17,8 +17,8 @@ from sqla_tui.cli import app
 from sqla_tui.core.connect.target import Target
 from sqla_tui.launch import plain_launch
 from tests.databases import TestDatabase
-from tests.seeded import seeded_db  # noqa: F401 - fixture
-from tests.settings_helpers import (  # noqa: F401 - fixtures
+from tests.seeded import seeded_db
+from tests.settings_helpers import (
     PASSWORD,
     mariadb_user_with_password,
     memory_keyring,

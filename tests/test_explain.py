@@ -19,7 +19,7 @@ from sqla_tui.core.plans.warnings import TableFacts, WarningContext, plan_warnin
 from sqla_tui.core.query.run import run_spec
 from sqla_tui.core.query.spec import Filter, LoadOption, QuerySpec
 from tests.databases import TestDatabase, database_fixture, run_async
-from tests.demo_database import demo  # noqa: F401
+from tests.demo_database import demo
 
 ITEMS = 2_000
 CODES = 100  # items.code = id % CODES: every code matches ITEMS / CODES rows
@@ -239,7 +239,7 @@ def test_explain_spec_uses_the_driver_statement(items_db: TestDatabase) -> None:
 
     result = run_async(scenario())
     assert _placeholder(items_db.backend, 1) in result.statement and "7" not in result.statement
-    assert list(result.params)[0] == 7
+    assert next(iter(result.params)) == 7
     assert [w.suggestion for w in result.warnings if w.kind == "unindexed_lookup"] == [_FIX]
 
 

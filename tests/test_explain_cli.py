@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from sqla_tui.cli import app
 from sqla_tui.core.plans.guard import NOT_A_SELECT
 from tests.databases import TestDatabase
-from tests.seeded import COMMENTS, COMMENTS_PER_POST, seeded_db  # noqa: F401
+from tests.seeded import COMMENTS, COMMENTS_PER_POST, seeded_db
 from tests.test_fanout import count
 
 runner = CliRunner()
@@ -25,7 +25,7 @@ def test_json_for_a_typed_statement(seeded_db: TestDatabase) -> None:
     data = json.loads(result.stdout)
     assert {"dialect", "statement", "params", "analyzed", "plan", "warnings", "raw"} <= data.keys()
     assert (data["dialect"], data["statement"], data["params"], data["analyzed"]) == (seeded_db.backend, sql, [3], False)
-    assert _PLAN_KEYS <= data["plan"].keys()
+    assert data["plan"].keys() >= _PLAN_KEYS
     fixes = [w["suggestion"] for w in data["warnings"] if w["kind"] == "unindexed_lookup"]
     # InnoDB gives every foreign key column an index of its own; the other two leave comments.post_id bare.
     assert fixes == ([] if seeded_db.backend == "mariadb" else ["CREATE INDEX ix_comments_post_id ON comments (post_id)"])

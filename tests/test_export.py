@@ -12,7 +12,7 @@ from sqla_tui.cli import app
 from sqla_tui.core.export.sources import plan_table, statement_log
 from sqla_tui.core.export.table import Table
 from sqla_tui.core.export.writers import file_name, render
-from tests.awkward_values import NOTES, READINGS, awkward_db  # noqa: F401 - fixture
+from tests.awkward_values import NOTES, READINGS, awkward_db
 from tests.databases import TestDatabase
 
 runner = CliRunner()

@@ -12,12 +12,12 @@ from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.query.fanout import FanoutReport, PlanResult, compare
 from sqla_tui.core.query.fanout_table import table_cells
-from sqla_tui.core.query.verdict import recommend, verdict
 from sqla_tui.core.query.spec import QuerySpec
+from sqla_tui.core.query.verdict import recommend, verdict
 from tests.databases import TestDatabase, database_fixture, run_async
-from tests.demo_database import demo  # noqa: F401
+from tests.demo_database import demo
 from tests.schema_fixtures import execute
-from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, User, seeded_db  # noqa: F401
+from tests.seeded import COMMENTS, POSTS, USERS, Comment, Post, User, seeded_db
 
 
 def fanout(

@@ -14,7 +14,7 @@ from sqla_tui.core.grammar import counted, with_article
 from sqla_tui.core.query.fanout import DEFAULT_PLANS, PLANS
 from sqla_tui.core.query.verdict import verdict
 from tests.databases import TestDatabase
-from tests.seeded import seeded_db  # noqa: F401 - fixture
+from tests.seeded import seeded_db
 from tests.test_fanout import _measured
 
 README = Path(__file__).parent.parent / "README.md"

@@ -15,8 +15,8 @@ from sqla_tui.settings import history
 from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
 from tests.databases import TestDatabase
-from tests.seeded import POSTS, USERS, seeded_db  # noqa: F401 - fixture
-from tests.settings_helpers import settings_home  # noqa: F401 - fixture
+from tests.seeded import POSTS, USERS, seeded_db
+from tests.settings_helpers import settings_home
 from tests.test_tui_compose import SIZE, open_compose
 from tests.tui_helpers import make_app, pause_until, settle
 

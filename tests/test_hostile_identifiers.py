@@ -18,7 +18,7 @@ from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.query.run import run_spec
 from sqla_tui.core.query.spec import QuerySpec, parse_order, parse_where
 from tests.databases import TestDatabase
-from tests.hostile_database import NOTES_TABLE, USER_ATTRIBUTES, USER_COLUMNS, hostile_db  # noqa: F401
+from tests.hostile_database import NOTES_TABLE, USER_ATTRIBUTES, USER_COLUMNS, hostile_db
 
 runner = CliRunner()
 

@@ -13,11 +13,10 @@ import sqla_tui.tui
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
 from tests.databases import TestDatabase
-from tests.seeded import POSTS, USERS, seeded_db  # noqa: F401 - fixture
-from tests.settings_helpers import settings_home  # noqa: F401 - fixture
+from tests.seeded import POSTS, USERS, seeded_db
+from tests.settings_helpers import settings_home
 from tests.test_tui_compose import SIZE
 from tests.tui_helpers import make_app, pause_until, screen_text, settle
-
 
 ON_SQLITE = pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
 """Keys and themes do not depend on the backend."""

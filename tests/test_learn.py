@@ -11,14 +11,14 @@ import json
 from pathlib import Path
 
 import pytest
+from sqla_tui.demo_db.load import load_demo
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from sqla_tui.core.connect.engine import create_engine
 from sqla_tui.core.lessons.catalog import LESSONS
-from sqla_tui.demo_db.load import load_demo
 from tests.databases import database_fixture, sqlite_file
-from tests.seeded import seeded_db  # noqa: F401 - fixture
+from tests.seeded import seeded_db
 
 runner = CliRunner()
 

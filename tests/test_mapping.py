@@ -32,7 +32,7 @@ from sqla_tui.core.catalog.schema import (
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
 from tests.databases import TestDatabase
-from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo  # noqa: F401
+from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo
 
 
 def shape(orm: OrmMap | object, table: str) -> list[tuple]:  # type: ignore[type-arg]

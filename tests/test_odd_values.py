@@ -82,7 +82,7 @@ POSTGRESQL_ROWS = [
     {"id": 2, "d": "4713-01-01 BC", "ts": "0001-01-01 00:00:00 BC", "tz": "294276-12-31 00:00:00+00",
      "iv": datetime.timedelta(days=-1, hours=2, minutes=3, seconds=4.5), "tm": datetime.time(10), "n": Decimal("1.5")},
     {"id": 3, "d": datetime.date(2020, 1, 1), "ts": datetime.datetime(2020, 1, 1, 10),
-     "tz": datetime.datetime(2020, 1, 1, 10, tzinfo=datetime.timezone.utc), "iv": "1 mon 2 days", "tm": None, "n": None},
+     "tz": datetime.datetime(2020, 1, 1, 10, tzinfo=datetime.UTC), "iv": "1 mon 2 days", "tm": None, "n": None},
 ]  # fmt: skip
 """Infinities, BC dates and 24:00 as PostgreSQL writes them (asyncpg failed, or read 9999-12-31), months never as 30 days."""
 
@@ -169,6 +169,6 @@ async def test_postgresql_types_python_has_no_value_for_filter_and_nest(odd_db: 
         await engine.dispose()
     [row] = result.results
     assert (row.values["id"], row.values["dy"], row.values["mn"], row.values["o"]) == (1, datetime.date(2020, 1, 1), "$1.50", 42)
-    assert (row.values["r"].lower, row.values["r"].upper) == (datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc), "infinity")
+    assert (row.values["r"].lower, row.values["r"].upper) == (datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), "infinity")
     assert row.values["ds"] == ["infinity", datetime.date(2020, 1, 1)]
     assert ".where(Typed.dy == cast(literal('2020-01-01'), Typed.dy.type))" in result.python

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from tests.databases import TestDatabase
-from tests.seeded import COMMENTS, POSTS, USERS, seeded_db  # noqa: F401
+from tests.seeded import COMMENTS, POSTS, USERS, seeded_db
 
 runner = CliRunner()
 

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from sqla_tui.cli import app
 from sqla_tui.core.connect.engine import connect
 from tests.databases import PG_HOST, PG_PORT, TestDatabase, database_fixture, require_server, run_async
-from tests.demo_database import demo  # noqa: F401
+from tests.demo_database import demo
 
 runner = CliRunner()
 PASSWORD = "Zq9_s3cret_PW"
@@ -96,7 +96,7 @@ def _with_password(url: str) -> str:
 
 
 SUCCEEDING_FORMS = {
-    "userinfo": lambda url: _with_password(url),
+    "userinfo": _with_password,
     "query password": lambda url: f"{url}?password={PASSWORD}",
     "unencoded @ in the password": lambda url: url.replace("postgres@", f"postgres:pw@{PASSWORD}@"),
 }

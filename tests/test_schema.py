@@ -18,7 +18,7 @@ from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.errors import UserError
 from tests.databases import TestDatabase, create_database, run_async, sqlite_file
-from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo, execute  # noqa: F401
+from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo, execute
 
 runner = CliRunner()
 

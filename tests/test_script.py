@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from tests.databases import PG_HOST, PG_PORT, TestDatabase
-from tests.hostile_database import hostile_db  # noqa: F401 - fixture
-from tests.seeded import COMMENTS, POSTS, TAGS_PER_POST, USERS, seeded_db  # noqa: F401 - fixture
+from tests.hostile_database import hostile_db
+from tests.seeded import COMMENTS, POSTS, TAGS_PER_POST, USERS, seeded_db
 from tests.test_hostile_identifiers import NOTES
 
 runner = CliRunner()

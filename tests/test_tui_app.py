@@ -20,18 +20,18 @@ from sqla_tui.core.catalog.schema import list_names
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.heartbeat import ENV as HEARTBEAT_ENV
+from sqla_tui.tui.internals import footer_key_class
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
-from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.connect_status import SPINNER_DELAY, ConnectStatus
-from sqla_tui.tui.internals import footer_key_class
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.server_banner import ServerBanner
+from sqla_tui.workbench import Workbench
 from tests.databases import TestDatabase, truncated_sqlite_file
-from tests.seeded import seeded_db  # noqa: F401 - fixture
+from tests.seeded import seeded_db
 from tests.server_probes import DEADLINE_S
-from tests.tui_helpers import (  # noqa: F401 - fixtures
+from tests.tui_helpers import (
     DEMO_TABLES,
     DEMO_VIEW,
     create_two_tables,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from sqla_tui.tui.clipboard import system_copy, tmux_blocks_osc52
-from tests.seeded import seeded_db  # noqa: F401 - fixture
 from tests.databases import TestDatabase
+from tests.seeded import seeded_db
 from tests.test_tui_compose_keys import compose_over
 from tests.tui_helpers import make_app, pause_until, screen_text
 

@@ -18,7 +18,7 @@ from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
 from sqla_tui.tui.widgets.results_tree import ResultsTree
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
 from tests.databases import TestDatabase, create_database, run_async
-from tests.seeded import COMMENTS, POSTS, USERS, seed, seeded_db  # noqa: F401 - fixture
+from tests.seeded import COMMENTS, POSTS, USERS, seed, seeded_db
 from tests.tui_helpers import make_app, screen_text, settle
 
 SIZE = (180, 50)

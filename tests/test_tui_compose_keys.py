@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -12,9 +11,9 @@ from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
 from sqla_tui.tui.widgets.results_tree import ResultsTree
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
-from tests.awkward_values import READINGS, awkward_db  # noqa: F401 - fixture
+from tests.awkward_values import READINGS, awkward_db
 from tests.databases import TestDatabase
-from tests.seeded import USERS, seeded_db  # noqa: F401 - fixture
+from tests.seeded import USERS, seeded_db
 from tests.tui_helpers import make_app, screen_text, settle
 
 SIZE = (160, 45)

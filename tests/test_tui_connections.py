@@ -15,9 +15,9 @@ from sqla_tui.tui.widgets.connection_list import ConnectionList
 from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from tests.databases import TestDatabase
-from tests.seeded import seeded_db  # noqa: F401 - fixture
-from tests.settings_helpers import PASSWORD, mariadb_user_with_password, no_keyring, settings_home  # noqa: F401 - fixtures
-from tests.tui_helpers import DEMO_TABLES, demo_cache, make_app, pause_until, screen_text, settle, small_demo_cache  # noqa: F401
+from tests.seeded import seeded_db
+from tests.settings_helpers import PASSWORD, mariadb_user_with_password, no_keyring, settings_home
+from tests.tui_helpers import DEMO_TABLES, demo_cache, make_app, pause_until, screen_text, settle, small_demo_cache
 
 SEEDED_TABLES = ["comments", "post_tags", "posts", "tags", "users"]
 

@@ -14,7 +14,7 @@ from sqla_tui.tui.screens.explain_screen import ExplainScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.plan_tree import HOTTEST_MARK, PlanTree
 from tests.databases import TestDatabase
-from tests.seeded import COMMENTS, COMMENTS_PER_POST, seeded_db  # noqa: F401 - fixture
+from tests.seeded import COMMENTS, COMMENTS_PER_POST, seeded_db
 from tests.test_fanout import count
 from tests.tui_helpers import make_app, pause_until, screen_text, settle
 

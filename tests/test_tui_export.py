@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.screens.export_dialog import ExportDialog
 from sqla_tui.tui.screens.pool_screen import PoolScreen
-from tests.awkward_values import NOTES, awkward_db  # noqa: F401 - fixture
+from tests.awkward_values import NOTES, awkward_db
 from tests.databases import TestDatabase
 from tests.test_export import CSV
 from tests.tui_helpers import make_app, open_screen, pause_until, screen_text, settle

@@ -15,7 +15,7 @@ from textual.message import Message
 from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
-from tests.tui_helpers import demo_cache, make_app, screen_text, settle, small_demo_cache  # noqa: F401 - fixtures
+from tests.tui_helpers import demo_cache, make_app, screen_text, settle, small_demo_cache
 
 SECRET_URL = "postgresql://u:s3cret@db.example/x"
 SIZE = (160, 40)

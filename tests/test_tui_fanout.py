@@ -13,8 +13,8 @@ from sqla_tui.tui.widgets.fanout_chart import FanoutChart
 from sqla_tui.tui.widgets.fanout_table import FanoutTable
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
 from tests.databases import TestDatabase
-from tests.seeded import POSTS, USERS, seeded_db  # noqa: F401 - fixture
-from tests.test_tui_compose import (  # noqa: F401 - fixture
+from tests.seeded import POSTS, USERS, seeded_db
+from tests.test_tui_compose import (
     SIZE,
     compose_then_drop_posts,
     open_compose,

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from sqla_tui.tui.screens.learn_screen import LearnScreen
 from sqla_tui.tui.screens.strategy_note import StrategyNote
-from tests.seeded import seeded_db  # noqa: F401 - fixture
+from tests.seeded import seeded_db
 from tests.test_tui_compose import SIZE, cursor_path, open_compose, toggle
 from tests.tui_helpers import make_app, open_screen, settle
 

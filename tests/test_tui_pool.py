@@ -13,7 +13,7 @@ from sqla_tui.tui.screens.pool_screen import PoolScreen
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import Gauge
 from tests.databases import TestDatabase
-from tests.tui_helpers import (  # noqa: F401 - fixtures
+from tests.tui_helpers import (
     demo_cache,
     make_app,
     pause_until,

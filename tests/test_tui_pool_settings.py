@@ -6,9 +6,9 @@ from textual.widgets import Input, Select
 
 from sqla_tui.tui.screens.pool_screen import PoolScreen
 from tests.databases import TestDatabase
-from tests.seeded import seeded_db  # noqa: F401 - fixture
-from tests.tui_helpers import make_app, open_screen, pause_until, screen_text, settle
+from tests.seeded import seeded_db
 from tests.test_tui_pool import gauge
+from tests.tui_helpers import make_app, open_screen, pause_until, screen_text, settle
 
 
 async def test_a_new_size_re_creates_the_pool_and_a_load_fills_exactly_it(seeded_db: TestDatabase) -> None:

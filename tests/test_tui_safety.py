@@ -14,7 +14,7 @@ from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.table_detail import TableDetail
 from tests.databases import TestDatabase, database_fixture, sqlite_file
 from tests.demo_database import _load
-from tests.hostile_database import NOTES_TABLE, USER_ATTRIBUTES, hostile_db  # noqa: F401
+from tests.hostile_database import NOTES_TABLE, USER_ATTRIBUTES, hostile_db
 from tests.tui_helpers import make_app, open_screen, screen_text, settle
 
 SECRET = "Zq9_s3cret_PW"

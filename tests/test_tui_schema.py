@@ -28,7 +28,7 @@ from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.table_detail import TableDetail
 from tests.databases import TestDatabase, sqlite_file
-from tests.tui_helpers import (  # noqa: F401 - fixtures
+from tests.tui_helpers import (
     DEMO_TABLES,
     DEMO_VIEW,
     create_two_tables,

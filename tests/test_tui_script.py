@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from textual.message import Message
 from textual.notifications import Notify
 
 from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
 from tests.databases import TestDatabase
-from tests.seeded import POSTS, USERS, seeded_db  # noqa: F401 - fixture
+from tests.seeded import POSTS, USERS, seeded_db
 from tests.test_script import app_lines, run_script
 from tests.test_tui_compose import SIZE, open_compose, toggle
 from tests.tui_helpers import make_app, settle

@@ -20,7 +20,7 @@ from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
 from sqla_tui.workbench import Workbench
 from tests.databases import TestDatabase, run_async
-from tests.seeded import POSTS, USERS, seeded_db  # noqa: F401 - fixture
+from tests.seeded import POSTS, USERS, seeded_db
 from tests.tui_helpers import pause_until, settle
 
 SELECTIN_POSTS = ["users", "--load", "posts=selectin"]

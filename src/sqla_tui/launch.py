@@ -19,7 +19,6 @@ from typing import Any
 from sqla_tui.core.connect.target import Target
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 
-
 COMPLETION_VARIABLE = "_SQLA_TUI_COMPLETE"
 """Set by the shell when it asks for completions (``sqla-tui --install-completion``): Click answers it."""
 

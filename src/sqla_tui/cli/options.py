@@ -52,15 +52,16 @@ def _own_parameters(command: Command, replaces: str) -> list[inspect.Parameter]:
     for parameter in inspect.signature(command).parameters.values():
         if parameter.name == replaces:
             continue
+        resolved = parameter
         if isinstance(parameter.annotation, str):
             try:
-                parameter = parameter.replace(annotation=eval(parameter.annotation, namespace))  # noqa: S307 - the module's own annotation
+                resolved = parameter.replace(annotation=eval(parameter.annotation, namespace))
             except NameError:
                 pass
-        metadata = getattr(parameter.annotation, "__metadata__", ())
+        metadata = getattr(resolved.annotation, "__metadata__", ())
         if not any(isinstance(item, ArgumentInfo) for item in metadata):
-            parameter = parameter.replace(kind=_KEYWORD)  # defaults may then come in any order
-        own.append(parameter)
+            resolved = resolved.replace(kind=_KEYWORD)  # defaults may then come in any order
+        own.append(resolved)
     return own
 
 

@@ -15,8 +15,7 @@ from sqla_tui.cli.options import (
     format_option,
     query_command,
 )
-from sqla_tui.cli.output import emit_json, emit_table, emit_text, on_workbench, wants_json
-from sqla_tui.cli.output import fail
+from sqla_tui.cli.output import emit_json, emit_table, emit_text, fail, on_workbench, wants_json
 from sqla_tui.core.errors import UserError
 
 if TYPE_CHECKING:

@@ -138,7 +138,7 @@ def print_report(report: SchemaReport) -> None:
 @app.command()
 @connection_command()
 def schema(
-    target: "Target",
+    target: Target,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
     indent: Annotated[
         Optional[bool],

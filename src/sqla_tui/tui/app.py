@@ -223,7 +223,7 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         try:
             bench = await asyncio.to_thread(self._resolve)
             await bench.connect()
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure to open is the one red line, never a crash
             self.post_message(self.ConnectionFailed(failure_line(error, [self.target.url])))
             return
         self.workbench = bench

@@ -40,7 +40,7 @@ def tmux_blocks_osc52() -> str | None:
         return "tmux's set-clipboard cannot be read (no tmux command)"
     try:
         found = subprocess.run(
-            [tmux, "show-options", "-gv", "set-clipboard"], capture_output=True, text=True, timeout=TMUX_TIMEOUT_S
+            [tmux, "show-options", "-gv", "set-clipboard"], capture_output=True, text=True, timeout=TMUX_TIMEOUT_S, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
         return "tmux's set-clipboard cannot be read"

@@ -544,7 +544,7 @@ def type_text(type_: TypeEngine, dialect, unknown: str | None = None) -> str:  #
         return unknown or "unknown"
     try:
         return type_.compile(dialect=dialect)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a dialect's type that cannot render here is named, not fatal
         return unknown or getattr(type_, "name", None) or type(type_).__name__.upper()
 
 

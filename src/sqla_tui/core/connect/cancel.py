@@ -23,8 +23,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sqla_tui.core.connect.engine import create_engine
-from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.connect.session_ids import session_id
+from sqla_tui.core.connect.target import PoolOptions
 
 CANCEL_TIMEOUT_S = 1.0
 """How long asking the server to stop statements may take, connecting included."""

@@ -23,7 +23,6 @@ from sqla_tui.core.connect.failures import translate_error
 from sqla_tui.core.connect.pg_temporal import read_exact_temporals
 from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
 from sqla_tui.core.connect.sqlite_text import read_any_text
-from sqla_tui.core.internals import single_statement
 from sqla_tui.core.connect.target import (
     APPLICATION_NAME,
     DEFAULT_CONNECT_TIMEOUT,
@@ -33,6 +32,7 @@ from sqla_tui.core.connect.target import (
     demo_url,
 )
 from sqla_tui.core.connect.url import display_url, parse_url
+from sqla_tui.core.internals import single_statement
 
 logging.getLogger("sqlalchemy.pool").addHandler(logging.NullHandler())
 """SQLAlchemy's pool logs the failures it recovers from itself (a reset or a close on a dead connection,

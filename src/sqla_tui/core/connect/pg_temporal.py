@@ -30,7 +30,7 @@ _DATE_INFINITY, _DATE_MINUS_INFINITY = 2**31 - 1, -(2**31)
 _TIMESTAMP_INFINITY, _TIMESTAMP_MINUS_INFINITY = 2**63 - 1, -(2**63)
 _MIN_DAYS = datetime.date.min.toordinal() - _EPOCH_ORDINAL
 _MAX_DAYS = datetime.date.max.toordinal() - _EPOCH_ORDINAL
-_UTC = datetime.timezone.utc
+_UTC = datetime.UTC
 
 
 def _calendar(days: int) -> tuple[int, int, int]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from sqla_tui.core.connect.engine import create_engine
@@ -125,7 +125,7 @@ class Classroom:
         session_class = type("LessonSession", (Session,), {})
         StatementLog.watch_class(session_class)
         self.Session = async_sessionmaker(self.engine, sync_session_class=session_class)
-        self._shape: str | None | bool = False
+        self._shape: str | bool | None = False
 
     async def close(self) -> None:
         self.log.detach()

@@ -31,7 +31,7 @@ class Durations:
     which copies the window in one C call.
     """
 
-    __slots__ = ("recent", "count", "max")
+    __slots__ = ("count", "max", "recent")
 
     def __init__(self, window: int) -> None:
         self.recent: deque[float] = deque(maxlen=window)

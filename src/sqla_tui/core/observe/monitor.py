@@ -29,6 +29,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sqla_tui.core.connect.engine import create_engine
+from sqla_tui.core.connect.session_ids import session_id
 from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.connect.url import parse_url
 from sqla_tui.core.observe.figures import (
@@ -47,7 +48,6 @@ from sqla_tui.core.observe.pool import (
     is_instrumented,
     pool_settings,
 )
-from sqla_tui.core.connect.session_ids import session_id
 
 DEFAULT_LEAK_THRESHOLD = 60.0
 SAMPLE_INTERVAL = 0.1

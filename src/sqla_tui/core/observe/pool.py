@@ -31,7 +31,7 @@ class AcquireStats:
     every checkout, where each extra Python call costs about 1 µs under load.
     """
 
-    __slots__ = ("getting", "connecting", "max_waiting", "times", "timeouts", "last_timeout")
+    __slots__ = ("connecting", "getting", "last_timeout", "max_waiting", "timeouts", "times")
 
     def __init__(self, window: int) -> None:
         self.getting: set[Any] = set()

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, func, inspect, literal_column, select, text
-from sqlalchemy import table as table_clause
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import table as table_clause
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
@@ -32,7 +32,6 @@ from sqla_tui.core.plans.mysql import from_mysql_json, from_mysql_tree, parse_js
 from sqla_tui.core.plans.node import PlanNode, mark_hottest, relations
 from sqla_tui.core.plans.postgresql import from_postgresql
 from sqla_tui.core.plans.sqlite import from_sqlite
-from sqla_tui.core.sqltext import as_received
 from sqla_tui.core.plans.warnings import (
     PlanWarning,
     TableFacts,
@@ -40,6 +39,7 @@ from sqla_tui.core.plans.warnings import (
     WarningContext,
     plan_warnings,
 )
+from sqla_tui.core.sqltext import as_received
 
 if TYPE_CHECKING:
     from sqlalchemy.sql import Select, TextClause

@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, text
@@ -184,7 +185,7 @@ def _function_names(tokens: list[Any]) -> tuple[str, ...]:
 
     named = (TokenType.VAR, TokenType.IDENTIFIER)
     return tuple(
-        sorted({token.text.lower() for token, after in zip(tokens, tokens[1:]) if token.token_type in named and after.token_type == TokenType.L_PAREN})
+        sorted({token.text.lower() for token, after in pairwise(tokens) if token.token_type in named and after.token_type == TokenType.L_PAREN})
     )
 
 
@@ -194,7 +195,7 @@ def _writes_a_file(tokens: list[Any], dialect: str) -> bool:
     if dialect not in ("mariadb", "mysql"):
         return False
     return any(
-        token.token_type == TokenType.INTO and after.text.upper() in ("OUTFILE", "DUMPFILE") for token, after in zip(tokens, tokens[1:])
+        token.token_type == TokenType.INTO and after.text.upper() in ("OUTFILE", "DUMPFILE") for token, after in pairwise(tokens)
     )
 
 
@@ -223,7 +224,7 @@ def _parse_text(sql: str, tokens: list[Any], dialect: str) -> str:
         run = tokens[index : index + 2]
         if [t.token_type for t in tokens[index + 1 : index + 4]] == [TokenType.L_PAREN, TokenType.VAR, TokenType.R_PAREN]:
             run = tokens[index : index + 5]
-        adjacent = all(a.end + 1 == b.start for a, b in zip(run, run[1:]))
+        adjacent = all(a.end + 1 == b.start for a, b in pairwise(run))
         if len(run) in (2, 5) and run[-1].text == "s" and adjacent:
             pieces += [sql[position : token.start], "?"]
             position = run[-1].end + 1

@@ -56,8 +56,9 @@ def parse_json(document: str) -> Any:
         match = _STRING_LINE.match(line)
         if match:
             value = _BARE_QUOTE.sub('\\"', match["value"].replace("\\'", "'"))
-            line = f'{match["head"]}"{value}"{match["tail"]}'
-        lines.append(line)
+            lines.append(f'{match["head"]}"{value}"{match["tail"]}')
+        else:
+            lines.append(line)
     return json.loads("\n".join(lines), strict=False)
 
 

@@ -14,7 +14,6 @@ thread.
 from __future__ import annotations
 
 import asyncio
-
 from dataclasses import dataclass
 
 from sqlalchemy.engine import URL
@@ -33,7 +32,6 @@ from sqla_tui.core.observe.monitor import (
 )
 from sqla_tui.core.pool.activity import ActivityView, ServerActivity
 from sqla_tui.core.pool.load import LoadGenerator, LoadResult, LoadSpec
-
 
 MAX_LEAK_THRESHOLD = 3600.0
 

@@ -282,7 +282,7 @@ class LoadGenerator:
         """Sleep, but wake as soon as the run releases its holds."""
         try:
             await asyncio.wait_for(self._release.wait(), seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     def _remember(self, kind: str, error: BaseException) -> None:
@@ -294,7 +294,7 @@ async def _bounded(waiting: Coroutine[Any, Any, object]) -> None:
     """Await a step of stopping for at most ``_STOP_GRACE`` seconds."""
     try:
         await asyncio.wait_for(waiting, _STOP_GRACE)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
 
 

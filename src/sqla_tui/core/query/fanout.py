@@ -20,9 +20,9 @@ order), and is marked so that it is never recommended.
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any

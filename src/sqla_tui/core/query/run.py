@@ -133,7 +133,7 @@ def _result_node(obj: Any, depth: int) -> ResultNode:
     state = inspect(obj)
     mapper = state.mapper
     unloaded = state.unloaded
-    values = {key: getattr(obj, key) for key in mapper.column_attrs.keys() if key not in unloaded}
+    values = {key: getattr(obj, key) for key in mapper.column_attrs.keys() if key not in unloaded}  # noqa: SIM118 - iterating yields properties
     identity = ", ".join(str(part) for part in (state.identity or ()))
     node = ResultNode(label=f"{type(obj).__name__}({identity})", values=values)
     if depth <= 0:
@@ -184,9 +184,8 @@ async def fresh_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A new session on its own connection: cancelling the task stops the server's statement too,
     and a database error (a missing privilege, a table dropped since mapping, a lost server) is one line."""
     try:
-        async with AsyncSession(engine, expire_on_commit=False) as session:
-            async with stopped_on_cancel(await session.connection()):
-                yield session
+        async with AsyncSession(engine, expire_on_commit=False) as session, stopped_on_cancel(await session.connection()):
+            yield session
     except sa_exc.DBAPIError as error:
         raise translate_error(error, engine.url) from None
 

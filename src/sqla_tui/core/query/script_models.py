@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import importlib
 import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import importlib
 from sqlalchemy import Column, Table, inspect
+from sqlalchemy import types as sqltypes
 from sqlalchemy.orm import Mapper, RelationshipProperty
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, BooleanClauseList, ClauseElement
-from sqlalchemy import types as sqltypes
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from sqla_tui.core.catalog.naming import python_name
@@ -249,7 +249,7 @@ class _Writer:
             own = {name: value for name, value in module_names.items() if isinstance(value, type) and value is not namespace.get(name)}
         namespace.update(own)
         try:
-            rebuilt = eval(text, {"__builtins__": {}}, dict(namespace))  # noqa: S307 - our own repr, names limited to types
+            rebuilt = eval(text, {"__builtins__": {}}, dict(namespace))
         except Exception:  # noqa: BLE001 - any failure means "not rebuildable"; the caller falls back
             return None
         if type(rebuilt) is not type(column_type) or repr(rebuilt) != text:

@@ -24,11 +24,11 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from sqla_tui.core.export.sources import result_rows, statement_log
-from sqla_tui.core.export.table import Table
 from sqla_tui.core.catalog.naming import plan_catalog
 from sqla_tui.core.catalog.schema import Catalog
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.export.sources import result_rows, statement_log
+from sqla_tui.core.export.table import Table
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.lessons.strategies import explain, measured_here
 from sqla_tui.core.observe.capture import CapturedStatement
@@ -51,7 +51,6 @@ from sqla_tui.tui.screens.fanout_screen import FanoutScreen
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.screens.history_modal import HistoryModal
 from sqla_tui.tui.screens.strategy_note import StrategyNote
-from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.loader_toggles import MAX_DEPTH, LoaderToggles
@@ -59,6 +58,7 @@ from sqla_tui.tui.widgets.number_field import NumberField
 from sqla_tui.tui.widgets.results_tree import ResultsTree
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
+from sqla_tui.workbench import Workbench
 
 
 class ComposeScreen(GuardedScreen):

@@ -20,18 +20,18 @@ from textual.content import Content
 from textual.widgets import Static
 from textual.worker import Worker
 
+from sqla_tui.core.errors import UserError
 from sqla_tui.core.export.sources import plan_table
 from sqla_tui.core.export.table import Table
-from sqla_tui.core.errors import UserError
 from sqla_tui.core.plans.explain import ExplainResult
 from sqla_tui.core.query.preview import params_text
 from sqla_tui.core.sqltext import one_line
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
-from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.plan_tree import PlanTree
 from sqla_tui.tui.widgets.server_banner import ServerBanner
+from sqla_tui.workbench import Workbench
 
 _STATEMENT_WIDTH = 160
 

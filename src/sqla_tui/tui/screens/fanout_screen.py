@@ -22,23 +22,23 @@ from textual.message import Message
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from sqla_tui.core.errors import UserError
 from sqla_tui.core.export.sources import fanout_table
 from sqla_tui.core.export.table import Table
-from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
-from sqla_tui.core.query.fanout import DEFAULT_PLANS, FanoutReport, PlanResult
 from sqla_tui.core.lessons.strategies import plan_explanation
+from sqla_tui.core.query.fanout import DEFAULT_PLANS, FanoutReport, PlanResult
 from sqla_tui.core.query.preview import grouped_sql_text
 from sqla_tui.core.query.script import save_script
-from sqla_tui.core.query.verdict import recommend
 from sqla_tui.core.query.spec import QuerySpec
+from sqla_tui.core.query.verdict import recommend
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
-from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.fanout_chart import FanoutChart
 from sqla_tui.tui.widgets.fanout_table import FanoutTable
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.server_banner import ServerBanner
+from sqla_tui.workbench import Workbench
 
 DEFAULT_RUNS = 3
 """Timed runs per strategy after the warm-up: enough for a median, short enough to wait for on screen."""

@@ -19,15 +19,22 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input, Sparkline, Static
 
-from sqla_tui.core.export.sources import pool_series
-from sqla_tui.core.export.table import Table
 from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.export.sources import pool_series
+from sqla_tui.core.export.table import Table
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.figures import PoolSnapshot
 from sqla_tui.core.pool.activity import ServerActivity
 from sqla_tui.core.pool.lab import PoolLab
 from sqla_tui.core.pool.load import LoadResult, LoadSpec
+from sqla_tui.tui.screens.guarded_screen import GuardedScreen
+from sqla_tui.tui.screens.pool_settings_dialog import PoolSettingsDialog
+from sqla_tui.tui.widgets.fact_table import FactTable
+from sqla_tui.tui.widgets.gauge import Gauge
+from sqla_tui.tui.widgets.key_footer import KeyFooter
+from sqla_tui.tui.widgets.load_controls import LoadControls
+from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.words.pool import (
     counters_text,
     latency_rows,
@@ -36,14 +43,7 @@ from sqla_tui.words.pool import (
     session_rows,
     settings_line,
 )
-from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.workbench import Workbench
-from sqla_tui.tui.widgets.fact_table import FactTable
-from sqla_tui.tui.widgets.gauge import Gauge
-from sqla_tui.tui.widgets.key_footer import KeyFooter
-from sqla_tui.tui.widgets.load_controls import LoadControls
-from sqla_tui.tui.screens.pool_settings_dialog import PoolSettingsDialog
-from sqla_tui.tui.widgets.server_banner import ServerBanner
 
 REFRESH_S = 0.2
 ACTIVITY_S = 1.0

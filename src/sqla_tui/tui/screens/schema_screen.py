@@ -16,11 +16,11 @@ from sqla_tui.core.catalog.naming import RelationshipPlan, plan_catalog_yielding
 from sqla_tui.core.catalog.schema import Catalog, TableInfo
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
-from sqla_tui.workbench import Workbench
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.schema_tree import SchemaTree, TableRef
 from sqla_tui.tui.widgets.server_banner import ServerBanner
 from sqla_tui.tui.widgets.table_detail import TableDetail
+from sqla_tui.workbench import Workbench
 
 CATALOG_LOADING = "loading catalog…"
 CATALOG_FAILED = "the catalog could not be loaded (see the notification); names only"

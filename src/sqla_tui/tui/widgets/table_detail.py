@@ -11,8 +11,8 @@ from textual.widgets import Static
 
 from sqla_tui.core.catalog.naming import RelationshipInfo, column_label
 from sqla_tui.core.catalog.schema import TableInfo
-from sqla_tui.words.catalog import column_keys, direction, partitioning, row_estimate, via
 from sqla_tui.tui.widgets.fact_table import FactTable
+from sqla_tui.words.catalog import column_keys, direction, partitioning, row_estimate, via
 
 _SECTIONS = {
     "columns": ("column", "type", "null", "keys", "default"),

@@ -92,7 +92,7 @@ class Workbench:
         from sqla_tui.core.connect.engine import connect
 
         if self._info is None:
-            url = self.url or await asyncio.to_thread(self.resolve)
+            url = self.url if self.url is not None else await asyncio.to_thread(self.resolve)
             self._engine, self._info = await connect(url, self.target.pool, read_only=self.read_only)
             if self.models:
                 self._user_map = _load_models(self.models)

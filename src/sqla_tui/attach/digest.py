@@ -143,7 +143,7 @@ def _longest_first(found: dict[tuple[Any, Any], dict[str, Any]], key: str) -> li
 
 def pool_snapshot(event: dict[str, Any]) -> PoolSnapshot:
     """A feed's pool event as the monitor's own PoolSnapshot, so the pool screen's wording and widgets serve it."""
-    fields = {name: event.get(name) for name in PoolSnapshot.__dataclass_fields__}
+    fields: dict[str, Any] = {name: event.get(name) for name in PoolSnapshot.__dataclass_fields__}
     for name in ("acquire", "hold"):
         fields[name] = Percentiles(**event[name]) if event.get(name) else None
     fields["counters"] = Counters(**(event.get("counters") or {}))

@@ -18,10 +18,12 @@ import itertools
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, ExecutionContext
+from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from sqla_tui.attach.server import Hub
@@ -68,7 +70,7 @@ class Probe:
         self._serials = itertools.count(1)
         self.open: dict[int, list[Any]] = {}
         """Transactions begun and not yet ended: serial -> [began, location, task, last statement] (perf_counter)."""
-        self._engine_listeners = {
+        self._engine_listeners: dict[str, Callable[..., None]] = {
             "before_cursor_execute": self._before,
             "after_cursor_execute": self._after,
             "begin": self._begin,
@@ -103,11 +105,27 @@ class Probe:
             serial = self._sessions[session] = next(self._serials)
         _announced.set((describe_origin(state), serial))
 
-    def _before(self, conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+    def _before(
+        self,
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: Any,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         if self._hub.viewers:
             conn.info.setdefault(_STARTED, []).append(time.perf_counter())
 
-    def _after(self, conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+    def _after(
+        self,
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: Any,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         stack = conn.info.get(_STARTED)
         if not stack:
             return
@@ -145,7 +163,7 @@ class Probe:
             item["params"] = parameters
         self._hub.publish(item)
 
-    def _begin(self, conn) -> None:  # type: ignore[no-untyped-def]
+    def _begin(self, conn: Connection) -> None:
         """Note a transaction; where and in which task it began is filled in by its first statement."""
         if not self._hub.viewers:
             return
@@ -154,7 +172,7 @@ class Probe:
         now = time.perf_counter()
         self.open[serial] = [now, None, None, now]
 
-    def _end(self, conn) -> None:  # type: ignore[no-untyped-def]
+    def _end(self, conn: Connection) -> None:
         self.end(conn.info)
 
     def end(self, info: dict[str, Any]) -> None:

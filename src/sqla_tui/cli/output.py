@@ -142,7 +142,8 @@ def emit_text(text: str, output: "Path | None") -> None:
 
 def fields_of(value: Any) -> dict[str, Any]:
     """A dataclass's fields as a dict, one level deep: unlike ``dataclasses.asdict``, nothing below is copied."""
-    names, read = _fields_reader(type(value))
+    cls: type = type(value)  # mypy holds a type[Any] not Hashable (python/mypy#11470); a plain type it does
+    names, read = _fields_reader(cls)
     return dict(zip(names, read(value), strict=True))
 
 

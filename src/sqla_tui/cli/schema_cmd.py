@@ -12,6 +12,8 @@ from sqla_tui.cli.output import emit_json, fields_of, on_workbench
 from sqla_tui.words import catalog as words
 
 if TYPE_CHECKING:
+    from rich.tree import Tree
+
     from sqla_tui.core.catalog.report import SchemaReport
     from sqla_tui.core.catalog.schema import TableInfo
     from sqla_tui.core.connect.target import Target
@@ -61,7 +63,7 @@ def report_json(report: SchemaReport) -> dict[str, Any]:
     }
 
 
-def _table_tree(table: TableInfo, report: SchemaReport):  # type: ignore[no-untyped-def]
+def _table_tree(table: TableInfo, report: SchemaReport) -> Tree:
     from rich.markup import escape
     from rich.tree import Tree
 
@@ -102,7 +104,7 @@ def _table_tree(table: TableInfo, report: SchemaReport):  # type: ignore[no-unty
     return node
 
 
-def _leaves(node, title: str, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _leaves(node: Tree, title: str, lines: list[str]) -> None:
     from rich.markup import escape
 
     if lines:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 
@@ -21,14 +22,14 @@ INTERVAL_S = 0.05
 class Heartbeat:
     """Re-arms a one-shot timer each tick, so every sample is one tick's lateness, never a backlog's."""
 
-    def __init__(self, app: App[object], path: Path) -> None:
+    def __init__(self, app: App[Any], path: Path) -> None:
         self.app, self.path = app, path
         self.samples: list[float] = []
         """How late each tick fired, in ms."""
         self._due = 0.0
 
     @classmethod
-    def from_env(cls, app: App[object]) -> Heartbeat | None:
+    def from_env(cls, app: App[Any]) -> Heartbeat | None:
         """A running heartbeat if the environment asks for one."""
         path = os.environ.get(ENV)
         if not path:

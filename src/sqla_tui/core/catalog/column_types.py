@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.engine import Dialect
 
@@ -204,16 +203,19 @@ def _made(module: str, name: str, python: str, arguments: list[str]) -> CodeType
 def _unknown(type_text: str, dialect: Dialect) -> CodeType:
     """A type only the dialect knows, by its ``ischema_names``; else ``NullType`` (the column still maps)."""
     words = type_text.strip().split("(")[0].strip()
-    names: dict[str, Any] = getattr(dialect, "ischema_names", {})
+    names: dict[str, object] = getattr(dialect, "ischema_names", {})
     found = names.get(words) or names.get(words.lower()) or names.get(words.upper())
     module_name = f"sqlalchemy.dialects.{'mysql' if dialect.name == 'mariadb' else dialect.name}"
-    if isinstance(found, type):
-        module = importlib.import_module(module_name)
-        if getattr(module, found.__name__, None) is found:
-            python = _python_of(found)
-            names = {(module_name, found.__name__)} | ({("typing", "Any")} if python == "Any" else set())
-            return CodeType(found.__name__, python, frozenset(names))
+    if isinstance(found, type) and _exported(found, module_name):
+        python = _python_of(found)
+        imports = {(module_name, found.__name__)} | ({("typing", "Any")} if python == "Any" else set())
+        return CodeType(found.__name__, python, frozenset(imports))
     return CodeType("NullType", "Any", frozenset({(SA_TYPES, "NullType"), ("typing", "Any")}))
+
+
+def _exported(type_class: type, module_name: str) -> bool:
+    """Whether the dialect module exports this very class, so generated code can import it from there."""
+    return getattr(importlib.import_module(module_name), type_class.__name__, None) is type_class
 
 
 def _python_of(type_class: type) -> str:

@@ -564,9 +564,11 @@ class _Writer:
             )
         names = set(table.column_names())
         for unique in table.unique_constraints:
-            named = bool(unique.name) and not _default_name("uq", table.name, unique.columns, unique.name)  # type: ignore[arg-type]
+            named = unique.name
+            if named and _default_name("uq", table.name, unique.columns, named):
+                named = None
             if len(unique.columns) > 1 or named:
-                name = [f"name={literal(unique.name)}"] if named else []  # type: ignore[str-bytes-safe]
+                name = [f"name={literal(named)}"] if named else []
                 found.append(
                     call(self.ref(SA, "UniqueConstraint"), [*(literal(c) for c in unique.columns), *name], depth)
                 )
@@ -577,9 +579,9 @@ class _Writer:
             if self.dialect.name in ("mysql", "mariadb") and not index.unique and index.name in made_by_keys:
                 continue  # the index InnoDB names after a foreign key (or its column), made again by creating the key
             parts = [literal(c) if c in names else f"{self.ref(SA, 'text')}({literal(c)})" for c in index.columns]
-            unique = ["unique=True"] if index.unique else []
+            unique_flag = ["unique=True"] if index.unique else []
             found.append(
-                call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *unique], depth)
+                call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *unique_flag], depth)
             )
         return found
 
@@ -607,7 +609,8 @@ class _Writer:
         join = rel.joins[0]
         if rel.direction == MANY_TO_MANY:
             near, far = rel.joins
-            if near.target == far.target:  # a table linked to itself: say which side is which
+            # a table linked to itself: say which side is which (a many-to-many always has its secondary)
+            if near.target == far.target and rel.secondary is not None:
                 arguments.append(f"primaryjoin=lambda: {self._condition(near, rel.secondary)}")
                 arguments.append(f"secondaryjoin=lambda: {self._condition(far, rel.secondary)}")
         elif self._links_between(join.table, join.target) > 1:

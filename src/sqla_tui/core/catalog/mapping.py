@@ -18,14 +18,16 @@ import warnings
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Table, and_, event, inspect
+from sqlalchemy import Column, ColumnElement, MetaData, Table, and_, event, inspect
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Inspector
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.orm import Mapper, RelationshipProperty, registry, relationship
+from sqlalchemy.orm import Mapper, Relationship, RelationshipProperty, registry, relationship
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
+from sqlalchemy.sql.selectable import FromClause, NamedFromClause
 
 from sqla_tui.core.catalog.naming import (
     MANY_TO_MANY,
@@ -90,16 +92,24 @@ class OrmMap:
         }
 
 
-def _mapper(cls: type) -> Mapper:
-    return cls.__mapper__  # type: ignore[attr-defined, no-any-return]
+def _mapper(cls: type) -> Mapper[Any]:
+    mapper: Mapper[Any] = inspect(cls)
+    return mapper
 
 
-def relationship_info(prop: RelationshipProperty) -> RelationshipInfo:
+def _name(clause: FromClause) -> str:
+    """The name of what a class or a many-to-many is mapped onto: a table (or an alias, a subquery), never a join."""
+    if not isinstance(clause, NamedFromClause):
+        raise UserError(f"{clause.description} has no name: map the class onto a table to explore it")
+    return clause.name
+
+
+def relationship_info(prop: RelationshipProperty[Any]) -> RelationshipInfo:
     """Describe a configured relationship the way the schema screen shows it."""
-    target = prop.mapper.local_table.name  # type: ignore[union-attr]
+    target = _name(prop.mapper.local_table)
     direction = {MANYTOONE: MANY_TO_ONE, MANYTOMANY: MANY_TO_MANY}.get(prop.direction, ONE_TO_MANY)
     if prop.secondary is not None:
-        via: tuple[str, ...] = (prop.secondary.name,)  # type: ignore[union-attr]
+        via: tuple[str, ...] = (_name(prop.secondary),)
     else:
         side = 0 if direction == MANY_TO_ONE else 1
         via = tuple(f"{pair[side].table.name}.{pair[side].name}" for pair in prop.local_remote_pairs or ())
@@ -109,7 +119,7 @@ def relationship_info(prop: RelationshipProperty) -> RelationshipInfo:
         target=target,
         via=via,
         uselist=bool(prop.uselist),
-        back_populates=prop.back_populates or None,  # type: ignore[arg-type]
+        back_populates=prop.back_populates or None,
         secondary=via[0] if prop.secondary is not None else None,
     )
 
@@ -232,14 +242,16 @@ def _classes(names: list[str], mapper_registry: registry) -> dict[str, type]:
     }
 
 
-def _on(join: Join, tables: dict[str, Table]):  # type: ignore[no-untyped-def]
+def _on(
+    join: Join, tables: dict[str, Table]
+) -> tuple[ColumnElement[bool], list[Column[Any]], list[Column[Any]]]:
     """The SQL condition of one FK edge, and its referencing columns."""
     local, remote = _by_name(tables[join.table]), _by_name(tables[join.target])
     pairs = [(local[c], remote[t]) for c, t in zip(join.columns, join.target_columns)]
     return and_(*[fk == target for fk, target in pairs]), [fk for fk, _ in pairs], [t for _, t in pairs]
 
 
-def _relationship(rel: RelationshipInfo, classes: dict[str, type], tables: dict[str, Table]):  # type: ignore[no-untyped-def]
+def _relationship(rel: RelationshipInfo, classes: dict[str, type], tables: dict[str, Table]) -> Relationship[Any]:
     """An explicit ``relationship()``: join spelled out, so no FK guessing can merge two links."""
     target = classes[rel.target]
     back = rel.back_populates
@@ -290,14 +302,15 @@ def load_user_models(spec: str) -> OrmMap:
         mapper_registry.configure()
     except sa_exc.SQLAlchemyError as error:
         raise UserError(f"--models {spec!r}: the models do not configure: {str(error).splitlines()[0]}") from None
-    entities = {
-        mapper.local_table.name: mapper.class_  # type: ignore[union-attr]
-        for mapper in sorted(mapper_registry.mappers, key=lambda m: m.local_table.name)  # type: ignore[union-attr]
+    on_tables = [
+        (mapper.local_table.name, mapper.class_)
+        for mapper in mapper_registry.mappers
         if isinstance(mapper.local_table, Table)
-    }
+    ]
+    entities = dict(sorted(on_tables, key=lambda pair: pair[0]))
     tables = {table.name: table for table in mapper_registry.metadata.tables.values()}
     secondaries = {
-        prop.secondary.name  # type: ignore[union-attr]
+        _name(prop.secondary)
         for mapper in mapper_registry.mappers
         for prop in mapper.relationships
         if prop.secondary is not None
@@ -332,7 +345,7 @@ def _unmapped_reason(table: Table, is_secondary: bool) -> str:
     return "no class in the models"
 
 
-def _import(module_name: str, spec: str):  # type: ignore[no-untyped-def]
+def _import(module_name: str, spec: str) -> ModuleType:
     """Import a module by dotted name or file path; every failure is one line."""
     try:
         if module_name.endswith(".py") or "/" in module_name:
@@ -353,7 +366,7 @@ def _raised_on_import(spec: str, error: BaseException) -> UserError:
     return UserError(f"--models {spec!r}: importing it raised {type(error).__name__}: {message}")
 
 
-def _import_path(path: Path, spec: str):  # type: ignore[no-untyped-def]
+def _import_path(path: Path, spec: str) -> ModuleType:
     """Import a models file, with its folder importable so its own relative imports work."""
     path = path.expanduser().resolve()
     if not path.is_file():

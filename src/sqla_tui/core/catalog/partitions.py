@@ -83,8 +83,10 @@ def with_leaf_sums(estimates: dict[str, int | None], partitioning: Partitioning)
 
 
 class _Link(Protocol):
-    columns: tuple[str, ...]
-    target_table: str
+    @property
+    def columns(self) -> tuple[str, ...]: ...
+    @property
+    def target_table(self) -> str: ...
 
 
 _LinkT = TypeVar("_LinkT", bound=_Link)

@@ -17,7 +17,7 @@ import difflib
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, inspect, select, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import table as table_clause
-from sqlalchemy.engine import Connection, Inspector
+from sqlalchemy.engine import Connection, Dialect, Inspector
 from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
@@ -325,6 +325,7 @@ def _names(conn: Connection, schema: str | None) -> list[TableName]:
 
 def _read_names(conn: Connection, inspector: Inspector, schema: str) -> list[TableName]:
     sql = NAMES_SQL.get(conn.dialect.name)
+    rows: Sequence[Sequence[str | None]]
     if sql is None:
         rows = [(name, "table") for name in inspector.get_table_names(schema)]
         rows += [(name, "view") for name in inspector.get_view_names(schema)]
@@ -438,7 +439,7 @@ def _columns(
         grouped: dict[str, list[_RawColumn]] = defaultdict(list)
         query = text(_PG_COLUMNS_SQL).bindparams(bindparam("names", expanding=True))
         for table, *column in conn.execute(query, {"schema": schema, "names": names}):
-            grouped[table].append(tuple(column))  # type: ignore[arg-type]
+            grouped[table].append(tuple(column))
         return grouped
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", sa_exc.SAWarning)
@@ -496,7 +497,7 @@ def _bulk(inspector: Inspector, schema: str | None, names: list[str]) -> dict[st
     On PostgreSQL keys and unique constraints come from ``_pg_keys`` instead.
     """
     common = {"schema": schema, "filter_names": names, "kind": ObjectKind.ANY}
-    calls = {
+    calls: dict[str, Callable[..., Mapping[tuple[str | None, str], Any]]] = {
         "fks": inspector.get_multi_foreign_keys,
         "indexes": inspector.get_multi_indexes,
     }
@@ -538,7 +539,7 @@ def _row_estimates(conn: Connection, schema: str, tables: list[str]) -> dict[str
     return {}
 
 
-def type_text(type_: TypeEngine, dialect, unknown: str | None = None) -> str:  # type: ignore[no-untyped-def]
+def type_text(type_: TypeEngine[Any], dialect: Dialect, unknown: str | None = None) -> str:
     """A column type as the database would spell it, never an exception."""
     if isinstance(type_, NullType):
         return unknown or "unknown"

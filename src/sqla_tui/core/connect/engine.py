@@ -207,7 +207,7 @@ async def connect(
     return engine, info
 
 
-async def resolve_url(raw_url: str | None, progress=None) -> str:  # type: ignore[no-untyped-def]
+async def resolve_url(raw_url: str | None, progress: Callable[[str, int], None] | None = None) -> str:
     """Return the URL to open, building the demo database first when it is asked for.
 
     ``progress(table, rows)`` is passed on to the demo builder so a first run

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, quote_plus, unquote
+
+if TYPE_CHECKING:  # a URL is rendered the same way; this module must not import SQLAlchemy to run
+    from sqlalchemy.engine import URL
 
 Query = dict[str, "str | tuple[str, ...]"]
 """A URL's query options: one value, or a tuple of them when a key is repeated (as SQLAlchemy keeps them)."""
@@ -85,7 +89,7 @@ def split_url(raw: str) -> UrlParts:
     )
 
 
-def render_hiding_password(url: UrlParts) -> str:
+def render_hiding_password(url: URL | UrlParts) -> str:
     """The URL as ``URL.render_as_string(hide_password=True)`` writes it; takes a ``URL`` as well as ``UrlParts``."""
     text = url.drivername + "://"
     if url.username is not None:
@@ -102,8 +106,8 @@ def render_hiding_password(url: UrlParts) -> str:
     if url.query:
         pairs = [
             (key, value)
-            for key in sorted(url.query)
-            for value in ((url.query[key],) if isinstance(url.query[key], str) else url.query[key])
+            for key, values in sorted(url.query.items())
+            for value in ((values,) if isinstance(values, str) else values)
         ]
         text += "?" + "&".join(f"{quote_plus(key)}={quote_plus(value)}" for key, value in pairs)
     return text

@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, RelationshipProperty, Session
 
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
@@ -147,7 +147,8 @@ def describe_origin(state: ORMExecuteState) -> Origin:
     path = state.loader_strategy_path
     if not state.is_relationship_load or path is None:
         return MAIN if state.is_select else OTHER
-    properties = path.path[1::2]
+    # entity, relationship, entity...: a relationship load's path holds relationships between its entities
+    properties = [prop for prop in path.path[1::2] if isinstance(prop, RelationshipProperty)]
     keys = ".".join(prop.key for prop in properties)
     last = properties[-1]
     kind = "lazy" if state.lazy_loaded_from is not None else "eager"
@@ -215,10 +216,10 @@ class StatementLog:
 
     # -- events ---------------------------------------------------------------
     @staticmethod
-    def _before(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+    def _before(conn, cursor, statement, parameters, context, executemany) -> None:
         conn.info.setdefault("sqla_tui_started", []).append(time.perf_counter())
 
-    def _after(self, conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+    def _after(self, conn, cursor, statement, parameters, context, executemany) -> None:
         elapsed = time.perf_counter() - conn.info["sqla_tui_started"].pop()
         rows = buffered_rows(cursor) or ()
         columns, size = payload_bytes(rows)

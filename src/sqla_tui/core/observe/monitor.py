@@ -21,10 +21,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import pool as sa_pool
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -120,7 +122,7 @@ class PoolMonitor:
         self._released: deque[LeakSuspect] = deque(maxlen=_RELEASED_KEPT)
         self._serial = 0
         self._sampler: asyncio.Task[None] | None = None
-        self._listeners = {
+        self._listeners: dict[str, Callable[..., None]] = {
             "connect": self._on_connect,
             "close": self._on_close,
             "close_detached": self._on_close_detached,
@@ -203,7 +205,7 @@ class PoolMonitor:
     def _pool_figures(self) -> tuple[int, int | None, int | None]:
         """Checked out, idle and overflow, from the pool itself when it keeps them."""
         pool = self._engine.pool
-        if hasattr(pool, "checkedout"):
+        if isinstance(pool, sa_pool.QueuePool):
             return pool.checkedout(), pool.checkedin(), max(0, pool.overflow())
         return len(self._out), None, None
 

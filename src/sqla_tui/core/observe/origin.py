@@ -112,9 +112,10 @@ def caller_location() -> Location | None:
             app = own = None
         last, awaitable = awaitable, awaitable.cr_await
     if app is not None:
+        frame = app.cr_frame
         if app is last:  # running, not suspended: the code that asked may be deeper, in its frames
-            return _greenlet_caller() or _location(app.cr_frame)
-        return _location(app.cr_frame)
+            return _greenlet_caller() or _location(frame)
+        return _location(frame)
     override = origin_override.get()
     if override is not None or own is None:
         return override

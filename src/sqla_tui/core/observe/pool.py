@@ -166,7 +166,7 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
     return Timed
 
 
-_INSTRUMENTED = {
+_INSTRUMENTED: dict[type[sa_pool.Pool], type[sa_pool.Pool]] = {
     base: twin
     for base in (
         sa_pool.AsyncAdaptedQueuePool,
@@ -245,13 +245,13 @@ class PoolSettings:
 def pool_settings(pool: sa_pool.Pool) -> PoolSettings:
     """Read a pool's settings, including the ones SQLAlchemy only keeps privately (None where unknown)."""
     private = private_settings(pool)
-    queue = isinstance(pool, sa_pool.QueuePool)
+    queue = pool if isinstance(pool, sa_pool.QueuePool) else None
     reset = private.reset_on_return
     return PoolSettings(
         pool_class=_public_name(type(pool)),
-        size=pool.size() if queue else None,
-        max_overflow=private.max_overflow if queue else None,
-        timeout=pool.timeout() if queue else None,
+        size=queue.size() if queue is not None else None,
+        max_overflow=private.max_overflow if queue is not None else None,
+        timeout=queue.timeout() if queue is not None else None,
         recycle=private.recycle if private.recycle is not None and private.recycle >= 0 else None,
         pre_ping=private.pre_ping,
         resets=None if reset is None else reset in (sa_pool.base.reset_rollback, sa_pool.base.reset_commit),

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -44,7 +44,7 @@ class AttachScreen(Screen[None]):
     AUTO_FOCUS = ""
     """Nothing focused at first: the statements list holds still only while someone is picking from it."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.quit", "Quit", id="attach.quit"),
         Binding("e", "explain", "Explain", id="attach.explain"),
     ]

@@ -158,7 +158,7 @@ class Hub:
             if gone:
                 self._forget(data)
         else:
-            self._read_token(key.fileobj, data)  # type: ignore[arg-type]
+            self._read_token(key.fileobj, data)  # type: ignore[arg-type]  # a key registered with a socket as its fileobj
 
     def _accept(self) -> None:
         try:
@@ -187,7 +187,7 @@ class Hub:
             return
         self._selector.unregister(sock)
         offered = bytes(received).split(b"\n", 1)[0].strip()
-        if chunk and hmac.compare_digest(offered, self._token.encode()):  # type: ignore[union-attr]
+        if chunk and hmac.compare_digest(offered, self._token.encode()):  # type: ignore[union-attr]  # only reached with a token set (TCP)
             self._admit(sock)
             return
         with contextlib.suppress(OSError):

@@ -28,7 +28,7 @@ class _OpenByDefault(TyperGroup):
             args = ["open", *args]
         return super().parse_args(ctx, args)
 
-    def main(  # type: ignore[override]
+    def main(  # type: ignore[override]  # Click's main is overloaded; this keeps its signature
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,

@@ -85,7 +85,7 @@ def _extend(
         return command(**{replaces: built}, **kwargs)
 
     params = [*leading, *own, *trailing]
-    wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]  # functions take a __signature__, which Typer reads
     wrapper.__annotations__ = {p.name: p.annotation for p in params}
     return wrapper
 

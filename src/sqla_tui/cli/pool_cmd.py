@@ -39,7 +39,7 @@ def pool(
     """Put a load on the connection pool. Reports checkouts, waits, timeouts and leaks."""
     from sqla_tui.core.pool.load import LoadSpec
 
-    spec = LoadSpec(scenario=scenario, tasks=tasks, hold_ms=hold_ms, duration_s=duration)  # type: ignore[arg-type]
+    spec = LoadSpec(scenario=scenario, tasks=tasks, hold_ms=hold_ms, duration_s=duration)  # type: ignore[arg-type]  # LoadSpec.validate() refuses any other scenario in one line
     as_json = wants_json(json, format_name)
     report = on_workbench(target, lambda bench: bench.pool_report(spec, leak_threshold=leak_threshold), connect=False)
     if format_name is not None and not as_json:

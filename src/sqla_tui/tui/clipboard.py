@@ -51,7 +51,7 @@ def tmux_blocks_osc52() -> str | None:
 def system_copy(text: str) -> bool:
     """Copy with pyperclip when it is installed and finds a mechanism; False otherwise."""
     try:
-        import pyperclip  # type: ignore[import-not-found,import-untyped,unused-ignore]
+        import pyperclip  # type: ignore[import-not-found,import-untyped,unused-ignore]  # an optional extra, typed or not
     except ImportError:
         return False
     try:

@@ -44,7 +44,7 @@ class ExportKey:
 
     EXPORT_BINDING = Binding(EXPORT_KEY, "export", "Export", id="app.export")
 
-    def action_export(self: App[None]) -> None:  # type: ignore[misc]
+    def action_export(self: App[None]) -> None:  # type: ignore[misc]  # a mixin method typed on the App it is mixed into
         from sqla_tui.tui.screens.export_dialog import ExportDialog
 
         screen = self.screen
@@ -57,9 +57,9 @@ class ExportKey:
         if not tables:
             self.notify(f"nothing to export yet: {screen.nothing_to_export}", severity="warning")
             return
-        self.push_screen(ExportDialog(tables), callback=self.deliver_export)  # type: ignore[attr-defined]
+        self.push_screen(ExportDialog(tables), callback=self.deliver_export)  # type: ignore[attr-defined]  # the App's method, reached through the mixin
 
-    def deliver_export(self: App[None], request: ExportRequest | None) -> None:  # type: ignore[misc]
+    def deliver_export(self: App[None], request: ExportRequest | None) -> None:  # type: ignore[misc]  # a mixin method typed on the App it is mixed into
         """Write the chosen table through Textual's delivery: a file here, a download in a browser."""
         if request is None:
             return
@@ -73,10 +73,10 @@ class ExportKey:
             name=f"{request.table.name}: {rows:,} row{'s' if rows != 1 else ''} as {request.format_name}",
         )
 
-    def on_delivery_complete(self: App[None], event: events.DeliveryComplete) -> None:  # type: ignore[misc]
+    def on_delivery_complete(self: App[None], event: events.DeliveryComplete) -> None:  # type: ignore[misc]  # a mixin method typed on the App it is mixed into
         where = f" to {event.path}" if event.path is not None else ""
         self.notify(f"exported {event.name}{where}", title="Exported")
 
-    def on_delivery_failed(self: App[None], event: events.DeliveryFailed) -> None:  # type: ignore[misc]
+    def on_delivery_failed(self: App[None], event: events.DeliveryFailed) -> None:  # type: ignore[misc]  # a mixin method typed on the App it is mixed into
         reason = " ".join(str(event.exception).split()) or type(event.exception).__name__
         self.notify(f"could not export {event.name}: {reason}", title="Export failed", severity="error", timeout=10)

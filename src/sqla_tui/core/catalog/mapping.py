@@ -261,7 +261,7 @@ def _relationship(rel: RelationshipInfo, classes: dict[str, type], tables: dict[
         secondary, far_fks, _ = _on(far, tables)
         return relationship(
             target,
-            secondary=tables[rel.secondary],  # type: ignore[index]
+            secondary=tables[rel.secondary],  # type: ignore[index]  # planned many-to-many relationships always name their table
             primaryjoin=primary,
             secondaryjoin=secondary,
             foreign_keys=near_fks + far_fks,

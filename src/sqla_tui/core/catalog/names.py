@@ -49,4 +49,4 @@ class TableName:
 
 def by_name(rows: Iterable[Sequence[str | None]], schema: str) -> list[TableName]:
     """(name, kind[, partition_of]) rows as TableNames in name order, the order every list and tree shows."""
-    return sorted((TableName(schema, *row) for row in rows), key=lambda table: table.name)  # type: ignore[arg-type]
+    return sorted((TableName(schema, *row) for row in rows), key=lambda table: table.name)  # type: ignore[arg-type]  # each row is (name, kind), as the query selects

@@ -276,7 +276,7 @@ def _can_lend_another(engine: AsyncEngine) -> bool:
     settings = pool_settings(engine.pool)
     if settings.pool_class == "StaticPool":
         return False
-    return settings.capacity is None or engine.pool.checkedout() < settings.capacity  # type: ignore[attr-defined]
+    return settings.capacity is None or engine.pool.checkedout() < settings.capacity  # type: ignore[attr-defined]  # capacity is known only for a QueuePool
 
 
 async def _read_chunks(

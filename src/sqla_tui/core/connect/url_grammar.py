@@ -62,7 +62,7 @@ class UrlParts:
         return self.drivername.partition("+")[2]
 
     def set(self, **changes: object) -> UrlParts:
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)  # type: ignore[arg-type]  # the same keywords dataclasses.replace takes
 
 
 def split_url(raw: str) -> UrlParts:

@@ -143,7 +143,7 @@ class Classroom:
         if self._shape is False:
             async with self.engine.connect() as connection:
                 self._shape = await connection.run_sync(missing_shape)
-        return self._shape  # type: ignore[return-value]
+        return self._shape  # type: ignore[return-value]  # set by the first check, before any step reads it
 
     async def _invoke(self, code: Callable[..., Any]) -> Any:
         parameter = next(iter(inspect.signature(code).parameters))

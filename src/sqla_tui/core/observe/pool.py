@@ -100,7 +100,7 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
         return None
     base_connect, (base_do_get, base_create, base_return) = base.connect, hooks
 
-    class Timed(base):  # type: ignore[valid-type,misc]
+    class Timed(base):  # type: ignore[valid-type,misc]  # a subclass of the pool class given at run time
         watcher: Watcher | None = None
 
         def connect(self) -> Any:
@@ -195,7 +195,7 @@ def is_instrumented(pool: sa_pool.Pool) -> bool:
 def attach(pool: sa_pool.Pool, watcher: Watcher | None) -> None:
     """Have an instrumented pool report to ``watcher`` (None stops it)."""
     if is_instrumented(pool):
-        pool.watcher = watcher  # type: ignore[attr-defined]
+        pool.watcher = watcher  # type: ignore[attr-defined]  # the instrumented twin declares it; the base class does not
 
 
 def swap_in_twin(pool: sa_pool.Pool) -> type[sa_pool.Pool] | None:

@@ -322,7 +322,7 @@ async def begin(conn: AsyncConnection, statement: Statement, params: Any, *, ana
 async def _as_the_server_reads_it(conn: AsyncConnection, sql: str, params: Any) -> str:
     """The text aiomysql sends for ``sql`` with ``params``: it quotes each value and splices it in for every %s."""
     raw = await conn.get_raw_connection()
-    async with raw.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+    async with raw.driver_connection.cursor() as cursor:  # type: ignore[union-attr]  # aiomysql's connection, the only caller
         try:
             return str(cursor.mogrify(sql, params))
         except (TypeError, ValueError, KeyError) as error:

@@ -206,7 +206,7 @@ def _nested_loop(node: PlanNode, ctx: WarningContext) -> Iterator[PlanWarning]:
         loops: float | None = inner.loops
         if loops is None:
             outer = [child.est_rows for child in node.children[:position]]
-            loops = math.prod(outer) if all(rows is not None for rows in outer) else None  # type: ignore[arg-type]
+            loops = math.prod(outer) if all(rows is not None for rows in outer) else None  # type: ignore[arg-type]  # all() above proves no None
         if loops is not None and loops >= ctx.thresholds.loops:
             target = f" of {inner.relation}" if inner.relation else ""
             yield PlanWarning(

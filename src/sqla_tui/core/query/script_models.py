@@ -192,7 +192,7 @@ class _Writer:
         arguments = [f"primaryjoin=lambda: {self.clause_source(prop.primaryjoin)}"]
         if isinstance(prop.secondary, Table):
             arguments.insert(0, f"secondary={self.table_names[prop.secondary.fullname]}")
-            arguments.append(f"secondaryjoin=lambda: {self.clause_source(prop.secondaryjoin)}")  # type: ignore[arg-type]
+            arguments.append(f"secondaryjoin=lambda: {self.clause_source(prop.secondaryjoin)}")  # type: ignore[arg-type]  # a many-to-many always has a secondary join
         foreign = [dest for _, dest in [*prop.synchronize_pairs, *(prop.secondary_synchronize_pairs or [])]]
         arguments.append(f"foreign_keys=lambda: [{', '.join(self.column_name(column) for column in foreign)}]")
         if prop.secondary is None and prop.parent.local_table is prop.mapper.local_table:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -21,8 +23,8 @@ class CodePreview(VerticalScroll, can_focus=True):
     code: reactive[str] = reactive("")
     """The text shown; set by the screen."""
 
-    def __init__(self, language: str, *, title: str = "", **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, language: str, *, title: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.language = language
         self.border_title = title
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from textual.content import Content
 from textual.widgets import OptionList
@@ -16,7 +17,7 @@ class ConnectionList(OptionList):
 
     BORDER_TITLE = "Connections · enter switches"
 
-    def __init__(self, names: Sequence[str], **kwargs: object) -> None:
+    def __init__(self, names: Sequence[str], **kwargs: Any) -> None:
         options = [Option(Content(name), id=name) for name in names]
         options.append(Option(Content.assemble((DEMO_ALIAS, "italic"), " · the built-in teaching database"), id=DEMO_ALIAS))
-        super().__init__(*options, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*options, **kwargs)

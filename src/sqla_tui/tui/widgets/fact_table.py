@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -16,8 +17,8 @@ class FactTable(DataTable[Text]):
     not redrawn, so a 5 Hz refresh costs nothing while nothing changes.
     """
 
-    def __init__(self, *headers: str, focusable: bool = False, **kwargs: object) -> None:
-        super().__init__(show_cursor=False, zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *headers: str, focusable: bool = False, **kwargs: Any) -> None:
+        super().__init__(show_cursor=False, zebra_stripes=True, **kwargs)
         self.can_focus = focusable
         self._shown: list[tuple[str, ...]] = []
         self.add_columns(*headers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -52,8 +54,8 @@ class Gauge(Widget):
     total: reactive[int | None] = reactive(None)
     """The capacity, or None when the pool has none (NullPool, StaticPool)."""
 
-    def __init__(self, label: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.label = label
 
     @property

@@ -26,7 +26,7 @@ class LoadControls(Horizontal):
         scenario.border_title = "scenario"
         yield scenario
         for name, title, kind, default in _FIELDS:
-            field = Input(default, type=kind, id=f"load-{name}", select_on_focus=True)  # type: ignore[arg-type]
+            field = Input(default, type=kind, id=f"load-{name}", select_on_focus=True)  # type: ignore[arg-type]  # Input's type is a Literal; kind is one of its values
             field.border_title = title
             yield field
 
@@ -37,7 +37,7 @@ class LoadControls(Horizontal):
             if not values[name]:
                 raise UserError(f"{title} is empty: enter a number")
         spec = LoadSpec(
-            scenario=self.query_one("#load-scenario", Select).value,  # type: ignore[arg-type]
+            scenario=self.query_one("#load-scenario", Select).value,  # type: ignore[arg-type]  # Select's value is one of the scenario options
             tasks=int(values["tasks"]),
             hold_ms=int(values["hold"]),
             duration_s=float(values["duration"]),

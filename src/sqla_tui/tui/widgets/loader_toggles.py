@@ -8,6 +8,7 @@ a strategy; every change is posted as the loads and touches it implies.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
@@ -74,8 +75,8 @@ class LoaderToggles(Tree[ToggleTarget]):
         collection: bool
         """Whether the relationship is a collection."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("root", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("root", **kwargs)
         self.show_root = True
         self.strategies: dict[str, str] = {}
         self.touched: list[str] = []

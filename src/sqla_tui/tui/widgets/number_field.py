@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.binding import Binding
 from textual.widgets import Input
 
@@ -16,5 +18,5 @@ class NumberField(Input):
 
     BINDINGS = [Binding("r", "screen.run", "Run", show=False, priority=True, id="number_field.run")]
 
-    def __init__(self, value: str = "", **kwargs: object) -> None:
-        super().__init__(value, type="integer", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, value: str = "", **kwargs: Any) -> None:
+        super().__init__(value, type="integer", **kwargs)

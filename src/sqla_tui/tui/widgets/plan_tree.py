@@ -7,6 +7,8 @@ stands out; conditions, index keys and spills hang under their node.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -21,8 +23,8 @@ class PlanTree(Tree[PlanNode]):
 
     COMPONENT_CLASSES = {"plan-tree--hottest", "plan-tree--figures", "plan-tree--note"}
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("plan", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("plan", **kwargs)
         self.show_root = False
         self.guide_depth = 3
 

@@ -6,6 +6,8 @@ builds a new engine, since a pool cannot be resized in place.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -26,8 +28,8 @@ _QUEUELESS = ("null", "static")
 class PoolSettings(Horizontal):
     """Fields filled from the pool as it is; empty means SQLAlchemy's default."""
 
-    def __init__(self, options: PoolOptions, snapshot: PoolSnapshot, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, options: PoolOptions, snapshot: PoolSnapshot, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._options, self._snapshot = options, snapshot
 
     def compose(self) -> ComposeResult:
@@ -44,7 +46,7 @@ class PoolSettings(Horizontal):
         yield pool_class
         for name, title, kind, _ in _SIZING:
             value = current[name]
-            field = Input("" if value is None else f"{value:g}", type=kind, placeholder="default",  # type: ignore[arg-type]
+            field = Input("" if value is None else f"{value:g}", type=kind, placeholder="default",  # type: ignore[arg-type]  # Input's type is a Literal; kind is one of its values
                           id=f"pool-{name}", select_on_focus=True)  # fmt: skip
             field.border_title = title
             yield field
@@ -87,8 +89,8 @@ class PoolSettings(Horizontal):
         except ValueError:
             raise UserError(f"recycle s must be a whole number of seconds, got {recycle!r}") from None
         options = PoolOptions(
-            pool_size=sizing["pool_size"],  # type: ignore[arg-type]
-            max_overflow=sizing["max_overflow"],  # type: ignore[arg-type]
+            pool_size=sizing["pool_size"],  # type: ignore[arg-type]  # checked an int above
+            max_overflow=sizing["max_overflow"],  # type: ignore[arg-type]  # checked an int above
             pool_timeout=sizing["pool_timeout"],
             pool_recycle=recycle_s,
             pre_ping=self.query_one("#pool-pre-ping", Checkbox).value,

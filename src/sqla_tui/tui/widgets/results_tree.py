@@ -7,6 +7,8 @@ their collections cost a hundred nodes until someone looks inside.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -19,8 +21,8 @@ _VALUE_WIDTH = 60
 class ResultsTree(Tree[object]):
     """Root rows as nodes; a node's data is its ResultNode, or a (name, children, more) branch."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("results", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("results", **kwargs)
         self.show_root = False
 
     def show(self, results: list[ResultNode]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -77,8 +78,8 @@ class SchemaTree(Tree[TableRef]):
         schema: str
         """The schema to load."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("database", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("database", **kwargs)
         self._widths: dict[Node, int] = {}  # before show_root, whose watcher measures the lines
         """Label widths (icon aside) measured since the labels or row estimates last changed."""
         self.show_root = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from textual.content import Content
 from textual.widgets import Static
@@ -15,7 +16,7 @@ class ScreenGuide(Static):
 
     BORDER_TITLE = "Where to go"
 
-    def __init__(self, entries: Sequence[ScreenEntry], **kwargs: object) -> None:
+    def __init__(self, entries: Sequence[ScreenEntry], **kwargs: Any) -> None:
         lines = [
             Content.assemble((f" {entry.key} ", "reverse bold"), (f" {entry.title}", "bold"), f"\n   {entry.help}\n")
             for entry in entries
@@ -26,4 +27,4 @@ class ScreenGuide(Static):
                 ("ctrl+p", "bold"), " command palette · ", ("esc", "bold"), " back · ", ("q", "bold"), " quit",
             )
         )
-        super().__init__(Content("\n").join(lines), **kwargs)  # type: ignore[arg-type]
+        super().__init__(Content("\n").join(lines), **kwargs)

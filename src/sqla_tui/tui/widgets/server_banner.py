@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 from textual.reactive import reactive
@@ -43,8 +43,8 @@ class ServerBanner(Widget):
     info: reactive[ServerInfo | None] = reactive(None)
     """Set by the screen when the connection is up."""
 
-    def __init__(self, label: str, info: ServerInfo | None = None, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, label: str, info: ServerInfo | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.label = label
         self.set_reactive(ServerBanner.info, info)
 

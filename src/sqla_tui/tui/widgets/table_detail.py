@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -29,8 +30,8 @@ class TableDetail(VerticalScroll, can_focus=True):
     Tab goes filter → tree → detail and back without visiting every grid.
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._sections: dict[str, list[tuple[str, ...]]] = {section: [] for section in _SECTIONS}
         """What each section shows, kept until its grid is mounted."""
 

@@ -176,6 +176,12 @@ def drawn(page: Any, text: str, since: int = 0) -> None:
         raise AssertionError(f"the app never drew {text!r}; it drew:\n{shown[-3000:]}") from None
 
 
+def connected(page: Any) -> None:
+    """Wait for the seeded tables and then the engine: the names paint first, and the screen keys work once the banner names the pool."""
+    drawn(page, "Tables (5)")
+    drawn(page, "QueuePool")
+
+
 def press(page: Any, key: str, then: str) -> None:
     """Press ``key`` in the terminal and wait until the app draws ``then`` in answer."""
     since = received(page)
@@ -194,7 +200,7 @@ def test_schema_compose_screenshot_and_download_in_chromium(
     home = tmp_path / "home"  # no Downloads directory on the server: a browser's export does not need one
     with serving(url=seeded_db.url, home=home) as served:
         page = open_page(browser, served.url)
-        drawn(page, "Tables (5)")  # connected: the home screen lists the seeded tables
+        connected(page)
         assert any(" -m sqla_tui" in line for line in served.app_command_lines())
         press(page, "s", then="many-to-one")  # the schema screen, comments under the cursor
         press(page, "c", then="default post → Post")  # compose over comments: its loaders listed
@@ -234,7 +240,7 @@ def test_the_password_stays_out_of_the_page_the_process_list_and_the_log(browser
     url = seeded_db.url.replace("postgres@", f"postgres:{SECRET}@", 1)  # trust authentication ignores it
     with serving(url=url) as served:
         page = open_page(browser, served.url)
-        drawn(page, "Tables (5)")
+        connected(page)
         press(page, "s", then="many-to-one")
         html = page.content()
         terminal = page.evaluate("window.sqlaReceived")

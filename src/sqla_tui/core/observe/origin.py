@@ -141,18 +141,10 @@ def _greenlet_caller() -> Location | None:
     frame: FrameType | None = sys._getframe(2) if parent is None else parent.gr_frame
     if parent is not None:
         current = parent
-    kinds = _kinds
     while True:
-        while frame is not None:
-            code = frame.f_code
-            kind = kinds.get(code.co_filename)
-            if kind is None:
-                kind = _kind(code)
-            if kind == _APP:
-                return _location(frame)
-            if kind == _BOUNDARY:
-                return None
-            frame = frame.f_back
+        found, ended = _innermost_application_frame(frame, boundary_ends=True)
+        if found is not None or ended:
+            return found
         current = current.parent
         if current is None:
             return None
@@ -165,7 +157,11 @@ def _thread_caller() -> Location | None:
     A sync call stack has real frames to read, and no event loop boundary
     to stop at; frames of SQLAlchemy, greenlet and sqla-tui are skipped.
     """
-    frame: FrameType | None = sys._getframe(2)
+    return _innermost_application_frame(sys._getframe(2), boundary_ends=False)[0]
+
+
+def _innermost_application_frame(frame: FrameType | None, *, boundary_ends: bool) -> tuple[Location | None, bool]:
+    """The first application frame from ``frame`` outward, and whether an event-loop boundary ended the walk first."""
     kinds = _kinds
     while frame is not None:
         code = frame.f_code
@@ -173,9 +169,11 @@ def _thread_caller() -> Location | None:
         if kind is None:
             kind = _kind(code)
         if kind == _APP:
-            return _location(frame)
+            return _location(frame), False
+        if kind == _BOUNDARY and boundary_ends:
+            return None, True
         frame = frame.f_back
-    return None
+    return None, False
 
 
 def application_caller() -> Location | None:

@@ -29,7 +29,7 @@ from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.origin import short_path
 from sqla_tui.core.sqltext import one_line
 from sqla_tui.tui.widgets.fact_table import FactTable
-from sqla_tui.tui.widgets.gauge import Gauge
+from sqla_tui.tui.widgets.gauge import pool_gauges, show_pool_gauges
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.words.pool import counters_text, latency_rows, leak_rows, settings_line
 
@@ -62,10 +62,7 @@ class AttachScreen(Screen[None]):
         yield Static(id="attach-target")
         with Horizontal(id="attach-top"):
             with Vertical(id="attach-gauges"):
-                yield Gauge("checked out", id="gauge-out")
-                yield Gauge("idle", id="gauge-idle")
-                yield Gauge("overflow", id="gauge-overflow")
-                yield Gauge("waiting", id="gauge-waiters")
+                yield from pool_gauges()
                 yield FactTable("", "count", "p50 ms", "p95 ms", "max ms", id="attach-latency")
                 yield Static(id="attach-counters")
             with Vertical(id="attach-problems"):
@@ -136,15 +133,7 @@ class AttachScreen(Screen[None]):
         self.query_one("#attach-target", Static).update(Content(head))
         if digest.pool is not None:
             snapshot = pool_snapshot(digest.pool)
-            gauges = {
-                "#gauge-out": (snapshot.checked_out, snapshot.capacity),
-                "#gauge-idle": (snapshot.idle or 0, snapshot.size),
-                "#gauge-overflow": (snapshot.overflow or 0, snapshot.max_overflow),
-                "#gauge-waiters": (snapshot.waiters or 0, None),
-            }
-            for selector, (value, total) in gauges.items():
-                gauge = self.query_one(selector, Gauge)
-                gauge.value, gauge.total = value, total
+            show_pool_gauges(self, snapshot)
             self.query_one("#attach-latency", FactTable).show(latency_rows(snapshot))
             self.query_one("#attach-counters", Static).update(
                 Content(f"{settings_line(snapshot)}\n{counters_text(snapshot)}")

@@ -31,7 +31,7 @@ from sqla_tui.core.pool.load import LoadResult, LoadSpec
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.screens.pool_settings_dialog import PoolSettingsDialog
 from sqla_tui.tui.widgets.fact_table import FactTable
-from sqla_tui.tui.widgets.gauge import Gauge
+from sqla_tui.tui.widgets.gauge import pool_gauges, show_pool_gauges
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.load_controls import LoadControls
 from sqla_tui.tui.widgets.server_banner import ServerBanner
@@ -76,10 +76,7 @@ class PoolScreen(GuardedScreen):
         yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
         with Horizontal(id="pool-top"):
             with Vertical(id="pool-gauges"):
-                yield Gauge("checked out", id="gauge-out")
-                yield Gauge("idle", id="gauge-idle")
-                yield Gauge("overflow", id="gauge-overflow")
-                yield Gauge("waiting", id="gauge-waiters")
+                yield from pool_gauges()
                 yield Static("checked out, last 60 s", classes="pool-caption")
                 yield Sparkline([], id="spark-out")
                 yield Static("waiting, last 60 s", classes="pool-caption")
@@ -138,15 +135,7 @@ class PoolScreen(GuardedScreen):
         self.query_one("#pool-leaks", FactTable).show(leak_rows(snapshot))
 
     def _show_gauges(self, snapshot: PoolSnapshot) -> None:
-        figures = {
-            "#gauge-out": (snapshot.checked_out, snapshot.capacity),
-            "#gauge-idle": (snapshot.idle or 0, snapshot.size),
-            "#gauge-overflow": (snapshot.overflow or 0, snapshot.max_overflow),
-            "#gauge-waiters": (snapshot.waiters or 0, None),
-        }
-        for selector, (value, total) in figures.items():
-            gauge = self.query_one(selector, Gauge)
-            gauge.value, gauge.total = value, total
+        show_pool_gauges(self, snapshot)
 
     @work(exclusive=True, exit_on_error=False, group="pool-activity")
     async def poll_activity(self) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from sqla_tui.core.observe.figures import PoolSnapshot
 
 LABEL_WIDTH = 14
 MIN_BAR_WIDTH = 4
@@ -80,3 +85,29 @@ class Gauge(Widget):
             line.append("━" * (bar_width - filled) + " ", self.get_component_rich_style("gauge--track"))
         line.append(figure, self.get_component_rich_style("gauge--figure"))
         return line
+
+
+def pool_gauges() -> list[Gauge]:
+    """The pool's four gauges, with the ids ``show_pool_gauges`` fills."""
+    return [
+        Gauge("checked out", id="gauge-out"),
+        Gauge("idle", id="gauge-idle"),
+        Gauge("overflow", id="gauge-overflow"),
+        Gauge("waiting", id="gauge-waiters"),
+    ]
+
+
+def show_pool_gauges(screen: DOMNode, snapshot: PoolSnapshot) -> None:
+    """Set the four pool gauges (``#gauge-out``, ``-idle``, ``-overflow``, ``-waiters``) under ``screen`` from a snapshot.
+
+    The pool screen and the attach screen draw the same gauges from the same figures.
+    """
+    figures = {
+        "#gauge-out": (snapshot.checked_out, snapshot.capacity),
+        "#gauge-idle": (snapshot.idle or 0, snapshot.size),
+        "#gauge-overflow": (snapshot.overflow or 0, snapshot.max_overflow),
+        "#gauge-waiters": (snapshot.waiters or 0, None),
+    }
+    for selector, (value, total) in figures.items():
+        gauge = screen.query_one(selector, Gauge)
+        gauge.value, gauge.total = value, total

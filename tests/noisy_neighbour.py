@@ -1,6 +1,6 @@
 """Another client on the test servers, on purpose: run it beside the suite to prove no test depends on being alone.
 
-    python -m tests.noisy_neighbour [--seconds 600]      # Ctrl-C to stop earlier
+    python -m tests.noisy_neighbour [--seconds 600]      # Ctrl-C or SIGTERM to stop earlier
 
 On PostgreSQL and MariaDB (those that are up) it creates a database of its
 own and, until stopped, runs there what the suite's server probes look for:
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 import uuid
 
 from sqla_tui.core.connect.engine import connect
@@ -66,8 +67,12 @@ async def neighbour(seconds: float) -> None:
             url = template.format(host=host, port=port, name=name)
             work += [_explain_forever(url, sql), _explain_forever(url, sql), _load_forever(url)]
             print(f"{backend}: EXPLAIN ANALYZE of {sql} twice over, and a slow-query pool load, in {name}")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.gather(*work), seconds)
+        # SIGTERM ends it as the deadline does: a script that started it in the background (where SIGINT is
+        # ignored) stops it with kill, and its databases are still dropped
+        running = asyncio.ensure_future(asyncio.gather(*work))
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, running.cancel)
+        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(running, seconds)
     finally:
         for backend in created:
             await _admin(*_drop(backend, name))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqla_tui.core.catalog.directions import ONE_TO_MANY
 from sqla_tui.core.grammar import counted
 
 if TYPE_CHECKING:  # `sqla-tui schema --help` must not load SQLAlchemy (tests/test_import_hygiene.py)
@@ -27,12 +28,9 @@ def column_keys(table: TableInfo, column: ColumnInfo) -> str:
 
 def direction(relationship: RelationshipInfo) -> str:
     """many-to-one, one-to-many or many-to-many; one-to-many with a single row reads one-to-one."""
-    from sqla_tui.core.catalog.naming import MANY_TO_MANY, MANY_TO_ONE, ONE_TO_MANY
-
     if relationship.direction == ONE_TO_MANY and not relationship.uselist:
         return "one-to-one"
-    spoken = {MANY_TO_ONE: "many-to-one", ONE_TO_MANY: "one-to-many", MANY_TO_MANY: "many-to-many"}
-    return spoken.get(relationship.direction, relationship.direction)
+    return relationship.direction.replace("_", "-")
 
 
 def via(relationship: RelationshipInfo) -> str:

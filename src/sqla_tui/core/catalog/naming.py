@@ -39,12 +39,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sqla_tui.core.catalog.directions import MANY_TO_MANY, MANY_TO_ONE, ONE_TO_MANY
 from sqla_tui.core.catalog.schema import Catalog, ForeignKeyInfo, TableInfo
 from sqla_tui.core.slices import Slices, finish, finish_yielding
-
-MANY_TO_ONE = "many_to_one"
-ONE_TO_MANY = "one_to_many"
-MANY_TO_MANY = "many_to_many"
 
 RESERVED = frozenset({"metadata", "registry", "query"})
 """Plain names a declarative class (or Flask-SQLAlchemy's) already uses; no column or relationship takes one."""

@@ -9,6 +9,7 @@ so they are tested on their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,15 +122,19 @@ def consecutive_runs(statements: list[CapturedStatement], origins: list[str]) ->
     return runs
 
 
-def summary_text(summary: RunSummary, matched_roots: int | None = None) -> str:
-    """The run's one-line summary: statements, rows received, entities and root rows.
+def shown_of(shown: int, matched: int | None, words: Callable[[int], str]) -> str:
+    """``100 of 275 users`` when the limit cut the root rows (``matched``: what the filters match), else ``10 users``.
 
-    ``matched_roots`` (what the filters match without the limit) makes the
-    root rows read "100 of 275 root rows", so a cut result never passes for all of it.
+    ``words(n)`` says n of the thing; a cut result never passes for all of it.
     """
-    roots = counted(summary.root_rows, "root row")
-    if matched_roots is not None and matched_roots != summary.root_rows:
-        roots = f"{summary.root_rows:,} of {counted(matched_roots, 'root row')}"
+    if matched is not None and matched != shown:
+        return f"{shown:,} of {words(matched)}"
+    return words(shown)
+
+
+def summary_text(summary: RunSummary, matched_roots: int | None = None) -> str:
+    """The run's one-line summary: statements, rows received, entities and root rows ("100 of 275 root rows")."""
+    roots = shown_of(summary.root_rows, matched_roots, lambda count: counted(count, "root row"))
     return (
         f"{counted(summary.statements, 'statement')}, {counted(summary.rows, 'row')} received, "
         f"{counted(summary.entities, 'entity')} ({roots})"

@@ -38,6 +38,7 @@ from sqla_tui.core.query.preview import (
     STRATEGY_CYCLE,
     consecutive_runs,
     leaf_paths,
+    shown_of,
     statement_detail,
     summary_text,
 )
@@ -428,7 +429,8 @@ class ComposeScreen(GuardedScreen):
         log.border_title = f"Statements · {counted(len(result.statements), 'statement')} of this run"
         results = self.query_one(ResultsTree)
         results.show(result.results)
-        results.border_title = Content(f"Results · {_roots_shown(result, composer.root)}")  # a table named "[/]" is text
+        roots = shown_of(result.summary.root_rows, result.matched_roots, lambda count: f"{count:,} {composer.root}")
+        results.border_title = Content(f"Results · {roots}")  # a table named "[/]" is text
         self.query_one("#compose-sql", CodePreview).border_title = "Main query SQL (as run)"
         self.query_one("#compose-summary", Static).update(_summary_line(result))
         log.focus()
@@ -516,14 +518,6 @@ class ComposeScreen(GuardedScreen):
             self.notify("toggle or touch a relationship first: fan-out compares strategies on it", severity="warning")
             return
         self.app.push_screen(FanoutScreen(self.workbench, self.composer.entity, self.composer.spec, paths))
-
-
-def _roots_shown(result: RunResult, root: str) -> str:
-    """``100 of 275 users`` when the limit cut the rows, ``10 users`` when it did not."""
-    shown = result.summary.root_rows
-    if result.matched_roots is not None and result.matched_roots != shown:
-        return f"{shown:,} of {result.matched_roots:,} {root}"
-    return f"{shown:,} {root}"
 
 
 _RESTORED = ("filters", "order_by", "limit", "offset", "loads", "column_options", "default_order")

@@ -44,14 +44,13 @@ def plain_launch(args: Sequence[str]) -> Target | None:
 
 def _saved(name: str) -> Target | None:
     """The saved connection ``name`` with its password, or None (Typer then explains, or runs the command)."""
-    from sqla_tui.settings.connections import looks_like_name, lookup, resolve
+    from sqla_tui.settings.connections import looks_like_name, lookup, target_of
 
     try:
-        if not looks_like_name(name) or lookup(name) is None:
-            return None
+        entry = lookup(name) if looks_like_name(name) else None
     except UserError:  # a broken config file: the Typer path says so in one line
         return None
-    return resolve(name, ask=_ask_on_terminal)
+    return None if entry is None else target_of(entry, ask=_ask_on_terminal)
 
 
 def _ask_on_terminal(question: str) -> str:

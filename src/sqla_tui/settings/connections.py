@@ -184,6 +184,11 @@ def resolve(text: str | None, pool: PoolOptions = PoolOptions(), *, ask: Ask | N
     entry = lookup(text)
     if entry is None:
         raise UserError(f"{mask_url(text)!r} is neither a database URL nor a saved connection; {_LIST}")
+    return target_of(entry, pool, ask=ask)
+
+
+def target_of(entry: SavedConnection, pool: PoolOptions = PoolOptions(), *, ask: Ask | None = None) -> Target:
+    """The Target of a saved connection, its password fetched now (keyring, environment variable or ``ask``)."""
     password = _password(entry, ask)
     if password is None:
         return Target(entry.url, pool, name=entry.name)

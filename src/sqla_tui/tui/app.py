@@ -162,14 +162,15 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
 
         A broken setting is one notification: the app opens with its defaults.
         """
-        from sqla_tui.settings import preferences
+        from sqla_tui.settings import config_file, preferences
 
         chosen: str | None = None
         if self._settings_error is not None:
             self.notify(self._settings_error, title="Settings not read", severity="error", timeout=10)
         try:
-            self.set_keymap(preferences.keymap())
-            chosen = preferences.theme()
+            settings = config_file.read()  # once: the keymap and the theme are in the same file
+            self.set_keymap(preferences.keymap(settings))
+            chosen = preferences.theme(settings)
         except UserError as error:
             self.notify(str(error), title="Settings not applied", severity="error", timeout=10)
         if chosen is not None and chosen not in self.available_themes:

@@ -10,6 +10,7 @@ once per distinct text.
 import contextlib
 import dataclasses
 import functools
+import gc
 import json
 import operator
 import sys
@@ -77,6 +78,29 @@ def warnings_as_lines() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.showwarning = show
         yield
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a one-shot command that builds a catalog, prints it and exits.
+
+    What such a command makes (a 2,000-table catalog is ~300,000 objects)
+    lives until it ends, so each full collection walks it all to free
+    nothing: ~0.15 s of a ``schema --json`` run's CPU (benchmarks/schema_json.py).
+    Reference counting still frees what is dropped; peak RSS is the same.
+    At the end what was made is frozen (``gc.freeze``) before collecting
+    resumes, or the first young-generation pass would walk all of it (~0.05 s).
+    Never for a command that runs until stopped (``pool``, ``serve``), whose
+    cycles must be collected.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -8,7 +8,7 @@ import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
-from sqla_tui.cli.output import emit_json, fields_of, on_workbench
+from sqla_tui.cli.output import collector_paused, emit_json, fields_of, on_workbench
 from sqla_tui.words import catalog as words
 
 if TYPE_CHECKING:
@@ -156,8 +156,9 @@ def schema(
     ] = None,
 ) -> None:
     """Show tables and views. Columns, keys, row estimates and ORM relationships."""
-    report = on_workbench(target, lambda bench: bench.schema(schema_name, table=table), models=models)
-    if json:
-        emit_json(report_json(report), indent=indent)
-    else:
-        print_report(report)
+    with collector_paused():
+        report = on_workbench(target, lambda bench: bench.schema(schema_name, table=table), models=models)
+        if json:
+            emit_json(report_json(report), indent=indent)
+        else:
+            print_report(report)

@@ -31,17 +31,18 @@ WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
 
 # Columns, types in the server's own words (format_type): ten times faster than the Inspector's
 # get_multi_columns, which parses every type into a SQLAlchemy type only for us to render it back to text.
-_COLUMNS_SQL = """
+# Defaults and comments are looked up per column by index: joined, they made PostgreSQL hash all of
+# pg_attrdef and pg_class for every chunk (a third slower).
+_DEFAULT = "(SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum)"
+_COLUMNS_SQL = f"""
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-       CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
-       ds.description,
-       CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END
-FROM pg_catalog.pg_attribute a
-JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-LEFT JOIN pg_catalog.pg_description ds
-       ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum
-WHERE a.attrelid IN :oids AND a.attnum > 0 AND NOT a.attisdropped
+       CASE WHEN a.atthasdef AND a.attgenerated = '' THEN {_DEFAULT} END,
+       (SELECT ds.description FROM pg_catalog.pg_description ds
+        WHERE ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum),
+       CASE WHEN a.atthasdef AND a.attgenerated <> '' THEN {_DEFAULT} END
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+WHERE c.oid IN :oids AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum
 """
 

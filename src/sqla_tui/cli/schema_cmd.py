@@ -21,14 +21,17 @@ if TYPE_CHECKING:
 
 def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
     attributes = report.attributes.get(table.name, {})
+    columns = []
+    for column in table.columns:  # 36,000 of them in a 2,000-table schema: each dict made once, not copied
+        entry = fields_of(column)
+        entry["attribute"] = attributes.get(column.name)
+        columns.append(entry)
     return {
         "schema": table.schema,
         "name": table.name,
         "kind": table.kind,
         "comment": table.comment,
-        "columns": [
-            {**fields_of(item), "attribute": attributes.get(item.name)} for item in table.columns
-        ],
+        "columns": columns,
         "primary_key": table.primary_key,
         "foreign_keys": table.foreign_keys,  # dataclasses: emit_json writes their fields
         "unique_constraints": table.unique_constraints,

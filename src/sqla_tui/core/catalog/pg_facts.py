@@ -6,7 +6,9 @@ compiled from a SQLAlchemy expression, builds a row mapping per row and
 parses every foreign key back out of ``pg_get_constraintdef``'s text. Here
 the schema's oids are read once (``pg_oids``) and every query of a chunk
 starts from its tables' oids, an index lookup, where a filter on names
-compared each of pg_class's rows with every name of the chunk.
+compared each of pg_class's rows with every name of the chunk. Keys and
+indexes come back as column numbers, named from the chunk's own columns:
+naming them in the server (a subquery per key) was half of those queries.
 
 The facts are the Inspector's (tests/test_pg_keys.py compares them on
 awkward tables), shaped as its bulk calls return them, so ``schema._table``
@@ -35,7 +37,7 @@ WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
 # pg_attrdef and pg_class for every chunk (a third slower).
 _DEFAULT = "(SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum)"
 _COLUMNS_SQL = f"""
-SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
        CASE WHEN a.atthasdef AND a.attgenerated = '' THEN {_DEFAULT} END,
        (SELECT ds.description FROM pg_catalog.pg_description ds
         WHERE ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum),
@@ -46,20 +48,10 @@ WHERE c.oid IN :oids AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum
 """
 
-
-def _attnames(keys: str, relation: str, *, up_to: str | None = None) -> str:
-    """An array of the attribute names at ``keys`` (an int2vector or int2[]) of ``relation``, in key order."""
-    bound = f" WHERE k.position <= {up_to}" if up_to else ""
-    return (
-        f"ARRAY(SELECT a.attname::text FROM unnest({keys}) WITH ORDINALITY AS k(attnum, position) "
-        f"JOIN pg_catalog.pg_attribute a ON a.attrelid = {relation} AND a.attnum = k.attnum{bound} ORDER BY k.position)"
-    )
-
-
 # Primary keys and unique constraints: the key columns of the constraint's index (INCLUDE columns left out), in
 # index order, as SQLAlchemy reads them.
-_KEYS_SQL = f"""
-SELECT c.relname, con.contype::text, con.conname, {_attnames("i.indkey", "con.conrelid", up_to="i.indnkeyatts")}
+_KEYS_SQL = """
+SELECT c.relname, con.contype::text, con.conname, i.indkey, i.indnkeyatts
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
@@ -67,10 +59,12 @@ WHERE con.conrelid IN :oids AND con.contype IN ('p', 'u')
 ORDER BY c.relname, con.conname
 """
 
-# Foreign keys; an ON DELETE SET NULL/DEFAULT's definition is read only for its column list (PostgreSQL 15+).
-_FOREIGN_KEYS_SQL = f"""
-SELECT c.relname, con.conname, {_attnames("con.conkey", "con.conrelid")},
-       tn.nspname, t.relname, {_attnames("con.confkey", "con.confrelid")},
+# Foreign keys, the target's columns named here (the target may be in another chunk or schema); an ON DELETE
+# SET NULL/DEFAULT's definition is read only for its column list (PostgreSQL 15+).
+_FOREIGN_KEYS_SQL = """
+SELECT c.relname, con.conname, con.conkey, tn.nspname, t.relname,
+       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.position),
        con.confupdtype::text, con.confdeltype::text,
        CASE WHEN con.confdeltype IN ('n', 'd') THEN pg_catalog.pg_get_constraintdef(con.oid, true) END
 FROM pg_catalog.pg_constraint con
@@ -81,15 +75,12 @@ WHERE con.conrelid IN :oids AND con.contype = 'f'
 ORDER BY c.relname, con.conname
 """
 
-# Indexes other than the primary key's: key elements only (INCLUDE columns left out), an expression as
-# pg_get_indexdef spells it; whether a unique or exclusion constraint owns it.
+# Indexes other than the primary key's: key elements only (INCLUDE columns left out), an expression (column
+# number 0) as pg_get_indexdef spells it; whether a unique or exclusion constraint owns it.
 _INDEXES_SQL = """
-SELECT c.relname, ic.relname, i.indisunique,
-       ARRAY(SELECT CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.position::int, true)
-                         ELSE a.attname::text END
-             FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, position)
-             LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-             WHERE k.position <= i.indnkeyatts ORDER BY k.position),
+SELECT c.relname, ic.relname, i.indisunique, i.indkey, i.indnkeyatts,
+       CASE WHEN 0 = ANY(i.indkey) THEN
+            ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k) END,
        EXISTS (SELECT FROM pg_catalog.pg_constraint con
                WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
 FROM pg_catalog.pg_index i
@@ -123,28 +114,36 @@ def _rows(conn: Connection, sql: str, oids: list[int]) -> Any:
     return conn.execute(text(sql).bindparams(bindparam("oids", expanding=True)), {"oids": oids})
 
 
-def pg_columns(conn: Connection, oids: list[int]) -> dict[str, list[tuple[Any, ...]]]:
-    """Table name -> (name, type text, nullable, default, comment, generated expression) of each column, in order."""
-    grouped: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for table, *column in _rows(conn, _COLUMNS_SQL, oids):
-        grouped[table].append(tuple(column))
-    return grouped
+def pg_described(conn: Connection, oids: list[int]) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, dict[str, Any]]]:
+    """Some tables' columns, and their keys, unique constraints, foreign keys, indexes and comments.
+
+    Columns: table name -> (name, type text, nullable, default, comment,
+    generated expression) of each, in order. The rest is keyed as
+    ``schema._bulk``'s, in the Inspector's bulk calls' shapes.
+    """
+    columns: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    numbered: dict[str, dict[int, str]] = defaultdict(dict)
+    for table, number, *column in _rows(conn, _COLUMNS_SQL, oids):
+        columns[table].append(tuple(column))
+        numbered[table][number] = column[0]
+    return columns, _facts(conn, oids, numbered)
 
 
-def pg_facts(conn: Connection, oids: list[int]) -> dict[str, dict[str, Any]]:
-    """Keys, unique constraints, foreign keys, indexes and comments of some tables, keyed as ``schema._bulk``'s."""
+def _facts(conn: Connection, oids: list[int], numbered: dict[str, dict[int, str]]) -> dict[str, dict[str, Any]]:
+    """Everything but the columns; ``numbered`` names each table's columns by number."""
     facts: dict[str, dict[str, Any]] = {
         "pk": {},
         "uniques": defaultdict(list),
         "fks": defaultdict(list),
         "indexes": defaultdict(list),
     }
-    for table, kind, name, columns in _rows(conn, _KEYS_SQL, oids):
+    for table, kind, name, keys, key_count in _rows(conn, _KEYS_SQL, oids):
+        columns = [numbered[table][number] for number in keys[:key_count]]
         if kind == "p":
             facts["pk"][table] = {"name": name, "constrained_columns": columns}
         else:
             facts["uniques"][table].append({"name": name, "column_names": columns})
-    for table, name, columns, target_schema, target, target_columns, on_update, on_delete, definition in _rows(
+    for table, name, keys, target_schema, target, target_columns, on_update, on_delete, definition in _rows(
         conn, _FOREIGN_KEYS_SQL, oids
     ):
         options = {"onupdate": _ACTIONS.get(on_update), "ondelete": _ACTIONS.get(on_delete)}
@@ -154,14 +153,18 @@ def pg_facts(conn: Connection, oids: list[int]) -> dict[str, dict[str, Any]]:
         facts["fks"][table].append(
             {
                 "name": name,
-                "constrained_columns": columns,
+                "constrained_columns": [numbered[table][number] for number in keys],
                 "referred_schema": target_schema,
                 "referred_table": target,
                 "referred_columns": target_columns,
                 "options": {key: value for key, value in options.items() if value is not None},
             }
         )
-    for table, name, unique, elements, owned in _rows(conn, _INDEXES_SQL, oids):
+    for table, name, unique, keys, key_count, expressions, owned in _rows(conn, _INDEXES_SQL, oids):
+        elements = [
+            expressions[position] if number == 0 else numbered[table][number]
+            for position, number in enumerate(keys[:key_count])
+        ]
         index = {"name": name, "unique": unique, "column_names": elements}
         if owned:
             index["duplicates_constraint"] = name

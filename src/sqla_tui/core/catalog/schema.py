@@ -32,7 +32,7 @@ from sqlalchemy.types import NullType, TypeEngine
 
 from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
-from sqla_tui.core.catalog.pg_facts import pg_columns, pg_facts, pg_oids
+from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
 from sqla_tui.core.errors import UserError
 
@@ -386,7 +386,7 @@ def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[Ta
     """
     if conn.dialect.name == "postgresql":
         oids = [head.oids[table.name] for table in names if table.name in head.oids]
-        columns, bulk = pg_columns(conn, oids), pg_facts(conn, oids)
+        columns, bulk = pg_described(conn, oids)
     else:
         filter_names = [table.name for table in names]
         inspector = inspect(conn)
@@ -402,7 +402,7 @@ _RawColumn = tuple[str, str, bool, "str | None", "str | None", "str | None"]
 def _columns(
     conn: Connection, inspector: Inspector, schema: str, reflect_schema: str | None, names: list[str]
 ) -> dict[str, list[_RawColumn]]:
-    """Every column of the named tables by the Inspector's bulk call (PostgreSQL's: ``pg_facts.pg_columns``)."""
+    """Every column of the named tables by the Inspector's bulk call (PostgreSQL's: ``pg_facts.pg_described``)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", sa_exc.SAWarning)
         reflected = inspector.get_multi_columns(schema=reflect_schema, filter_names=names, kind=ObjectKind.ANY)
@@ -444,7 +444,7 @@ def _sqlite_declared_types(conn: Connection, schema: str, names: list[str]) -> d
 def _bulk(inspector: Inspector, schema: str | None, names: list[str]) -> dict[str, dict[str, Any]]:
     """One bulk Inspector call per kind of constraint for the named tables, each keyed by table name.
 
-    PostgreSQL's come from ``pg_facts`` instead.
+    PostgreSQL's come from ``pg_facts.pg_described`` instead.
     """
     common = {"schema": schema, "filter_names": names, "kind": ObjectKind.ANY}
     calls: dict[str, Callable[..., Mapping[tuple[str | None, str], Any]]] = {

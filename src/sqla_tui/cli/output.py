@@ -167,12 +167,12 @@ def emit_text(text: str, output: "Path | None") -> None:
 def fields_of(value: Any) -> dict[str, Any]:
     """A dataclass's fields as a dict, one level deep: unlike ``dataclasses.asdict``, nothing below is copied."""
     cls: type = type(value)  # mypy holds a type[Any] not Hashable (python/mypy#11470); a plain type it does
-    names, read = _fields_reader(cls)
+    names, read = fields_reader(cls)
     return dict(zip(names, read(value), strict=True))
 
 
 @functools.cache
-def _fields_reader(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+def fields_reader(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
     """Once per class, a class's field names and a getter of all their values at once.
 
     ``dataclasses.fields`` rebuilds its answer on every call: over the

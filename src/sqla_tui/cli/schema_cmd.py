@@ -8,7 +8,7 @@ import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
-from sqla_tui.cli.output import collector_paused, emit_json, fields_of, on_workbench
+from sqla_tui.cli.output import collector_paused, emit_json, fields_reader, on_workbench
 from sqla_tui.words import catalog as words
 
 if TYPE_CHECKING:
@@ -20,12 +20,15 @@ if TYPE_CHECKING:
 
 
 def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
-    attributes = report.attributes.get(table.name, {})
+    attribute = report.attributes.get(table.name, {}).get
     columns = []
-    for column in table.columns:  # 36,000 of them in a 2,000-table schema: each dict made once, not copied
-        entry = fields_of(column)
-        entry["attribute"] = attributes.get(column.name)
-        columns.append(entry)
+    if table.columns:  # 36,000 of them in a 2,000-table schema: each entry made once, its class's fields read once
+        cls: type = type(table.columns[0])  # a plain type for mypy (python/mypy#11470, as in fields_of)
+        names, read = fields_reader(cls)
+        for column in table.columns:
+            entry = dict(zip(names, read(column)))
+            entry["attribute"] = attribute(column.name)
+            columns.append(entry)
     return {
         "schema": table.schema,
         "name": table.name,

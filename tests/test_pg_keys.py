@@ -34,6 +34,7 @@ async def _build(url: str) -> None:
         'CONSTRAINT to_unique FOREIGN KEY ("c:d", a) REFERENCES "Odd ""keys""" ("c:d", a) ON DELETE SET DEFAULT, '
         "CONSTRAINT far_away FOREIGN KEY (far) REFERENCES elsewhere.target (id) DEFERRABLE INITIALLY DEFERRED, "
         "CONSTRAINT no_overlap EXCLUDE USING gist (int4range(a, b) WITH &&))",
+        "CREATE TABLE elsewhere.back (id INTEGER PRIMARY KEY, l INTEGER REFERENCES linked (id))",
         "CREATE TABLE to_partitioned (id INTEGER, created DATE, FOREIGN KEY (id, created) REFERENCES events (id, created))",
         'CREATE INDEX "Lower ""e""" ON linked (lower(e), a DESC NULLS LAST)',
         "CREATE INDEX partial ON linked (b) INCLUDE (e) WHERE b > 0",
@@ -137,3 +138,15 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
 def _index_elements(index: dict) -> tuple[str, ...]:
     expressions = index.get("expressions") or []
     return tuple(name if name is not None else expressions[i] for i, name in enumerate(index["column_names"]))
+
+
+async def test_a_key_to_a_table_on_the_search_path_names_the_targets_own_schema(keyed_db: TestDatabase) -> None:
+    """Read as schema 'elsewhere', a key to public.linked names 'public': the Inspector gives no schema there
+    (pg_get_constraintdef leaves a target on the search path unqualified), which read as the reflected schema."""
+    engine, _ = await connect(keyed_db.url)
+    try:
+        catalog = await load_catalog(engine, "elsewhere")
+    finally:
+        await engine.dispose()
+    (key,) = catalog.table("back").foreign_keys
+    assert (key.target_schema, key.target_table, key.target_columns) == ("public", "linked", ("id",))

@@ -379,10 +379,11 @@ def _tables(conn: Connection, head: _Head, names: list[TableName]) -> _Described
 
 
 def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[TableInfo]:
-    """The full facts of some tables of the schema: one query per kind of fact, filtered to their names.
+    """The full facts of some tables of the schema: one query per kind of fact, filtered to them.
 
-    The Inspector is this chunk's own: it runs its queries on ``conn``, which
-    is one of several taking turns (``_read_chunks``).
+    On PostgreSQL by their oids (``pg_facts``); elsewhere by name, through an
+    Inspector of this chunk's own: it runs its queries on ``conn``, which is
+    one of several taking turns (``_read_chunks``).
     """
     if conn.dialect.name == "postgresql":
         oids = [head.oids[table.name] for table in names if table.name in head.oids]

@@ -26,6 +26,21 @@ async def _build(url: str) -> None:
         "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
         "CREATE UNIQUE INDEX only_an_index ON no_key (x)",  # an index, not a constraint: not a unique constraint
         "CREATE VIEW a_view AS SELECT 1 AS one",
+        "CREATE SCHEMA elsewhere",
+        "CREATE TABLE elsewhere.target (id INTEGER PRIMARY KEY)",
+        'CREATE TABLE linked (id INTEGER PRIMARY KEY, b INTEGER, a INTEGER, "c:d" TEXT, e TEXT, far INTEGER, '
+        "self_id INTEGER REFERENCES linked (id) ON DELETE CASCADE ON UPDATE RESTRICT, "
+        'CONSTRAINT "to odd" FOREIGN KEY (a, b) REFERENCES "Odd ""keys""" (b, a) ON DELETE SET NULL (a), '
+        'CONSTRAINT to_unique FOREIGN KEY ("c:d", a) REFERENCES "Odd ""keys""" ("c:d", a) ON DELETE SET DEFAULT, '
+        "CONSTRAINT far_away FOREIGN KEY (far) REFERENCES elsewhere.target (id) DEFERRABLE INITIALLY DEFERRED, "
+        "CONSTRAINT no_overlap EXCLUDE USING gist (int4range(a, b) WITH &&))",
+        "CREATE TABLE elsewhere.back (id INTEGER PRIMARY KEY, l INTEGER REFERENCES linked (id))",
+        "CREATE TABLE to_partitioned (id INTEGER, created DATE, FOREIGN KEY (id, created) REFERENCES events (id, created))",
+        'CREATE INDEX "Lower ""e""" ON linked (lower(e), a DESC NULLS LAST)',
+        "CREATE INDEX partial ON linked (b) INCLUDE (e) WHERE b > 0",
+        """CREATE UNIQUE INDEX expressions ON linked ((a + b), (e || 'x'), "c:d")""",
+        "COMMENT ON TABLE linked IS 'links, ''quoted'''",
+        "COMMENT ON VIEW a_view IS 'a view'",
     )
 
 
@@ -59,3 +74,79 @@ async def test_keys_and_unique_constraints_are_the_inspectors(keyed_db: TestData
     assert ours["covered"] == (("id",), [("covered_code_id_note_key", ("code",))])
     assert ours["no_key"] == ((), []) and ours["a_view"] == ((), [])
     assert ours["events_2024"][0] == ("id", "created")
+
+
+async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: TestDatabase) -> None:
+    engine, _ = await connect(keyed_db.url)
+    try:
+        catalog = await load_catalog(engine)
+        async with engine.connect() as conn:
+            fks, indexes, comments = await conn.run_sync(
+                lambda sync: (
+                    inspect(sync).get_multi_foreign_keys(kind=ObjectKind.ANY),
+                    inspect(sync).get_multi_indexes(kind=ObjectKind.ANY),
+                    inspect(sync).get_multi_table_comment(kind=ObjectKind.ANY),
+                )
+            )
+    finally:
+        await engine.dispose()
+    ours = {
+        table.name: (
+            [(fk.name, fk.columns, fk.target_schema, fk.target_table, fk.target_columns, fk.ondelete, fk.onupdate)
+             for fk in table.foreign_keys],
+            [(index.name, index.columns, index.unique) for index in table.indexes],
+            table.comment,
+        )
+        for table in catalog.tables
+    }
+    theirs = {
+        name: (
+            [
+                (fk["name"], tuple(fk["constrained_columns"]), fk["referred_schema"] or "public", fk["referred_table"],
+                 tuple(fk["referred_columns"]), fk["options"].get("ondelete"), fk["options"].get("onupdate"))
+                for fk in fks[key]
+                if fk["referred_table"] != "events_2024"  # PostgreSQL's copy onto a partition: shown once (declared_links)
+            ],
+            [
+                (index["name"], _index_elements(index), index["unique"])
+                for index in indexes[key]
+                if not index.get("duplicates_constraint")
+            ],
+            comments[key]["text"],
+        )
+        for key in fks
+        for _, name in [key]
+    }
+    assert ours == theirs
+    assert ours["linked"][0] == [
+        ("far_away", ("far",), "elsewhere", "target", ("id",), None, None),
+        ("linked_self_id_fkey", ("self_id",), "public", "linked", ("id",), "CASCADE", "RESTRICT"),
+        ("to odd", ("a", "b"), "public", 'Odd "keys"', ("b", "a"), "SET NULL (a)", None),
+        ("to_unique", ("c:d", "a"), "public", 'Odd "keys"', ("c:d", "a"), "SET DEFAULT", None),
+    ]
+    assert ours["linked"][1] == [
+        ('Lower "e"', ("lower(e)", "a"), False),
+        ("expressions", ("(a + b)", "(e || 'x'::text)", "c:d"), True),
+        ("partial", ("b",), False),
+    ]
+    assert ours["linked"][2] == "links, 'quoted'" and ours["a_view"][2] == "a view" and ours["no_key"][2] is None
+    assert [fk[:5] for fk in ours["to_partitioned"][0]] == [
+        ("to_partitioned_id_created_fkey", ("id", "created"), "public", "events", ("id", "created"))
+    ]
+
+
+def _index_elements(index: dict) -> tuple[str, ...]:
+    expressions = index.get("expressions") or []
+    return tuple(name if name is not None else expressions[i] for i, name in enumerate(index["column_names"]))
+
+
+async def test_a_key_to_a_table_on_the_search_path_names_the_targets_own_schema(keyed_db: TestDatabase) -> None:
+    """Read as schema 'elsewhere', a key to public.linked names 'public': the Inspector gives no schema there
+    (pg_get_constraintdef leaves a target on the search path unqualified), which read as the reflected schema."""
+    engine, _ = await connect(keyed_db.url)
+    try:
+        catalog = await load_catalog(engine, "elsewhere")
+    finally:
+        await engine.dispose()
+    (key,) = catalog.table("back").foreign_keys
+    assert (key.target_schema, key.target_table, key.target_columns) == ("public", "linked", ("id",))

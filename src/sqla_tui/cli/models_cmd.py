@@ -8,7 +8,7 @@ import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
-from sqla_tui.cli.output import fail, on_workbench
+from sqla_tui.cli.output import collector_paused, fail, on_workbench
 
 if TYPE_CHECKING:
     from sqla_tui.core.connect.target import Target
@@ -52,7 +52,8 @@ def models(
     if tables is not None and not names:
         fail("--tables is empty: name tables, comma-separated, e.g. --tables users,posts")
     options = ExportOptions(tables=names, lazy=lazy.value, asynchronous=asynchronous)
-    written = on_workbench(target, lambda bench: bench.export_models(options, schema_name))
+    with collector_paused():
+        written = on_workbench(target, lambda bench: bench.export_models(options, schema_name))
     if output is None:
         typer.echo(written.text, nl=False)
         return

@@ -10,6 +10,7 @@ once per distinct text.
 import contextlib
 import dataclasses
 import functools
+import gc
 import json
 import operator
 import sys
@@ -79,6 +80,29 @@ def warnings_as_lines() -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a one-shot command that builds a catalog, prints it and exits.
+
+    What such a command makes (a 2,000-table catalog is ~300,000 objects)
+    lives until it ends, so each full collection walks it all to free
+    nothing: ~0.15 s of a ``schema --json`` run's CPU (benchmarks/schema_json.py).
+    Reference counting still frees what is dropped; peak RSS is the same.
+    At the end what was made is frozen (``gc.freeze``) before collecting
+    resumes, or the first young-generation pass would walk all of it (~0.05 s).
+    Never for a command that runs until stopped (``pool``, ``serve``), whose
+    cycles must be collected.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
+
+
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a core coroutine, turning user errors and Ctrl-C into clean exits."""
     import asyncio  # ~0.02 s that --help, which imports every command, never needs
@@ -143,12 +167,12 @@ def emit_text(text: str, output: "Path | None") -> None:
 def fields_of(value: Any) -> dict[str, Any]:
     """A dataclass's fields as a dict, one level deep: unlike ``dataclasses.asdict``, nothing below is copied."""
     cls: type = type(value)  # mypy holds a type[Any] not Hashable (python/mypy#11470); a plain type it does
-    names, read = _fields_reader(cls)
+    names, read = fields_reader(cls)
     return dict(zip(names, read(value), strict=True))
 
 
 @functools.cache
-def _fields_reader(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+def fields_reader(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
     """Once per class, a class's field names and a getter of all their values at once.
 
     ``dataclasses.fields`` rebuilds its answer on every call: over the

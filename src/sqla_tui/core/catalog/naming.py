@@ -31,6 +31,7 @@ through the same rule.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -103,6 +104,7 @@ class RelationshipPlan:
         return dict(self.attributes_by_table.get(table, {}))
 
 
+@functools.lru_cache(maxsize=8192)  # a schema's column names repeat (id, name, created_at): each is spelled once
 def python_name(text: str) -> str:
     """``text`` as a name Python source and a mapped class can both use, unchanged when it already is one.
 

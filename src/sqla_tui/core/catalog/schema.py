@@ -2,12 +2,11 @@
 
 A 2,000-table schema is normal in production, so the tree paints from one
 catalog query (``list_names``) and the full catalog (``load_catalog``) comes
-from one bulk query per kind of fact, never one query per table: the
-Inspector's ``get_multi_*`` calls for keys, indexes and comments;
-for columns, on PostgreSQL one pg_catalog query (types exactly as
+from one bulk query per kind of fact, never one query per table: on
+PostgreSQL pg_catalog queries of our own (``pg_facts``: types exactly as
 ``format_type`` spells them, enums, domains and arrays included), elsewhere
-``get_multi_columns`` with unknown types shown by their database name, so
-an exotic column shows instead of crashing the screen.
+the Inspector's ``get_multi_*`` calls, with unknown column types shown by
+their database name, so an exotic column shows instead of crashing the screen.
 """
 
 from __future__ import annotations
@@ -23,8 +22,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import bindparam, func, inspect, select, text
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy import table as table_clause
 from sqlalchemy.engine import Connection, Dialect, Inspector
 from sqlalchemy.engine.reflection import ObjectKind
@@ -33,6 +32,7 @@ from sqlalchemy.types import NullType, TypeEngine
 
 from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
+from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
 from sqla_tui.core.errors import UserError
 
@@ -63,25 +63,6 @@ _ESTIMATE_SQL = {
     ),
 }
 _ESTIMATE_SQL["mariadb"] = _ESTIMATE_SQL["mysql"]
-
-# PostgreSQL columns in one query, types in the server's own words (format_type):
-# ten times faster than the Inspector's get_multi_columns, which parses every
-# type into a SQLAlchemy type only for us to render it back to text.
-_PG_COLUMNS_SQL = """
-SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-       CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
-       ds.description,
-       CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END
-FROM pg_catalog.pg_attribute a
-JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-LEFT JOIN pg_catalog.pg_description ds
-       ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum
-WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
-  AND c.relname IN :names
-ORDER BY c.relname, a.attnum
-"""
 
 _UNRECOGNIZED = re.compile(r"Did not recognize type '(?P<type>.+?)' of (?:column )?'?(?P<column>[^']+)'?")
 
@@ -349,6 +330,8 @@ class _Head:
     names: list[TableName]
     estimates: dict[str, int | None]
     partitioning: Partitioning
+    oids: dict[str, int]
+    """PostgreSQL's oid of each table and view, by name; empty elsewhere."""
 
 
 def _catalog_head(conn: Connection, schema: str | None) -> _Head:
@@ -368,6 +351,7 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
         names=names,
         estimates=with_leaf_sums(estimates, partitioning),
         partitioning=partitioning,
+        oids=pg_oids(conn, resolved) if conn.dialect.name == "postgresql" else {},
     )
 
 
@@ -395,37 +379,22 @@ def _tables(conn: Connection, head: _Head, names: list[TableName]) -> _Described
 
 
 def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[TableInfo]:
-    """The full facts of some tables of the schema: one query per kind of fact, filtered to their names.
+    """The full facts of some tables of the schema: one query per kind of fact, filtered to them.
 
-    The Inspector is this chunk's own: it runs its queries on ``conn``, which
-    is one of several taking turns (``_read_chunks``).
+    On PostgreSQL by their oids (``pg_facts``); elsewhere by name, through an
+    Inspector of this chunk's own: it runs its queries on ``conn``, which is
+    one of several taking turns (``_read_chunks``).
     """
-    filter_names = [table.name for table in names]
-    inspector = inspect(conn)
-    columns = _columns(conn, inspector, head.schema, head.reflect_schema, filter_names)
-    bulk = _bulk(inspector, head.reflect_schema, filter_names)
     if conn.dialect.name == "postgresql":
-        bulk.update(_pg_keys(conn, head.schema, filter_names))
+        oids = [head.oids[table.name] for table in names if table.name in head.oids]
+        columns, bulk = pg_described(conn, oids)
+    else:
+        filter_names = [table.name for table in names]
+        inspector = inspect(conn)
+        columns = _columns(conn, inspector, head.schema, head.reflect_schema, filter_names)
+        bulk = _bulk(inspector, head.reflect_schema, filter_names)
     return [_table(head, table, columns[table.name], bulk) for table in names if table.name in columns]
 
-
-# PostgreSQL primary keys and unique constraints of some tables in one query: the Inspector's two
-# bulk calls each look the tables' oids up again and build a row mapping per column, a third of
-# a 2,000-table catalog's time (benchmarks/schema_json.py). Key columns as SQLAlchemy reads them:
-# the constraint's index's key columns (INCLUDE columns left out), in index order; by name.
-_PG_KEYS_SQL = """
-SELECT c.relname, con.contype::text, con.conname,
-       ARRAY(SELECT a.attname::text
-             FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, position)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-             WHERE k.position <= i.indnkeyatts ORDER BY k.position)
-FROM pg_catalog.pg_constraint con
-JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid
-JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = :schema AND c.relname IN :names AND con.contype IN ('p', 'u')
-ORDER BY c.relname, con.conname
-"""
 
 _RawColumn = tuple[str, str, bool, "str | None", "str | None", "str | None"]
 """(name, type text, nullable, default, comment, generated expression) of one column."""
@@ -434,13 +403,7 @@ _RawColumn = tuple[str, str, bool, "str | None", "str | None", "str | None"]
 def _columns(
     conn: Connection, inspector: Inspector, schema: str, reflect_schema: str | None, names: list[str]
 ) -> dict[str, list[_RawColumn]]:
-    """Every column of the named tables: one pg_catalog query, else the Inspector's bulk call."""
-    if conn.dialect.name == "postgresql":
-        grouped: dict[str, list[_RawColumn]] = defaultdict(list)
-        query = text(_PG_COLUMNS_SQL).bindparams(bindparam("names", expanding=True))
-        for table, *column in conn.execute(query, {"schema": schema, "names": names}):
-            grouped[table].append(tuple(column))
-        return grouped
+    """Every column of the named tables by the Inspector's bulk call (PostgreSQL's: ``pg_facts.pg_described``)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", sa_exc.SAWarning)
         reflected = inspector.get_multi_columns(schema=reflect_schema, filter_names=names, kind=ObjectKind.ANY)
@@ -479,30 +442,18 @@ def _sqlite_declared_types(conn: Connection, schema: str, names: list[str]) -> d
     return {(table, column): declared for table, column, declared in rows if declared}
 
 
-def _pg_keys(conn: Connection, schema: str, names: list[str]) -> dict[str, dict[str, Any]]:
-    """Primary keys and unique constraints of the named tables, shaped as the Inspector's bulk calls return them."""
-    found: dict[str, dict[str, Any]] = {"pk": {}, "uniques": defaultdict(list)}
-    query = text(_PG_KEYS_SQL).bindparams(bindparam("names", expanding=True))
-    for table, kind, name, columns in conn.execute(query, {"schema": schema, "names": names}):
-        if kind == "p":
-            found["pk"][table] = {"name": name, "constrained_columns": columns}
-        else:
-            found["uniques"][table].append({"name": name, "column_names": columns})
-    return found
-
-
 def _bulk(inspector: Inspector, schema: str | None, names: list[str]) -> dict[str, dict[str, Any]]:
     """One bulk Inspector call per kind of constraint for the named tables, each keyed by table name.
 
-    On PostgreSQL keys and unique constraints come from ``_pg_keys`` instead.
+    PostgreSQL's come from ``pg_facts.pg_described`` instead.
     """
     common = {"schema": schema, "filter_names": names, "kind": ObjectKind.ANY}
     calls: dict[str, Callable[..., Mapping[tuple[str | None, str], Any]]] = {
         "fks": inspector.get_multi_foreign_keys,
         "indexes": inspector.get_multi_indexes,
+        "pk": inspector.get_multi_pk_constraint,
+        "uniques": inspector.get_multi_unique_constraints,
     }
-    if inspector.dialect.name != "postgresql":
-        calls |= {"pk": inspector.get_multi_pk_constraint, "uniques": inspector.get_multi_unique_constraints}
     if inspector.dialect.supports_comments:
         calls["comments"] = inspector.get_multi_table_comment
     dialect = inspector.dialect

@@ -165,7 +165,9 @@ async def test_a_screen_opened_in_a_short_terminal_is_short_from_its_first_frame
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("p")
-        await pause_until(pilot, lambda: isinstance(app.screen, PoolScreen) and app.screen.is_mounted, "the pool screen")
+        await pause_until(
+            pilot, lambda: isinstance(app.screen, PoolScreen) and app.screen.is_mounted, "the pool screen"
+        )
         assert {"-narrow", "-short"} <= app.screen.classes
         assert app.screen.query_one("#pool-counters").styles.margin.top == 0  # PoolScreen.-short #pool-counters
         await pilot.resize_terminal(200, 50)

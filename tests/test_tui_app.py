@@ -403,3 +403,18 @@ async def test_no_heartbeat_unless_asked(demo_cache: Path, monkeypatch: pytest.M
     async with app.run_test() as pilot:
         await settle(pilot)
         assert app.heartbeat is None
+
+
+async def test_footer_keys_keep_textuals_spacing(demo_cache: Path) -> None:
+    """KeyFooter starts each key in the footer's style: the screen keys spaced out, the palette's key compact, as in Footer."""
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pause_until(pilot, lambda: app.workbench is not None, "the connection")
+        await pilot.pause()
+        keys = list(app.screen.query(footer_key_class()))
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        assert len(palette) == 1 and palette[0].has_class("-compact")
+        screen_keys = [key for key in keys if key not in palette]
+        assert {key.description for key in screen_keys} >= {"Quit", "Schema", "Pool"}
+        assert not any(key.has_class("-compact") for key in screen_keys)
+        assert screen_text(app).splitlines()[-1].startswith(" q Quit  ")  # a space either side of the key

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -156,3 +157,41 @@ async def test_every_screen_action_is_in_the_command_palette(demo_cache: Path) -
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, FanoutScreen)
+
+
+async def test_a_screen_opened_in_a_short_terminal_is_short_from_its_first_frame(demo_cache: Path) -> None:
+    """The breakpoint classes come with the screen (StyledOnce): its widgets mount styled for 80×24, not restyled after."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await pause_until(
+            pilot, lambda: isinstance(app.screen, PoolScreen) and app.screen.is_mounted, "the pool screen"
+        )
+        assert {"-narrow", "-short"} <= app.screen.classes
+        assert app.screen.query_one("#pool-counters").styles.margin.top == 0  # PoolScreen.-short #pool-counters
+        await pilot.resize_terminal(200, 50)
+        await settle(pilot)
+        assert {"-wide", "-tall"} <= app.screen.classes and "-short" not in app.screen.classes
+        assert app.screen.query_one("#pool-counters").styles.margin.top == 1
+
+
+async def test_a_theme_chosen_while_a_screen_was_away_shows_when_it_returns(demo_cache: Path) -> None:
+    """Only a screen's first resume keeps its mount's styles; coming back after a theme change restyles it."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        bar = app.screen.query_one("#gauge-out")
+        before = bar.get_component_rich_style("gauge--bar").color
+        await pilot.press("escape")
+        await settle(pilot)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen.query_one("#gauge-out") is bar  # the same installed screen, resumed
+        after = bar.get_component_rich_style("gauge--bar").color
+        assert after != before
+        assert after == Color.parse(app.current_theme.primary).rich_color

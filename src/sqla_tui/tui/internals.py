@@ -1,8 +1,9 @@
 """The private parts of Textual that sqla-tui reads, named here and nowhere else.
 
-Two speed-ups lean on Textual's internals: the footer skips rebuilds that
+Three speed-ups lean on Textual's internals: the footer skips rebuilds that
 would show the same keys (it must know whether its screen is being torn down
-and whether bindings are known yet), and the schema tree holds back the
+and whether bindings are known yet) and starts its keys with its own
+``compact`` (so each is styled once), and the schema tree holds back the
 line-cache invalidation ``TreeNode.add`` triggers per node. Each accessor
 degrades to Textual's own behaviour when the attribute is gone (a rebuild,
 an invalidation: slower, never wrong), and ``tests/test_internals.py``
@@ -21,6 +22,7 @@ PRIVATE: dict[str, str] = {
     "textual.widgets.Footer._bindings_ready": "the footer compares keys only once bindings are known",
     "textual.widgets.Tree._invalidate": "the schema tree lays its lines out once per slice of names",
     "textual.widgets._footer.FooterKey": "tests find the footer's keys by their widget class",
+    "textual.widgets._footer.FooterKey.compact": "KeyFooter gives each key the footer's compact before it mounts",
     "textual.message_pump.MessagePump._dispatch_message": (
         "tui/failure.HandlerGuard overrides it: a handler's exception is a notification, not a frozen screen"
     ),

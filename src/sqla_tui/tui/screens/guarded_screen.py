@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.tui.failure import HandlerGuard
+from sqla_tui.tui.screens.styled_once import StyledOnce
 
 
-class GuardedScreen(HandlerGuard, Screen[None]):
+class GuardedScreen(HandlerGuard, StyledOnce):
     """A screen whose workers' and handlers' unexpected failures become one-line notifications.
 
     ``Worker.StateChanged`` does not bubble, so the app never hears about a

@@ -30,6 +30,7 @@ from sqla_tui.core.pool.lab import PoolLab
 from sqla_tui.core.pool.load import LoadResult, LoadSpec
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.screens.pool_settings_dialog import PoolSettingsDialog
+from sqla_tui.tui.widgets.fact_line import FactLine
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import pool_gauges, show_pool_gauges
 from sqla_tui.tui.widgets.key_footer import KeyFooter
@@ -82,9 +83,9 @@ class PoolScreen(GuardedScreen):
                 yield Static("waiting, last 60 s", classes="pool-caption")
                 yield Sparkline([], id="spark-waiters")
             with Vertical(id="pool-figures"):
-                yield Static(id="pool-settings")
+                yield FactLine(id="pool-settings")
                 yield FactTable("", "count", "p50 ms", "p95 ms", "max ms", id="pool-latency")
-                yield Static(id="pool-counters")
+                yield FactLine(id="pool-counters")
         yield LoadControls(id="load-controls")
         yield Static(id="pool-status")
         with Horizontal(id="pool-bottom"):
@@ -123,15 +124,15 @@ class PoolScreen(GuardedScreen):
         await self.workbench.in_lab(lab.start_sampling)
 
     def refresh_figures(self) -> None:
-        """Read the monitor (a lock and a copy, no I/O) and show it."""
+        """Read the monitor (a lock and a copy, no I/O) and show it; what has not changed is not redrawn."""
         snapshot = self.lab.monitor.snapshot()
         self._show_gauges(snapshot)
         history = self.lab.monitor.history()
         self.query_one("#spark-out", Sparkline).data = [point.checked_out for point in history]
         self.query_one("#spark-waiters", Sparkline).data = [point.waiters or 0 for point in history]
-        self.query_one("#pool-settings", Static).update(Content(settings_line(snapshot)))
+        self.query_one("#pool-settings", FactLine).show(settings_line(snapshot))
         self.query_one("#pool-latency", FactTable).show(latency_rows(snapshot))
-        self.query_one("#pool-counters", Static).update(counters_text(snapshot))
+        self.query_one("#pool-counters", FactLine).show(counters_text(snapshot))
         self.query_one("#pool-leaks", FactTable).show(leak_rows(snapshot))
 
     def _show_gauges(self, snapshot: PoolSnapshot) -> None:

@@ -120,11 +120,35 @@ def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(empty_db
     [n_plus_one] = summary["n_plus_one"]
     assert (n_plus_one["file"], n_plus_one["line"]) == (__file__, marked_line("sync_n_plus_one", Path(__file__)))
     assert n_plus_one["count"] == 8 * 5 * AUTHORS and n_plus_one["attribute"] == "Author.books"
+    assert n_plus_one["sessions"] == 8 * 5  # each round's session, not each of the 8 threads
     assert (__file__, marked_line("sync_hold", Path(__file__))) in {(x["file"], x["line"]) for x in summary["leaks"]}
     rows = [event["rows"] for event in reader.digest.recent if "attach_book" in event["sql"]]
     assert set(rows) == (
         {3} if empty_db.backend == "mariadb" else {None}
     )  # sqlite3 keeps no count of rows it hands over
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
+def test_one_lazy_load_per_request_on_a_reused_thread_is_no_n_plus_one(empty_db: TestDatabase, runtime: Path) -> None:
+    """A threaded server's worker serves many requests: a lazy load in each is not an N+1 of that thread."""
+    _, rest = empty_db.url.split("://", 1)
+    engine = create_engine(f"{SYNC_DRIVERS[empty_db.backend]}://{rest}")
+    _seed(engine)
+    handle = instrument(engine, name="reused")
+    reader = Reader("reused")
+    reader.start()
+    assert handle.wait_for_viewer(30)
+    for request in range(1, 6):  # five requests, one after another, on this one thread
+        with Session(engine) as session:
+            assert len(session.get(Author, request).books) == 3
+    handle.close()
+    reader.join(60)
+    engine.dispose()
+
+    summary = reader.digest.summary()
+    assert summary["statements"] == 5 * 2
+    assert [event["loader"] for event in reader.digest.recent] == ["main", "lazy"] * 5
+    assert summary["n_plus_one"] == []
 
 
 async def _statements(engine, count: int) -> None:  # type: ignore[no-untyped-def]

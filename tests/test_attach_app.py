@@ -119,7 +119,7 @@ async def test_the_viewer_sees_exactly_what_the_application_did(
     [n_plus_one] = summary["n_plus_one"]
     assert n_plus_one["attribute"] == "Author.books"
     assert n_plus_one["origin"] == f"{app_file}:{marked_line('n_plus_one')}"
-    assert n_plus_one["count"] == 10 * done["/n1"] and n_plus_one["tasks"] == done["/n1"]
+    assert n_plus_one["count"] == 10 * done["/n1"] and n_plus_one["sessions"] == done["/n1"]
 
     replayed = sqla_tui("replay", str(record), "--json")
     assert replayed.returncode == 0, replayed.stderr

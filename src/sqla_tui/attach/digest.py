@@ -3,8 +3,10 @@
 One Digest per viewer, fed every event in order (live or replayed); the
 JSON summary of ``sqla-tui attach --json`` and the attach screen both read
 it. N+1 groups are folded here from the statement lines: lazy loads of the
-same attribute and SQL shape repeated within one task (one request, in a web
-application), at the same line of the application. Pool figures are the
+same attribute and SQL shape repeated within one session (a unit of work: a
+request, in a web application), at the same line of the application. Not per
+task or thread: a threaded server reuses its threads, so one lazy load in each
+of many requests would add up to a false N+1 on each worker thread. Pool figures are the
 application's since ``instrument()`` (the monitor's peaks are exact; samples
 would miss them).
 """
@@ -36,7 +38,7 @@ class Digest:
     recent: list[dict[str, Any]] = field(default_factory=list)
     leaks: dict[tuple[Any, Any], dict[str, Any]] = field(default_factory=dict)
     transactions: dict[tuple[Any, Any], dict[str, Any]] = field(default_factory=dict)
-    _lazy: dict[tuple[str, str, Any, Any, Any], int] = field(default_factory=lambda: defaultdict(int))
+    _lazy: dict[tuple[Any, str, Any, Any, Any], int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
@@ -61,7 +63,7 @@ class Digest:
             del self.recent[:RECENT]
         if event.get("loader") == "lazy":
             key = (
-                event.get("task") or "",
+                event.get("session") or event.get("task") or "",
                 shape(event["sql"]),
                 event.get("attribute"),
                 event.get("file"),
@@ -77,7 +79,7 @@ class Digest:
             _keep_longest(self.transactions, open_tx, "open_s")
 
     def n_plus_one(self) -> list[dict[str, Any]]:
-        """Repeated lazy loads, most statements first: per SQL shape, attribute and line, over every task."""
+        """Repeated lazy loads, most statements first: per SQL shape, attribute and line, over every session."""
         groups: dict[tuple[str, Any, Any, Any], dict[str, Any]] = {}
         for (_, sql, attribute, file, line), count in self._lazy.items():
             if count < 2:
@@ -87,7 +89,7 @@ class Digest:
                 {
                     "sql": one_line(sql),
                     "count": 0,
-                    "tasks": 0,
+                    "sessions": 0,
                     "origin": _where(file, line),
                     "attribute": attribute,
                     "file": file,
@@ -95,7 +97,7 @@ class Digest:
                 },
             )
             group["count"] += count
-            group["tasks"] += 1
+            group["sessions"] += 1
         return sorted(groups.values(), key=lambda group: -group["count"])
 
     def summary(self) -> dict[str, Any]:

@@ -69,7 +69,7 @@ class AttachScreen(Screen[None]):
                 yield FactTable("connections", "oldest s", "checked out at", id="attach-holders")
                 yield FactTable("conn", "held s", "state", "checked out at", "session", id="attach-leaks")
                 yield FactTable("open s", "idle s", "began at", "task", id="attach-transactions")
-                yield FactTable("count", "requests", "attribute", "at", "sql", id="attach-n-plus-one")
+                yield FactTable("count", "sessions", "attribute", "at", "sql", id="attach-n-plus-one")
         yield FactTable("t s", "ms", "rows", "at", "task", "sql", id="attach-statements", focusable=True)
         yield KeyFooter()
 
@@ -78,7 +78,7 @@ class AttachScreen(Screen[None]):
             "#attach-holders": "who holds connections now",
             "#attach-leaks": "leak suspects: connections held too long",
             "#attach-transactions": "transactions left open",
-            "#attach-n-plus-one": "N+1: lazy loads repeated within a request",
+            "#attach-n-plus-one": "N+1: lazy loads repeated within one session",
             "#attach-statements": "statements, newest first",
         }
         for selector, title in titles.items():
@@ -150,7 +150,7 @@ class AttachScreen(Screen[None]):
         self.query_one("#attach-n-plus-one", FactTable).show(
             (
                 str(group["count"]),
-                str(group["tasks"]),
+                str(group["sessions"]),
                 group["attribute"] or "",
                 f"{short_path(group['file'])}:{group['line']}" if group["file"] else "unknown",
                 group["sql"],

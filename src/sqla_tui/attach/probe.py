@@ -13,7 +13,6 @@ reports its ``rowcount`` when it knows it, else ``null``.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import itertools
 import threading
 import time
@@ -28,12 +27,9 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from sqla_tui.attach.server import Hub
 from sqla_tui.core.internals.sqlalchemy import buffered_rows
-from sqla_tui.core.observe.capture import Origin, describe_origin
+from sqla_tui.core.observe.loaders import announce, announced
 from sqla_tui.core.observe.origin import caller_location
 
-_announced: contextvars.ContextVar[tuple[Origin, int] | None] = contextvars.ContextVar(
-    "sqla_tui_attach_announced", default=None
-)
 _STARTED = "sqla_tui_attach_started"
 _TX = "sqla_tui_attach_tx"
 
@@ -89,21 +85,16 @@ class Probe:
     # -- listeners -----------------------------------------------------------
 
     def _tag(self, state: ORMExecuteState) -> None:
-        """Tell the cursor listener which loader and which session this ORM execution comes from.
+        """Tell the cursor listener which loader and which session this ORM execution is for (``core.observe.loaders``)."""
+        if self._hub.viewers:
+            announce(state)
 
-        Through a context variable rather than ``update_execution_options``
-        (which merges immutable dicts: 15 µs a statement): the cursor
-        execution that follows runs in the same greenlet or thread, whose
-        context is its own; ``_after`` clears it, so a statement the ORM
-        did not announce (a flush) is never given a stale tag.
-        """
-        if not self._hub.viewers:
-            return
-        session = state.session
+    def _serial(self, session: Session) -> int:
+        """A number for this session, in the order the feed first saw them."""
         serial = self._sessions.get(session)
         if serial is None:
             serial = self._sessions[session] = next(self._serials)
-        _announced.set((describe_origin(state), serial))
+        return serial
 
     def _before(
         self,
@@ -131,9 +122,7 @@ class Probe:
             return
         now = time.perf_counter()
         elapsed = now - stack.pop()
-        tagged = _announced.get()
-        if tagged is not None:
-            _announced.set(None)
+        told = announced(context)
         where = caller_location()
         task = task_name()
         tx = conn.info.get(_TX)
@@ -152,9 +141,9 @@ class Probe:
             "file": where.file if where else None,
             "line": where.line if where else None,
             "function": where.function if where else None,
-            "loader": tagged[0].kind if tagged else None,
-            "attribute": tagged[0].attribute if tagged else None,
-            "session": tagged[1] if tagged else None,
+            "loader": told.origin.kind if told else None,
+            "attribute": told.origin.attribute if told else None,
+            "session": self._serial(told.session) if told else None,
             "tx": tx,
             "task": task,
             "executemany": executemany,

@@ -16,7 +16,6 @@ import asyncio
 import itertools
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -62,11 +61,11 @@ class Probe:
         self._hub = hub
         self._capture_params = capture_params
         self._started = started
-        self._sessions: weakref.WeakKeyDictionary[Session, int] = weakref.WeakKeyDictionary()
         self._serials = itertools.count(1)
+        self._session_key = f"sqla_tui_attach_session_{id(self)}"  # one probe per engine, each numbering its own
         self.open: dict[int, list[Any]] = {}
         """Transactions begun and not yet ended: serial -> [began, location, task, last statement] (perf_counter)."""
-        self._engine_listeners: dict[str, Callable[..., None]] = {
+        self._engine_listeners: dict[str, Callable[..., Any]] = {
             "before_cursor_execute": self._before,
             "after_cursor_execute": self._after,
             "begin": self._begin,
@@ -74,7 +73,7 @@ class Probe:
             "rollback": self._end,
         }
         for name, listener in self._engine_listeners.items():
-            event.listen(engine, name, listener)
+            event.listen(engine, name, listener, retval=name == "before_cursor_execute")
         event.listen(Session, "do_orm_execute", self._tag)
 
     def remove(self) -> None:
@@ -90,10 +89,10 @@ class Probe:
             announce(state)
 
     def _serial(self, session: Session) -> int:
-        """A number for this session, in the order the feed first saw them."""
-        serial = self._sessions.get(session)
+        """A number for this session, in the order the feed first saw them (kept in its ``info``, which it owns)."""
+        serial = session.info.get(self._session_key)
         if serial is None:
-            serial = self._sessions[session] = next(self._serials)
+            serial = session.info[self._session_key] = next(self._serials)
         return serial
 
     def _before(
@@ -104,9 +103,10 @@ class Probe:
         parameters: Any,
         context: ExecutionContext | None,
         executemany: bool,
-    ) -> None:
+    ) -> tuple[str, Any]:
         if self._hub.viewers:
-            conn.info.setdefault(_STARTED, []).append(time.perf_counter())
+            conn.info[_STARTED] = time.perf_counter()
+        return statement, parameters  # listening with retval=True spares SQLAlchemy's wrapper a call
 
     def _after(
         self,
@@ -117,15 +117,18 @@ class Probe:
         context: ExecutionContext | None,
         executemany: bool,
     ) -> None:
-        stack = conn.info.get(_STARTED)
-        if not stack:
+        if not self._hub.viewers:
+            return
+        info = conn.info
+        started = info.pop(_STARTED, None)
+        if started is None:  # the viewer came between this statement's start and its end
             return
         now = time.perf_counter()
-        elapsed = now - stack.pop()
+        elapsed = now - started
         told = announced(context)
         where = caller_location()
         task = task_name()
-        tx = conn.info.get(_TX)
+        tx = info.get(_TX)
         if tx is not None:
             open_tx = self.open.get(tx)
             if open_tx is not None:

@@ -16,6 +16,13 @@ statement, with the interpreter's start-up and the imports cancelled out.
   (monitor). The monitor's 10 Hz sampler is not running: its cost is per
   tenth of a second, not per statement, and under callgrind's slowdown it
   would fire fifty times as often per statement as in real life.
+- ``attach``: the same statements, plain and on an engine passed to
+  ``sqla_tui.attach.instrument`` with ``sqla-tui attach --json`` reading the
+  feed from another process (not counted): the probe's listeners and the
+  feed thread's encoding, in the application's process. The feed thread
+  wakes once a second and the pool snapshot is off, for the same reason as
+  the sampler: under callgrind they would fire fifty times as often per
+  statement. The viewer must report every statement.
 - ``capture``: ORM ``select()`` statements of 10 rows in one AsyncSession,
   plain and with a StatementLog recording the session's connection and
   tagging origins (what every run in the composer and the fan-out does; a
@@ -24,7 +31,7 @@ statement, with the interpreter's start-up and the imports cancelled out.
 Both run on a SQLite file through aiosqlite, which has no network to make
 the event loop's iterations depend on timing.
 
-    python benchmarks/instructions.py [--small 200] [--large 1200] [--only pool|capture]
+    python benchmarks/instructions.py [--small 200] [--large 1200] [--only pool|capture|attach]
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ import tempfile
 from pathlib import Path
 
 WORKLOAD = r'''
-import asyncio, sys
+import asyncio, json, os, subprocess, sys
 from sqlalchemy import Integer, String, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -91,12 +98,37 @@ async def capture(variant, count, url):
     await engine.dispose()
 
 
+async def attach(variant, count, url):
+    engine = create_engine(url, PoolOptions())
+    statement = select(Row).limit(10)
+    if variant == "watched":
+        from sqla_tui.attach import instrument, server
+
+        server._TICK = 1.0
+        handle = instrument(engine, name="instructions")
+        handle._hub._interval = 3600.0
+        viewer = subprocess.Popen(
+            [sys.executable, "-m", "sqla_tui", "attach", str(os.getpid()), "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        assert await asyncio.to_thread(handle.wait_for_viewer, 300)
+    async with AsyncSession(engine) as session:
+        for _ in range(count):
+            assert len((await session.scalars(statement)).all()) == 10
+    if variant == "watched":
+        handle.close()
+        summary = json.loads(viewer.communicate(timeout=600)[0])
+        assert summary["statements"] == count and summary["dropped"] == 0, summary
+    await engine.dispose()
+
+
 workload, variant, count, url = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-asyncio.run({"pool": pool, "capture": capture}[workload](variant, count, url))
+asyncio.run({"pool": pool, "capture": capture, "attach": attach}[workload](variant, count, url))
 '''
 
-VARIANTS = {"pool": ("plain", "monitor"), "capture": ("plain", "capture")}
-BUDGET = {"pool": 0.03, "capture": 0.05}
+VARIANTS = {"pool": ("plain", "monitor"), "capture": ("plain", "capture"), "attach": ("plain", "watched")}
+BUDGET = {"pool": 0.03, "capture": 0.05, "attach": 0.03}
+"""Issue 19's budgets; attach's is issue 16's throughput budget, which CPU per statement bounds from above."""
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
-from sqla_tui.core.observe.capture import MAIN, CapturedStatement, Origin
+from sqla_tui.core.observe.capture import CapturedStatement
+from sqla_tui.core.observe.loaders import MAIN, Origin
 from sqla_tui.core.query.preview import (
     STRATEGY_CYCLE,
     consecutive_runs,
@@ -51,7 +52,7 @@ def test_relationships_are_listed_by_name_with_their_targets() -> None:
 
 
 def _statement(index: int, sql: str, origin: Origin, rows: int) -> CapturedStatement:
-    return CapturedStatement(index, sql, (index,), origin, rows, 2, rows * 10, 1.5)
+    return CapturedStatement(index, sql, (index,), origin, rows, 1.5, measured=(2, rows * 10))
 
 
 def test_consecutive_runs_fold_repeats_and_flag_lazy_ones() -> None:

@@ -13,11 +13,9 @@ reports its ``rowcount`` when it knows it, else ``null``.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import itertools
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -28,12 +26,9 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from sqla_tui.attach.server import Hub
 from sqla_tui.core.internals.sqlalchemy import buffered_rows
-from sqla_tui.core.observe.capture import Origin, describe_origin
+from sqla_tui.core.observe.loaders import announce, announced
 from sqla_tui.core.observe.origin import caller_location
 
-_announced: contextvars.ContextVar[tuple[Origin, int] | None] = contextvars.ContextVar(
-    "sqla_tui_attach_announced", default=None
-)
 _STARTED = "sqla_tui_attach_started"
 _TX = "sqla_tui_attach_tx"
 
@@ -66,11 +61,11 @@ class Probe:
         self._hub = hub
         self._capture_params = capture_params
         self._started = started
-        self._sessions: weakref.WeakKeyDictionary[Session, int] = weakref.WeakKeyDictionary()
         self._serials = itertools.count(1)
+        self._session_key = f"sqla_tui_attach_session_{id(self)}"  # one probe per engine, each numbering its own
         self.open: dict[int, list[Any]] = {}
         """Transactions begun and not yet ended: serial -> [began, location, task, last statement] (perf_counter)."""
-        self._engine_listeners: dict[str, Callable[..., None]] = {
+        self._engine_listeners: dict[str, Callable[..., Any]] = {
             "before_cursor_execute": self._before,
             "after_cursor_execute": self._after,
             "begin": self._begin,
@@ -78,7 +73,7 @@ class Probe:
             "rollback": self._end,
         }
         for name, listener in self._engine_listeners.items():
-            event.listen(engine, name, listener)
+            event.listen(engine, name, listener, retval=name == "before_cursor_execute")
         event.listen(Session, "do_orm_execute", self._tag)
 
     def remove(self) -> None:
@@ -89,21 +84,16 @@ class Probe:
     # -- listeners -----------------------------------------------------------
 
     def _tag(self, state: ORMExecuteState) -> None:
-        """Tell the cursor listener which loader and which session this ORM execution comes from.
+        """Tell the cursor listener which loader and which session this ORM execution is for (``core.observe.loaders``)."""
+        if self._hub.viewers:
+            announce(state)
 
-        Through a context variable rather than ``update_execution_options``
-        (which merges immutable dicts: 15 µs a statement): the cursor
-        execution that follows runs in the same greenlet or thread, whose
-        context is its own; ``_after`` clears it, so a statement the ORM
-        did not announce (a flush) is never given a stale tag.
-        """
-        if not self._hub.viewers:
-            return
-        session = state.session
-        serial = self._sessions.get(session)
+    def _serial(self, session: Session) -> int:
+        """A number for this session, in the order the feed first saw them (kept in its ``info``, which it owns)."""
+        serial = session.info.get(self._session_key)
         if serial is None:
-            serial = self._sessions[session] = next(self._serials)
-        _announced.set((describe_origin(state), serial))
+            serial = session.info[self._session_key] = next(self._serials)
+        return serial
 
     def _before(
         self,
@@ -113,9 +103,10 @@ class Probe:
         parameters: Any,
         context: ExecutionContext | None,
         executemany: bool,
-    ) -> None:
+    ) -> tuple[str, Any]:
         if self._hub.viewers:
-            conn.info.setdefault(_STARTED, []).append(time.perf_counter())
+            conn.info[_STARTED] = time.perf_counter()
+        return statement, parameters  # listening with retval=True spares SQLAlchemy's wrapper a call
 
     def _after(
         self,
@@ -126,17 +117,18 @@ class Probe:
         context: ExecutionContext | None,
         executemany: bool,
     ) -> None:
-        stack = conn.info.get(_STARTED)
-        if not stack:
+        if not self._hub.viewers:
+            return
+        info = conn.info
+        started = info.pop(_STARTED, None)
+        if started is None:  # the viewer came between this statement's start and its end
             return
         now = time.perf_counter()
-        elapsed = now - stack.pop()
-        tagged = _announced.get()
-        if tagged is not None:
-            _announced.set(None)
+        elapsed = now - started
+        told = announced(context)
         where = caller_location()
         task = task_name()
-        tx = conn.info.get(_TX)
+        tx = info.get(_TX)
         if tx is not None:
             open_tx = self.open.get(tx)
             if open_tx is not None:
@@ -152,9 +144,9 @@ class Probe:
             "file": where.file if where else None,
             "line": where.line if where else None,
             "function": where.function if where else None,
-            "loader": tagged[0].kind if tagged else None,
-            "attribute": tagged[0].attribute if tagged else None,
-            "session": tagged[1] if tagged else None,
+            "loader": told.origin.kind if told else None,
+            "attribute": told.origin.attribute if told else None,
+            "session": self._serial(told.session) if told else None,
             "tx": tx,
             "task": task,
             "executemany": executemany,

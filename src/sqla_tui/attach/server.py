@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from sqla_tui.attach.feed import encode
+from sqla_tui.attach.feed import encode, encode_all
 
 _TICK = 0.02
 """How often the thread wakes to send (s): events reach a viewer within about this long."""
@@ -220,8 +220,9 @@ class Hub:
                         encode({"type": "dropped", "total": viewer.reported, "statements": viewer.dropped_statements})
                     )
                 queue = viewer.queue
-                while queue and len(lines) < _BATCH:
-                    lines.append(encode(queue.popleft()))
+                batch = [queue.popleft() for _ in range(min(len(queue), _BATCH))]
+                if batch:
+                    lines.append(encode_all(batch))
                 if not lines:
                     return
                 viewer.pending = memoryview(b"".join(lines))

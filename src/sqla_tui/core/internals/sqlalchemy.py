@@ -19,6 +19,8 @@ from typing import Any
 PRIVATE: dict[str, str] = {
     "sqlalchemy.connectors.asyncio.AsyncAdapt_dbapi_cursor._rows": "exact rows: what the driver handed over",
     "sqlalchemy.orm.strategies._SelectInLoader._chunksize": "how many keys one selectinload IN list holds",
+    "sqlalchemy.sql.selectable.Select._compile_options": "the loader path behind a statement, read cheaply",
+    "sqlalchemy.orm.context._ORMCompileState.default_compile_options._current_path": "the loader path behind a statement, read cheaply",
     "sqlalchemy.pool.Pool._do_get": "a checkout waiting in the queue: waiters, acquire times",
     "sqlalchemy.pool.Pool._create_connection": "a checkout opening a connection is not a waiter",
     "sqlalchemy.pool.Pool._return_conn": "a return, reported without the slower checkin event",
@@ -38,6 +40,21 @@ connection_record: Callable[[Any], Any] = attrgetter("_connection_record")
 def buffered_rows(cursor: Any) -> Sequence[Any] | None:
     """The rows an async adapter's cursor buffered for this execution; None when it keeps none we can see."""
     return getattr(cursor, "_rows", None)
+
+
+def loader_path(state: Any) -> Any:
+    """``state.loader_strategy_path`` of an ORM SELECT's ``ORMExecuteState``, read from its compile options.
+
+    The public property checks what kind of options they are, twice over:
+    a quarter of what tagging an ORM execution with its origin cost. Options
+    without a path (a Core SELECT's) and a SQLAlchemy that no longer keeps
+    one there get the public property.
+    """
+    path = getattr(getattr(state.statement, "_compile_options", None), "_current_path", _UNKNOWN)
+    return state.loader_strategy_path if path is _UNKNOWN else path
+
+
+_UNKNOWN = object()
 
 
 def async_cursor_keeps_rows() -> bool:

@@ -4,4 +4,4 @@ Import the modules themselves (``from sqla_tui.core.observe.capture import ...``
 package imports nothing, so naming it costs no SQLAlchemy import.
 """
 
-__all__ = ["capture", "figures", "monitor", "origin", "pool"]
+__all__ = ["capture", "figures", "loaders", "monitor", "origin", "pool"]

@@ -8,16 +8,17 @@ private buffer is read through ``core.internals.sqlalchemy``; a StatementLog
 refuses to start (one line) on a SQLAlchemy that no longer keeps it, rather
 than count zero rows.
 
-Origins come from the session: ``do_orm_execute`` tags each ORM execution
-(main query, eager loader for a path, lazy load of an attribute) through an
-execution option that the cursor event reads back.
+Origins come from the session: ``do_orm_execute`` announces each ORM
+execution (main query, eager loader for a path, lazy load of an attribute)
+and the cursor event takes the announcement for its statement
+(``core.observe.loaders``).
 """
 
 from __future__ import annotations
 
 import datetime
-import decimal
 import itertools
+import operator
 import re
 import time
 from collections import deque
@@ -28,39 +29,35 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
-from sqlalchemy.orm import ORMExecuteState, RelationshipProperty, Session
+from sqlalchemy.orm import Session
 
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.internals.sqlalchemy import async_cursor_keeps_rows, buffered_rows
+from sqla_tui.core.observe.loaders import OTHER, Origin, announce, announced
 from sqla_tui.core.sqltext import as_received, one_line
 
+_STARTED = "sqla_tui_started"
 ROWS_HIDDEN = (
     "this SQLAlchemy no longer shows the rows its async cursors buffer, so statements cannot be counted exactly; "
     "install the SQLAlchemy version sqla-tui pins (pip install -e . or the constraints file)"
 )
-_ORIGIN_OPTION = "sqla_tui_origin"
 _SAMPLED_ROWS = 256
+_MEASURED_LATER = 32
+"""Results of up to this many rows are measured when first read, not while the statement runs: most statements
+are this small, measuring is half of what recording one would cost, and many are never read. Larger results are
+measured at once, so the log never keeps more than this many rows of any statement."""
 _IN_LIST = re.compile(r"\(\s*(?:\?|\$\d+|%s|%\(\w+\)s|:\w+)(?:\s*,\s*(?:\?|\$\d+|%s|%\(\w+\)s|:\w+))+\s*\)")
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Why a statement ran: the main query, an eager loader, or a lazy load."""
-
-    kind: str  # "main" | "eager" | "lazy" | "other"
-    path: str = ""  # relationship keys, from the root for eager loads, from the owner for lazy ones
-    attribute: str = ""  # the relationship that loaded, e.g. "Post.comments"
-    configured: str = ""  # the relationship's own lazy= setting, e.g. "select"
-
-
-MAIN = Origin("main")
-OTHER = Origin("other")
-
-
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CapturedStatement:
-    """One cursor execution as the driver saw it."""
+    """One cursor execution as the driver saw it.
+
+    Not frozen, though nothing changes what it says once made: a frozen
+    dataclass sets each field through ``object.__setattr__``, which made
+    building one a seventh of what watching cost per statement.
+    """
 
     index: int
     sql: str
@@ -68,11 +65,27 @@ class CapturedStatement:
     params: Any
     origin: Origin
     rows: int
-    columns: int
-    bytes: int
     ms: float
     paramstyle: str = "qmark"
     """The driver's placeholder style; with ``format``/``pyformat`` it halves every ``%%``."""
+    measured: tuple[int, int] | None = field(default=None, compare=False)
+    """(columns, approximate bytes), once measured; see ``payload_bytes``."""
+    unmeasured: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    """A small result's rows, kept until ``columns`` or ``bytes`` is first read and measured then."""
+
+    @property
+    def columns(self) -> int:
+        return self._measured()[0]
+
+    @property
+    def bytes(self) -> int:
+        """Approximately what the driver handed over, by ``payload_bytes``' rule."""
+        return self._measured()[1]
+
+    def _measured(self) -> tuple[int, int]:
+        if self.measured is None:
+            self.measured, self.unmeasured = payload_bytes(self.unmeasured), ()
+        return self.measured
 
     @property
     def received(self) -> str:
@@ -120,39 +133,41 @@ def _value_size(value: Any) -> int:
         return len(value)
     if isinstance(value, (bool, int, float, datetime.datetime, datetime.date, datetime.time)):
         return 8
-    if isinstance(value, decimal.Decimal):
-        return len(str(value))
     return len(str(value))
+
+
+_SIZED = frozenset({str, bytes, bytearray, memoryview})
+_FIXED = frozenset({bool, int, float, datetime.datetime, datetime.date, datetime.time})
+_NONE = type(None)
+
+
+def _column_size(values: tuple[Any, ...]) -> int:
+    """``_value_size`` summed over one column, by the column's types: C-level loops where they are all alike."""
+    kinds = set(map(type, values))
+    nulls = sum(map(operator.is_, values, itertools.repeat(None))) if _NONE in kinds else 0
+    kinds.discard(_NONE)
+    if kinds <= _SIZED:  # an empty str or bytes is falsy and its length 0: dropping it changes no sum
+        return nulls + sum(map(len, filter(None, values)))
+    if kinds <= _FIXED:
+        return nulls + 8 * (len(values) - nulls)
+    return sum(map(_value_size, values))
 
 
 def payload_bytes(rows: Any) -> tuple[int, int]:
     """(columns, approximate bytes) of a fetched result.
 
     Up to 256 evenly spaced rows are measured and the mean is scaled to the
-    row count, so the estimate costs the same for 10 rows or 100,000.
+    row count, so the estimate costs the same for 10 rows or 100,000. The
+    sample is measured a column at a time, so one statement costs a few
+    calls per column rather than several per value.
     """
     count = len(rows)
     if count == 0:
         return 0, 0
-    step = max(1, count // _SAMPLED_ROWS)
-    sample = list(itertools.islice(rows, 0, None, step))
-    measured = sum(_value_size(value) for row in sample for value in row)
-    return len(sample[0]), round(measured * count / len(sample))
-
-
-
-
-def describe_origin(state: ORMExecuteState) -> Origin:
-    """Classify an ORM execution from what the session tells about it."""
-    path = state.loader_strategy_path
-    if not state.is_relationship_load or path is None:
-        return MAIN if state.is_select else OTHER
-    # entity, relationship, entity...: a relationship load's path holds relationships between its entities
-    properties = [prop for prop in path.path[1::2] if isinstance(prop, RelationshipProperty)]
-    keys = ".".join(prop.key for prop in properties)
-    last = properties[-1]
-    kind = "lazy" if state.lazy_loaded_from is not None else "eager"
-    return Origin(kind, keys, str(last), str(last.lazy))
+    sample = rows if count <= _SAMPLED_ROWS else list(itertools.islice(rows, 0, None, count // _SAMPLED_ROWS))
+    columns = list(zip(*sample, strict=True))
+    measured = sum(map(_column_size, columns))
+    return len(columns), round(measured * count / len(sample))
 
 
 class StatementLog:
@@ -176,7 +191,7 @@ class StatementLog:
     def attach(self, engine: AsyncEngine) -> None:
         """Start recording every cursor execution on ``engine``."""
         sync_engine = engine.sync_engine
-        event.listen(sync_engine, "before_cursor_execute", self._before)
+        event.listen(sync_engine, "before_cursor_execute", self._before, retval=True)
         event.listen(sync_engine, "after_cursor_execute", self._after)
         self._engines.append(sync_engine)
 
@@ -189,7 +204,7 @@ class StatementLog:
         schema screen reading the catalog) is never counted in its numbers.
         """
         sync_connection = connection.sync_connection
-        event.listen(sync_connection, "before_cursor_execute", self._before)
+        event.listen(sync_connection, "before_cursor_execute", self._before, retval=True)
         event.listen(sync_connection, "after_cursor_execute", self._after)
         try:
             yield
@@ -207,36 +222,37 @@ class StatementLog:
     @staticmethod
     def watch(session: AsyncSession) -> None:
         """Tag this session's ORM executions with their origin."""
-        event.listen(session.sync_session, "do_orm_execute", _tag_origin)
+        event.listen(session.sync_session, "do_orm_execute", announce)
 
     @staticmethod
     def watch_class(session_class: type[Session]) -> None:
         """Tag the ORM executions of every session of this (own, subclassed) Session class."""
-        event.listen(session_class, "do_orm_execute", _tag_origin)
+        event.listen(session_class, "do_orm_execute", announce)
 
     # -- events ---------------------------------------------------------------
     @staticmethod
-    def _before(conn, cursor, statement, parameters, context, executemany) -> None:
-        conn.info.setdefault("sqla_tui_started", []).append(time.perf_counter())
+    def _before(conn, cursor, statement, parameters, context, executemany) -> tuple[Any, Any]:
+        conn.info[_STARTED] = time.perf_counter()
+        return statement, parameters
 
     def _after(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        elapsed = time.perf_counter() - conn.info["sqla_tui_started"].pop()
+        elapsed = time.perf_counter() - conn.info[_STARTED]
         rows = buffered_rows(cursor) or ()
-        columns, size = payload_bytes(rows)
-        origin = context.execution_options.get(_ORIGIN_OPTION, OTHER) if context is not None else OTHER
+        count = len(rows)
+        told = announced(context)
         if len(self._entries) == self.cap:
             self.dropped += 1
         self._entries.append(
             CapturedStatement(
-                index=next(self._counter),
-                sql=statement,
-                params=parameters,
-                origin=origin,
-                rows=len(rows),
-                columns=columns,
-                bytes=size,
-                ms=elapsed * 1000,
-                paramstyle=conn.dialect.paramstyle,
+                next(self._counter),
+                statement,
+                parameters,
+                told.origin if told is not None else OTHER,
+                count,
+                elapsed * 1000,
+                conn.dialect.paramstyle,
+                None if count <= _MEASURED_LATER else payload_bytes(rows),
+                tuple(rows) if count <= _MEASURED_LATER else (),
             )
         )
 
@@ -291,6 +307,3 @@ def find_n_plus_one(statements: list[CapturedStatement], threshold: int = 2) -> 
             )
     return found
 
-
-def _tag_origin(state: ORMExecuteState) -> None:
-    state.update_execution_options(**{_ORIGIN_OPTION: describe_origin(state)})

@@ -1,0 +1,79 @@
+"""Origins reach the statement they belong to and no other; payload sizes follow the per-value rule."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+
+from sqlalchemy import bindparam, event, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, selectinload
+
+from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.internals.sqlalchemy import loader_path
+from sqla_tui.core.observe.capture import StatementLog, payload_bytes
+from tests.databases import TestDatabase, run_async
+from tests.seeded import POSTS, USERS, User, seeded_db
+
+
+def test_an_orm_execution_that_sends_nothing_lends_its_origin_to_no_later_statement(seeded_db: TestDatabase) -> None:
+    async def scenario() -> list[tuple[str, int]]:
+        engine, _ = await connect(seeded_db.url)
+        log = StatementLog()
+        log.attach(engine)
+        async with AsyncSession(engine) as session:
+            StatementLog.watch(session)
+            await session.scalars(select(User).options(selectinload(User.posts)))
+            try:  # announced as a main query, then refused before any cursor: no value for :missing
+                await session.scalars(select(User).where(User.id == bindparam("missing")))
+            except Exception:  # noqa: BLE001 - which error the dialect raises does not matter here
+                pass
+            connection = await session.connection()
+            await connection.execute(text("SELECT count(*) FROM users"))
+        await engine.dispose()
+        return [(entry.origin.kind, entry.rows) for entry in log.entries]
+
+    assert run_async(scenario()) == [("main", USERS), ("eager", POSTS), ("other", 1)]
+
+
+def test_the_loader_path_read_from_compile_options_is_the_sessions_own(seeded_db: TestDatabase) -> None:
+    seen: list[tuple[object, object]] = []
+
+    def compare(state: ORMExecuteState) -> None:
+        seen.append((loader_path(state), state.loader_strategy_path))
+
+    async def scenario() -> None:
+        engine, _ = await connect(seeded_db.url)
+        async with AsyncSession(engine) as session:
+            event.listen(session.sync_session, "do_orm_execute", compare)
+            users = (await session.scalars(select(User).options(selectinload(User.posts)).limit(2))).all()
+            await session.run_sync(lambda _: [len(post.comments) for post in users[0].posts])
+            await session.execute(select(User.__table__.c.id))
+        await engine.dispose()
+
+    run_async(scenario())
+    posts, comments = "ORM Path[Mapper[User(users)] -> User.posts", " -> Mapper[Post(posts)] -> Post.comments"
+    assert [str(theirs) for _, theirs in seen] == ["None", posts + "]"] + [posts + comments + "]"] * 3 + ["None"]
+    assert all(ours is theirs for ours, theirs in seen)
+
+
+def test_without_a_path_in_the_compile_options_the_public_property_answers() -> None:
+    class Bare:
+        statement = object()
+        loader_strategy_path = "what the session says"
+
+    assert loader_path(Bare()) == "what the session says"
+
+
+def test_payload_bytes_measure_each_column_by_the_rule_for_its_values() -> None:
+    rows = [
+        ("abc", 7, None, decimal.Decimal("1.50"), datetime.date(2026, 1, 2), b"\x00\x01", ""),
+        (None, True, 2.5, decimal.Decimal("10"), None, b"", "zz"),
+        ("", None, "mixed", None, datetime.datetime(2026, 1, 2, 3, 4), None, None),
+    ]
+    # str/bytes: their length; None: 1; numbers, dates, booleans: 8; anything else: the length of its str()
+    strs, numbers, mixed, decimals, dates, blobs, texts = 3 + 1 + 0, 8 + 8 + 1, 1 + 8 + 5, 4 + 2 + 1, 8 + 1 + 8, 2 + 0 + 1, 0 + 2 + 1
+    assert payload_bytes(rows) == (7, strs + numbers + mixed + decimals + dates + blobs + texts)
+    assert payload_bytes([]) == (0, 0)
+    many = [(index, f"{index:04}") for index in range(1000)]  # every third measured, scaled to 1,000
+    assert payload_bytes(many) == (2, 12 * 1000)

@@ -55,6 +55,18 @@ def test_usage_errors_are_one_line_naming_the_option(args: list[str], expected: 
     assert "--help" in line
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite:///file:x?mode=memory&uri=true"])
+@pytest.mark.parametrize(("flag", "value"), [("--pool-size", "3"), ("--max-overflow", "0"), ("--pool-timeout", "0.5")])
+@pytest.mark.parametrize("command", ["pool", "schema"])
+def test_queue_sizes_on_an_in_memory_sqlite_are_refused_in_one_line(url: str, flag: str, value: str, command: str) -> None:
+    """An in-memory SQLite lives on one shared connection (StaticPool): was an 'unexpected TypeError, a bug' line."""
+    line = _one_line(runner.invoke(app, [command, url, flag, value, "--json"], prog_name="sqla-tui"))
+    assert line == (
+        f"error: {flag} does not apply to an in-memory SQLite database, which lives on one shared connection; "
+        "use a file (sqlite:///path/to/file.db) to size a pool"
+    )
+
+
 def _numeric_options() -> Iterator[tuple[str, str]]:
     """(command, option) for every int or float option, each option name once (shared flags are one declaration)."""
     group = typer.main.get_command(app)

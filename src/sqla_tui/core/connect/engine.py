@@ -32,6 +32,7 @@ from sqla_tui.core.connect.target import (
     demo_url,
 )
 from sqla_tui.core.connect.url import display_url, parse_url
+from sqla_tui.core.errors import UserError
 from sqla_tui.core.internals import single_statement
 
 logging.getLogger("sqlalchemy.pool").addHandler(logging.NullHandler())
@@ -100,15 +101,25 @@ def _whole_connect_within(
     return bounded
 
 
-def _sqlite_file_url(url: URL, *, read_only: bool) -> URL:
+def _sqlite_file_url(url: URL, pool: PoolOptions, *, read_only: bool) -> URL:
     """The URL that opens the SQLite file ``url`` names, however it is spelt: checked, never created.
 
     See ``core.connect.sqlite_target``: every spelling becomes one ``file:``
-    URI with ``mode=ro`` (``rw`` when writing is asked for).
+    URI with ``mode=ro`` (``rw`` when writing is asked for). An in-memory
+    database lives on one connection that SQLAlchemy shares (StaticPool), so
+    a queue's sizes are refused here in one line rather than by
+    ``create_async_engine`` with a TypeError.
     """
     target = read_sqlite_url(url.database, url.query)
     if target.path is not None:
         check_file(target.path)
+    elif pool.poolclass is None:
+        for flag, (value, _) in pool.sizing().items():
+            if value is not None:
+                raise UserError(
+                    f"{flag} does not apply to an in-memory SQLite database, which lives on one shared connection; "
+                    "use a file (sqlite:///path/to/file.db) to size a pool"
+                )
     database, query = target.database_and_query(read_only=read_only)
     return URL.create(url.drivername, database=database, query=query)
 
@@ -129,7 +140,7 @@ def create_engine(
     url = parse_url(raw_url) if isinstance(raw_url, str) else raw_url
     pool.validate()
     if url.get_backend_name() == "sqlite":
-        url = _sqlite_file_url(url, read_only=read_only)
+        url = _sqlite_file_url(url, pool, read_only=read_only)
     kwargs = _engine_kwargs(pool)
     if poolclass is not None:
         kwargs["poolclass"] = poolclass

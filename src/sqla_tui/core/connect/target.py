@@ -58,19 +58,19 @@ class PoolOptions:
         """Reject negative sizes and settings the chosen pool class ignores."""
         if self.poolclass is not None and self.poolclass not in POOLCLASSES:
             raise UserError(f"unknown --poolclass {self.poolclass!r}: choose one of queue, null, static")
-        bounds = {"--pool-recycle": (self.pool_recycle, MAX_POOL_RECYCLE), **self._sizing()}
+        bounds = {"--pool-recycle": (self.pool_recycle, MAX_POOL_RECYCLE), **self.sizing()}
         for flag, (value, most) in bounds.items():
             if value is not None and not 0 <= value <= most:  # written so that NaN fails it too
                 raise UserError(f"{flag} must be between 0 and {most:,g}, got {value:g}")
         if self.poolclass in ("null", "static"):
-            for flag, (value, _) in self._sizing().items():
+            for flag, (value, _) in self.sizing().items():
                 if value is not None:
                     raise UserError(
                         f"{flag} does not apply to --poolclass {self.poolclass}, which keeps no queue; "
                         "drop one of the two"
                     )
 
-    def _sizing(self) -> dict[str, tuple[float | None, float]]:
+    def sizing(self) -> dict[str, tuple[float | None, float]]:
         """The queue's settings, with the most each may be."""
         return {
             "--pool-size": (self.pool_size, MAX_POOL_CONNECTIONS),

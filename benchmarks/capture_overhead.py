@@ -55,7 +55,6 @@ async def _plain(engine: AsyncEngine) -> float:
 async def _captured(engine: AsyncEngine, log: StatementLog) -> float:
     started = time.perf_counter()
     async with AsyncSession(engine) as session:
-        StatementLog.watch(session)
         rows = (await session.scalars(select(Row))).all()
     assert len(rows) == ROWS and log.entries[-1].rows == ROWS
     return time.perf_counter() - started

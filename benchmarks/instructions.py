@@ -87,7 +87,6 @@ async def capture(variant, count, url):
     async with AsyncSession(engine) as session:
         connection = await session.connection()
         if variant == "capture":
-            StatementLog.watch(session)
             with log.recording(connection):
                 for _ in range(count):
                     assert len((await session.scalars(statement)).all()) == 10

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, selectinload
 
 from sqla_tui.core.connect.engine import connect
-from sqla_tui.core.internals.sqlalchemy import loader_path
+from sqla_tui.core.internals.sqlalchemy import loader_path, orm_loads_visible
 from sqla_tui.core.observe.capture import StatementLog, payload_bytes
+from sqla_tui.core.observe.loaders import OTHER, Origin, announce, announced, executed_origin
 from tests.databases import TestDatabase, run_async
 from tests.seeded import POSTS, USERS, User, seeded_db
 
@@ -22,7 +23,6 @@ def test_an_orm_execution_that_sends_nothing_lends_its_origin_to_no_later_statem
         log = StatementLog()
         log.attach(engine)
         async with AsyncSession(engine) as session:
-            StatementLog.watch(session)
             await session.scalars(select(User).options(selectinload(User.posts)))
             try:  # announced as a main query, then refused before any cursor: no value for :missing
                 await session.scalars(select(User).where(User.id == bindparam("missing")))
@@ -55,6 +55,37 @@ def test_the_loader_path_read_from_compile_options_is_the_sessions_own(seeded_db
     posts, comments = "ORM Path[Mapper[User(users)] -> User.posts", " -> Mapper[Post(posts)] -> Post.comments"
     assert [str(theirs) for _, theirs in seen] == ["None", posts + "]"] + [posts + comments + "]"] * 3 + ["None"]
     assert all(ours is theirs for ours, theirs in seen)
+
+
+def test_the_origin_read_from_the_execution_alone_is_the_one_the_session_tells(seeded_db: TestDatabase) -> None:
+    """``executed_origin`` (the StatementLog's: ``statement_loader_path``, ``lazy_loaded``) against ``announce``."""
+    seen: list[tuple[Origin | None, Origin]] = []
+
+    def compare(conn, cursor, statement, parameters, context, executemany) -> None:
+        told = announced(context)
+        seen.append((told.origin if told else None, executed_origin(context)))
+
+    async def scenario() -> None:
+        engine, _ = await connect(seeded_db.url)
+        event.listen(engine.sync_engine, "after_cursor_execute", compare)
+        async with AsyncSession(engine) as session:
+            event.listen(session.sync_session, "do_orm_execute", announce)
+            users = (await session.scalars(select(User).options(selectinload(User.posts)).limit(2))).all()
+            await session.run_sync(lambda _: [len(post.comments) for post in users[0].posts])
+            await session.execute(select(User.__table__.c.id))
+            await session.execute(text("SELECT 1"))
+        await engine.dispose()
+
+    assert orm_loads_visible()
+    run_async(scenario())
+    assert all(theirs == ours for theirs, ours in seen[:-1]) and seen[-1] == (OTHER, OTHER)
+    assert [(ours.kind, ours.attribute) for _, ours in seen] == [
+        ("main", ""),
+        ("eager", "User.posts"),
+        *[("lazy", "Post.comments")] * 3,
+        ("main", ""),
+        ("other", ""),
+    ]
 
 
 def test_without_a_path_in_the_compile_options_the_public_property_answers() -> None:

@@ -21,6 +21,7 @@ PRIVATE: dict[str, str] = {
     "sqlalchemy.orm.strategies._SelectInLoader._chunksize": "how many keys one selectinload IN list holds",
     "sqlalchemy.sql.selectable.Select._compile_options": "the loader path behind a statement, read cheaply",
     "sqlalchemy.orm.context._ORMCompileState.default_compile_options._current_path": "the loader path behind a statement, read cheaply",
+    "sqlalchemy.orm.context.QueryContext.default_load_options._lazy_loaded_from": "a lazy load told from an eager one, from the execution alone",
     "sqlalchemy.pool.Pool._do_get": "a checkout waiting in the queue: waiters, acquire times",
     "sqlalchemy.pool.Pool._create_connection": "a checkout opening a connection is not a waiter",
     "sqlalchemy.pool.Pool._return_conn": "a return, reported without the slower checkin event",
@@ -55,6 +56,27 @@ def loader_path(state: Any) -> Any:
 
 
 _UNKNOWN = object()
+
+
+def statement_loader_path(statement: Any) -> Any:
+    """The loader path an ORM SELECT was compiled for: the root path for a main query, a relationship's path
+    for an eager or lazy load of it; None for a Core statement, which has no such path."""
+    return getattr(getattr(statement, "_compile_options", None), "_current_path", None)
+
+
+def lazy_loaded(execution_options: Any) -> bool:
+    """Whether an execution with these options is a lazy load: the ORM's load options name the instance it loads for."""
+    options = execution_options.get("_sa_orm_load_options")
+    return options is not None and getattr(options, "_lazy_loaded_from", None) is not None
+
+
+def orm_loads_visible() -> bool:
+    """Whether ORM statements still say, where ``statement_loader_path`` and ``lazy_loaded`` read, what loaded them."""
+    from sqlalchemy.orm.context import QueryContext, _ORMCompileState
+
+    return hasattr(_ORMCompileState.default_compile_options, "_current_path") and hasattr(
+        QueryContext.default_load_options, "_lazy_loaded_from"
+    )
 
 
 def async_cursor_keeps_rows() -> bool:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlalchemy.orm import Session
 
 from sqla_tui.core.connect.engine import create_engine
 from sqla_tui.core.connect.target import PoolOptions
@@ -110,7 +109,7 @@ class LessonResult:
 
 
 class Classroom:
-    """An engine of its own with a statement log on it and a session factory whose sessions tag origins.
+    """An engine of its own with a statement log on it, and a session factory.
 
     Its own engine, so nothing else (a composer run, a pool load) lands in a
     step's log; ``close()`` disposes it. It never writes: the engine is
@@ -122,9 +121,7 @@ class Classroom:
         self.engine = create_engine(url, pool, read_only=True)
         self.log = StatementLog()
         self.log.attach(self.engine)
-        session_class = type("LessonSession", (Session,), {})
-        StatementLog.watch_class(session_class)
-        self.Session = async_sessionmaker(self.engine, sync_session_class=session_class)
+        self.Session = async_sessionmaker(self.engine)
         self._shape: str | bool | None = False
 
     async def close(self) -> None:

@@ -171,7 +171,6 @@ async def execute(
     mark = log.mark()
     async with fresh_session(engine) as session:
         with log.recording(await session.connection()):
-            StatementLog.watch(session)
             roots = list((await session.execute(statement)).unique().scalars().all())
             touched_from = log.mark()
             raised = await session.run_sync(touch_paths, roots, list(touch)) if touch else []

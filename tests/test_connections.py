@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -134,8 +135,15 @@ def test_schema_by_name_on_every_backend(settings_home: Path, seeded_db: TestDat
     by_name = invoke("schema", "seeded", "--json")
     assert by_name.exit_code == 0, by_name.stderr
     by_url = invoke("schema", seeded_db.url, "--json")
-    assert json.loads(by_name.stdout) == json.loads(by_url.stdout)
+    assert _own_part(json.loads(by_name.stdout)) == _own_part(json.loads(by_url.stdout))
     assert sorted(table["name"] for table in json.loads(by_name.stdout)["tables"]) == ["comments", "post_tags", "posts", "tags", "users"]
+
+
+def _own_part(schema: dict[str, Any]) -> dict[str, Any]:
+    """What two reads of one database must agree on: not the server's list of schemas (other tests create and drop
+    theirs meanwhile), nor row estimates (the server's statistics, refreshed in the background after seeding)."""
+    tables = [{key: value for key, value in table.items() if key != "row_estimate"} for table in schema["tables"]]
+    return {**{key: value for key, value in schema.items() if key != "schemas"}, "tables": tables}
 
 
 def test_a_saved_name_opens_the_app_without_typer(

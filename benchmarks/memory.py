@@ -77,6 +77,7 @@ def tui_peak_mib(command: list[str], env: dict[str, str]) -> tuple[float, float]
     try:
         _wait_for("Tables (1)")
         listed = _peak_rss_kib(pid) / 1024
+        _wait_for("QueuePool")  # the names paint before the engine is up; a key pressed before then does nothing
         _tmux("send-keys", "-t", SESSION, "Enter")
         _wait_for("payload")
         time.sleep(1.0)  # let the explorer's catalog load and detail pane settle

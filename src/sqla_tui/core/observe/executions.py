@@ -13,6 +13,12 @@ statement nobody records costs a dictionary miss and one attribute read.
 Two kinds of recorder: one per ``Connection`` (a StatementLog recording one
 run's connection) and one for the whole engine (the attach probe), which is
 asked only while its ``watching`` says so.
+
+Transactions end where the dialect commits or rolls back (``on_transaction_end``)
+for the same reason: an engine ``commit``/``rollback`` listener is a
+connection event, and with one SQLAlchemy takes its event branch on every
+statement (+3.1% of a 10-row ORM statement's instructions with the attach
+probe's three, which returned at once).
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ class EngineWatch(Protocol):
 
     def record(self, started: float, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None: ...
 
+    def transaction_ended(self, info: dict[str, Any]) -> None: ...
+
 
 class Hooks:
     """One engine's dialect execution hooks and who records through them."""
@@ -46,9 +54,42 @@ class Hooks:
         self.connections: dict[Any, Recorder] = {}
         """Which recorder takes each ``Connection``'s statements (keyed by the root connection)."""
         self.watch: EngineWatch | None = None
+        self._dialect: Any = None
         event.listen(sync_engine, "do_execute", self._execute)
         event.listen(sync_engine, "do_execute_no_params", self._execute_no_params)
         event.listen(sync_engine, "do_executemany", self._executemany)
+
+    def watch_engine(self, watch: EngineWatch) -> None:
+        """Hand ``watch`` every statement on the engine while it is watching, and every transaction's end.
+
+        A transaction ends where the engine's dialect commits or rolls back
+        a connection (also the pool's rollback when one goes back to it):
+        ``do_commit``/``do_rollback``, public dialect methods, wrapped on
+        this engine's dialect instance, once per transaction and never per
+        statement. ``watch`` is told the connection's ``info`` (the pool
+        record's, which ``Connection.info`` is too).
+        """
+        self.watch = watch
+        dialect = self._dialect = self._engine().dialect  # type: ignore[union-attr]
+        commit, rollback = dialect.do_commit, dialect.do_rollback
+
+        def do_commit(dbapi_connection: Any) -> None:
+            _ended(watch, dbapi_connection)
+            commit(dbapi_connection)
+
+        def do_rollback(dbapi_connection: Any) -> None:
+            _ended(watch, dbapi_connection)
+            rollback(dbapi_connection)
+
+        dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+
+    def unwatch_engine(self) -> None:
+        """Stop handing statements and transaction ends to the engine's watch; the dialect's methods are its own again."""
+        self.watch = None
+        if self._dialect is not None:
+            del self._dialect.do_commit, self._dialect.do_rollback
+            self._dialect = None
+        self.release()
 
     def release(self) -> None:
         """Unhook the engine once nothing records on it (an instrumented engine given back as it was)."""
@@ -105,6 +146,14 @@ class Hooks:
         context.dialect.do_executemany(cursor, statement, parameters, context)
         _tell(record, watch, started, cursor, statement, parameters, context, True)
         return True
+
+
+def _ended(watch: EngineWatch, dbapi_connection: Any) -> None:
+    try:
+        info = dbapi_connection.info
+    except (AttributeError, NotImplementedError):  # the engine's first connection, made for the dialect's own queries
+        return
+    watch.transaction_ended(info)
 
 
 def _tell(record: Recorder | None, watch: EngineWatch | None, *execution: Any) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, pool, select, text
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import Session
 
@@ -112,6 +113,8 @@ def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(empty_db
     reader.join(60)
     assert engine.pool is original_pool and type(engine.pool) is pool.QueuePool
     assert "watcher" not in vars(engine.pool)
+    assert not {"do_commit", "do_rollback"} & set(vars(engine.dialect))  # the dialect's own methods again
+    assert not sa_event.contains(engine, "do_execute", handle._probe._hooks._execute)
     engine.dispose()
 
     summary = reader.digest.summary()

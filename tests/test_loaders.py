@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, selectinload
 
 from sqla_tui.core.connect.engine import connect
-from sqla_tui.core.internals.sqlalchemy import loader_path, orm_loads_visible
+from sqla_tui.core.internals.sqlalchemy import orm_loads_visible
 from sqla_tui.core.observe.capture import StatementLog, payload_bytes
-from sqla_tui.core.observe.loaders import OTHER, Origin, announce, announced, executed_origin
+from sqla_tui.core.observe.loaders import OTHER, Origin, executed_origin, loader_origin
 from tests.databases import TestDatabase, run_async
 from tests.seeded import POSTS, USERS, User, seeded_db
 
@@ -36,34 +36,21 @@ def test_an_orm_execution_that_sends_nothing_lends_its_origin_to_no_later_statem
     assert run_async(scenario()) == [("main", USERS), ("eager", POSTS), ("other", 1)]
 
 
-def test_the_loader_path_read_from_compile_options_is_the_sessions_own(seeded_db: TestDatabase) -> None:
-    seen: list[tuple[object, object]] = []
-
-    def compare(state: ORMExecuteState) -> None:
-        seen.append((loader_path(state), state.loader_strategy_path))
-
-    async def scenario() -> None:
-        engine, _ = await connect(seeded_db.url)
-        async with AsyncSession(engine) as session:
-            event.listen(session.sync_session, "do_orm_execute", compare)
-            users = (await session.scalars(select(User).options(selectinload(User.posts)).limit(2))).all()
-            await session.run_sync(lambda _: [len(post.comments) for post in users[0].posts])
-            await session.execute(select(User.__table__.c.id))
-        await engine.dispose()
-
-    run_async(scenario())
-    posts, comments = "ORM Path[Mapper[User(users)] -> User.posts", " -> Mapper[Post(posts)] -> Post.comments"
-    assert [str(theirs) for _, theirs in seen] == ["None", posts + "]"] + [posts + comments + "]"] * 3 + ["None"]
-    assert all(ours is theirs for ours, theirs in seen)
-
-
 def test_the_origin_read_from_the_execution_alone_is_the_one_the_session_tells(seeded_db: TestDatabase) -> None:
-    """``executed_origin`` (the StatementLog's: ``statement_loader_path``, ``lazy_loaded``) against ``announce``."""
+    """``executed_origin`` (``statement_loader_path``, ``lazy_loaded``) against what ``do_orm_execute`` tells publicly."""
     seen: list[tuple[Origin | None, Origin]] = []
+    told: dict[int, tuple[object, Origin]] = {}
+
+    def announce(state: ORMExecuteState) -> None:
+        if state.is_select:
+            origin = loader_origin(state.loader_strategy_path, lazy=state.lazy_loaded_from is not None)
+        else:
+            origin = OTHER
+        told[id(state.statement)] = (state.statement, origin)
 
     def compare(conn, cursor, statement, parameters, context, executemany) -> None:
-        told = announced(context)
-        seen.append((told.origin if told else None, executed_origin(context)))
+        theirs = told.get(id(context.invoked_statement))
+        seen.append((theirs[1] if theirs and theirs[0] is context.invoked_statement else None, executed_origin(context)))
 
     async def scenario() -> None:
         engine, _ = await connect(seeded_db.url)
@@ -86,14 +73,6 @@ def test_the_origin_read_from_the_execution_alone_is_the_one_the_session_tells(s
         ("main", ""),
         ("other", ""),
     ]
-
-
-def test_without_a_path_in_the_compile_options_the_public_property_answers() -> None:
-    class Bare:
-        statement = object()
-        loader_strategy_path = "what the session says"
-
-    assert loader_path(Bare()) == "what the session says"
 
 
 def test_payload_bytes_measure_each_column_by_the_rule_for_its_values() -> None:

@@ -46,7 +46,7 @@ class _Monitor(PoolMonitor):
     def on_checkin(self, dbapi_connection: Any, record: Any) -> None:
         super().on_checkin(dbapi_connection, record)
         if self.probe is not None:
-            self.probe.end(record.info)
+            self.probe.transaction_ended(record.info)
 
 
 class Instrumentation:

@@ -1,10 +1,18 @@
 """What an instrumented engine tells the feed about statements and transactions.
 
-Listeners on the user's engine (cursor executions, transaction begin and
-end) and on every ORM ``Session`` (the loader or lazy attribute behind an
-execution, and which session ran it). Each returns at once while no viewer
-is connected, so an application nobody watches pays one attribute read per
-statement. Rows are counted as ``core.observe.capture`` counts them: the rows
+Statements through the hook the StatementLog uses (``core.observe.executions``:
+the dialect's ``do_execute`` wrapped, no cursor listeners, which would make
+SQLAlchemy dispatch every connection event on every statement), with their
+origin read from the execution context alone (``core.observe.loaders``), so
+no ``do_orm_execute`` listener runs on every ORM execution of every session
+of the application. While no viewer is connected a statement costs the hook
+one dictionary miss and one look at the viewers. A transaction gets its
+serial at its first statement a viewer sees and ends where the dialect
+commits or rolls back (``core.observe.executions``: engine ``begin``/``commit``/
+``rollback`` listeners made SQLAlchemy take its connection-event branch on
+every statement, +3.1%); sessions are numbered by a ``Session``
+``after_begin`` listener, once per transaction, returning at once while
+nobody watches. Rows are counted as ``core.observe.capture`` counts them: the rows
 the driver handed over, read from the async adapter's buffer (or a sync
 driver's, e.g. PyMySQL's); a sync driver that keeps none (sqlite3, psycopg2)
 reports its ``rowcount`` when it knows it, else ``null``.
@@ -16,21 +24,21 @@ import asyncio
 import itertools
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, ExecutionContext
 from sqlalchemy.engine.interfaces import DBAPICursor
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from sqla_tui.attach.server import Hub
 from sqla_tui.core.internals.sqlalchemy import buffered_rows
-from sqla_tui.core.observe.loaders import announce, announced
+from sqla_tui.core.observe.executions import hooks
+from sqla_tui.core.observe.loaders import executed_origin
 from sqla_tui.core.observe.origin import caller_location
 
-_STARTED = "sqla_tui_attach_started"
 _TX = "sqla_tui_attach_tx"
+_SESSION = "sqla_tui_attach_session"
 
 
 def task_name() -> str:
@@ -65,28 +73,29 @@ class Probe:
         self._session_key = f"sqla_tui_attach_session_{id(self)}"  # one probe per engine, each numbering its own
         self.open: dict[int, list[Any]] = {}
         """Transactions begun and not yet ended: serial -> [began, location, task, last statement] (perf_counter)."""
-        self._engine_listeners: dict[str, Callable[..., Any]] = {
-            "before_cursor_execute": self._before,
-            "after_cursor_execute": self._after,
-            "begin": self._begin,
-            "commit": self._end,
-            "rollback": self._end,
-        }
-        for name, listener in self._engine_listeners.items():
-            event.listen(engine, name, listener, retval=name == "before_cursor_execute")
-        event.listen(Session, "do_orm_execute", self._tag)
+        event.listen(Session, "after_begin", self._session_begun)
+        self._hooks = hooks(engine)
+        self._hooks.watch_engine(self)
 
     def remove(self) -> None:
-        for name, listener in self._engine_listeners.items():
-            event.remove(self._engine, name, listener)
-        event.remove(Session, "do_orm_execute", self._tag)
+        self._hooks.unwatch_engine()
+        event.remove(Session, "after_begin", self._session_begun)
 
     # -- listeners -----------------------------------------------------------
 
-    def _tag(self, state: ORMExecuteState) -> None:
-        """Tell the cursor listener which loader and which session this ORM execution is for (``core.observe.loaders``)."""
-        if self._hub.viewers:
-            announce(state)
+    @property
+    def watching(self) -> bool:
+        """Whether anyone is connected: the hook asks before timing a statement."""
+        return bool(self._hub.viewers)
+
+    def _session_begun(self, session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+        """Note which session this connection's transaction is for: its statements' ``session``, until it ends.
+
+        Once per session transaction and connection, not per statement; a
+        connection that is no session's (``engine.connect()``) has none.
+        """
+        if self._hub.viewers and connection.engine is self._engine:
+            connection.info[_SESSION] = self._serial(session)
 
     def _serial(self, session: Session) -> int:
         """A number for this session, in the order the feed first saw them (kept in its ``info``, which it owns)."""
@@ -95,46 +104,29 @@ class Probe:
             serial = session.info[self._session_key] = next(self._serials)
         return serial
 
-    def _before(
+    def record(
         self,
-        conn: Connection,
+        started: float,
         cursor: DBAPICursor,
         statement: str,
         parameters: Any,
-        context: ExecutionContext | None,
-        executemany: bool,
-    ) -> tuple[str, Any]:
-        if self._hub.viewers:
-            conn.info[_STARTED] = time.perf_counter()
-        return statement, parameters  # listening with retval=True spares SQLAlchemy's wrapper a call
-
-    def _after(
-        self,
-        conn: Connection,
-        cursor: DBAPICursor,
-        statement: str,
-        parameters: Any,
-        context: ExecutionContext | None,
+        context: ExecutionContext,
         executemany: bool,
     ) -> None:
-        if not self._hub.viewers:
-            return
-        info = conn.info
-        started = info.pop(_STARTED, None)
-        if started is None:  # the viewer came between this statement's start and its end
-            return
+        """A statement the driver just ran, while someone watches (``core.observe.executions`` asked ``watching``)."""
         now = time.perf_counter()
         elapsed = now - started
-        told = announced(context)
+        origin = executed_origin(context)
         where = caller_location()
         task = task_name()
+        info = context.root_connection.info
         tx = info.get(_TX)
-        if tx is not None:
-            open_tx = self.open.get(tx)
-            if open_tx is not None:
-                open_tx[3] = now
-                if open_tx[1] is None:  # the transaction began for this, its first statement: same place, same task
-                    open_tx[1], open_tx[2] = where, task
+        open_tx = self.open.get(tx) if tx is not None else None
+        if open_tx is None:  # its first statement seen: where the database began it, in this place and task
+            tx = info[_TX] = next(self._serials)
+            self.open[tx] = [started, where, task, now]
+        else:
+            open_tx[3] = now
         item: dict[str, Any] = {
             "type": "stmt",
             "t": now - self._started,
@@ -144,9 +136,9 @@ class Probe:
             "file": where.file if where else None,
             "line": where.line if where else None,
             "function": where.function if where else None,
-            "loader": told.origin.kind if told else None,
-            "attribute": told.origin.attribute if told else None,
-            "session": self._serial(told.session) if told else None,
+            "loader": origin.kind,
+            "attribute": origin.attribute or None,
+            "session": info.get(_SESSION),
             "tx": tx,
             "task": task,
             "executemany": executemany,
@@ -155,20 +147,9 @@ class Probe:
             item["params"] = parameters
         self._hub.publish(item)
 
-    def _begin(self, conn: Connection) -> None:
-        """Note a transaction; where and in which task it began is filled in by its first statement."""
-        if not self._hub.viewers:
-            return
-        serial = next(self._serials)
-        conn.info[_TX] = serial
-        now = time.perf_counter()
-        self.open[serial] = [now, None, None, now]
-
-    def _end(self, conn: Connection) -> None:
-        self.end(conn.info)
-
-    def end(self, info: dict[str, Any]) -> None:
+    def transaction_ended(self, info: dict[str, Any]) -> None:
         """A transaction ended (commit, rollback, or its connection went back to the pool)."""
+        info.pop(_SESSION, None)
         serial = info.pop(_TX, None)
         if serial is not None:
             self.open.pop(serial, None)

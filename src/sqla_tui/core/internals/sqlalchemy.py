@@ -43,21 +43,6 @@ def buffered_rows(cursor: Any) -> Sequence[Any] | None:
     return getattr(cursor, "_rows", None)
 
 
-def loader_path(state: Any) -> Any:
-    """``state.loader_strategy_path`` of an ORM SELECT's ``ORMExecuteState``, read from its compile options.
-
-    The public property checks what kind of options they are, twice over:
-    a quarter of what tagging an ORM execution with its origin cost. Options
-    without a path (a Core SELECT's) and a SQLAlchemy that no longer keeps
-    one there get the public property.
-    """
-    path = getattr(getattr(state.statement, "_compile_options", None), "_current_path", _UNKNOWN)
-    return state.loader_strategy_path if path is _UNKNOWN else path
-
-
-_UNKNOWN = object()
-
-
 def statement_loader_path(statement: Any) -> Any:
     """The loader path an ORM SELECT was compiled for: the root path for a main query, a relationship's path
     for an eager or lazy load of it; None for a Core statement, which has no such path."""

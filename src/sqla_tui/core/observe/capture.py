@@ -19,7 +19,6 @@ import itertools
 import operator
 import re
 import time
-import weakref
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.internals.sqlalchemy import async_cursor_keeps_rows, buffered_rows
+from sqla_tui.core.observe.executions import hooks
 from sqla_tui.core.observe.loaders import Origin, executed_origin
 from sqla_tui.core.sqltext import as_received, one_line
 
@@ -168,61 +168,6 @@ def payload_bytes(rows: Any) -> tuple[int, int]:
 
 
 _STARTED = "sqla_tui_started"
-_logs: dict[Any, StatementLog] = {}
-"""Which StatementLog records each run's ``Connection``."""
-_hooked: weakref.WeakSet[Any] = weakref.WeakSet()
-"""Engines whose dialect executes through ``_execute`` and its two twins: hooked once, never unhooked."""
-
-
-def _hook(sync_engine: Any) -> None:
-    """Route ``sync_engine``'s cursor executions through the StatementLogs' listeners, once per engine.
-
-    The listeners wrap the dialect's own ``do_execute`` (SQLAlchemy's documented
-    use of these dialect events: return True, the execution happened here)
-    rather than listen to ``before``/``after_cursor_execute``: an engine or
-    connection with those listeners dispatches its whole family of connection
-    events on every statement (+3.3% and +5.3% of a 10-row ORM statement's
-    instructions with no-op listeners), the dialect's events cost one loop.
-    Kept after a run ends: adding and removing listeners per run rebuilt
-    SQLAlchemy's listener collections, and a statement no log records costs a
-    dictionary miss.
-    """
-    if sync_engine in _hooked:
-        return
-    event.listen(sync_engine, "do_execute", _execute)
-    event.listen(sync_engine, "do_execute_no_params", _execute_no_params)
-    event.listen(sync_engine, "do_executemany", _executemany)
-    _hooked.add(sync_engine)
-
-
-def _execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
-    log = _logs.get(context.root_connection) if context is not None else None  # None: a default's own statement
-    if log is None:
-        return False  # SQLAlchemy calls the dialect's do_execute itself
-    started = time.perf_counter()
-    context.dialect.do_execute(cursor, statement, parameters, context)
-    log._record(started, cursor, statement, parameters, context, context.dialect)
-    return True
-
-
-def _execute_no_params(cursor: Any, statement: str, context: Any) -> bool:
-    log = _logs.get(context.root_connection)
-    if log is None:
-        return False
-    started = time.perf_counter()
-    context.dialect.do_execute_no_params(cursor, statement, context)
-    log._record(started, cursor, statement, (), context, context.dialect)
-    return True
-
-
-def _executemany(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
-    log = _logs.get(context.root_connection)
-    if log is None:
-        return False
-    started = time.perf_counter()
-    context.dialect.do_executemany(cursor, statement, parameters, context)
-    log._record(started, cursor, statement, parameters, context, context.dialect)
-    return True
 
 
 class StatementLog:
@@ -267,16 +212,16 @@ class StatementLog:
         statements until it ends.
         """
         sync_connection = connection.sync_connection
-        _hook(connection.engine.sync_engine)
-        outer = _logs.get(sync_connection)
-        _logs[sync_connection] = self
+        logs = hooks(connection.engine.sync_engine).connections
+        outer = logs.get(sync_connection)
+        logs[sync_connection] = self._record
         try:
             yield
         finally:
             if outer is None:
-                del _logs[sync_connection]
+                del logs[sync_connection]
             else:
-                _logs[sync_connection] = outer
+                logs[sync_connection] = outer
 
     def detach(self) -> None:
         """Stop recording on every attached engine."""
@@ -292,9 +237,19 @@ class StatementLog:
         return statement, parameters
 
     def _after(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self._record(conn.info[_STARTED], cursor, statement, parameters, context, conn.dialect)
+        self._record(conn.info[_STARTED], cursor, statement, parameters, context, executemany, conn.dialect)
 
-    def _record(self, started: float, cursor: Any, statement: str, parameters: Any, context: Any, dialect: Any) -> None:
+    def _record(
+        self,
+        started: float,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        many: bool,
+        dialect: Any = None,
+    ) -> None:
+        """A ``core.observe.executions`` recorder (``dialect`` only where ``context`` may be None)."""
         elapsed = time.perf_counter() - started
         rows = buffered_rows(cursor) or ()
         count = len(rows)
@@ -308,7 +263,7 @@ class StatementLog:
                 executed_origin(context),
                 count,
                 elapsed * 1000,
-                dialect.paramstyle,
+                (dialect or context.dialect).paramstyle,
                 None if count <= _MEASURED_LATER else payload_bytes(rows),
                 tuple(rows) if count <= _MEASURED_LATER else (),
             )

@@ -119,32 +119,29 @@ class Hooks:
         return self.connections.get(connection), watch
 
     def _execute(self, cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
+        return self._run("do_execute", cursor, statement, parameters, (parameters,), context, False)
+
+    def _execute_no_params(self, cursor: Any, statement: str, context: Any) -> bool:
+        return self._run("do_execute_no_params", cursor, statement, (), (), context, False)
+
+    def _executemany(self, cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
+        return self._run("do_executemany", cursor, statement, parameters, (parameters,), context, True)
+
+    def _run(
+        self, method: str, cursor: Any, statement: str, parameters: Any, arguments: tuple[Any, ...], context: Any, many: bool
+    ) -> bool:
+        """Run the statement through the dialect's own ``method`` and hand it to whoever records it.
+
+        False when nobody does: SQLAlchemy then calls the dialect itself.
+        """
         if context is None:  # a default's own statement
             return False
         record, watch = self._recorders(context)
         if record is None and watch is None:
-            return False  # SQLAlchemy calls the dialect's do_execute itself
-        started = time.perf_counter()
-        context.dialect.do_execute(cursor, statement, parameters, context)
-        _tell(record, watch, started, cursor, statement, parameters, context, False)
-        return True
-
-    def _execute_no_params(self, cursor: Any, statement: str, context: Any) -> bool:
-        record, watch = self._recorders(context)
-        if record is None and watch is None:
             return False
         started = time.perf_counter()
-        context.dialect.do_execute_no_params(cursor, statement, context)
-        _tell(record, watch, started, cursor, statement, (), context, False)
-        return True
-
-    def _executemany(self, cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
-        record, watch = self._recorders(context)
-        if record is None and watch is None:
-            return False
-        started = time.perf_counter()
-        context.dialect.do_executemany(cursor, statement, parameters, context)
-        _tell(record, watch, started, cursor, statement, parameters, context, True)
+        getattr(context.dialect, method)(cursor, statement, *arguments, context)
+        _tell(record, watch, started, cursor, statement, parameters, context, many)
         return True
 
 

@@ -18,9 +18,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Static
 
 from sqla_tui.attach.digest import Digest, pool_snapshot
 from sqla_tui.attach.feed import driver_params
@@ -28,6 +26,7 @@ from sqla_tui.core.errors import UserError
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.origin import short_path
 from sqla_tui.core.sqltext import one_line
+from sqla_tui.tui.widgets.fact_line import FactLine
 from sqla_tui.tui.widgets.fact_table import FactTable
 from sqla_tui.tui.widgets.gauge import pool_gauges, show_pool_gauges
 from sqla_tui.tui.widgets.key_footer import KeyFooter
@@ -59,12 +58,12 @@ class AttachScreen(Screen[None]):
         """The statements in the table, top row first."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="attach-target")
+        yield FactLine(id="attach-target")
         with Horizontal(id="attach-top"):
             with Vertical(id="attach-gauges"):
                 yield from pool_gauges()
                 yield FactTable("", "count", "p50 ms", "p95 ms", "max ms", id="attach-latency")
-                yield Static(id="attach-counters")
+                yield FactLine(id="attach-counters")
             with Vertical(id="attach-problems"):
                 yield FactTable("connections", "oldest s", "checked out at", id="attach-holders")
                 yield FactTable("conn", "held s", "state", "checked out at", "session", id="attach-leaks")
@@ -130,14 +129,12 @@ class AttachScreen(Screen[None]):
             f"{counted(digest.dropped, 'event')} dropped · {self._state}"
             + (f" · the application said: {digest.error}" if digest.error else "")
         )
-        self.query_one("#attach-target", Static).update(Content(head))
+        self.query_one("#attach-target", FactLine).show(head)
         if digest.pool is not None:
             snapshot = pool_snapshot(digest.pool)
             show_pool_gauges(self, snapshot)
             self.query_one("#attach-latency", FactTable).show(latency_rows(snapshot))
-            self.query_one("#attach-counters", Static).update(
-                Content(f"{settings_line(snapshot)}\n{counters_text(snapshot)}")
-            )
+            self.query_one("#attach-counters", FactLine).show(f"{settings_line(snapshot)}\n{counters_text(snapshot)}")
             self.query_one("#attach-holders", FactTable).show(
                 (str(group["connections"]), f"{group['oldest_s']:.1f}", group.get("location") or "unknown")
                 for group in digest.pool.get("holders", ())

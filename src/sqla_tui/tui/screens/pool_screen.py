@@ -24,7 +24,6 @@ from sqla_tui.core.errors import UserError
 from sqla_tui.core.export.sources import pool_series
 from sqla_tui.core.export.table import Table
 from sqla_tui.core.grammar import counted
-from sqla_tui.core.observe.figures import PoolSnapshot
 from sqla_tui.core.pool.activity import ServerActivity
 from sqla_tui.core.pool.lab import PoolLab
 from sqla_tui.core.pool.load import LoadResult, LoadSpec
@@ -126,7 +125,7 @@ class PoolScreen(GuardedScreen):
     def refresh_figures(self) -> None:
         """Read the monitor (a lock and a copy, no I/O) and show it; what has not changed is not redrawn."""
         snapshot = self.lab.monitor.snapshot()
-        self._show_gauges(snapshot)
+        show_pool_gauges(self, snapshot)
         history = self.lab.monitor.history()
         self.query_one("#spark-out", Sparkline).data = [point.checked_out for point in history]
         self.query_one("#spark-waiters", Sparkline).data = [point.waiters or 0 for point in history]
@@ -134,9 +133,6 @@ class PoolScreen(GuardedScreen):
         self.query_one("#pool-latency", FactTable).show(latency_rows(snapshot))
         self.query_one("#pool-counters", FactLine).show(counters_text(snapshot))
         self.query_one("#pool-leaks", FactTable).show(leak_rows(snapshot))
-
-    def _show_gauges(self, snapshot: PoolSnapshot) -> None:
-        show_pool_gauges(self, snapshot)
 
     @work(exclusive=True, exit_on_error=False, group="pool-activity")
     async def poll_activity(self) -> None:

@@ -4,26 +4,52 @@ from __future__ import annotations
 
 import json
 
-from sqla_tui.attach.feed import decode, encode, encode_all
+from sqla_tui.attach.feed import NO_PARAMS, Statement, decode, encode, encode_all
+from sqla_tui.core.observe.loaders import MAIN, OTHER, Origin
+from sqla_tui.core.observe.origin import Location
 
-STATEMENT = {
-    "type": "stmt", "t": 12.3456789, "sql": 'SELECT "a\\b"\nFROM été WHERE ? = x', "ms": 0.1234567, "rows": 3,
-    "file": "/app/views.py", "line": 41, "function": "n_plus_one", "loader": "lazy", "attribute": "Author.books",
-    "session": 2, "tx": 7, "task": "Task-12", "executemany": False,
-}  # fmt: skip
-UNKNOWN = {**STATEMENT, "rows": None, "file": None, "line": None, "function": None, "loader": None,
-           "attribute": None, "session": None, "tx": None, "executemany": True}  # fmt: skip
+LAZY = Origin("lazy", "books", "Author.books", "select")
+STATEMENT = Statement(
+    12.3456789, 0.1234567, 'SELECT "a\\b"\nFROM été WHERE ? = x', 3, Location("/app/views.py", 41, "n_plus_one"),
+    LAZY, 2, 7, "Task-12", False,
+)  # fmt: skip
+UNKNOWN = Statement(1.5, 2.5, "SELECT 1", None, None, OTHER, None, None, "MainThread", True)
 
 
-def test_a_statement_reads_back_as_published_with_times_to_the_microsecond() -> None:
-    for event in (STATEMENT, UNKNOWN, STATEMENT):  # the second STATEMENT takes its strings from the cache
-        assert decode(encode(event)) == {**event, "t": round(event["t"], 6), "ms": round(event["ms"], 3)}
-        assert encode(event).endswith(b"}\n") and encode(event).isascii()
+def test_a_statement_reads_back_with_its_fields_and_times_to_the_microsecond() -> None:
+    assert decode(encode(STATEMENT)) == {
+        "type": "stmt", "t": 12.345679, "sql": 'SELECT "a\\b"\nFROM été WHERE ? = x', "ms": 0.123, "rows": 3,
+        "file": "/app/views.py", "line": 41, "function": "n_plus_one", "loader": "lazy", "attribute": "Author.books",
+        "session": 2, "tx": 7, "task": "Task-12", "executemany": False,
+    }  # fmt: skip
+    assert decode(encode(UNKNOWN)) == {
+        "type": "stmt", "t": 1.5, "sql": "SELECT 1", "ms": 2.5, "rows": None, "file": None, "line": None,
+        "function": None, "loader": "other", "attribute": None, "session": None, "tx": None, "task": "MainThread",
+        "executemany": True,
+    }  # fmt: skip
+
+
+def test_the_cached_end_of_a_line_belongs_to_its_own_sql_place_and_loader() -> None:
+    """The SQL, code line and loader repeat and come from a cache: a change in any one of them is a new line."""
+    lines = [
+        STATEMENT,
+        STATEMENT._replace(t=13.0, rows=0, session=3, tx=8, task="Task-13"),
+        STATEMENT._replace(sql="SELECT 2"),
+        STATEMENT._replace(where=Location("/app/views.py", 42, "n_plus_one")),
+        STATEMENT._replace(origin=MAIN),
+    ]
+    for statement in lines:
+        assert decode(encode(statement)) == {
+            **statement.as_event(), "t": round(statement.t, 6), "ms": round(statement.ms, 3)
+        }  # fmt: skip
+        assert encode(statement).endswith(b"}\n") and encode(statement).isascii()
 
 
 def test_events_with_parameters_or_other_fields_are_plain_json() -> None:
-    with_params = {**STATEMENT, "params": [1, "x"]}
+    with_params = STATEMENT._replace(params=[1, "x"])
     pool = {"type": "pool", "size": 5, "checked_out": 1}
-    for event in (with_params, pool):
-        assert encode(event) == json.dumps(event, separators=(",", ":")).encode() + b"\n"
+    assert STATEMENT.params is NO_PARAMS
+    assert encode(with_params) == json.dumps(with_params.as_event(), separators=(",", ":")).encode() + b"\n"
+    assert decode(encode(with_params))["params"] == [1, "x"]
+    assert encode(pool) == json.dumps(pool, separators=(",", ":")).encode() + b"\n"
     assert encode_all([STATEMENT, with_params, pool]) == encode(STATEMENT) + encode(with_params) + encode(pool)

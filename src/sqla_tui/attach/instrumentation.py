@@ -17,7 +17,6 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from sqla_tui.attach import feed
 from sqla_tui.attach.probe import Probe
 from sqla_tui.attach.runtime import AttachError, parse_tcp, runtime_dir, slug, socket_path, write_card
 from sqla_tui.attach.server import Hub
+from sqla_tui.core.fields import fields_of
 from sqla_tui.core.observe.monitor import PoolMonitor
 from sqla_tui.core.observe.pool import swap_in_twin, swap_out_twin
 
@@ -158,8 +158,12 @@ class Instrumentation:
         }
 
     def _pool_event(self) -> dict[str, Any]:
-        """One pool snapshot event (the server thread calls it about ten times a second while someone watches)."""
-        figures = asdict(self._monitor.snapshot())
+        """One pool snapshot event (the server thread calls it about ten times a second while someone watches).
+
+        The snapshot's own dataclasses (percentiles, counters, leak suspects)
+        stay as they are: the feed's encoder opens each as it meets it.
+        """
+        figures = fields_of(self._monitor.snapshot())
         figures["open_transactions"] = self._probe.open_transactions(self._monitor.leak_threshold)
         figures["holders"] = [
             {

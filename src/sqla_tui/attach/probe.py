@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine, ExecutionContext
 from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.orm import Session, SessionTransaction
 
+from sqla_tui.attach.feed import NO_PARAMS, new_statement
 from sqla_tui.attach.server import Hub
 from sqla_tui.core.internals.sqlalchemy import buffered_rows
 from sqla_tui.core.observe.executions import hooks
@@ -113,10 +114,13 @@ class Probe:
         context: ExecutionContext,
         executemany: bool,
     ) -> None:
-        """A statement the driver just ran, while someone watches (``core.observe.executions`` asked ``watching``)."""
+        """A statement the driver just ran, while someone watches (``core.observe.executions`` asked ``watching``).
+
+        Only what must be read now, in the application's thread (where in
+        its code, which task, the rows its driver buffered), goes into a
+        raw ``Statement`` tuple; the feed thread formats it.
+        """
         now = time.perf_counter()
-        elapsed = now - started
-        origin = executed_origin(context)
         where = caller_location()
         task = task_name()
         info = context.root_connection.info
@@ -127,25 +131,23 @@ class Probe:
             self.open[tx] = [started, where, task, now]
         else:
             open_tx[3] = now
-        item: dict[str, Any] = {
-            "type": "stmt",
-            "t": now - self._started,
-            "sql": statement,
-            "ms": elapsed * 1000,
-            "rows": statement_rows(cursor),
-            "file": where.file if where else None,
-            "line": where.line if where else None,
-            "function": where.function if where else None,
-            "loader": origin.kind,
-            "attribute": origin.attribute or None,
-            "session": info.get(_SESSION),
-            "tx": tx,
-            "task": task,
-            "executemany": executemany,
-        }
-        if self._capture_params:
-            item["params"] = parameters
-        self._hub.publish(item)
+        self._hub.publish(
+            new_statement(
+                (
+                    now - self._started,
+                    (now - started) * 1000,
+                    statement,
+                    statement_rows(cursor),
+                    where,
+                    executed_origin(context),
+                    info.get(_SESSION),
+                    tx,
+                    task,
+                    executemany,
+                    parameters if self._capture_params else NO_PARAMS,
+                )
+            )
+        )
 
     def transaction_ended(self, info: dict[str, Any]) -> None:
         """A transaction ended (commit, rollback, or its connection went back to the pool)."""

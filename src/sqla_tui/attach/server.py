@@ -22,7 +22,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from sqla_tui.attach.feed import encode, encode_all
+from sqla_tui.attach.feed import Statement, encode, encode_all
+
+Event = Statement | dict[str, Any]
+"""What the application's threads publish: statements as raw tuples, everything else as the event's dict."""
 
 _TICK = 0.02
 """How often the thread wakes to send (s): events reach a viewer within about this long."""
@@ -38,18 +41,18 @@ class Viewer:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        self.queue: deque[dict[str, Any]] = deque()
+        self.queue: deque[Event] = deque()
         self.dropped = 0
         self.dropped_statements = 0
         self.reported = 0
         self.pending = memoryview(b"")
         self._lock = threading.Lock()
 
-    def drop(self, event: dict[str, Any]) -> None:
+    def drop(self, event: Event) -> None:
         """Count one event this viewer will never get (any thread; only the full-buffer path takes the lock)."""
         with self._lock:
             self.dropped += 1
-            if event["type"] == "stmt":
+            if type(event) is Statement:
                 self.dropped_statements += 1
 
 
@@ -80,7 +83,7 @@ class Hub:
 
     # -- the application's side (any thread) -----------------------------------
 
-    def publish(self, event: dict[str, Any]) -> None:
+    def publish(self, event: Event) -> None:
         """Queue one event for every viewer; a full queue counts a drop instead. Never blocks."""
         limit = self._buffer
         for viewer in self.viewers:

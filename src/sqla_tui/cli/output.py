@@ -8,11 +8,8 @@ once per distinct text.
 """
 
 import contextlib
-import dataclasses
-import functools
 import gc
 import json
-import operator
 import sys
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
@@ -22,6 +19,7 @@ import typer
 
 from sqla_tui.core.connect.masking import mask_url_text
 from sqla_tui.core.errors import EXIT_USAGE, UserError
+from sqla_tui.core.fields import json_value
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -164,32 +162,6 @@ def emit_text(text: str, output: "Path | None") -> None:
     typer.echo(f"wrote {output}", err=True)
 
 
-def fields_of(value: Any) -> dict[str, Any]:
-    """A dataclass's fields as a dict, one level deep: unlike ``dataclasses.asdict``, nothing below is copied."""
-    cls: type = type(value)  # mypy holds a type[Any] not Hashable (python/mypy#11470); a plain type it does
-    names, read = fields_reader(cls)
-    return dict(zip(names, read(value), strict=True))
-
-
-@functools.cache
-def fields_reader(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
-    """Once per class, a class's field names and a getter of all their values at once.
-
-    ``dataclasses.fields`` rebuilds its answer on every call: over the
-    36,000 columns of a 2,000-table schema that alone took ~0.3 s.
-    """
-    names = tuple(field.name for field in dataclasses.fields(cls))
-    getter = operator.attrgetter(*names)
-    return names, (getter if len(names) > 1 else lambda value: (getter(value),))
-
-
-def _json_value(value: Any) -> Any:
-    """What ``json`` cannot write itself: a dataclass as its fields (json walks on into them), anything else as text."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return fields_of(value)
-    return str(value)
-
-
 def emit_json(value: Any, *, indent: bool | None = None) -> None:
     """Print a dataclass (or plain data) as JSON on stdout: indented on a terminal, compact in a pipe.
 
@@ -224,7 +196,7 @@ def emit_json(value: Any, *, indent: bool | None = None) -> None:
 
 def _dumps(value: Any, **options: Any) -> str:
     """One value as JSON; NaN is not JSON, and one here is a bug, never output."""
-    return json.dumps(value, default=_json_value, allow_nan=False, **({"separators": (",", ":")} | options))
+    return json.dumps(value, default=json_value, allow_nan=False, **({"separators": (",", ":")} | options))
 
 
 def wants_json(json_flag: bool, format_name: str | None) -> bool:

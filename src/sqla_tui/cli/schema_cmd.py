@@ -8,7 +8,8 @@ import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
-from sqla_tui.cli.output import collector_paused, emit_json, fields_reader, on_workbench
+from sqla_tui.cli.output import collector_paused, emit_json, on_workbench
+from sqla_tui.core.fields import fields_reader
 from sqla_tui.words import catalog as words
 
 if TYPE_CHECKING:

@@ -1,20 +1,23 @@
-"""Find the application line that checked out a connection.
+"""Find the application line that checked out a connection or ran a statement.
 
-This runs on every checkout, so it must cost a few microseconds, not tens.
-Under asyncio, pool events run inside SQLAlchemy's greenlet, whose own stack
-is SQLAlchemy's sync implementation of the awaited call; the code that asked
-for the connection is the current task's chain of suspended coroutines. That
-chain is followed through ``cr_await``, reading code objects only: walking
-frames instead (``f_back``, into the parent greenlet) makes CPython 3.11+
-allocate a frame object per hop, 12–23 µs a checkout under load. Only the
-chosen coroutine's frame is read, for its line. Code of SQLAlchemy, greenlet,
-contextlib and sqla-tui itself is never "the application": sqla-tui's CLI and
-screens only pass requests on. Code that checks out on behalf of someone else
-(the load generator) names that someone with ``origin_override``.
+This runs on every checkout, and for an attached viewer on every statement,
+so it must cost a few microseconds, not tens. Under asyncio, pool events and
+statements run inside SQLAlchemy's greenlet, whose own stack is SQLAlchemy's
+sync implementation of the awaited call. While it runs, every coroutine of
+the task is running too, and a running coroutine does not say what it awaits
+(``cr_await`` is None): the application's line is found by walking outward
+from the frame that switched into the greenlet (the parent greenlet's
+``gr_frame``), past SQLAlchemy's few frames there, to the first application
+frame (callgrind: ~5,300 instructions a call; reading the task's await
+chain first, which tells nothing there, made it ~12,200). Code of SQLAlchemy,
+greenlet, contextlib and sqla-tui itself is never "the application":
+sqla-tui's CLI and screens only pass requests on. Code that checks out on
+behalf of someone else (the load generator) names that someone with
+``origin_override``.
 
-One thing the await chain cannot see: a function handed to ``run_sync``
-runs inside SQLAlchemy's greenlet, so a checkout there is named by the line
-that awaited ``run_sync``."""
+One thing the walk cannot see: a function handed to ``run_sync`` runs
+inside SQLAlchemy's greenlet, so a checkout there is named by the line that
+awaited ``run_sync``."""
 
 from __future__ import annotations
 
@@ -81,17 +84,25 @@ def _location(frame: FrameType) -> Location:
 
 
 def caller_location() -> Location | None:
-    """Who asked SQLAlchemy for a connection: call it from inside a checkout.
+    """Who asked SQLAlchemy for a connection or ran a statement: call it from inside a checkout or an execution.
 
-    The innermost application coroutine of the running task; else
-    ``origin_override``; else the outermost sqla-tui coroutine (the load
-    generator's task, say). The chain is read from the task's outermost
-    coroutine inward: an ``asyncio`` coroutine in it hides everything
-    outside it (one task's await chain ends at the event loop), and it ends
-    where an awaitable is not a coroutine (a future, another task, a
-    wrapper). Without a running task (a checkout in a thread of a sync
-    application) the override, else the thread's own frames, say.
+    Inside the greenlet SQLAlchemy runs an awaited call in (every statement
+    and checkout of an async engine) every coroutine of the task is running,
+    so none says what it awaits: the innermost application frame outside
+    the greenlet is read first (``_greenlet_caller``). Otherwise, and when
+    that finds none, the task's chain of suspended coroutines: the innermost
+    application coroutine of it; else ``origin_override``; else the
+    outermost sqla-tui coroutine (the load generator's task, say). The chain
+    is read from the task's outermost coroutine inward: an ``asyncio``
+    coroutine in it hides everything outside it (one task's await chain ends
+    at the event loop), and it ends where an awaitable is not a coroutine (a
+    future, another task, a wrapper). Without a running task (a checkout in
+    a thread of a sync application) the override, else the thread's own
+    frames, say.
     """
+    in_greenlet = _getcurrent().parent is not None
+    if in_greenlet and (found := _greenlet_caller()) is not None:
+        return found
     try:
         task = asyncio.current_task()
     except RuntimeError:  # no event loop in this thread
@@ -113,7 +124,7 @@ def caller_location() -> Location | None:
         last, awaitable = awaitable, awaitable.cr_await
     if app is not None:
         frame = app.cr_frame
-        if app is last:  # running, not suspended: the code that asked may be deeper, in its frames
+        if app is last and not in_greenlet:  # running, not suspended: the code that asked may be deeper, in its frames
             return _greenlet_caller() or _location(frame)
         return _location(frame)
     override = origin_override.get()

@@ -20,10 +20,11 @@ reports its ``rowcount`` when it knows it, else ``null``.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import threading
 import time
+from asyncio import current_task
+from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the running loop or None
 from typing import Any
 
 from sqlalchemy import event
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqla_tui.attach.feed import NO_PARAMS, new_statement
 from sqla_tui.attach.server import Hub
 from sqla_tui.core.internals.sqlalchemy import buffered_rows
-from sqla_tui.core.observe.executions import hooks
+from sqla_tui.core.observe.executions import RECORDER_DEPTH, hooks
 from sqla_tui.core.observe.loaders import executed_origin
 from sqla_tui.core.observe.origin import caller_location
 
@@ -44,10 +45,7 @@ _SESSION = "sqla_tui_attach_session"
 
 def task_name() -> str:
     """The asyncio task running this code, else the thread's name."""
-    try:
-        task = asyncio.current_task()
-    except RuntimeError:
-        task = None
+    task = current_task() if _get_running_loop() is not None else None  # current_task() raises without a loop
     return task.get_name() if task is not None else threading.current_thread().name
 
 
@@ -121,7 +119,7 @@ class Probe:
         raw ``Statement`` tuple; the feed thread formats it.
         """
         now = time.perf_counter()
-        where = caller_location()
+        where = caller_location(skip=1 + RECORDER_DEPTH)  # itself and the hook's frames below SQLAlchemy's
         task = task_name()
         info = context.root_connection.info
         tx = info.get(_TX)

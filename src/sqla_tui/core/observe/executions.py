@@ -30,6 +30,10 @@ from typing import Any, Protocol
 
 from sqlalchemy import event
 
+RECORDER_DEPTH = 2
+"""Frames between a recorder and SQLAlchemy's code that ran the statement (``Hooks._run`` and the dialect hook
+calling it): a recorder looking for the application's line can start its walk above them."""
+
 Recorder = Callable[[float, Any, str, Any, Any, bool], None]
 """Called after the driver ran a statement: (perf_counter when it started, cursor, statement, parameters, context,
 executemany)."""
@@ -41,7 +45,9 @@ class EngineWatch(Protocol):
     @property
     def watching(self) -> bool: ...
 
-    def record(self, started: float, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None: ...
+    def record(
+        self, started: float, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> None: ...
 
     def transaction_ended(self, info: dict[str, Any]) -> None: ...
 
@@ -128,7 +134,14 @@ class Hooks:
         return self._run("do_executemany", cursor, statement, parameters, (parameters,), context, True)
 
     def _run(
-        self, method: str, cursor: Any, statement: str, parameters: Any, arguments: tuple[Any, ...], context: Any, many: bool
+        self,
+        method: str,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        arguments: tuple[Any, ...],
+        context: Any,
+        many: bool,
     ) -> bool:
         """Run the statement through the dialect's own ``method`` and hand it to whoever records it.
 
@@ -141,7 +154,10 @@ class Hooks:
             return False
         started = time.perf_counter()
         getattr(context.dialect, method)(cursor, statement, *arguments, context)
-        _tell(record, watch, started, cursor, statement, parameters, context, many)
+        if record is not None:
+            record(started, cursor, statement, parameters, context, many)
+        if watch is not None:  # called from here, two frames below SQLAlchemy's: ``RECORDER_DEPTH``
+            watch.record(started, cursor, statement, parameters, context, many)
         return True
 
 
@@ -151,14 +167,6 @@ def _ended(watch: EngineWatch, dbapi_connection: Any) -> None:
     except (AttributeError, NotImplementedError):  # the engine's first connection, made for the dialect's own queries
         return
     watch.transaction_ended(info)
-
-
-def _tell(record: Recorder | None, watch: EngineWatch | None, *execution: Any) -> None:
-    """Hand one execution (started, cursor, statement, parameters, context, executemany) to whoever wants it."""
-    if record is not None:
-        record(*execution)
-    if watch is not None:
-        watch.record(*execution)
 
 
 _hooks: weakref.WeakKeyDictionary[Any, Hooks] = weakref.WeakKeyDictionary()

@@ -21,11 +21,12 @@ awaited ``run_sync``."""
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import functools
 import os
 import sys
+from asyncio import current_task
+from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the running loop or None, never raising
 from types import CodeType, FrameType
 from typing import Any, NamedTuple
 
@@ -83,7 +84,7 @@ def _location(frame: FrameType) -> Location:
     return _new_location((code.co_filename, frame.f_lineno, code.co_name))
 
 
-def caller_location() -> Location | None:
+def caller_location(skip: int = 0) -> Location | None:
     """Who asked SQLAlchemy for a connection or ran a statement: call it from inside a checkout or an execution.
 
     Inside the greenlet SQLAlchemy runs an awaited call in (every statement
@@ -98,17 +99,16 @@ def caller_location() -> Location | None:
     at the event loop), and it ends where an awaitable is not a coroutine (a
     future, another task, a wrapper). Without a running task (a checkout in
     a thread of a sync application) the override, else the thread's own
-    frames, say.
+    frames, say, read past the first ``skip`` of them from the caller's
+    own outward: the caller and its callers in sqla-tui, which are never the
+    application (each frame read costs a frame object, ~3,000 instructions).
     """
     in_greenlet = _getcurrent().parent is not None
     if in_greenlet and (found := _greenlet_caller()) is not None:
         return found
-    try:
-        task = asyncio.current_task()
-    except RuntimeError:  # no event loop in this thread
-        task = None
+    task = current_task() if _get_running_loop() is not None else None  # current_task() raises without a loop
     if task is None:
-        return origin_override.get() or _thread_caller()
+        return origin_override.get() or _thread_caller(skip)
     kinds, app, own, last = _kinds, None, None, None
     awaitable: Any = task.get_coro()
     while (code := getattr(awaitable, "cr_code", None)) is not None:
@@ -162,13 +162,13 @@ def _greenlet_caller() -> Location | None:
         frame = current.gr_frame
 
 
-def _thread_caller() -> Location | None:
+def _thread_caller(skip: int) -> Location | None:
     """The innermost application frame of this thread's stack: a checkout in a sync (threaded) application.
 
     A sync call stack has real frames to read, and no event loop boundary
     to stop at; frames of SQLAlchemy, greenlet and sqla-tui are skipped.
     """
-    return _innermost_application_frame(sys._getframe(2), boundary_ends=False)[0]
+    return _innermost_application_frame(sys._getframe(2 + skip), boundary_ends=False)[0]
 
 
 def _innermost_application_frame(frame: FrameType | None, *, boundary_ends: bool) -> tuple[Location | None, bool]:

@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input, Static
@@ -90,7 +89,7 @@ class PoolScreen(GuardedScreen):
                 yield FactTable("", "count", "p50 ms", "p95 ms", "max ms", id="pool-latency")
                 yield FactLine(id="pool-counters")
         yield LoadControls(id="load-controls")
-        yield Static(id="pool-status")
+        yield FactLine(id="pool-status")
         with Horizontal(id="pool-bottom"):
             yield FactTable("conn", "held s", "state", "checked out at", "session", id="pool-leaks", focusable=True)
             yield FactTable("session", "state", "for s", "query", id="pool-activity", focusable=True)
@@ -120,7 +119,7 @@ class PoolScreen(GuardedScreen):
             self._refresher.resume()
 
     def watch_status(self, status: str) -> None:
-        self.query_one("#pool-status", Static).update(Content(status))
+        self.query_one("#pool-status", FactLine).show(status)
 
     @work(exit_on_error=False, group="pool-sampling")
     async def start_sampling(self, lab: PoolLab) -> None:

@@ -9,6 +9,8 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
 
 CELLS_KEPT = 4096
@@ -27,8 +29,13 @@ class FactTable(DataTable[Text]):
     ~0.3-0.5 ms a cell through Rich, and the pool screen's server sessions,
     16 rows of which one column changes each second, took 20-45 ms of the UI
     thread a redraw (benchmarks/README.md, "UI lag"). Without a cursor (a
-    FactTable never shows one) a cell's look depends on nothing else.
+    FactTable never shows one) a cell's look depends on nothing else. And
+    the widget's own style, which DataTable asks for on every line and row
+    (each time walking every ancestor's styles), is worked out once a redraw.
     """
+
+    _drawing_style: Style | None = None
+    """The widget's style while ``render_lines`` runs; None otherwise."""
 
     def __init__(self, *headers: str, focusable: bool = False, **kwargs: Any) -> None:
         super().__init__(show_cursor=False, zebra_stripes=True, **kwargs)
@@ -50,6 +57,17 @@ class FactTable(DataTable[Text]):
     def rows_text(self) -> list[tuple[str, ...]]:
         """The rows shown now, as text."""
         return list(self._shown)
+
+    @property
+    def rich_style(self) -> Style:
+        return super().rich_style if self._drawing_style is None else self._drawing_style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._drawing_style = super().rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing_style = None
 
     def _render_cell(
         self,

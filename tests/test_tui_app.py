@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import sqlite3
 import time
@@ -71,6 +72,18 @@ async def test_demo_opens_lists_its_tables_and_q_quits(demo_cache: Path) -> None
         await pilot.pause()
     assert app.return_code == 0
     assert not app.is_running
+
+
+async def test_full_collections_are_ten_times_rarer_while_the_app_runs(demo_cache: Path) -> None:
+    """The oldest generation's threshold is widened for the app's lifetime and given back when it exits."""
+    before = gc.get_threshold()
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert gc.get_threshold() == (before[0], before[1], before[2] * 10)
+        await pilot.press("q")
+        await pilot.pause()
+    assert gc.get_threshold() == before
 
 
 async def test_first_run_builds_the_demo_showing_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

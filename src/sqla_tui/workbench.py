@@ -179,13 +179,16 @@ class Workbench:
 
         A big schema takes seconds to read, so the schema explorer and the
         composer share one load; a screen closed mid-load does not cancel it
-        for the others, and a failed load is retried by the next caller.
+        for the others, and a failed load is retried by the next caller. Beside
+        a UI (``isolated``) it is read in smaller steps, each a shorter hold of
+        the loop that draws.
         """
-        from sqla_tui.core.catalog.schema import load_catalog
+        from sqla_tui.core.catalog.schema import CATALOG_CHUNK_BESIDE_A_UI, load_catalog
 
         task = self._catalogs.get(schema)
         if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
-            task = self._catalogs[schema] = asyncio.ensure_future(load_catalog(self.engine, schema))
+            chunk = CATALOG_CHUNK_BESIDE_A_UI if self.isolated else None
+            task = self._catalogs[schema] = asyncio.ensure_future(load_catalog(self.engine, schema, chunk=chunk))
         return await asyncio.shield(task)
 
     async def schema(self, schema: str | None = None, *, table: str | None = None) -> SchemaReport:

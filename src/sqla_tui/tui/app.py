@@ -30,7 +30,7 @@ from sqla_tui.core.connect.target import DEMO_ALIAS, Target, demo_path, demo_url
 from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.last_resort import debugging, unexpected_line
-from sqla_tui.tui.collector import paused_collector
+from sqla_tui.tui.collector import paused_collector, rarer_full_collections
 from sqla_tui.tui.exporting import ExportKey, ExportSource
 from sqla_tui.tui.failure import HandlerGuard
 from sqla_tui.tui.heartbeat import Heartbeat
@@ -152,6 +152,7 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         return self.home
 
     def on_mount(self) -> None:
+        self._restore_collector = rarer_full_collections()
         self.heartbeat = Heartbeat.from_env(self)
         self._listen_for_sigterm(True)
         self.open_connection()
@@ -449,6 +450,7 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
     async def on_unmount(self) -> None:
         """Close every pooled connection, so the server sees us leave; write the lag samples if asked."""
         self._listen_for_sigterm(False)
+        self._restore_collector()
         if self.heartbeat is not None:
             self.heartbeat.write()
         bench = self.workbench or self._opening

@@ -1,4 +1,4 @@
-"""The cyclic garbage collector held off while a burst of long-lived objects is made.
+"""The cyclic garbage collector held off while a burst of long-lived objects is made, and full collections made rarer.
 
 Used while a big catalog fills the schema screen, and while the app
 imports SQLAlchemy at start-up (``SqlaTuiApp._resolve_url``). Loading
@@ -11,13 +11,25 @@ afterwards is then frozen (``gc.freeze``): the catalog lives as long as
 the session, so later full collections need not walk it again. The price
 is that garbage cycles made during the load are never collected (a few MB
 per load, measured in benchmarks/README.md).
+
+A busy screen grows the tracked set too: the pool screen under a load goes
+from ~21,000 tracked objects to ~60,000, mostly Textual's rendered lines
+and the caches each keeps, and a full collection walks every one of them
+with the GIL held: 70-110 ms, 100-220 ms with another process on the
+other core, one or two per pool run on either thread (benchmarks/README.md,
+"UI lag"). While the app runs, ``rarer_full_collections`` has CPython wait
+for ten times as many young collections before a full one; the young
+generations, where most garbage dies, are collected as before.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+FULL_COLLECTION_SPACING = 10
+"""How many times CPython's usual number of middle-generation collections pass between two full ones."""
 
 
 @contextmanager
@@ -31,3 +43,15 @@ def paused_collector() -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def rarer_full_collections() -> Callable[[], None]:
+    """Space full collections ``FULL_COLLECTION_SPACING`` times wider; call what it returns to put the threshold back."""
+    young, middle, oldest = gc.get_threshold()
+    gc.set_threshold(young, middle, oldest * FULL_COLLECTION_SPACING)
+
+    def restore() -> None:
+        now_young, now_middle, _ = gc.get_threshold()
+        gc.set_threshold(now_young, now_middle, oldest)
+
+    return restore

@@ -8,9 +8,10 @@ line-cache invalidation ``TreeNode.add`` triggers per node. Each accessor
 degrades to Textual's own behaviour when the attribute is gone (a rebuild,
 an invalidation: slower, never wrong), and ``tests/test_internals.py``
 fails naming the attribute when an upgrade removes one. ``PRIVATE`` lists them,
-with the two private hooks the app overrides (``tui/failure.py``,
-``SqlaTuiApp._handle_exception``): if Textual renames one, the override is
-never called and Textual's own traceback ending returns, which the test names.
+with the private hooks the app overrides (``tui/failure.py``,
+``SqlaTuiApp._handle_exception``: if Textual renames one, the override is
+never called and Textual's own traceback ending returns; ``FactTable._render_cell``:
+tables draw again at DataTable's own speed), which the test names.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ PRIVATE: dict[str, str] = {
         "tui/failure.HandlerGuard overrides it: a handler's exception is a notification, not a frozen screen"
     ),
     "textual.app.App._handle_exception": "SqlaTuiApp overrides it: what no guard catches ends with one line, exit 2",
+    "textual.widgets.DataTable._render_cell": (
+        "FactTable overrides it to draw each cell once per text; renamed, tables draw at DataTable's own speed"
+    ),
 }
 """Every private name read in tui/ or its tests, with what it buys."""
 

@@ -39,6 +39,10 @@ from sqla_tui.core.errors import UserError
 CATALOG_CHUNK = 200
 """Tables reflected per step of ``load_catalog``: each step holds the event loop ~10-20 ms on 2 CPUs."""
 
+CATALOG_CHUNK_BESIDE_A_UI = 100
+"""The step when the loop also draws a screen: ~5-11 ms each, in about the same total time (2,000 tables,
+1.65-2.03 s against 1.70-2.05 s for the schema screen's whole load)."""
+
 NO_COLUMNS = "the database returned no columns for it (a view over a dropped or changed table?)"
 """Why a listed table or view is in ``Catalog.undescribed`` when the database raised nothing."""
 
@@ -215,9 +219,13 @@ _Described = tuple[list[TableInfo], dict[str, str]]
 
 
 async def load_catalog(
-    engine: AsyncEngine, schema: str | None = None, *, on_tables: Callable[[list[TableInfo]], None] | None = None
+    engine: AsyncEngine,
+    schema: str | None = None,
+    *,
+    on_tables: Callable[[list[TableInfo]], None] | None = None,
+    chunk: int | None = None,
 ) -> Catalog:
-    """Read one schema completely (default: the connection's): bulk queries, ``CATALOG_CHUNK`` tables at a time.
+    """Read one schema completely (default: the connection's): bulk queries, ``chunk`` (``CATALOG_CHUNK``) tables at a time.
 
     The sync part of reflection runs on the event loop (SQLAlchemy's
     greenlet), so a 2,000-table schema read in one go holds the loop for
@@ -231,7 +239,8 @@ async def load_catalog(
     """
     async with engine.connect() as conn:
         head = await conn.run_sync(_catalog_head, schema)
-        chunks = [head.names[start : start + CATALOG_CHUNK] for start in range(0, len(head.names), CATALOG_CHUNK)]
+        step = chunk or CATALOG_CHUNK
+        chunks = [head.names[start : start + step] for start in range(0, len(head.names), step)]
         async with AsyncExitStack() as borrowed:
             connections = [conn]
             if len(chunks) > 1 and _can_lend_another(engine):

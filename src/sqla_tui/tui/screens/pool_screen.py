@@ -14,10 +14,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Input, Sparkline, Static
+from textual.widgets import Input, Static
 
 from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.errors import UserError
@@ -35,6 +34,7 @@ from sqla_tui.tui.widgets.gauge import pool_gauges, show_pool_gauges
 from sqla_tui.tui.widgets.key_footer import KeyFooter
 from sqla_tui.tui.widgets.load_controls import LoadControls
 from sqla_tui.tui.widgets.server_banner import ServerBanner
+from sqla_tui.tui.widgets.sparkline import Sparkline
 from sqla_tui.words.pool import (
     counters_text,
     latency_rows,
@@ -46,6 +46,7 @@ from sqla_tui.words.pool import (
 from sqla_tui.workbench import Workbench
 
 REFRESH_S = 0.2
+"""How often each figure is redrawn: the gauges and sparklines, and half a period later the tables and counters."""
 ACTIVITY_S = 1.0
 LEAK_THRESHOLD_S = 2.0
 """Short, because the lab's loads are short; the CLI's ``pool`` uses the same."""
@@ -71,6 +72,8 @@ class PoolScreen(GuardedScreen):
         self.workbench = workbench
         self.lab: PoolLab = workbench.pool_lab(leak_threshold=LEAK_THRESHOLD_S)
         self._refresher: Timer | None = None
+        self._facts_next = False
+        """Which half of the figures ``_refresh_half`` draws next."""
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
@@ -86,7 +89,7 @@ class PoolScreen(GuardedScreen):
                 yield FactTable("", "count", "p50 ms", "p95 ms", "max ms", id="pool-latency")
                 yield FactLine(id="pool-counters")
         yield LoadControls(id="load-controls")
-        yield Static(id="pool-status")
+        yield FactLine(id="pool-status")
         with Horizontal(id="pool-bottom"):
             yield FactTable("conn", "held s", "state", "checked out at", "session", id="pool-leaks", focusable=True)
             yield FactTable("session", "state", "for s", "query", id="pool-activity", focusable=True)
@@ -96,7 +99,7 @@ class PoolScreen(GuardedScreen):
         self.start_sampling(self.lab)
         self.query_one("#pool-leaks").border_title = f"leak suspects (held over {LEAK_THRESHOLD_S:g} s)"
         self.query_one("#pool-activity").border_title = "server sessions of this pool"
-        self._refresher = self.set_interval(REFRESH_S, self.refresh_figures)
+        self._refresher = self.set_interval(REFRESH_S / 2, self._refresh_half)
         self.refresh_figures()
         self.poll_activity()
 
@@ -116,19 +119,39 @@ class PoolScreen(GuardedScreen):
             self._refresher.resume()
 
     def watch_status(self, status: str) -> None:
-        self.query_one("#pool-status", Static).update(Content(status))
+        self.query_one("#pool-status", FactLine).show(status)
 
     @work(exit_on_error=False, group="pool-sampling")
     async def start_sampling(self, lab: PoolLab) -> None:
         await self.workbench.in_lab(lab.start_sampling)
 
     def refresh_figures(self) -> None:
-        """Read the monitor (a lock and a copy, no I/O) and show it; what has not changed is not redrawn."""
-        snapshot = self.lab.monitor.snapshot()
-        show_pool_gauges(self, snapshot)
+        """Read the monitor (a lock and a copy, no I/O) and show all of it; what has not changed is not redrawn."""
+        self._refresh_gauges()
+        self._refresh_facts()
+
+    def _refresh_half(self) -> None:
+        """Every half period, one half of the figures: each is still redrawn five times a second.
+
+        Under a load nearly every figure changes on every read, and drawing
+        them all took one frame of 12-20 ms of the UI thread, twice that
+        with another process on the other core; in halves, no frame
+        holds the loop that long (benchmarks/README.md, "UI lag").
+        """
+        facts, self._facts_next = self._facts_next, not self._facts_next
+        if facts:
+            self._refresh_facts()
+        else:
+            self._refresh_gauges()
+
+    def _refresh_gauges(self) -> None:
+        show_pool_gauges(self, self.lab.monitor.snapshot())
         history = self.lab.monitor.history()
         self.query_one("#spark-out", Sparkline).data = [point.checked_out for point in history]
         self.query_one("#spark-waiters", Sparkline).data = [point.waiters or 0 for point in history]
+
+    def _refresh_facts(self) -> None:
+        snapshot = self.lab.monitor.snapshot()
         self.query_one("#pool-settings", FactLine).show(settings_line(snapshot))
         self.query_one("#pool-latency", FactTable).show(latency_rows(snapshot))
         self.query_one("#pool-counters", FactLine).show(counters_text(snapshot))

@@ -84,6 +84,62 @@ def _hold(engine, release: threading.Event) -> None:  # type: ignore[no-untyped-
         release.wait(30)
 
 
+def _two_places(engine, rounds: int) -> None:  # type: ignore[no-untyped-def]
+    """One function running statements from two lines, over and over: each must be named by its own line."""
+    with engine.connect() as conn:
+        for _ in range(rounds):
+            conn.execute(text("SELECT 1"))  # MARK: first_place
+            conn.execute(text("SELECT 2"))  # MARK: second_place
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
+async def test_each_statement_is_named_by_its_own_line_also_from_one_loop(
+    empty_db: TestDatabase, runtime: Path
+) -> None:
+    """Lines are remembered per place in the code (code object and instruction), never per function."""
+    _, rest = empty_db.url.split("://", 1)
+    sync = create_engine(f"{SYNC_DRIVERS[empty_db.backend]}://{rest}")
+    handle = instrument(sync, name="places")
+    reader = Reader("places")
+    reader.start()
+    assert handle.wait_for_viewer(30)
+    _two_places(sync, 3)
+    engine = create_async_engine(async_url(empty_db.url))
+    handle.close()
+    reader.join(60)
+    sync.dispose()
+    async_handle = instrument(engine, name="places-async")
+    async_reader = Reader("places-async")
+    async_reader.start()
+    assert await asyncio.to_thread(async_handle.wait_for_viewer, 30)
+    async with engine.connect() as conn:
+        for _ in range(3):
+            await conn.execute(text("SELECT 1"))  # MARK: first_async_place
+            await conn.execute(text("SELECT 2"))  # MARK: second_async_place
+    async_handle.close()
+    await asyncio.to_thread(async_reader.join, 60)
+    await engine.dispose()
+
+    here = Path(__file__)
+    for digest, first, second in (
+        (reader.digest, "first_place", "second_place"),
+        (async_reader.digest, "first_async_place", "second_async_place"),
+    ):
+        lines = [
+            (event["sql"], event["file"], event["line"])
+            for event in digest.recent
+            if event["sql"] in ("SELECT 1", "SELECT 2")
+        ]
+        assert (
+            lines
+            == [
+                ("SELECT 1", __file__, marked_line(first, here)),
+                ("SELECT 2", __file__, marked_line(second, here)),
+            ]
+            * 3
+        )
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
 def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(empty_db: TestDatabase, runtime: Path) -> None:
     _, rest = empty_db.url.split("://", 1)

@@ -79,9 +79,26 @@ def _kind(code: CodeType) -> int:
     return kind
 
 
+_lines: dict[tuple[int, int], tuple[CodeType, int]] = {}
+"""Line numbers by (code object, instruction offset): ``f_lineno`` reads the code's line table from its start to
+the offset on every call (7,400 instructions at the end of a 35-line block), and a program runs its statements
+from the same few places over and over. Keyed by ``id`` (a code object hashes its whole contents), the code kept
+beside its line, so a freed code object's address reused by another cannot be mistaken for it."""
+_LINES_MAX = 8192
+
+
 def _location(frame: FrameType) -> Location:
     code = frame.f_code
-    return _new_location((code.co_filename, frame.f_lineno, code.co_name))
+    key = (id(code), frame.f_lasti)
+    known = _lines.get(key)
+    if known is not None and known[0] is code:
+        line = known[1]
+    else:
+        if len(_lines) >= _LINES_MAX:
+            _lines.clear()
+        line = frame.f_lineno
+        _lines[key] = (code, line)
+    return _new_location((code.co_filename, line, code.co_name))
 
 
 def caller_location(skip: int = 0) -> Location | None:

@@ -7,11 +7,20 @@ reading its feed in a third process. The load client sends ``--concurrency``
 requests at a time to one copy for ``--segment`` seconds, then to the other,
 in ABBA order; each segment records the requests answered and the serving
 process's CPU time (/proc), so each pair gives a throughput ratio and a CPU
-per request ratio, and the medians over ``--pairs`` pairs are the result.
+per request ratio.
 The client's own cost is the same for both sides, so the throughput ratio
 understates the cost; the CPU ratio is the honest figure.
 
-    python benchmarks/attach_overhead.py [URL] [--path /n1] [--pairs 10] [--segment 1.0] [--concurrency 10] [--no-viewer]
+    python benchmarks/attach_overhead.py [URL] [--path /n1] [--rounds 4] [--pairs 6] [--segment 1.0]
+        [--concurrency 10] [--no-viewer] [--control] [--no-pin]
+
+Both applications are pinned to CPU 1, the load client, the viewer and (on
+PostgreSQL) the database's backends serving them to CPU 0 (``--no-pin`` leaves it to the scheduler); ``--control`` runs two
+plain copies, so the harness's own noise can be read off beside a result.
+Two copies of one program differ by a few percent on their own (where the
+kernel put them, their memory layout): each of ``--rounds`` rounds starts a
+fresh pair, in alternating order, and the result is the median over every
+pair of every round.
 
 The URL (sync form, as the tests use) defaults to a SQLite file in a
 temporary directory; the application creates and fills its two tables there.
@@ -29,8 +38,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -39,64 +46,159 @@ from tests.attach_helpers import AppProcess, start_app, start_viewer  # noqa: E4
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+APP_CPU, OTHER_CPU = 1, 0
+SAME_HASHES = {"PYTHONHASHSEED": "0"}
+"""Both copies hash strings alike, so their dictionaries are laid out alike."""
+
+
+def pin(pids: list[int], cpu: int) -> None:
+    """Keep every thread of these processes on one CPU (the feed thread too, which a process-wide call misses).
+
+    The application measured gets a core of its own; the load client, the
+    viewer and the database share the other. Unpinned, which of them shared
+    the application's core moved CPU per request by ±15% from one second to
+    the next.
+    """
+    for pid in pids:
+        for thread in Path(f"/proc/{pid}/task").iterdir():
+            os.sched_setaffinity(int(thread.name), {cpu})
+
+
+async def server_processes(url: str) -> list[int]:
+    """The PostgreSQL backends serving the benchmark's database (its own; nobody else uses it); none elsewhere.
+
+    Pinned beside the client: a backend the scheduler put on the
+    application's core slowed that copy for as long as it lived (two plain
+    copies differed by up to 25% from one round to the next).
+    """
+    if not url.startswith("postgresql"):
+        return []
+    import asyncpg
+
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return [row["pid"] for row in rows]
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-async def segment(
-    client: httpx.AsyncClient, app: AppProcess, path: str, seconds: float, concurrency: int
-) -> tuple[int, float]:
+class Client:
+    """One keep-alive HTTP/1.1 connection that sends a fixed GET and reads the answer: a few µs of CPU a request.
+
+    httpx spent about a millisecond of CPU per request, on the same two cores
+    as the application, the viewer and the database; its share of the
+    machine moved with the scheduler and buried the few percent measured.
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> None:
+        self.reader, self.writer, self.request = reader, writer, request
+
+    @classmethod
+    async def open(cls, app: AppProcess, path: str) -> Client:
+        reader, writer = await asyncio.open_connection("127.0.0.1", app.port)
+        return cls(reader, writer, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+
+    async def get(self) -> None:
+        self.writer.write(self.request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = head.split(b" ", 2)[1]
+        if status != b"200":
+            raise RuntimeError(f"the application answered {status.decode()}")
+        length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+        await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+async def segment(clients: list[Client], app: AppProcess, seconds: float) -> tuple[int, float]:
     """Requests answered and the app's CPU seconds during one segment."""
     done = 0
     ends = time.monotonic() + seconds
 
-    async def worker() -> None:
+    async def worker(client: Client) -> None:
         nonlocal done
         while time.monotonic() < ends:
-            answer = await client.get(f"{app.base}{path}")
-            answer.raise_for_status()
+            await client.get()
             done += 1
 
     before = cpu_seconds(app.pid)
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(client) for client in clients))
     return done, cpu_seconds(app.pid) - before
 
 
-async def measure(plain: AppProcess, watched: AppProcess, args: argparse.Namespace) -> None:
-    limits = httpx.Limits(max_connections=args.concurrency * 2, max_keepalive_connections=args.concurrency * 2)
-    throughput, cpu = [], []
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+async def measure(plain: AppProcess, watched: AppProcess, args: argparse.Namespace) -> list[tuple[float, float]]:
+    """(throughput ratio, CPU per request ratio) of each ABBA pair, attached over plain."""
+    pairs = []
+    clients = {
+        side.pid: [await Client.open(side, args.path) for _ in range(args.concurrency)] for side in (plain, watched)
+    }
+    try:
         for side in (plain, watched):  # warm both: connections opened, code paths hot
-            await segment(client, side, args.path, args.segment, args.concurrency)
+            await segment(clients[side.pid], side, args.segment)
+        if args.pin:
+            pin(await server_processes(args.url), OTHER_CPU)
         for index in range(args.pairs):
             order = (plain, watched) if index % 2 == 0 else (watched, plain)
             figures = {}
             for side in order:
-                figures[side.pid] = await segment(client, side, args.path, args.segment, args.concurrency)
+                figures[side.pid] = await segment(clients[side.pid], side, args.segment)
             (p_done, p_cpu), (w_done, w_cpu) = figures[plain.pid], figures[watched.pid]
-            throughput.append(w_done / p_done)
-            cpu.append((w_cpu / w_done) / (p_cpu / p_done))
+            pairs.append((w_done / p_done, (w_cpu / w_done) / (p_cpu / p_done)))
             print(
-                f"pair {index + 1:>2}: plain {p_done / args.segment:7.0f} req/s {p_cpu / p_done * 1e6:6.0f} µs CPU/req · "
-                f"attached {w_done / args.segment:7.0f} req/s {w_cpu / w_done * 1e6:6.0f} µs CPU/req"
+                f"  pair {index + 1:>2}: plain {p_done / args.segment:5.0f} req/s {p_cpu / p_done * 1e6:6.0f} µs CPU/req"
+                f" · attached {w_done / args.segment:5.0f} req/s {w_cpu / w_done * 1e6:6.0f} µs CPU/req"
             )
-    print(
-        f"\n{args.path}, {args.concurrency} concurrent, {args.pairs} pairs of {args.segment:g} s: "
-        f"attached/plain throughput {statistics.median(throughput):.3f}, "
-        f"CPU per request {statistics.median(cpu):.3f} (medians)"
-    )
+    finally:
+        for client in (client for side in clients.values() for client in side):
+            client.close()
+    return pairs
+
+
+def one_round(url: str, args: argparse.Namespace, index: int) -> list[tuple[float, float]]:
+    """A fresh pair of processes (started in alternating order), their viewer, and ``--pairs`` ABBA pairs."""
+    watched_args = ("--plain",) if args.control else ()
+    if index % 2 == 0:
+        plain, watched = start_app(url, "--plain", env=SAME_HASHES), start_app(url, *watched_args, env=SAME_HASHES)
+    else:
+        watched, plain = start_app(url, *watched_args, env=SAME_HASHES), start_app(url, "--plain", env=SAME_HASHES)
+    viewer = None if args.no_viewer or args.control else start_viewer(str(watched.pid), "--json")
+    try:
+        if viewer is not None:
+            watched.wait_for_viewers(1)
+        if args.pin:
+            pin([plain.pid, watched.pid], APP_CPU)
+            pin([os.getpid(), *([viewer.pid] if viewer is not None else [])], OTHER_CPU)
+        return asyncio.run(measure(plain, watched, args))
+    finally:
+        for app in (plain, watched):
+            app.stop()
+        if viewer is not None:
+            summary = json.loads(viewer.communicate(timeout=60)[0])
+            print(f"  viewer: {summary['statements']:,} statements, {summary['dropped']} dropped")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", nargs="?")
     parser.add_argument("--path", default="/n1")
-    parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--pairs", type=int, default=6)
     parser.add_argument("--segment", type=float, default=1.0)
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--no-viewer", action="store_true", help="instrumented, but nobody attached")
+    parser.add_argument("--control", action="store_true", help="both copies plain: the harness's own noise")
+    parser.add_argument("--no-pin", action="store_true", help="let the scheduler place the processes")
     args = parser.parse_args()
+    args.pin = not args.no_pin and len(os.sched_getaffinity(0)) >= 2
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["SQLA_TUI_RUNTIME_DIR"] = str(Path(scratch) / "rt")
         url = args.url
@@ -105,19 +207,20 @@ def main() -> None:
 
             sqlite3.connect(Path(scratch) / "bench.db").close()
             url = f"sqlite:///{Path(scratch) / 'bench.db'}"
-        plain = start_app(url, "--plain")
-        watched = start_app(url)
-        viewer = None if args.no_viewer else start_viewer(str(watched.pid), "--json")
-        try:
-            if viewer is not None:
-                watched.wait_for_viewers(1)
-            asyncio.run(measure(plain, watched, args))
-        finally:
-            for app in (plain, watched):
-                app.stop()
-            if viewer is not None:
-                summary = json.loads(viewer.communicate(timeout=60)[0])
-                print(f"viewer: {summary['statements']:,} statements, {summary['dropped']} dropped")
+        args.url = url
+        pairs, rounds = [], []
+        for index in range(args.rounds):
+            print(f"round {index + 1}")
+            found = one_round(url, args, index)
+            pairs += found
+            rounds.append(statistics.median(ratio for ratio, _ in found))
+    print(
+        f"\n{args.path}, {args.concurrency} concurrent, {args.rounds} rounds of {args.pairs} pairs of {args.segment:g} s"
+        f"{' (control: both plain)' if args.control else ''}: attached/plain throughput "
+        f"{statistics.median(ratio for ratio, _ in pairs):.3f}, CPU per request "
+        f"{statistics.median(cpu for _, cpu in pairs):.3f} (medians of all pairs); "
+        f"throughput by round {', '.join(f'{ratio:.3f}' for ratio in rounds)}"
+    )
 
 
 if __name__ == "__main__":

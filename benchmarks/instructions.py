@@ -30,6 +30,11 @@ statement, with the interpreter's start-up and the imports cancelled out.
   tagging origins (what every run in the composer and the fan-out does; a
   run's N+1 is many statements in one session like this).
 
+Just before its statements each workload collects and freezes what exists
+(``gc.freeze``): a full collection walks everything imported, and where one
+fell in a run differed between variants by 10-20 million instructions, tens
+of thousands a statement, which read as cost or as savings at random.
+
 Both run on a SQLite file through aiosqlite, which has no network to make
 the event loop's iterations depend on timing.
 
@@ -48,7 +53,7 @@ import tempfile
 from pathlib import Path
 
 WORKLOAD = r'''
-import asyncio, json, os, subprocess, sys
+import asyncio, gc, json, os, subprocess, sys
 from sqlalchemy import Integer, String, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -69,6 +74,13 @@ class Row(Base):
     name: Mapped[str] = mapped_column(String)
 
 
+def settle():
+    """Everything made so far out of the collector's sight: a full collection walks every object imported, and
+    where in the run one falls differs between variants (tens of thousands of instructions a statement)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def pool(variant, count, url):
     if variant == "monitor":
         engine = create_monitored_engine(url, PoolOptions())
@@ -76,6 +88,7 @@ async def pool(variant, count, url):
     else:
         engine = create_engine(url, PoolOptions())
     statement = text("SELECT 1")
+    settle()
     for _ in range(count):
         async with engine.connect() as conn:
             await conn.execute(statement)
@@ -88,6 +101,7 @@ async def capture(variant, count, url):
     log = StatementLog(cap=count + 10)
     async with AsyncSession(engine) as session:
         connection = await session.connection()
+        settle()
         if variant == "capture":
             with log.recording(connection):
                 for _ in range(count):
@@ -114,6 +128,7 @@ async def attach(variant, count, url):
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         assert await asyncio.to_thread(handle.wait_for_viewer, 300)
+    settle()
     async with AsyncSession(engine) as session:
         for _ in range(count):
             assert len((await session.scalars(statement)).all()) == 10

@@ -128,7 +128,7 @@ def _source(key: tuple[str, Location | None, int], where: Location | None, origi
     text = _sources[key] = _SOURCE % (
         encode_basestring_ascii(key[0]),
         encode_basestring_ascii(where.file) if where else "null",
-        where.line if where else "null",
+        "null" if where is None or where.line is None else where.line,  # f_lineno can be None
         encode_basestring_ascii(where.function) if where else "null",
         encode_basestring_ascii(origin.kind),
         encode_basestring_ascii(origin.attribute) if origin.attribute else "null",

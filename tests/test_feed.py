@@ -14,7 +14,7 @@ STATEMENT = Statement(
     LAZY, 2, 7, "Task-12", False,
 )  # fmt: skip
 UNKNOWN = Statement(1.5, 2.5, "SELECT 1", None, None, OTHER, None, None, "MainThread", True)
-NO_LINE = Statement(1.5, 2.5, "SELECT 1", 0, Location("/app/x.py", None, "f"), MAIN, 1, 1, "t", False)  # type: ignore[arg-type]  # a frame's f_lineno can be None
+NO_LINE = Statement(1.5, 2.5, "SELECT 1", 0, Location("/app/x.py", None, "f"), MAIN, 1, 1, "t", False)  # a frame's f_lineno can be None
 
 
 def test_a_statement_reads_back_with_its_fields_and_times_to_the_microsecond() -> None:

@@ -23,8 +23,6 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from asyncio import current_task
-from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the running loop or None
 from typing import Any
 
 from sqlalchemy import event
@@ -37,7 +35,7 @@ from sqla_tui.attach.server import Hub
 from sqla_tui.core.internals.sqlalchemy import buffered_rows
 from sqla_tui.core.observe.executions import RECORDER_DEPTH, hooks
 from sqla_tui.core.observe.loaders import executed_origin
-from sqla_tui.core.observe.origin import caller_location
+from sqla_tui.core.observe.origin import caller_location, running_task
 
 _TX = "sqla_tui_attach_tx"
 _SESSION = "sqla_tui_attach_session"
@@ -45,7 +43,7 @@ _SESSION = "sqla_tui_attach_session"
 
 def task_name() -> str:
     """The asyncio task running this code, else the thread's name."""
-    task = current_task() if _get_running_loop() is not None else None  # current_task() raises without a loop
+    task = running_task()
     return task.get_name() if task is not None else threading.current_thread().name
 
 

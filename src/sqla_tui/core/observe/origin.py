@@ -25,7 +25,7 @@ import contextvars
 import functools
 import os
 import sys
-from asyncio import current_task
+from asyncio import Task, current_task
 from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the running loop or None, never raising
 from types import CodeType, FrameType
 from typing import Any, NamedTuple
@@ -101,6 +101,12 @@ def _location(frame: FrameType) -> Location:
     return _new_location((code.co_filename, line, code.co_name))
 
 
+def running_task() -> Task[Any] | None:
+    """The asyncio task running this code; None in a thread with no event loop (without the RuntimeError
+    ``asyncio.current_task()`` raises there, which cost a sync application ~700 ns a statement, twice)."""
+    return current_task() if _get_running_loop() is not None else None
+
+
 def caller_location(skip: int = 0) -> Location | None:
     """Who asked SQLAlchemy for a connection or ran a statement: call it from inside a checkout or an execution.
 
@@ -123,7 +129,7 @@ def caller_location(skip: int = 0) -> Location | None:
     in_greenlet = _getcurrent().parent is not None
     if in_greenlet and (found := _greenlet_caller()) is not None:
         return found
-    task = current_task() if _get_running_loop() is not None else None  # current_task() raises without a loop
+    task = running_task()
     if task is None:
         return origin_override.get() or _thread_caller(skip)
     kinds, app, own, last = _kinds, None, None, None
@@ -153,16 +159,14 @@ def caller_location(skip: int = 0) -> Location | None:
 def _greenlet_caller() -> Location | None:
     """The innermost application frame, read from this greenlet's frames and then its parents'.
 
-    Needed when the task's await chain ends at a coroutine that is running
-    rather than suspended (an application coroutine that called into
-    SQLAlchemy, which runs the work in a greenlet): a running coroutine does
-    not say what it awaits, so ``cr_await`` stops there, e.g. at a web
-    server's request coroutine instead of the endpoint. Costs a frame walk,
-    taken only in that case; stops at asyncio's own code. Inside the
-    greenlet SQLAlchemy spawned, the walk starts at the coroutine that
-    awaited it (its parent's frame): the ~20 frames of SQLAlchemy in between
-    cost a frame object each, and a function handed to ``run_sync`` is named
-    by the line that awaited ``run_sync``, as everywhere else.
+    Taken first inside the greenlet SQLAlchemy spawned for an awaited call,
+    and when the task's await chain ends at a running application coroutine
+    outside one: a running coroutine does not say what it awaits. Stops at
+    asyncio's own code. Inside the greenlet the walk starts at the coroutine
+    that awaited it (its parent's frame): the ~20 frames of SQLAlchemy in
+    between would cost a frame object each, and a function handed to
+    ``run_sync`` is named by the line that awaited ``run_sync``, as
+    everywhere else.
     """
     current: Any = _getcurrent()
     parent = current.parent

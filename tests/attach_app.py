@@ -192,7 +192,11 @@ async def serve(url: str, instrumented: bool) -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     app = build(url, instrumented=instrumented)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", backlog=1024, limit_concurrency=None)
+    # uvicorn closes a keep-alive connection idle for 5 s by default; a client reusing it at that moment reads
+    # "Server disconnected without sending a response" (the crowd's connections idle while the holders hold).
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="on", backlog=1024, limit_concurrency=None, timeout_keep_alive=3600
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:

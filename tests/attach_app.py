@@ -103,14 +103,24 @@ def build(url: str, *, instrumented: bool = True, leak_after: float = 0.2) -> St
 
     gate = asyncio.Event()
     gate.set()
+    parked = 0
+    """Holds waiting at the closed gate with their connection."""
 
     async def hold(request):  # type: ignore[no-untyped-def]
         """Hold a connection across an await: HOLD_S, and then as long as the gate is closed."""
+        nonlocal parked
         async with engine.connect() as conn:  # MARK: hold_checkout
             await conn.execute(text("SELECT 1"))  # MARK: hold_begin
             await asyncio.sleep(HOLD_S)
-            await asyncio.wait_for(gate.wait(), 120)
+            parked += 1
+            try:
+                await asyncio.wait_for(gate.wait(), 120)
+            finally:
+                parked -= 1
         return JSONResponse({"statements": 1})
+
+    async def gate_state(request):  # type: ignore[no-untyped-def]
+        return JSONResponse({"statements": 0, "parked": parked})
 
     async def close_gate(request):  # type: ignore[no-untyped-def]
         gate.clear()
@@ -171,6 +181,7 @@ def build(url: str, *, instrumented: bool = True, leak_after: float = 0.2) -> St
         Route("/slow", counted(slow)),
         Route("/fast", counted(fast)),
         Route("/viewers", viewers),
+        Route("/gate", gate_state),
         Route("/gate/close", close_gate),
         Route("/gate/open", open_gate),
     ]

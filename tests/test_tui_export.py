@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
@@ -26,17 +27,28 @@ async def compose_over(pilot: Pilot[None], root: str) -> ComposeScreen:
     return screen
 
 
-async def export_to(pilot: Pilot[None], path: Path, *before: str) -> None:
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The test's directory as the working directory, so paths are typed short and relative, as people type them.
+
+    (Each key a Pilot presses waits for the app to go idle, ~60 ms; a pytest
+    tmp_path typed in full took ~4 s a test.)
+    """
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+async def export_to(pilot: Pilot[None], path: str, *before: str) -> None:
     """The export key, choices made with ``before``, the path typed over the default, Enter; then wait for the file."""
     await pilot.press("ctrl+s")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ExportDialog)
     await pilot.press(*before)
-    await pilot.press("ctrl+u", *str(path), "enter")
+    await pilot.press("ctrl+u", *path, "enter")
     await pause_until(pilot, lambda: "exported" in screen_text(pilot.app), "the export's notification")
 
 
-async def test_results_export_as_csv_with_exact_quoting(awkward_db: TestDatabase, tmp_path: Path) -> None:
+async def test_results_export_as_csv_with_exact_quoting(awkward_db: TestDatabase, here: Path) -> None:
     app = make_app(awkward_db.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await compose_over(pilot, "notes")
@@ -46,38 +58,36 @@ async def test_results_export_as_csv_with_exact_quoting(awkward_db: TestDatabase
         assert "nothing to export yet: pick a root and run the query (r)" in " ".join(screen_text(app).split())
         await pilot.press("ctrl+j")
         await settle(pilot)
-        target = tmp_path / "notes.csv"
-        await export_to(pilot, target)
-        assert target.read_text(encoding="utf-8") == CSV
+        await export_to(pilot, "notes.csv")
+        assert (here / "notes.csv").read_text(encoding="utf-8") == CSV
         assert f"exported results-notes: {len(NOTES)} rows as csv to" in " ".join(screen_text(app).split())
 
 
-async def test_statement_log_export_as_json_to_a_directory(awkward_db: TestDatabase, tmp_path: Path) -> None:
+async def test_statement_log_export_as_json_to_a_directory(awkward_db: TestDatabase, here: Path) -> None:
     app = make_app(awkward_db.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await compose_over(pilot, "notes")
         await pilot.press("r")
         await settle(pilot)
         # shift+tab up to the formats: right to json; up to the tables: right to the statement log
-        await export_to(pilot, tmp_path, "shift+tab", "right", "enter", "shift+tab", "right", "enter", "tab", "tab")
-        written = json.loads((tmp_path / "statements-notes.json").read_text(encoding="utf-8"))
+        await export_to(pilot, ".", "shift+tab", "right", "enter", "shift+tab", "right", "enter", "tab", "tab")
+        written = json.loads((here / "statements-notes.json").read_text(encoding="utf-8"))
         assert [(row["n"], row["origin"], row["rows"]) for row in written] == [(1, "main query", len(NOTES))]
         assert written[0]["sql"].startswith("SELECT notes.id, notes.") and "FROM notes" in written[0]["sql"]
 
 
-async def test_pool_series_export_as_markdown(awkward_db: TestDatabase, tmp_path: Path) -> None:
+async def test_pool_series_export_as_markdown(awkward_db: TestDatabase, here: Path) -> None:
     app = make_app(awkward_db.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_screen(pilot, "p", PoolScreen)
         await pause_until(pilot, lambda: bool(screen.exportables()), "a pool sample")
-        target = tmp_path / "series.md"
-        await export_to(pilot, target, "shift+tab", "right", "right", "enter", "tab")
-        lines = target.read_text(encoding="utf-8").splitlines()
+        await export_to(pilot, "series.md", "shift+tab", "right", "right", "enter", "tab")
+        lines = (here / "series.md").read_text(encoding="utf-8").splitlines()
         assert lines[:2] == ["| t | checked_out | idle | overflow | waiters | checkouts | timeouts |", "| --- " * 7 + "|"]
         assert len(lines) >= 3
 
 
-async def test_a_missing_directory_is_one_line_and_the_dialog_stays(awkward_db: TestDatabase, tmp_path: Path) -> None:
+async def test_a_missing_directory_is_one_line_and_the_dialog_stays(awkward_db: TestDatabase, here: Path) -> None:
     app = make_app(awkward_db.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await compose_over(pilot, "notes")
@@ -85,7 +95,7 @@ async def test_a_missing_directory_is_one_line_and_the_dialog_stays(awkward_db: 
         await settle(pilot)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await pilot.press("ctrl+u", *str(tmp_path / "nowhere" / "x.csv"), "enter")
+        await pilot.press("ctrl+u", *"nowhere/x.csv", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ExportDialog)
         assert "create it or pick another" in " ".join(screen_text(app).split())

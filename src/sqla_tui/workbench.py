@@ -207,45 +207,56 @@ class Workbench:
 
         return await export_models(self.engine, schema, options)
 
-    async def orm_map(self, root: str, *, hops: int | None = None) -> OrmMap:
-        """The classes to compose over ``root``: the user's models, or ours for what ``root`` reaches."""
+    async def orm_map(self, root: str, *, schema: str | None = None, hops: int | None = None) -> OrmMap:
+        """The classes to compose over ``root``: the user's models, or ours for what ``root`` reaches in ``schema``.
+
+        ``schema`` None is the connection's default schema; another one (a
+        MySQL/MariaDB database) maps with its name on every table, so the SQL
+        names it.
+        """
         from sqla_tui.core.catalog.mapping import DEFAULT_HOPS, map_schema
+        from sqla_tui.core.errors import UserError
 
         if self._user_map is not None:
+            if schema is not None:
+                raise UserError(
+                    f"--schema {schema!r} picks tables to map, but --models maps your own classes: "
+                    "leave out --schema (your models name their schema in __table_args__)"
+                )
             return self._user_map
-        catalog = await self.catalog()
+        catalog = await self.catalog(schema)
         return await map_schema(self.engine, root, hops=hops or DEFAULT_HOPS, catalog=catalog)
 
-    async def entity(self, root: str) -> type:
-        """The mapped class of ``root`` (a table name, or a class name with ``--models``)."""
-        return (await self.orm_map(root)).entity(root)
+    async def entity(self, root: str, schema: str | None = None) -> type:
+        """The mapped class of ``root`` (a table name in ``schema``, or a class name with ``--models``)."""
+        return (await self.orm_map(root, schema=schema)).entity(root)
 
-    async def composer(self, root: str, *, hops: int | None = None) -> Composer:
-        """A composer over ``root``: the spec, its mapped class and the dialect it previews for."""
+    async def composer(self, root: str, *, schema: str | None = None, hops: int | None = None) -> Composer:
+        """A composer over ``root`` of ``schema``: the spec, its mapped class and the dialect it previews for."""
         from sqla_tui.core.query.composer import Composer
 
-        entity = (await self.orm_map(root, hops=hops)).entity(root)
-        return Composer(root, entity, self.engine.dialect, runner=self.run)
+        entity = (await self.orm_map(root, schema=schema, hops=hops)).entity(root)
+        return Composer(root, entity, self.engine.dialect, runner=self.run, schema=schema)
 
     # -- queries --------------------------------------------------------------
     async def run(self, spec: QuerySpec, entity: type | None = None, touch: list[str] | tuple[str, ...] = ()) -> RunResult:
         """Run ``spec`` on a connection of its own and report every statement it caused."""
         from sqla_tui.core.query.run import run_spec
 
-        entity = entity or await self.entity(spec.root)
+        entity = entity or await self.entity(spec.root, spec.schema)
         return await self._measured(lambda engine: run_spec(engine, entity, spec, touch=touch))
 
     async def python(self, spec: QuerySpec) -> str:
         """The SQLAlchemy code equivalent to ``spec``."""
         from sqla_tui.core.query.statement import python_source
 
-        return python_source(spec, await self.entity(spec.root))
+        return python_source(spec, await self.entity(spec.root, spec.schema))
 
     async def script(self, spec: QuerySpec, touch: list[str] | tuple[str, ...] = (), *, entity: type | None = None) -> str:
         """A Python file that runs ``spec`` (touching ``touch``) on its own and prints what the app shows."""
         from sqla_tui.core.query.script import query_script
 
-        entity = entity or await self.entity(spec.root)
+        entity = entity or await self.entity(spec.root, spec.schema)
         return query_script(spec, entity, self.engine.url, touch=touch, models=self.models)
 
     async def fanout_script(
@@ -255,7 +266,7 @@ class Workbench:
         from sqla_tui.core.query.fanout import DEFAULT_PLANS
         from sqla_tui.core.query.script import fanout_script
 
-        entity = entity or await self.entity(spec.root)
+        entity = entity or await self.entity(spec.root, spec.schema)
         chosen = DEFAULT_PLANS if plans is None else plans
         return fanout_script(spec, entity, self.engine.url, paths, chosen, models=self.models)
 
@@ -273,7 +284,7 @@ class Workbench:
         """Measure ``spec`` under each loading plan; ``progress`` is called from the loop that measures."""
         from sqla_tui.core.query.fanout import DEFAULT_PLANS, compare
 
-        entity = entity or await self.entity(spec.root)
+        entity = entity or await self.entity(spec.root, spec.schema)
         chosen = DEFAULT_PLANS if plans is None else plans
         return await self._measured(
             lambda engine: compare(engine, entity, spec, paths, chosen, runs, progress=progress, memory=memory)
@@ -298,7 +309,7 @@ class Workbench:
         """The plan of a composed query's main statement, with the parameters SQLAlchemy binds."""
         from sqla_tui.core.plans.explain import explain_spec
 
-        return await explain_spec(self.engine, await self.entity(spec.root), spec, analyze=analyze)
+        return await explain_spec(self.engine, await self.entity(spec.root, spec.schema), spec, analyze=analyze)
 
     # -- writing ---------------------------------------------------------------
     async def load_demo(self, *, scale: float = 1.0, replace: bool = False) -> dict[str, int]:

@@ -176,6 +176,7 @@ def ask_password(question: str) -> str:
 
 
 _QUERY_PARAMETERS = [
+    _option("schema", Optional[str], None, "--schema", help="ROOT's schema (MySQL/MariaDB: database), when not the connection's default; 'sqla-tui schema' lists them.", panel=_QUERY_PANEL),
     _option("where", Optional[list[str]], None, "--where", "-w", help="Filter 'column op value' (=, !=, <, like, in, between, is_null...).", panel=_QUERY_PANEL),
     _option("order", Optional[list[str]], None, "--order", help="Order by column[:desc].", panel=_QUERY_PANEL),
     _option("limit", Optional[int], None, "--limit", help="Root rows to fetch (default: the --spec file's, else 100).", panel=_QUERY_PANEL),
@@ -190,8 +191,8 @@ def query_command(command: Command) -> Command:
     """Give a command ROOT and the query flags, as ``spec`` (a QuerySpec).
 
     With ``--spec`` the file is the start: ROOT replaces its root, filters,
-    orders and loads given as flags are added to its own, and --limit or
-    --offset replace its values only when given.
+    orders and loads given as flags are added to its own, and --limit,
+    --offset or --schema replace its values only when given.
     """
     root_param = inspect.Parameter(
         "root",
@@ -212,7 +213,7 @@ def query_command(command: Command) -> Command:
 
         root, spec_file, target = kwargs.pop("root"), kwargs.pop("spec_file"), kwargs.get("target")
         where, order, load = kwargs.pop("where") or [], kwargs.pop("order") or [], kwargs.pop("load") or []
-        limit, offset = kwargs.pop("limit"), kwargs.pop("offset")
+        limit, offset, schema = kwargs.pop("limit"), kwargs.pop("offset"), kwargs.pop("schema")
         no_default_order = kwargs.pop("no_default_order")
         try:
             spec = _starting_spec(spec_file, target) if spec_file else QuerySpec(root or "")
@@ -227,6 +228,8 @@ def query_command(command: Command) -> Command:
                 spec.limit = limit
             if offset is not None:
                 spec.offset = offset
+            if schema is not None:
+                spec.schema = schema
             spec.default_order = spec.default_order and not no_default_order
         except UserError as error:
             fail(error)

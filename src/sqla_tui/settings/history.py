@@ -132,7 +132,7 @@ def _write(path: Path, lines: list[dict]) -> None:
 
 def spec_line(spec: QuerySpec) -> str:
     """A spec in one line, as the history lists it: ``users · id > 5 · order name desc · posts=selectin · limit 100``."""
-    parts = [spec.root]
+    parts = [spec.root if spec.schema is None else f"{spec.schema}.{spec.root}"]
     parts += [f"{f.column} {f.op} {_value(f.value)}".rstrip() for f in spec.filters]
     if spec.order_by:
         parts.append("order " + ", ".join(f"{o.column}{' desc' if o.descending else ''}" for o in spec.order_by))

@@ -437,7 +437,7 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         self.action_open_screen(COMPOSE)
         compose = self.get_screen(COMPOSE)
         if isinstance(compose, ComposeScreen):
-            compose.choose_root(message.table)
+            compose.choose_root(message.table, message.schema)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -40,10 +40,12 @@ class Composer:
     entity: type
     dialect: Dialect
     runner: Runner = field(repr=False)
+    schema: str | None = None
+    """The root's schema; None is the connection's default."""
     spec: QuerySpec = field(init=False)
 
     def __post_init__(self) -> None:
-        self.spec = QuerySpec(self.root, limit=DEFAULT_LIMIT)
+        self.spec = QuerySpec(self.root, limit=DEFAULT_LIMIT, schema=self.schema)
 
     def change(self, **changes: Any) -> None:
         """Apply ``changes`` to the spec if the statement still builds; otherwise raise UserError, change nothing."""

@@ -91,6 +91,8 @@ class QuerySpec:
     column_options: list[ColumnOption] = field(default_factory=list)
     default_order: bool = True
     """With a limit or offset and no ``order_by``, order by the root's primary key (see ``statement.ordering``)."""
+    schema: str | None = None
+    """The root table's schema (MySQL/MariaDB: database); None is the connection's default."""
 
     def strategy_for(self, path: str) -> str | None:
         """The strategy chosen for a path, the last one given winning.

@@ -66,8 +66,16 @@ def spec_from_data(data: Any, source: str, fix: str) -> QuerySpec:
 
 
 def spec_data(spec: QuerySpec) -> dict[str, Any]:
-    """The spec as JSON-ready data: what a spec file and a history entry hold."""
-    return json.loads(json.dumps(dataclasses.asdict(spec), default=str))
+    """The spec as JSON-ready data: what a spec file and a history entry hold.
+
+    ``schema`` is written only when the root is outside the default schema,
+    so the files and history of default-schema queries read as they always
+    did (and an older sqla-tui still reads them).
+    """
+    data = json.loads(json.dumps(dataclasses.asdict(spec), default=str))
+    if data["schema"] is None:
+        del data["schema"]
+    return data
 
 
 class _ShapeError(Exception):

@@ -100,7 +100,8 @@ class ComposeScreen(GuardedScreen):
         self.mappable: list[str] = []
         self.composer: Composer | None = None
         """The query over the chosen root; None until a root is mapped."""
-        self._wanted: str | None = None
+        self._wanted: tuple[str, str | None] | None = None
+        """The root (table, schema) asked for before the roots were listed."""
         self._enter_pressed_early = False
         """Enter in the root filter before the roots were listed: pick the first match once they are."""
         self.member = 0
@@ -159,9 +160,9 @@ class ComposeScreen(GuardedScreen):
         ]
 
     # -- choosing the root ----------------------------------------------------
-    def choose_root(self, table: str) -> None:
-        """Compose over ``table``: now, or once the list of mappable tables is in (e.g. from the schema screen)."""
-        self._wanted = table
+    def choose_root(self, table: str, schema: str | None = None) -> None:
+        """Compose over ``table`` of ``schema`` (None: the default): now, or once the list of roots is in."""
+        self._wanted = (table, schema)
         if self.catalog is not None:
             self._choose_wanted()
 
@@ -220,7 +221,9 @@ class ComposeScreen(GuardedScreen):
         roots.add_options(Option(Content(name), id=name) for name in shown)  # a name, never markup: [/] is a table name too
         tables = counted(len(self.mappable), "mappable table")
         roots.border_title = f"Root · {len(shown)} of {tables}" if needle else f"Root · {tables}"
-        current = self._wanted or (self.composer.root if self.composer is not None else None)
+        current = self._wanted[0] if self._wanted is not None and self._wanted[1] is None else None
+        if self._wanted is None and self.composer is not None and self.composer.schema is None:
+            current = self.composer.root
         roots.highlighted = shown.index(current) if current in shown else (0 if shown else None)
 
     def _choose_wanted(self) -> None:
@@ -228,7 +231,8 @@ class ComposeScreen(GuardedScreen):
             return
         self.query_one("#compose-root-filter", Input).value = ""
         self._list_roots("")  # highlights the wanted root; one that cannot be mapped is explained by map_root
-        self.map_root(self._wanted)
+        table, schema = self._wanted
+        self.map_root(table, schema=schema)
         self._wanted = None
 
     @on(OptionList.OptionSelected, "#compose-roots")
@@ -237,13 +241,15 @@ class ComposeScreen(GuardedScreen):
             self.map_root(event.option.id)
 
     @work(exclusive=True, exit_on_error=False, group="compose-map")
-    async def map_root(self, table: str, spec: QuerySpec | None = None) -> None:
-        """Map the root and the tables a loader path can reach from it, then offer its relationships.
+    async def map_root(self, table: str, spec: QuerySpec | None = None, schema: str | None = None) -> None:
+        """Map the root (of ``schema``, None the default) and the tables a loader path can reach from it.
 
-        With ``spec`` (a history entry) its filters, order, limit and loaders are composed again.
+        With ``spec`` (a history entry) its schema, filters, order, limit and loaders are composed again.
         """
+        schema = spec.schema if spec is not None else schema
+        shown = table if schema is None else f"{schema}.{table}"
         try:
-            composer = await self.workbench.composer(table, hops=MAX_DEPTH)
+            composer = await self.workbench.composer(table, schema=schema, hops=MAX_DEPTH)
             if spec is not None:
                 composer.change(**{name: getattr(spec, name) for name in _RESTORED})
             else:
@@ -254,7 +260,7 @@ class ComposeScreen(GuardedScreen):
         self.composer, self.result = composer, None
         root_filter = self.query_one("#compose-root-filter", Input)
         root_filter.value = ""
-        root_filter.placeholder = f"root: {table}  (type to change)"
+        root_filter.placeholder = f"root: {shown}  (type to change)"
         self.add_class("-rooted")  # the list folds away: the loaders, log and previews get its room
         order_field = self.query_one("#compose-order", Input)
         order_field.value = ", ".join(f"{o.column}{':desc' if o.descending else ''}" for o in composer.spec.order_by)
@@ -267,7 +273,7 @@ class ComposeScreen(GuardedScreen):
         self.query_one(ResultsTree).border_title = "Results (not run yet)"
         self.query_one(StatementLogTable).border_title = "Statements (not run yet)"
         self.query_one("#compose-statement", CodePreview).code = ""
-        self.query_one("#compose-summary", Static).update(Content(f"composing over {table}: toggle relationships, r runs"))
+        self.query_one("#compose-summary", Static).update(Content(f"composing over {shown}: toggle relationships, r runs"))
         toggles = self.query_one(LoaderToggles)
         toggles.show_entity(composer.entity, table)
         toggles.restore(composer.spec.loads)

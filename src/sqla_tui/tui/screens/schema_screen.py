@@ -47,7 +47,9 @@ class SchemaScreen(GuardedScreen):
         """The user asked to compose a query over the table under the cursor; the app opens the composer."""
 
         table: str
-        """The table to compose over, in the default schema."""
+        """The table to compose over."""
+        schema: str | None
+        """Its schema; None when it is the connection's default."""
 
     def __init__(self, workbench: Workbench) -> None:
         super().__init__()
@@ -183,17 +185,14 @@ class SchemaScreen(GuardedScreen):
             self.dismiss()
 
     def action_compose_table(self) -> None:
-        """Hand the table under the cursor to the composer, which maps the default schema only."""
+        """Hand the table under the cursor, and its schema unless it is the default, to the composer."""
         tree = self.query_one(SchemaTree)
         ref = tree.cursor_node.data if tree.cursor_node is not None else None
         if ref is None or ref.table is None:
             self.notify("put the cursor on a table first: c composes a query over it", severity="warning")
-        elif tree.schema_names[:1] != [ref.schema]:
-            default = tree.schema_names[0]
-            outside = f"{ref.schema}.{ref.table} is outside it"
-            self.notify(f"the composer maps the default schema ({default}); {outside}", severity="warning")
         else:
-            self.post_message(self.ComposeRequested(ref.table))
+            default = tree.schema_names[:1] == [ref.schema]
+            self.post_message(self.ComposeRequested(ref.table, None if default else ref.schema))
 
     @on(Tree.NodeHighlighted, "#schema-tree")
     def _highlighted(self, event: Tree.NodeHighlighted[TableRef]) -> None:

@@ -166,3 +166,20 @@ async def test_c_in_the_schema_screen_composes_over_the_other_schemas_table(sale
         await settle(pilot)
         assert compose.result is not None and compose.result.summary.root_rows == OTHER_ORDERS
         assert '"Sales Dept".orders' in compose.result.statements[0].received
+
+
+def test_a_mariadb_url_without_a_database_names_the_databases_and_takes_schema(
+    two_schemas: tuple[TestDatabase, str],
+) -> None:
+    """No database in the URL: no default schema to fall back to (it listed SQLite's 'main', empty), one line instead."""
+    database, other = two_schemas
+    if database.backend != "mariadb":
+        pytest.skip("a PostgreSQL URL always names a database (the user's own by default)")
+    server = database.url.rsplit("/", 1)[0]
+    for command in (["schema", server], ["query", server, "orders"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+        assert result.stderr.startswith("error: the URL names no database: add one to the URL (…/NAME), or choose one of: ")
+        assert f" {database.name}, " in result.stderr and f" {other}" in result.stderr
+    data = _cli("query", server, "orders", "--schema", other, "--load", "items=selectin")
+    assert [s["rows"] for s in data["statements"]] == [OTHER_ORDERS, OTHER_ORDERS * ITEMS_EACH]

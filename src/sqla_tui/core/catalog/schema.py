@@ -298,7 +298,15 @@ def _schemas(inspector: Inspector) -> list[str]:
 
 
 def _resolve_schema(inspector: Inspector, schema: str | None) -> str:
-    """The schema to read, refusing one that does not exist with close matches."""
+    """The schema to read, refusing one that does not exist with close matches.
+
+    A MySQL/MariaDB URL without a database has no default schema: asked for
+    none, the answer names the databases to choose from (SQLite's ``main``
+    would list nothing, as if the server were empty).
+    """
+    if inspector.default_schema_name is None and schema is None and inspector.dialect.name != "sqlite":
+        listed = ", ".join(_schemas(inspector)) or "none"
+        raise UserError(f"the URL names no database: add one to the URL (…/NAME), or choose one of: {listed}")
     default = inspector.default_schema_name or "main"
     if schema is None or schema == default:
         return default

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
+from typer.testing import CliRunner
 
+from sqla_tui.cli import app
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.connect.url import display_url, parse_url
@@ -42,7 +48,10 @@ def test_pasted_urls_map_to_async_drivers(pasted: str, drivername: str) -> None:
         ("", "no database URL given"),
         ("postgresql://u@h:99999/db", "port 99999 is out of range in the URL; a port is 1 to 65535"),
         ("mysql://u@h:0/db", "port 0 is out of range in the URL; a port is 1 to 65535"),
-        ("postgresql://u@h/db?connect_timeout=abc", "unknown URL option 'connect_timeout' for asyncpg: remove it; accepted:"),
+        ("postgresql://u@h/db?connect_timeout=abc", "URL option connect_timeout='abc' must be a whole number from 1"),
+        ("postgresql://u@h/db?connect_timeout=0", "URL option connect_timeout='0' must be a whole number from 1"),
+        ("postgresql://u@h/db?options=search_path%3Dx", "URL option options='search_path=x' must be -c name=value settings"),
+        ("postgresql://u@h/db?options=-c%20x", "URL option options='-c x' must be -c name=value settings"),
         ("postgresql://u@h/db?prepared_statement_cache_size=abc", "URL option prepared_statement_cache_size='abc' must be a whole number from 0"),
         ("postgresql://u@h/db?foo=bar", "unknown URL option 'foo' for asyncpg"),
         ("postgresql://u@h/db?sslmode=sometimes", "URL option sslmode='sometimes' must be one of disable, allow, prefer, require"),
@@ -150,6 +159,40 @@ def test_connection_failures_name_what_to_fix(template: str, expected: str) -> N
 
 def test_libpq_sslmode_is_passed_to_asyncpg_as_ssl() -> None:
     assert dict(parse_url("postgresql://u@h/db?sslmode=disable").query) == {"ssl": "disable"}
+
+
+@pytest.fixture
+def pg_db(tmp_path: Path) -> Iterator[TestDatabase]:
+    from tests.databases import create_database
+
+    database = create_database("postgresql", tmp_path)
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
+def test_libpq_options_application_name_and_connect_timeout_reach_the_session(pg_db: TestDatabase) -> None:
+    """What psql and applications put in a URL works as they meant, and no setting turns read-only off."""
+    from tests.tui_helpers import run_ddl
+
+    run_ddl(pg_db, 'CREATE SCHEMA "Sales Dept"', 'CREATE TABLE "Sales Dept".orders (id INTEGER PRIMARY KEY)')
+    settings = r"-c%20search_path%3D%22Sales\%20Dept%22%20-cdefault_transaction_read_only%3Doff"
+    url = f"{pg_db.url}?application_name=billing-report&connect_timeout=5&options={settings}"
+
+    async def session() -> tuple[str, ...]:
+        engine, _ = await connect(url)
+        try:
+            async with engine.connect() as conn:
+                shown = "current_setting('application_name'), current_schema(), current_setting('default_transaction_read_only')"
+                return tuple((await conn.execute(text(f"SELECT {shown}"))).one())
+        finally:
+            await engine.dispose()
+
+    assert run_async(session()) == ("billing-report", "Sales Dept", "on")
+    result = CliRunner().invoke(app, ["schema", url, "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert (json.loads(result.stdout)["schema"], [t["name"] for t in json.loads(result.stdout)["tables"]]) == ("Sales Dept", ["orders"])
 
 
 def test_a_password_holding_at_signs_stays_whole() -> None:

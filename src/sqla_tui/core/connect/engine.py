@@ -20,6 +20,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from sqla_tui.core.connect.failures import translate_error
+from sqla_tui.core.connect.libpq import OPTIONS as LIBPQ_OPTIONS
+from sqla_tui.core.connect.libpq import LibpqOptions, libpq_options
 from sqla_tui.core.connect.pg_temporal import read_exact_temporals
 from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
 from sqla_tui.core.connect.sqlite_text import read_any_text
@@ -53,17 +55,24 @@ def _engine_kwargs(pool: PoolOptions) -> dict[str, object]:
     return kwargs
 
 
-def _connect_args(url: URL, *, read_only: bool, connect_timeout: float) -> dict[str, object]:
+def _connect_args(
+    url: URL, *, read_only: bool, connect_timeout: float | None, libpq: LibpqOptions
+) -> dict[str, object]:
     """Driver arguments that name our sessions, bound connect time and forbid writes.
 
+    ``connect_timeout`` None is the URL's (libpq's ``connect_timeout``), else
+    ours. The URL's server settings (libpq's ``options`` and
+    ``application_name``) come first, read-only last, so no URL turns it off.
     aiomysql connections also never accept several statements in one call,
     read-only or not (asyncpg prepares every statement and sqlite3 runs one
     per call, so the other two drivers refuse a second statement already).
     """
     backend = url.get_backend_name()
     driver = url.get_driver_name()
+    if connect_timeout is None:
+        connect_timeout = libpq.connect_timeout or DEFAULT_CONNECT_TIMEOUT
     if driver == "asyncpg":
-        settings = {"application_name": APPLICATION_NAME}
+        settings = {"application_name": APPLICATION_NAME, **libpq.settings}
         if read_only:
             settings["default_transaction_read_only"] = "on"
         return {"timeout": connect_timeout, "server_settings": settings}
@@ -129,24 +138,29 @@ def create_engine(
     pool: PoolOptions = PoolOptions(),
     *,
     read_only: bool = True,
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    connect_timeout: float | None = None,
     poolclass: type[sa_pool.Pool] | None = None,
 ) -> AsyncEngine:
     """Build an AsyncEngine from a pasted URL; no connection is opened yet.
 
+    ``connect_timeout`` None: the URL's ``connect_timeout``, else 10 s.
     ``poolclass`` lets the pool monitor substitute its instrumented queue
     pool; it wins over ``pool.poolclass``.
     """
     url = parse_url(raw_url) if isinstance(raw_url, str) else raw_url
     pool.validate()
+    libpq = LibpqOptions()
     if url.get_backend_name() == "sqlite":
         url = _sqlite_file_url(url, pool, read_only=read_only)
+    elif url.get_driver_name() == "asyncpg":
+        libpq = libpq_options(url.query)
+        url = url.difference_update_query(LIBPQ_OPTIONS)  # asyncpg has no such keywords: they go in as settings
     kwargs = _engine_kwargs(pool)
     if poolclass is not None:
         kwargs["poolclass"] = poolclass
     engine = create_async_engine(
         url,
-        connect_args=_connect_args(url, read_only=read_only, connect_timeout=connect_timeout),
+        connect_args=_connect_args(url, read_only=read_only, connect_timeout=connect_timeout, libpq=libpq),
         **kwargs,
     )
     if url.get_backend_name() == "sqlite":
@@ -205,7 +219,7 @@ async def connect(
     pool: PoolOptions = PoolOptions(),
     *,
     read_only: bool = True,
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    connect_timeout: float | None = None,
 ) -> tuple[AsyncEngine, ServerInfo]:
     """Create an engine and prove it works, or raise a one-line UserError."""
     url = parse_url(raw_url)

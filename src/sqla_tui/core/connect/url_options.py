@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from sqla_tui.core.connect.libpq import check_options as libpq_options
 from sqla_tui.core.errors import UserError
 
 Check = Callable[[str], "str | None"]
@@ -85,6 +86,10 @@ ACCEPTED: dict[str, dict[str, Check]] = {
         "krbsrvname": text,
         "gsslib": choice("gssapi", "sspi"),
         "prepared_statement_cache_size": whole(0),
+        # libpq's, which asyncpg takes as server settings and a timeout (core.connect.libpq)
+        "application_name": text,
+        "connect_timeout": whole(1),
+        "options": libpq_options,
     },
     "aiomysql": {
         "user": text,

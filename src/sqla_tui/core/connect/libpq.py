@@ -1,0 +1,95 @@
+"""libpq's URL options that asyncpg has no keyword for, turned into what it does take.
+
+People paste PostgreSQL URLs from applications and ``psql``:
+``?application_name=billing&connect_timeout=5&options=-c%20search_path%3Dsales``.
+asyncpg's ``connect()`` has no such keywords (SQLAlchemy would pass them on
+and asyncpg fail with a TypeError), but it takes the same things as
+``server_settings`` and ``timeout``. The read-only setting sqla-tui asks for
+is applied after the user's settings, so no URL can turn it off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqla_tui.core.errors import UserError
+
+OPTIONS = ("application_name", "connect_timeout", "options")
+"""The URL options read here and removed before the URL reaches SQLAlchemy."""
+
+_FORMAT = (
+    "-c name=value settings separated by spaces, a space inside a value escaped with a backslash, "
+    "e.g. options=-c%20search_path%3Dsales"
+)
+
+
+@dataclass(frozen=True)
+class LibpqOptions:
+    """What the URL asked of the session: server settings, and seconds to wait for a connection (None: ours)."""
+
+    settings: dict[str, str] = field(default_factory=dict)
+    connect_timeout: float | None = None
+
+
+def libpq_options(query: Mapping[str, str | Sequence[str]]) -> LibpqOptions:
+    """Read ``application_name``, ``connect_timeout`` and ``options`` from a checked URL's query."""
+    settings = parse_options(_one(query.get("options", "")))
+    if "application_name" in query:
+        settings["application_name"] = _one(query["application_name"])
+    timeout = query.get("connect_timeout")
+    return LibpqOptions(settings, float(_one(timeout)) if timeout is not None else None)
+
+
+def parse_options(text: str) -> dict[str, str]:
+    """libpq's ``options``: ``-c name=value`` (or ``-cname=value``, ``--name=value``), spaces escaped by backslashes."""
+    words = _words(text)
+    settings: dict[str, str] = {}
+    while words:
+        word = words.pop(0)
+        if word == "-c" and words:
+            word = words.pop(0)
+        elif word.startswith("-c"):
+            word = word[2:]
+        elif word.startswith("--"):
+            word = word[2:].replace("-", "_")
+        else:
+            raise UserError(f"URL option options={text!r} must be {_FORMAT}")
+        name, equals, value = word.partition("=")
+        if not equals or not name:
+            raise UserError(f"URL option options={text!r} must be {_FORMAT}")
+        settings[name] = value
+    return settings
+
+
+def check_options(value: str) -> str | None:
+    """The URL option check (``url_options``): None when libpq's ``options`` reads as settings, else what it must be."""
+    try:
+        parse_options(value)
+    except UserError:
+        return _FORMAT
+    return None
+
+
+def _words(text: str) -> list[str]:
+    words, current, escaped, started = [], [], False, False
+    for char in text:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped, started = True, True
+        elif char.isspace():
+            if started:
+                words.append("".join(current))
+            current, started = [], False
+        else:
+            current.append(char)
+            started = True
+    if started:
+        words.append("".join(current))
+    return words
+
+
+def _one(value: str | Sequence[str]) -> str:
+    return value if isinstance(value, str) else value[-1]

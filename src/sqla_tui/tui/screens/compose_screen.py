@@ -221,9 +221,9 @@ class ComposeScreen(GuardedScreen):
         roots.add_options(Option(Content(name), id=name) for name in shown)  # a name, never markup: [/] is a table name too
         tables = counted(len(self.mappable), "mappable table")
         roots.border_title = f"Root · {len(shown)} of {tables}" if needle else f"Root · {tables}"
-        current = self._wanted[0] if self._wanted is not None and self._wanted[1] is None else None
-        if self._wanted is None and self.composer is not None and self.composer.schema is None:
-            current = self.composer.root
+        composing = (self.composer.root, self.composer.schema) if self.composer is not None else None
+        wanted = self._wanted or composing
+        current = wanted[0] if wanted is not None and wanted[1] is None else None  # the list is the default schema's
         roots.highlighted = shown.index(current) if current in shown else (0 if shown else None)
 
     def _choose_wanted(self) -> None:

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from sqla_tui.cli import app
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from tests.databases import TestDatabase, create_database
-from tests.tui_helpers import make_app, pause_until, run_ddl, settle
+from tests.tui_helpers import make_app, open_screen, pause_until, run_ddl, settle
 
 runner = CliRunner()
 
@@ -166,6 +166,17 @@ async def test_c_in_the_schema_screen_composes_over_the_other_schemas_table(sale
         await settle(pilot)
         assert compose.result is not None and compose.result.summary.root_rows == OTHER_ORDERS
         assert '"Sales Dept".orders' in compose.result.statements[0].received
+
+    async with make_app(sales_dept.url).run_test(size=(140, 40)) as pilot:  # the history brings the schema back
+        compose = await open_screen(pilot, "c", ComposeScreen)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press(*"Sales", "enter")
+        await pause_until(pilot, lambda: compose.composer is not None, "the run composed again")
+        assert compose.composer is not None and (compose.composer.root, compose.composer.schema) == ("orders", "Sales Dept")
+        await pilot.press("r")
+        await settle(pilot)
+        assert compose.result is not None and compose.result.summary.root_rows == OTHER_ORDERS
 
 
 def test_a_mariadb_url_without_a_database_names_the_databases_and_takes_schema(

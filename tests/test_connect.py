@@ -177,7 +177,7 @@ def test_libpq_options_application_name_and_connect_timeout_reach_the_session(pg
     from tests.tui_helpers import run_ddl
 
     run_ddl(pg_db, 'CREATE SCHEMA "Sales Dept"', 'CREATE TABLE "Sales Dept".orders (id INTEGER PRIMARY KEY)')
-    settings = r"-c%20search_path%3D%22Sales\%20Dept%22%20-cdefault_transaction_read_only%3Doff"
+    settings = r"-c%20search_path%3D%22Sales\%20Dept%22%20-cDEFAULT_Transaction_Read_Only%3Doff"
     url = f"{pg_db.url}?application_name=billing-report&connect_timeout=5&options={settings}"
 
     async def session() -> tuple[str, ...]:

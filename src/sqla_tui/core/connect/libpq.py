@@ -58,7 +58,7 @@ def parse_options(text: str) -> dict[str, str]:
         name, equals, value = word.partition("=")
         if not equals or not name:
             raise UserError(f"URL option options={text!r} must be {_FORMAT}")
-        settings[name] = value
+        settings[name.lower()] = value  # PostgreSQL reads setting names in any case
     return settings
 
 

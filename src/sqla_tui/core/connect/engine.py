@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqla_tui.core.connect.failures import translate_error
 from sqla_tui.core.connect.libpq import OPTIONS as LIBPQ_OPTIONS
 from sqla_tui.core.connect.libpq import LibpqOptions, libpq_options
+from sqla_tui.core.connect.mysql_tls import require_tls, tls_context
 from sqla_tui.core.connect.pg_temporal import read_exact_temporals
 from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
 from sqla_tui.core.connect.sqlite_text import read_any_text
@@ -82,6 +83,9 @@ def _connect_args(
             "program_name": APPLICATION_NAME,
             "async_creator_fn": _whole_connect_within(connect_timeout, single_statement.connect),
         }
+        tls = tls_context(url.query)
+        if tls is not None:
+            args["ssl"] = tls  # in place of the dictionary SQLAlchemy builds, which aiomysql cannot use
         if read_only:
             args["init_command"] = "SET SESSION TRANSACTION READ ONLY"
         return args
@@ -105,7 +109,10 @@ def _whole_connect_within(
 
     async def bounded(*args: Any, **kwargs: Any) -> Any:
         async with asyncio.timeout(seconds):
-            return await connect(*args, **kwargs)
+            connection = await connect(*args, **kwargs)
+        if kwargs.get("ssl") is not None:
+            require_tls(connection, f"{kwargs.get('host') or 'localhost'}:{kwargs.get('port') or 3306}")
+        return connection
 
     return bounded
 

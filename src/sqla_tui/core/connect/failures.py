@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import socket
+import ssl
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
@@ -74,6 +75,11 @@ def _explain(error: BaseException, url: URL) -> str:
             return f"authentication failed for user {user!r} on {where}; check the user name and password"
         if sqlstate == "3D000" or code == 1049:
             return f"database {url.database!r} does not exist on {where}; create it or pick another"
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return (
+                f"the TLS certificate of the server at {where} failed verification ({cause.verify_message}); "
+                "check the CA the URL names, and that the certificate names the host the URL uses"
+            )
         if isinstance(cause, socket.gaierror) or code == 2005:
             return f"unknown host {url.host!r}; check the host name in the URL"
         if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:

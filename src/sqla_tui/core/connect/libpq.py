@@ -10,9 +10,10 @@ is applied after the user's settings, so no URL can turn it off.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sqla_tui.core.connect.url_grammar import last_value
 from sqla_tui.core.errors import UserError
 
 OPTIONS = ("application_name", "connect_timeout", "options")
@@ -32,13 +33,13 @@ class LibpqOptions:
     connect_timeout: float | None = None
 
 
-def libpq_options(query: Mapping[str, str | Sequence[str]]) -> LibpqOptions:
+def libpq_options(query: Mapping[str, str | tuple[str, ...]]) -> LibpqOptions:
     """Read ``application_name``, ``connect_timeout`` and ``options`` from a checked URL's query."""
-    settings = parse_options(_one(query.get("options", "")))
+    settings = parse_options(last_value(query.get("options", "")))
     if "application_name" in query:
-        settings["application_name"] = _one(query["application_name"])
+        settings["application_name"] = last_value(query["application_name"])
     timeout = query.get("connect_timeout")
-    return LibpqOptions(settings, float(_one(timeout)) if timeout is not None else None)
+    return LibpqOptions(settings, float(last_value(timeout)) if timeout is not None else None)
 
 
 def parse_options(text: str) -> dict[str, str]:
@@ -89,7 +90,3 @@ def _words(text: str) -> list[str]:
     if started:
         words.append("".join(current))
     return words
-
-
-def _one(value: str | Sequence[str]) -> str:
-    return value if isinstance(value, str) else value[-1]

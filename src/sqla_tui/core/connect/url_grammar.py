@@ -21,6 +21,12 @@ if TYPE_CHECKING:  # a URL is rendered the same way; this module must not import
 Query = dict[str, "str | tuple[str, ...]"]
 """A URL's query options: one value, or a tuple of them when a key is repeated (as SQLAlchemy keeps them)."""
 
+
+def last_value(value: str | tuple[str, ...]) -> str:
+    """One query option's value: the last, when the URL repeats it (only repeatable options get past the check so)."""
+    return value if isinstance(value, str) else value[-1]
+
+
 _PATTERN = re.compile(
     r"""
         (?P<name>[\w\+]+)://

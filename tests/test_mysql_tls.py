@@ -1,0 +1,74 @@
+"""``ssl_ca`` and friends on a MySQL/MariaDB URL: an encrypted, verified session, or one line saying why not.
+
+aiomysql got SQLAlchemy's ``ssl`` dictionary where it needs a context: it
+failed against a TLS server (``'dict' object has no attribute 'wrap_bio'``)
+and went on in plain text against one without TLS.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from sqla_tui.cli import app
+from sqla_tui.core.connect.engine import connect
+from tests.databases import MY_HOST, MY_PORT, require_server, run_async
+from tests.tls_mariadb import TlsServer, tls_mariadb
+
+runner = CliRunner()
+
+
+def _failure(url: str) -> str:
+    result = runner.invoke(app, ["schema", url])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1, result.stderr
+    return result.stderr
+
+
+def test_ssl_ca_gives_an_encrypted_session_and_the_commands_work(tls_mariadb: TlsServer) -> None:
+    url = tls_mariadb.url(ssl_ca=str(tls_mariadb.ca))
+
+    async def scenario() -> str:
+        engine, _ = await connect(url, read_only=False)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY)"))
+                await conn.execute(text("INSERT IGNORE INTO notes (id) VALUES (1), (2), (3)"))
+                cipher = (await conn.execute(text("SHOW SESSION STATUS LIKE 'Ssl_cipher'"))).one()[1]
+        finally:
+            await engine.dispose()
+        return str(cipher)
+
+    assert run_async(scenario()) != ""  # the server says this session is encrypted
+    result = runner.invoke(app, ["query", url, "notes", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["root_rows"] == 3
+
+
+def test_a_certificate_the_ca_did_not_sign_is_one_line(tls_mariadb: TlsServer) -> None:
+    line = _failure(tls_mariadb.url(ssl_ca=str(tls_mariadb.other_ca)))
+    assert line.startswith(f"error: the TLS certificate of the server at 127.0.0.1:{tls_mariadb.port} failed verification (")
+    assert line.endswith("; check the CA the URL names, and that the certificate names the host the URL uses\n")
+
+
+def test_a_host_the_certificate_does_not_name_is_refused_unless_told(tls_mariadb: TlsServer) -> None:
+    line = _failure(tls_mariadb.url("localhost", ssl_ca=str(tls_mariadb.ca)))
+    assert "failed verification (Hostname mismatch, certificate is not valid for 'localhost'.)" in line
+    unchecked = runner.invoke(app, ["schema", tls_mariadb.url("localhost", ssl_ca=str(tls_mariadb.ca), ssl_check_hostname="false")])
+    assert unchecked.exit_code == 0, unchecked.stderr
+
+
+def test_a_server_without_tls_is_refused_when_the_url_asks_for_it(tls_mariadb: TlsServer) -> None:
+    require_server("mariadb")
+    line = _failure(f"mysql://root@{MY_HOST}:{MY_PORT}/test?ssl_ca={tls_mariadb.ca}")
+    assert line == (
+        f"error: the server at {MY_HOST}:{MY_PORT} does not offer TLS, but the URL asks for it (ssl_ca, ssl_cert…): "
+        "enable TLS on the server, or remove the ssl_ options to connect unencrypted\n"
+    )
+
+
+def test_a_missing_ca_file_is_one_line(tls_mariadb: TlsServer) -> None:
+    line = _failure(tls_mariadb.url(ssl_ca="/no/such/ca.pem"))
+    assert line == "error: TLS file /no/such/ca.pem from the URL does not exist; check the path\n"

@@ -196,7 +196,7 @@ async def test_two_thousand_tables_build_one_level_and_open_lazily() -> None:
         await tree.show_names("main", [TableName(t.schema, t.name, t.kind) for t in catalog.tables], cursor=True)
         assert tree.last_line == BIG  # the schema's line, then every table's: laid out once all are in
         plan = plan_relationships(catalog.tables)
-        tree.show_catalog(catalog, plan)
+        await tree.show_catalog(catalog, plan)
         assert node_count(tree.root) == 2 + BIG  # root, schema, tables: not 2,000 x 15
         tree.focus()
         await pilot.press("right")  # open t_0000

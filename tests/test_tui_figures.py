@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from rich.color import Color
 from rich.console import Console
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.renderables.sparkline import Sparkline as TextualBars
@@ -106,6 +107,25 @@ async def test_a_fact_table_after_changes_draws_what_a_new_one_draws() -> None:
         await pilot.pause()
         assert ours.rows_text == after
         assert drawn(ours) == drawn(fresh)
+
+
+async def test_a_fact_table_draws_odd_text_as_datatable_draws_it() -> None:
+    """Plain cells are drawn without Rich; whatever a cell holds, it must look as DataTable draws it."""
+    headers = ("名前", "type", "default")
+    rows = [
+        ("", "integer", "nextval('t_id_seq'::regclass)"),
+        ("naïve café", "character varying(20)", "[bold]not markup[/]"),
+        ("ＷＩＤＥ", "tab\there", "two\nlines"),
+        ("🐘 elephant", "e\u0301", "\x1b[31mred"),
+    ]
+    app = Beside(lambda: FactTable(*headers), unfocusable_table)
+    async with app.run_test(size=(160, 12)) as pilot:
+        ours, plain = app.ours, app.theirs
+        ours.show(rows)
+        plain.add_columns(*headers)
+        plain.add_rows([tuple(Text(cell) for cell in row) for row in rows])
+        await pilot.pause()
+        assert drawn(ours) == drawn(plain)
 
 
 async def test_a_fact_line_grows_and_shrinks_with_its_wrapped_text() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -196,7 +197,7 @@ async def test_two_thousand_tables_build_one_level_and_open_lazily() -> None:
         await tree.show_names("main", [TableName(t.schema, t.name, t.kind) for t in catalog.tables], cursor=True)
         assert tree.last_line == BIG  # the schema's line, then every table's: laid out once all are in
         plan = plan_relationships(catalog.tables)
-        tree.show_catalog(catalog, plan)
+        await tree.show_catalog(catalog, plan)
         assert node_count(tree.root) == 2 + BIG  # root, schema, tables: not 2,000 x 15
         tree.focus()
         await pilot.press("right")  # open t_0000
@@ -205,6 +206,25 @@ async def test_two_thousand_tables_build_one_level_and_open_lazily() -> None:
         assert node_count(tree.root) == 2 + BIG + opened
         tree.filter_text = "t_199"
         assert tree.table_names == [f"t_{n}" for n in range(1990, 2000)]
+
+
+async def test_row_estimates_arriving_with_the_catalog_make_the_tree_as_wide_as_its_widest_line() -> None:
+    """Labels are measured ahead of the relayout, in slices: the tree must still scroll exactly to its widest line."""
+    widest = "t_1234"
+    catalog = big_catalog()
+    tables = tuple(replace(t, row_estimate=123_456_789 if t.name == widest else 7) for t in catalog.tables)
+    catalog = replace(catalog, tables=tables)
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        tree = app.query_one(SchemaTree)
+        await tree.show_names("main", [TableName(t.schema, t.name, t.kind) for t in tables], cursor=True)
+        before = tree.virtual_size.width
+        await tree.show_catalog(catalog, plan_relationships(tables))
+        assert tree.select_table(widest)
+        await pilot.pause()
+        line = next(strip.text for strip in tree.render_lines(tree.size.region) if widest in strip.text)
+        assert line.rstrip().endswith(f"{widest}  ~123,456,789 rows")
+        assert tree.virtual_size.width == len(line.rstrip()) > before
 
 
 async def test_a_filter_typed_while_names_are_still_being_added_wins() -> None:

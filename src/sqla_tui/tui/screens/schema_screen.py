@@ -147,7 +147,7 @@ class SchemaScreen(GuardedScreen):
                 self._say_undescribed(catalog)
             if catalog.schema not in tree.schema_names:  # an empty default schema: no names to paint first
                 await tree.show_names(catalog.schema, [])
-            tree.show_catalog(catalog, plan)
+            await tree.show_catalog(catalog, plan)
             self.call_after_refresh(self._detail_ready, schema)
 
     def _say_undescribed(self, catalog: Catalog) -> None:

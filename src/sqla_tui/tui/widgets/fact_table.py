@@ -9,15 +9,16 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
-from textual.geometry import Region
-from textual.strip import Strip
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+
+from sqla_tui.tui.widgets.style_once import StyleOnceARedraw
 
 CELLS_KEPT = 4096
 """Rendered cells remembered per table: a screenful of grids many times over."""
 
 
-class FactTable(DataTable[Text]):
+class FactTable(StyleOnceARedraw, DataTable[Text]):
     """Headers fixed at construction; ``show(rows)`` swaps every row; cells are plain text, never markup.
 
     Facts come from databases (column defaults, queries, file paths), where a
@@ -30,12 +31,9 @@ class FactTable(DataTable[Text]):
     16 rows of which one column changes each second, took 20-45 ms of the UI
     thread a redraw (benchmarks/README.md, "UI lag"). Without a cursor (a
     FactTable never shows one) a cell's look depends on nothing else. And
-    the widget's own style, which DataTable asks for on every line and row
-    (each time walking every ancestor's styles), is worked out once a redraw.
+    the widget's own style, which DataTable asks for on every line and row,
+    is worked out once a redraw (``StyleOnceARedraw``).
     """
-
-    _drawing_style: Style | None = None
-    """The widget's style while ``render_lines`` runs; None otherwise."""
 
     def __init__(self, *headers: str, focusable: bool = False, **kwargs: Any) -> None:
         super().__init__(show_cursor=False, zebra_stripes=True, **kwargs)
@@ -58,17 +56,6 @@ class FactTable(DataTable[Text]):
         """The rows shown now, as text."""
         return list(self._shown)
 
-    @property
-    def rich_style(self) -> Style:
-        return super().rich_style if self._drawing_style is None else self._drawing_style
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._drawing_style = super().rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._drawing_style = None
-
     def _render_cell(
         self,
         row_index: int,
@@ -85,6 +72,43 @@ class FactTable(DataTable[Text]):
         key = (text, row_index, column_index, base_style, width)
         lines = self._cells.get(key)
         if lines is None:
-            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            lines = self._plain_cell(row_index, column_index, base_style, width)
+            if lines is None:
+                lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
             self._cells[key] = lines
         return lines
+
+    def _plain_cell(
+        self, row_index: int, column_index: int, base_style: Style, width: int
+    ) -> list[list[Segment]] | None:
+        """The segments DataTable's drawing gives a one-line cell of unstyled text that fits; None for any other.
+
+        DataTable draws a cell through Rich (padding, styling, wrapping,
+        cropping: ~0.25 ms a cell), and the schema screen's detail pane
+        showed ~80 new cells in one frame when a table's facts arrived. With
+        no cursor shown, DataTable adds no style of its own to a cell's, so a
+        plain line that fits comes out as padding, text and filler, each in
+        the given style with the cell's place as meta; ``test_tui_figures``
+        holds this to DataTable's own drawing, segment for segment.
+        """
+        if row_index < 0:
+            cell, height = self.ordered_columns[column_index].label, self.header_height
+        else:
+            cell, height = self.get_cell_at(Coordinate(row_index, column_index)), self.ordered_rows[row_index].height
+        if not (
+            height == 1
+            and self.cell_padding > 0
+            and isinstance(cell, Text)
+            and not cell.spans
+            and not cell.style
+            and cell.justify in (None, "default", "left")
+            and "\n" not in cell.plain
+            and "\t" not in cell.plain
+        ):
+            return None
+        filler = width - 2 * self.cell_padding - cell.cell_len
+        if filler < 0:
+            return None
+        style = base_style + Style.from_meta({"row": row_index, "column": column_index})
+        pad = Segment(" " * self.cell_padding, style)
+        return [[pad, Segment(cell.plain, style), *([Segment(" " * filler, style)] if filler else []), pad]]

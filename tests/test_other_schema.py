@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from sqla_tui.cli import app
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from tests.databases import TestDatabase, create_database
-from tests.tui_helpers import make_app, open_screen, pause_until, run_ddl, settle
+from tests.tui_helpers import make_app, open_screen, pause_until, run_ddl, screen_text, settle
 
 runner = CliRunner()
 
@@ -194,3 +194,36 @@ def test_a_mariadb_url_without_a_database_names_the_databases_and_takes_schema(
         assert f" {database.name}, " in result.stderr and f" {other}" in result.stderr
     data = _cli("query", server, "orders", "--schema", other, "--load", "items=selectin")
     assert [s["rows"] for s in data["statements"]] == [OTHER_ORDERS, OTHER_ORDERS * ITEMS_EACH]
+
+
+async def test_the_schema_screen_of_a_mariadb_url_without_a_database_opens_its_databases(
+    two_schemas: tuple[TestDatabase, str],
+) -> None:
+    """No default schema to paint: one warning, the databases listed closed, and one opened composes over its table."""
+    from tests.test_tui_schema import cursor_table, tree_of
+
+    database, other = two_schemas
+    if database.backend != "mariadb":
+        pytest.skip("a PostgreSQL URL always names a database")
+    app = make_app(database.url.rsplit("/", 1)[0])
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        tree = tree_of(app)
+        assert {database.name, other} <= set(tree.schema_names) and tree.table_names == []
+        shown = " ".join(screen_text(app).split())
+        assert shown.count("No default schema") == 1 and "the URL names no database: add one to the URL" in shown
+        await pilot.press(*["down"] * tree.schema_names.index(other), "right")  # the other database, opened
+        await pause_until(pilot, lambda: tree.table_names == ["items", "orders"], f"{other}'s names")
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert cursor_table(app) == "orders"
+        await pilot.press("c")
+        await settle(pilot)
+        compose = app.screen
+        assert isinstance(compose, ComposeScreen) and compose.composer is not None
+        assert (compose.composer.root, compose.composer.schema) == ("orders", other)
+        await pilot.press("r")
+        await settle(pilot)
+        assert compose.result is not None and compose.result.summary.root_rows == OTHER_ORDERS

@@ -297,6 +297,10 @@ def _schemas(inspector: Inspector) -> list[str]:
     return sorted(name for name in names if name not in system and not name.startswith("pg_"))
 
 
+class NoDefaultSchema(UserError):
+    """The connection has no default schema (a MySQL/MariaDB URL without a database): name one to read."""
+
+
 def _resolve_schema(inspector: Inspector, schema: str | None) -> str:
     """The schema to read, refusing one that does not exist with close matches.
 
@@ -306,7 +310,7 @@ def _resolve_schema(inspector: Inspector, schema: str | None) -> str:
     """
     if inspector.default_schema_name is None and schema is None and inspector.dialect.name != "sqlite":
         listed = ", ".join(_schemas(inspector)) or "none"
-        raise UserError(f"the URL names no database: add one to the URL (…/NAME), or choose one of: {listed}")
+        raise NoDefaultSchema(f"the URL names no database: add one to the URL (…/NAME), or choose one of: {listed}")
     default = inspector.default_schema_name or "main"
     if schema is None or schema == default:
         return default

@@ -100,8 +100,8 @@ class ComposeScreen(GuardedScreen):
         self.mappable: list[str] = []
         self.composer: Composer | None = None
         """The query over the chosen root; None until a root is mapped."""
-        self._wanted: tuple[str, str | None] | None = None
-        """The root (table, schema) asked for before the roots were listed."""
+        self._wanted: str | None = None
+        """The default schema's root asked for before the roots were listed."""
         self._enter_pressed_early = False
         """Enter in the root filter before the roots were listed: pick the first match once they are."""
         self.member = 0
@@ -162,7 +162,10 @@ class ComposeScreen(GuardedScreen):
     # -- choosing the root ----------------------------------------------------
     def choose_root(self, table: str, schema: str | None = None) -> None:
         """Compose over ``table`` of ``schema`` (None: the default): now, or once the list of roots is in."""
-        self._wanted = (table, schema)
+        if schema is not None:  # the list holds the default schema's roots: nothing in it to wait for
+            self.map_root(table, schema=schema)
+            return
+        self._wanted = table
         if self.catalog is not None:
             self._choose_wanted()
 
@@ -221,9 +224,8 @@ class ComposeScreen(GuardedScreen):
         roots.add_options(Option(Content(name), id=name) for name in shown)  # a name, never markup: [/] is a table name too
         tables = counted(len(self.mappable), "mappable table")
         roots.border_title = f"Root · {len(shown)} of {tables}" if needle else f"Root · {tables}"
-        composing = (self.composer.root, self.composer.schema) if self.composer is not None else None
-        wanted = self._wanted or composing
-        current = wanted[0] if wanted is not None and wanted[1] is None else None  # the list is the default schema's
+        composing = self.composer.root if self.composer is not None and self.composer.schema is None else None
+        current = self._wanted or composing  # the list holds the default schema's roots
         roots.highlighted = shown.index(current) if current in shown else (0 if shown else None)
 
     def _choose_wanted(self) -> None:
@@ -231,8 +233,7 @@ class ComposeScreen(GuardedScreen):
             return
         self.query_one("#compose-root-filter", Input).value = ""
         self._list_roots("")  # highlights the wanted root; one that cannot be mapped is explained by map_root
-        table, schema = self._wanted
-        self.map_root(table, schema=schema)
+        self.map_root(self._wanted)
         self._wanted = None
 
     @on(OptionList.OptionSelected, "#compose-roots")

@@ -13,7 +13,7 @@ from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from sqla_tui.core.catalog.naming import RelationshipPlan, plan_catalog_yielding
-from sqla_tui.core.catalog.schema import Catalog, TableInfo
+from sqla_tui.core.catalog.schema import Catalog, NoDefaultSchema, TableInfo
 from sqla_tui.tui.collector import paused_collector
 from sqla_tui.tui.screens.guarded_screen import GuardedScreen
 from sqla_tui.tui.widgets.key_footer import KeyFooter
@@ -57,6 +57,8 @@ class SchemaScreen(GuardedScreen):
         self.catalogs: dict[str, tuple[dict[str, TableInfo], RelationshipPlan, dict[str, str]]] = {}
         """Per schema, once loaded: its tables by name, its relationship plan, and why any could not be described."""
         self._failed: set[str | None] = set()
+        self._default: str | None = None
+        """The connection's default schema, once its names or catalog are in; None without one."""
         self._wanted: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -101,6 +103,13 @@ class SchemaScreen(GuardedScreen):
         tree = self.query_one(SchemaTree)
         try:
             await self._paint_names(tree)
+        except NoDefaultSchema as error:  # a MySQL/MariaDB URL without a database: its databases can still be opened
+            self.query_one(TableDetail).loading = False
+            self.notify(str(error), title="No default schema", severity="warning", timeout=10)
+            tree.show_schemas(await self.workbench.schemas())
+            tree.cursor_line = 0  # on the first database, for right or enter to open
+            tree.focus()
+            return
         except Exception:
             self.load_catalog(None)  # it may still come, and it ends the detail pane's spinner either way
             raise
@@ -115,6 +124,7 @@ class SchemaScreen(GuardedScreen):
         finally:
             tree.loading = False
         if names:
+            self._default = names[0].schema
             await tree.show_names(names[0].schema, names, cursor=True)
 
     @on(SchemaTree.SchemaOpened)
@@ -145,6 +155,8 @@ class SchemaScreen(GuardedScreen):
             self.catalogs[catalog.schema] = ({table.name: table for table in catalog.tables}, plan, catalog.undescribed)
             if catalog.undescribed:
                 self._say_undescribed(catalog)
+            if schema is None:
+                self._default = catalog.schema
             if catalog.schema not in tree.schema_names:  # an empty default schema: no names to paint first
                 await tree.show_names(catalog.schema, [])
             await tree.show_catalog(catalog, plan)
@@ -191,8 +203,7 @@ class SchemaScreen(GuardedScreen):
         if ref is None or ref.table is None:
             self.notify("put the cursor on a table first: c composes a query over it", severity="warning")
         else:
-            default = tree.schema_names[:1] == [ref.schema]
-            self.post_message(self.ComposeRequested(ref.table, None if default else ref.schema))
+            self.post_message(self.ComposeRequested(ref.table, None if ref.schema == self._default else ref.schema))
 
     @on(Tree.NodeHighlighted, "#schema-tree")
     def _highlighted(self, event: Tree.NodeHighlighted[TableRef]) -> None:

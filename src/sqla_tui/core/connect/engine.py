@@ -76,7 +76,8 @@ def _connect_args(
         settings = {"application_name": APPLICATION_NAME, **libpq.settings}
         if read_only:
             settings["default_transaction_read_only"] = "on"
-        return {"timeout": connect_timeout, "server_settings": settings}
+        tls_files = {"dsn": libpq.dsn} if libpq.dsn else {}
+        return {"timeout": connect_timeout, "server_settings": settings, **tls_files}
     if driver == "aiomysql":
         args: dict[str, object] = {
             "connect_timeout": max(1, round(connect_timeout)),

@@ -75,6 +75,11 @@ def _explain(error: BaseException, url: URL) -> str:
             return f"authentication failed for user {user!r} on {where}; check the user name and password"
         if sqlstate == "3D000" or code == 1049:
             return f"database {url.database!r} does not exist on {where}; create it or pick another"
+        if isinstance(cause, ConnectionError) and "rejected SSL upgrade" in str(cause):  # asyncpg's words
+            return (
+                f"the server at {where} does not offer TLS, but the URL asks for it (sslmode={url.query.get('ssl')}): "
+                "enable TLS on the server, or use sslmode=prefer (or disable) to connect unencrypted"
+            )
         if isinstance(cause, ssl.SSLCertVerificationError):
             return (
                 f"the TLS certificate of the server at {where} failed verification ({cause.verify_message}); "

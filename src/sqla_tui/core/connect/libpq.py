@@ -1,22 +1,29 @@
 """libpq's URL options that asyncpg has no keyword for, turned into what it does take.
 
 People paste PostgreSQL URLs from applications and ``psql``:
-``?application_name=billing&connect_timeout=5&options=-c%20search_path%3Dsales``.
-asyncpg's ``connect()`` has no such keywords (SQLAlchemy would pass them on
-and asyncpg fail with a TypeError), but it takes the same things as
-``server_settings`` and ``timeout``. The read-only setting sqla-tui asks for
-is applied after the user's settings, so no URL can turn it off.
+``?application_name=billing&connect_timeout=5&options=-c%20search_path%3Dsales``
+or ``?sslmode=verify-full&sslrootcert=/etc/ssl/rds-ca.pem``. asyncpg's
+``connect()`` has no such keywords (SQLAlchemy would pass them on and
+asyncpg fail with a TypeError), but it takes the same things as
+``server_settings`` and ``timeout``, and reads libpq's TLS files from the
+query of a ``dsn`` it is also given, with its own libpq-compatible rules.
+The read-only setting sqla-tui asks for is applied after the user's
+settings, so no URL can turn it off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
 
 from sqla_tui.core.connect.url_grammar import last_value
 from sqla_tui.core.errors import UserError
 
-OPTIONS = ("application_name", "connect_timeout", "options")
+TLS_FILES = ("sslrootcert", "sslcert", "sslkey", "sslcrl")
+"""libpq's TLS options that asyncpg reads from a ``dsn``'s query (its ``ssl`` mode still comes as ``ssl``)."""
+OPTIONS = ("application_name", "connect_timeout", "options", *TLS_FILES)
 """The URL options read here and removed before the URL reaches SQLAlchemy."""
 
 _FORMAT = (
@@ -31,15 +38,22 @@ class LibpqOptions:
 
     settings: dict[str, str] = field(default_factory=dict)
     connect_timeout: float | None = None
+    dsn: str | None = None
+    """``postgresql://?sslrootcert=…``: the TLS files, for asyncpg to read as libpq would; None without any."""
 
 
 def libpq_options(query: Mapping[str, str | tuple[str, ...]]) -> LibpqOptions:
-    """Read ``application_name``, ``connect_timeout`` and ``options`` from a checked URL's query."""
+    """Read the libpq options asyncpg has no keyword for from a checked URL's query."""
     settings = parse_options(last_value(query.get("options", "")))
     if "application_name" in query:
         settings["application_name"] = last_value(query["application_name"])
     timeout = query.get("connect_timeout")
-    return LibpqOptions(settings, float(last_value(timeout)) if timeout is not None else None)
+    files = {key: last_value(query[key]) for key in TLS_FILES if key in query}
+    for path in files.values():
+        if not Path(path).expanduser().exists():  # asyncpg would say only "[Errno 2] No such file or directory"
+            raise UserError(f"TLS file {path} from the URL does not exist; check the path")
+    dsn = f"postgresql://?{urlencode(files)}" if files else None
+    return LibpqOptions(settings, float(last_value(timeout)) if timeout is not None else None, dsn)
 
 
 def parse_options(text: str) -> dict[str, str]:

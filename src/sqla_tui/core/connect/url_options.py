@@ -90,6 +90,10 @@ ACCEPTED: dict[str, dict[str, Check]] = {
         "application_name": text,
         "connect_timeout": whole(1),
         "options": libpq_options,
+        "sslrootcert": text,
+        "sslcert": text,
+        "sslkey": text,
+        "sslcrl": text,
     },
     "aiomysql": {
         "user": text,

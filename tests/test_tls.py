@@ -1,8 +1,9 @@
-"""``ssl_ca`` and friends on a MySQL/MariaDB URL: an encrypted, verified session, or one line saying why not.
+"""TLS options on a URL: an encrypted, verified session, or one line saying why not.
 
-aiomysql got SQLAlchemy's ``ssl`` dictionary where it needs a context: it
-failed against a TLS server (``'dict' object has no attribute 'wrap_bio'``)
-and went on in plain text against one without TLS.
+On MySQL/MariaDB aiomysql got SQLAlchemy's ``ssl`` dictionary where it needs a
+context: it failed against a TLS server (``'dict' object has no attribute
+'wrap_bio'``) and went on in plain text against one without TLS. On
+PostgreSQL, libpq's ``sslrootcert`` was refused as an unknown option.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from sqla_tui.core.connect.engine import connect
-from tests.databases import MY_HOST, MY_PORT, require_server, run_async
-from tests.tls_mariadb import TlsServer, tls_mariadb
+from tests.databases import MY_HOST, MY_PORT, PG_HOST, PG_PORT, require_server, run_async
+from tests.tls_servers import TlsServer, tls_mariadb, tls_postgresql
 
 runner = CliRunner()
 
@@ -72,3 +73,44 @@ def test_a_server_without_tls_is_refused_when_the_url_asks_for_it(tls_mariadb: T
 def test_a_missing_ca_file_is_one_line(tls_mariadb: TlsServer) -> None:
     line = _failure(tls_mariadb.url(ssl_ca="/no/such/ca.pem"))
     assert line == "error: TLS file /no/such/ca.pem from the URL does not exist; check the path\n"
+
+
+# -- PostgreSQL: libpq's sslrootcert (and sslcert, sslkey, sslcrl) reach asyncpg as libpq would read them ----------
+
+
+def test_sslrootcert_with_verify_full_gives_a_verified_encrypted_session(tls_postgresql: TlsServer) -> None:
+    url = tls_postgresql.url(sslmode="verify-full", sslrootcert=str(tls_postgresql.ca))
+
+    async def encrypted() -> bool:
+        engine, _ = await connect(url)
+        try:
+            async with engine.connect() as conn:
+                return bool((await conn.execute(text("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))).scalar())
+        finally:
+            await engine.dispose()
+
+    assert run_async(encrypted())
+    result = runner.invoke(app, ["schema", url, "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["schema"] == "public"
+
+
+def test_postgresql_certificate_checks_are_one_line(tls_postgresql: TlsServer) -> None:
+    wrong_ca = _failure(tls_postgresql.url(sslmode="verify-full", sslrootcert=str(tls_postgresql.other_ca)))
+    assert wrong_ca.startswith(f"error: the TLS certificate of the server at 127.0.0.1:{tls_postgresql.port} failed verification (")
+    other_host = _failure(tls_postgresql.url("localhost", sslmode="verify-full", sslrootcert=str(tls_postgresql.ca)))
+    assert "failed verification (Hostname mismatch, certificate is not valid for 'localhost'.)" in other_host
+    ca_only = runner.invoke(app, ["schema", tls_postgresql.url("localhost", sslmode="verify-ca", sslrootcert=str(tls_postgresql.ca))])
+    assert ca_only.exit_code == 0, ca_only.stderr  # verify-ca checks the chain, not the name, as libpq does
+    assert _failure(tls_postgresql.url(sslmode="verify-full", sslrootcert="/no/such/root.crt")) == (
+        "error: TLS file /no/such/root.crt from the URL does not exist; check the path\n"
+    )
+
+
+def test_a_postgresql_server_without_tls_is_one_line_when_the_url_requires_it(tls_postgresql: TlsServer) -> None:
+    require_server("postgresql")
+    line = _failure(f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres?sslmode=require")
+    assert line == (
+        f"error: the server at {PG_HOST}:{PG_PORT} does not offer TLS, but the URL asks for it (sslmode=require): "
+        "enable TLS on the server, or use sslmode=prefer (or disable) to connect unencrypted\n"
+    )

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
@@ -145,6 +146,19 @@ def sales_dept(tmp_path: Path) -> Iterator[TestDatabase]:
         database.drop()
 
 
+async def _compose_and_run(pilot: Pilot[None], schema: str) -> ComposeScreen:
+    """``c`` on the other schema's ``orders`` in the schema screen, then ``r``: its 5 rows, not the default's 3."""
+    await pilot.press("c")
+    await settle(pilot)
+    compose = pilot.app.screen
+    assert isinstance(compose, ComposeScreen) and compose.composer is not None
+    assert (compose.composer.root, compose.composer.schema) == ("orders", schema)
+    await pilot.press("r")
+    await settle(pilot)
+    assert compose.result is not None and compose.result.summary.root_rows == OTHER_ORDERS
+    return compose
+
+
 async def test_c_in_the_schema_screen_composes_over_the_other_schemas_table(sales_dept: TestDatabase) -> None:
     from tests.test_tui_schema import cursor_table, open_schema, tree_of
 
@@ -157,15 +171,8 @@ async def test_c_in_the_schema_screen_composes_over_the_other_schemas_table(sale
         await pilot.press("right", "down")  # into it: items, then orders
         await settle(pilot)
         assert cursor_table(app) == "orders"
-        await pilot.press("c")
-        await settle(pilot)
-        compose = app.screen
-        assert isinstance(compose, ComposeScreen) and compose.composer is not None
-        assert (compose.composer.root, compose.composer.schema) == ("orders", "Sales Dept")
-        await pilot.press("r")
-        await settle(pilot)
-        assert compose.result is not None and compose.result.summary.root_rows == OTHER_ORDERS
-        assert '"Sales Dept".orders' in compose.result.statements[0].received
+        compose = await _compose_and_run(pilot, "Sales Dept")
+        assert compose.result is not None and '"Sales Dept".orders' in compose.result.statements[0].received
 
     async with make_app(sales_dept.url).run_test(size=(140, 40)) as pilot:  # the history brings the schema back
         compose = await open_screen(pilot, "c", ComposeScreen)
@@ -219,11 +226,4 @@ async def test_the_schema_screen_of_a_mariadb_url_without_a_database_opens_its_d
         await pilot.press("down", "down")
         await settle(pilot)
         assert cursor_table(app) == "orders"
-        await pilot.press("c")
-        await settle(pilot)
-        compose = app.screen
-        assert isinstance(compose, ComposeScreen) and compose.composer is not None
-        assert (compose.composer.root, compose.composer.schema) == ("orders", other)
-        await pilot.press("r")
-        await settle(pilot)
-        assert compose.result is not None and compose.result.summary.root_rows == OTHER_ORDERS
+        await _compose_and_run(pilot, other)

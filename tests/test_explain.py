@@ -197,6 +197,31 @@ _REJECTED = {
 }
 
 
+@pytest.mark.parametrize(
+    ("sql", "said"),
+    [
+        ("SELECT 1", "No tables used"),
+        ("SELECT id FROM items WHERE 1 = 0", "Impossible WHERE"),
+        ("SELECT MAX(id) FROM items", "Select tables optimized away"),
+    ],
+)
+def test_a_mariadb_plan_that_reads_no_table_says_why(items_db: TestDatabase, sql: str, said: str) -> None:
+    """MariaDB's JSON has a message where a table would be: it was shown as "table on ?"."""
+    if items_db.backend != "mariadb":
+        pytest.skip("MariaDB's plan names a message in place of a table; the others name no table node at all")
+    result = run_explain(items_db, sql)
+    assert [node.op for node in result.plan.walk()][1:] == [said] and not any(node.relation for node in result.plan.walk())
+
+
+def test_explain_on_a_mariadb_url_without_a_database() -> None:
+    """No default schema: plain names in the plan belong nowhere, so no table facts (SQLAlchemy asserted on has_table)."""
+    from tests.databases import MY_HOST, MY_PORT, require_server
+
+    require_server("mariadb")
+    result = run_explain(TestDatabase("mariadb", f"mysql://root@{MY_HOST}:{MY_PORT}", "none"), "SELECT 1")
+    assert [node.op for node in result.plan.walk()][1:] == ["No tables used"]
+
+
 @pytest.mark.parametrize("sql", ["SELECT 1 FROM", "SELECT * FROM nope"])
 def test_invalid_sql_is_one_line_with_the_database_message(items_db: TestDatabase, sql: str) -> None:
     with pytest.raises(UserError) as caught:

@@ -169,6 +169,8 @@ def table_facts(conn: Connection, names: list[str]) -> dict[str, TableFacts]:
     """Row estimate, indexed leading columns, columns and partition estimates of each named table that exists."""
     inspector = inspect(conn)
     kind = flavour(conn.dialect)
+    if inspector.default_schema_name is None and kind in ("mariadb", "mysql"):
+        return {}  # a URL without a database: a plan's bare table names belong to no schema we can look in
     facts = {}
     for name in names:
         if not inspector.has_table(name):

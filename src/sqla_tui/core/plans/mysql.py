@@ -94,6 +94,8 @@ class _Reader:
         self.only_source = len(set(self.tables.values())) == 1
 
     def table(self, raw: dict[str, Any], wrapper: dict[str, Any] | None = None) -> PlanNode:
+        if "table_name" not in raw and "message" in raw:  # no table read: the optimizer's words say why
+            return PlanNode(op=raw["message"], children=self.children(raw))  # "No tables used", "Impossible WHERE"…
         name = raw.get("table_name", "?")
         relation = self.tables.get(name, name)
         access = raw.get("access_type", "")

@@ -42,8 +42,8 @@ executemany)."""
 class EngineWatch(Protocol):
     """What records every statement on an engine, while ``watching``."""
 
-    @property
-    def watching(self) -> bool: ...
+    watching: bool
+    """A plain attribute, kept current by the watch: read on every statement, where a property costs a call."""
 
     def record(
         self, started: float, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
@@ -109,21 +109,6 @@ class Hooks:
         event.remove(sync_engine, "do_executemany", self._executemany)
         _hooks.pop(sync_engine, None)
 
-    def _recorders(self, context: Any) -> tuple[Recorder | None, EngineWatch | None]:
-        """Who wants this execution: its connection's recorder, and the engine's watch if it is watching.
-
-        The engine's watch never sees what SQLAlchemy sends when it first
-        connects (the server's version, its settings: nobody's statements,
-        which its cursor events never showed either): that one connection is
-        made with autobegin off, so it runs them outside any transaction,
-        where every other statement runs inside one.
-        """
-        connection = context.root_connection
-        watch = self.watch
-        if watch is not None and not (watch.watching and connection.in_transaction()):
-            watch = None
-        return self.connections.get(connection), watch
-
     def _execute(self, cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
         return self._run("do_execute", cursor, statement, parameters, (parameters,), context, False)
 
@@ -143,13 +128,25 @@ class Hooks:
         context: Any,
         many: bool,
     ) -> bool:
-        """Run the statement through the dialect's own ``method`` and hand it to whoever records it.
+        """Run the statement through the dialect's own ``method`` and hand it to whoever records it: its
+        connection's recorder, and the engine's watch if it is watching.
 
         False when nobody does: SQLAlchemy then calls the dialect itself.
+        The engine's watch never sees what SQLAlchemy sends when it first
+        connects (the server's version, its settings: nobody's statements,
+        which its cursor events never showed either): that one connection is
+        made with autobegin off, so it runs them outside any transaction,
+        where every other statement runs inside one. Who records is worked
+        out here, in the one frame every statement passes through, not in a
+        helper: a Python call is ~500 instructions of a statement nobody watches.
         """
         if context is None:  # a default's own statement
             return False
-        record, watch = self._recorders(context)
+        connection = context.root_connection
+        record = self.connections.get(connection)
+        watch = self.watch
+        if watch is not None and not (watch.watching and connection.in_transaction()):
+            watch = None  # nobody watching; or what SQLAlchemy sends when it first connects (below)
         if record is None and watch is None:
             return False
         started = time.perf_counter()

@@ -12,7 +12,7 @@ attach probe records (callgrind, an async 10-row ORM statement: SQLAlchemy's
 dispatch loop, its listener collection's iterator and one more frame of
 ours); the instance's method is one call. An engine is hooked once and
 stays hooked while anything may record on it; a statement nobody records
-costs a dictionary miss and one attribute read.
+costs the wrapper's two calls, a dictionary miss and one attribute read.
 
 Two kinds of recorder: one per ``Connection`` (a StatementLog recording one
 run's connection) and one for the whole engine (the attach probe), which is

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
+from time import perf_counter
 from typing import Any
 
 from sqlalchemy import event
@@ -68,8 +68,13 @@ class Probe:
         self._started = started
         self._serials = itertools.count(1)
         self._session_key = f"sqla_tui_attach_session_{id(self)}"  # one probe per engine, each numbering its own
+        self._tx_key = f"{_TX}_{id(self)}"  # a transaction a closed probe saw begin is not this one's
         self.open: dict[int, list[Any]] = {}
-        """Transactions begun and not yet ended: serial -> [began, location, task, last statement] (perf_counter)."""
+        """Transactions begun and not yet ended: serial -> [serial, began, location, task, last statement]
+        (perf_counter), the same list the connection's ``info`` holds while the transaction lasts."""
+        self.watching = False
+        """Whether anyone is connected: the hook reads it before timing a statement (the hub keeps it current)."""
+        hub.tell(self._watched)
         event.listen(Session, "after_begin", self._session_begun)
         self._hooks = hooks(engine)
         self._hooks.watch_engine(self)
@@ -80,10 +85,8 @@ class Probe:
 
     # -- listeners -----------------------------------------------------------
 
-    @property
-    def watching(self) -> bool:
-        """Whether anyone is connected: the hook asks before timing a statement."""
-        return bool(self._hub.viewers)
+    def _watched(self, watched: bool) -> None:
+        self.watching = watched
 
     def _session_begun(self, session: Session, transaction: SessionTransaction, connection: Connection) -> None:
         """Note which session this connection's transaction is for: its statements' ``session``, until it ends.
@@ -91,7 +94,7 @@ class Probe:
         Once per session transaction and connection, not per statement; a
         connection that is no session's (``engine.connect()``) has none.
         """
-        if self._hub.viewers and connection.engine is self._engine:
+        if self.watching and connection.engine is self._engine:
             connection.info[_SESSION] = self._serial(session)
 
     def _serial(self, session: Session) -> int:
@@ -116,17 +119,16 @@ class Probe:
         its code, which task, the rows its driver buffered), goes into a
         raw ``Statement`` tuple; the feed thread formats it.
         """
-        now = time.perf_counter()
+        now = perf_counter()
         where = caller_location(skip=1 + RECORDER_DEPTH)  # itself and the hook's frames below SQLAlchemy's
         task = task_name()
-        info = context.root_connection.info
-        tx = info.get(_TX)
-        open_tx = self.open.get(tx) if tx is not None else None
-        if open_tx is None:  # its first statement seen: where the database began it, in this place and task
-            tx = info[_TX] = next(self._serials)
-            self.open[tx] = [started, where, task, now]
+        info = context.root_connection.connection.info  # the pool entry's: ``Connection.info`` is one more call
+        tx = info.get(self._tx_key)
+        if tx is None:  # its first statement seen: where the database began it, in this place and task
+            serial = next(self._serials)
+            tx = info[self._tx_key] = self.open[serial] = [serial, started, where, task, now]
         else:
-            open_tx[3] = now
+            tx[4] = now
         self._hub.publish(
             new_statement(
                 (
@@ -137,7 +139,7 @@ class Probe:
                     where,
                     executed_origin(context),
                     info.get(_SESSION),
-                    tx,
+                    tx[0],
                     task,
                     executemany,
                     parameters if self._capture_params else NO_PARAMS,
@@ -148,15 +150,15 @@ class Probe:
     def transaction_ended(self, info: dict[str, Any]) -> None:
         """A transaction ended (commit, rollback, or its connection went back to the pool)."""
         info.pop(_SESSION, None)
-        serial = info.pop(_TX, None)
-        if serial is not None:
-            self.open.pop(serial, None)
+        tx = info.pop(self._tx_key, None)
+        if tx is not None:
+            self.open.pop(tx[0], None)
 
     def open_transactions(self, older_than: float) -> list[dict[str, Any]]:
         """Transactions open longer than ``older_than`` seconds, oldest first: "idle in transaction", from the app's side."""
-        now = time.perf_counter()
+        now = perf_counter()
         found = []
-        for serial, (began, where, task, last) in self.open.copy().items():
+        for serial, began, where, task, last in list(self.open.values()):
             if now - began >= older_than:
                 found.append(
                     {

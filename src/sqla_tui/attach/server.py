@@ -70,6 +70,7 @@ class Hub:
         interval: float = 0.1,
     ) -> None:
         self.viewers: tuple[Viewer, ...] = ()
+        self._told: Callable[[bool], None] = _nobody
         self._listener = listener
         self._hello = encode(hello)
         self._buffer = buffer
@@ -92,6 +93,12 @@ class Hub:
                 queue.append(event)
             else:
                 viewer.drop(event)
+
+    def tell(self, told: Callable[[bool], None]) -> None:
+        """Call ``told`` with whether anyone is connected, now and whenever a viewer comes or goes (from the
+        server thread): what publishes reads it as a plain attribute per statement, not ``len(viewers)``."""
+        self._told = told
+        told(bool(self.viewers))
 
     def wait_for_viewer(self, timeout: float | None, count: int = 1) -> bool:
         """Wait until ``count`` viewers are connected; False when ``timeout`` passed first."""
@@ -203,10 +210,12 @@ class Hub:
         self._selector.register(sock, selectors.EVENT_READ, viewer)
         with self._joined:
             self.viewers = (*self.viewers, viewer)
+            self._told(True)
             self._joined.notify_all()
 
     def _forget(self, viewer: Viewer) -> None:
         self.viewers = tuple(other for other in self.viewers if other is not viewer)
+        self._told(bool(self.viewers))
         with contextlib.suppress(KeyError, ValueError):  # already unregistered, or its socket already closed
             self._selector.unregister(viewer.sock)
         viewer.sock.close()
@@ -239,6 +248,10 @@ class Hub:
             viewer.pending = viewer.pending[sent:]
             if viewer.pending:
                 return
+
+
+def _nobody(watched: bool) -> None:
+    """Whom a hub tells of its viewers until someone asks (``tell``)."""
 
 
 def _same_user(sock: socket.socket) -> bool:

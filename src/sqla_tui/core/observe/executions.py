@@ -1,14 +1,18 @@
 """Seeing an engine's statements where its dialect runs them: the one hook the StatementLog and the attach probe share.
 
-Both wrap the dialect's own ``do_execute`` and its two twins (SQLAlchemy's
-documented use of these dialect events: return True, the execution happened
-here) rather than listen to ``before``/``after_cursor_execute``: an engine or
-connection with any connection-event listener dispatches that whole family
-on every statement (+3.3% and +5.3% of a 10-row ORM statement's instructions
-with no-op listeners); the dialect's events cost one loop. An engine is
-hooked once and stays hooked while anything may record on it: adding and
-removing listeners per run rebuilt SQLAlchemy's listener collections, and a
-statement nobody records costs a dictionary miss and one attribute read.
+Both wrap the dialect's own ``do_execute`` and its two twins, public dialect
+methods, on the engine's dialect instance (the way ``do_commit`` and
+``do_rollback`` are wrapped below), rather than listen to
+``before``/``after_cursor_execute``: an engine or connection with any
+connection-event listener dispatches that whole family on every statement
+(+3.3% and +5.3% of a 10-row ORM statement's instructions with no-op
+listeners). Listening to the dialect's own ``do_execute`` events cost less
+but still ~4,000 instructions a statement nobody records and ~8,700 one the
+attach probe records (callgrind, an async 10-row ORM statement: SQLAlchemy's
+dispatch loop, its listener collection's iterator and one more frame of
+ours); the instance's method is one call. An engine is hooked once and
+stays hooked while anything may record on it; a statement nobody records
+costs the wrapper's two calls, a dictionary miss and one attribute read.
 
 Two kinds of recorder: one per ``Connection`` (a StatementLog recording one
 run's connection) and one for the whole engine (the attach probe), which is
@@ -28,11 +32,9 @@ import weakref
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from sqlalchemy import event
-
 RECORDER_DEPTH = 2
-"""Frames between a recorder and SQLAlchemy's code that ran the statement (``Hooks._run`` and the dialect hook
-calling it): a recorder looking for the application's line can start its walk above them."""
+"""Frames between a recorder and SQLAlchemy's code that ran the statement (``Hooks._run`` and the dialect method's
+wrapper calling it): a recorder looking for the application's line can start its walk above them."""
 
 Recorder = Callable[[float, Any, str, Any, Any, bool], None]
 """Called after the driver ran a statement: (perf_counter when it started, cursor, statement, parameters, context,
@@ -42,8 +44,8 @@ executemany)."""
 class EngineWatch(Protocol):
     """What records every statement on an engine, while ``watching``."""
 
-    @property
-    def watching(self) -> bool: ...
+    watching: bool
+    """A plain attribute, kept current by the watch: read on every statement, where a property costs a call."""
 
     def record(
         self, started: float, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
@@ -60,10 +62,27 @@ class Hooks:
         self.connections: dict[Any, Recorder] = {}
         """Which recorder takes each ``Connection``'s statements (keyed by the root connection)."""
         self.watch: EngineWatch | None = None
-        self._dialect: Any = None
-        event.listen(sync_engine, "do_execute", self._execute)
-        event.listen(sync_engine, "do_execute_no_params", self._execute_no_params)
-        event.listen(sync_engine, "do_executemany", self._executemany)
+        dialect = self._dialect = sync_engine.dialect
+        run = self._run
+        execute, no_params, many = dialect.do_execute, dialect.do_execute_no_params, dialect.do_executemany
+
+        def do_execute(cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+            if not run(execute, cursor, statement, parameters, (parameters,), context, False):
+                execute(cursor, statement, parameters, context)
+
+        def do_execute_no_params(cursor: Any, statement: str, context: Any = None) -> None:
+            if not run(no_params, cursor, statement, (), (), context, False):
+                no_params(cursor, statement, context)
+
+        def do_executemany(cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+            if not run(many, cursor, statement, parameters, (parameters,), context, True):
+                many(cursor, statement, parameters, context)
+
+        dialect.do_execute, dialect.do_execute_no_params, dialect.do_executemany = (
+            do_execute,
+            do_execute_no_params,
+            do_executemany,
+        )
 
     def watch_engine(self, watch: EngineWatch) -> None:
         """Hand ``watch`` every statement on the engine while it is watching, and every transaction's end.
@@ -76,7 +95,7 @@ class Hooks:
         record's, which ``Connection.info`` is too).
         """
         self.watch = watch
-        dialect = self._dialect = self._engine().dialect  # type: ignore[union-attr]
+        dialect = self._dialect
         commit, rollback = dialect.do_commit, dialect.do_rollback
 
         def do_commit(dbapi_connection: Any) -> None:
@@ -91,10 +110,9 @@ class Hooks:
 
     def unwatch_engine(self) -> None:
         """Stop handing statements and transaction ends to the engine's watch; the dialect's methods are its own again."""
-        self.watch = None
-        if self._dialect is not None:
+        if self.watch is not None:
             del self._dialect.do_commit, self._dialect.do_rollback
-            self._dialect = None
+            self.watch = None
         self.release()
 
     def release(self) -> None:
@@ -104,38 +122,12 @@ class Hooks:
         sync_engine = self._engine()
         if sync_engine is None:
             return
-        event.remove(sync_engine, "do_execute", self._execute)
-        event.remove(sync_engine, "do_execute_no_params", self._execute_no_params)
-        event.remove(sync_engine, "do_executemany", self._executemany)
+        del self._dialect.do_execute, self._dialect.do_execute_no_params, self._dialect.do_executemany
         _hooks.pop(sync_engine, None)
-
-    def _recorders(self, context: Any) -> tuple[Recorder | None, EngineWatch | None]:
-        """Who wants this execution: its connection's recorder, and the engine's watch if it is watching.
-
-        The engine's watch never sees what SQLAlchemy sends when it first
-        connects (the server's version, its settings: nobody's statements,
-        which its cursor events never showed either): that one connection is
-        made with autobegin off, so it runs them outside any transaction,
-        where every other statement runs inside one.
-        """
-        connection = context.root_connection
-        watch = self.watch
-        if watch is not None and not (watch.watching and connection.in_transaction()):
-            watch = None
-        return self.connections.get(connection), watch
-
-    def _execute(self, cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
-        return self._run("do_execute", cursor, statement, parameters, (parameters,), context, False)
-
-    def _execute_no_params(self, cursor: Any, statement: str, context: Any) -> bool:
-        return self._run("do_execute_no_params", cursor, statement, (), (), context, False)
-
-    def _executemany(self, cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
-        return self._run("do_executemany", cursor, statement, parameters, (parameters,), context, True)
 
     def _run(
         self,
-        method: str,
+        method: Callable[..., None],
         cursor: Any,
         statement: str,
         parameters: Any,
@@ -143,17 +135,29 @@ class Hooks:
         context: Any,
         many: bool,
     ) -> bool:
-        """Run the statement through the dialect's own ``method`` and hand it to whoever records it.
+        """Run the statement through the dialect's own ``method`` (its class's) and hand it to whoever records it: its
+        connection's recorder, and the engine's watch if it is watching.
 
-        False when nobody does: SQLAlchemy then calls the dialect itself.
+        False when nobody does: the wrapper then calls the dialect's method itself.
+        The engine's watch never sees what SQLAlchemy sends when it first
+        connects (the server's version, its settings: nobody's statements,
+        which its cursor events never showed either): that one connection is
+        made with autobegin off, so it runs them outside any transaction,
+        where every other statement runs inside one. Who records is worked
+        out here, in the one frame every statement passes through, not in a
+        helper: a Python call is ~500 instructions of a statement nobody watches.
         """
         if context is None:  # a default's own statement
             return False
-        record, watch = self._recorders(context)
+        connection = context.root_connection
+        record = self.connections.get(connection)
+        watch = self.watch
+        if watch is not None and not (watch.watching and connection.in_transaction()):
+            watch = None  # nobody watching; or what SQLAlchemy sends when it first connects (below)
         if record is None and watch is None:
             return False
         started = time.perf_counter()
-        getattr(context.dialect, method)(cursor, statement, *arguments, context)
+        method(cursor, statement, *arguments, context)
         if record is not None:
             record(started, cursor, statement, parameters, context, many)
         if watch is not None:  # called from here, two frames below SQLAlchemy's: ``RECORDER_DEPTH``

@@ -79,11 +79,12 @@ def _kind(code: CodeType) -> int:
     return kind
 
 
-_lines: dict[tuple[int, int], tuple[CodeType, int]] = {}
-"""Line numbers by (code object, instruction offset): ``f_lineno`` reads the code's line table from its start to
+_lines: dict[tuple[int, int], tuple[CodeType, Location]] = {}
+"""Locations by (code object, instruction offset): ``f_lineno`` reads the code's line table from its start to
 the offset on every call (7,400 instructions at the end of a 35-line block), and a program runs its statements
-from the same few places over and over. Keyed by ``id`` (a code object hashes its whole contents), the code kept
-beside its line, so a freed code object's address reused by another cannot be mistaken for it."""
+from the same few places over and over (the same ``Location`` each time: one tuple, not one per statement).
+Keyed by ``id`` (a code object hashes its whole contents), the code kept beside its location, so a freed code
+object's address reused by another cannot be mistaken for it."""
 _LINES_MAX = 8192
 
 
@@ -92,13 +93,12 @@ def _location(frame: FrameType) -> Location:
     key = (id(code), frame.f_lasti)
     known = _lines.get(key)
     if known is not None and known[0] is code:
-        line = known[1]
-    else:
-        if len(_lines) >= _LINES_MAX:
-            _lines.clear()
-        line = frame.f_lineno
-        _lines[key] = (code, line)
-    return _new_location((code.co_filename, line, code.co_name))
+        return known[1]
+    if len(_lines) >= _LINES_MAX:
+        _lines.clear()
+    location = _new_location((code.co_filename, frame.f_lineno, code.co_name))
+    _lines[key] = (code, location)
+    return location
 
 
 def running_task() -> Task[Any] | None:
@@ -126,8 +126,9 @@ def caller_location(skip: int = 0) -> Location | None:
     own outward: the caller and its callers in sqla-tui, which are never the
     application (each frame read costs a frame object, ~3,000 instructions).
     """
-    in_greenlet = _getcurrent().parent is not None
-    if in_greenlet and (found := _greenlet_caller()) is not None:
+    parent = _getcurrent().parent
+    in_greenlet = parent is not None
+    if in_greenlet and (found := _greenlet_caller(parent)) is not None:
         return found
     task = running_task()
     if task is None:
@@ -148,7 +149,7 @@ def caller_location(skip: int = 0) -> Location | None:
     if app is not None:
         frame = app.cr_frame
         if app is last and not in_greenlet:  # running, not suspended: the code that asked may be deeper, in its frames
-            return _greenlet_caller() or _location(frame)
+            return _greenlet_caller(None) or _location(frame)
         return _location(frame)
     override = origin_override.get()
     if override is not None or own is None:
@@ -156,7 +157,7 @@ def caller_location(skip: int = 0) -> Location | None:
     return _location(own.cr_frame)
 
 
-def _greenlet_caller() -> Location | None:
+def _greenlet_caller(parent: Any) -> Location | None:
     """The innermost application frame, read from this greenlet's frames and then its parents'.
 
     Taken first inside the greenlet SQLAlchemy spawned for an awaited call,
@@ -168,11 +169,8 @@ def _greenlet_caller() -> Location | None:
     ``run_sync`` is named by the line that awaited ``run_sync``, as
     everywhere else.
     """
-    current: Any = _getcurrent()
-    parent = current.parent
+    current: Any = _getcurrent() if parent is None else parent  # ``parent``: the caller's greenlet's, when it has one
     frame: FrameType | None = sys._getframe(2) if parent is None else parent.gr_frame
-    if parent is not None:
-        current = parent
     while True:
         found, ended = _innermost_application_frame(frame, boundary_ends=True)
         if found is not None or ended:

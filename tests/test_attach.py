@@ -169,7 +169,7 @@ def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(empty_db
     reader.join(60)
     assert engine.pool is original_pool and type(engine.pool) is pool.QueuePool
     assert "watcher" not in vars(engine.pool)
-    hooked = {"do_commit", "do_rollback", "do_execute", "do_execute_no_params", "do_executemany"}
+    hooked = {"do_commit", "do_rollback", "do_execute", "do_execute_no_params", "do_executemany", "_sqla_tui_hooks"}
     assert not hooked & set(vars(engine.dialect))  # the dialect's own methods again
     engine.dispose()
 
@@ -316,6 +316,21 @@ def test_instrument_from_env_is_off_unless_switched_on(
     finally:
         handle.close()
     assert type(engine.pool) is pool.QueuePool
+
+
+def test_an_engine_made_with_execution_options_shares_its_parents_instrumentation(runtime: Path, tmp_path: Path) -> None:
+    """It shares the parent's dialect and pool: a second probe on them would wrap the first's hooks, and unwrap both."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'options.db'}")
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    handle = instrument(engine)
+    try:
+        with pytest.raises(AttachError, match=r"this engine \(or the engine it was made from with execution_options"):
+            instrument(autocommit)
+    finally:
+        handle.close()
+    with instrument(autocommit) as second, autocommit.connect() as conn:  # once the first is closed, it may
+        assert conn.execute(text("SELECT 1")).scalar() == 1 and second.viewers == 0
+    assert not {"do_execute", "do_commit", "_sqla_tui_hooks"} & set(vars(engine.dialect))
 
 
 def test_importing_attach_loads_no_front_end() -> None:

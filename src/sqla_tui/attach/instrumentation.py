@@ -74,10 +74,13 @@ class Instrumentation:
             from sqla_tui.attach.otel import metrics_api
 
             metrics_api()  # and a missing OpenTelemetry
-        with _guard:
-            if id(sync) in _instrumented:
-                raise AttachError("this engine is already instrumented; close() the first Instrumentation")
-            _instrumented.add(id(sync))
+        with _guard:  # by dialect: an engine made with execution_options() shares its parent's, and its pool
+            if id(sync.dialect) in _instrumented:
+                raise AttachError(
+                    "this engine (or the engine it was made from with execution_options()) is already instrumented; "
+                    "close() the first Instrumentation"
+                )
+            _instrumented.add(id(sync.dialect))
         self.name = name or Path(sys.argv[0] or "python").stem or "python"
         self.token: str | None = None
         self._engine = sync
@@ -87,7 +90,7 @@ class Instrumentation:
             listener, self.address, self._card = self._listen(address)
         except (OSError, AttachError) as error:
             with _guard:
-                _instrumented.discard(id(sync))
+                _instrumented.discard(id(sync.dialect))
             if isinstance(error, AttachError):
                 raise
             raise AttachError(f"cannot listen on {address or 'a Unix socket'}: {error.strerror or error}") from None
@@ -208,7 +211,7 @@ class Instrumentation:
         if self.address.startswith("/"):
             Path(self.address).unlink(missing_ok=True)
         with _guard:
-            _instrumented.discard(id(self._engine))
+            _instrumented.discard(id(self._engine.dialect))
 
     def __enter__(self) -> Instrumentation:
         return self

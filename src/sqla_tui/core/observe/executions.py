@@ -28,7 +28,6 @@ probe's three, which returned at once).
 from __future__ import annotations
 
 import time
-import weakref
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -55,10 +54,15 @@ class EngineWatch(Protocol):
 
 
 class Hooks:
-    """One engine's dialect execution hooks and who records through them."""
+    """One dialect's execution hooks and who records through them: its engine's, and those made from it.
+
+    They live on the dialect they wrap (``hooks``): an engine made with
+    ``execution_options()`` shares its parent's dialect (and pool), so it
+    shares these hooks rather than wrapping the wrappers, which releasing
+    one set would then have taken from both.
+    """
 
     def __init__(self, sync_engine: Any) -> None:
-        self._engine = weakref.ref(sync_engine)  # the engine keys ``_hooks``: a strong reference would keep it forever
         self.connections: dict[Any, Recorder] = {}
         """Which recorder takes each ``Connection``'s statements (keyed by the root connection)."""
         self.watch: EngineWatch | None = None
@@ -119,11 +123,8 @@ class Hooks:
         """Unhook the engine once nothing records on it (an instrumented engine given back as it was)."""
         if self.connections or self.watch is not None:
             return
-        sync_engine = self._engine()
-        if sync_engine is None:
-            return
-        del self._dialect.do_execute, self._dialect.do_execute_no_params, self._dialect.do_executemany
-        _hooks.pop(sync_engine, None)
+        dialect = self._dialect
+        del dialect.do_execute, dialect.do_execute_no_params, dialect.do_executemany, dialect._sqla_tui_hooks
 
     def _run(
         self,
@@ -173,12 +174,10 @@ def _ended(watch: EngineWatch, dbapi_connection: Any) -> None:
     watch.transaction_ended(info)
 
 
-_hooks: weakref.WeakKeyDictionary[Any, Hooks] = weakref.WeakKeyDictionary()
-
-
 def hooks(sync_engine: Any) -> Hooks:
-    """``sync_engine``'s hooks, hooking it on first use."""
-    found = _hooks.get(sync_engine)
+    """``sync_engine``'s hooks, kept on its dialect (an attribute of ours), hooking it on first use."""
+    dialect = sync_engine.dialect
+    found: Hooks | None = dialect.__dict__.get("_sqla_tui_hooks")
     if found is None:
-        found = _hooks[sync_engine] = Hooks(sync_engine)
+        found = dialect._sqla_tui_hooks = Hooks(sync_engine)
     return found

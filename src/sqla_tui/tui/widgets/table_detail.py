@@ -50,6 +50,8 @@ class TableDetail(VerticalScroll, can_focus=True):
         facts are in anyway.
         """
         grids = [FactTable(*headers, id=f"detail-{section}") for section, headers in _SECTIONS.items()]
+        for grid in grids:
+            grid.display = False  # until ``_fill`` gives it rows: an empty grid's headers flashed in a frame before it
         await self.mount_all(grids)
         self._fill(self._sections)
 

@@ -62,12 +62,21 @@ def test_a_host_the_certificate_does_not_name_is_refused_unless_told(tls_mariadb
 
 
 def test_a_server_without_tls_is_refused_when_the_url_asks_for_it(tls_mariadb: TlsServer) -> None:
+    """The shared servers offer no TLS: a URL asking for it is one line, never a session in plain text."""
     require_server("mariadb")
-    line = _failure(f"mysql://root@{MY_HOST}:{MY_PORT}/test?ssl_ca={tls_mariadb.ca}")
-    assert line == (
-        f"error: the server at {MY_HOST}:{MY_PORT} does not offer TLS, but the URL asks for it (ssl_ca, ssl_cert…): "
-        "enable TLS on the server, or remove the ssl_ options to connect unencrypted\n"
-    )
+    require_server("postgresql")
+    refused = {
+        f"mysql://root@{MY_HOST}:{MY_PORT}/test?ssl_ca={tls_mariadb.ca}": (
+            f"the server at {MY_HOST}:{MY_PORT} does not offer TLS, but the URL asks for it (ssl_ca, ssl_cert…): "
+            "enable TLS on the server, or remove the ssl_ options to connect unencrypted"
+        ),
+        f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres?sslmode=require": (
+            f"the server at {PG_HOST}:{PG_PORT} does not offer TLS, but the URL asks for it (sslmode=require): "
+            "enable TLS on the server, or use sslmode=prefer (or disable) to connect unencrypted"
+        ),
+    }
+    for url, line in refused.items():
+        assert _failure(url) == f"error: {line}\n"
 
 
 def test_a_missing_ca_file_is_one_line(tls_mariadb: TlsServer) -> None:
@@ -104,13 +113,4 @@ def test_postgresql_certificate_checks_are_one_line(tls_postgresql: TlsServer) -
     assert ca_only.exit_code == 0, ca_only.stderr  # verify-ca checks the chain, not the name, as libpq does
     assert _failure(tls_postgresql.url(sslmode="verify-full", sslrootcert="/no/such/root.crt")) == (
         "error: TLS file /no/such/root.crt from the URL does not exist; check the path\n"
-    )
-
-
-def test_a_postgresql_server_without_tls_is_one_line_when_the_url_requires_it(tls_postgresql: TlsServer) -> None:
-    require_server("postgresql")
-    line = _failure(f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres?sslmode=require")
-    assert line == (
-        f"error: the server at {PG_HOST}:{PG_PORT} does not offer TLS, but the URL asks for it (sslmode=require): "
-        "enable TLS on the server, or use sslmode=prefer (or disable) to connect unencrypted\n"
     )

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlencode
 
+from sqla_tui.core.connect.tls_files import require_files
 from sqla_tui.core.connect.url_grammar import last_value
 from sqla_tui.core.errors import UserError
 
@@ -49,9 +49,7 @@ def libpq_options(query: Mapping[str, str | tuple[str, ...]]) -> LibpqOptions:
         settings["application_name"] = last_value(query["application_name"])
     timeout = query.get("connect_timeout")
     files = {key: last_value(query[key]) for key in TLS_FILES if key in query}
-    for path in files.values():
-        if not Path(path).expanduser().exists():  # asyncpg would say only "[Errno 2] No such file or directory"
-            raise UserError(f"TLS file {path} from the URL does not exist; check the path")
+    require_files(files.values())
     dsn = f"postgresql://?{urlencode(files)}" if files else None
     return LibpqOptions(settings, float(last_value(timeout)) if timeout is not None else None, dsn)
 

@@ -16,11 +16,13 @@ import ssl
 from collections.abc import Mapping
 from typing import Any
 
+from sqla_tui.core.connect.tls_files import require_files
 from sqla_tui.core.connect.url_grammar import last_value
 from sqla_tui.core.connect.url_options import is_true
 from sqla_tui.core.errors import UserError
 
-OPTIONS = ("ssl_ca", "ssl_capath", "ssl_cert", "ssl_key", "ssl_cipher", "ssl_check_hostname")
+_FILES = ("ssl_ca", "ssl_capath", "ssl_cert", "ssl_key")
+OPTIONS = (*_FILES, "ssl_cipher", "ssl_check_hostname")
 """The URL options that ask for TLS."""
 
 
@@ -30,6 +32,7 @@ def tls_context(query: Mapping[str, str | tuple[str, ...]]) -> ssl.SSLContext | 
     if not given:
         return None
     ca, capath = given.get("ssl_ca"), given.get("ssl_capath")
+    require_files(given[key] for key in _FILES if key in given)
     try:
         context = ssl.create_default_context(cafile=ca, capath=capath)
         context.verify_flags &= ~ssl.VERIFY_X509_STRICT  # as PyMySQL: MySQL's own generated certificates fail it
@@ -40,8 +43,6 @@ def tls_context(query: Mapping[str, str | tuple[str, ...]]) -> ssl.SSLContext | 
             context.load_cert_chain(given["ssl_cert"], keyfile=given.get("ssl_key"))
         if "ssl_cipher" in given:
             context.set_ciphers(given["ssl_cipher"])
-    except FileNotFoundError as error:
-        raise UserError(f"TLS file {error.filename or ca or capath} from the URL does not exist; check the path") from None
     except (ssl.SSLError, OSError) as error:
         raise UserError(f"the URL's TLS options cannot be used: {error.strerror or error}") from None
     return context

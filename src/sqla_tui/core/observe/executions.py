@@ -62,11 +62,11 @@ class Hooks:
     one set would then have taken from both.
     """
 
-    def __init__(self, sync_engine: Any) -> None:
+    def __init__(self, dialect: Any) -> None:
         self.connections: dict[Any, Recorder] = {}
         """Which recorder takes each ``Connection``'s statements (keyed by the root connection)."""
         self.watch: EngineWatch | None = None
-        dialect = self._dialect = sync_engine.dialect
+        self._dialect = dialect
         run = self._run
         execute, no_params, many = dialect.do_execute, dialect.do_execute_no_params, dialect.do_executemany
 
@@ -179,5 +179,5 @@ def hooks(sync_engine: Any) -> Hooks:
     dialect = sync_engine.dialect
     found: Hooks | None = dialect.__dict__.get("_sqla_tui_hooks")
     if found is None:
-        found = dialect._sqla_tui_hooks = Hooks(sync_engine)
+        found = dialect._sqla_tui_hooks = Hooks(dialect)
     return found

@@ -67,8 +67,8 @@ def test_a_server_without_tls_is_refused_when_the_url_asks_for_it(tls_mariadb: T
     require_server("postgresql")
     refused = {
         f"mysql://root@{MY_HOST}:{MY_PORT}/test?ssl_ca={tls_mariadb.ca}": (
-            f"the server at {MY_HOST}:{MY_PORT} does not offer TLS, but the URL asks for it (ssl_ca, ssl_cert…): "
-            "enable TLS on the server, or remove the ssl_ options to connect unencrypted"
+            f"the server at {MY_HOST}:{MY_PORT} does not offer TLS, but the URL asks for it (ssl_mode, ssl_ca, ssl_cert…): "
+            "enable TLS on the server, or use ssl_mode=PREFERRED (or remove the ssl options) to connect unencrypted"
         ),
         f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres?sslmode=require": (
             f"the server at {PG_HOST}:{PG_PORT} does not offer TLS, but the URL asks for it (sslmode=require): "
@@ -77,6 +77,66 @@ def test_a_server_without_tls_is_refused_when_the_url_asks_for_it(tls_mariadb: T
     }
     for url, line in refused.items():
         assert _failure(url) == f"error: {line}\n"
+
+
+# -- MySQL's ssl_mode (mysqlclient, mysql --ssl-mode; ssl-mode or sslmode as hosts' docs paste it) ----------------
+
+
+def _cipher(url: str) -> str:
+    """The cipher of a session opened on ``url``: empty when the session is in plain text."""
+
+    async def scenario() -> str:
+        engine, _ = await connect(url)
+        try:
+            async with engine.connect() as conn:
+                return str((await conn.execute(text("SHOW SESSION STATUS LIKE 'Ssl_cipher'"))).one()[1])
+        finally:
+            await engine.dispose()
+
+    return run_async(scenario())
+
+
+def test_ssl_mode_asks_for_as_much_tls_as_it_says(tls_mariadb: TlsServer) -> None:
+    """It was refused as an unknown option; each mode now encrypts, verifies or refuses as ``mysql --ssl-mode`` does."""
+    assert _cipher(tls_mariadb.url(ssl_mode="REQUIRED")) != ""  # encrypted, the certificate not checked
+    assert _cipher(tls_mariadb.url(**{"ssl-mode": "required"})) != ""
+    assert _cipher(tls_mariadb.url(sslmode="require")) != ""
+    assert _cipher(tls_mariadb.url(ssl_mode="PREFERRED")) != ""
+    assert _cipher(tls_mariadb.url(ssl_mode="DISABLED")) == ""
+    # VERIFY_CA checks the chain (the system's CAs without ssl_ca), VERIFY_IDENTITY the host name too
+    assert "failed verification (self-signed certificate in certificate chain)" in _failure(
+        tls_mariadb.url(ssl_mode="VERIFY_CA")
+    )
+    assert _cipher(tls_mariadb.url("localhost", ssl_mode="VERIFY_CA", ssl_ca=str(tls_mariadb.ca))) != ""
+    assert "failed verification (Hostname mismatch, certificate is not valid for 'localhost'.)" in _failure(
+        tls_mariadb.url("localhost", ssl_mode="VERIFY_IDENTITY", ssl_ca=str(tls_mariadb.ca))
+    )
+    assert _cipher(tls_mariadb.url(sslmode="verify-full", ssl_ca=str(tls_mariadb.ca))) != ""
+
+
+def test_ssl_mode_against_a_server_without_tls_and_contradictions() -> None:
+    require_server("mariadb")
+    shared = f"mysql://root@{MY_HOST}:{MY_PORT}/test"
+    refused = (
+        f"error: the server at {MY_HOST}:{MY_PORT} does not offer TLS, but the URL asks for it (ssl_mode, ssl_ca, ssl_cert…): "
+        "enable TLS on the server, or use ssl_mode=PREFERRED (or remove the ssl options) to connect unencrypted\n"
+    )
+    for mode in ("REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"):
+        assert _failure(f"{shared}?ssl_mode={mode}") == refused
+    assert _cipher(f"{shared}?ssl_mode=PREFERRED") == ""  # plain text, as PREFERRED allows
+    assert _cipher(f"{shared}?ssl_mode=disabled") == ""
+    assert _failure(f"{shared}?ssl_mode=DISABLED&ssl_ca=/etc/hosts") == (
+        "error: URL option ssl_mode=DISABLED contradicts ssl_ca: keep one\n"
+    )
+    assert _failure(f"{shared}?ssl_mode=VERIFY_IDENTITY&ssl_check_hostname=false") == (
+        "error: URL option ssl_mode=VERIFY_IDENTITY checks the host name; ssl_check_hostname=false contradicts it: keep one\n"
+    )
+    assert _failure(f"{shared}?ssl_mode=ON") == (
+        "error: URL option ssl_mode='ON' must be one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY\n"
+    )
+    assert _failure(f"{shared}?ssl_mode=REQUIRED&ssl-mode=REQUIRED") == (
+        "error: URL options 'ssl-mode' and 'ssl_mode' say the same thing; keep one\n"
+    )
 
 
 def test_a_missing_ca_file_is_one_line(tls_mariadb: TlsServer) -> None:

@@ -14,15 +14,16 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import event, text
 from sqlalchemy import pool as sa_pool
-from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from sqla_tui.core.connect.failures import translate_error
 from sqla_tui.core.connect.libpq import OPTIONS as LIBPQ_OPTIONS
 from sqla_tui.core.connect.libpq import LibpqOptions, libpq_options
-from sqla_tui.core.connect.mysql_tls import require_tls, tls_context
+from sqla_tui.core.connect.mysql_tls import READ_HERE as MYSQL_READ_HERE
+from sqla_tui.core.connect.mysql_tls import MysqlTls, require_tls, tls_context
 from sqla_tui.core.connect.pg_temporal import read_exact_temporals
 from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
 from sqla_tui.core.connect.sqlite_text import read_any_text
@@ -57,7 +58,7 @@ def _engine_kwargs(pool: PoolOptions) -> dict[str, object]:
 
 
 def _connect_args(
-    url: URL, *, read_only: bool, connect_timeout: float | None, libpq: LibpqOptions
+    url: URL, *, read_only: bool, connect_timeout: float | None, libpq: LibpqOptions, tls: MysqlTls | None
 ) -> dict[str, object]:
     """Driver arguments that name our sessions, bound connect time and forbid writes.
 
@@ -82,11 +83,12 @@ def _connect_args(
         args: dict[str, object] = {
             "connect_timeout": max(1, round(connect_timeout)),
             "program_name": APPLICATION_NAME,
-            "async_creator_fn": _whole_connect_within(connect_timeout, single_statement.connect),
+            "async_creator_fn": _whole_connect_within(
+                connect_timeout, single_statement.connect, tls_required=tls is not None and tls.required
+            ),
         }
-        tls = tls_context(url.query)
         if tls is not None:
-            args["ssl"] = tls  # in place of the dictionary SQLAlchemy builds, which aiomysql cannot use
+            args["ssl"] = tls.context  # aiomysql takes a context, not the dictionary SQLAlchemy builds
         if read_only:
             args["init_command"] = "SET SESSION TRANSACTION READ ONLY"
         return args
@@ -96,7 +98,7 @@ def _connect_args(
 
 
 def _whole_connect_within(
-    seconds: float, connect: Callable[..., Coroutine[Any, Any, Any]]
+    seconds: float, connect: Callable[..., Coroutine[Any, Any, Any]], *, tls_required: bool
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     """``connect`` (aiomysql's, made single-statement), bounded as a whole: aiomysql bounds only the TCP connect.
 
@@ -105,17 +107,32 @@ def _whole_connect_within(
     otherwise hold the greeting and the login forever. SQLAlchemy's aiomysql
     adapter takes the coroutine function that connects as ``async_creator_fn``
     among the connect arguments, with the arguments it would give
-    ``aiomysql.connect``.
+    ``aiomysql.connect``. ``tls_required``: a server that offers no TLS is
+    refused (aiomysql would go on in plain text).
     """
 
     async def bounded(*args: Any, **kwargs: Any) -> Any:
         async with asyncio.timeout(seconds):
             connection = await connect(*args, **kwargs)
-        if kwargs.get("ssl") is not None:
+        if tls_required:
             require_tls(connection, f"{kwargs.get('host') or 'localhost'}:{kwargs.get('port') or 3306}")
         return connection
 
     return bounded
+
+
+def _not_for_the_driver(engine: AsyncEngine, names: tuple[str, ...]) -> None:
+    """Keep the URL options read here out of the driver's ``connect()``, which has no keyword for them.
+
+    The engine's URL keeps them, so an engine made again from it (a cancel's
+    own connection) asks for the same session.
+    """
+
+    def drop(dialect: object, record: object, cargs: object, cparams: dict[str, object]) -> None:
+        for name in names:
+            cparams.pop(name, None)
+
+    event.listen(engine.sync_engine, "do_connect", drop)
 
 
 def _sqlite_file_url(url: URL, pool: PoolOptions, *, read_only: bool) -> URL:
@@ -157,20 +174,24 @@ def create_engine(
     """
     url = parse_url(raw_url) if isinstance(raw_url, str) else raw_url
     pool.validate()
-    libpq = LibpqOptions()
+    libpq, tls = LibpqOptions(), None
     if url.get_backend_name() == "sqlite":
         url = _sqlite_file_url(url, pool, read_only=read_only)
     elif url.get_driver_name() == "asyncpg":
         libpq = libpq_options(url.query)
         url = url.difference_update_query(LIBPQ_OPTIONS)  # asyncpg has no such keywords: they go in as settings
+    elif url.get_driver_name() == "aiomysql":
+        tls = tls_context(url.query)  # given as one context; ssl_mode aiomysql has no keyword for
     kwargs = _engine_kwargs(pool)
     if poolclass is not None:
         kwargs["poolclass"] = poolclass
     engine = create_async_engine(
         url,
-        connect_args=_connect_args(url, read_only=read_only, connect_timeout=connect_timeout, libpq=libpq),
+        connect_args=_connect_args(url, read_only=read_only, connect_timeout=connect_timeout, libpq=libpq, tls=tls),
         **kwargs,
     )
+    if url.get_driver_name() == "aiomysql":
+        _not_for_the_driver(engine, MYSQL_READ_HERE)
     if url.get_backend_name() == "sqlite":
         read_any_text(engine)
     elif url.get_driver_name() == "asyncpg":

@@ -40,7 +40,7 @@ _DIALECT_ALIASES = {"postgres": "postgresql", "pgsql": "postgresql"}
 _SUPPORTED = "postgresql, mysql, mariadb and sqlite"
 _SCHEME = re.compile(r"[\w+]+://")
 """The start of a URL as SQLAlchemy's parser reads it."""
-_RENAMED_OPTIONS = {"asyncpg": {"sslmode": "ssl"}}
+_RENAMED_OPTIONS = {"asyncpg": {"sslmode": "ssl"}, "aiomysql": {"ssl-mode": "ssl_mode", "sslmode": "ssl_mode"}}
 """libpq spellings people paste, and the name their async driver knows them by."""
 
 

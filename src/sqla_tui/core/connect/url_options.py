@@ -70,6 +70,21 @@ def _mysql_charset(value: str) -> str | None:
     return None if known else "a MySQL character set name such as utf8mb4 or latin1"
 
 
+MYSQL_SSL_MODES = {
+    "disabled": "DISABLED", "disable": "DISABLED",
+    "preferred": "PREFERRED", "prefer": "PREFERRED",
+    "required": "REQUIRED", "require": "REQUIRED",
+    "verify_ca": "VERIFY_CA", "verify-ca": "VERIFY_CA",
+    "verify_identity": "VERIFY_IDENTITY", "verify-full": "VERIFY_IDENTITY",
+}  # fmt: skip
+"""MySQL's ``ssl_mode`` values in any case, in MySQL's words and libpq's, and the mode each means (``mysql_tls``)."""
+
+
+def _mysql_ssl_mode(value: str) -> str | None:
+    known = value.lower() in MYSQL_SSL_MODES
+    return None if known else "one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY"
+
+
 _SSL_MODES = choice("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
 ACCEPTED: dict[str, dict[str, Check]] = {
@@ -109,6 +124,9 @@ ACCEPTED: dict[str, dict[str, Check]] = {
         "ssl_capath": text,
         "ssl_cipher": text,
         "ssl_check_hostname": boolean,
+        "ssl_mode": _mysql_ssl_mode,
+        "ssl-mode": _mysql_ssl_mode,
+        "sslmode": _mysql_ssl_mode,
         "auth_plugin": text,
         "server_public_key": text,
     },

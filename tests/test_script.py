@@ -19,10 +19,11 @@ import pytest
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
-from tests.databases import PG_HOST, PG_PORT, TestDatabase
+from tests.databases import PG_HOST, PG_PORT, TestDatabase, create_database
 from tests.hostile_database import hostile_db
 from tests.seeded import COMMENTS, POSTS, TAGS_PER_POST, USERS, seeded_db
 from tests.test_hostile_identifiers import NOTES
+from tests.tui_helpers import run_ddl
 
 runner = CliRunner()
 _MS = re.compile(r"  \d[\d,]*\.\d\d ms$")
@@ -175,3 +176,28 @@ def test_a_script_over_hostile_names_runs(hostile_db: TestDatabase, tmp_path: Pa
     printed = app_lines(run_script(script, hostile_db.url))
     assert printed == app_lines(invoke("query", hostile_db.url, *query))
     assert printed[-1] == "5 statements, 9 rows received, 9 entities (2 root rows)"  # 1 main, 1 selectin, 3 lazy
+
+
+def test_a_script_opens_the_schema_libpq_options_chose(tmp_path: Path) -> None:
+    """``?options=-c search_path=billing`` picks the schema: the script's fallback URL lost it and counted public's
+    3 orders, and a DATABASE_URL holding libpq's options failed in asyncpg (unexpected keyword argument 'options')."""
+    database = create_database("postgresql", tmp_path)
+    try:
+        run_ddl(database, "CREATE TABLE orders (id INTEGER PRIMARY KEY)", "INSERT INTO orders VALUES (1), (2), (3)")
+        run_ddl(database, "CREATE SCHEMA billing", "CREATE TABLE billing.orders (id INTEGER PRIMARY KEY)",
+                "INSERT INTO billing.orders SELECT generate_series(1, 5)")  # fmt: skip
+        libpq = "options=-c%20search_path%3Dbilling&application_name=report&connect_timeout=5&sslmode=disable"
+        url = f"postgresql://postgres:s3cr%40t@{PG_HOST}:{PG_PORT}/{database.name}?{libpq}"
+        script = tmp_path / "script.py"
+        invoke("query", url, "orders", "--script", "-o", str(script))
+        text = script.read_text()
+        assert "s3cr" not in text
+        assert "query={'options': '-c search_path=billing', 'application_name': 'report', 'connect_timeout': '5', 'ssl': 'disable'}" in text
+        five = "1 statement, 5 rows received, 5 entities (5 root rows)"
+        assert app_lines(invoke("query", url, "orders"))[-1] == five
+        assert run_script(script, None, DATABASE_PASSWORD="s3cr@t").splitlines()[-1] == five
+        assert run_script(script, url.replace(":s3cr%40t", "")).splitlines()[-1] == five
+        psql_spelling = f"postgres://postgres@{PG_HOST}:{PG_PORT}/{database.name}?options=-csearch_path%3Dbilling&sslmode=prefer"
+        assert run_script(script, psql_spelling).splitlines()[-1] == five
+    finally:
+        database.drop()

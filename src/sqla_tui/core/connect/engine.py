@@ -125,7 +125,8 @@ def _not_for_the_driver(engine: AsyncEngine, names: tuple[str, ...]) -> None:
     """Keep the URL options read here out of the driver's ``connect()``, which has no keyword for them.
 
     The engine's URL keeps them, so an engine made again from it (a cancel's
-    own connection) asks for the same session.
+    own connection) asks for the same session, and a ``--script`` written
+    from it opens the same database and schema.
     """
 
     def drop(dialect: object, record: object, cargs: object, cparams: dict[str, object]) -> None:
@@ -178,8 +179,7 @@ def create_engine(
     if url.get_backend_name() == "sqlite":
         url = _sqlite_file_url(url, pool, read_only=read_only)
     elif url.get_driver_name() == "asyncpg":
-        libpq = libpq_options(url.query)
-        url = url.difference_update_query(LIBPQ_OPTIONS)  # asyncpg has no such keywords: they go in as settings
+        libpq = libpq_options(url.query)  # asyncpg has no such keywords: they go in as settings
     elif url.get_driver_name() == "aiomysql":
         tls = tls_context(url.query)  # given as one context; ssl_mode aiomysql has no keyword for
     kwargs = _engine_kwargs(pool)
@@ -190,8 +190,9 @@ def create_engine(
         connect_args=_connect_args(url, read_only=read_only, connect_timeout=connect_timeout, libpq=libpq, tls=tls),
         **kwargs,
     )
-    if url.get_driver_name() == "aiomysql":
-        _not_for_the_driver(engine, MYSQL_READ_HERE)
+    read_here = {"asyncpg": LIBPQ_OPTIONS, "aiomysql": MYSQL_READ_HERE}.get(url.get_driver_name())
+    if read_here:
+        _not_for_the_driver(engine, read_here)
     if url.get_backend_name() == "sqlite":
         read_any_text(engine)
     elif url.get_driver_name() == "asyncpg":

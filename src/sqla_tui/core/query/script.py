@@ -32,7 +32,7 @@ from sqla_tui.core.query.statement import statement_source
 
 PASSWORD_VARIABLE = "DATABASE_PASSWORD"
 _DRIVER_PACKAGES = {"asyncpg": "asyncpg", "aiomysql": "aiomysql", "aiosqlite": "aiosqlite"}
-_STDLIB = {"__future__", "asyncio", "collections", "datetime", "decimal", "os", "re", "sys", "time", "typing", "uuid"}
+_STDLIB = {"__future__", "asyncio", "collections", "datetime", "decimal", "os", "re", "sys", "time", "typing", "urllib", "uuid"}
 _RAISING = ("raise", "raise_on_sql")
 
 
@@ -56,7 +56,7 @@ def query_script(spec: QuerySpec, entity: type, url: URL, *, touch: list[str] | 
     )
     main = (
         "async def main() -> None:\n"
-        "    engine = create_async_engine(database_url())\n"
+        "    engine = database_engine()\n"
         "    try:\n"
         f"{unique}"
         f"        await run(engine, stmt, {_run_arguments(run, entity, 'touch')}, limit={spec.limit!r}, offset={spec.offset!r})\n"
@@ -82,7 +82,7 @@ def fanout_script(spec: QuerySpec, entity: type, url: URL, paths: list[str], pla
         f"PLANS = [\n{entries}]\n"
         '"""Each plan: its name, its statement, and how run() runs it."""\n\n\n'
         "async def main() -> None:\n"
-        "    engine = create_async_engine(database_url())\n"
+        "    engine = database_engine()\n"
         "    figures = []\n"
         "    try:\n"
         "        for name, plan_stmt, arguments in PLANS:\n"
@@ -278,6 +278,7 @@ _RUNTIME_IMPORTS = [
     "import time",
     "from collections import Counter",
     "from typing import Any, NamedTuple",
+    "from urllib.parse import urlencode",
     "from sqlalchemy import event, func, select",
     "from sqlalchemy.engine import URL, make_url",
     "from sqlalchemy.exc import InvalidRequestError",
@@ -289,6 +290,7 @@ _RUNTIME = '''# -- running it and showing what the ORM sent --------------------
 ASYNC_DRIVERS = {"postgresql": "asyncpg", "mysql": "aiomysql", "mariadb": "aiomysql", "sqlite": "aiosqlite"}
 LOADER_NAMES = {"joined": "joinedload", "joined_inner": "joinedload(innerjoin)", "selectin": "selectinload",
                 "subquery": "subqueryload", "immediate": "immediateload"}
+LIBPQ_ONLY = ("application_name", "connect_timeout", "options", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl")
 IN_LIST = re.compile(r"\\(\\s*(?:\\?|\\$\\d+|%s|%\\(\\w+\\)s|:\\w+)(?:\\s*,\\s*(?:\\?|\\$\\d+|%s|%\\(\\w+\\)s|:\\w+))+\\s*\\)")
 
 
@@ -301,6 +303,20 @@ def database_url() -> URL:
     if driver not in ("asyncpg", "psycopg", "aiomysql", "asyncmy", "aiosqlite"):
         driver = ASYNC_DRIVERS.get(backend, driver)
     return url.set(drivername=f"{backend}+{driver}")
+
+
+def database_engine() -> AsyncEngine:
+    """An engine on database_url(); libpq's options (psql's, which asyncpg has no keyword for) as asyncpg takes them.
+
+    asyncpg reads a dsn's query as libpq does: sslmode and the TLS files, and options and application_name as
+    the session's settings (options=-c search_path=... picks the schema); connect_timeout becomes its timeout.
+    """
+    url = database_url()
+    libpq = {key: url.query[key] for key in LIBPQ_ONLY if key in url.query} if url.get_driver_name() == "asyncpg" else {}
+    connect_args: dict[str, Any] = {"timeout": float(str(libpq.pop("connect_timeout")))} if "connect_timeout" in libpq else {}
+    if libpq:
+        connect_args["dsn"] = "postgresql://?" + urlencode(libpq, doseq=True)
+    return create_async_engine(url.difference_update_query(LIBPQ_ONLY), connect_args=connect_args)
 
 
 def counted(number: int, one: str, many: str) -> str:

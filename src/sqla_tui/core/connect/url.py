@@ -40,6 +40,10 @@ _DIALECT_ALIASES = {"postgres": "postgresql", "pgsql": "postgresql"}
 _SUPPORTED = "postgresql, mysql, mariadb and sqlite"
 _SCHEME = re.compile(r"[\w+]+://")
 """The start of a URL as SQLAlchemy's parser reads it."""
+_PASTED = re.compile(r"""\s*(?:export\s+)?(?:[A-Za-z_]\w*=)?(?P<quote>["']?)(?P<url>.*?)(?P=quote)\s*""", re.S)
+"""A URL as it is copied out of a .env file or a shell line: ``export DATABASE_URL="…"``, padded, or in quotes.
+None of those can start or end a URL (its scheme is letters, digits and ``+``), so they are taken off."""
+_JDBC = "jdbc:"
 _RENAMED_OPTIONS = {"asyncpg": {"sslmode": "ssl"}, "aiomysql": {"ssl-mode": "ssl_mode", "sslmode": "ssl_mode"}}
 """libpq spellings people paste, and the name their async driver knows them by."""
 
@@ -85,7 +89,12 @@ def _sqlalchemy_url(parts: UrlParts) -> URL:
 
 def check_url(raw: str) -> UrlParts:
     """What a person pasted, checked and mapped to its dialect's async driver, without importing SQLAlchemy."""
-    raw = raw.strip()
+    raw = pasted(raw)
+    if raw.lower().startswith(_JDBC):
+        raise UserError(
+            f"{mask_url(raw)!r} is a JDBC URL, Java's spelling; without 'jdbc:' it is one sqla-tui reads: "
+            f"{mask_url(raw[len(_JDBC) :])}"
+        )
     if not raw:
         raise UserError("no database URL given: pass one, or set DATABASE_URL")
     try:
@@ -111,6 +120,12 @@ def check_url(raw: str) -> UrlParts:
         )
     url = url.set(drivername=f"{backend}+{driver}")
     return _checked_options(url, backend, driver)
+
+
+def pasted(raw: str) -> str:
+    """``raw`` without what comes along when a URL is copied from a .env file or a shell line (``_PASTED``)."""
+    match = _PASTED.fullmatch(raw)
+    return match.group("url") if match else raw.strip()
 
 
 def _split(raw: str) -> UrlParts:
@@ -169,7 +184,7 @@ def split_password(raw: str) -> tuple[str, str | None]:
     ``with_password`` puts back exactly what the user saved.
     """
     parse_url(raw)  # one line naming what is wrong, before anything is kept
-    parts = _split(raw.strip())
+    parts = _split(pasted(raw))
     if parts.password is None:
         return _sqlalchemy_url(parts).render_as_string(hide_password=False), None
     kept = _sqlalchemy_url(parts.set(password=None))
@@ -178,7 +193,7 @@ def split_password(raw: str) -> tuple[str, str | None]:
 
 def with_password(raw: str, password: str) -> str:
     """The saved URL ``raw`` with ``password`` put back, for this connection only."""
-    url = _sqlalchemy_url(_split(raw.strip()))
+    url = _sqlalchemy_url(_split(pasted(raw)))
     if not url.username:
         raise UserError(
             "a password needs a user name in the URL: save it again as scheme://USER@host/db"

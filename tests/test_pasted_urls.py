@@ -1,0 +1,59 @@
+"""URLs as people paste them from .env files, shell lines and other tools' docs, tried on the real servers.
+
+Each was one line of "not a database URL" (or a wrong reading) before: they
+either open what they name or say in one line what to write instead.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from sqla_tui.cli import app
+from tests.databases import MY_HOST, MY_PORT, PG_HOST, PG_PORT, require_server
+
+runner = CliRunner()
+
+
+def _schema(url: str) -> str:
+    result = runner.invoke(app, ["schema", url, "--json"])
+    assert result.exit_code == 0, result.stderr
+    return str(json.loads(result.stdout)["schema"])
+
+
+def _failure(url: str) -> str:
+    result = runner.invoke(app, ["schema", url])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1, result.stderr
+    return result.stderr
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        '"{}"',
+        "'{}'",
+        "DATABASE_URL={}",
+        'DATABASE_URL="{}"\n',
+        "export DATABASE_URL='{}'",
+        "  {} \r\n",
+    ],
+)
+def test_a_url_copied_from_a_env_file_or_a_shell_line_opens(wrap: str) -> None:
+    require_server("postgresql")
+    require_server("mariadb")
+    assert _schema(wrap.format(f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres")) == "public"
+    assert _schema(wrap.format(f"mysql://root@{MY_HOST}:{MY_PORT}/mysql")) == "mysql"
+
+
+def test_a_jdbc_url_says_what_to_write_instead() -> None:
+    assert _failure(f"jdbc:postgresql://{PG_HOST}:{PG_PORT}/postgres?user=postgres&password=s3cret") == (
+        f"error: 'jdbc:postgresql://{PG_HOST}:{PG_PORT}/postgres?user=postgres&password=***' is a JDBC URL, Java's spelling; "
+        f"without 'jdbc:' it is one sqla-tui reads: postgresql://{PG_HOST}:{PG_PORT}/postgres?user=postgres&password=***\n"
+    )
+    assert _failure(f"JDBC:mysql://{MY_HOST}:{MY_PORT}/mysql") == (
+        f"error: 'JDBC:mysql://{MY_HOST}:{MY_PORT}/mysql' is a JDBC URL, Java's spelling; "
+        f"without 'jdbc:' it is one sqla-tui reads: mysql://{MY_HOST}:{MY_PORT}/mysql\n"
+    )

@@ -57,3 +57,17 @@ def test_a_jdbc_url_says_what_to_write_instead() -> None:
         f"error: 'JDBC:mysql://{MY_HOST}:{MY_PORT}/mysql' is a JDBC URL, Java's spelling; "
         f"without 'jdbc:' it is one sqla-tui reads: mysql://{MY_HOST}:{MY_PORT}/mysql\n"
     )
+
+
+def test_target_session_attrs_ask_for_the_servers_role_not_our_read_only_session() -> None:
+    """read-write was refused by every server ("None of the hosts match…": sqla-tui's own sessions are read-only)
+    and read-only accepted by any; the shared server is a primary, so read-write opens it and read-only says so."""
+    require_server("postgresql")
+    base = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres?target_session_attrs="
+    for attrs in ("read-write", "primary", "any", "prefer-standby"):
+        assert _schema(base + attrs) == "public"
+    for attrs in ("read-only", "standby"):
+        assert _failure(base + attrs) == (
+            f"error: no server the URL names is a standby (target_session_attrs={attrs}); "
+            "add one to the URL, or drop target_session_attrs\n"
+        )

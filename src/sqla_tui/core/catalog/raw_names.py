@@ -22,6 +22,7 @@ from contextlib import closing
 from urllib.parse import quote, urlencode
 
 from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
+from sqla_tui.core.connect.libpq import SESSION_ATTRS
 from sqla_tui.core.connect.sqlite_target import SqliteTarget, check_file, read_sqlite_url
 from sqla_tui.core.connect.target import APPLICATION_NAME, DEFAULT_CONNECT_TIMEOUT
 from sqla_tui.core.connect.url_grammar import UrlParts
@@ -82,8 +83,11 @@ async def _postgresql_names(url: UrlParts) -> list[TableName] | None:
 
     settings = {"application_name": APPLICATION_NAME, "default_transaction_read_only": "on"}
     given = {"user": url.username, "password": url.password, "host": url.host, "port": url.port, "database": url.database}
+    query = dict(url.query)
+    if query.get("target_session_attrs") in SESSION_ATTRS:  # as the engine asks (core.connect.libpq)
+        query["target_session_attrs"] = SESSION_ATTRS[str(query["target_session_attrs"])]
     connection = await asyncpg.connect(
-        **{key: value for key, value in given.items() if value is not None}, **url.query, server_settings=settings
+        **{key: value for key, value in given.items() if value is not None}, **query, server_settings=settings
     )
     try:
         schema = await connection.fetchval(_CURRENT_SCHEMA["asyncpg"])

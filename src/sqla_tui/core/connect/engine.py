@@ -78,7 +78,8 @@ def _connect_args(
         if read_only:
             settings["default_transaction_read_only"] = "on"
         tls_files = {"dsn": libpq.dsn} if libpq.dsn else {}
-        return {"timeout": connect_timeout, "server_settings": settings, **tls_files}
+        attrs = {"target_session_attrs": libpq.session_attrs} if libpq.session_attrs else {}
+        return {"timeout": connect_timeout, "server_settings": settings, **tls_files, **attrs}
     if driver == "aiomysql":
         args: dict[str, object] = {
             "connect_timeout": max(1, round(connect_timeout)),

@@ -54,6 +54,10 @@ def translate_error(error: BaseException, url: URL) -> UserError:
     return UserError(mask_url_text(_explain(error, url), secrets))
 
 
+_ROLE = {"primary": "primary", "read-write": "primary", "standby": "standby", "read-only": "standby"}
+"""What a ``target_session_attrs`` that no server matched asked for, in words."""
+
+
 def _explain(error: BaseException, url: URL) -> str:
     """The line for ``error``: the first cause we recognise names what to fix, else the driver's own first line."""
     where = _where(url)
@@ -79,6 +83,12 @@ def _explain(error: BaseException, url: URL) -> str:
             return (
                 f"the server at {where} does not offer TLS, but the URL asks for it (sslmode={url.query.get('ssl')}): "
                 "enable TLS on the server, or use sslmode=prefer (or disable) to connect unencrypted"
+            )
+        if type(cause).__name__ == "TargetServerAttributeNotMatched":  # asyncpg's, imported only with it
+            return (
+                f"no server the URL names is a {_ROLE.get(str(url.query.get('target_session_attrs')), 'match')} "
+                f"(target_session_attrs={url.query.get('target_session_attrs')}); "
+                "add one to the URL, or drop target_session_attrs"
             )
         if isinstance(cause, ssl.SSLCertVerificationError):
             return (

@@ -26,6 +26,15 @@ TLS_FILES = ("sslrootcert", "sslcert", "sslkey", "sslcrl")
 OPTIONS = ("application_name", "connect_timeout", "options", *TLS_FILES)
 """The URL options read here and removed before the URL reaches SQLAlchemy."""
 
+SESSION_ATTRS = {"read-write": "primary", "read-only": "standby"}
+"""libpq's ``target_session_attrs`` that ask about the session's read-only default, as asyncpg must be asked.
+
+asyncpg tells them apart by ``default_transaction_read_only``, which every
+sqla-tui session sets: no server would pass ``read-write`` and every server
+``read-only``. What is meant is the server's role, which asyncpg reads as
+``primary`` and ``standby`` (a server whose own default is read-only is the
+one case libpq reads otherwise)."""
+
 _FORMAT = (
     "-c name=value settings separated by spaces, a space inside a value escaped with a backslash, "
     "e.g. options=-c%20search_path%3Dsales"
@@ -40,6 +49,8 @@ class LibpqOptions:
     connect_timeout: float | None = None
     dsn: str | None = None
     """``postgresql://?sslrootcert=…``: the TLS files, for asyncpg to read as libpq would; None without any."""
+    session_attrs: str | None = None
+    """``target_session_attrs`` to give asyncpg in place of the URL's (``SESSION_ATTRS``); None to keep the URL's."""
 
 
 def libpq_options(query: Mapping[str, str | tuple[str, ...]]) -> LibpqOptions:
@@ -51,7 +62,8 @@ def libpq_options(query: Mapping[str, str | tuple[str, ...]]) -> LibpqOptions:
     files = {key: last_value(query[key]) for key in TLS_FILES if key in query}
     require_files(files.values())
     dsn = f"postgresql://?{urlencode(files)}" if files else None
-    return LibpqOptions(settings, float(last_value(timeout)) if timeout is not None else None, dsn)
+    attrs = SESSION_ATTRS.get(last_value(query.get("target_session_attrs", "")))
+    return LibpqOptions(settings, float(last_value(timeout)) if timeout is not None else None, dsn, attrs)
 
 
 def parse_options(text: str) -> dict[str, str]:

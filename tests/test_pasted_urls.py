@@ -7,6 +7,7 @@ either open what they name or say in one line what to write instead.
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +16,13 @@ from sqla_tui.cli import app
 from tests.databases import MY_HOST, MY_PORT, PG_HOST, PG_PORT, require_server
 
 runner = CliRunner()
+
+
+def _closed_port() -> int:
+    """A port nothing listens on: the first host of a list, which the connection must pass over."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _schema(url: str) -> str:
@@ -71,3 +79,29 @@ def test_target_session_attrs_ask_for_the_servers_role_not_our_read_only_session
             f"error: no server the URL names is a standby (target_session_attrs={attrs}); "
             "add one to the URL, or drop target_session_attrs\n"
         )
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    [
+        "postgres@{free}:{closed},{host}:{port}/postgres",  # libpq's authority list: SQLAlchemy read "closed,host:port" as a port
+        "postgres@{free}:{closed},{host}/postgres?port",  # a host without a port: libpq's 5432 (the shared server's, here)
+        "postgres@/postgres?host={free}:{closed}&host={host}:{port}",
+        "postgres@/postgres?host={free},{host}&port={closed},{port}",
+        "postgres@/postgres?host={free}&host={host}&port={closed}&port={port}",  # was "unexpected ArgumentError… a bug"
+    ],
+)
+def test_several_hosts_in_every_libpq_spelling_fail_over_to_the_one_that_answers(hosts: str) -> None:
+    require_server("postgresql")
+    if "?port" in hosts:
+        if PG_PORT != 5432:
+            pytest.skip("a host without a port is libpq's 5432, which is not the shared server's here")
+        hosts = hosts.removesuffix("?port")
+    url = "postgresql://" + hosts.format(free=PG_HOST, closed=_closed_port(), host=PG_HOST, port=PG_PORT)
+    assert _schema(url) == "public"
+
+
+def test_hosts_and_ports_that_do_not_pair_are_one_line() -> None:
+    assert _failure(f"postgresql://postgres@/postgres?host={PG_HOST},{PG_HOST}&port=1,2,3") == (
+        "error: the URL names 2 hosts and 3 ports: give one port for all, or one for each host\n"
+    )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from sqla_tui.core.connect.masking import mask_url
+from sqla_tui.core.connect.pg_hosts import hosts_in_query, one_host_list
 from sqla_tui.core.connect.sqlite_target import read_sqlite_url
 from sqla_tui.core.connect.url_grammar import UrlParts, render_hiding_password, split_url
 from sqla_tui.core.connect.url_options import check_options
@@ -119,6 +120,8 @@ def check_url(raw: str) -> UrlParts:
             f"install it with: pip install {module}"
         )
     url = url.set(drivername=f"{backend}+{driver}")
+    if driver == "asyncpg":
+        url = one_host_list(url)
     return _checked_options(url, backend, driver)
 
 
@@ -137,6 +140,7 @@ def _split(raw: str) -> UrlParts:
     ``@`` a host follows (``core.connect.userinfo``), and is percent-encoded
     so SQLAlchemy reads it whole.
     """
+    raw = hosts_in_query(raw)
     try:
         url = split_url(raw)
         if not (url.host and "@" in url.host):

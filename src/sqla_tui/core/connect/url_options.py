@@ -85,6 +85,12 @@ def _mysql_ssl_mode(value: str) -> str | None:
     return None if known else "one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY"
 
 
+def _ports(value: str) -> str | None:
+    """One port, or libpq's comma-separated list of them (one per host)."""
+    port = whole(1, 65535)
+    return None if all(port(part) is None for part in value.split(",")) else "a port from 1 to 65535, or a list of them separated by commas"
+
+
 _SSL_MODES = choice("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
 ACCEPTED: dict[str, dict[str, Check]] = {
@@ -93,7 +99,7 @@ ACCEPTED: dict[str, dict[str, Check]] = {
         "password": text,
         "database": text,
         "host": text,
-        "port": whole(1, 65535),
+        "port": _ports,
         "passfile": text,
         "ssl": _SSL_MODES,
         "sslmode": _SSL_MODES,

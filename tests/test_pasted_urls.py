@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import socket
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from typer.testing import CliRunner
@@ -104,4 +106,19 @@ def test_several_hosts_in_every_libpq_spelling_fail_over_to_the_one_that_answers
 def test_hosts_and_ports_that_do_not_pair_are_one_line() -> None:
     assert _failure(f"postgresql://postgres@/postgres?host={PG_HOST},{PG_HOST}&port=1,2,3") == (
         "error: the URL names 2 hosts and 3 ports: give one port for all, or one for each host\n"
+    )
+
+
+def test_a_percent_encoded_socket_directory_as_the_host_opens_it() -> None:
+    """psql's ``postgresql://%2Fvar%2Frun%2Fpostgresql/db`` was "unknown host '%2Fvar%2Frun%2Fpostgresql'"."""
+    require_server("postgresql")
+    directory = "/var/run/postgresql"
+    if not Path(directory, f".s.PGSQL.{PG_PORT}").exists():
+        pytest.skip(f"the shared server has no socket in {directory}")
+    encoded = quote(directory, safe="")
+    assert _schema(f"postgresql://postgres@{encoded}:{PG_PORT}/postgres") == "public"
+    assert _schema(f"postgres://{encoded.lower()}:{PG_PORT}/postgres?user=postgres") == "public"
+    result = runner.invoke(app, ["schema", f"postgresql://postgres@{encoded}:{PG_PORT}/postgres"])
+    assert result.stdout.splitlines()[0].startswith(
+        f"postgresql+asyncpg://postgres@:{PG_PORT}/postgres?host=%2Fvar%2Frun%2Fpostgresql  (PostgreSQL "
     )

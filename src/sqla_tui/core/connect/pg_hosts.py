@@ -6,13 +6,16 @@ libpq (psql, Patroni, CloudNativePG and managed HA setups) writes them
 (its pattern reads ``5432,h2:5433`` as a port) and refuses the others unless
 every host has its own port, with an ArgumentError that surfaced as "a bug
 in sqla-tui". Here every spelling becomes ``?host=h1,h2&port=p1,p2``, each
-host given its own port, the one port given, or libpq's 5432.
+host given its own port, the one port given, or libpq's 5432. A socket
+directory as the host is percent-encoded (``postgresql://%2Fvar%2Frun%2Fpostgresql/db``),
+which SQLAlchemy leaves encoded: it is decoded here, as libpq decodes it, and
+given as ``?host=/var/run/postgresql`` (so it is shown so, not as a path).
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from sqla_tui.core.connect.url_grammar import Query, UrlParts
 from sqla_tui.core.connect.userinfo import userinfo_end
@@ -41,6 +44,9 @@ def hosts_in_query(raw: str) -> str:
 
 def one_host_list(url: UrlParts) -> UrlParts:
     """``url`` with its hosts and ports as ``host=h1,h2&port=p1,p2`` when it names several; unchanged otherwise."""
+    if url.host is not None and url.host[:3].upper() == "%2F":  # psql's postgresql://%2Fvar%2Frun%2Fpostgresql/db
+        sockets = (unquote(url.host), *_values(url.query, "host"))
+        url = url.set(host=None, query={**url.query, "host": sockets[0] if len(sockets) == 1 else sockets})
     hosts = [token for value in _values(url.query, "host") for token in value.split(",")]
     ports = [token for value in _values(url.query, "port") for token in value.split(",")]
     if url.port is not None:

@@ -15,7 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
+from sqla_tui.tui.widgets.connect_status import ConnectStatus
 from tests.databases import MY_HOST, MY_PORT, PG_HOST, PG_PORT, require_server
+from tests.tui_helpers import make_app, screen_text, settle
 
 runner = CliRunner()
 
@@ -122,3 +124,24 @@ def test_a_percent_encoded_socket_directory_as_the_host_opens_it() -> None:
     assert result.stdout.splitlines()[0].startswith(
         f"postgresql+asyncpg://postgres@:{PG_PORT}/postgres?host=%2Fvar%2Frun%2Fpostgresql  (PostgreSQL "
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        'DATABASE_URL="postgresql://postgres:s3cr%40t@{pg}/postgres?target_session_attrs=read-write"',
+        "postgresql://postgres:s3cr@t@{closed},{pg}/postgres",
+        "mysql://root@{my}/mysql?ssl_mode=PREFERRED",
+    ],
+)
+async def test_the_app_opens_pasted_urls_and_shows_no_password(url: str) -> None:
+    """``sqla-tui URL`` with these was one line refusing them (or a raw asyncpg line); the app now connects."""
+    require_server("postgresql")
+    require_server("mariadb")
+    url = url.format(pg=f"{PG_HOST}:{PG_PORT}", my=f"{MY_HOST}:{MY_PORT}", closed=f"{PG_HOST}:{_closed_port()}")
+    app = make_app(url)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await settle(pilot)
+        status = app.home.query_one(ConnectStatus)
+        assert status.phase == "connected", status.message
+        assert "s3cr" not in screen_text(app)

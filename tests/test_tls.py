@@ -9,6 +9,8 @@ PostgreSQL, libpq's ``sslrootcert`` was refused as an unknown option.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 from sqlalchemy import text
 from typer.testing import CliRunner
@@ -173,4 +175,40 @@ def test_postgresql_certificate_checks_are_one_line(tls_postgresql: TlsServer) -
     assert ca_only.exit_code == 0, ca_only.stderr  # verify-ca checks the chain, not the name, as libpq does
     assert _failure(tls_postgresql.url(sslmode="verify-full", sslrootcert="/no/such/root.crt")) == (
         "error: TLS file /no/such/root.crt from the URL does not exist; check the path\n"
+    )
+
+
+def test_a_script_written_on_a_tls_url_opens_it_the_same_way(tls_mariadb: TlsServer, tmp_path: Path) -> None:
+    """The script's URL carried ssl_mode to aiomysql (unexpected keyword argument 'ssl_mode') and ssl_ca as
+    SQLAlchemy's dictionary ('dict' object has no attribute 'wrap_bio'); a DATABASE_URL asking for TLS of a
+    server without it ran in plain text. Now the script builds the context as sqla-tui does and refuses so."""
+    import subprocess
+    import sys
+
+    from tests.test_script import run_script
+
+    verified = tls_mariadb.url(ssl_mode="VERIFY_IDENTITY", ssl_ca=str(tls_mariadb.ca))
+
+    async def two_rows() -> None:
+        engine, _ = await connect(verified, read_only=False)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("CREATE TABLE IF NOT EXISTS script_rows (id INTEGER PRIMARY KEY)"))
+                await conn.execute(text("INSERT IGNORE INTO script_rows (id) VALUES (1), (2)"))
+        finally:
+            await engine.dispose()
+
+    run_async(two_rows())
+    script = tmp_path / "script.py"
+    result = runner.invoke(app, ["query", verified, "script_rows", "--script", "-o", str(script)])
+    assert result.exit_code == 0, result.stderr
+    assert f"query={{'ssl_mode': 'VERIFY_IDENTITY', 'ssl_ca': '{tls_mariadb.ca}'}}" in script.read_text()
+    expected = "1 statement, 2 rows received, 2 entities (2 root rows)"
+    assert run_script(script, None).splitlines()[-1] == expected
+    assert run_script(script, tls_mariadb.url(**{"ssl-mode": "required"})).splitlines()[-1] == expected
+    require_server("mariadb")
+    plain = f"mysql://root@{MY_HOST}:{MY_PORT}/mysql?sslmode=require"
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env={**os.environ, "DATABASE_URL": plain}, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1, "", "the MySQL server does not offer TLS, but the URL asks for it (ssl_mode, ssl_ca, ssl_cert...)\n"
     )

@@ -32,7 +32,7 @@ from sqla_tui.core.query.statement import statement_source
 
 PASSWORD_VARIABLE = "DATABASE_PASSWORD"
 _DRIVER_PACKAGES = {"asyncpg": "asyncpg", "aiomysql": "aiomysql", "aiosqlite": "aiosqlite"}
-_STDLIB = {"__future__", "asyncio", "collections", "datetime", "decimal", "os", "re", "sys", "time", "typing", "urllib", "uuid"}
+_STDLIB = {"__future__", "asyncio", "collections", "datetime", "decimal", "os", "re", "ssl", "sys", "time", "typing", "urllib", "uuid"}
 _RAISING = ("raise", "raise_on_sql")
 
 
@@ -275,6 +275,7 @@ _RUNTIME_IMPORTS = [
     "import asyncio",
     "import os",
     "import re",
+    "import ssl",
     "import time",
     "from collections import Counter",
     "from typing import Any, NamedTuple",
@@ -290,6 +291,10 @@ _RUNTIME = '''# -- running it and showing what the ORM sent --------------------
 ASYNC_DRIVERS = {"postgresql": "asyncpg", "mysql": "aiomysql", "mariadb": "aiomysql", "sqlite": "aiosqlite"}
 LOADER_NAMES = {"joined": "joinedload", "joined_inner": "joinedload(innerjoin)", "selectin": "selectinload",
                 "subquery": "subqueryload", "immediate": "immediateload"}
+MYSQL_TLS = ("ssl_ca", "ssl_capath", "ssl_cert", "ssl_key", "ssl_cipher", "ssl_check_hostname", "ssl_mode", "ssl-mode", "sslmode")
+SSL_MODES = {"disabled": "disabled", "disable": "disabled", "preferred": "preferred", "prefer": "preferred", "required": "required",
+             "require": "required", "verify_ca": "verify_ca", "verify-ca": "verify_ca", "verify_identity": "verify_identity",
+             "verify-full": "verify_identity"}
 LIBPQ_ONLY = ("application_name", "connect_timeout", "options", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl")
 IN_LIST = re.compile(r"\\(\\s*(?:\\?|\\$\\d+|%s|%\\(\\w+\\)s|:\\w+)(?:\\s*,\\s*(?:\\?|\\$\\d+|%s|%\\(\\w+\\)s|:\\w+))+\\s*\\)")
 
@@ -306,17 +311,57 @@ def database_url() -> URL:
 
 
 def database_engine() -> AsyncEngine:
-    """An engine on database_url(); libpq's options (psql's, which asyncpg has no keyword for) as asyncpg takes them.
+    """An engine on database_url(), the URL's options that its driver has no keyword for given as it takes them.
 
     asyncpg reads a dsn's query as libpq does: sslmode and the TLS files, and options and application_name as
     the session's settings (options=-c search_path=... picks the schema); connect_timeout becomes its timeout.
+    aiomysql takes TLS as one ssl.SSLContext (mysql_tls), not the ssl_* options one by one.
     """
     url = database_url()
+    if url.get_driver_name() == "aiomysql":
+        context, required = mysql_tls({key: str(value) for key, value in url.query.items() if key in MYSQL_TLS})
+        engine = create_async_engine(url.difference_update_query(MYSQL_TLS), connect_args={"ssl": context} if context else {})
+        if required:
+            event.listen(engine.sync_engine, "connect", refuse_plain_text)
+        return engine
     libpq = {key: url.query[key] for key in LIBPQ_ONLY if key in url.query} if url.get_driver_name() == "asyncpg" else {}
     connect_args: dict[str, Any] = {"timeout": float(str(libpq.pop("connect_timeout")))} if "connect_timeout" in libpq else {}
     if libpq:
         connect_args["dsn"] = "postgresql://?" + urlencode(libpq, doseq=True)
     return create_async_engine(url.difference_update_query(LIBPQ_ONLY), connect_args=connect_args)
+
+
+def mysql_tls(given: dict[str, str]) -> tuple[ssl.SSLContext | None, bool]:
+    """The TLS a MySQL URL's ssl_* options and ssl_mode ask for, as sqla-tui reads them: a context, and whether it is required.
+
+    ssl_mode (also ssl-mode, sslmode; MySQL's words or libpq's): DISABLED none, PREFERRED TLS when offered,
+    REQUIRED TLS unverified, VERIFY_CA the certificate (ssl_ca, else the system's CAs), VERIFY_IDENTITY its host
+    name too. ssl_ca verifies the certificate and host name under any mode but VERIFY_CA, as PyMySQL does.
+    """
+    mode = SSL_MODES.get(next((given.pop(key) for key in ("ssl_mode", "ssl-mode", "sslmode") if key in given), "").lower(), "")
+    if mode == "disabled" or not (given or mode):
+        return None, False
+    context = ssl.create_default_context(cafile=given.get("ssl_ca"), capath=given.get("ssl_capath"))
+    context.verify_flags &= ~ssl.VERIFY_X509_STRICT  # as PyMySQL: MySQL's own generated certificates fail it
+    verified = "ssl_ca" in given or "ssl_capath" in given or mode.startswith("verify")
+    checked = given.get("ssl_check_hostname", "true").lower() in ("1", "true", "yes", "on")
+    context.check_hostname = verified and mode != "verify_ca" and checked
+    context.verify_mode = ssl.CERT_REQUIRED if verified else ssl.CERT_NONE
+    if "ssl_cert" in given:
+        context.load_cert_chain(given["ssl_cert"], keyfile=given.get("ssl_key"))
+    if "ssl_cipher" in given:
+        context.set_ciphers(given["ssl_cipher"])
+    return context, mode != "preferred"
+
+
+def refuse_plain_text(dbapi_connection: Any, record: Any) -> None:
+    """aiomysql goes on in plain text with a server that offers no TLS: refuse it, as the URL asks."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SHOW SESSION STATUS LIKE 'Ssl_cipher'")
+    row = cursor.fetchone()
+    cursor.close()
+    if not row or not row[1]:
+        raise SystemExit("the MySQL server does not offer TLS, but the URL asks for it (ssl_mode, ssl_ca, ssl_cert...)")
 
 
 def counted(number: int, one: str, many: str) -> str:

@@ -145,3 +145,18 @@ async def test_the_app_opens_pasted_urls_and_shows_no_password(url: str) -> None
         status = app.home.query_one(ConnectStatus)
         assert status.phase == "connected", status.message
         assert "s3cr" not in screen_text(app)
+
+
+def test_a_failure_names_every_host_of_a_list_and_a_missing_socket() -> None:
+    """They said "cannot connect to localhost:5432" (no host in the authority) and "[Errno 2] No such file or directory"."""
+    first, second = _closed_port(), _closed_port()
+    assert _failure(f"postgresql://postgres:s3cret@127.0.0.1:{first},127.0.0.1:{second}/postgres") == (
+        f"error: cannot connect to 127.0.0.1:{first}, 127.0.0.1:{second}: connection refused; is the server running there?\n"
+    )
+    assert _failure("postgresql://postgres@%2Fno%2Fsuch%2Fdir/postgres") == (
+        "error: no server socket at /no/such/dir:5432: is the server running, with its socket in that directory?\n"
+    )
+    require_server("postgresql")
+    assert _failure(f"postgresql://postgres@/no_such_db?host={PG_HOST}:{PG_PORT}") == (
+        f"error: database 'no_such_db' does not exist on {PG_HOST}:{PG_PORT}; create it or pick another\n"
+    )

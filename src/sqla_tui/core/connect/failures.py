@@ -35,8 +35,13 @@ def _causes(error: BaseException) -> list[BaseException]:
 
 
 def _where(url: URL) -> str:
+    """The server the URL names, ``host:port``; each of them for PostgreSQL's ``?host=h1,h2&port=p1,p2``."""
     backend = url.get_backend_name()
-    return f"{url.host or 'localhost'}:{url.port or _DEFAULT_PORT.get(backend, '?')}"
+    default = str(url.port or _DEFAULT_PORT.get(backend) or "?")
+    if url.host is None and isinstance(url.query.get("host"), str):  # core.connect.pg_hosts makes lists so
+        hosts, ports = str(url.query["host"]).split(","), str(url.query.get("port", default)).split(",")
+        return ", ".join(f"{host}:{port}" for host, port in zip(hosts, ports if len(ports) == len(hosts) else [ports[0]] * len(hosts)))
+    return f"{url.host or 'localhost'}:{default}"
 
 
 def _mysql_code(error: BaseException) -> int | None:
@@ -99,6 +104,8 @@ def _explain(error: BaseException, url: URL) -> str:
             return f"unknown host {url.host!r}; check the host name in the URL"
         if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
             return f"cannot connect to {where}: connection refused; is the server running there?"
+        if isinstance(cause, FileNotFoundError) and where.startswith("/"):  # asyncpg's for a socket directory
+            return f"no server socket at {where}: is the server running, with its socket in that directory?"
         if isinstance(cause, (TimeoutError, asyncio.TimeoutError)):
             return f"no answer from {where} in time{_port_hint(url)}; check the host, port and firewall"
         sqlite_problem = _sqlite_problem(cause, url)

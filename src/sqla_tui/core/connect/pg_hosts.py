@@ -51,7 +51,8 @@ def one_host_list(url: UrlParts) -> UrlParts:
     ports = [token for value in _values(url.query, "port") for token in value.split(",")]
     if url.port is not None:
         ports.insert(0, str(url.port))
-    if len(hosts) + (url.host is not None) <= 1 and len(ports) <= 1:
+    own_port = any(port for _, port in map(_host_and_port, hosts))
+    if len(hosts) + (url.host is not None) <= 1 and len(ports) <= 1 and not own_port:
         return url
     if url.host is not None:
         hosts.insert(0, url.host)

@@ -160,3 +160,14 @@ def test_a_failure_names_every_host_of_a_list_and_a_missing_socket() -> None:
     assert _failure(f"postgresql://postgres@/no_such_db?host={PG_HOST}:{PG_PORT}") == (
         f"error: database 'no_such_db' does not exist on {PG_HOST}:{PG_PORT}; create it or pick another\n"
     )
+
+
+def test_a_scheme_in_capitals_and_libpqs_dbname_open_what_they_name() -> None:
+    """``POSTGRESQL://`` was "unknown database dialect 'POSTGRESQL'", libpq's ``?dbname=`` an unknown option."""
+    require_server("postgresql")
+    require_server("mariadb")
+    assert _schema(f"POSTGRESQL://postgres@{PG_HOST}:{PG_PORT}/postgres") == "public"
+    assert _schema(f"Postgres+Psycopg2://postgres@{PG_HOST}:{PG_PORT}/postgres") == "public"
+    assert _schema(f"MySQL://root@{MY_HOST}:{MY_PORT}/mysql") == "mysql"
+    result = runner.invoke(app, ["schema", f"postgresql://postgres@{PG_HOST}:{PG_PORT}?dbname=no_such_db"])
+    assert (result.exit_code, result.stderr) == (2, f"error: database 'no_such_db' does not exist on {PG_HOST}:{PG_PORT}; create it or pick another\n")

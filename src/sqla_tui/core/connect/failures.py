@@ -83,7 +83,8 @@ def _explain(error: BaseException, url: URL) -> str:
         if sqlstate in ("28P01", "28000") or code == _MYSQL_ACCESS_DENIED:
             return f"authentication failed for user {user!r} on {where}; check the user name and password"
         if sqlstate == "3D000" or code == 1049:
-            return f"database {url.database!r} does not exist on {where}; create it or pick another"
+            database = url.query.get("database") or url.database  # libpq's ?dbname= (asyncpg's ?database=) wins
+            return f"database {database!r} does not exist on {where}; create it or pick another"
         if isinstance(cause, ConnectionError) and "rejected SSL upgrade" in str(cause):  # asyncpg's words
             return (
                 f"the server at {where} does not offer TLS, but the URL asks for it (sslmode={url.query.get('ssl')}): "

@@ -45,7 +45,7 @@ _PASTED = re.compile(r"""\s*(?:export\s+)?(?:[A-Za-z_]\w*=)?(?P<quote>["']?)(?P<
 """A URL as it is copied out of a .env file or a shell line: ``export DATABASE_URL="…"``, padded, or in quotes.
 None of those can start or end a URL (its scheme is letters, digits and ``+``), so they are taken off."""
 _JDBC = "jdbc:"
-_RENAMED_OPTIONS = {"asyncpg": {"sslmode": "ssl"}, "aiomysql": {"ssl-mode": "ssl_mode", "sslmode": "ssl_mode"}}
+_RENAMED_OPTIONS = {"asyncpg": {"sslmode": "ssl", "dbname": "database"}, "aiomysql": {"ssl-mode": "ssl_mode", "sslmode": "ssl_mode"}}
 """libpq spellings people paste, and the name their async driver knows them by."""
 
 
@@ -107,7 +107,7 @@ def check_url(raw: str) -> UrlParts:
         ) from None
     if url.port is not None and not 0 < url.port < 65536:
         raise UserError(f"port {url.port} is out of range in the URL; a port is 1 to 65535")
-    backend, _, driver = url.drivername.partition("+")
+    backend, _, driver = url.drivername.lower().partition("+")  # a scheme is case-insensitive (RFC 3986)
     backend = _DIALECT_ALIASES.get(backend, backend)
     if driver not in _ASYNC_DRIVERS:
         driver = _ASYNC_DRIVER_FOR.get(backend, "")

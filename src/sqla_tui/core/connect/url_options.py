@@ -98,6 +98,7 @@ ACCEPTED: dict[str, dict[str, Check]] = {
         "user": text,
         "password": text,
         "database": text,
+        "dbname": text,  # libpq's name for it
         "host": text,
         "port": _ports,
         "passfile": text,

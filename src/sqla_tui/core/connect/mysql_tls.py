@@ -36,6 +36,7 @@ OPTIONS = (*_FILES, "ssl_cipher", "ssl_check_hostname", "ssl_mode")
 READ_HERE = ("ssl_mode",)
 """The ones aiomysql has no keyword for (SQLAlchemy turns the others into a dictionary, replaced by the context)."""
 
+
 @dataclass(frozen=True)
 class MysqlTls:
     """The context to hand aiomysql, and whether a server that offers no TLS is refused (False: PREFERRED)."""

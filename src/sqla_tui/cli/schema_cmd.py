@@ -76,7 +76,7 @@ def _table_tree(table: TableInfo, report: SchemaReport) -> Tree:
 
     from sqla_tui.core.catalog.naming import column_label
 
-    label = f"[bold]{escape(table.name)}[/]" + ("  (view)" if table.kind == "view" else "")
+    label = f"[bold]{escape(table.name)}[/]" + (f"  ({table.kind})" if table.is_view else "")
     if table.partition_bound is not None:
         label += f"  {escape(table.partition_bound)}"
     if table.partitioned_by is not None:

@@ -235,7 +235,7 @@ class _Writer:
         for table in tables:
             if (self.options.tables and table.name not in self.options.tables) or not table.primary_key:
                 continue
-            if table.kind == "view" or table.partition_of is not None or "" in table.column_names():
+            if table.is_view or table.partition_of is not None or "" in table.column_names():
                 continue
             found = [self._column_type(table, column) for column in table.columns]
             if not all(isinstance(code, CodeType) for code in found):
@@ -274,7 +274,7 @@ class _Writer:
             if name in self.classes:
                 continue
             reason = self.plan.unmappable.get(name, "")
-            if table.kind == "view" or table.partition_of is not None or "" in table.column_names():
+            if table.is_view or table.partition_of is not None or "" in table.column_names():
                 self.skipped[name] = reason
             else:
                 core.append(name)

@@ -30,7 +30,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
-from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
+from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_name
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
@@ -120,7 +120,7 @@ class TableInfo:
 
     schema: str
     name: str
-    kind: str  # "table" | "view"
+    kind: str  # "table" | "view" | "materialized view" (PostgreSQL)
     columns: tuple[ColumnInfo, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKeyInfo, ...]
@@ -137,6 +137,10 @@ class TableInfo:
 
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind in VIEW_KINDS
 
     def unique_column_sets(self) -> list[frozenset[str]]:
         """Column sets the database guarantees unique: PK, unique constraints, unique indexes."""
@@ -545,7 +549,7 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
             # MySQL reports a unique constraint as an index too; show it once.
             if not index.get("duplicates_constraint") and not (index.get("unique") and index.get("name") in unique_names)
         ),
-        row_estimate=head.estimates.get(name) if kind == "table" else None,
+        row_estimate=head.estimates.get(name) if kind != "view" else None,  # a materialized view has its rows
         comment=(bulk["comments"].get(name) or {}).get("text"),
         partitioned_by=head.partitioning.partitioned_by.get(name),
         partition_of=listed.partition_of,

@@ -1,4 +1,4 @@
-"""PostgreSQL shapes real schemas have that the demo lacks: materialized views, foreign keys into another schema.
+"""PostgreSQL shapes real schemas have that the demo lacks: materialized views, identity keys, domains.
 
 Each test pins what a user reads about one shape in the schema command (text
 and JSON), the query error, the models module and the app's table list.
@@ -7,13 +7,16 @@ and JSON), the query error, the models module and the app's table list.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from sqla_tui.tui.widgets.relation_list import RelationList
+from sqla_tui.core.catalog.mapping import load_user_models
 from tests.databases import TestDatabase, database_fixture
 from tests.schema_fixtures import execute
+from tests.test_models_export import created_catalog, generate, imports_alone
 from tests.tui_helpers import make_app, settle
 
 _STATEMENTS = [
@@ -24,6 +27,7 @@ _STATEMENTS = [
     "INSERT INTO other.regions VALUES (1, 'eu')",
     "INSERT INTO customers SELECT g, 1 FROM generate_series(1, 4) g",
     "INSERT INTO orders SELECT g, 1 + g % 4 FROM generate_series(1, 30) g",
+    "CREATE TABLE tickets (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text)",
     "CREATE VIEW customer_names AS SELECT id FROM customers",
     "CREATE MATERIALIZED VIEW order_counts AS SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id",
 ]
@@ -66,5 +70,11 @@ async def test_the_table_list_calls_a_materialized_view_one(pg_shapes: TestDatab
         await settle(pilot)
         relations = app_.home.query_one(RelationList)
         labels = [str(relations.get_option_at_index(i).prompt) for i in range(relations.option_count)]
-        assert labels == ["customer_names  view", "customers", "order_counts  materialized view", "orders"]
-        assert str(relations.border_title) == "Tables (2) · views (2)"
+        assert labels == ["customer_names  view", "customers", "order_counts  materialized view", "orders", "tickets"]
+        assert str(relations.border_title) == "Tables (3) · views (2)"
+
+
+def test_an_identity_key_is_written_as_python_that_parses(pg_shapes: TestDatabase, tmp_path: Path) -> None:
+    path = generate(pg_shapes, tmp_path, "--tables", "tickets", name="tickets_models")
+    imports_alone(path)
+    assert "    id: Mapped[int] = mapped_column(Integer, Identity(always=True), primary_key=True)\n" in path.read_text()

@@ -492,7 +492,7 @@ class _Writer:
             arguments.append(f"server_default={self.ref(SA, 'text')}({literal(column.default)})")
         if column.comment:
             arguments.append(f"comment={literal(column.comment)}")
-        return arguments
+        return sorted(arguments, key=_is_keyword)  # Identity() or Computed() after primary_key=True would not parse
 
     def _numbering(self, table: TableInfo, column: ColumnInfo) -> list[str | Call]:
         """How a lone integer key is numbered, where SQLAlchemy's default (a serial/AUTO_INCREMENT key) is not it."""
@@ -704,6 +704,14 @@ def _implied_default(table: TableInfo, column: ColumnInfo) -> bool:
     if column.default.upper() == "NULL":
         return True
     return table.primary_key == (column.name,) and column.default.startswith("nextval(")
+
+
+_KEYWORD = re.compile(r"[A-Za-z_]\w*=")
+
+
+def _is_keyword(argument: str | Call) -> bool:
+    """Whether a written argument is ``name=value``: those follow the positional ones (a stable sort keeps each order)."""
+    return isinstance(argument, str) and _KEYWORD.match(argument) is not None
 
 
 def _default_name(kind: str, table: str, columns: tuple[str, ...], name: str) -> bool:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
-from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.core.catalog.mapping import load_user_models
+from sqla_tui.tui.widgets.relation_list import RelationList
 from tests.databases import TestDatabase, database_fixture
 from tests.schema_fixtures import execute
 from tests.test_models_export import created_catalog, generate, imports_alone
@@ -27,7 +27,8 @@ _STATEMENTS = [
     "INSERT INTO other.regions VALUES (1, 'eu')",
     "INSERT INTO customers SELECT g, 1 FROM generate_series(1, 4) g",
     "INSERT INTO orders SELECT g, 1 + g % 4 FROM generate_series(1, 30) g",
-    "CREATE TABLE tickets (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text)",
+    "CREATE DOMAIN posint AS integer NOT NULL CHECK (VALUE > 0) CHECK (VALUE < 1000)",
+    "CREATE TABLE tickets (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text, seats posint)",
     "CREATE VIEW customer_names AS SELECT id FROM customers",
     "CREATE MATERIALIZED VIEW order_counts AS SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id",
 ]
@@ -78,3 +79,14 @@ def test_an_identity_key_is_written_as_python_that_parses(pg_shapes: TestDatabas
     path = generate(pg_shapes, tmp_path, "--tables", "tickets", name="tickets_models")
     imports_alone(path)
     assert "    id: Mapped[int] = mapped_column(Integer, Identity(always=True), primary_key=True)\n" in path.read_text()
+
+
+def test_a_domain_column_is_written_as_its_domain(pg_shapes: TestDatabase, tmp_path: Path) -> None:
+    """Written as NullType, the class did not build ("Could not locate SQLAlchemy Core type ... 'seats'")."""
+    path = generate(pg_shapes, tmp_path, "--tables", "tickets", name="domain_models")
+    imports_alone(path)
+    written = 'DOMAIN("posint", Integer, not_null=True, check="(VALUE > 0) AND (VALUE < 1000)")'
+    assert f"        {written}\n" in path.read_text()
+    generated = load_user_models(f"{path}:Base")
+    created = created_catalog("postgresql", tmp_path / "created", generated).table("tickets")
+    assert [(c.name, c.type, c.nullable) for c in created.columns][-1] == ("seats", "posint", True)

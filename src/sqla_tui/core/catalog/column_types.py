@@ -194,6 +194,37 @@ def code_type(type_text: str, dialect: Dialect) -> CodeType:
     return _made(module, name, python, arguments if keeps and all(a.isdigit() for a in arguments) else [])
 
 
+@dataclass(frozen=True)
+class Domain:
+    """A PostgreSQL domain as ``pg_type`` states it; a column of one is of its base type under the domain's name."""
+
+    name: str
+    schema: str
+    base: str
+    """The base type in the server's words (``integer``, ``character varying(20)``)."""
+    not_null: bool
+    check: str | None
+    """Its CHECK conditions joined by AND (``VALUE > 0``), None without any."""
+
+
+def domain_type(domain: Domain, dialect: Dialect) -> CodeType:
+    """``DOMAIN("posint", Integer, check="VALUE > 0")``, annotated as its base type.
+
+    A domain's name is not a type SQLAlchemy knows: as ``NullType`` the
+    mapped class would not even build (the annotation cannot stand in for
+    the type), and ``create_all`` creates the domain from these arguments.
+    """
+    base = code_type(domain.base, dialect)
+    arguments = [literal(domain.name), base.sql]
+    if domain.schema != "public":
+        arguments.append(f"schema={literal(domain.schema)}")
+    if domain.not_null:
+        arguments.append("not_null=True")
+    if domain.check is not None:
+        arguments.append(f"check={literal(domain.check)}")
+    return CodeType(f"DOMAIN({', '.join(arguments)})", base.python, base.names | {(_PG, "DOMAIN")}, base.modules)
+
+
 def _made(module: str, name: str, python: str, arguments: list[str]) -> CodeType:
     annotation, python_module = _PYTHON[python]
     sql = f"{name}({', '.join(arguments)})" if arguments else name

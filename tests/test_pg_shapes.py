@@ -90,3 +90,9 @@ def test_a_domain_column_is_written_as_its_domain(pg_shapes: TestDatabase, tmp_p
     generated = load_user_models(f"{path}:Base")
     created = created_catalog("postgresql", tmp_path / "created", generated).table("tickets")
     assert [(c.name, c.type, c.nullable) for c in created.columns][-1] == ("seats", "posint", True)
+
+
+def test_a_foreign_key_into_another_schema_names_that_schema(pg_shapes: TestDatabase) -> None:
+    """It read ``→ regions (id)``, as if ``regions`` were a table of this schema (there is none)."""
+    lines = _run("schema", pg_shapes.url, "--table", "customers").splitlines()
+    assert next(line.strip("│ ├└─") for line in lines if "→" in line) == "(region_id) → other.regions (id)"

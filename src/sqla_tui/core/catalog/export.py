@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sqla_tui.core.catalog.column_types import SA, CodeType, Domain, code_type, domain_type, enum_values
+from sqla_tui.core.catalog.column_types import SA, SA_TYPES, CodeType, Domain, code_type, domain_type, enum_values
 from sqla_tui.core.catalog.naming import (
     MANY_TO_MANY,
     MANY_TO_ONE,
@@ -408,13 +408,15 @@ class _Writer:
         if self.options.asynchronous:
             self.names[ASYNCIO].add("AsyncAttrs")
             bases = "AsyncAttrs, DeclarativeBase"
-        lines = [f"class Base({bases}):"]
-        if self.catalog.is_default_schema:
-            lines.append(f"{INDENT}pass")
-        else:
+        body = []
+        if not self.catalog.is_default_schema:
             self.names[SA].add("MetaData")
-            lines.append(f"{INDENT}metadata = MetaData(schema={literal(self.catalog.schema)})")
-        return "\n".join(lines)
+            body.append(f"metadata = MetaData(schema={literal(self.catalog.schema)})")
+        if "NullType" in self.names.get(SA_TYPES, ()):
+            # a type SQLAlchemy does not know (SQLite's undeclared one) is NullType, and NullType in mapped_column()
+            # means "take it from the annotation": Mapped[Any] fails to map unless Any stands for NullType
+            body.append("type_annotation_map = {Any: NullType}")
+        return "\n".join([f"class Base({bases}):", *(f"{INDENT}{line}" for line in body or ["pass"])])
 
     # -- Core tables ------------------------------------------------------------
     def _core_table(self, name: str) -> str:

@@ -1,4 +1,4 @@
-"""SQLite shapes real files have that the demo lacks: columns declared without a type, WITHOUT ROWID tables.
+"""SQLite shapes real files have that the demo lacks: columns declared without a type, generated columns.
 
 A column with no declared type (``CREATE TABLE t (id INTEGER PRIMARY KEY, v)``)
 is common in files made by hand or by other tools; SQLAlchemy knows no type
@@ -7,6 +7,7 @@ for it (NullType), and both the models module and a ``--script`` must still run.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.databases import sqlite_file
@@ -42,3 +43,15 @@ def test_a_script_over_untyped_columns_prints_what_the_app_reports(tmp_path: Pat
     assert run_script(script, url).splitlines()[-1] == "3 statements, 5 rows received, 5 entities (2 root rows)"
     assert invoke("query", url, "owners", "--touch", "pets").splitlines()[-1] == run_script(script, url).splitlines()[-1]
 
+
+def test_generated_columns_on_one_line_keep_their_own_expressions(tmp_path: Path) -> None:
+    """SQLAlchemy's pattern read ``y`` as ``x*2) VIRTUAL, z INT GENERATED ALWAYS AS (x*3``."""
+    url = "sqlite:///" + str(sqlite_file(tmp_path / "generated.db", (
+        "CREATE TABLE g (id INTEGER PRIMARY KEY, x INT, y INT GENERATED ALWAYS AS (x*2) VIRTUAL, "
+        "z INT GENERATED ALWAYS AS (coalesce(x, 0) + 1) STORED, s AS (')' || x), CHECK (x > 0))"
+    )))  # fmt: skip
+    columns = json.loads(invoke("schema", url, "--json"))["tables"][0]["columns"]
+    assert [(c["name"], c["generated"]) for c in columns] == [
+        ("id", None), ("x", None), ("y", "x*2"), ("z", "coalesce(x, 0) + 1"), ("s", "')' || x"),
+    ]  # fmt: skip
+    assert 'z: Mapped[int | None] = mapped_column(Integer, Computed("coalesce(x, 0) + 1"))' in invoke("models", url)

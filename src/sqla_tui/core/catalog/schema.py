@@ -34,6 +34,7 @@ from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_nam
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
+from sqla_tui.core.catalog.sqlite_generated import generated_expressions
 from sqla_tui.core.errors import UserError
 
 CATALOG_CHUNK = 200
@@ -434,6 +435,8 @@ def _columns(
         reflected = inspector.get_multi_columns(schema=reflect_schema, filter_names=names, kind=ObjectKind.ANY)
     unknown = _unrecognized_types(caught)
     declared = _sqlite_declared_types(conn, schema, names) if conn.dialect.name == "sqlite" else {}
+    computed = [table for (_, table), columns in reflected.items() if any(column.get("computed") for column in columns)]
+    generated = _sqlite_generated(conn, schema, computed) if conn.dialect.name == "sqlite" and computed else {}
     return {
         table: [
             (
@@ -443,12 +446,27 @@ def _columns(
                 bool(column.get("nullable", True)),
                 None if column.get("default") is None else str(column["default"]),
                 column.get("comment"),
-                str(column["computed"]["sqltext"]) if column.get("computed") else None,
+                generated.get((table, column["name"])) or _computed(column.get("computed")),
             )
             for column in table_columns
         ]
         for (_, table), table_columns in reflected.items()
     }
+
+
+def _computed(computed: Mapping[str, Any] | None) -> str | None:
+    return None if computed is None else str(computed["sqltext"])
+
+
+def _sqlite_generated(conn: Connection, schema: str, names: list[str]) -> dict[tuple[str, str], str]:
+    """(table, column) -> a generated column's expression, read from the CREATE TABLE (``sqlite_generated``)."""
+    marks = ", ".join("?" for _ in names)
+    rows = conn.exec_driver_sql(
+        f'SELECT name, sql FROM "{schema.replace(chr(34), chr(34) * 2)}".sqlite_master '
+        f"WHERE type = 'table' AND name IN ({marks})",
+        tuple(names),
+    ).all()
+    return {(table, column): sql for table, create in rows for column, sql in generated_expressions(create or "").items()}
 
 
 def _sqlite_declared_types(conn: Connection, schema: str, names: list[str]) -> dict[tuple[str, str], str]:

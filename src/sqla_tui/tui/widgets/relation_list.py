@@ -32,7 +32,11 @@ class RelationList(OptionList):
         names = [relation.name for relation in relations]
         self.highlighted = names.index(kept) if kept in names else (0 if relations else None)
         views = sum(relation.is_view for relation in relations)
-        self.border_title = f"Tables ({len(relations) - views})" + (f" · views ({views})" if views else "")
+        partitions = sum(relation.partition_of is not None for relation in relations)  # rows of their parent's
+        others = ((partitions, "partitions"), (views, "views"))
+        self.border_title = f"Tables ({len(relations) - views - partitions})" + "".join(
+            f" · {what} ({count})" for count, what in others if count
+        )
 
     @property
     def highlighted_name(self) -> str | None:

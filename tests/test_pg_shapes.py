@@ -28,7 +28,7 @@ _STATEMENTS = [
     "INSERT INTO customers SELECT g, 1 FROM generate_series(1, 4) g",
     "INSERT INTO orders SELECT g, 1 + g % 4 FROM generate_series(1, 30) g",
     "CREATE DOMAIN posint AS integer NOT NULL CHECK (VALUE > 0) CHECK (VALUE < 1000)",
-    "CREATE TABLE tickets (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text, seats posint)",
+    "CREATE TABLE tickets (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text, seats posint, codes posint[])",
     "CREATE VIEW customer_names AS SELECT id FROM customers",
     "CREATE MATERIALIZED VIEW order_counts AS SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id",
 ]
@@ -89,10 +89,17 @@ def test_a_domain_column_is_written_as_its_domain(pg_shapes: TestDatabase, tmp_p
     assert f"        {written}\n" in path.read_text()
     generated = load_user_models(f"{path}:Base")
     created = created_catalog("postgresql", tmp_path / "created", generated).table("tickets")
-    assert [(c.name, c.type, c.nullable) for c in created.columns][-1] == ("seats", "posint", True)
+    assert [(c.name, c.type, c.nullable) for c in created.columns][-2:] == [("seats", "posint", True), ("codes", "posint[]", True)]
 
 
 def test_a_foreign_key_into_another_schema_names_that_schema(pg_shapes: TestDatabase) -> None:
     """It read ``→ regions (id)``, as if ``regions`` were a table of this schema (there is none)."""
     lines = _run("schema", pg_shapes.url, "--table", "customers").splitlines()
     assert next(line.strip("│ ├└─") for line in lines if "→" in line) == "(region_id) → other.regions (id)"
+
+
+def test_an_array_of_a_domain_is_written_as_an_array_of_that_domain(pg_shapes: TestDatabase, tmp_path: Path) -> None:
+    """It was ARRAY(NullType) (``Mapped[list[Any]]``), which create_all cannot create."""
+    path = generate(pg_shapes, tmp_path, "--tables", "tickets", name="domain_array_models")
+    written = 'DOMAIN("posint", Integer, not_null=True, check="(VALUE > 0) AND (VALUE < 1000)")'
+    assert f"    codes: Mapped[list[int] | None] = mapped_column(\n        ARRAY({written}),\n    )\n" in path.read_text()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Dialect
@@ -153,11 +154,16 @@ def enum_values(type_text: str, dialect: str, named_enums: dict[str, tuple[str, 
     return None
 
 
-def code_type(type_text: str, dialect: Dialect) -> CodeType:
-    """The SQLAlchemy source and Python annotation for a column whose type the database spells ``type_text``."""
+def code_type(type_text: str, dialect: Dialect, domains: Mapping[str, Domain] | None = None) -> CodeType:
+    """The SQLAlchemy source and Python annotation for a column whose type the database spells ``type_text``.
+
+    ``domains``: PostgreSQL's domains by the name a column's type gives them (``database_facts``).
+    """
+    if domains and type_text in domains:
+        return domain_type(domains[type_text], dialect)
     text = _NOISE.sub("", type_text.strip().lower())
     if text.endswith("[]"):
-        inner = code_type(type_text.strip()[:-2], dialect)
+        inner = code_type(type_text.strip()[:-2], dialect, domains)
         return CodeType(
             f"ARRAY({inner.sql})",
             f"list[{inner.python}]",

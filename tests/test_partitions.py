@@ -20,10 +20,11 @@ from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.plans.explain import explain
 from sqla_tui.core.plans.warnings import Thresholds
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
+from sqla_tui.tui.widgets.relation_list import RelationList
 from sqla_tui.tui.widgets.schema_tree import SchemaTree
 from sqla_tui.tui.widgets.table_detail import TableDetail
 from tests.databases import TestDatabase, database_fixture
-from tests.tui_helpers import make_app, open_screen
+from tests.tui_helpers import make_app, open_screen, settle
 
 _POSTGRESQL = [
     "CREATE TABLE users (id int PRIMARY KEY, name text)",
@@ -166,3 +167,15 @@ async def test_a_scan_of_some_partitions_counts_their_rows_not_the_tables(partit
     else:
         assert {node.relation for node in result.plan.walk() if node.full_scan} == {"events_2024_h1", "events_2024_h2"}
         assert messages == ["Seq Scan on events_2024_h1 reads all ~364 rows"]
+
+
+async def test_the_table_list_counts_partitions_apart_from_tables(partitioned_db: TestDatabase) -> None:
+    """The title read "Tables (7)" for three tables and four partitions of one of them."""
+    if partitioned_db.backend == "mariadb":
+        pytest.skip("MariaDB partitions are not tables")
+    app_ = make_app(partitioned_db.url)
+    async with app_.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        relations = app_.home.query_one(RelationList)
+        assert len(relations.names) == 7
+        assert str(relations.border_title) == "Tables (3) · partitions (4)"

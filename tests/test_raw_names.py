@@ -74,7 +74,7 @@ async def test_the_raw_driver_lists_what_the_engine_lists(odd_db: TestDatabase) 
     assert set(ODD) | {"a view"} <= listed
     if odd_db.backend == "postgresql":
         assert ("public", "events_2024_h1", "table", "events_2024") in read
-        assert ("public", "counted", "view", None) in read
+        assert ("public", "counted", "materialized view", None) in read
         assert "elsewhere" not in listed
     if odd_db.backend == "mariadb":
         assert {"events", "versioned"} <= listed

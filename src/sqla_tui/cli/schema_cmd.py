@@ -76,7 +76,7 @@ def _table_tree(table: TableInfo, report: SchemaReport) -> Tree:
 
     from sqla_tui.core.catalog.naming import column_label
 
-    label = f"[bold]{escape(table.name)}[/]" + ("  (view)" if table.kind == "view" else "")
+    label = f"[bold]{escape(table.name)}[/]" + (f"  ({table.kind})" if table.is_view else "")
     if table.partition_bound is not None:
         label += f"  {escape(table.partition_bound)}"
     if table.partitioned_by is not None:
@@ -99,7 +99,7 @@ def _table_tree(table: TableInfo, report: SchemaReport) -> Tree:
         if column.generated is not None:
             text += f"  generated as {escape(column.generated)}"
         columns.add(text)
-    _leaves(node, "foreign keys", [words.foreign_key_line(fk) for fk in table.foreign_keys])
+    _leaves(node, "foreign keys", [words.foreign_key_line(table, fk) for fk in table.foreign_keys])
     _leaves(node, "unique", [words.unique_line(unique) for unique in table.unique_constraints])
     _leaves(node, "indexes", [words.index_line(index) for index in table.indexes])
     _leaves(node, "relationships", [words.relationship_line(r) for r in report.relationships.get(table.name, [])])

@@ -22,7 +22,7 @@ def column_keys(table: TableInfo, column: ColumnInfo) -> str:
     for fk in table.foreign_keys:
         if column.name in fk.columns:
             target = fk.target_columns[fk.columns.index(column.name)]
-            marks.append(f"FK → {fk.target_table}.{target}")
+            marks.append(f"FK → {target_table(table, fk)}.{target}")
     return " ".join(marks)
 
 
@@ -55,10 +55,15 @@ def partitioning(table: TableInfo) -> str:
     return ", ".join(facts)
 
 
-def foreign_key_line(fk: ForeignKeyInfo) -> str:
+def target_table(table: TableInfo, fk: ForeignKeyInfo) -> str:
+    """The table a foreign key points at: ``users``, or ``billing.users`` in another schema (MySQL: database)."""
+    return fk.target_table if fk.target_schema == table.schema else f"{fk.target_schema}.{fk.target_table}"
+
+
+def foreign_key_line(table: TableInfo, fk: ForeignKeyInfo) -> str:
     """``(user_id) → users (id)  on delete cascade``."""
     actions = "".join(f"  on {verb} {action}" for verb, action in (("delete", fk.ondelete), ("update", fk.onupdate)) if action)
-    return f"({', '.join(fk.columns)}) → {fk.target_table} ({', '.join(fk.target_columns)}){actions}"
+    return f"({', '.join(fk.columns)}) → {target_table(table, fk)} ({', '.join(fk.target_columns)}){actions}"
 
 
 def unique_line(unique: UniqueInfo) -> str:
@@ -69,7 +74,7 @@ def unique_line(unique: UniqueInfo) -> str:
 def key_lines(table: TableInfo) -> list[str]:
     """The table's primary key, foreign keys and unique constraints, one line each."""
     lines = [f"PK ({', '.join(table.primary_key)})"] if table.primary_key else []
-    lines += [f"FK {foreign_key_line(fk)}" for fk in table.foreign_keys]
+    lines += [f"FK {foreign_key_line(table, fk)}" for fk in table.foreign_keys]
     lines += [f"UQ {unique_line(unique)}" for unique in table.unique_constraints]
     return lines
 

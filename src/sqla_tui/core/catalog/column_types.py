@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Dialect
@@ -153,11 +154,16 @@ def enum_values(type_text: str, dialect: str, named_enums: dict[str, tuple[str, 
     return None
 
 
-def code_type(type_text: str, dialect: Dialect) -> CodeType:
-    """The SQLAlchemy source and Python annotation for a column whose type the database spells ``type_text``."""
+def code_type(type_text: str, dialect: Dialect, domains: Mapping[str, Domain] | None = None) -> CodeType:
+    """The SQLAlchemy source and Python annotation for a column whose type the database spells ``type_text``.
+
+    ``domains``: PostgreSQL's domains by the name a column's type gives them (``database_facts``).
+    """
+    if domains and type_text in domains:
+        return domain_type(domains[type_text], dialect)
     text = _NOISE.sub("", type_text.strip().lower())
     if text.endswith("[]"):
-        inner = code_type(type_text.strip()[:-2], dialect)
+        inner = code_type(type_text.strip()[:-2], dialect, domains)
         return CodeType(
             f"ARRAY({inner.sql})",
             f"list[{inner.python}]",
@@ -192,6 +198,37 @@ def code_type(type_text: str, dialect: Dialect) -> CodeType:
         return _unknown(type_text, dialect)
     module, name, python, keeps = known
     return _made(module, name, python, arguments if keeps and all(a.isdigit() for a in arguments) else [])
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A PostgreSQL domain as ``pg_type`` states it; a column of one is of its base type under the domain's name."""
+
+    name: str
+    schema: str
+    base: str
+    """The base type in the server's words (``integer``, ``character varying(20)``)."""
+    not_null: bool
+    check: str | None
+    """Its CHECK conditions joined by AND (``VALUE > 0``), None without any."""
+
+
+def domain_type(domain: Domain, dialect: Dialect) -> CodeType:
+    """``DOMAIN("posint", Integer, check="VALUE > 0")``, annotated as its base type.
+
+    A domain's name is not a type SQLAlchemy knows: as ``NullType`` the
+    mapped class would not even build (the annotation cannot stand in for
+    the type), and ``create_all`` creates the domain from these arguments.
+    """
+    base = code_type(domain.base, dialect)
+    arguments = [literal(domain.name), base.sql]
+    if domain.schema != "public":
+        arguments.append(f"schema={literal(domain.schema)}")
+    if domain.not_null:
+        arguments.append("not_null=True")
+    if domain.check is not None:
+        arguments.append(f"check={literal(domain.check)}")
+    return CodeType(f"DOMAIN({', '.join(arguments)})", base.python, base.names | {(_PG, "DOMAIN")}, base.modules)
 
 
 def _made(module: str, name: str, python: str, arguments: list[str]) -> CodeType:

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sqla_tui.core.catalog.column_types import SA, CodeType, code_type, enum_values
+from sqla_tui.core.catalog.column_types import SA, SA_TYPES, CodeType, Domain, code_type, enum_values
 from sqla_tui.core.catalog.naming import (
     MANY_TO_MANY,
     MANY_TO_ONE,
@@ -57,6 +57,15 @@ SELECT format_type(t.oid, NULL), e.enumlabel
 FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
 ORDER BY t.oid, e.enumsortorder
 """
+
+_PG_DOMAINS_SQL = """
+SELECT format_type(t.oid, NULL), t.typname, n.nspname, format_type(t.typbasetype, t.typtypmod), t.typnotnull,
+       (SELECT string_agg(substring(pg_get_constraintdef(c.oid) FROM '^CHECK \\((.*)\\)$'), ' AND ' ORDER BY c.conname)
+        FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c')
+FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'd' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+"""
+"""Each domain by the name columns' types give it: its own name and schema, base type, NOT NULL and checks."""
 
 _INCREMENTS_SQL = {
     "postgresql": (
@@ -105,29 +114,31 @@ async def export_models(engine: AsyncEngine, schema: str | None, options: Export
     the writing. Relationships, which need every table, are written at the end.
     """
     _check(options)
-    enums, increments = await database_facts(engine, schema)
-    writer = _Writer(engine.dialect, options, enums, increments)
+    enums, increments, domains = await database_facts(engine, schema)
+    writer = _Writer(engine.dialect, options, enums, increments, domains)
     catalog = await load_catalog(engine, schema, on_tables=writer.prewrite)
     return writer.finish(catalog)
 
 
 async def database_facts(
     engine: AsyncEngine, schema: str | None
-) -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, str], str] | None]:
-    """What the catalog does not say and the module needs: PostgreSQL's enum labels, the columns the database numbers."""
+) -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, str], str] | None, dict[str, Domain]]:
+    """What the catalog does not say and the module needs: PostgreSQL's enum labels and domains, the columns the database numbers."""
     dialect = engine.dialect.name
     enums: dict[str, tuple[str, ...]] = {}
     increments: dict[tuple[str, str], str] | None = None
+    domains: dict[str, Domain] = {}
     async with engine.connect() as conn:
         if dialect == "postgresql":
             grouped: dict[str, list[str]] = defaultdict(list)
             for type_name, label in (await conn.execute(text(_PG_ENUMS_SQL))).all():
                 grouped[type_name].append(label)
             enums = {name: tuple(labels) for name, labels in grouped.items()}
+            domains = {row[0]: Domain(*row[1:]) for row in (await conn.execute(text(_PG_DOMAINS_SQL))).all()}
         if dialect in _INCREMENTS_SQL:
             rows = (await conn.execute(text(_INCREMENTS_SQL[dialect]), {"schema": schema})).all()
             increments = {(table, column): kind for table, column, kind in rows}
-    return enums, increments
+    return enums, increments, domains
 
 
 def models_source(
@@ -136,6 +147,7 @@ def models_source(
     options: ExportOptions,
     enums: dict[str, tuple[str, ...]] | None = None,
     increments: dict[tuple[str, str], str] | None = None,
+    domains: dict[str, Domain] | None = None,
 ) -> ModelsSource:
     """The declarative module for ``catalog``: pure, so it is tested and timed without a database.
 
@@ -144,7 +156,7 @@ def models_source(
     apart (SQLite's integer key is always its rowid).
     """
     _check(options)
-    return _Writer(dialect, options, enums or {}, increments).finish(catalog)
+    return _Writer(dialect, options, enums or {}, increments, domains or {}).finish(catalog)
 
 
 def _check(options: ExportOptions) -> None:
@@ -212,8 +224,9 @@ class _Writer:
         options: ExportOptions,
         enums: dict[str, tuple[str, ...]],
         increments: dict[tuple[str, str], str] | None,
+        domains: dict[str, Domain],
     ) -> None:
-        self.dialect, self.options = dialect, options
+        self.dialect, self.options, self.domains = dialect, options, domains
         self.enum_labels, self.increments = enums, increments
         self.code_types: dict[str, CodeType | tuple[str, ...]] = {}
         self.on_columns: dict[str, _OnColumns] = {}
@@ -235,7 +248,7 @@ class _Writer:
         for table in tables:
             if (self.options.tables and table.name not in self.options.tables) or not table.primary_key:
                 continue
-            if table.kind == "view" or table.partition_of is not None or "" in table.column_names():
+            if table.is_view or table.partition_of is not None or "" in table.column_names():
                 continue
             found = [self._column_type(table, column) for column in table.columns]
             if not all(isinstance(code, CodeType) for code in found):
@@ -274,7 +287,7 @@ class _Writer:
             if name in self.classes:
                 continue
             reason = self.plan.unmappable.get(name, "")
-            if table.kind == "view" or table.partition_of is not None or "" in table.column_names():
+            if table.is_view or table.partition_of is not None or "" in table.column_names():
                 self.skipped[name] = reason
             else:
                 core.append(name)
@@ -318,7 +331,7 @@ class _Writer:
             if column.type in self.enum_labels:  # a MySQL ENUM's labels are the column's own: not shared by text
                 self.code_types[column.type] = labels
             return labels
-        found = self.code_types[column.type] = code_type(column.type, self.dialect)
+        found = self.code_types[column.type] = code_type(column.type, self.dialect, self.domains)
         for module, name in found.names:
             self.names[module].add(name)
         self.modules |= found.modules
@@ -393,13 +406,15 @@ class _Writer:
         if self.options.asynchronous:
             self.names[ASYNCIO].add("AsyncAttrs")
             bases = "AsyncAttrs, DeclarativeBase"
-        lines = [f"class Base({bases}):"]
-        if self.catalog.is_default_schema:
-            lines.append(f"{INDENT}pass")
-        else:
+        body = []
+        if not self.catalog.is_default_schema:
             self.names[SA].add("MetaData")
-            lines.append(f"{INDENT}metadata = MetaData(schema={literal(self.catalog.schema)})")
-        return "\n".join(lines)
+            body.append(f"metadata = MetaData(schema={literal(self.catalog.schema)})")
+        if "NullType" in self.names.get(SA_TYPES, ()):
+            # a type SQLAlchemy does not know (SQLite's undeclared one) is NullType, and NullType in mapped_column()
+            # means "take it from the annotation": Mapped[Any] fails to map unless Any stands for NullType
+            body.append("type_annotation_map = {Any: NullType}")
+        return "\n".join([f"class Base({bases}):", *(f"{INDENT}{line}" for line in body or ["pass"])])
 
     # -- Core tables ------------------------------------------------------------
     def _core_table(self, name: str) -> str:
@@ -492,7 +507,7 @@ class _Writer:
             arguments.append(f"server_default={self.ref(SA, 'text')}({literal(column.default)})")
         if column.comment:
             arguments.append(f"comment={literal(column.comment)}")
-        return arguments
+        return sorted(arguments, key=_is_keyword)  # Identity() or Computed() after primary_key=True would not parse
 
     def _numbering(self, table: TableInfo, column: ColumnInfo) -> list[str | Call]:
         """How a lone integer key is numbered, where SQLAlchemy's default (a serial/AUTO_INCREMENT key) is not it."""
@@ -704,6 +719,14 @@ def _implied_default(table: TableInfo, column: ColumnInfo) -> bool:
     if column.default.upper() == "NULL":
         return True
     return table.primary_key == (column.name,) and column.default.startswith("nextval(")
+
+
+_KEYWORD = re.compile(r"[A-Za-z_]\w*=")
+
+
+def _is_keyword(argument: str | Call) -> bool:
+    """Whether a written argument is ``name=value``: those follow the positional ones (a stable sort keeps each order)."""
+    return isinstance(argument, str) and _KEYWORD.match(argument) is not None
 
 
 def _default_name(kind: str, table: str, columns: tuple[str, ...], name: str) -> bool:

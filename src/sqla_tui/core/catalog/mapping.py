@@ -155,9 +155,9 @@ async def map_schema(
 def plan_error(plan: RelationshipPlan, catalog: Catalog, root: str) -> UserError:
     """Why ``root`` cannot be the root of a mapping."""
     if root in plan.unmappable:
-        return UserError(
-            f"table {root!r} cannot be mapped to a class ({plan.unmappable[root]}); query it with Core select()"
-        )
+        kind, why = catalog.table(root).kind, plan.unmappable[root]  # a view's reason is its kind: said once
+        because = "" if why == kind else f" ({why})"
+        return UserError(f"{kind} {root!r} cannot be mapped to a class{because}; query it with Core select()")
     return unknown_name(f"table {root!r} in schema {catalog.schema!r}", root, [t.name for t in catalog.tables])
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 NAMES_SQL = {
     "postgresql": (
-        "SELECT c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE 'table' END, p.relname "
+        "SELECT c.relname, CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END, "
+        "p.relname "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid AND c.relispartition "
         "LEFT JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
@@ -28,12 +29,15 @@ NAMES_SQL = {
         "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
     ),
 }
-"""Per dialect, (name, 'table' | 'view'[, partitioned parent]) of one schema, its system tables left out.
+"""Per dialect, (name, kind[, partitioned parent]) of one schema, its system tables left out.
 
 PostgreSQL and MySQL bind the schema as ``:schema``; SQLite formats it in as
 ``{schema}``, quoted by the caller (an attached schema's name is not a bind value).
 """
 NAMES_SQL["mariadb"] = NAMES_SQL["mysql"]
+
+VIEW_KINDS = frozenset({"view", "materialized view"})
+"""The kinds that are views: PostgreSQL's materialized views are stored, but defined by a query all the same."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,13 @@ class TableName:
 
     schema: str
     name: str
-    kind: str  # "table" | "view"
+    kind: str  # "table" | "view" | "materialized view" (PostgreSQL)
     partition_of: str | None = None
     """The partitioned table this one is a partition of (PostgreSQL), shown under it."""
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind in VIEW_KINDS
 
 
 def by_name(rows: Iterable[Sequence[str | None]], schema: str) -> list[TableName]:

@@ -327,8 +327,8 @@ def _classify(tables: dict[str, TableInfo]) -> Slices[tuple[dict[str, str], dict
     """Reasons for the tables that get no class, and the pure association tables."""
     unmappable: dict[str, str] = {}
     for name, table in tables.items():
-        if table.kind == "view":
-            unmappable[name] = "view"
+        if table.is_view:
+            unmappable[name] = table.kind
         elif table.partition_of is not None:  # its rows are its parent's: one class, not one per partition
             unmappable[name] = f"partition of {table.partition_of}; compose over {table.partition_of}"
         elif "" in table.column_names():  # SQLite allows it; SQLAlchemy cannot build such a Column
@@ -339,7 +339,7 @@ def _classify(tables: dict[str, TableInfo]) -> Slices[tuple[dict[str, str], dict
     for step, (name, table) in enumerate(tables.items()):
         if _pause(step):
             yield
-        if table.kind == "view":
+        if table.is_view:
             continue
         fks = _local_fks(table, tables)
         fk_columns = {column for fk in fks for column in fk.columns}

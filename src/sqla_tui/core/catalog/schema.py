@@ -30,10 +30,11 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
-from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
+from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_name
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
+from sqla_tui.core.catalog.sqlite_generated import generated_expressions
 from sqla_tui.core.errors import UserError
 
 CATALOG_CHUNK = 200
@@ -120,7 +121,7 @@ class TableInfo:
 
     schema: str
     name: str
-    kind: str  # "table" | "view"
+    kind: str  # "table" | "view" | "materialized view" (PostgreSQL)
     columns: tuple[ColumnInfo, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKeyInfo, ...]
@@ -137,6 +138,10 @@ class TableInfo:
 
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind in VIEW_KINDS
 
     def unique_column_sets(self) -> list[frozenset[str]]:
         """Column sets the database guarantees unique: PK, unique constraints, unique indexes."""
@@ -430,6 +435,8 @@ def _columns(
         reflected = inspector.get_multi_columns(schema=reflect_schema, filter_names=names, kind=ObjectKind.ANY)
     unknown = _unrecognized_types(caught)
     declared = _sqlite_declared_types(conn, schema, names) if conn.dialect.name == "sqlite" else {}
+    computed = [table for (_, table), columns in reflected.items() if any(column.get("computed") for column in columns)]
+    generated = _sqlite_generated(conn, schema, computed) if conn.dialect.name == "sqlite" and computed else {}
     return {
         table: [
             (
@@ -439,12 +446,27 @@ def _columns(
                 bool(column.get("nullable", True)),
                 None if column.get("default") is None else str(column["default"]),
                 column.get("comment"),
-                str(column["computed"]["sqltext"]) if column.get("computed") else None,
+                generated.get((table, column["name"])) or _computed(column.get("computed")),
             )
             for column in table_columns
         ]
         for (_, table), table_columns in reflected.items()
     }
+
+
+def _computed(computed: Mapping[str, Any] | None) -> str | None:
+    return None if computed is None else str(computed["sqltext"])
+
+
+def _sqlite_generated(conn: Connection, schema: str, names: list[str]) -> dict[tuple[str, str], str]:
+    """(table, column) -> a generated column's expression, read from the CREATE TABLE (``sqlite_generated``)."""
+    marks = ", ".join("?" for _ in names)
+    rows = conn.exec_driver_sql(
+        f'SELECT name, sql FROM "{schema.replace(chr(34), chr(34) * 2)}".sqlite_master '
+        f"WHERE type = 'table' AND name IN ({marks})",
+        tuple(names),
+    ).all()
+    return {(table, column): sql for table, create in rows for column, sql in generated_expressions(create or "").items()}
 
 
 def _sqlite_declared_types(conn: Connection, schema: str, names: list[str]) -> dict[tuple[str, str], str]:
@@ -545,7 +567,7 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
             # MySQL reports a unique constraint as an index too; show it once.
             if not index.get("duplicates_constraint") and not (index.get("unique") and index.get("name") in unique_names)
         ),
-        row_estimate=head.estimates.get(name) if kind == "table" else None,
+        row_estimate=head.estimates.get(name) if kind != "view" else None,  # a materialized view has its rows
         comment=(bulk["comments"].get(name) or {}).get("text"),
         partitioned_by=head.partitioning.partitioned_by.get(name),
         partition_of=listed.partition_of,

@@ -96,7 +96,8 @@ def imported_models(models: str, classes: list[type]) -> ModelsSource:
 def written_models(found: Reach) -> ModelsSource:
     """Declarative classes for the reached classes: every mapped column, and the reached relationships."""
     writer = _Writer(found)
-    body = writer.tables() + writer.classes()
+    classes = writer.classes()  # first: the Base that tables() writes depends on the types they use
+    body = writer.tables() + classes
     imports = [f"from sqlalchemy import {', '.join(sorted(writer.sqlalchemy_names))}"] if writer.sqlalchemy_names else []
     if writer.type_names:
         imports.append(f"from sqlalchemy.types import {', '.join(sorted(writer.type_names))}")
@@ -149,7 +150,9 @@ class _Writer:
             columns = "".join(f"    Column({column.name!r}, {self.type_source(column.type)}),\n" for column in table.columns)
             schema = f"    schema={table.schema!r},\n" if table.schema else ""
             written.append(f"{self.table_names[table.fullname]} = Table(\n    {table.name!r},\n    Base.metadata,\n{columns}{schema})\n")
-        return "\n\n".join(["class Base(DeclarativeBase):\n    pass\n", *written]) + "\n\n"
+        # NullType (a type SQLAlchemy does not know) in mapped_column() means "from the annotation", and Any names none
+        base_body = "type_annotation_map = {Any: NullType}" if "NullType" in self.type_names else "pass"
+        return "\n\n".join([f"class Base(DeclarativeBase):\n    {base_body}\n", *written]) + "\n\n"
 
     def classes(self) -> str:
         return "\n\n".join(self.class_source(cls) for cls in self.found.classes)

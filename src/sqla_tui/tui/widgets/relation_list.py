@@ -31,8 +31,12 @@ class RelationList(OptionList):
         self.add_options(Option(self._label(relation), id=relation.name) for relation in relations)
         names = [relation.name for relation in relations]
         self.highlighted = names.index(kept) if kept in names else (0 if relations else None)
-        views = sum(relation.kind == "view" for relation in relations)
-        self.border_title = f"Tables ({len(relations) - views})" + (f" · views ({views})" if views else "")
+        views = sum(relation.is_view for relation in relations)
+        partitions = sum(relation.partition_of is not None for relation in relations)  # rows of their parent's
+        others = ((partitions, "partitions"), (views, "views"))
+        self.border_title = f"Tables ({len(relations) - views - partitions})" + "".join(
+            f" · {what} ({count})" for count, what in others if count
+        )
 
     @property
     def highlighted_name(self) -> str | None:
@@ -48,8 +52,8 @@ class RelationList(OptionList):
 
     @staticmethod
     def _label(relation: TableName) -> Content:
-        if relation.kind == "view":
-            return Content.assemble(relation.name, ("  view", "dim italic"))
+        if relation.is_view:
+            return Content.assemble(relation.name, (f"  {relation.kind}", "dim italic"))
         if relation.partition_of is not None:
             return Content.assemble(relation.name, (f"  partition of {relation.partition_of}", "dim italic"))
         return Content(relation.name)

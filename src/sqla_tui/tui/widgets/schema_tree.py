@@ -269,8 +269,9 @@ class SchemaTree(StyleOnceARedraw, Tree[TableRef]):
 
     def _table_label(self, ref: TableRef) -> Text:
         label = Text(ref.table or "")
-        if self._kinds.get(ref) == "view":
-            label.append("  view", "italic dim")
+        kind = self._kinds.get(ref, "table")
+        if kind != "table":
+            label.append(f"  {kind}", "italic dim")
         if ref in self._partitions:
             label.append("  partitioned", "italic dim")
         return label

@@ -1,0 +1,57 @@
+"""SQLite shapes real files have that the demo lacks: columns declared without a type, generated columns.
+
+A column with no declared type (``CREATE TABLE t (id INTEGER PRIMARY KEY, v)``)
+is common in files made by hand or by other tools; SQLAlchemy knows no type
+for it (NullType), and both the models module and a ``--script`` must still run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.databases import sqlite_file
+from tests.test_models_export import imports_alone
+from tests.test_script import invoke, run_script
+
+_SCHEMA = """
+CREATE TABLE owners (id INTEGER PRIMARY KEY, name);
+CREATE TABLE pets (owner_id INTEGER REFERENCES owners (id), n INTEGER, nickname, PRIMARY KEY (owner_id, n)) WITHOUT ROWID;
+INSERT INTO owners VALUES (1, 'ann'), (2, 'bob');
+INSERT INTO pets VALUES (1, 1, 'rex'), (1, 2, 'tom'), (2, 1, NULL);
+"""
+
+
+def _url(tmp_path: Path) -> str:
+    return f"sqlite:///{sqlite_file(tmp_path / 'untyped.db', _SCHEMA)}"
+
+
+def test_untyped_columns_are_written_as_models_that_import(tmp_path: Path) -> None:
+    """The class did not build: "Could not locate SQLAlchemy Core type ... 'typing.Any' ... for the 'name' attribute"."""
+    path = tmp_path / "untyped_models.py"
+    invoke("models", _url(tmp_path), "-o", str(path))
+    imports_alone(path)
+    written = path.read_text()
+    assert "class Base(AsyncAttrs, DeclarativeBase):\n    type_annotation_map = {Any: NullType}\n" in written
+    assert "    name: Mapped[Any | None] = mapped_column(NullType)\n" in written
+
+
+def test_a_script_over_untyped_columns_prints_what_the_app_reports(tmp_path: Path) -> None:
+    url = _url(tmp_path)
+    script = tmp_path / "untyped_script.py"
+    invoke("query", url, "owners", "--touch", "pets", "--script", "-o", str(script))
+    assert run_script(script, url).splitlines()[-1] == "3 statements, 5 rows received, 5 entities (2 root rows)"
+    assert invoke("query", url, "owners", "--touch", "pets").splitlines()[-1] == run_script(script, url).splitlines()[-1]
+
+
+def test_generated_columns_on_one_line_keep_their_own_expressions(tmp_path: Path) -> None:
+    """SQLAlchemy's pattern read ``y`` as ``x*2) VIRTUAL, z INT GENERATED ALWAYS AS (x*3``."""
+    url = "sqlite:///" + str(sqlite_file(tmp_path / "generated.db", (
+        "CREATE TABLE g (id INTEGER PRIMARY KEY, x INT, y INT GENERATED ALWAYS AS (x*2) VIRTUAL, "
+        "z INT GENERATED ALWAYS AS (coalesce(x, 0) + 1) STORED, s AS (')' || x), CHECK (x > 0))"
+    )))  # fmt: skip
+    columns = json.loads(invoke("schema", url, "--json"))["tables"][0]["columns"]
+    assert [(c["name"], c["generated"]) for c in columns] == [
+        ("id", None), ("x", None), ("y", "x*2"), ("z", "coalesce(x, 0) + 1"), ("s", "')' || x"),
+    ]  # fmt: skip
+    assert 'z: Mapped[int | None] = mapped_column(Integer, Computed("coalesce(x, 0) + 1"))' in invoke("models", url)

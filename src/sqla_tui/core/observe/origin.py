@@ -128,8 +128,24 @@ def caller_location(skip: int = 0) -> Location | None:
     """
     parent = _getcurrent().parent
     in_greenlet = parent is not None
-    if in_greenlet and (found := _greenlet_caller(parent)) is not None:
-        return found
+    if in_greenlet:  # ``_greenlet_caller(parent)``'s first greenlet inline: it runs for every watched statement
+        kinds = _kinds
+        frame: FrameType | None = parent.gr_frame
+        while frame is not None:
+            code = frame.f_code
+            kind = kinds.get(code.co_filename)
+            if kind is None:
+                kind = _kind(code)
+            if kind == _APP:
+                known = _lines.get((id(code), frame.f_lasti))
+                return known[1] if known is not None and known[0] is code else _location(frame)
+            if kind == _BOUNDARY:
+                break
+            frame = frame.f_back
+        else:
+            outer = parent.parent
+            if outer is not None and (found := _greenlet_caller(outer)) is not None:
+                return found
     task = running_task()
     if task is None:
         return origin_override.get() or _thread_caller(skip)

@@ -136,13 +136,13 @@ def caller_location(skip: int = 0) -> Location | None:
         kinds = _kinds
         frame: FrameType | None = parent.gr_frame
         while frame is not None:
-            code = frame.f_code
-            kind = kinds.get(code.co_filename)
+            running = frame.f_code
+            kind = kinds.get(running.co_filename)
             if kind is None:
-                kind = _kind(code)
+                kind = _kind(running)
             if kind == _APP:
-                known = _lines.get((id(code), frame.f_lasti))
-                return known[1] if known is not None and known[0] is code else _location(frame)
+                known = _lines.get((id(running), frame.f_lasti))
+                return known[1] if known is not None and known[0] is running else _location(frame)
             if kind == _BOUNDARY:
                 break
             frame = frame.f_back

@@ -21,7 +21,9 @@ reports its ``rowcount`` when it knows it, else ``null``.
 from __future__ import annotations
 
 import itertools
-import threading
+from asyncio import current_task
+from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the running loop or None, never raising
+from threading import current_thread
 from time import perf_counter
 from typing import Any
 
@@ -35,27 +37,10 @@ from sqla_tui.attach.server import Hub
 from sqla_tui.core.internals.sqlalchemy import buffered_rows
 from sqla_tui.core.observe.executions import RECORDER_DEPTH, hooks
 from sqla_tui.core.observe.loaders import executed_origin
-from sqla_tui.core.observe.origin import caller_location, running_task
+from sqla_tui.core.observe.origin import caller_location
 
 _TX = "sqla_tui_attach_tx"
 _SESSION = "sqla_tui_attach_session"
-
-
-def task_name() -> str:
-    """The asyncio task running this code, else the thread's name."""
-    task = running_task()
-    return task.get_name() if task is not None else threading.current_thread().name
-
-
-def statement_rows(cursor: Any) -> int | None:
-    """Rows the driver handed over for this execution; 0 for a statement that returns none; None when unknown."""
-    if getattr(cursor, "description", None) is None:
-        return 0
-    rows = buffered_rows(cursor)
-    if rows is not None:
-        return len(rows)
-    count = getattr(cursor, "rowcount", -1)
-    return count if isinstance(count, int) and count >= 0 else None
 
 
 class Probe:
@@ -121,12 +106,22 @@ class Probe:
         """
         now = perf_counter()
         where = caller_location(skip=1 + RECORDER_DEPTH)  # itself and the hook's frames below SQLAlchemy's
-        task = task_name()
+        # the asyncio task, else the thread (``origin.running_task`` inline: each Python call here is ~700 instructions)
+        task = current_task(loop) if (loop := _get_running_loop()) is not None else None
+        name = task.get_name() if task is not None else current_thread().name
+        # rows the driver handed over; 0 for a statement that returns none; None when unknown
+        if cursor.description is None:
+            rows: int | None = 0
+        elif (buffered := buffered_rows(cursor)) is not None:
+            rows = len(buffered)
+        else:
+            count = getattr(cursor, "rowcount", -1)
+            rows = count if isinstance(count, int) and count >= 0 else None
         info = context.root_connection.connection.info  # the pool entry's: ``Connection.info`` is one more call
         tx = info.get(self._tx_key)
         if tx is None:  # its first statement seen: where the database began it, in this place and task
             serial = next(self._serials)
-            tx = info[self._tx_key] = self.open[serial] = [serial, started, where, task, now]
+            tx = info[self._tx_key] = self.open[serial] = [serial, started, where, name, now]
         else:
             tx[4] = now
         self._hub.publish(
@@ -135,12 +130,12 @@ class Probe:
                     now - self._started,
                     (now - started) * 1000,
                     statement,
-                    statement_rows(cursor),
+                    rows,
                     where,
                     executed_origin(context),
                     info.get(_SESSION),
                     tx[0],
-                    task,
+                    name,
                     executemany,
                     parameters if self._capture_params else NO_PARAMS,
                 )

@@ -47,7 +47,10 @@ def executed_origin(context: ExecutionContext | None) -> Origin:
     statement = context.invoked_statement
     if statement is None or not statement.is_select or not _LOADS_VISIBLE:
         return OTHER
-    return loader_origin(statement_loader_path(statement), lazy=lazy_loaded(context.execution_options))
+    path = statement_loader_path(statement)
+    if path is None or path.is_root:  # a main query, the commonest: its load options need not be read
+        return MAIN
+    return loader_origin(path, lazy=lazy_loaded(context.execution_options))
 
 
 def loader_origin(path: Any, *, lazy: bool) -> Origin:

@@ -10,10 +10,9 @@ from the frame that switched into the greenlet (the parent greenlet's
 ``gr_frame``), past SQLAlchemy's few frames there (three for ``AsyncSession.scalars``:
 it, ``AsyncSession.execute`` and ``greenlet_spawn``), to the first application
 frame. Those frames are objects already (callgrind counts none made for the
-walk), so what the walk costs is its own bytecode: the first greenlet's walk
-is inline in ``caller_location``, with no call per frame (reading the task's
-await chain first, which tells nothing there, had cost 12,200 instructions a
-call against 5,300 for the walk, round 3). Code of SQLAlchemy,
+walk), so what the walk costs is its own bytecode (reading the task's await
+chain first, which tells nothing there, had cost 12,200 instructions a call
+against 5,300 for the walk, round 3). Code of SQLAlchemy,
 greenlet, contextlib and sqla-tui itself is never "the application":
 sqla-tui's CLI and screens only pass requests on. Code that checks out on
 behalf of someone else (the load generator) names that someone with
@@ -132,24 +131,8 @@ def caller_location(skip: int = 0) -> Location | None:
     """
     parent = _getcurrent().parent
     in_greenlet = parent is not None
-    if in_greenlet:  # ``_greenlet_caller(parent)``'s first greenlet inline: it runs for every watched statement
-        kinds = _kinds
-        frame: FrameType | None = parent.gr_frame
-        while frame is not None:
-            running = frame.f_code
-            kind = kinds.get(running.co_filename)
-            if kind is None:
-                kind = _kind(running)
-            if kind == _APP:
-                known = _lines.get((id(running), frame.f_lasti))
-                return known[1] if known is not None and known[0] is running else _location(frame)
-            if kind == _BOUNDARY:
-                break
-            frame = frame.f_back
-        else:
-            outer = parent.parent
-            if outer is not None and (found := _greenlet_caller(outer)) is not None:
-                return found
+    if in_greenlet and (found := _greenlet_caller(parent)) is not None:
+        return found
     task = running_task()
     if task is None:
         return origin_override.get() or _thread_caller(skip)

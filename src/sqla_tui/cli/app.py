@@ -8,6 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from sqla_tui import __version__
+from sqla_tui.cli.plain_words import PlainWords
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 
 
@@ -54,7 +55,7 @@ class _OpenByDefault(TyperGroup):
         command = f"{prog_name} {argv[0]}" if argv and argv[0] in self.commands else prog_name
         with warnings_as_lines():
             try:
-                code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+                code = self._run(argv, prog_name, complete_var, **extra)
             except typer.TyperException as error:  # Click's usage errors and bad option values
                 code = _ended(usage_line(error, command))
             except UserError as error:  # raised outside output.run, e.g. while saving a spec
@@ -64,6 +65,19 @@ class _OpenByDefault(TyperGroup):
             except Exception as error:  # noqa: BLE001 - the last resort: one line instead of a traceback
                 exit_unexpected(error, user_urls(argv))
         sys.exit(code if isinstance(code, int) else 0)
+
+    def _run(self, argv: list[str], prog_name: str, complete_var: str | None, **extra: Any) -> Any:
+        """Click's run of the command line, or a plain command's run of its own words (``cli.plain_words``).
+
+        Parsing the group's own flags would build their pydantic adapters too,
+        and a command name first means none was given: the group has nothing
+        to do but pass its context settings (``-h``) on.
+        """
+        command = self.commands.get(argv[0]) if argv else None
+        if isinstance(command, PlainWords) and command.reads_plainly(argv[1:]):
+            settings = {**self.context_settings, **extra}
+            return command.main(argv[1:], f"{prog_name} {argv[0]}", standalone_mode=False, **settings)
+        return super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
 
 
 def _ended(line: str) -> int:

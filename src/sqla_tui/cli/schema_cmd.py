@@ -9,6 +9,7 @@ import typer
 from sqla_tui.cli.app import app
 from sqla_tui.cli.options import connection_command
 from sqla_tui.cli.output import collector_paused, emit_json, on_workbench
+from sqla_tui.cli.plain_words import PlainWords
 from sqla_tui.core.fields import fields_reader
 from sqla_tui.words import catalog as words
 
@@ -144,7 +145,7 @@ def print_report(report: SchemaReport) -> None:
     console.print(root)
 
 
-@app.command()
+@app.command(cls=PlainWords)  # its words are flags and text: no pydantic needed to read them
 @connection_command()
 def schema(
     target: Target,

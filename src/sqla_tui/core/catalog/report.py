@@ -8,11 +8,14 @@ report shows exactly what a query would be composed over.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqla_tui.core.catalog.mapping import OrmMap
 from sqla_tui.core.catalog.naming import RelationshipInfo, plan_catalog
 from sqla_tui.core.catalog.schema import Catalog, TableInfo
 from sqla_tui.core.connect.engine import ServerInfo
+
+if TYPE_CHECKING:  # the mapper (and SQLAlchemy's ORM with it) is --models' alone: the report names relationships itself
+    from sqla_tui.core.catalog.mapping import OrmMap
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ def undoable(reason: str) -> str:
 
 FILE_WRITE = undoable("would run SELECT ... INTO OUTFILE/DUMPFILE, which writes a file on the server")
 NON_TRANSACTIONAL_M = undoable("of this write involves m (MyISAM), a storage engine without transactions")
+SPILLS = undoable("would call replace(), defined in this database and free to act outside the transaction")
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,9 @@ HOSTILE = [
     Hostile("GET_LOCK", "SELECT GET_LOCK('sqla_tui_guard', 0)", ANALYZE, {"mariadb": undoable("would call get_lock(), which acts outside the transaction")}),
     Hostile("a function defined in the database", "SELECT bump()", ANALYZE,
             {b: undoable("would call bump(), defined in this database and free to act outside the transaction") for b in ("postgresql", "mariadb")}),
+    # a name sqlglot reads as a keyword still calls the database's function of that name
+    Hostile("a function named like a keyword", "SELECT public.replace(1)", ANALYZE, {"postgresql": SPILLS}),
+    Hostile("a function named like a keyword, allowed to write", "SELECT `{database}`.replace(1)", ANALYZE_WRITE, {"mariadb": SPILLS}),
     # MariaDB: a write that touches a non-transactional table, however it is named
     Hostile("MyISAM", "DELETE FROM m", ANALYZE_WRITE, {"mariadb": NON_TRANSACTIONAL_M}),
     Hostile("MyISAM, comment for a space", "DELETE FROM/**/m", ANALYZE_WRITE, {"mariadb": NON_TRANSACTIONAL_M}),
@@ -176,9 +180,13 @@ _MARIADB_SETUP = (
     "INSERT INTO audited VALUES (1)",
     "CREATE TRIGGER audited_to_m AFTER DELETE ON audited FOR EACH ROW INSERT INTO m VALUES (OLD.id + 1000)",
     "CREATE FUNCTION bump() RETURNS INTEGER MODIFIES SQL DATA BEGIN INSERT INTO m VALUES (99); RETURN 1; END",
+    "CREATE FUNCTION `replace`(n INTEGER) RETURNS INTEGER MODIFIES SQL DATA BEGIN INSERT INTO m VALUES (1000 + n); RETURN n; END",
 )
 _POSTGRESQL_SETUP = (
     "CREATE FUNCTION bump() RETURNS INTEGER LANGUAGE sql VOLATILE AS 'SELECT 1'",
+    # writes a file on the server from a read-only transaction: COPY TO is a read
+    'CREATE FUNCTION public."replace"(n INTEGER) RETURNS INTEGER LANGUAGE plpgsql VOLATILE '
+    "AS $f$ BEGIN EXECUTE 'COPY (SELECT 1) TO ''{outfile}'''; RETURN n; END $f$",
     # a foreign table over this same database's victim: a write through it lands on the victim
     "CREATE EXTENSION postgres_fdw",
     "CREATE SERVER loopback FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '5432', dbname '{database}')",
@@ -226,7 +234,7 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Att
             made[backend] = self[backend] = Attacked(database, other, _writable_directory())
             statements = ["CREATE TABLE victim (id INTEGER PRIMARY KEY)", "INSERT INTO victim VALUES (1), (2), (3)"]
             statements += [
-                statement.format(database=database.name)
+                statement.format(database=database.name, outfile=made[backend].outfile)
                 for statement in {"mariadb": _MARIADB_SETUP, "postgresql": _POSTGRESQL_SETUP}.get(backend, ())
             ]
             run_async(execute(database.url, *statements))
@@ -272,7 +280,7 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize(("backend", "case"), _cases())
 def test_hostile_input_gets_its_one_line_and_changes_nothing(attacked: dict[str, Attacked], backend: str, case: Hostile) -> None:
     target = attacked[backend]
-    names = {"outfile": target.outfile, "other": target.other.name if target.other else "", **_FILLERS}
+    names = {"outfile": target.outfile, "other": target.other.name if target.other else "", "database": target.database.name, **_FILLERS}
     sql = case.sql.format(**names)
     before = run_async(_state(target.database.url)), run_async(_state(target.other.url)) if target.other else None
     params = [option for value in case.params for option in ("--param", value)]

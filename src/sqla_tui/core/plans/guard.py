@@ -180,12 +180,23 @@ def _one_statement(tokens: list[Any], size: int) -> tuple[list[Any], int, int]:
     return statements[0]
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _function_names(tokens: list[Any]) -> tuple[str, ...]:
+    """Every name written before a ``(``: sqlglot's keywords too, since ``public.replace(1)`` or
+    ``merge(1)`` calls whatever function of that name the database holds."""
     from sqlglot.tokens import TokenType
 
-    named = (TokenType.VAR, TokenType.IDENTIFIER)
     return tuple(
-        sorted({token.text.lower() for token, after in pairwise(tokens) if token.token_type in named and after.token_type == TokenType.L_PAREN})
+        sorted(
+            {
+                token.text.lower()
+                for token, after in pairwise(tokens)
+                if after.token_type == TokenType.L_PAREN
+                and (token.token_type == TokenType.IDENTIFIER or _WORD.fullmatch(token.text))
+            }
+        )
     )
 
 

@@ -50,6 +50,7 @@ def undoable(reason: str) -> str:
 FILE_WRITE = undoable("would run SELECT ... INTO OUTFILE/DUMPFILE, which writes a file on the server")
 NON_TRANSACTIONAL_M = undoable("of this write involves m (MyISAM), a storage engine without transactions")
 SPILLS = undoable("would call replace(), defined in this database and free to act outside the transaction")
+SPILLS_BEHIND = undoable("would call replace() through the view spill_view, defined in this database and free to act outside the transaction")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,10 @@ HOSTILE = [
     # a name sqlglot reads as a keyword still calls the database's function of that name
     Hostile("a function named like a keyword", "SELECT public.replace(1)", ANALYZE, {"postgresql": SPILLS}),
     Hostile("a function named like a keyword, allowed to write", "SELECT `{database}`.replace(1)", ANALYZE_WRITE, {"mariadb": SPILLS}),
+    # a view runs what it calls, though the statement names no function; views within views too
+    Hostile("a view calling the database's function", "SELECT * FROM spill_outer", ANALYZE, {"postgresql": SPILLS_BEHIND}),
+    Hostile("a view calling the database's function, allowed to write", "SELECT * FROM spill_outer", ANALYZE_WRITE,
+            {"postgresql": SPILLS_BEHIND, "mariadb": SPILLS_BEHIND}),
     # MariaDB: a write that touches a non-transactional table, however it is named
     Hostile("MyISAM", "DELETE FROM m", ANALYZE_WRITE, {"mariadb": NON_TRANSACTIONAL_M}),
     Hostile("MyISAM, comment for a space", "DELETE FROM/**/m", ANALYZE_WRITE, {"mariadb": NON_TRANSACTIONAL_M}),
@@ -181,12 +186,16 @@ _MARIADB_SETUP = (
     "CREATE TRIGGER audited_to_m AFTER DELETE ON audited FOR EACH ROW INSERT INTO m VALUES (OLD.id + 1000)",
     "CREATE FUNCTION bump() RETURNS INTEGER MODIFIES SQL DATA BEGIN INSERT INTO m VALUES (99); RETURN 1; END",
     "CREATE FUNCTION `replace`(n INTEGER) RETURNS INTEGER MODIFIES SQL DATA BEGIN INSERT INTO m VALUES (1000 + n); RETURN n; END",
+    "CREATE VIEW spill_view AS SELECT `{database}`.replace(id) AS r FROM victim",
+    "CREATE VIEW spill_outer AS SELECT r FROM spill_view",
 )
 _POSTGRESQL_SETUP = (
     "CREATE FUNCTION bump() RETURNS INTEGER LANGUAGE sql VOLATILE AS 'SELECT 1'",
     # writes a file on the server from a read-only transaction: COPY TO is a read
     'CREATE FUNCTION public."replace"(n INTEGER) RETURNS INTEGER LANGUAGE plpgsql VOLATILE '
     "AS $f$ BEGIN EXECUTE 'COPY (SELECT 1) TO ''{outfile}'''; RETURN n; END $f$",
+    'CREATE VIEW spill_view AS SELECT public."replace"(id) AS r FROM victim',
+    "CREATE VIEW spill_outer AS SELECT r FROM spill_view",
     # a foreign table over this same database's victim: a write through it lands on the victim
     "CREATE EXTENSION postgres_fdw",
     "CREATE SERVER loopback FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '5432', dbname '{database}')",
@@ -251,12 +260,15 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Att
 
 
 async def _state(url: str) -> dict[str, Any]:
-    """Every table and view with its row count, plus SQLite's user_version: what an attack could change."""
+    """Every table with its row count, every view, plus SQLite's user_version: what an attack could change.
+
+    A view's rows are its tables'; counting them would run what the views call (``spill_view`` writes).
+    """
     engine, _ = await connect(url)
     try:
         async with engine.connect() as conn:
-            names = await conn.run_sync(lambda sync: sorted(inspect(sync).get_table_names() + inspect(sync).get_view_names()))
-            state: dict[str, Any] = {}
+            names = await conn.run_sync(lambda sync: sorted(inspect(sync).get_table_names()))
+            state: dict[str, Any] = {"views": await conn.run_sync(lambda sync: sorted(inspect(sync).get_view_names()))}
             for name in names:
                 quoted = engine.dialect.identifier_preparer.quote(name)
                 state[name] = await conn.scalar(text(f"SELECT COUNT(*) FROM {quoted}"))

@@ -417,3 +417,36 @@ def test_a_backslash_under_other_string_rules_is_refused(tmp_path: Path, backend
     finally:
         database.drop()
         shutil.rmtree(outdir, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("setup", "sql", "through"),
+    [
+        ("CREATE DOMAIN spilling AS INTEGER CHECK (spill(VALUE) > 0)", "SELECT CAST(1 AS spilling)", "the domain spilling"),
+        ("CREATE OPERATOR <-> (FUNCTION = spill, LEFTARG = INTEGER, RIGHTARG = INTEGER)", "SELECT 1 <-> 2", "the operator <->"),
+    ],
+)
+def test_a_function_behind_a_domain_or_an_operator_stops_every_analyze(tmp_path: Path, setup: str, sql: str, through: str) -> None:
+    """A domain's check or an operator runs a function the statement never names (a cast or a column's type need not
+    name the domain either): while the database holds one that is volatile, no EXPLAIN ANALYZE runs there."""
+    database, outdir = create_database("postgresql", tmp_path), _writable_directory()
+    outfile = outdir / "stolen.txt"
+    try:
+        run_async(execute(
+            database.url,
+            "CREATE TABLE victim (id INTEGER PRIMARY KEY)",
+            "INSERT INTO victim VALUES (1), (2), (3)",
+            "CREATE FUNCTION spill(n INTEGER, m INTEGER DEFAULT 0) RETURNS INTEGER LANGUAGE plpgsql VOLATILE "
+            f"AS $f$ BEGIN EXECUTE 'COPY (SELECT 1) TO ''{outfile}'''; RETURN n; END $f$",
+            setup,
+        ))  # fmt: skip
+        refusal = undoable(f"may call spill() through {through}, defined in this database and free to act outside the transaction")
+        for statement in (sql, "SELECT id FROM victim"):
+            result = runner.invoke(app, ["explain", database.url, "--sql", statement, "--analyze"])
+            assert (result.exit_code, result.stderr) == (2, f"error: {refusal}\n")
+        assert runner.invoke(app, ["explain", database.url, "--sql", sql]).exit_code == 0  # only planned: nothing runs
+        assert not outfile.exists()
+        assert run_async(_state(database.url))["victim"] == VICTIM_ROWS
+    finally:
+        database.drop()
+        shutil.rmtree(outdir, ignore_errors=True)

@@ -16,10 +16,11 @@ passes :func:`check` before a connection is opened and :func:`begin` on it.
   statement, so it must parse; a write needs ``allow_write``; server files,
   session locks and functions that act outside the transaction are refused
   whatever the flags, as is a volatile function defined in the database,
-  called by name or by a view the statement reads; on MariaDB so is a write
-  involving a non-transactional table, a view or a trigger, and on PostgreSQL
-  one involving a foreign table (a wrapper's remote side is not this
-  transaction), a view or a trigger, partitions included.
+  called by name or by a view the statement reads (on PostgreSQL, every
+  ANALYZE while one sits behind an operator, a domain or a cast); on MariaDB
+  so is a write involving a non-transactional table, a view or a trigger,
+  and on PostgreSQL one involving a foreign table (a wrapper's remote side is
+  not this transaction), a view or a trigger, partitions included.
 - **A read-only transaction** unless writes are allowed, on top of the
   read-only session, so a setting changed on a pooled connection cannot undo
   it; SQLite gets an explicit BEGIN, without which its driver autocommits.
@@ -376,6 +377,12 @@ async def _refuse_functions_defined_in_the_database(conn: AsyncConnection, state
     if behind:
         view, function = behind[0]
         raise _refusal(f"would call {function}() through {view}, defined in this database and free to act outside the transaction")
+    if statement.dialect == "postgresql":
+        hidden = (await conn.execute(text(_POSTGRESQL_HIDDEN_CALLS))).first()
+        if hidden is not None:
+            raise _refusal(
+                f"may call {hidden[1]}() through the {hidden[0]}, defined in this database and free to act outside the transaction"
+            )
 
 
 async def _user_functions(conn: AsyncConnection, dialect: str, names: Iterable[str]) -> list[str]:
@@ -385,6 +392,27 @@ async def _user_functions(conn: AsyncConnection, dialect: str, names: Iterable[s
         return []
     query = text(_USER_FUNCTIONS[dialect]).bindparams(bindparam("names", expanding=True))
     return list((await conn.execute(query, {"names": names})).scalars().all())
+
+
+_POSTGRESQL_HIDDEN_CALLS = """
+SELECT hidden.what, p.proname FROM (
+    SELECT 'operator ' || o.oprname AS what, o.oprcode::oid AS function FROM pg_catalog.pg_operator o
+    UNION ALL
+    SELECT 'domain ' || t.typname, d.refobjid FROM pg_catalog.pg_type t
+    JOIN pg_catalog.pg_constraint c ON c.contypid = t.oid
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid = c.oid
+     AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+    UNION ALL
+    SELECT 'cast to ' || pg_catalog.format_type(c.casttarget, NULL), c.castfunc FROM pg_catalog.pg_cast c WHERE c.castfunc <> 0
+) AS hidden
+JOIN pg_catalog.pg_proc p ON p.oid = hidden.function
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+WHERE p.provolatile = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+ORDER BY 1, 2 LIMIT 1
+"""
+"""A volatile function defined in the database behind an operator, a domain's check or a cast: a statement
+reaches those without naming the function, and a cast or a domain without naming anything (an implicit
+cast, a column's type), so while one exists no EXPLAIN ANALYZE in this database runs."""
 
 
 _POSTGRESQL_VIEW_FUNCTIONS = """

@@ -126,6 +126,8 @@ HOSTILE = [
     Hostile("lo_export", "SELECT lo_export(0, '{outfile}')", ANALYZE_WRITE, {"postgresql": undoable("would call lo_export(), which acts outside the transaction")}),
     Hostile("session advisory lock", "SELECT pg_advisory_lock(7)", ANALYZE, {"postgresql": undoable("would call pg_advisory_lock(), which acts outside the transaction")}),
     Hostile("terminate a backend", "SELECT pg_catalog.pg_terminate_backend(1)", ANALYZE, {"postgresql": undoable("would call pg_terminate_backend(), which acts outside the transaction")}),
+    Hostile("a WAL message no rollback takes back", "SELECT pg_logical_emit_message(false, 'sqla_tui', 'x')", ANALYZE,
+            {"postgresql": undoable("would call pg_logical_emit_message(), which acts outside the transaction")}),
     Hostile("GET_LOCK", "SELECT GET_LOCK('sqla_tui_guard', 0)", ANALYZE, {"mariadb": undoable("would call get_lock(), which acts outside the transaction")}),
     Hostile("a function defined in the database", "SELECT bump()", ANALYZE,
             {b: undoable("would call bump(), defined in this database and free to act outside the transaction") for b in ("postgresql", "mariadb")}),

@@ -65,14 +65,14 @@ _OUTSIDE_TRANSACTION = {
         "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile", "pg_switch_wal",
         "pg_create_restore_point", "pg_promote", "pg_log_backend_memory_contexts", "pg_stat_statements_reset",
         "pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared",
-        "pg_backup_start", "pg_backup_stop", "setval",
+        "pg_backup_start", "pg_backup_stop", "setval", "pg_logical_emit_message", "pg_nextoid",
     }),
     "mariadb": frozenset({"get_lock", "setval", "sys_exec", "sys_eval"}),
     "sqlite": frozenset(),
 }  # fmt: skip
 """Built-in functions whose effect outlives a rollback: files, other sessions, server state, session locks."""
 _OUTSIDE_TRANSACTION["mysql"] = _OUTSIDE_TRANSACTION["mariadb"]
-_OUTSIDE_PREFIXES = ("dblink", "pg_stat_reset", "pg_replication_", "pg_create_physical_replication", "pg_create_logical_replication", "pg_drop_replication")  # fmt: skip
+_OUTSIDE_PREFIXES = ("dblink", "pg_stat_reset", "pg_replication_", "pg_wal_replay_", "pg_create_physical_replication", "pg_create_logical_replication", "pg_drop_replication")  # fmt: skip
 _BEGIN_READ_ONLY = {"postgresql": "SET TRANSACTION READ ONLY", "mariadb": "START TRANSACTION READ ONLY"}
 _BEGIN_READ_ONLY["mysql"] = _BEGIN_READ_ONLY["mariadb"]
 _STRING_MODES = {

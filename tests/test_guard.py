@@ -88,6 +88,7 @@ HOSTILE = [
             {"mariadb": many(2), "postgresql": None, "sqlite": None}),
     Hostile("trailing semicolon", "SELECT 1; ", ANALYZE, everywhere(None)),
     Hostile("trailing semicolons and a comment", "SELECT 1;; -- done", ANALYZE, everywhere(None)),
+    Hostile("not UTF-8", "SELECT '\udcff\udcfe'", ANALYZE, everywhere("the statement is not valid UTF-8 (character 9); save or type it as UTF-8")),
     Hostile("unterminated string", "SELECT 'a", (), {b: f"cannot read the statement as {SPOKEN[b]} SQL: a quote or comment is not closed" for b in BACKENDS}),
     # only statements EXPLAIN takes, whatever the flags
     Hostile("DROP TABLE", "DROP TABLE victim", ANALYZE_WRITE, everywhere(f"DROP {ONLY_KINDS}")),

@@ -183,6 +183,8 @@ def _one_statement(tokens: list[Any], size: int) -> tuple[list[Any], int, int]:
 
 
 _WORD = re.compile(r"\w+")
+_UNDECODED = re.compile("[\ud800-\udfff]")
+"""Bytes a shell argument or a JSON feed could not decode: Python keeps them as lone surrogates, no driver sends those."""
 
 
 def _function_names(tokens: list[Any]) -> tuple[str, ...]:
@@ -278,6 +280,9 @@ def read(sql: str, dialect: str, *, parse: bool) -> Statement:
     With ``parse`` it is parsed too, unless it already does something no
     rollback undoes (a statement that must be refused need not be read further).
     """
+    undecoded = _UNDECODED.search(sql)
+    if undecoded is not None:
+        raise UserError(f"the statement is not valid UTF-8 (character {undecoded.start() + 1}); save or type it as UTF-8")
     full, tokens = _unwrap_executable_comments(sql, dialect)
     mine, start, end = _one_statement(tokens, len(full))
     if mine[0].token_type.name not in _EXPLAINABLE:

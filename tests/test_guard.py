@@ -49,6 +49,8 @@ def undoable(reason: str) -> str:
 
 FILE_WRITE = undoable("would run SELECT ... INTO OUTFILE/DUMPFILE, which writes a file on the server")
 NON_TRANSACTIONAL_M = undoable("of this write involves m (MyISAM), a storage engine without transactions")
+SPILLS = undoable("would call replace(), defined in this database and free to act outside the transaction")
+SPILLS_BEHIND = undoable("would call replace() through the view spill_view, defined in this database and free to act outside the transaction")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ HOSTILE = [
             {"mariadb": many(2), "postgresql": None, "sqlite": None}),
     Hostile("trailing semicolon", "SELECT 1; ", ANALYZE, everywhere(None)),
     Hostile("trailing semicolons and a comment", "SELECT 1;; -- done", ANALYZE, everywhere(None)),
+    Hostile("not UTF-8", "SELECT '\udcff\udcfe'", ANALYZE, everywhere("the statement is not valid UTF-8 (character 9); save or type it as UTF-8")),
     Hostile("unterminated string", "SELECT 'a", (), {b: f"cannot read the statement as {SPOKEN[b]} SQL: a quote or comment is not closed" for b in BACKENDS}),
     # only statements EXPLAIN takes, whatever the flags
     Hostile("DROP TABLE", "DROP TABLE victim", ANALYZE_WRITE, everywhere(f"DROP {ONLY_KINDS}")),
@@ -124,9 +127,18 @@ HOSTILE = [
     Hostile("lo_export", "SELECT lo_export(0, '{outfile}')", ANALYZE_WRITE, {"postgresql": undoable("would call lo_export(), which acts outside the transaction")}),
     Hostile("session advisory lock", "SELECT pg_advisory_lock(7)", ANALYZE, {"postgresql": undoable("would call pg_advisory_lock(), which acts outside the transaction")}),
     Hostile("terminate a backend", "SELECT pg_catalog.pg_terminate_backend(1)", ANALYZE, {"postgresql": undoable("would call pg_terminate_backend(), which acts outside the transaction")}),
+    Hostile("a WAL message no rollback takes back", "SELECT pg_logical_emit_message(false, 'sqla_tui', 'x')", ANALYZE,
+            {"postgresql": undoable("would call pg_logical_emit_message(), which acts outside the transaction")}),
     Hostile("GET_LOCK", "SELECT GET_LOCK('sqla_tui_guard', 0)", ANALYZE, {"mariadb": undoable("would call get_lock(), which acts outside the transaction")}),
     Hostile("a function defined in the database", "SELECT bump()", ANALYZE,
             {b: undoable("would call bump(), defined in this database and free to act outside the transaction") for b in ("postgresql", "mariadb")}),
+    # a name sqlglot reads as a keyword still calls the database's function of that name
+    Hostile("a function named like a keyword", "SELECT public.replace(1)", ANALYZE, {"postgresql": SPILLS}),
+    Hostile("a function named like a keyword, allowed to write", "SELECT `{database}`.replace(1)", ANALYZE_WRITE, {"mariadb": SPILLS}),
+    # a view runs what it calls, though the statement names no function; views within views too
+    Hostile("a view calling the database's function", "SELECT * FROM spill_outer", ANALYZE, {"postgresql": SPILLS_BEHIND}),
+    Hostile("a view calling the database's function, allowed to write", "SELECT * FROM spill_outer", ANALYZE_WRITE,
+            {"postgresql": SPILLS_BEHIND, "mariadb": SPILLS_BEHIND}),
     # MariaDB: a write that touches a non-transactional table, however it is named
     Hostile("MyISAM", "DELETE FROM m", ANALYZE_WRITE, {"mariadb": NON_TRANSACTIONAL_M}),
     Hostile("MyISAM, comment for a space", "DELETE FROM/**/m", ANALYZE_WRITE, {"mariadb": NON_TRANSACTIONAL_M}),
@@ -176,9 +188,17 @@ _MARIADB_SETUP = (
     "INSERT INTO audited VALUES (1)",
     "CREATE TRIGGER audited_to_m AFTER DELETE ON audited FOR EACH ROW INSERT INTO m VALUES (OLD.id + 1000)",
     "CREATE FUNCTION bump() RETURNS INTEGER MODIFIES SQL DATA BEGIN INSERT INTO m VALUES (99); RETURN 1; END",
+    "CREATE FUNCTION `replace`(n INTEGER) RETURNS INTEGER MODIFIES SQL DATA BEGIN INSERT INTO m VALUES (1000 + n); RETURN n; END",
+    "CREATE VIEW spill_view AS SELECT `{database}`.replace(id) AS r FROM victim",
+    "CREATE VIEW spill_outer AS SELECT r FROM spill_view",
 )
 _POSTGRESQL_SETUP = (
     "CREATE FUNCTION bump() RETURNS INTEGER LANGUAGE sql VOLATILE AS 'SELECT 1'",
+    # writes a file on the server from a read-only transaction: COPY TO is a read
+    'CREATE FUNCTION public."replace"(n INTEGER) RETURNS INTEGER LANGUAGE plpgsql VOLATILE '
+    "AS $f$ BEGIN EXECUTE 'COPY (SELECT 1) TO ''{outfile}'''; RETURN n; END $f$",
+    'CREATE VIEW spill_view AS SELECT public."replace"(id) AS r FROM victim',
+    "CREATE VIEW spill_outer AS SELECT r FROM spill_view",
     # a foreign table over this same database's victim: a write through it lands on the victim
     "CREATE EXTENSION postgres_fdw",
     "CREATE SERVER loopback FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '5432', dbname '{database}')",
@@ -226,7 +246,7 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Att
             made[backend] = self[backend] = Attacked(database, other, _writable_directory())
             statements = ["CREATE TABLE victim (id INTEGER PRIMARY KEY)", "INSERT INTO victim VALUES (1), (2), (3)"]
             statements += [
-                statement.format(database=database.name)
+                statement.format(database=database.name, outfile=made[backend].outfile)
                 for statement in {"mariadb": _MARIADB_SETUP, "postgresql": _POSTGRESQL_SETUP}.get(backend, ())
             ]
             run_async(execute(database.url, *statements))
@@ -243,12 +263,15 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Att
 
 
 async def _state(url: str) -> dict[str, Any]:
-    """Every table and view with its row count, plus SQLite's user_version: what an attack could change."""
+    """Every table with its row count, every view, plus SQLite's user_version: what an attack could change.
+
+    A view's rows are its tables'; counting them would run what the views call (``spill_view`` writes).
+    """
     engine, _ = await connect(url)
     try:
         async with engine.connect() as conn:
-            names = await conn.run_sync(lambda sync: sorted(inspect(sync).get_table_names() + inspect(sync).get_view_names()))
-            state: dict[str, Any] = {}
+            names = await conn.run_sync(lambda sync: sorted(inspect(sync).get_table_names()))
+            state: dict[str, Any] = {"views": await conn.run_sync(lambda sync: sorted(inspect(sync).get_view_names()))}
             for name in names:
                 quoted = engine.dialect.identifier_preparer.quote(name)
                 state[name] = await conn.scalar(text(f"SELECT COUNT(*) FROM {quoted}"))
@@ -272,7 +295,7 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize(("backend", "case"), _cases())
 def test_hostile_input_gets_its_one_line_and_changes_nothing(attacked: dict[str, Attacked], backend: str, case: Hostile) -> None:
     target = attacked[backend]
-    names = {"outfile": target.outfile, "other": target.other.name if target.other else "", **_FILLERS}
+    names = {"outfile": target.outfile, "other": target.other.name if target.other else "", "database": target.database.name, **_FILLERS}
     sql = case.sql.format(**names)
     before = run_async(_state(target.database.url)), run_async(_state(target.other.url)) if target.other else None
     params = [option for value in case.params for option in ("--param", value)]
@@ -394,6 +417,39 @@ def test_a_backslash_under_other_string_rules_is_refused(tmp_path: Path, backend
         )
         assert (result.exit_code, result.stderr) == (2, f"error: {expected}\n")
         assert not (outdir / "x.txt").exists()
+    finally:
+        database.drop()
+        shutil.rmtree(outdir, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("setup", "sql", "through"),
+    [
+        ("CREATE DOMAIN spilling AS INTEGER CHECK (spill(VALUE) > 0)", "SELECT CAST(1 AS spilling)", "the domain spilling"),
+        ("CREATE OPERATOR <-> (FUNCTION = spill, LEFTARG = INTEGER, RIGHTARG = INTEGER)", "SELECT 1 <-> 2", "the operator <->"),
+    ],
+)
+def test_a_function_behind_a_domain_or_an_operator_stops_every_analyze(tmp_path: Path, setup: str, sql: str, through: str) -> None:
+    """A domain's check or an operator runs a function the statement never names (a cast or a column's type need not
+    name the domain either): while the database holds one that is volatile, no EXPLAIN ANALYZE runs there."""
+    database, outdir = create_database("postgresql", tmp_path), _writable_directory()
+    outfile = outdir / "stolen.txt"
+    try:
+        run_async(execute(
+            database.url,
+            "CREATE TABLE victim (id INTEGER PRIMARY KEY)",
+            "INSERT INTO victim VALUES (1), (2), (3)",
+            "CREATE FUNCTION spill(n INTEGER, m INTEGER DEFAULT 0) RETURNS INTEGER LANGUAGE plpgsql VOLATILE "
+            f"AS $f$ BEGIN EXECUTE 'COPY (SELECT 1) TO ''{outfile}'''; RETURN n; END $f$",
+            setup,
+        ))  # fmt: skip
+        refusal = undoable(f"may call spill() through {through}, defined in this database and free to act outside the transaction")
+        for statement in (sql, "SELECT id FROM victim"):
+            result = runner.invoke(app, ["explain", database.url, "--sql", statement, "--analyze"])
+            assert (result.exit_code, result.stderr) == (2, f"error: {refusal}\n")
+        assert runner.invoke(app, ["explain", database.url, "--sql", sql]).exit_code == 0  # only planned: nothing runs
+        assert not outfile.exists()
+        assert run_async(_state(database.url))["victim"] == VICTIM_ROWS
     finally:
         database.drop()
         shutil.rmtree(outdir, ignore_errors=True)

@@ -15,10 +15,12 @@ passes :func:`check` before a connection is opened and :func:`begin` on it.
 - **Run only what a rollback undoes.** EXPLAIN ANALYZE executes the
   statement, so it must parse; a write needs ``allow_write``; server files,
   session locks and functions that act outside the transaction are refused
-  whatever the flags; on MariaDB so is a write involving a non-transactional
-  table, a view or a trigger, and on PostgreSQL one involving a foreign table
-  (a wrapper's remote side is not this transaction), a view or a trigger,
-  partitions included.
+  whatever the flags, as is a volatile function defined in the database,
+  called by name or by a view the statement reads (on PostgreSQL, every
+  ANALYZE while one sits behind an operator, a domain or a cast); on MariaDB
+  so is a write involving a non-transactional table, a view or a trigger,
+  and on PostgreSQL one involving a foreign table (a wrapper's remote side is
+  not this transaction), a view or a trigger, partitions included.
 - **A read-only transaction** unless writes are allowed, on top of the
   read-only session, so a setting changed on a pooled connection cannot undo
   it; SQLite gets an explicit BEGIN, without which its driver autocommits.
@@ -27,7 +29,7 @@ passes :func:`check` before a connection is opened and :func:`begin` on it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
@@ -63,14 +65,14 @@ _OUTSIDE_TRANSACTION = {
         "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile", "pg_switch_wal",
         "pg_create_restore_point", "pg_promote", "pg_log_backend_memory_contexts", "pg_stat_statements_reset",
         "pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared",
-        "pg_backup_start", "pg_backup_stop", "setval",
+        "pg_backup_start", "pg_backup_stop", "setval", "pg_logical_emit_message", "pg_nextoid",
     }),
     "mariadb": frozenset({"get_lock", "setval", "sys_exec", "sys_eval"}),
     "sqlite": frozenset(),
 }  # fmt: skip
 """Built-in functions whose effect outlives a rollback: files, other sessions, server state, session locks."""
 _OUTSIDE_TRANSACTION["mysql"] = _OUTSIDE_TRANSACTION["mariadb"]
-_OUTSIDE_PREFIXES = ("dblink", "pg_stat_reset", "pg_replication_", "pg_create_physical_replication", "pg_create_logical_replication", "pg_drop_replication")  # fmt: skip
+_OUTSIDE_PREFIXES = ("dblink", "pg_stat_reset", "pg_replication_", "pg_wal_replay_", "pg_create_physical_replication", "pg_create_logical_replication", "pg_drop_replication")  # fmt: skip
 _BEGIN_READ_ONLY = {"postgresql": "SET TRANSACTION READ ONLY", "mariadb": "START TRANSACTION READ ONLY"}
 _BEGIN_READ_ONLY["mysql"] = _BEGIN_READ_ONLY["mariadb"]
 _STRING_MODES = {
@@ -180,12 +182,25 @@ def _one_statement(tokens: list[Any], size: int) -> tuple[list[Any], int, int]:
     return statements[0]
 
 
+_WORD = re.compile(r"\w+")
+_UNDECODED = re.compile("[\ud800-\udfff]")
+"""Bytes a shell argument or a JSON feed could not decode: Python keeps them as lone surrogates, no driver sends those."""
+
+
 def _function_names(tokens: list[Any]) -> tuple[str, ...]:
+    """Every name written before a ``(``: sqlglot's keywords too, since ``public.replace(1)`` or
+    ``merge(1)`` calls whatever function of that name the database holds."""
     from sqlglot.tokens import TokenType
 
-    named = (TokenType.VAR, TokenType.IDENTIFIER)
     return tuple(
-        sorted({token.text.lower() for token, after in pairwise(tokens) if token.token_type in named and after.token_type == TokenType.L_PAREN})
+        sorted(
+            {
+                token.text.lower()
+                for token, after in pairwise(tokens)
+                if after.token_type == TokenType.L_PAREN
+                and (token.token_type == TokenType.IDENTIFIER or _WORD.fullmatch(token.text))
+            }
+        )
     )
 
 
@@ -265,6 +280,9 @@ def read(sql: str, dialect: str, *, parse: bool) -> Statement:
     With ``parse`` it is parsed too, unless it already does something no
     rollback undoes (a statement that must be refused need not be read further).
     """
+    undecoded = _UNDECODED.search(sql)
+    if undecoded is not None:
+        raise UserError(f"the statement is not valid UTF-8 (character {undecoded.start() + 1}); save or type it as UTF-8")
     full, tokens = _unwrap_executable_comments(sql, dialect)
     mine, start, end = _one_statement(tokens, len(full))
     if mine[0].token_type.name not in _EXPLAINABLE:
@@ -349,14 +367,123 @@ _USER_FUNCTIONS["mysql"] = _USER_FUNCTIONS["mariadb"]
 
 
 async def _refuse_functions_defined_in_the_database(conn: AsyncConnection, statement: Statement) -> None:
-    """A volatile function someone defined may write files, use other connections or non-transactional tables."""
-    if not statement.functions or statement.dialect not in _USER_FUNCTIONS:
+    """A volatile function someone defined may write files, use other connections or non-transactional tables.
+
+    Named in the statement, or called by a view (or a rule) the statement
+    reads: ``SELECT * FROM v`` runs what ``v`` calls, though the text names no function.
+    """
+    if statement.dialect not in _USER_FUNCTIONS:
         return
-    query = text(_USER_FUNCTIONS[statement.dialect]).bindparams(bindparam("names", expanding=True))
-    found = (await conn.execute(query, {"names": list(statement.functions)})).scalars().all()
+    found = await _user_functions(conn, statement.dialect, statement.functions)
     if found:
         names = ", ".join(f"{name}()" for name in found)
         raise _refusal(f"would call {names}, defined in this database and free to act outside the transaction")
+    behind = await _VIEW_FUNCTIONS[statement.dialect](conn, statement)
+    if behind:
+        view, function = behind[0]
+        raise _refusal(f"would call {function}() through {view}, defined in this database and free to act outside the transaction")
+    if statement.dialect == "postgresql":
+        hidden = (await conn.execute(text(_POSTGRESQL_HIDDEN_CALLS))).first()
+        if hidden is not None:
+            raise _refusal(
+                f"may call {hidden[1]}() through the {hidden[0]}, defined in this database and free to act outside the transaction"
+            )
+
+
+async def _user_functions(conn: AsyncConnection, dialect: str, names: Iterable[str]) -> list[str]:
+    """Which of ``names`` are volatile functions defined in the database (not built in)."""
+    names = sorted(set(names))
+    if not names:
+        return []
+    query = text(_USER_FUNCTIONS[dialect]).bindparams(bindparam("names", expanding=True))
+    return list((await conn.execute(query, {"names": names})).scalars().all())
+
+
+_POSTGRESQL_HIDDEN_CALLS = """
+SELECT hidden.what, p.proname FROM (
+    SELECT 'operator ' || o.oprname AS what, o.oprcode::oid AS function FROM pg_catalog.pg_operator o
+    UNION ALL
+    SELECT 'domain ' || t.typname, d.refobjid FROM pg_catalog.pg_type t
+    JOIN pg_catalog.pg_constraint c ON c.contypid = t.oid
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid = c.oid
+     AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+    UNION ALL
+    SELECT 'cast to ' || pg_catalog.format_type(c.casttarget, NULL), c.castfunc FROM pg_catalog.pg_cast c WHERE c.castfunc <> 0
+) AS hidden
+JOIN pg_catalog.pg_proc p ON p.oid = hidden.function
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+WHERE p.provolatile = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+ORDER BY 1, 2 LIMIT 1
+"""
+"""A volatile function defined in the database behind an operator, a domain's check or a cast: a statement
+reaches those without naming the function, and a cast or a domain without naming anything (an implicit
+cast, a column's type), so while one exists no EXPLAIN ANALYZE in this database runs."""
+
+
+_POSTGRESQL_VIEW_FUNCTIONS = """
+WITH RECURSIVE reached AS (
+    SELECT to_regclass(name) AS oid FROM unnest(CAST(:names AS text[])) AS name
+    UNION
+    SELECT d.refobjid FROM reached JOIN pg_catalog.pg_rewrite r ON r.ev_class = reached.oid
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+     AND d.refclassid = 'pg_catalog.pg_class'::regclass
+)
+SELECT DISTINCT 'the ' || CASE WHEN c.relkind IN ('v', 'm') THEN 'view ' ELSE 'rules of ' END || c.oid::regclass::text, p.proname
+FROM reached JOIN pg_catalog.pg_class c ON c.oid = reached.oid
+JOIN pg_catalog.pg_rewrite r ON r.ev_class = c.oid
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+LEFT JOIN pg_catalog.pg_operator o ON d.refclassid = 'pg_catalog.pg_operator'::regclass AND o.oid = d.refobjid
+JOIN pg_catalog.pg_proc p ON p.oid = CASE WHEN d.refclassid = 'pg_catalog.pg_proc'::regclass THEN d.refobjid ELSE o.oprcode::oid END
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+WHERE p.provolatile = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+ORDER BY 1, 2
+"""
+"""Each view and rule the named relations reach, views within views included, and the volatile functions
+(or operators' functions) defined in the database that it calls: PostgreSQL records them in pg_depend."""
+
+
+async def _postgresql_view_functions(conn: AsyncConnection, statement: Statement) -> list[tuple[str, str]]:
+    if not statement.tables:
+        return []
+    rows = await conn.execute(text(_POSTGRESQL_VIEW_FUNCTIONS), {"names": _postgresql_names(statement.tables)})
+    return [(view, function) for view, function in rows]
+
+
+_MARIADB_VIEWS = (
+    "SELECT table_schema, table_name, view_definition FROM information_schema.views "
+    "WHERE table_schema IN :schemas AND table_name IN :names"
+)
+_MAX_VIEWS = 100
+"""Views read through before refusing: a chain longer than this is not worth reading for an EXPLAIN."""
+
+
+async def _mariadb_view_functions(conn: AsyncConnection, statement: Statement) -> list[tuple[str, str]]:
+    """MariaDB records no dependencies: read each view's definition as the guard reads a statement, views within views too."""
+    default = (await conn.scalar(text("SELECT DATABASE()"))) or ""
+    pending = {((schema or default).lower(), name.lower()) for schema, name in statement.tables}
+    seen: set[tuple[str, str]] = set()
+    calls: list[tuple[str, str]] = []
+    query = text(_MARIADB_VIEWS).bindparams(bindparam("schemas", expanding=True), bindparam("names", expanding=True))
+    while pending:
+        seen |= pending
+        if len(seen) > _MAX_VIEWS:
+            raise _refusal(f"reads more than {_MAX_VIEWS} views and tables through its views, which sqla-tui does not all check")
+        bound = {"schemas": sorted({schema for schema, _ in pending}), "names": sorted({name for _, name in pending})}
+        found = [row for row in await conn.execute(query, bound) if (row[0].lower(), row[1].lower()) in pending]
+        pending = set()
+        for schema, name, definition in found:
+            view = f"the view {name if schema == default else f'{schema}.{name}'}"
+            try:
+                read_view = read(definition or "", statement.dialect, parse=True)
+            except UserError:
+                raise _refusal(f"reads {view}, whose definition sqla-tui cannot read to see what it calls") from None
+            calls += [(view, function) for function in read_view.functions]
+            pending |= {((inner or schema).lower(), table.lower()) for inner, table in read_view.tables} - seen
+    user = set(await _user_functions(conn, statement.dialect, [function for _, function in calls]))
+    return [(view, function) for view, function in calls if function in user]
+
+
+_VIEW_FUNCTIONS = {"postgresql": _postgresql_view_functions, "mariadb": _mariadb_view_functions, "mysql": _mariadb_view_functions}
 
 
 _MARIADB_TABLES = (

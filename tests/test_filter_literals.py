@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from textual.widgets import OptionList
 
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.query.spec import Filter, QuerySpec, filter_text, parse_where
 from sqla_tui.core.query.spec_file import save_spec
 from tests.databases import TestDatabase, database_fixture, run_async
 from tests.test_script import invoke
+from tests.test_tui_compose import SIZE, logged_rows, press_compose
+from tests.tui_helpers import make_app, settle
 
 _SQLITE = [
     'CREATE TABLE "Order Items" (id INTEGER PRIMARY KEY, qty, score FOO BAR, note)',
@@ -133,3 +136,18 @@ def test_a_filter_is_shown_as_typed() -> None:
     assert filter_text(parse_where("qty in (1, '2')")) == "qty in 1, '2'"
     assert filter_text(parse_where('''note = "it's"''')) == '''note = "it's"'''
     assert filter_text(Filter("qty", "=", "1")) == "qty = 1"  # a spec saved before quotes were kept
+
+
+async def test_the_compose_screen_reads_a_typed_filter_as_the_cli_does(literal_db: TestDatabase) -> None:
+    if literal_db.backend != "sqlite":
+        pytest.skip("columns without a declared type are SQLite's")
+    app = make_app(literal_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await press_compose(pilot)
+        await pilot.press("down", "enter")  # the only root, Order Items
+        await settle(pilot)
+        await pilot.press("slash", *"qty in 1, '1'", "enter", "f5")  # f5 runs from any field
+        await settle(pilot)
+        assert logged_rows(screen) == [21]  # 20 integers 1 and one text '1'
+        listed = screen.query_one("#compose-filters", OptionList)
+        assert [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)] == ["qty in 1, '1'"]

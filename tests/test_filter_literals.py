@@ -19,6 +19,7 @@ from textual.widgets import OptionList
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.query.spec import Filter, QuerySpec, filter_text, parse_where
 from sqla_tui.core.query.spec_file import save_spec
+from sqla_tui.settings.history import spec_line
 from tests.databases import TestDatabase, database_fixture, run_async
 from tests.test_script import invoke
 from tests.test_tui_compose import SIZE, logged_rows, press_compose
@@ -136,6 +137,8 @@ def test_a_filter_is_shown_as_typed() -> None:
     assert filter_text(parse_where("qty in (1, '2')")) == "qty in 1, '2'"
     assert filter_text(parse_where('''note = "it's"''')) == '''note = "it's"'''
     assert filter_text(Filter("qty", "=", "1")) == "qty = 1"  # a spec saved before quotes were kept
+    spec = QuerySpec("Order Items", filters=[parse_where("qty = '1'"), parse_where("qty != 1")])
+    assert spec_line(spec) == "Order Items · qty = '1' · qty != 1 · limit 100"  # the history lists the two apart
 
 
 async def test_the_compose_screen_reads_a_typed_filter_as_the_cli_does(literal_db: TestDatabase) -> None:

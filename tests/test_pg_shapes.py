@@ -28,7 +28,8 @@ _STATEMENTS = [
     "INSERT INTO customers SELECT g, 1 FROM generate_series(1, 4) g",
     "INSERT INTO orders SELECT g, 1 + g % 4 FROM generate_series(1, 30) g",
     "CREATE DOMAIN posint AS integer NOT NULL CHECK (VALUE > 0) CHECK (VALUE < 1000)",
-    "CREATE TABLE tickets (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text, seats posint, codes posint[])",
+    "CREATE TYPE mood AS ENUM ('happy', 'it''s ok')",
+    "CREATE TABLE tickets (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text, moods mood[], seats posint, codes posint[])",
     "CREATE VIEW customer_names AS SELECT id FROM customers",
     "CREATE MATERIALIZED VIEW order_counts AS SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id",
 ]
@@ -103,3 +104,14 @@ def test_an_array_of_a_domain_is_written_as_an_array_of_that_domain(pg_shapes: T
     path = generate(pg_shapes, tmp_path, "--tables", "tickets", name="domain_array_models")
     written = 'DOMAIN("posint", Integer, not_null=True, check="(VALUE > 0) AND (VALUE < 1000)")'
     assert f"    codes: Mapped[list[int] | None] = mapped_column(\n        ARRAY({written}),\n    )\n" in path.read_text()
+
+
+def test_an_array_of_an_enum_is_written_as_an_array_of_that_enum(pg_shapes: TestDatabase, tmp_path: Path) -> None:
+    """It was ARRAY(NullType) (``Mapped[list[Any]]``), which create_all cannot create."""
+    path = generate(pg_shapes, tmp_path, "--tables", "tickets", name="enum_array_models")
+    imports_alone(path)
+    written = """    moods: Mapped[list[str] | None] = mapped_column(\n        ARRAY(ENUM("happy", "it's ok", name="mood"))\n    )\n"""
+    assert written in path.read_text()
+    generated = load_user_models(f"{path}:Base")
+    created = created_catalog("postgresql", tmp_path / "created", generated).table("tickets")
+    assert [(c.name, c.type) for c in created.columns if c.name == "moods"] == [("moods", "mood[]")]

@@ -55,3 +55,17 @@ def test_generated_columns_on_one_line_keep_their_own_expressions(tmp_path: Path
         ("id", None), ("x", None), ("y", "x*2"), ("z", "coalesce(x, 0) + 1"), ("s", "')' || x"),
     ]  # fmt: skip
     assert 'z: Mapped[int | None] = mapped_column(Integer, Computed("coalesce(x, 0) + 1"))' in invoke("models", url)
+
+
+def test_a_script_reads_text_in_a_numeric_affinity_column_as_the_app_does(tmp_path: Path) -> None:
+    """``score FOO BAR`` has NUMERIC affinity and holds 'x': the script died with "TypeError: must be real number"."""
+    url = "sqlite:///" + str(sqlite_file(tmp_path / "affinity.db", (
+        "CREATE TABLE scores (id INTEGER PRIMARY KEY, score FOO BAR, at DATE);"
+        "INSERT INTO scores VALUES (1, 1, '2020-01-01'), (2, 'x', 'N/A'), (3, 2.5, NULL), (4, 1e-20, 7);"
+    )))  # fmt: skip
+    script = tmp_path / "affinity_script.py"
+    invoke("query", url, "scores", "--where", "score != 2.5", "--script", "-o", str(script))
+    printed = run_script(script, url)
+    assert printed.splitlines()[-1] == "1 statement, 3 rows received, 3 entities (3 root rows)"
+    assert invoke("query", url, "scores", "--where", "score != 2.5").splitlines()[-1] == printed.splitlines()[-1]
+    assert "score: Mapped[Decimal | None] = mapped_column(TolerantDecimal(NUMERIC()))" in script.read_text()

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqla_tui.core.connect.masking import mask_url
 from sqla_tui.core.connect.target import DEMO_ALIAS, Target
 from sqla_tui.core.errors import UserError
-from sqla_tui.core.query.spec import QuerySpec
+from sqla_tui.core.query.spec import QuerySpec, filter_text
 from sqla_tui.core.query.spec_file import spec_data, spec_from_data
 from sqla_tui.settings.files import write_private
 from sqla_tui.settings.paths import history_dir
@@ -133,7 +133,7 @@ def _write(path: Path, lines: list[dict]) -> None:
 def spec_line(spec: QuerySpec) -> str:
     """A spec in one line, as the history lists it: ``users · id > 5 · order name desc · posts=selectin · limit 100``."""
     parts = [spec.root if spec.schema is None else f"{spec.schema}.{spec.root}"]
-    parts += [f"{f.column} {f.op} {_value(f.value)}".rstrip() for f in spec.filters]
+    parts += [filter_text(f) for f in spec.filters]
     if spec.order_by:
         parts.append("order " + ", ".join(f"{o.column}{' desc' if o.descending else ''}" for o in spec.order_by))
     parts += [f"{load.path}={load.strategy}" for load in spec.loads]
@@ -142,8 +142,3 @@ def spec_line(spec: QuerySpec) -> str:
         parts.append(f"offset {spec.offset}")
     return " · ".join(parts)
 
-
-def _value(value: object) -> str:
-    if value is None:
-        return ""
-    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)

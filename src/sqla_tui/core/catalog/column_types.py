@@ -154,6 +154,24 @@ def enum_values(type_text: str, dialect: str, named_enums: dict[str, tuple[str, 
     return None
 
 
+def enum_array_type(type_text: str, named_enums: Mapping[str, tuple[str, ...]]) -> CodeType | None:
+    """``ARRAY(ENUM("happy", "sad", name="mood"))`` for an array of a PostgreSQL enum (``mood[]``), else None.
+
+    The enum's name is not a type SQLAlchemy knows, so the array was
+    ``ARRAY(NullType)``, which ``create_all`` cannot create; its labels and
+    name are, and ``create_all`` creates the enum type before the table.
+    The items are annotated ``str``: a list of an enum class would need that
+    class bound into ``ARRAY``, which the scalar columns' classes are not.
+    """
+    name = type_text.strip().removesuffix("[]")
+    if name == type_text.strip() or name not in named_enums:
+        return None
+    schema, _, bare = name.rpartition(".")
+    arguments = [*map(literal, named_enums[name]), f"name={literal(bare.strip(chr(34)))}"]
+    arguments += [f"schema={literal(schema.strip(chr(34)))}"] if schema else []
+    return CodeType(f"ARRAY(ENUM({', '.join(arguments)}))", "list[str]", frozenset({(_PG, "ARRAY"), (_PG, "ENUM")}))
+
+
 def code_type(type_text: str, dialect: Dialect, domains: Mapping[str, Domain] | None = None) -> CodeType:
     """The SQLAlchemy source and Python annotation for a column whose type the database spells ``type_text``.
 

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sqla_tui.core.catalog.column_types import SA, SA_TYPES, CodeType, Domain, code_type, enum_values
+from sqla_tui.core.catalog.column_types import SA, SA_TYPES, CodeType, Domain, code_type, enum_array_type, enum_values
 from sqla_tui.core.catalog.naming import (
     MANY_TO_MANY,
     MANY_TO_ONE,
@@ -331,7 +331,8 @@ class _Writer:
             if column.type in self.enum_labels:  # a MySQL ENUM's labels are the column's own: not shared by text
                 self.code_types[column.type] = labels
             return labels
-        found = self.code_types[column.type] = code_type(column.type, self.dialect, self.domains)
+        found = enum_array_type(column.type, self.enum_labels) or code_type(column.type, self.dialect, self.domains)
+        self.code_types[column.type] = found
         for module, name in found.names:
             self.names[module].add(name)
         self.modules |= found.modules

@@ -27,7 +27,7 @@ from sqla_tui.core.errors import UserError
 from sqla_tui.core.query.fanout import plan_loads
 from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.script_models import imported_models, reach, written_models
-from sqla_tui.core.query.spec import QuerySpec
+from sqla_tui.core.query.spec import QuerySpec, filter_text
 from sqla_tui.core.query.statement import statement_source
 
 PASSWORD_VARIABLE = "DATABASE_PASSWORD"
@@ -125,7 +125,7 @@ def needs_unique(spec: QuerySpec, entity: type) -> bool:
 
 
 def _described(spec: QuerySpec, touch: list[str]) -> str:
-    parts = [f"where {spec_filter.column} {spec_filter.op} {spec_filter.value}" for spec_filter in spec.filters]
+    parts = [f"where {filter_text(spec_filter)}" for spec_filter in spec.filters]
     parts += [f"load {load.path}={load.strategy}" for load in spec.loads]
     parts += [f"touch {path}" for path in touch]
     return ", ".join(parts) or "no loader options"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import importlib
+import inspect as source_code
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from sqlalchemy.sql.elements import BinaryExpression, BooleanClauseList, ClauseE
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from sqla_tui.core.catalog.naming import python_name
+from sqla_tui.core.catalog.tolerant import Tolerant
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.query.loader_tree import LoaderTree
 
@@ -104,6 +106,9 @@ def written_models(found: Reach) -> ModelsSource:
     imports += [f"from sqlalchemy.dialects.{dialect} import {', '.join(sorted(names))}" for dialect, names in sorted(writer.dialect_names.items())]
     imports.append("from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship")
     imports += [line for marker, line in _IMPORTS_FOR.items() if marker in body]
+    if writer.readers:
+        imports += ["from collections.abc import Callable", "from sqlalchemy.engine import Dialect", "from sqlalchemy.types import TypeDecorator, TypeEngine"]
+        imports += ["import decimal"] if "decimal." in body else []
     return ModelsSource(imports, body, writer.defined)
 
 
@@ -115,6 +120,8 @@ class _Writer:
         self.sqlalchemy_names: set[str] = set()
         self.type_names: set[str] = set()
         self.dialect_names: dict[str, set[str]] = {}
+        self.readers: list[type[Tolerant]] = []
+        """The app's tolerant column types the models use, written into the script as the app defines them."""
         self.defined = {"Base", *(cls.__name__ for cls in found.classes)}
         self.columns: dict[tuple[int, str], str] = {}
         """(id of its table, column key) -> how the source names the column: ``User.id`` or ``post_tags.c['post_id']``.
@@ -152,7 +159,9 @@ class _Writer:
             written.append(f"{self.table_names[table.fullname]} = Table(\n    {table.name!r},\n    Base.metadata,\n{columns}{schema})\n")
         # NullType (a type SQLAlchemy does not know) in mapped_column() means "from the annotation", and Any names none
         base_body = "type_annotation_map = {Any: NullType}" if "NullType" in self.type_names else "pass"
-        return "\n\n".join([f"class Base(DeclarativeBase):\n    {base_body}\n", *written]) + "\n\n"
+        readers = ["_Processor = Callable[[Any], Any]\n"] if self.readers else []
+        readers += [source_code.getsource(reader) for reader in self.readers]
+        return "\n\n".join([*readers, f"class Base(DeclarativeBase):\n    {base_body}\n", *written]) + "\n\n"
 
     def classes(self) -> str:
         return "\n\n".join(self.class_source(cls) for cls in self.found.classes)
@@ -225,7 +234,16 @@ class _Writer:
             raise UserError(f"the join column {column} is not mapped by a class the script writes; use --models") from None
 
     def type_source(self, column_type: TypeEngine[Any]) -> str:
-        """The column's type as a constructor call that rebuilds it; its generic form, or NullType, when that fails."""
+        """The column's type as a constructor call that rebuilds it; its generic form, or NullType, when that fails.
+
+        A type the app reads tolerantly (SQLite keeps 'x' in a NUMERIC column)
+        is written wrapped the same way, so the script loads every row the app does.
+        """
+        if isinstance(column_type, Tolerant):
+            for reader in [cls for cls in type(column_type).__mro__ if issubclass(cls, Tolerant)][::-1]:
+                if reader not in self.readers:
+                    self.readers.append(reader)
+            return f"{type(column_type).__name__}({self.type_source(column_type.declared)})"
         while isinstance(column_type, TypeDecorator):
             column_type = column_type.impl_instance
         candidates = [column_type]

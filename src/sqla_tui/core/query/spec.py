@@ -5,7 +5,9 @@ build: root entity, filters, order, limit/offset and a loader tree. It
 serialises to JSON (``spec_file``); ``query.statement`` turns it into a real
 ``Select`` against mapped classes and into the Python a user can paste.
 Filter values are converted by the column's Python type and always bound as
-parameters, never spliced into SQL text.
+parameters, never spliced into SQL text. Where the column has no type to
+convert by (SQLite's undeclared one), a value reads as SQL reads it: ``1`` is
+a number, ``'1'`` text.
 """
 
 from __future__ import annotations
@@ -48,11 +50,15 @@ _WHERE = re.compile(
 
 @dataclass
 class Filter:
-    """One condition on a column of the root entity; ``value`` is text until converted."""
+    """One condition on a column of the root entity; ``value`` is text (or a list of texts) until converted."""
 
     column: str
     op: str
     value: Any = None
+    quoted: list[bool] | None = None
+    """Per value, whether it was typed in quotes. A column without a type reads ``1`` as a number and
+    ``'1'`` as text, and a text column keeps a quoted ``'null'``. None (specs saved before it was kept):
+    every value is text converted by the column's type, as it was then."""
 
 
 @dataclass
@@ -123,9 +129,21 @@ def parse_where(text: str) -> Filter:
     if not raw:
         raise UserError(f"filter {text!r} has no value after {op!r}")
     if op in _LIST_VALUE:
+        if op != "between" and raw.startswith("(") and raw.endswith(")"):
+            raw = raw[1:-1]  # in (1, 2), as SQL writes it
         parts = re.split(r"\s*,\s*|\s+and\s+", raw, flags=re.IGNORECASE) if op == "between" else raw.split(",")
-        return Filter(column, op, [_unquote(part) for part in parts])
-    return Filter(column, op, _unquote(raw))
+        values = [_unquote(part) for part in parts]
+        return Filter(column, op, [text for text, _ in values], [quoted for _, quoted in values])
+    value, quoted = _unquote(raw)
+    return Filter(column, op, value, [quoted])
+
+
+def filter_text(spec_filter: Filter) -> str:
+    """The filter as it would be typed (``qty in 1, '2'``): quoted values keep their quotes."""
+    values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
+    flags = spec_filter.quoted or [False] * len(values)
+    shown = [_quoted(value) if quoted else str(value) for value, quoted in zip(values, flags, strict=False) if value is not None]
+    return f"{spec_filter.column} {spec_filter.op} {', '.join(shown)}".rstrip()
 
 
 _ORDER = re.compile(r'^\s*(?:"(?P<quoted>[^"]+)"|`(?P<backquoted>[^`]+)`|(?P<column>[^:]+))\s*(?::(?P<direction>[^:]*))?$')
@@ -149,11 +167,16 @@ def parse_load(text: str) -> LoadOption:
     return LoadOption(path.strip(), strategy.strip().lower())
 
 
-def _unquote(value: str) -> str:
+def _quoted(value: str) -> str:
+    return f'"{value}"' if "'" in value else f"'{value}'"
+
+
+def _unquote(value: str) -> tuple[str, bool]:
+    """The value's text, and whether it was typed in quotes."""
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
+        return value[1:-1], True
+    return value, False
 
 
 def column_attribute(entity: type, name: str) -> InstrumentedAttribute[Any]:
@@ -176,10 +199,8 @@ def convert_value(attribute: InstrumentedAttribute[Any], raw: Any) -> Any:
     """Convert text to the column's Python type so the driver binds a proper value."""
     if raw is None or not isinstance(raw, str):
         return raw
-    column = attribute.property.columns[0]
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
+    python_type = _python_type(attribute)
+    if python_type is None:
         return raw
     if raw.lower() == "null":
         return None
@@ -199,6 +220,64 @@ def convert_value(attribute: InstrumentedAttribute[Any], raw: Any) -> Any:
             f"{raw!r} is not a valid {python_type.__name__} for column {attribute.key!r}"
         ) from None
     return raw
+
+
+_NUMBER = re.compile(r"^[+-]?(?:(?P<integer>\d+)|\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][+-]?\d+)$")
+
+
+def filter_values(attribute: InstrumentedAttribute[Any], spec_filter: Filter) -> list[Any]:
+    """The filter's values as they are bound: converted by the column's type, or read as SQL reads them.
+
+    A column without a type (SQLite's undeclared one, reflected as NullType)
+    has nothing to convert by, and SQLite compares the text '1' with the
+    integer 1 as unequal: a value typed bare is read as SQL reads a literal
+    (``1``, ``-2.5``, ``true``, ``null``), a quoted one stays text. A spec
+    saved before quotes were kept has no flags; its values convert as they did.
+    """
+    values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
+    flags: list[bool | None] = [None] * len(values) if spec_filter.quoted is None else list(spec_filter.quoted)
+    if len(flags) != len(values):
+        raise UserError(
+            f"filter on {spec_filter.column!r} has {len(values)} value(s) but {len(flags)} quoted flag(s); "
+            "type the filter again"
+        )
+    return [_typed_value(attribute, value, quoted) for value, quoted in zip(values, flags, strict=True)]
+
+
+def _typed_value(attribute: InstrumentedAttribute[Any], raw: Any, quoted: bool | None) -> Any:
+    if quoted is None or not isinstance(raw, str):
+        return convert_value(attribute, raw)
+    column_type = attribute.property.columns[0].type
+    if isinstance(column_type, NullType):
+        return raw if quoted else _sql_literal(raw)
+    python_type = _python_type(attribute)
+    if quoted and python_type is str:
+        return raw  # 'null' typed in quotes is the text null
+    if not quoted and python_type is int and raw.lower() in ("true", "false"):
+        return int(raw.lower() == "true")  # MySQL's BOOLEAN is TINYINT(1): SQL reads true as 1
+    return convert_value(attribute, raw)
+
+
+def _python_type(attribute: InstrumentedAttribute[Any]) -> type | None:
+    try:
+        return attribute.property.columns[0].type.python_type
+    except NotImplementedError:
+        return None
+
+
+def _sql_literal(raw: str) -> Any:
+    """A bare value as SQL reads it: a whole number is an integer, one with a point or exponent a float."""
+    lowered = raw.lower()
+    if lowered in ("null", "true", "false"):
+        return {"null": None, "true": True, "false": False}[lowered]
+    number = _NUMBER.match(raw)
+    if number is None:
+        return raw
+    if number["integer"] is None:
+        return float(raw)
+    if not -(2**63) <= int(raw) < 2**63:
+        raise UserError(f"{raw!r} is out of range: databases hold 64-bit integers")
+    return int(raw)
 
 
 def read_by_database(attribute: InstrumentedAttribute[Any], value: Any) -> bool:
@@ -225,21 +304,22 @@ def condition(entity: type, spec_filter: Filter) -> Any:
     op = spec_filter.op
     if op in _NO_VALUE:
         return attribute.is_(None) if op == "is_null" else attribute.is_not(None)
+    converted = filter_values(attribute, spec_filter)
+    values = [_bound(attribute, value) for value in converted]
     if op in _LIST_VALUE:
-        values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
-        values = [_bound(attribute, convert_value(attribute, value)) for value in values]
         if op == "between":
             if len(values) != 2:
                 raise UserError(f"between on {spec_filter.column!r} needs two values, e.g. 'id between 1 and 5'")
             return attribute.between(*values)
         return attribute.in_(values) if op == "in" else attribute.not_in(values)
-    converted = convert_value(attribute, spec_filter.value)
-    if op not in ("=", "!=") and (converted is None or isinstance(converted, bool)):
+    if len(values) != 1:
+        raise UserError(f"filter {spec_filter.column!r} {op} takes one value, not {len(values)}; a list is for 'in'")
+    if op not in ("=", "!=") and (converted[0] is None or isinstance(converted[0], bool)):
         raise UserError(
-            f"filter {spec_filter.column!r} {op} needs a value, not {'null' if converted is None else str(converted).lower()}; "
+            f"filter {spec_filter.column!r} {op} needs a value, not {'null' if converted[0] is None else str(converted[0]).lower()}; "
             "'is_null' and 'not_null' match missing values, '=' compares with true/false"
         )
-    value = _bound(attribute, converted)
+    [value] = values
     comparisons = {
         "=": attribute.__eq__, "!=": attribute.__ne__, "<": attribute.__lt__, "<=": attribute.__le__,
         ">": attribute.__gt__, ">=": attribute.__ge__, "like": attribute.like, "ilike": attribute.ilike,

@@ -19,7 +19,7 @@ from sqla_tui.core.query.spec import (
     check_limit,
     column_attribute,
     condition,
-    convert_value,
+    filter_values,
     read_by_database,
 )
 
@@ -65,9 +65,9 @@ def _condition_source(spec: QuerySpec, entity: type, index: int) -> str:
         return f"{column}.is_(None)"
     if op == "not_null":
         return f"{column}.is_not(None)"
-    values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
-    converted = [_literal(convert_value(attribute, value)) for value in values]
-    if read_by_database(attribute, convert_value(attribute, values[0])):
+    values = filter_values(attribute, spec_filter)
+    converted = [_literal(value) for value in values]
+    if read_by_database(attribute, values[0]):
         converted = [f"cast(literal({text}), {column}.type)" for text in converted]
     if op == "between":
         return f"{column}.between({', '.join(converted)})"

@@ -44,7 +44,7 @@ from sqla_tui.core.query.preview import (
 )
 from sqla_tui.core.query.run import RunResult
 from sqla_tui.core.query.script import save_script
-from sqla_tui.core.query.spec import DEFAULT_LIMIT, Filter, QuerySpec, parse_order, parse_where
+from sqla_tui.core.query.spec import DEFAULT_LIMIT, QuerySpec, filter_text, parse_order, parse_where
 from sqla_tui.settings.history import remember
 from sqla_tui.tui.clipboard import copy_text
 from sqla_tui.tui.screens.explain_screen import ExplainScreen
@@ -376,7 +376,7 @@ class ComposeScreen(GuardedScreen):
         listing = self.query_one("#compose-filters", OptionList)
         listing.clear_options()
         filters = self.composer.spec.filters if self.composer is not None else []
-        listing.add_options(Option(Content(_filter_text(spec_filter))) for spec_filter in filters)
+        listing.add_options(Option(Content(filter_text(spec_filter))) for spec_filter in filters)
         self._refresh_preview()
 
     def _limit_typed(self) -> int | None:
@@ -529,12 +529,6 @@ class ComposeScreen(GuardedScreen):
 
 _RESTORED = ("filters", "order_by", "limit", "offset", "loads", "column_options", "default_order")
 """What a history entry brings back besides its root."""
-
-
-def _filter_text(spec_filter: Filter) -> str:
-    value = spec_filter.value
-    shown = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
-    return f"{spec_filter.column} {spec_filter.op} {shown}".rstrip()
 
 
 def _summary_line(result: RunResult) -> Content:

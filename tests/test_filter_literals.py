@@ -1,0 +1,156 @@
+"""A filter matches the rows the same condition matches in plain SQL, on every backend.
+
+A bare value is what SQL reads as a literal (``qty = 1`` a number, ``flag =
+true`` a boolean, ``qty = null`` no value) and a quoted one is text; where the
+column has a type, the value is converted by it. The tester's case: a SQLite
+column declared without a type holds integers, and ``qty = 1`` matched none
+of its 20 rows because the value was bound as the text '1'.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from textual.widgets import OptionList
+
+from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.query.spec import Filter, QuerySpec, filter_text, parse_where
+from sqla_tui.core.query.spec_file import save_spec
+from sqla_tui.settings.history import spec_line
+from tests.databases import TestDatabase, database_fixture, run_async
+from tests.test_script import invoke
+from tests.test_tui_compose import SIZE, logged_rows, press_compose
+from tests.tui_helpers import make_app, settle
+
+_SQLITE = [
+    'CREATE TABLE "Order Items" (id INTEGER PRIMARY KEY, qty, score FOO BAR, note)',
+    'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) '
+    'INSERT INTO "Order Items" SELECT i, i % 3, i % 4, CASE i % 5 WHEN 0 THEN \'null\' WHEN 1 THEN NULL ELSE \'n\' || i END FROM n',
+    "INSERT INTO \"Order Items\" VALUES (61, '1', 2.5, 'a'), (62, -2, -1, 'b'), (63, 2.5, 0.5, 'c'), (64, NULL, NULL, 'd')",
+]  # fmt: skip
+_POSTGRESQL = [
+    'CREATE TABLE "Order Items" (id integer PRIMARY KEY, qty integer, price numeric(6, 2), flag boolean, d date, '
+    "p point, x xml, note text, code text)",
+    "INSERT INTO \"Order Items\" SELECT i, i % 3 - 1, (i % 4) * 1.25 - 1, i % 2 = 0, date '2020-01-01' + i % 5, "
+    "CASE WHEN i % 2 = 1 THEN point(i, i) END, CASE WHEN i % 3 = 0 THEN '<a/>'::xml END, "
+    "CASE i % 5 WHEN 0 THEN 'null' WHEN 1 THEN NULL ELSE 'n' || i END, lpad(i::text, 4, '0') FROM generate_series(1, 60) i",
+]  # fmt: skip
+_MARIADB = [
+    "CREATE TABLE `Order Items` (id int PRIMARY KEY, qty int, price decimal(6, 2), flag boolean, d date, "
+    "ip inet6, note varchar(20), code varchar(20))",
+    "INSERT INTO `Order Items` SELECT seq, MOD(seq, 3) - 1, (MOD(seq, 4)) * 1.25 - 1, MOD(seq, 2) = 0, "
+    "date '2020-01-01' + INTERVAL MOD(seq, 5) DAY, IF(MOD(seq, 2) = 1, '::1', NULL), "
+    "CASE MOD(seq, 5) WHEN 0 THEN 'null' WHEN 1 THEN NULL ELSE concat('n', seq) END, lpad(seq, 4, '0') FROM (SELECT CAST(seq AS SIGNED) AS seq FROM seq_1_to_60) n",
+]  # fmt: skip
+_BUILD = {"sqlite": _SQLITE, "postgresql": _POSTGRESQL, "mysql": _MARIADB}
+
+_TYPED = [  # (filter as typed, the same condition in SQL) on the PostgreSQL and MariaDB table
+    ("qty = 1", "qty = 1"), ("qty = -1", "qty = -1"), ("qty = '1'", "qty = '1'"), ("qty in (1, -1)", "qty IN (1, -1)"),
+    ("qty not in 0", "qty NOT IN (0)"), ("qty between -1 and 0", "qty BETWEEN -1 AND 0"), ("qty < 0", "qty < 0"),
+    ("price = -1", "price = -1"), ("price = 1.50", "price = 1.50"), ("price > -0.5", "price > -0.5"),
+    ("price between 0.25 and 1.5", "price BETWEEN 0.25 AND 1.5"), ("flag = true", "flag = true"),
+    ("flag = false", "flag = false"), ("d = 2020-01-03", "d = '2020-01-03'"),
+    ("d between 2020-01-02 and 2020-01-04", "d BETWEEN '2020-01-02' AND '2020-01-04'"),
+    ("note = 'null'", "note = 'null'"), ("note = null", "note IS NULL"), ("note is null", "note IS NULL"),
+    ("code = 0007", "code = '0007'"), ("code in 0007, '0012'", "code IN ('0007', '0012')"),
+]  # fmt: skip
+CASES = {
+    "sqlite": [
+        ("qty = 1", "qty = 1"), ("qty = '1'", "qty = '1'"), ("qty != 1", "qty != 1"), ("qty = true", "qty = 1"),
+        ("qty in (1, 2)", "qty IN (1, 2)"), ("qty in 1, '1'", "qty IN (1, '1')"), ("qty not in 0, 1", "qty NOT IN (0, 1)"),
+        ("qty between -2 and 1", "qty BETWEEN -2 AND 1"), ("qty > 1", "qty > 1"), ("qty < 0", "qty < 0"),
+        ("qty = -2", "qty = -2"), ("qty = 2.5", "qty = 2.5"), ("qty = 25e-1", "qty = 2.5"), ("qty is null", "qty IS NULL"),
+        ("qty = null", "qty IS NULL"), ("note = 'null'", "note = 'null'"), ("note like n1%", "note LIKE 'n1%'"),
+        ("score = 1", "score = 1"), ("score in 1, 2", "score IN (1, 2)"), ("score between -1 and 0.5", "score BETWEEN -1 AND 0.5"),
+        ("score = 2.5", "score = 2.5"), ("score < 0", "score < 0"),
+    ],
+    "postgresql": [*_TYPED, ("p is null", "p IS NULL"), ("x not_null", "x IS NOT NULL")],
+    "mariadb": [*_TYPED, ("ip = '::1'", "ip = '::1'"), ("ip is null", "ip IS NULL")],
+}  # fmt: skip
+
+
+async def _build(url: str) -> None:
+    engine, _ = await connect(url, read_only=False)
+    try:
+        async with engine.begin() as conn:
+            for statement in _BUILD[engine.dialect.name]:
+                await conn.exec_driver_sql(statement)
+    finally:
+        await engine.dispose()
+
+
+literal_db = database_fixture("literal_db", _build)
+
+
+async def _sql_count(url: str, condition: str) -> int:
+    engine, _ = await connect(url)
+    try:
+        quoted = engine.dialect.identifier_preparer.quote("Order Items")
+        async with engine.connect() as conn:
+            return int((await conn.execute(text(f"SELECT count(*) FROM {quoted} WHERE {condition}"))).scalar_one())
+    finally:
+        await engine.dispose()
+
+
+def _matched(url: str, *args: str) -> int:
+    return int(json.loads(invoke("query", url, "Order Items", *args, "--json"))["summary"]["root_rows"])
+
+
+def test_a_bare_number_on_an_untyped_sqlite_column_matches_the_rows_sql_counts(literal_db: TestDatabase) -> None:
+    """The tester's case: 0 rows, where SQL counts 20."""
+    if literal_db.backend != "sqlite":
+        pytest.skip("columns without a declared type are SQLite's")
+    assert run_async(_sql_count(literal_db.url, "qty = 1")) == 20
+    assert _matched(literal_db.url, "--where", "qty = 1") == 20
+    assert _matched(literal_db.url, "--where", "qty = '1'") == 1
+
+
+def test_every_filter_shape_matches_the_rows_sql_counts(literal_db: TestDatabase) -> None:
+    counted = [(typed, _matched(literal_db.url, "--where", typed)) for typed, _ in CASES[literal_db.backend]]
+    expected = [(typed, run_async(_sql_count(literal_db.url, sql))) for typed, sql in CASES[literal_db.backend]]
+    assert counted == expected
+    assert len({count for _, count in expected}) > 5  # the conditions tell rows apart: no shape passes by matching all or none
+
+
+def test_a_spec_saved_before_quotes_were_kept_means_what_it_meant(literal_db: TestDatabase, tmp_path: Path) -> None:
+    """Its values are text converted by the column's type: 'null' is no value, and an untyped column compares text."""
+    spec = tmp_path / "old.json"
+    spec.write_text(json.dumps({"root": "Order Items", "filters": [{"column": "note", "op": "=", "value": "null"}]}))
+    assert _matched(literal_db.url, "--spec", str(spec)) == run_async(_sql_count(literal_db.url, "note IS NULL"))
+    if literal_db.backend == "sqlite":
+        spec.write_text(json.dumps({"root": "Order Items", "filters": [{"column": "qty", "op": "=", "value": "1"}]}))
+        assert _matched(literal_db.url, "--spec", str(spec)) == 1
+
+
+def test_a_saved_spec_keeps_which_values_were_quoted(literal_db: TestDatabase, tmp_path: Path) -> None:
+    path = tmp_path / "saved.json"
+    filters = [parse_where("note in null, 'null'"), parse_where("id between 1 and 40")]
+    save_spec(QuerySpec("Order Items", filters=filters), path)
+    assert json.loads(path.read_text())["filters"][0] == {"column": "note", "op": "in", "value": ["null", "null"], "quoted": [False, True]}
+    assert _matched(literal_db.url, "--spec", str(path)) == run_async(_sql_count(literal_db.url, "note = 'null' AND id BETWEEN 1 AND 40"))
+
+
+def test_a_filter_is_shown_as_typed() -> None:
+    assert filter_text(parse_where("qty in (1, '2')")) == "qty in 1, '2'"
+    assert filter_text(parse_where('''note = "it's"''')) == '''note = "it's"'''
+    assert filter_text(Filter("qty", "=", "1")) == "qty = 1"  # a spec saved before quotes were kept
+    spec = QuerySpec("Order Items", filters=[parse_where("qty = '1'"), parse_where("qty != 1")])
+    assert spec_line(spec) == "Order Items · qty = '1' · qty != 1 · limit 100"  # the history lists the two apart
+
+
+async def test_the_compose_screen_reads_a_typed_filter_as_the_cli_does(literal_db: TestDatabase) -> None:
+    if literal_db.backend != "sqlite":
+        pytest.skip("columns without a declared type are SQLite's")
+    app = make_app(literal_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await press_compose(pilot)
+        await pilot.press("down", "enter")  # the only root, Order Items
+        await settle(pilot)
+        await pilot.press("slash", *"qty in 1, '1'", "enter", "f5")  # f5 runs from any field
+        await settle(pilot)
+        assert logged_rows(screen) == [21]  # 20 integers 1 and one text '1'
+        listed = screen.query_one("#compose-filters", OptionList)
+        assert [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)] == ["qty in 1, '1'"]

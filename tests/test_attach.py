@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, pool, select, text
 from sqlalchemy import event as sa_event
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.orm import Session
 
 from sqla_tui.attach import instrument, instrument_from_env
@@ -185,6 +185,28 @@ def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(empty_db
     assert set(rows) == (
         {3} if empty_db.backend == "mariadb" else {None}
     )  # sqlite3 keeps no count of rows it hands over
+
+
+def test_what_sqlalchemy_sends_when_it_first_connects_is_not_the_apps(empty_db: TestDatabase, runtime: Path) -> None:
+    """Watched before its first connection, an engine's feed holds the application's one statement, not the
+    server version and settings SQLAlchemy reads first (several on PostgreSQL and MariaDB)."""
+    engine = create_async_engine(async_url(empty_db.url))
+    handle = instrument(engine, name="first")
+    reader = Reader("first")
+    reader.start()
+    assert handle.wait_for_viewer(30)
+
+    async def once() -> None:
+        async with AsyncSession(engine) as session:
+            assert (await session.execute(text("SELECT 7"))).scalar() == 7
+        await engine.dispose()
+
+    asyncio.run(once())
+    handle.close()
+    reader.join(60)
+
+    assert [event["sql"] for event in reader.digest.recent] == ["SELECT 7"]
+    assert reader.digest.summary()["statements"] == 1
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)

@@ -106,3 +106,24 @@ def test_missing_textual_internals_fall_back_to_textuals_own_behaviour() -> None
 
     tui_internals.invalidate_lines(Plain())
     assert refreshed == [True]
+
+
+def test_an_executions_info_is_its_connections_pool_entry_info() -> None:
+    """``execution_info`` reads what ``Connection.info`` gives: the attach probe keeps a transaction's serial there."""
+    from sqlalchemy import create_engine, event, text
+
+    engine = create_engine("sqlite://")
+    seen: list[bool] = []
+    event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda conn, cursor, sql, params, context, many: seen.append(sa_internals.execution_info(context) is conn.info),
+    )
+    with engine.connect() as connection:
+        connection.info["mark"] = 1
+        connection.execute(text("SELECT 1"))
+    with engine.connect() as connection:  # the same pooled connection, checked out again
+        connection.execute(text("SELECT 2"))
+        assert connection.info == {"mark": 1}
+    engine.dispose()
+    assert seen == [True, True]

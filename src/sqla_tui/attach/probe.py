@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from sqla_tui.attach.feed import NO_PARAMS, new_statement
 from sqla_tui.attach.server import Hub
-from sqla_tui.core.internals.sqlalchemy import buffered_rows
+from sqla_tui.core.internals.sqlalchemy import buffered_rows, execution_info
 from sqla_tui.core.observe.executions import RECORDER_DEPTH, hooks
 from sqla_tui.core.observe.loaders import executed_origin
 from sqla_tui.core.observe.origin import caller_location
@@ -102,9 +102,16 @@ class Probe:
 
         Only what must be read now, in the application's thread (where in
         its code, which task, the rows its driver buffered), goes into a
-        raw ``Statement`` tuple; the feed thread formats it.
+        raw ``Statement`` tuple; the feed thread formats it. What SQLAlchemy
+        sends when it first connects (the server's version, its settings:
+        nobody's statements, which its cursor events never showed either)
+        is left out: that connection has no pool entry to hold a transaction.
         """
         now = perf_counter()
+        try:
+            info = execution_info(context)  # the pool entry's
+        except NotImplementedError:  # SQLAlchemy's first-connect queries
+            return
         where = caller_location(skip=1 + RECORDER_DEPTH)  # itself and the hook's frames below SQLAlchemy's
         # the asyncio task, else the thread (``origin.running_task`` inline: each Python call here is ~700 instructions)
         task = current_task(loop) if (loop := _get_running_loop()) is not None else None
@@ -117,7 +124,6 @@ class Probe:
         else:
             count = getattr(cursor, "rowcount", -1)
             rows = count if isinstance(count, int) and count >= 0 else None
-        info = context.root_connection.connection.info  # the pool entry's: ``Connection.info`` is one more call
         tx = info.get(self._tx_key)
         if tx is None:  # its first statement seen: where the database began it, in this place and task
             serial = next(self._serials)

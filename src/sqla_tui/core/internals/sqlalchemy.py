@@ -26,6 +26,7 @@ PRIVATE: dict[str, str] = {
     "sqlalchemy.pool.Pool._create_connection": "a checkout opening a connection is not a waiter",
     "sqlalchemy.pool.Pool._return_conn": "a return, reported without the slower checkin event",
     "sqlalchemy.pool.base._ConnectionFairy._connection_record": "which pooled connection a checkout got",
+    "sqlalchemy.engine.Connection._dbapi_connection": "a statement's transaction, read from its pool entry cheaply",
     "sqlalchemy.pool.Pool._recycle": "the pool's recycle setting",
     "sqlalchemy.pool.QueuePool._max_overflow": "the pool's max_overflow setting",
     "sqlalchemy.pool.Pool._pre_ping": "the pool's pre_ping setting",
@@ -36,6 +37,11 @@ PRIVATE: dict[str, str] = {
 POOL_HOOKS = ("_do_get", "_create_connection", "_return_conn")
 connection_record: Callable[[Any], Any] = attrgetter("_connection_record")
 """The ``_ConnectionRecord`` behind a checked-out connection (a C-level getter: this runs on every checkout)."""
+execution_info: Callable[[Any], dict[str, Any]] = attrgetter("root_connection._dbapi_connection.info")
+"""The pool entry's ``info`` of the connection an execution context ran on, what ``context.root_connection.connection
+.info`` reads, as a C-level getter (this runs on every watched statement; ``Connection.connection`` is a Python
+property). Raises ``NotImplementedError`` on the connection SQLAlchemy makes for its first-connect queries, which
+has no pool entry."""
 
 
 def buffered_rows(cursor: Any) -> Sequence[Any] | None:

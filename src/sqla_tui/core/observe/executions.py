@@ -48,7 +48,8 @@ class EngineWatch(Protocol):
 
     def record(
         self, started: float, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
-    ) -> None: ...
+    ) -> None:
+        """A statement the driver ran; also those of SQLAlchemy's first connect, which the watch leaves out."""
 
     def transaction_ended(self, info: dict[str, Any]) -> None: ...
 
@@ -140,12 +141,12 @@ class Hooks:
         connection's recorder, and the engine's watch if it is watching.
 
         False when nobody does: the wrapper then calls the dialect's method itself.
-        The engine's watch never sees what SQLAlchemy sends when it first
-        connects (the server's version, its settings: nobody's statements,
-        which its cursor events never showed either): that one connection is
-        made with autobegin off, so it runs them outside any transaction,
-        where every other statement runs inside one. Who records is worked
-        out here, in the one frame every statement passes through, not in a
+        What SQLAlchemy sends when it first connects (the server's version,
+        its settings: nobody's statements) is handed to the watch too, which
+        leaves it out where it reads the connection's pool entry anyway (that
+        one connection has none): asking ``in_transaction()`` here was a
+        Python call on every watched statement. Who records is worked out
+        here, in the one frame every statement passes through, not in a
         helper: a Python call is ~500 instructions of a statement nobody watches.
         """
         if context is None:  # a default's own statement
@@ -153,8 +154,8 @@ class Hooks:
         connection = context.root_connection
         record = self.connections.get(connection)
         watch = self.watch
-        if watch is not None and not (watch.watching and connection.in_transaction()):
-            watch = None  # nobody watching; or what SQLAlchemy sends when it first connects (below)
+        if watch is not None and not watch.watching:
+            watch = None
         if record is None and watch is None:
             return False
         started = time.perf_counter()

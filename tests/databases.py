@@ -15,7 +15,7 @@ import os
 import socket
 import sqlite3
 import uuid
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from sqla_tui.core.connect.engine import connect
 
 REQUIRE_SERVERS = os.environ.get("SQLA_TUI_REQUIRE_SERVERS") == "1"
 
@@ -118,6 +120,21 @@ def create_database(backend: str, directory: Path) -> TestDatabase:
         return TestDatabase(backend, f"postgresql://postgres@{PG_HOST}:{PG_PORT}/{name}", name)
     run_async(_admin(MY_ADMIN_URL, f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
     return TestDatabase(backend, f"mysql://root@{MY_HOST}:{MY_PORT}/{name}", name)
+
+
+async def run_statements(url: str, statements: Callable[[Any], Iterable[str]]) -> None:
+    """Run ``statements(engine)`` in one transaction, on an engine that may write: a test database's build.
+
+    Through ``exec_driver_sql``: ``text()`` would read a ``:name`` inside a
+    statement as a parameter.
+    """
+    engine, _ = await connect(url, read_only=False)
+    try:
+        async with engine.begin() as conn:
+            for statement in statements(engine):
+                await conn.exec_driver_sql(statement)
+    finally:
+        await engine.dispose()
 
 
 def database_fixture(

@@ -20,7 +20,7 @@ from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.query.spec import Filter, QuerySpec, filter_text, parse_where
 from sqla_tui.core.query.spec_file import save_spec
 from sqla_tui.settings.history import spec_line
-from tests.databases import TestDatabase, database_fixture, run_async
+from tests.databases import TestDatabase, database_fixture, run_async, run_statements
 from tests.test_script import invoke
 from tests.test_tui_compose import SIZE, logged_rows, press_compose
 from tests.tui_helpers import make_app, settle
@@ -73,13 +73,7 @@ CASES = {
 
 
 async def _build(url: str) -> None:
-    engine, _ = await connect(url, read_only=False)
-    try:
-        async with engine.begin() as conn:
-            for statement in _BUILD[engine.dialect.name]:
-                await conn.exec_driver_sql(statement)
-    finally:
-        await engine.dispose()
+    await run_statements(url, lambda engine: _BUILD[engine.dialect.name])
 
 
 literal_db = database_fixture("literal_db", _build)

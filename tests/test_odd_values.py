@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -23,7 +24,7 @@ from sqla_tui.core.query.run import run_spec
 from sqla_tui.core.query.spec import Order, QuerySpec, parse_where
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.widgets.results_tree import ResultsTree
-from tests.databases import TestDatabase, database_fixture
+from tests.databases import TestDatabase, database_fixture, run_statements
 from tests.tui_helpers import make_app, open_screen, settle
 
 _SQLITE = [
@@ -90,16 +91,15 @@ ROWS = {"sqlite": SQLITE_ROWS, "mariadb": MARIADB_ROWS, "postgresql": POSTGRESQL
 _BUILD = {"sqlite": _SQLITE, "mariadb": _MARIADB, "mysql": _MARIADB, "postgresql": _POSTGRESQL}
 
 
+def _statements(engine: Any) -> list[str]:
+    statements = list(_BUILD[engine.dialect.name])
+    if engine.dialect.name == "postgresql":  # timestamptz is written in the session's time zone
+        statements.append(f"ALTER DATABASE {engine.url.database} SET timezone = 'UTC'")
+    return statements
+
+
 async def _build(url: str) -> None:
-    engine, _ = await connect(url, read_only=False)
-    try:
-        async with engine.begin() as conn:
-            for statement in _BUILD[engine.dialect.name]:
-                await conn.exec_driver_sql(statement)
-            if engine.dialect.name == "postgresql":  # timestamptz is written in the session's time zone
-                await conn.exec_driver_sql(f"ALTER DATABASE {engine.url.database} SET timezone = 'UTC'")
-    finally:
-        await engine.dispose()
+    await run_statements(url, _statements)
 
 
 odd_db = database_fixture("odd_db", _build)

@@ -13,6 +13,7 @@ its own closing parenthesis.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _QUOTES = {"'": "'", '"': '"', "`": "`", "[": "]"}
 _GENERATED = re.compile(r"(?:\bGENERATED\s+ALWAYS\s+)?\bAS\s*\($", re.IGNORECASE)
@@ -33,45 +34,39 @@ def generated_expressions(create_sql: str) -> dict[str, str]:
     return found
 
 
+def _top_level(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Each parenthesis and comma of ``text`` from ``start`` outside quoted text: its index, itself, and how
+    deeply nested it is (before it, for a parenthesis)."""
+    depth, index = 0, start
+    while index < len(text):
+        char = text[index]
+        if char in _QUOTES:
+            end = text.find(_QUOTES[char], index + 1)
+            index = len(text) if end < 0 else end
+        elif char in "(),":
+            yield index, char, depth
+            depth += 1 if char == "(" else -1 if char == ")" else 0
+        index += 1
+
+
 def _definitions(sql: str, start: int) -> list[str]:
     """The comma-separated parts inside the outer parentheses that begin at ``start``."""
-    parts, depth, begin, index = [], 0, start, start
-    while index < len(sql):
-        char = sql[index]
-        if char in _QUOTES:
-            end = sql.find(_QUOTES[char], index + 1)
-            index = len(sql) if end < 0 else end
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            if depth == 0:
-                parts.append(sql[begin:index])
-                return parts
-            depth -= 1
-        elif char == "," and depth == 0:
+    parts, begin = [], start
+    for index, char, depth in _top_level(sql, start):
+        if depth == 0 and char != "(":
             parts.append(sql[begin:index])
+            if char == ")":
+                return parts
             begin = index + 1
-        index += 1
     parts.append(sql[begin:])
     return parts
 
 
 def _expression(definition: str) -> str | None:
     """The expression inside ``[GENERATED ALWAYS] AS (...)`` at the definition's top level, if there is one."""
-    depth, index = 0, 0
-    while index < len(definition):
-        char = definition[index]
-        if char in _QUOTES:
-            end = definition.find(_QUOTES[char], index + 1)
-            index = len(definition) if end < 0 else end
-        elif char == "(":
-            if depth == 0 and _GENERATED.search(definition[: index + 1]):
-                inner = _definitions(definition, index + 1)
-                return ",".join(inner).strip()
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        index += 1
+    for index, char, depth in _top_level(definition):
+        if char == "(" and depth == 0 and _GENERATED.search(definition[: index + 1]):
+            return ",".join(_definitions(definition, index + 1)).strip()
     return None
 
 

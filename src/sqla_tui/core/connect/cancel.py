@@ -17,8 +17,8 @@ import asyncio
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 
+from sqlalchemy import bindparam, text
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -32,6 +32,12 @@ CANCEL_TIMEOUT_S = 1.0
 _SERVERS = ("postgresql", "mysql", "mariadb")
 _NO_SUCH_THREAD = 1094
 _PG_CANCEL = text("SELECT pg_cancel_backend(pid) FROM unnest(CAST(:ids AS integer[])) AS pid")
+_PG_RUNNING = text("SELECT pid FROM pg_stat_activity WHERE pid = ANY(CAST(:ids AS integer[])) AND state = 'active'")
+_MY_RUNNING = text("SELECT id FROM information_schema.processlist WHERE id IN :ids AND command = 'Query'").bindparams(
+    bindparam("ids", expanding=True)
+)
+_RECHECK_S = 0.01
+"""How long a stopped statement gets to end before the server is asked again (it usually needs microseconds)."""
 
 
 @asynccontextmanager
@@ -61,7 +67,9 @@ async def cancel_statements(url: URL, session_ids: Collection[int]) -> bool:
     One connection of its own (the pool may be exhausted by the very
     statements to stop), given ``CANCEL_TIMEOUT_S`` in all. The server
     stops a statement at its next check, usually within milliseconds; the
-    session's own connection sees the statement end.
+    asking is repeated for any session the server still shows running until
+    none is (a request that reaches a session between two of its
+    statements stops nothing), so a True means the server confirmed it.
     """
     ids = sorted(set(session_ids))
     if not ids or url.get_backend_name() not in _SERVERS:
@@ -71,11 +79,16 @@ async def cancel_statements(url: URL, session_ids: Collection[int]) -> bool:
     try:
         async with asyncio.timeout(CANCEL_TIMEOUT_S):
             conn = await engine.connect()
-            if url.get_backend_name() == "postgresql":
-                await conn.execute(_PG_CANCEL, {"ids": ids})
-            else:
-                for sid in ids:
-                    await _kill_query(conn, sid)
+            postgresql = url.get_backend_name() == "postgresql"
+            while ids:
+                if postgresql:
+                    await conn.execute(_PG_CANCEL, {"ids": ids})
+                else:
+                    for sid in ids:
+                        await _kill_query(conn, sid)
+                ids = await _still_running(conn, ids, postgresql)
+                if ids:
+                    await asyncio.sleep(_RECHECK_S)
             await conn.close()
         return True
     except Exception:  # noqa: BLE001 - an unreachable server or a session already gone: nothing more to do
@@ -84,6 +97,12 @@ async def cancel_statements(url: URL, session_ids: Collection[int]) -> bool:
         return False
     finally:
         await engine.dispose()
+
+
+async def _still_running(conn: AsyncConnection, ids: list[int], postgresql: bool) -> list[int]:
+    """Which of these sessions the server still shows in the middle of a statement."""
+    statement = _PG_RUNNING if postgresql else _MY_RUNNING
+    return sorted((await conn.execute(statement, {"ids": ids})).scalars())
 
 
 async def _kill_query(conn: AsyncConnection, sid: int) -> None:

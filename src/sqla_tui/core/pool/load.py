@@ -209,6 +209,8 @@ class LoadGenerator:
             try:
                 conn = await self._checkout()
                 try:
+                    if self._release.is_set():
+                        return  # handed a connection as the run stops: a statement started now would outlive the stop
                     await conn.begin()  # so the rollback on return is ours: a dropped connection fails here, counted
                     await self._hold(conn)
                 finally:

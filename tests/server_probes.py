@@ -21,40 +21,49 @@ DEADLINE_S = 30.0
 """How long a test waits for a state before it fails: generous, because a busy machine is slow, not wrong."""
 
 _RUNNING = {
-    "postgresql": "SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND state = 'active' "
+    "postgresql": "SELECT query FROM pg_stat_activity WHERE datname = :db AND state = 'active' "
     "AND pid <> pg_backend_pid() AND query LIKE :like",
-    "mariadb": "SELECT count(*) FROM information_schema.processlist WHERE db = :db AND command = 'Query' "
+    "mariadb": "SELECT info FROM information_schema.processlist WHERE db = :db AND command = 'Query' "
     "AND id <> CONNECTION_ID() AND info LIKE :like",
 }
 _SESSIONS = {
-    "postgresql": "SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()",
-    "mariadb": "SELECT count(*) FROM information_schema.processlist WHERE db = :db AND id <> CONNECTION_ID()",
+    "postgresql": "SELECT pid FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()",
+    "mariadb": "SELECT id FROM information_schema.processlist WHERE db = :db AND id <> CONNECTION_ID()",
 }
 _ONLY_IDS = {"postgresql": " AND pid IN :ids", "mariadb": " AND id IN :ids"}
 
 
 async def running(database: TestDatabase, like: str = "%", session_ids: Collection[int] | None = None) -> int:
-    """Statements running now in ``database`` whose text is LIKE ``like``; only on ``session_ids`` when given."""
-    return await _count(database, _RUNNING[database.backend], {"like": like}, session_ids)
+    """How many statements run now in ``database`` whose text is LIKE ``like``; only on ``session_ids`` when given."""
+    return len(await running_statements(database, like, session_ids))
+
+
+async def running_statements(
+    database: TestDatabase, like: str = "%", session_ids: Collection[int] | None = None
+) -> list[str]:
+    """The text of each statement ``running`` counts, so that a failing assertion shows what was left."""
+    return await _column(database, _RUNNING[database.backend], {"like": like}, session_ids)
 
 
 async def sessions(database: TestDatabase, session_ids: Collection[int] | None = None) -> int:
     """Sessions open now on ``database``, busy or idle; only those with ``session_ids`` when given."""
-    return await _count(database, _SESSIONS[database.backend], {}, session_ids)
+    return len(await _column(database, _SESSIONS[database.backend], {}, session_ids))
 
 
-async def _count(database: TestDatabase, sql: str, extra: dict[str, object], session_ids: Collection[int] | None) -> int:
+async def _column(
+    database: TestDatabase, sql: str, extra: dict[str, object], session_ids: Collection[int] | None
+) -> list[str]:
     params: dict[str, object] = {"db": database.name, **extra}
     statement = text(sql)
     if session_ids is not None:
         if not session_ids:
-            return 0
+            return []
         statement = text(sql + _ONLY_IDS[database.backend]).bindparams(bindparam("ids", expanding=True))
         params["ids"] = sorted(session_ids)
     engine = create_async_engine(PG_ADMIN_URL if database.backend == "postgresql" else MY_ADMIN_URL)
     try:
         async with engine.connect() as conn:
-            return int(await conn.scalar(statement, params))
+            return [str(value) for value in (await conn.execute(statement, params)).scalars()]
     finally:
         await engine.dispose()
 

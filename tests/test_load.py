@@ -15,7 +15,7 @@ from sqla_tui.core.observe.monitor import PoolMonitor, create_monitored_engine
 from sqla_tui.core.pool.load import SCENARIOS, LoadGenerator, LoadSpec
 from tests.databases import TestDatabase, run_async
 from tests.pool_helpers import watched
-from tests.server_probes import running, until, wait_until
+from tests.server_probes import running, running_statements, until, wait_until
 
 ROOMY = PoolOptions(pool_size=3, max_overflow=0, pool_timeout=0.3)
 PATIENT = PoolOptions(pool_size=3, max_overflow=0, pool_timeout=5)
@@ -83,9 +83,9 @@ async def test_stop_leaves_no_statement_running_on_the_server(empty_db: TestData
         await until(sleeping, "three sleeps running on the server")
         generator.stop()
         result = await running_load
-        left = await running(empty_db, "%", ids)
+        left = await running_statements(empty_db, "%", ids)
 
-    assert left == 0
+    assert left == []
     assert (result.completed, result.cancelled, result.errors, result.timeouts) == (0, 2, 0, 0)
 
 

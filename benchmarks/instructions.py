@@ -25,6 +25,16 @@ statement, with the interpreter's start-up and the imports cancelled out.
   statement. The viewer must report every statement. ``idle`` is the same
   instrumented engine with nobody attached: what an application pays for
   the one line while nobody watches.
+- ``web``: what issue 16 budgets, the application's throughput: requests
+  to the test application (tests/attach_app.py, Starlette over an
+  AsyncEngine) plain and instrumented with a viewer reading its feed, the
+  ASGI app called directly (no HTTP server or client, whose work would
+  only add to both sides and make the ratio smaller). ``--path`` picks the
+  endpoint: ``/n1`` (the default: a list and ten lazy loads, 11 statements
+  in one session) or ``/fast`` (one statement). Counted per request, with
+  ``--requests SMALL LARGE`` (default 20 and 120). ``idle``: instrumented,
+  nobody attached (the pool figures' cost, paid per checkout: once per
+  request here, once per run in ``attach``).
 - ``capture``: ORM ``select()`` statements of 10 rows in one AsyncSession,
   plain and with a StatementLog recording the session's connection and
   tagging origins (what every run in the composer and the fan-out does; a
@@ -48,7 +58,8 @@ a change is measured by the mean. The default is seed 0 alone, as before.
 The two runs of a pair (``--small`` and ``--large``) run at once, one per
 core: callgrind counts do not depend on what runs beside them.
 
-    python benchmarks/instructions.py [--small 200] [--large 1200] [--only pool|capture|attach] [--seeds 0 1 2]
+    python benchmarks/instructions.py [--small 200] [--large 1200] [--only pool|capture|attach|web] [--seeds 0 1 2]
+        [--path /n1|/fast] [--requests 20 120]
 """
 
 from __future__ import annotations
@@ -153,23 +164,77 @@ async def attach(variant, count, url):
     await engine.dispose()
 
 
+async def web(variant, count, url):
+    from sqla_tui.attach import server
+    from tests.attach_app import build
+
+    server._TICK = 1.0
+    # a database of its own: the app drops and creates its tables, while the run of the other size runs beside it
+    url = f"sqlite:///{os.path.dirname(url.removeprefix('sqlite:///'))}/web-{os.getpid()}.db"
+    app = build(url, instrumented=variant != "plain")
+    path = sys.argv[5]
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "headers": [(b"host", b"bench")], "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+    }
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async with app.router.lifespan_context(app):
+        handle = app.state.instrumentation.get("instrumentation")
+        if variant == "watched":
+            handle._hub._interval = 3600.0
+            viewer = subprocess.Popen(
+                [sys.executable, "-m", "sqla_tui", "attach", str(os.getpid()), "--json"],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            )
+            assert await asyncio.to_thread(handle.wait_for_viewer, 300)
+        answers = []
+
+        async def send(message):
+            if message["type"] == "http.response.body":
+                answers.append(message["body"])
+
+        settle()
+        for _ in range(count):
+            await app(scope, receive, send)
+        statements = sum(json.loads(body)["statements"] for body in answers)
+        assert len(answers) == count and statements >= count, (len(answers), statements)
+        if variant == "idle":
+            assert handle.viewers == 0
+        if variant == "watched":
+            handle.close()
+            summary = json.loads(viewer.communicate(timeout=600)[0])
+            assert summary["statements"] == statements and summary["dropped"] == 0, (summary, statements)
+
+
 workload, variant, count, url = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-asyncio.run({"pool": pool, "capture": capture, "attach": attach}[workload](variant, count, url))
+asyncio.run({"pool": pool, "capture": capture, "attach": attach, "web": web}[workload](variant, count, url))
 '''
 
-VARIANTS = {"pool": ("plain", "monitor"), "capture": ("plain", "capture"), "attach": ("plain", "watched", "idle")}
-BUDGET = {"pool": 0.03, "capture": 0.05, "attach": 0.03}
-"""Issue 19's budgets; attach's is issue 16's throughput budget, which CPU per statement bounds from above."""
+VARIANTS = {
+    "pool": ("plain", "monitor"),
+    "capture": ("plain", "capture"),
+    "attach": ("plain", "watched", "idle"),
+    "web": ("plain", "watched", "idle"),
+}
+BUDGET = {"pool": 0.03, "capture": 0.05, "attach": 0.03, "web": 0.03}
+"""Issue 19's budgets; attach's and web's are issue 16's throughput budget: web's is that budget as the issue sets it
+(an application's requests), attach's the same bound on one bare ORM statement, which no request is cheaper than."""
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
+ROOT = Path(__file__).resolve().parent.parent
+"""On the workload's path for ``web``, which imports the test application from tests/."""
 
 
-def instructions(script: Path, workload: str, variant: str, count: int, url: str, seed: int) -> int:
+def instructions(script: Path, workload: str, variant: str, count: int, url: str, seed: int, path: str) -> int:
     """Total instructions of one run, as callgrind counts them."""
     command = [
         "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-        sys.executable, str(script), workload, variant, str(count), url,
+        sys.executable, str(script), workload, variant, str(count), url, path,
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+    env = {**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": str(ROOT)}
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
     found = _COLLECTED.search(done.stderr)
     if found is None:
@@ -177,12 +242,14 @@ def instructions(script: Path, workload: str, variant: str, count: int, url: str
     return int(found.group(1))
 
 
-def per_statement(
-    pool: ThreadPoolExecutor, script: Path, workload: str, variant: str, small: int, large: int, url: str, seed: int
+def per_unit(
+    pool: ThreadPoolExecutor, script: Path, run: tuple[str, str, int, int], url: str, seed: int, path: str
 ) -> float:
-    """One variant's instructions per statement under one hash seed: its two runs side by side on ``pool``."""
+    """One variant's instructions per statement (per request for ``web``) under one hash seed: its two runs,
+    ``run`` = (workload, variant, small count, large count), side by side on ``pool``."""
+    workload, variant, small, large = run
     large_run, small_run = (
-        pool.submit(instructions, script, workload, variant, count, url, seed) for count in (large, small)
+        pool.submit(instructions, script, workload, variant, count, url, seed, path) for count in (large, small)
     )
     return (large_run.result() - small_run.result()) / (large - small)
 
@@ -193,6 +260,8 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=1200)
     parser.add_argument("--only", choices=sorted(VARIANTS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="PYTHONHASHSEED values (default: 0)")
+    parser.add_argument("--path", choices=("/n1", "/fast"), default="/n1", help="the endpoint web requests")
+    parser.add_argument("--requests", type=int, nargs=2, default=(20, 120), metavar=("SMALL", "LARGE"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as pool:
         database = Path(folder) / "rows.db"
@@ -203,17 +272,19 @@ def main() -> None:
         script.write_text(WORKLOAD)
         url = f"sqlite:///{database}"
         for workload in [args.only] if args.only else VARIANTS:
+            small, large = args.requests if workload == "web" else (args.small, args.large)
+            unit = f"request to {args.path}" if workload == "web" else "statement"
             base, *watched = VARIANTS[workload]
-            plain = [per_statement(pool, script, workload, base, args.small, args.large, url, s) for s in args.seeds]
+            plain = [per_unit(pool, script, (workload, base, small, large), url, s, args.path) for s in args.seeds]
             for variant in watched:
                 ours = [
-                    per_statement(pool, script, workload, variant, args.small, args.large, url, s) for s in args.seeds
+                    per_unit(pool, script, (workload, variant, small, large), url, s, args.path) for s in args.seeds
                 ]
                 ratios = [mine / theirs - 1 for mine, theirs in zip(ours, plain)]
                 for seed, theirs, mine, ratio in zip(args.seeds, plain, ours, ratios):
                     print(
                         f"{workload:8} seed {seed}: {base} {theirs:,.0f}  {variant} {mine:,.0f} instructions per "
-                        f"statement: {ratio:+.2%}",
+                        f"{unit}: {ratio:+.2%}",
                         flush=True,
                     )
                 mean = sum(ratios) / len(ratios)

@@ -111,6 +111,12 @@ def test_json_keeps_types_and_unicode() -> None:
     assert render(table, "csv") == "n,when,price,blob,nan,none\n1,2024-02-29,1.50,AP8=,nan,\n"
 
 
+def test_a_set_exports_sorted_whatever_its_hash_order() -> None:
+    table = Table("t", ["flags"], [[{"write", "read", "admin", "zz", "b"}], [frozenset()]])
+    assert json.loads(render(table, "json")) == [{"flags": ["admin", "b", "read", "write", "zz"]}, {"flags": []}]
+    assert render(table, "csv") == 'flags\n"[""admin"", ""b"", ""read"", ""write"", ""zz""]"\n[]\n'
+
+
 def test_file_names_are_safe_and_carry_the_extension() -> None:
     assert file_name(Table("results-users", [], []), "markdown") == "results-users.md"
     assert file_name(Table("results-../../etc", [], []), "csv") == "results-..-..-etc.csv"

@@ -28,7 +28,8 @@ def plain(value: Any) -> Any:
     """A value JSON can hold as it is: numbers, text, booleans and None stay; the rest become text.
 
     Dates and times in ISO 8601, decimals at full precision, bytes in base64,
-    NaN and the infinities as the words Python prints, since JSON has no such number.
+    NaN and the infinities as the words Python prints, since JSON has no such number;
+    a set as a sorted list, so that the same rows always export as the same text.
     """
     if value is None or isinstance(value, (bool, int, str)):
         return value
@@ -42,6 +43,8 @@ def plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):  # a MariaDB SET: in its items' order, not the hash order of this process
+        return sorted((plain(item) for item in value), key=str)
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     return str(value)

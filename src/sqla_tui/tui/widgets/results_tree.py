@@ -60,9 +60,16 @@ class ResultsTree(Tree[object]):
 
 
 def _values_line(result: ResultNode) -> str:
-    return _short(", ".join(f"{name}={value!r}" for name, value in result.values.items()))
+    return _short(", ".join(f"{name}={_shown(value)}" for name, value in result.values.items()))
+
+
+def _shown(value: object) -> str:
+    """A value as Python writes it, a set's items sorted (a MariaDB SET), so the same row always reads the same."""
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(repr(item) for item in value)) + "}" if value else repr(value)
+    return repr(value)
 
 
 def _short(value: object) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    text = value if isinstance(value, str) else _shown(value)
     return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"

@@ -16,7 +16,7 @@ from sqla_tui.cli import app
 from sqla_tui.core.catalog.mapping import map_schema
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.query.run import run_spec
-from sqla_tui.core.query.spec import QuerySpec, parse_order, parse_where
+from sqla_tui.core.query.spec import Filter, QuerySpec, filter_text, parse_order, parse_where
 from tests.databases import TestDatabase
 from tests.hostile_database import NOTES_TABLE, USER_ATTRIBUTES, USER_COLUMNS, hostile_db
 
@@ -63,7 +63,8 @@ def test_composed_filtered_and_ordered_by_column_names(hostile_db: TestDatabase)
         invoke(
             "query", hostile_db.url, "user", "--where", '"ünï cödé" in ç,ñ', "--where", "select != zzz",
             "--where", '"100%" != zz', "--where", '"we`ird" != zz', "--where", '"a:b" != zz', "--where", "__init__ != zz",
-            "--where", '"%(x)s" != zz', "--order", "Mixed Case:desc", "--order", '"a:b":desc', "--order", "_sa_instance_state",
+            "--where", '"%(x)s" != zz', "--where", '"say ""hi""" != zz', "--where", "`we``ird` != zz",
+            "--order", "Mixed Case:desc", "--order", '"a:b":desc', "--order", '"say ""hi""":desc', "--order", "_sa_instance_state",
             "--load", "orders=selectin", "--load", f"orders.{NOTES}=joined", "--json",
         ).stdout
     )  # fmt: skip
@@ -121,3 +122,10 @@ def test_a_plan_over_a_table_named_with_quotes_and_spaces_names_it(hostile_db: T
     unindexed = [w["message"] for w in data["warnings"] if w["kind"] == "unindexed_lookup"]
     expected = [] if hostile_db.backend == "mariadb" else [f"{NOTES_TABLE}.ord`er is looked up by = or IN but no index starts with it"]
     assert [message.split(";")[0] for message in unindexed] == expected
+
+
+def test_a_filter_shown_in_history_reads_back_as_the_same_column() -> None:
+    """The compose screen's filter list, history and scripts show a filter as typed; any column name survives the trip."""
+    for column in [*USER_COLUMNS, "user id", "ord`er"]:
+        shown = filter_text(Filter(column, "!=", "zz", [False]))
+        assert parse_where(shown) == Filter(column, "!=", "zz", [False]), shown

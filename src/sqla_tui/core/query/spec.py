@@ -40,7 +40,7 @@ _OPERATOR_SPELLINGS = {
     "not null": "not_null", "is_not_null": "not_null",
 }  # fmt: skip
 _WHERE = re.compile(
-    r"^\s*(?:\"(?P<quoted>[^\"]+)\"|`(?P<backquoted>[^`]+)`|(?P<column>[^\s!=<>\"`]+))\s*"
+    r"^\s*(?:\"(?P<quoted>(?:[^\"]|\"\")+)\"|`(?P<backquoted>(?:[^`]|``)+)`|(?P<column>[^\s!=<>\"`]+))\s*"
     r"(?P<op>is\s+not\s+null|is\s+null|not\s+null|not\s+in|not_in|is_null|not_null|is_not_null"
     r"|ilike|like|between|in|==|!=|<>|<=|>=|=|<|>)"
     r"(?:\s*(?P<value>.*?))?\s*$",
@@ -120,7 +120,7 @@ def parse_where(text: str) -> Filter:
             f"cannot read filter {text!r}: write 'column operator value', e.g. \"id > 5\" or \"name like 'a%'\" "
             "(quote a column name with spaces: '\"user id\" = 1')"
         )
-    column = match["quoted"] or match["backquoted"] or match["column"]
+    column = _quoted_name(match) or match["column"]
     op = " ".join(match["op"].lower().split())
     op = _OPERATOR_SPELLINGS.get(op, op)
     raw = (match["value"] or "").strip()
@@ -143,10 +143,12 @@ def filter_text(spec_filter: Filter) -> str:
     values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
     flags = spec_filter.quoted or [False] * len(values)
     shown = [_quoted(value) if quoted else str(value) for value, quoted in zip(values, flags, strict=False) if value is not None]
-    return f"{spec_filter.column} {spec_filter.op} {', '.join(shown)}".rstrip()
+    return f"{_column_text(spec_filter.column)} {spec_filter.op} {', '.join(shown)}".rstrip()
 
 
-_ORDER = re.compile(r'^\s*(?:"(?P<quoted>[^"]+)"|`(?P<backquoted>[^`]+)`|(?P<column>[^:]+))\s*(?::(?P<direction>[^:]*))?$')
+_ORDER = re.compile(
+    r'^\s*(?:"(?P<quoted>(?:[^"]|"")+)"|`(?P<backquoted>(?:[^`]|``)+)`|(?P<column>[^:]+))\s*(?::(?P<direction>[^:]*))?$'
+)
 
 
 def parse_order(text: str) -> Order:
@@ -155,8 +157,26 @@ def parse_order(text: str) -> Order:
     direction = (match["direction"] or "").strip().lower() if match else ""
     if match is None or direction not in ("", "asc", "desc"):
         raise UserError(f"cannot read order {text!r}: use column or column:desc (quote a name with ':', e.g. '\"a:b\":desc')")
-    column = match["quoted"] or match["backquoted"] or match["column"].strip()
+    column = _quoted_name(match) or match["column"].strip()
     return Order(column, direction == "desc")
+
+
+_BARE_COLUMN = re.compile(r"[^\s!=<>\"`:]+")
+"""A column name that reads as itself in a filter or an order; any other is written in double quotes."""
+
+
+def _quoted_name(match: re.Match[str]) -> str | None:
+    """A column name written in quotes, a quote inside it doubled as SQL doubles it (``we``ird`` in backquotes)."""
+    if match["quoted"]:
+        return match["quoted"].replace('""', '"')
+    if match["backquoted"]:
+        return match["backquoted"].replace("``", "`")
+    return None
+
+
+def _column_text(name: str) -> str:
+    """``name`` as a filter or an order takes it back: bare when it can be, else in double quotes."""
+    return name if _BARE_COLUMN.fullmatch(name) else '"' + name.replace('"', '""') + '"'
 
 
 def parse_load(text: str) -> LoadOption:

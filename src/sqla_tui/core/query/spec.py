@@ -39,8 +39,10 @@ _OPERATOR_SPELLINGS = {
     "==": "=", "<>": "!=", "not in": "not_in", "is null": "is_null", "is not null": "not_null",
     "not null": "not_null", "is_not_null": "not_null",
 }  # fmt: skip
+_QUOTED_NAME = r'"(?P<quoted>(?:[^"]|"")+)"|`(?P<backquoted>(?:[^`]|``)+)`'
+"""A column name in double quotes or backquotes, a quote inside it doubled as SQL doubles it (``_quoted_name``)."""
 _WHERE = re.compile(
-    r"^\s*(?:\"(?P<quoted>(?:[^\"]|\"\")+)\"|`(?P<backquoted>(?:[^`]|``)+)`|(?P<column>[^\s!=<>\"`]+))\s*"
+    rf"^\s*(?:{_QUOTED_NAME}|(?P<column>[^\s!=<>\"`]+))\s*"
     r"(?P<op>is\s+not\s+null|is\s+null|not\s+null|not\s+in|not_in|is_null|not_null|is_not_null"
     r"|ilike|like|between|in|==|!=|<>|<=|>=|=|<|>)"
     r"(?:\s*(?P<value>.*?))?\s*$",
@@ -146,9 +148,7 @@ def filter_text(spec_filter: Filter) -> str:
     return f"{_column_text(spec_filter.column)} {spec_filter.op} {', '.join(shown)}".rstrip()
 
 
-_ORDER = re.compile(
-    r'^\s*(?:"(?P<quoted>(?:[^"]|"")+)"|`(?P<backquoted>(?:[^`]|``)+)`|(?P<column>[^:]+))\s*(?::(?P<direction>[^:]*))?$'
-)
+_ORDER = re.compile(rf"^\s*(?:{_QUOTED_NAME}|(?P<column>[^:]+))\s*(?::(?P<direction>[^:]*))?$")
 
 
 def parse_order(text: str) -> Order:
@@ -166,7 +166,7 @@ _BARE_COLUMN = re.compile(r"[^\s!=<>\"`:]+")
 
 
 def _quoted_name(match: re.Match[str]) -> str | None:
-    """A column name written in quotes, a quote inside it doubled as SQL doubles it (``we``ird`` in backquotes)."""
+    """The name ``_QUOTED_NAME`` matched, its doubled quotes made single; None for a bare name."""
     if match["quoted"]:
         return match["quoted"].replace('""', '"')
     if match["backquoted"]:

@@ -169,8 +169,8 @@ async def web(variant, count, url):
     from tests.attach_app import build
 
     server._TICK = 1.0
-    # a database of its own: the app drops and creates its tables, while the run of the other size runs beside it
-    url = f"sqlite:///{os.path.dirname(url.removeprefix('sqlite:///'))}/web-{os.getpid()}.db"
+    # a database of its own beside this script: the app drops and creates its tables while the other size's run runs
+    url = f"sqlite:///{os.path.dirname(os.path.abspath(sys.argv[0]))}/web-{os.getpid()}.db"
     app = build(url, instrumented=variant != "plain")
     path = sys.argv[5]
     scope = {

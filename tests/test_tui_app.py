@@ -19,7 +19,9 @@ from textual.widgets import LoadingIndicator
 from sqla_tui.core.catalog.names import TableName
 from sqla_tui.core.catalog.schema import list_names
 from sqla_tui.core.connect.engine import connect
+from sqla_tui.core.connect.target import Target
 from sqla_tui.tui.app import SqlaTuiApp
+from sqla_tui.tui.early_names import EarlyNames
 from sqla_tui.tui.heartbeat import ENV as HEARTBEAT_ENV
 from sqla_tui.tui.internals import footer_key_class
 from sqla_tui.tui.screens.home_screen import HomeScreen
@@ -149,6 +151,32 @@ async def test_a_url_lists_its_tables_through_the_driver_before_the_engine_is_up
             await engine.dispose()
         assert seen == [("from the driver", True, listed), ("connected", False, [])]
         assert relation_names(app) == listed and len(listed) >= 3
+
+
+async def test_names_read_at_launch_are_listed_as_the_home_screen_mounts(
+    seeded_db: TestDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sqla-tui URL`` reads the names while Textual imports: read by then, they are in the first frame, not a later one."""
+    at_mount: list[tuple[list[str], bool]] = []
+    on_mount = HomeScreen.on_mount
+
+    def spy_mount(screen: HomeScreen) -> None:
+        on_mount(screen)
+        at_mount.append((screen.query_one(RelationList).names, screen.app.workbench is None))
+
+    monkeypatch.setattr(HomeScreen, "on_mount", spy_mount)
+    early = EarlyNames(Target(seeded_db.url)).start()
+    early.join(30)  # as when the read ends before Textual's import does
+    app = SqlaTuiApp(early.target, early_names=early)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        engine, _ = await connect(seeded_db.url)
+        try:
+            listed = [name.name for name in await list_names(engine)]
+        finally:
+            await engine.dispose()
+        assert at_mount == [(listed, True)] and len(listed) >= 3
+        assert relation_names(app) == listed
 
 
 async def test_listing_the_same_names_again_keeps_the_users_place(demo_cache: Path) -> None:

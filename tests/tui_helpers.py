@@ -41,7 +41,8 @@ DEMO_VIEW = "user_post_counts"
 
 
 def make_app(url: str | None = None, pool: PoolOptions = PoolOptions()) -> SqlaTuiApp:
-    """The app exactly as ``sqla-tui [URL]`` builds it."""
+    """The app as ``sqla-tui [URL]`` builds it, but reading the names once connecting starts, as it does for a
+    target chosen inside the app (the launch starts that read before Textual's import: ``early_names``)."""
     return SqlaTuiApp(Target(url=url, pool=pool))
 
 

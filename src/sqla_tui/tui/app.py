@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,11 +26,12 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from sqla_tui.core.connect.target import DEMO_ALIAS, Target, demo_path, demo_url
+from sqla_tui.core.connect.target import DEMO_ALIAS, Target
 from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui.collector import paused_collector, rarer_full_collections
+from sqla_tui.tui.early_names import EarlyNames
 from sqla_tui.tui.exporting import ExportKey, ExportSource
 from sqla_tui.tui.failure import HandlerGuard
 from sqla_tui.tui.heartbeat import Heartbeat
@@ -107,9 +108,13 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
     _settings_error: str | None = None
     """Why the config file could not be read, told once the app is up."""
 
-    def __init__(self, target: Target, *, models: str | None = None, lesson: str | None = None) -> None:
+    def __init__(
+        self, target: Target, *, models: str | None = None, lesson: str | None = None, early_names: EarlyNames | None = None
+    ) -> None:
         super().__init__()
         self.target = target
+        self._early_names = early_names
+        """The names read for ``target`` since the launch (``launch.open_app``); None: read once connecting starts."""
         self.lesson = lesson
         """Open the lessons once connected (``sqla-tui learn [LESSON]``): a lesson's name, or "" for the list."""
         self.models = models
@@ -156,6 +161,10 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         self.heartbeat = Heartbeat.from_env(self)
         self._listen_for_sigterm(True)
         self.open_connection()
+        if self._early_names is not None:
+            names = self._early_names.now_or_later(self._names_poster(self.target))
+            if names is not None:  # read while Textual imported: in the first frame
+                self.home.show_names(names)
         self._apply_preferences()
 
     def _apply_preferences(self) -> None:
@@ -236,14 +245,19 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
 
         Runs in a thread so the first frame and key presses never wait for
         either; the workbench, ready to connect, is the result. The names are
-        read through the raw driver in a thread of their own, started first, so
-        the list need not wait for the import (``EARLY_NAMES_HEAD_START_S``). The import creates some
+        read through the raw driver in a thread of their own (``EarlyNames``),
+        started at launch or else first thing here, so the list need not wait
+        for the import (``EARLY_NAMES_HEAD_START_S``). The import creates some
         30,000 long-lived objects: with the collector paused a full collection
         (~40 ms over those and Textual's) does not land in the middle, and
         what exists after it is frozen, so later ones skip it (tui/collector.py).
         """
-        early = threading.Thread(target=self._read_names_early, name="sqla-tui early names", daemon=True)
-        early.start()
+        early = self._early_names
+        if early is None or early.target is not self.target:  # no launch read, or another target since
+            early = EarlyNames(self.target).start()
+            post = self._names_poster(self.target)
+            if (names := early.now_or_later(post)) is not None:  # read already
+                post(names)
         early.join(EARLY_NAMES_HEAD_START_S)
         with paused_collector():
             from sqla_tui.workbench import Workbench, import_database_layer
@@ -255,24 +269,13 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
         self._opening.resolve(progress=self._table_filled)
         return self._opening
 
-    def _read_names_early(self) -> None:
-        """List the tables through the raw driver, before SQLAlchemy's import (see ``core.catalog.raw_names``).
+    def _names_poster(self, target: Target) -> Callable[[list[TableName]], None]:
+        """Posts names read for ``target`` from any thread; ``_show_early_names`` drops them if the target changed."""
 
-        A target not read that way (a demo not built yet, a URL with TLS
-        files, a server that refuses) posts nothing: the names come with the
-        engine, which says what went wrong, if anything did.
-        """
-        from sqla_tui.core.catalog.raw_names import read_names
-        from sqla_tui.core.connect.url import check_url
-
-        target = self.target
-        raw = demo_url(demo_path()) if target.is_demo else target.url or ""
-        try:
-            names = read_names(check_url(raw))
-        except UserError:
-            return
-        if names is not None:
+        def post(names: list[TableName]) -> None:
             self.post_message(self.NamesRead(names, target))
+
+        return post
 
     def _table_filled(self, table: str, rows: int) -> None:
         """Progress callback of the demo build; runs in the build thread, and post_message is thread-safe."""

@@ -53,6 +53,15 @@ class HomeScreen(GuardedScreen):
         self.guide = guide
         self.connections = connections
         """Saved names to offer; none when a URL or name was given (the list is then not shown)."""
+        self._names_at_mount: Sequence[TableName] | None = None
+        self._listable = False
+        """Set as the screen mounts (``is_mounted`` is not, yet): names shown before it wait in ``_names_at_mount``."""
+
+    def on_mount(self) -> None:
+        self._listable = True
+        if self._names_at_mount is not None:
+            self._list_names(self._names_at_mount)
+            self._names_at_mount = None
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.label)
@@ -88,7 +97,17 @@ class HomeScreen(GuardedScreen):
         self.query_one(RelationList).border_title = "Tables · not connected"
 
     def show_names(self, names: Sequence[TableName]) -> None:
-        """Names read through the raw driver before the engine is up: listed and browsable; keys wait."""
+        """Names read through the raw driver before the engine is up: listed and browsable; keys wait.
+
+        Names read while Textual imported come before this screen has composed:
+        they are listed as it mounts, so they are in the first frame.
+        """
+        if self._listable:
+            self._list_names(names)
+        else:
+            self._names_at_mount = names
+
+    def _list_names(self, names: Sequence[TableName]) -> None:
         relation_list = self.query_one(RelationList)
         relation_list.show(names)
         relation_list.focus()

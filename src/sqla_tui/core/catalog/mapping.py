@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, MetaData, Table, and_, event, inspect
+from sqlalchemy import JSON, Column, ColumnElement, MetaData, Table, and_, event, inspect
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Inspector
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapper, Relationship, RelationshipProperty, registry,
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
 from sqlalchemy.sql.selectable import FromClause, NamedFromClause
 
+from sqla_tui.core.catalog.mariadb_json import json_columns
 from sqla_tui.core.catalog.naming import (
     MANY_TO_MANY,
     MANY_TO_ONE,
@@ -185,6 +186,10 @@ def _reflect(conn: Connection, schema: str | None, names: list[str]) -> MetaData
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", sa_exc.SAWarning)  # unknown column types: shown by the catalog
         metadata.reflect(conn, schema=schema, only=names, resolve_fks=False)
+    for table, column in json_columns(conn, schema, names):  # MariaDB's: reflected as LONGTEXT, read as JSON
+        reflected = metadata.tables[f"{schema}.{table}" if schema else table]
+        [found] = [candidate for candidate in reflected.columns if candidate.name == column]
+        found.type = tolerant(JSON(), conn.dialect)
     return metadata
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
+from sqla_tui.core.catalog.mariadb_json import json_columns
 from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_name
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
@@ -435,13 +436,16 @@ def _columns(
         reflected = inspector.get_multi_columns(schema=reflect_schema, filter_names=names, kind=ObjectKind.ANY)
     unknown = _unrecognized_types(caught)
     declared = _sqlite_declared_types(conn, schema, names) if conn.dialect.name == "sqlite" else {}
+    json_typed = json_columns(conn, schema, names)  # MariaDB's LONGTEXT that is JSON, by the names the database keeps
     computed = [table for (_, table), columns in reflected.items() if any(column.get("computed") for column in columns)]
     generated = _sqlite_generated(conn, schema, computed) if conn.dialect.name == "sqlite" and computed else {}
     return {
         table: [
             (
-                as_named(column["name"], conn.dialect),
-                declared.get((table, column["name"]))
+                (name := as_named(column["name"], conn.dialect)),
+                "JSON"
+                if (table, name) in json_typed
+                else declared.get((table, column["name"]))
                 or type_text(column["type"], conn.dialect, unknown.get(column["name"])),
                 bool(column.get("nullable", True)),
                 None if column.get("default") is None else str(column["default"]),

@@ -124,6 +124,15 @@ async def test_the_demo_lists_its_tables_from_its_file_before_the_engine_is_up(
         assert relation_names(app) == sorted([*DEMO_TABLES, DEMO_VIEW])
 
 
+async def engine_names(url: str) -> list[str]:
+    """The names ``list_names`` gives on an engine of the test's own: what the list must show once connected."""
+    engine, _ = await connect(url)
+    try:
+        return [name.name for name in await list_names(engine)]
+    finally:
+        await engine.dispose()
+
+
 async def test_a_url_lists_its_tables_through_the_driver_before_the_engine_is_up(
     seeded_db: TestDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -144,11 +153,7 @@ async def test_a_url_lists_its_tables_through_the_driver_before_the_engine_is_up
     app = make_app(seeded_db.url)
     async with app.run_test() as pilot:
         await settle(pilot)
-        engine, _ = await connect(seeded_db.url)
-        try:
-            listed = [name.name for name in await list_names(engine)]
-        finally:
-            await engine.dispose()
+        listed = await engine_names(seeded_db.url)
         assert seen == [("from the driver", True, listed), ("connected", False, [])]
         assert relation_names(app) == listed and len(listed) >= 3
 
@@ -170,11 +175,7 @@ async def test_names_read_at_launch_are_listed_as_the_home_screen_mounts(
     app = SqlaTuiApp(early.target, early_names=early)
     async with app.run_test() as pilot:
         await settle(pilot)
-        engine, _ = await connect(seeded_db.url)
-        try:
-            listed = [name.name for name in await list_names(engine)]
-        finally:
-            await engine.dispose()
+        listed = await engine_names(seeded_db.url)
         assert at_mount == [(listed, True)] and len(listed) >= 3
         assert relation_names(app) == listed
 

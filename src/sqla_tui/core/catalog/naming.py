@@ -129,6 +129,11 @@ def python_name(text: str) -> str:
     return name
 
 
+def table_variable(name: str) -> str:
+    """The Python name a table without a class is written under: ``t_log`` (sqlacodegen's convention)."""
+    return f"t_{python_name(name).lstrip('_')}"
+
+
 def _is_machinery(name: str) -> bool:
     """Names Python (``__dict__``, ``__init__``) or SQLAlchemy's instrumentation (``_sa_*``) own on a class,
     and ``__private`` names, which a class body (a generated model, a user's method) silently mangles."""

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from sqla_tui.core.connect.engine import connect
-from sqla_tui.core.query.spec import QuerySpec, parse_order, parse_where
-from sqla_tui.core.query.statement import python_source
+from sqla_tui.core.errors import UserError
+from sqla_tui.core.query.spec import ColumnOption, QuerySpec, parse_order, parse_where
+from sqla_tui.core.query.statement import build_select, python_source
 from tests.databases import TestDatabase, database_fixture, run_async
 from tests.schema_fixtures import execute
 
@@ -104,6 +105,17 @@ def test_an_odd_column_name_is_written_as_an_item_of_c() -> None:
         "    .where(t_audit_trail.c['odd name'] == 'x')\n"
         "    .order_by(t_audit_trail.c['keys'])\n"
         ")\n"
+    )
+
+
+def test_column_options_on_a_table_are_refused_in_one_line() -> None:
+    table = Table("log", MetaData(), Column("msg", String))
+    spec = QuerySpec("log", column_options=[ColumnOption("load_only", ["msg"])])
+    with pytest.raises(UserError) as refused:
+        build_select(spec, table)
+    assert str(refused.value) == (
+        "table 'log' has no ORM class, so no columns to defer or load_only: remove column_options from the spec "
+        "(its rows are read with Core select())"
     )
 
 

@@ -71,7 +71,7 @@ def mapped_class(root: Root, refusal: str) -> type:
 
 def without_class(table: Table) -> str:
     """``view 'v' has no ORM class``, with the reason when it is not the kind: ``(no primary key)``."""
-    kind, reason = table.info.get(UNMAPPED, ("table", "no class"))
+    kind, reason = table.info.get(UNMAPPED, ("table", "table"))  # a Table built elsewhere: no reason known
     because = "" if reason == kind else f" ({reason})"
     return f"{kind} {table.name!r} has no ORM class{because}"
 
@@ -81,4 +81,4 @@ def refuse_loading(root: Root, loads: Sequence[object], column_options: Sequence
     if loads:
         mapped_class(root, "so no relationships to load: drop --load")
     if column_options:
-        mapped_class(root, "so no columns to defer or load_only: drop the column option, every column is read")
+        mapped_class(root, "so no columns to defer or load_only: remove column_options from the spec")

@@ -20,8 +20,13 @@ from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.query.spec import ColumnOption, QuerySpec, parse_order, parse_where
 from sqla_tui.core.query.statement import build_select, python_source
+from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
+from sqla_tui.tui.widgets.results_tree import ResultsTree
+from sqla_tui.tui.widgets.statement_log import StatementLogTable
 from tests.databases import TestDatabase, database_fixture, run_async
 from tests.schema_fixtures import execute
+from tests.test_tui_compose_keys import compose_over
+from tests.tui_helpers import make_app, screen_text, settle
 
 LOG_ROWS = [("boot", "1"), ("boot", "1"), ("", "")]
 """``log`` as CSV reads it: two equal rows, then one of NULLs."""
@@ -154,3 +159,28 @@ def test_what_needs_relationships_is_refused_in_one_line(
     assert _run(command, unmapped_db.url, root, *rest, code=2) == (
         f"error: {message} (its rows are read with Core select())\n"
     )
+
+
+@pytest.mark.parametrize("unmapped_db", ["sqlite"], indirect=True)
+async def test_composing_over_a_view_runs_its_rows(unmapped_db: TestDatabase) -> None:
+    app_ = make_app(unmapped_db.url)
+    async with app_.run_test(size=(180, 50), notifications=True) as pilot:
+        screen = await compose_over(pilot, "user_names")
+        assert len(screen.query_one(LoaderToggles).root.children) == 0  # a view has no relationships
+        await pilot.press("o", *"name:desc", "enter", "r")
+        await settle(pilot)
+        results = screen.query_one(ResultsTree).root.children
+        assert [(node.data.label, node.data.values) for node in results] == [  # type: ignore[union-attr]
+            ("user_names row 1", {"id": 3, "name": "cy"}),
+            ("user_names row 2", {"id": 2, "name": "bob"}),
+            ("user_names row 3", {"id": 1, "name": "ann"}),
+        ]
+        assert [run.rows for run in screen.query_one(StatementLogTable).items] == [3]
+        assert "1 statement, 3 rows received, 0 entities (3 root rows)" in screen_text(app_)
+        await pilot.press("f")
+        await pilot.pause()
+        assert "No fan-out" in " ".join(screen_text(app_).split())
+        await pilot.press("w")  # a script loads classes in a session: nothing to save
+        await settle(pilot)
+        assert "Script not saved" in " ".join(screen_text(app_).split())
+        assert app_.screen is screen

@@ -3,7 +3,8 @@
 A spec is what the compose screen edits and what ``--where``/``--load`` flags
 build: root entity, filters, order, limit/offset and a loader tree. It
 serialises to JSON (``spec_file``); ``query.statement`` turns it into a real
-``Select`` against mapped classes and into the Python a user can paste.
+``Select`` against a mapped class, or the ``Table`` of a relation without one
+(``query.root``), and into the Python a user can paste.
 Filter values are converted by the column's Python type and always bound as
 parameters, never spliced into SQL text. Where the column has no type to
 convert by (SQLite's undeclared one), a value reads as SQL reads it: ``1`` is

@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.automap import automap_base
 from sqlalchemy.orm import selectinload
@@ -198,7 +198,9 @@ async def test_two_fks_to_one_table_keep_both_relationships_unlike_automap(demo:
                 await conn.run_sync(lambda sync_conn: base.prepare(autoload_with=sync_conn))
     finally:
         await engine.dispose()
-    ours = [r.name for t in ("users", "messages") for r in orm.relationships(t) if {t, r.target} == {"users", "messages"}]
+    ours = [
+        r.name for t in ("users", "messages") for r in orm.relationships(t) if {t, r.target} == {"users", "messages"}
+    ]
     theirs = [
         r.key
         for cls in (base.classes.users, base.classes.messages)
@@ -251,8 +253,7 @@ async def test_root_maps_only_what_is_in_reach(demo: TestDatabase) -> None:
     try:
         one_hop = await map_schema(engine, "profiles", hops=1)
         two_hops = await map_schema(engine, "profiles", hops=2)
-        with pytest.raises(UserError, match=r"table 'audit_log' cannot be mapped to a class \(no primary key\)"):
-            await map_schema(engine, "audit_log")
+        audit = await map_schema(engine, "audit_log")  # no primary key: its Table, nothing else
         with pytest.raises(UserError, match=r"no table 'profile' in schema '\w+'; did you mean profiles\?"):
             await map_schema(engine, "profile")
     finally:
@@ -265,6 +266,13 @@ async def test_root_maps_only_what_is_in_reach(demo: TestDatabase) -> None:
         one_hop.entity("tags")
     with pytest.raises(UserError, match=r"table 'user_post_counts' has no ORM class \(view\)"):
         one_hop.entity("user_post_counts")
+    audit_log = audit.root_of("audit_log")
+    assert isinstance(audit_log, Table) and audit_log.name == "audit_log" and not audit_log.primary_key.columns
+    assert (audit.entities, list(audit.tables)) == ({}, ["audit_log"])
+    with pytest.raises(
+        UserError, match=r"table 'audit_log' has no ORM class \(no primary key\); query it with Core select\(\)"
+    ):
+        audit.entity("audit_log")  # for callers that need a class
 
 
 # -- the user's own models -------------------------------------------------------
@@ -284,7 +292,7 @@ def test_user_models_keep_their_names_and_settings() -> None:
     }
 
 
-MODELS_PY = '''
+MODELS_PY = """
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -301,7 +309,7 @@ class Book(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     writer_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     writer: Mapped[Author] = relationship(back_populates="books")
-'''
+"""
 
 
 def test_user_models_from_a_file_path(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """PostgreSQL shapes real schemas have that the demo lacks: materialized views, identity keys, domains.
 
 Each test pins what a user reads about one shape in the schema command (text
-and JSON), the query error, the models module and the app's table list.
+and JSON), its query and plan, the models module and the app's table list.
 """
 
 from __future__ import annotations
@@ -52,16 +52,26 @@ def _run(*args: str, code: int = 0) -> str:
 def test_a_materialized_view_is_called_one_everywhere(pg_shapes: TestDatabase) -> None:
     tables = {t["name"]: t for t in json.loads(_run("schema", pg_shapes.url, "--json"))["tables"]}
     matview, view = tables["order_counts"], tables["customer_names"]
-    assert (matview["kind"], matview["mappable"], matview["unmappable_reason"]) == ("materialized view", False, "materialized view")
+    assert (matview["kind"], matview["mappable"], matview["unmappable_reason"]) == (
+        "materialized view",
+        False,
+        "materialized view",
+    )
     assert matview["row_estimate"] == 4  # stored rows have statistics; a plain view's are unknown
     assert (view["kind"], view["row_estimate"], view["unmappable_reason"]) == ("view", None, "view")
     lines = _run("schema", pg_shapes.url).splitlines()
     assert "order_counts  (materialized view)  ~4 rows  not mappable: materialized view" in [line[4:] for line in lines]
     assert "customer_names  (view)  not mappable: view" in [line[4:] for line in lines]
-    for command in (["query", pg_shapes.url, "order_counts"], ["explain", pg_shapes.url, "order_counts"]):
-        assert _run(*command, code=2) == (
-            "error: materialized view 'order_counts' cannot be mapped to a class; query it with Core select()\n"
-        )
+    counts = json.loads(_run("query", pg_shapes.url, "order_counts", "--order", "customer_id", "--json"))
+    assert counts["summary"] == {"statements": 1, "rows": 4, "entities": 0, "root_rows": 4, "by_class": {}}
+    assert _run("query", pg_shapes.url, "order_counts", "--order", "customer_id", "--format", "csv") == (
+        "customer_id,n\n1,7\n2,8\n3,8\n4,7\n"
+    )
+    assert "order_counts" in _run("explain", pg_shapes.url, "order_counts").splitlines()[0]
+    assert _run("query", pg_shapes.url, "order_counts", "--load", "x=joined", code=2) == (
+        "error: materialized view 'order_counts' has no ORM class, so no relationships to load: drop --load "
+        "(its rows are read with Core select())\n"
+    )
     module = _run("models", pg_shapes.url)
     assert "- order_counts: materialized view\n" in module and "- customer_names: view\n" in module
 
@@ -90,7 +100,10 @@ def test_a_domain_column_is_written_as_its_domain(pg_shapes: TestDatabase, tmp_p
     assert f"        {written}\n" in path.read_text()
     generated = load_user_models(f"{path}:Base")
     created = created_catalog("postgresql", tmp_path / "created", generated).table("tickets")
-    assert [(c.name, c.type, c.nullable) for c in created.columns][-2:] == [("seats", "posint", True), ("codes", "posint[]", True)]
+    assert [(c.name, c.type, c.nullable) for c in created.columns][-2:] == [
+        ("seats", "posint", True),
+        ("codes", "posint[]", True),
+    ]
 
 
 def test_a_foreign_key_into_another_schema_names_that_schema(pg_shapes: TestDatabase) -> None:
@@ -103,7 +116,9 @@ def test_an_array_of_a_domain_is_written_as_an_array_of_that_domain(pg_shapes: T
     """It was ARRAY(NullType) (``Mapped[list[Any]]``), which create_all cannot create."""
     path = generate(pg_shapes, tmp_path, "--tables", "tickets", name="domain_array_models")
     written = 'DOMAIN("posint", Integer, not_null=True, check="(VALUE > 0) AND (VALUE < 1000)")'
-    assert f"    codes: Mapped[list[int] | None] = mapped_column(\n        ARRAY({written}),\n    )\n" in path.read_text()
+    assert (
+        f"    codes: Mapped[list[int] | None] = mapped_column(\n        ARRAY({written}),\n    )\n" in path.read_text()
+    )
 
 
 def test_an_array_of_an_enum_is_written_as_an_array_of_that_enum(pg_shapes: TestDatabase, tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sqla_tui.core.pool.load import LoadSpec
     from sqla_tui.core.query.composer import Composer
     from sqla_tui.core.query.fanout import FanoutReport
+    from sqla_tui.core.query.root import Root
     from sqla_tui.core.query.run import RunResult
     from sqla_tui.core.query.spec import QuerySpec
 
@@ -227,23 +228,26 @@ class Workbench:
         catalog = await self.catalog(schema)
         return await map_schema(self.engine, root, hops=hops or DEFAULT_HOPS, catalog=catalog)
 
-    async def entity(self, root: str, schema: str | None = None) -> type:
-        """The mapped class of ``root`` (a table name in ``schema``, or a class name with ``--models``)."""
-        return (await self.orm_map(root, schema=schema)).entity(root)
+    async def entity(self, root: str, schema: str | None = None) -> Root:
+        """What a query over ``root`` (a table name in ``schema``, or a class name with ``--models``) selects from:
+        its mapped class, or the ``Table`` of a relation the ORM cannot map (a view, a table without a key)."""
+        return (await self.orm_map(root, schema=schema)).root_of(root)
 
     async def composer(self, root: str, *, schema: str | None = None, hops: int | None = None) -> Composer:
-        """A composer over ``root`` of ``schema``: the spec, its mapped class and the dialect it previews for."""
+        """A composer over ``root`` of ``schema``: the spec, its class (or Table) and the dialect it previews for."""
         from sqla_tui.core.query.composer import Composer
 
-        entity = (await self.orm_map(root, schema=schema, hops=hops)).entity(root)
+        entity = (await self.orm_map(root, schema=schema, hops=hops)).root_of(root)
         return Composer(root, entity, self.engine.dialect, runner=self.run, schema=schema)
 
     # -- queries --------------------------------------------------------------
-    async def run(self, spec: QuerySpec, entity: type | None = None, touch: list[str] | tuple[str, ...] = ()) -> RunResult:
+    async def run(
+        self, spec: QuerySpec, entity: Root | None = None, touch: list[str] | tuple[str, ...] = ()
+    ) -> RunResult:
         """Run ``spec`` on a connection of its own and report every statement it caused."""
         from sqla_tui.core.query.run import run_spec
 
-        entity = entity or await self.entity(spec.root, spec.schema)
+        entity = entity if entity is not None else await self.entity(spec.root, spec.schema)
         return await self._measured(lambda engine: run_spec(engine, entity, spec, touch=touch))
 
     async def python(self, spec: QuerySpec) -> str:
@@ -252,21 +256,28 @@ class Workbench:
 
         return python_source(spec, await self.entity(spec.root, spec.schema))
 
-    async def script(self, spec: QuerySpec, touch: list[str] | tuple[str, ...] = (), *, entity: type | None = None) -> str:
+    async def script(
+        self, spec: QuerySpec, touch: list[str] | tuple[str, ...] = (), *, entity: Root | None = None
+    ) -> str:
         """A Python file that runs ``spec`` (touching ``touch``) on its own and prints what the app shows."""
         from sqla_tui.core.query.script import query_script
 
-        entity = entity or await self.entity(spec.root, spec.schema)
+        entity = entity if entity is not None else await self.entity(spec.root, spec.schema)
         return query_script(spec, entity, self.engine.url, touch=touch, models=self.models)
 
     async def fanout_script(
-        self, spec: QuerySpec, paths: list[str], plans: list[str] | tuple[str, ...] | None = None, *, entity: type | None = None
+        self,
+        spec: QuerySpec,
+        paths: list[str],
+        plans: list[str] | tuple[str, ...] | None = None,
+        *,
+        entity: Root | None = None,
     ) -> str:
         """A Python file that runs ``spec`` under each loading plan and prints each plan's statements and figures."""
         from sqla_tui.core.query.fanout import DEFAULT_PLANS
         from sqla_tui.core.query.script import fanout_script
 
-        entity = entity or await self.entity(spec.root, spec.schema)
+        entity = entity if entity is not None else await self.entity(spec.root, spec.schema)
         chosen = DEFAULT_PLANS if plans is None else plans
         return fanout_script(spec, entity, self.engine.url, paths, chosen, models=self.models)
 
@@ -278,13 +289,13 @@ class Workbench:
         *,
         runs: int = 5,
         memory: bool = False,
-        entity: type | None = None,
+        entity: Root | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> FanoutReport:
         """Measure ``spec`` under each loading plan; ``progress`` is called from the loop that measures."""
         from sqla_tui.core.query.fanout import DEFAULT_PLANS, compare
 
-        entity = entity or await self.entity(spec.root, spec.schema)
+        entity = entity if entity is not None else await self.entity(spec.root, spec.schema)
         chosen = DEFAULT_PLANS if plans is None else plans
         return await self._measured(
             lambda engine: compare(engine, entity, spec, paths, chosen, runs, progress=progress, memory=memory)

@@ -35,6 +35,7 @@ from sqla_tui.core.catalog.naming import (
     class_names,
     plan_catalog,
     python_name,
+    table_variable,
 )
 from sqla_tui.core.catalog.schema import Catalog, ColumnInfo, ForeignKeyInfo, TableInfo, load_catalog
 from sqla_tui.core.catalog.source import (
@@ -305,7 +306,7 @@ class _Writer:
         used = taken | set(self.class_of.values()) | {enum.class_name for enum in self.enums.values()}
         self.core_var = {}
         for name in core:
-            candidate = base = f"t_{python_name(name).lstrip('_')}"
+            candidate = base = table_variable(name)
             number = 2
             while candidate in used:
                 candidate, number = f"{base}_{number}", number + 1

@@ -75,8 +75,18 @@ class OrmMap:
                     return cls
             reason = self.unmappable.get(table_name)
             if reason is not None:
-                raise UserError(f"table {table_name!r} has no ORM class ({reason}); query it with Core select()") from None
+                raise UserError(
+                    f"table {table_name!r} has no ORM class ({reason}); query it with Core select()"
+                ) from None
             raise unknown_name(f"mapped table {table_name!r}", table_name, self.entities) from None
+
+    def root_of(self, name: str) -> type | Table:
+        """What a query over ``name`` selects from: its mapped class, or the ``Table`` of a relation the ORM
+        cannot map (a view, a table without a primary key), whose rows are read with Core ``select()``."""
+        table = self.tables.get(name)
+        if name in self.unmappable and table is not None:
+            return table
+        return self.entity(name)
 
     def relationships(self, table_name: str) -> list[RelationshipInfo]:
         """The relationships of one mapped table, in a stable order."""
@@ -141,24 +151,47 @@ async def map_schema(
     if catalog is None:
         catalog = await load_catalog(engine, schema)
     plan = plan_catalog(catalog)
+    reflect_schema = None if catalog.is_default_schema else catalog.schema
+    if root is not None and root in plan.unmappable:
+        return await _unmapped_root(engine, plan, catalog, root, reflect_schema)
     if root is not None and root not in plan.relationships_by_table:
         raise plan_error(plan, catalog, root)
     names = reachable(plan, root, hops) if root is not None else set(plan.mappable)
     secondaries = {
         rel.secondary for name in names for rel in plan.relationships(name) if rel.secondary and rel.target in names
     }
-    reflect_schema = None if catalog.is_default_schema else catalog.schema
     async with engine.connect() as conn:
         metadata = await conn.run_sync(_reflect, reflect_schema, sorted(names | secondaries))
     return _build(plan, metadata, names, reflect_schema, root)
 
 
+async def _unmapped_root(
+    engine: AsyncEngine, plan: RelationshipPlan, catalog: Catalog, root: str, schema: str | None
+) -> OrmMap:
+    """A map whose root is the reflected ``Table`` of a relation the ORM cannot map, and nothing else.
+
+    A fake all-columns key would let the ORM map it, but its identity map
+    would fold duplicate rows into one and an all-NULL row into None: the
+    rows are read with Core ``select()`` instead, every one of them counted.
+    """
+    async with engine.connect() as conn:
+        metadata = await conn.run_sync(_reflect, schema, [root], views=True)
+    table = next(table for table in metadata.tables.values() if table.name == root)
+    mark_unmapped(table, catalog.table(root).kind, plan.unmappable[root])
+    return OrmMap(entities={}, tables={root: table}, unmappable=plan.unmappable, root=root)
+
+
+UNMAPPED = "sqla_tui.unmapped"
+"""The ``Table.info`` key of (kind, reason) for a relation without a class: ``("view", "view")``."""
+
+
+def mark_unmapped(table: Table, kind: str, reason: str) -> None:
+    """Keep on the Table what it is and why it has no class, for the one-line refusals of what needs one."""
+    table.info[UNMAPPED] = (kind, reason)
+
+
 def plan_error(plan: RelationshipPlan, catalog: Catalog, root: str) -> UserError:
-    """Why ``root`` cannot be the root of a mapping."""
-    if root in plan.unmappable:
-        kind, why = catalog.table(root).kind, plan.unmappable[root]  # a view's reason is its kind: said once
-        because = "" if why == kind else f" ({why})"
-        return UserError(f"{kind} {root!r} cannot be mapped to a class{because}; query it with Core select()")
+    """Why ``root`` cannot be the root of a mapping: no such table in the schema."""
     return unknown_name(f"table {root!r} in schema {catalog.schema!r}", root, [t.name for t in catalog.tables])
 
 
@@ -179,13 +212,14 @@ def reachable(plan: RelationshipPlan, root: str, hops: int) -> set[str]:
     return set(seen)
 
 
-def _reflect(conn: Connection, schema: str | None, names: list[str]) -> MetaData:
-    """Reflect exactly ``names``; FKs leading elsewhere stay unresolved strings."""
+def _reflect(conn: Connection, schema: str | None, names: list[str], *, views: bool = False) -> MetaData:
+    """Reflect exactly ``names`` (views and materialized views too with ``views``); FKs leading elsewhere stay
+    unresolved strings."""
     metadata = MetaData()
     event.listen(metadata, "column_reflect", _as_stored)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", sa_exc.SAWarning)  # unknown column types: shown by the catalog
-        metadata.reflect(conn, schema=schema, only=names, resolve_fks=False)
+        metadata.reflect(conn, schema=schema, only=names, resolve_fks=False, views=views)
     for table, column in json_columns(conn, schema, names):  # MariaDB's: reflected as LONGTEXT, read as JSON
         reflected = metadata.tables[f"{schema}.{table}" if schema else table]
         [found] = [candidate for candidate in reflected.columns if candidate.name == column]
@@ -205,9 +239,7 @@ def _as_stored(inspector: Inspector, table: Table, column: dict[str, Any]) -> No
     column["type"] = tolerant(column["type"], inspector.dialect)
 
 
-def _build(
-    plan: RelationshipPlan, metadata: MetaData, names: set[str], schema: str | None, root: str | None
-) -> OrmMap:
+def _build(plan: RelationshipPlan, metadata: MetaData, names: set[str], schema: str | None, root: str | None) -> OrmMap:
     """Imperatively map a class per table, every column under its ``attribute_names`` name (the
     plan's, read from the table as reflected now), then the relationships whose both ends are mapped."""
     tables = {table.name: table for table in metadata.tables.values()}
@@ -247,9 +279,7 @@ def _classes(names: list[str], mapper_registry: registry) -> dict[str, type]:
     }
 
 
-def _on(
-    join: Join, tables: dict[str, Table]
-) -> tuple[ColumnElement[bool], list[Column[Any]], list[Column[Any]]]:
+def _on(join: Join, tables: dict[str, Table]) -> tuple[ColumnElement[bool], list[Column[Any]], list[Column[Any]]]:
     """The SQL condition of one FK edge, and its referencing columns."""
     local, remote = _by_name(tables[join.table]), _by_name(tables[join.target])
     pairs = [(local[c], remote[t]) for c, t in zip(join.columns, join.target_columns)]
@@ -323,6 +353,8 @@ def load_user_models(spec: str) -> OrmMap:
     unmappable = {
         name: _unmapped_reason(table, name in secondaries) for name, table in tables.items() if name not in entities
     }
+    for name, reason in unmappable.items():
+        mark_unmapped(tables[name], "table", reason)
     return OrmMap(entities=entities, tables=tables, unmappable=dict(sorted(unmappable.items())), source=spec)
 
 
@@ -339,7 +371,9 @@ def _the_base(module: object, spec: str) -> type:
         return next(iter(bases.values()))
     if not bases:
         raise UserError(f"--models {spec!r}: no declarative Base in that module; name it, e.g. {spec}:Base")
-    raise UserError(f"--models {spec!r}: several declarative Bases ({', '.join(bases)}); name one, e.g. {spec}:{next(iter(bases))}")
+    raise UserError(
+        f"--models {spec!r}: several declarative Bases ({', '.join(bases)}); name one, e.g. {spec}:{next(iter(bases))}"
+    )
 
 
 def _unmapped_reason(table: Table, is_secondary: bool) -> str:
@@ -360,7 +394,9 @@ def _import(module_name: str, spec: str) -> ModuleType:
         raise
     except ModuleNotFoundError as error:
         if error.name and f"{module_name}.".startswith(f"{error.name}."):
-            raise UserError(f"--models {spec!r}: no module named {error.name!r}; check the name and PYTHONPATH") from None
+            raise UserError(
+                f"--models {spec!r}: no module named {error.name!r}; check the name and PYTHONPATH"
+            ) from None
         raise _raised_on_import(spec, error) from None
     except Exception as error:  # noqa: BLE001 - the user's module can raise anything
         raise _raised_on_import(spec, error) from None

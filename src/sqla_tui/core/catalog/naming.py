@@ -91,6 +91,8 @@ class RelationshipPlan:
     unmappable: dict[str, str]
     attributes_by_table: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per mappable table, each column's attribute name on its class (``attribute_names``)."""
+    associations: frozenset[str] = frozenset()
+    """The pure association tables: unmappable, and shown as the many-to-many relationships through them."""
 
     @property
     def mappable(self) -> list[str]:
@@ -127,6 +129,11 @@ def python_name(text: str) -> str:
     if keyword.iskeyword(name) or name in RESERVED:
         name += "_"
     return name
+
+
+def table_variable(name: str) -> str:
+    """The Python name a table without a class is written under: ``t_log`` (sqlacodegen's convention)."""
+    return f"t_{python_name(name).lstrip('_')}"
 
 
 def _is_machinery(name: str) -> bool:
@@ -303,6 +310,7 @@ def planning(tables: Iterable[TableInfo]) -> Slices[RelationshipPlan]:
     return RelationshipPlan(
         relationships_by_table={name: tuple(rels) for name, rels in final.items()},
         unmappable=dict(sorted(unmappable.items())),
+        associations=frozenset(associations),
         attributes_by_table=attributes,
     )
 

@@ -44,6 +44,7 @@ from sqla_tui.core.sqltext import as_received
 if TYPE_CHECKING:
     from sqlalchemy.sql import Select, TextClause
 
+    from sqla_tui.core.query.root import Root
     from sqla_tui.core.query.spec import QuerySpec
 
 _ANALYZE_COMMAND = {
@@ -100,7 +101,11 @@ def _driver_message(error: BaseException) -> str:
 def _refusal(error: BaseException, analyze: bool) -> UserError:
     message = _driver_message(error)
     if _READ_ONLY.search(message):
-        what = "EXPLAIN ANALYZE of a write" if analyze else "this database will not even plan a write in a read-only transaction; EXPLAIN of it"
+        what = (
+            "EXPLAIN ANALYZE of a write"
+            if analyze
+            else "this database will not even plan a write in a read-only transaction; EXPLAIN of it"
+        )
         return UserError(
             f"{what} needs a writable connection, and this one is read-only ({message}); "
             "connect with read_only=False (the CLI does with --allow-write)"
@@ -179,7 +184,9 @@ def table_facts(conn: Connection, names: list[str]) -> dict[str, TableFacts]:
         keyed = [("the primary key", pk.get("constrained_columns") or [])]
         keyed += [
             (fact.get("name") or "an unnamed index", fact["column_names"])
-            for fact in named_facts([*inspector.get_indexes(name), *inspector.get_unique_constraints(name)], conn.dialect)
+            for fact in named_facts(
+                [*inspector.get_indexes(name), *inspector.get_unique_constraints(name)], conn.dialect
+            )
         ]
         leading: dict[str, str] = {}
         for index, columns in keyed:
@@ -258,7 +265,9 @@ async def explain(
         analyze_command=_ANALYZE_COMMAND[kind],
         thresholds=thresholds,
     )
-    return ExplainResult(kind, received_text(engine.dialect, sql, params), params, analyze, plan, plan_warnings(plan, context), raw)
+    return ExplainResult(
+        kind, received_text(engine.dialect, sql, params), params, analyze, plan, plan_warnings(plan, context), raw
+    )
 
 
 class _Captured(Exception):
@@ -292,7 +301,7 @@ async def driver_statement(engine: AsyncEngine, statement: Any) -> tuple[str, An
 
 async def explain_spec(
     engine: AsyncEngine,
-    entity: type,
+    root: Root,
     spec: QuerySpec,
     *,
     analyze: bool = False,
@@ -301,5 +310,5 @@ async def explain_spec(
     """The plan of a composed query's main statement (its loader queries are separate statements)."""
     from sqla_tui.core.query.statement import build_select
 
-    sql, params = await driver_statement(engine, build_select(spec, entity))
+    sql, params = await driver_statement(engine, build_select(spec, root))
     return await explain(engine, sql, params, analyze=analyze, thresholds=thresholds)

@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy.engine import Dialect
 
 from sqla_tui.core.query.preview import main_query_sql
+from sqla_tui.core.query.root import Root
 from sqla_tui.core.query.run import RunResult
 from sqla_tui.core.query.spec import DEFAULT_LIMIT, Filter, LoadOption, Order, QuerySpec
 from sqla_tui.core.query.statement import build_select, python_source
 
-Runner = Callable[[QuerySpec, type, list[str]], Awaitable[RunResult]]
+Runner = Callable[[QuerySpec, Root, list[str]], Awaitable[RunResult]]
 """How a run is carried out: the workbench's ``run``, on a connection of its own."""
 
 
@@ -34,10 +35,11 @@ class Preview:
 
 @dataclass
 class Composer:
-    """One root's mapped class, the dialect it previews for, and the spec as composed so far."""
+    """One root's mapped class (or ``Table``), the dialect it previews for, and the spec as composed so far."""
 
     root: str
-    entity: type
+    entity: Root
+    """The mapped class, or the ``Table`` of a relation the ORM cannot map (a view): see ``core.query.root``."""
     dialect: Dialect
     runner: Runner = field(repr=False)
     schema: str | None = None

@@ -34,6 +34,7 @@ from sqla_tui.core.errors import UserError
 from sqla_tui.core.observe.capture import CapturedStatement, StatementLog, group_statements
 from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.ordering import limit_is_ambiguous, subquery_limit_warning
+from sqla_tui.core.query.root import Root, mapped_class
 from sqla_tui.core.query.run import Execution, execute, fresh_session, touch_paths
 from sqla_tui.core.query.spec import LoadOption, QuerySpec
 from sqla_tui.core.query.statement import build_select
@@ -41,6 +42,10 @@ from sqla_tui.core.query.verdict import verdict
 
 PLANS = ("joined", "selectin", "subquery", "immediate", "select", "joined+selectin", "mixed")
 DEFAULT_PLANS = ("joined", "selectin", "subquery", "immediate", "select", "mixed")
+NO_FANOUT = "so no relationships to compare loading strategies over: fan-out needs a table with a class"
+"""Why a relation without a class has no fan-out (the end of ``mapped_class``'s refusal)."""
+
+
 @dataclass(frozen=True)
 class SqlGroup:
     """Statements of one shape (IN lists of any length) and origin: the first as it ran, how many, their rows."""
@@ -135,7 +140,9 @@ def _entity_cells(entities: list[Any]) -> int:
     return total
 
 
-async def _traced(engine: AsyncEngine, entity: type, spec: QuerySpec, log: StatementLog, touch: list[str]) -> tuple[Execution, int]:
+async def _traced(
+    engine: AsyncEngine, entity: type, spec: QuerySpec, log: StatementLog, touch: list[str]
+) -> tuple[Execution, int]:
     """One execution under tracemalloc, and its peak Python memory in bytes."""
     tracemalloc.start()
     try:
@@ -202,7 +209,7 @@ async def measure_plan(
 
 async def compare(
     engine: AsyncEngine,
-    entity: type,
+    root: Root,
     spec: QuerySpec,
     paths: list[str],
     plans: list[str] | tuple[str, ...] = DEFAULT_PLANS,
@@ -211,6 +218,7 @@ async def compare(
     memory: bool = False,
 ) -> FanoutReport:
     """Measure every plan on the same query; ``progress(plan, done, total)`` after each."""
+    entity = mapped_class(root, NO_FANOUT)
     if not paths:
         raise UserError("name at least one relationship path to compare, e.g. --path posts")
     unknown = [plan for plan in plans if plan not in PLANS]

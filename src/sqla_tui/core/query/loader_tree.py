@@ -9,7 +9,6 @@ Post.user)``); several children, or column options, nest in ``.options()``.
 
 from __future__ import annotations
 
-import keyword
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapper
 from sqlalchemy.orm import strategy_options as loaders
 
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.query.root import attribute_source
 from sqla_tui.core.query.spec import (
     COLUMN_OPTIONS,
     STRATEGIES,
@@ -66,13 +66,6 @@ class LoaderNode:
         return attribute_source(self.owner, self.key)
 
 
-def attribute_source(entity: type, key: str) -> str:
-    """``User.name``, or ``getattr(User, 'user name')`` when the key is not a Python name."""
-    if key.isidentifier() and not keyword.iskeyword(key):
-        return f"{entity.__name__}.{key}"
-    return f"getattr({entity.__name__}, {key!r})"
-
-
 class LoaderTree:
     """Relationship paths of a spec, validated against the mapped classes."""
 
@@ -87,11 +80,15 @@ class LoaderTree:
         tree = cls(root)
         for load in spec.loads:
             if load.strategy not in STRATEGIES:
-                raise UserError(f"unknown strategy {load.strategy!r} for {load.path!r}; choose one of: {', '.join(STRATEGIES)}")
+                raise UserError(
+                    f"unknown strategy {load.strategy!r} for {load.path!r}; choose one of: {', '.join(STRATEGIES)}"
+                )
             tree.node(load.path).strategy = load.strategy
         for column_option in spec.column_options:
             if column_option.option not in COLUMN_OPTIONS:
-                raise UserError(f"unknown column option {column_option.option!r}; choose one of: {', '.join(COLUMN_OPTIONS)}")
+                raise UserError(
+                    f"unknown column option {column_option.option!r}; choose one of: {', '.join(COLUMN_OPTIONS)}"
+                )
             if not column_option.columns:
                 raise UserError(f"{column_option.option} names no column; name at least one, or drop it")
             entity = tree.node(column_option.path).target if column_option.path else root

@@ -22,6 +22,7 @@ from sqla_tui.core.catalog.naming import RelationshipInfo
 from sqla_tui.core.grammar import counted
 from sqla_tui.core.observe.capture import CapturedStatement
 from sqla_tui.core.query.fanout import SqlGroup
+from sqla_tui.core.query.root import Root
 from sqla_tui.core.query.run import RunSummary
 from sqla_tui.core.query.spec import QuerySpec
 from sqla_tui.core.query.statement import build_select
@@ -39,7 +40,7 @@ def next_strategy(current: str | None) -> str | None:
     return STRATEGY_CYCLE[(position + 1) % len(STRATEGY_CYCLE)]
 
 
-def main_query_sql(spec: QuerySpec, entity: type, dialect: Dialect) -> str:
+def main_query_sql(spec: QuerySpec, root: Root, dialect: Dialect) -> str:
     """The main query's SQL as ``dialect`` will receive it, formatted; nothing runs.
 
     IN lists are expanded to one placeholder per value, as they are sent, so
@@ -47,7 +48,7 @@ def main_query_sql(spec: QuerySpec, entity: type, dialect: Dialect) -> str:
     statements (selectin, subquery) are not part of it; joined loaders are,
     as the JOINs they add.
     """
-    compiled = build_select(spec, entity).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    compiled = build_select(spec, root).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     return format_sql(as_received(str(compiled), dialect.paramstyle))
 
 

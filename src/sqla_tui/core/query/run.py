@@ -15,8 +15,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Table, inspect
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
@@ -31,11 +31,17 @@ from sqla_tui.core.observe.capture import (
 )
 from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.ordering import limit_is_ambiguous, subquery_limit_warning
+from sqla_tui.core.query.root import Root, column_keys, mapped_class
 from sqla_tui.core.query.spec import QuerySpec
 from sqla_tui.core.query.statement import build_select, count_select, python_source
 
-_LOADER_NAMES = {"joined": "joinedload", "joined_inner": "joinedload(innerjoin)", "selectin": "selectinload",
-                 "subquery": "subqueryload", "immediate": "immediateload"}
+_LOADER_NAMES = {
+    "joined": "joinedload",
+    "joined_inner": "joinedload(innerjoin)",
+    "selectin": "selectinload",
+    "subquery": "subqueryload",
+    "immediate": "immediateload",
+}
 _CHILDREN_SHOWN = 20
 _RESULT_DEPTH = 3
 
@@ -51,7 +57,7 @@ class RaisedAccess:
 
 @dataclass
 class ResultNode:
-    """One loaded entity: its loaded column values and loaded relationships."""
+    """One loaded entity: its loaded column values and loaded relationships; or one row of a ``Table`` root."""
 
     label: str
     values: dict[str, Any]
@@ -83,7 +89,7 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     """Hazards of the query itself, e.g. subqueryload under a LIMIT without a unique order."""
     columns: list[str] = field(default_factory=list)
-    """The root class's column attributes in mapping order: the header of its rows, even when none came back."""
+    """The root's columns in mapping (a ``Table``: table) order: the header of its rows, even when none came back."""
     matched_roots: int | None = None
     """Root rows the filters match without limit and offset, counted only when the limit may have cut them."""
 
@@ -161,17 +167,23 @@ class Execution:
 
 
 async def execute(
-    engine: AsyncEngine, entity: type, spec: QuerySpec, log: StatementLog, touch: list[str] | tuple[str, ...] = ()
+    engine: AsyncEngine, root: Root, spec: QuerySpec, log: StatementLog, touch: list[str] | tuple[str, ...] = ()
 ) -> Execution:
-    """Run the spec in a fresh session, then touch paths; ``log`` records that session's connection only."""
-    statement = build_select(spec, entity)
-    validation = LoaderTree(entity)
-    for path in touch:
-        validation.node(path)
+    """Run the spec in a fresh session, then touch paths; ``log`` records that session's connection only.
+
+    Over a ``Table`` the roots are the rows themselves, duplicates and all-NULL
+    rows included: no identity map folds them, and no entity is loaded.
+    """
+    statement = build_select(spec, root)
+    if touch:
+        validation = LoaderTree(mapped_class(root, "so no relationships to touch: drop --touch"))
+        for path in touch:
+            validation.node(path)
     mark = log.mark()
     async with fresh_session(engine) as session:
         with log.recording(await session.connection()):
-            roots = list((await session.execute(statement)).unique().scalars().all())
+            result = await session.execute(statement)
+            roots = list(result.all() if isinstance(root, Table) else result.unique().scalars().all())
             touched_from = log.mark()
             raised = await session.run_sync(touch_paths, roots, list(touch)) if touch else []
             entities = list(session.identity_map.values())
@@ -183,7 +195,10 @@ async def fresh_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A new session on its own connection: cancelling the task stops the server's statement too,
     and a database error (a missing privilege, a table dropped since mapping, a lost server) is one line."""
     try:
-        async with AsyncSession(engine, expire_on_commit=False) as session, stopped_on_cancel(await session.connection()):
+        async with (
+            AsyncSession(engine, expire_on_commit=False) as session,
+            stopped_on_cancel(await session.connection()),
+        ):
             yield session
     except sa_exc.DBAPIError as error:
         raise translate_error(error, engine.url) from None
@@ -191,7 +206,7 @@ async def fresh_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
 
 async def run_spec(
     engine: AsyncEngine,
-    entity: type,
+    root: Root,
     spec: QuerySpec,
     *,
     touch: list[str] | tuple[str, ...] = (),
@@ -199,7 +214,7 @@ async def run_spec(
 ) -> RunResult:
     """Execute the spec, optionally touch paths, and return the captured story."""
     log = log or StatementLog()
-    done = await execute(engine, entity, spec, log, touch)
+    done = await execute(engine, root, spec, log, touch)
     statements = done.statements
     subquery = any(s.origin.kind == "eager" and _eager_strategy(s.origin, spec) == "subquery" for s in statements)
     return RunResult(
@@ -214,13 +229,21 @@ async def run_spec(
         ),
         n_plus_one=find_n_plus_one(statements),
         raised=done.raised,
-        python=python_source(spec, entity),
-        results=[_result_node(root, _RESULT_DEPTH) for root in done.roots],
+        python=python_source(spec, root),
+        results=_result_nodes(root, done.roots),
         dropped=log.dropped,
-        warnings=[subquery_limit_warning(spec)] if subquery and limit_is_ambiguous(spec, entity) else [],
-        columns=list(inspect(entity).column_attrs.keys()),
-        matched_roots=await count_roots(engine, entity, spec) if _maybe_cut(spec, len(done.roots)) else None,
+        warnings=[subquery_limit_warning(spec)] if subquery and limit_is_ambiguous(spec, root) else [],
+        columns=column_keys(root),
+        matched_roots=await count_roots(engine, root, spec) if _maybe_cut(spec, len(done.roots)) else None,
     )
+
+
+def _result_nodes(root: Root, loaded: list[Any]) -> list[ResultNode]:
+    """What the results show: each entity with its loaded relationships, or each row of a ``Table`` by column key."""
+    if isinstance(root, Table):
+        keys = column_keys(root)
+        return [ResultNode(f"{root.name} row {number}", dict(zip(keys, row))) for number, row in enumerate(loaded, 1)]
+    return [_result_node(entity, _RESULT_DEPTH) for entity in loaded]
 
 
 def _maybe_cut(spec: QuerySpec, roots: int) -> bool:
@@ -228,7 +251,7 @@ def _maybe_cut(spec: QuerySpec, roots: int) -> bool:
     return bool(spec.offset) or (spec.limit is not None and roots >= spec.limit)
 
 
-async def count_roots(engine: AsyncEngine, entity: type, spec: QuerySpec) -> int:
+async def count_roots(engine: AsyncEngine, root: Root, spec: QuerySpec) -> int:
     """Count the root rows the spec matches, on a session of its own so the run's log does not show it."""
     async with fresh_session(engine) as session:
-        return int(await session.scalar(count_select(spec, entity)) or 0)
+        return int(await session.scalar(count_select(spec, root)) or 0)

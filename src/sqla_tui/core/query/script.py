@@ -26,13 +26,28 @@ from sqla_tui.core.connect.masking import is_secret_key
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.query.fanout import plan_loads
 from sqla_tui.core.query.loader_tree import LoaderTree
+from sqla_tui.core.query.root import Root, mapped_class
 from sqla_tui.core.query.script_models import imported_models, reach, written_models
 from sqla_tui.core.query.spec import QuerySpec, filter_text
 from sqla_tui.core.query.statement import statement_source
 
 PASSWORD_VARIABLE = "DATABASE_PASSWORD"
 _DRIVER_PACKAGES = {"asyncpg": "asyncpg", "aiomysql": "aiomysql", "aiosqlite": "aiosqlite"}
-_STDLIB = {"__future__", "asyncio", "collections", "datetime", "decimal", "os", "re", "ssl", "sys", "time", "typing", "urllib", "uuid"}
+_STDLIB = {
+    "__future__",
+    "asyncio",
+    "collections",
+    "datetime",
+    "decimal",
+    "os",
+    "re",
+    "ssl",
+    "sys",
+    "time",
+    "typing",
+    "urllib",
+    "uuid",
+}
 _RAISING = ("raise", "raise_on_sql")
 
 
@@ -45,8 +60,14 @@ class Run:
     touch: list[str]
 
 
-def query_script(spec: QuerySpec, entity: type, url: URL, *, touch: list[str] | tuple[str, ...] = (), models: str | None = None) -> str:
+_NO_SCRIPT = "so no script to write: a script loads classes in a session; --python prints the query instead"
+
+
+def query_script(
+    spec: QuerySpec, root: Root, url: URL, *, touch: list[str] | tuple[str, ...] = (), models: str | None = None
+) -> str:
     """The script of one query: run it, touch ``touch``, print every statement and the summary line."""
+    entity = mapped_class(root, _NO_SCRIPT)
     run = Run("query", spec, list(touch))
     described = _described(spec, run.touch)
     unique = (
@@ -66,8 +87,17 @@ def query_script(spec: QuerySpec, entity: type, url: URL, *, touch: list[str] | 
     return _script(entity, [run], url, models, f"{spec.root}: {described}", main)
 
 
-def fanout_script(spec: QuerySpec, entity: type, url: URL, paths: list[str], plans: list[str] | tuple[str, ...], *, models: str | None = None) -> str:
+def fanout_script(
+    spec: QuerySpec,
+    root: Root,
+    url: URL,
+    paths: list[str],
+    plans: list[str] | tuple[str, ...],
+    *,
+    models: str | None = None,
+) -> str:
     """The script of a fan-out: the query under each plan, each plan's statements, then one line per plan."""
+    entity = mapped_class(root, _NO_SCRIPT)
     if not paths:
         raise UserError("name at least one relationship path to compare, e.g. --path posts")
     runs = []
@@ -91,7 +121,7 @@ def fanout_script(spec: QuerySpec, entity: type, url: URL, paths: list[str], pla
         "            print()\n"
         "    finally:\n"
         "        await engine.dispose()\n"
-        '    print(f"{\'strategy\':<16}{\'statements\':>12}{\'rows\':>12}{\'entities\':>12}{\'root rows\':>12}")\n'
+        "    print(f\"{'strategy':<16}{'statements':>12}{'rows':>12}{'entities':>12}{'root rows':>12}\")\n"
         "    for name, statements, rows, entities, roots in figures:\n"
         '        print(f"{name:<16}{statements:>12,}{rows:>12,}{entities:>12,}{roots:>12,}")\n'
     )
@@ -114,10 +144,14 @@ def needs_unique(spec: QuerySpec, entity: type) -> bool:
         mapper: Mapper[Any] = inspect(owner)
         for key, prop in mapper.relationships.items():
             node = nodes.get(key)
-            strategy = node.strategy if node is not None and node.strategy else ("joined" if prop.lazy == "joined" else None)
+            strategy = (
+                node.strategy if node is not None and node.strategy else ("joined" if prop.lazy == "joined" else None)
+            )
             if strategy not in ("joined", "joined_inner"):
                 continue
-            if prop.uselist or joins_collection(prop.mapper.class_, node.children if node is not None else {}, depth + 1):
+            if prop.uselist or joins_collection(
+                prop.mapper.class_, node.children if node is not None else {}, depth + 1
+            ):
                 return True
         return False
 
@@ -140,14 +174,22 @@ def _script(entity: type, runs: list[Run], url: URL, models: str | None, describ
     model = imported_models(models, found.classes) if models else written_models(found)
     statements = [statement_source(run.spec, entity) for run in runs]
     taken = {*model.names, "type", "list", "Any", "parent", "child", "session", "roots", "log"}
-    touches = [_touch_source(f"touch_{run.name}" if len(runs) > 1 else "touch", run, entity, taken) for run in runs if run.touch]
+    touches = [
+        _touch_source(f"touch_{run.name}" if len(runs) > 1 else "touch", run, entity, taken)
+        for run in runs
+        if run.touch
+    ]
     names = ["stmt"] if len(runs) == 1 else [f"stmt_{run.name}" for run in runs]
     imports = _imports([*_RUNTIME_IMPORTS, *model.imports, *(line for source in statements for line in source.imports)])
     sections = [
         _header(described, url) + "\n\n" + imports,
         _url_source(url),
         "# -- the models " + "-" * 64 + "\n" + model.body,
-        "# -- the statement" + ("s" if len(runs) > 1 else "") + " " + "-" * 61 + "\n"
+        "# -- the statement"
+        + ("s" if len(runs) > 1 else "")
+        + " "
+        + "-" * 61
+        + "\n"
         + "\n".join(f"{name} = {source.expression}\n" for name, source in zip(names, statements)),
         *touches,
         _RUNTIME,
@@ -163,7 +205,7 @@ def _header(described: str, url: URL) -> str:
         f'"""{described}: a script written by sqla-tui that runs on its own.\n\n'
         "Run it with `python <this file>`. It connects to DATABASE_URL when set (postgresql://, mysql://,\n"
         "sqlite:///file: a sync spelling gets its async driver), else to the database it was written on,\n"
-        f"whose password, if it has one, comes from {PASSWORD_VARIABLE}. Needs: pip install \"sqlalchemy[asyncio]\" {driver}\n\n"
+        f'whose password, if it has one, comes from {PASSWORD_VARIABLE}. Needs: pip install "sqlalchemy[asyncio]" {driver}\n\n'
         "It prints every statement the ORM sends, with the rows the driver returned, then the same summary\n"
         "line sqla-tui prints.\n"
         '"""\n\nfrom __future__ import annotations'
@@ -184,7 +226,9 @@ def _imports(lines: list[str]) -> str:
     for module in sorted(plain):
         groups[0 if module.split(".")[0] in _STDLIB else 1].append(f"import {module}")
     for module in sorted(froms):
-        groups[0 if module.split(".")[0] in _STDLIB else 1].append(f"from {module} import {', '.join(sorted(froms[module]))}")
+        groups[0 if module.split(".")[0] in _STDLIB else 1].append(
+            f"from {module} import {', '.join(sorted(froms[module]))}"
+        )
     return "\n\n".join("\n".join(group) for group in groups if group)
 
 
@@ -239,7 +283,11 @@ def _touch_source(name: str, run: Run, entity: type, taken: set[str]) -> str:
             before, levels[prefix] = levels[".".join(parts[: depth - 1])], variable
             access = f"parent.{node.key}" if node.key.isidentifier() else f"getattr(parent, {node.key!r})"
             if (node.strategy or str(prop.lazy)) in _RAISING:
-                add = f"{variable}.extend({access})" if prop.uselist else f"{variable}.append(child) if (child := {access}) is not None else None"
+                add = (
+                    f"{variable}.extend({access})"
+                    if prop.uselist
+                    else f"{variable}.append(child) if (child := {access}) is not None else None"
+                )
                 lines += [
                     f"    {variable} = []",
                     f"    for parent in {before}:",
@@ -268,7 +316,9 @@ def save_script(text: str, folder: Path, root: str) -> Path:
         except FileExistsError:
             number += 1
         except OSError as error:
-            raise UserError(f"cannot write the script to {path}: {error.strerror or error}; start sqla-tui in a folder you can write to") from None
+            raise UserError(
+                f"cannot write the script to {path}: {error.strerror or error}; start sqla-tui in a folder you can write to"
+            ) from None
 
 
 _RUNTIME_IMPORTS = [

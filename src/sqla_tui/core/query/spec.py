@@ -3,7 +3,8 @@
 A spec is what the compose screen edits and what ``--where``/``--load`` flags
 build: root entity, filters, order, limit/offset and a loader tree. It
 serialises to JSON (``spec_file``); ``query.statement`` turns it into a real
-``Select`` against mapped classes and into the Python a user can paste.
+``Select`` against a mapped class, or the ``Table`` of a relation without one
+(``query.root``), and into the Python a user can paste.
 Filter values are converted by the column's Python type and always bound as
 parameters, never spliced into SQL text. Where the column has no type to
 convert by (SQLite's undeclared one), a value reads as SQL reads it: ``1`` is
@@ -16,17 +17,28 @@ import datetime
 import decimal
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
-from sqlalchemy import cast, inspect, literal
+from sqlalchemy import Column, Table, cast, inspect, literal
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 from sqlalchemy.types import NullType
 
 from sqla_tui.core.errors import UserError
+from sqla_tui.core.query.root import Root, column_keys, root_name
 
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "like", "ilike", "in", "not_in", "is_null", "not_null", "between")
-STRATEGIES = ("select", "joined", "joined_inner", "selectin", "subquery", "immediate", "raise", "raise_on_sql", "noload")
+STRATEGIES = (
+    "select",
+    "joined",
+    "joined_inner",
+    "selectin",
+    "subquery",
+    "immediate",
+    "raise",
+    "raise_on_sql",
+    "noload",
+)
 COLUMN_OPTIONS = ("defer", "undefer", "load_only")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1_000_000
@@ -144,7 +156,11 @@ def filter_text(spec_filter: Filter) -> str:
     """The filter as it would be typed (``qty in 1, '2'``): quoted values keep their quotes."""
     values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
     flags = spec_filter.quoted or [False] * len(values)
-    shown = [_quoted(value) if quoted else str(value) for value, quoted in zip(values, flags, strict=False) if value is not None]
+    shown = [
+        _quoted(value) if quoted else str(value)
+        for value, quoted in zip(values, flags, strict=False)
+        if value is not None
+    ]
     return f"{_column_text(spec_filter.column)} {spec_filter.op} {', '.join(shown)}".rstrip()
 
 
@@ -156,7 +172,9 @@ def parse_order(text: str) -> Order:
     match = _ORDER.match(text)
     direction = (match["direction"] or "").strip().lower() if match else ""
     if match is None or direction not in ("", "asc", "desc"):
-        raise UserError(f"cannot read order {text!r}: use column or column:desc (quote a name with ':', e.g. '\"a:b\":desc')")
+        raise UserError(
+            f"cannot read order {text!r}: use column or column:desc (quote a name with ':', e.g. '\"a:b\":desc')"
+        )
     column = _quoted_name(match) or match["column"].strip()
     return Order(column, direction == "desc")
 
@@ -199,23 +217,39 @@ def _unquote(value: str) -> tuple[str, bool]:
     return value, False
 
 
-def column_attribute(entity: type, name: str) -> InstrumentedAttribute[Any]:
-    """The mapped column attribute of ``entity`` called ``name``, or mapping the column called ``name``.
+ColumnAttribute: TypeAlias = InstrumentedAttribute[Any] | Column[Any]
+"""A root's column: a mapped class's attribute, or a ``Table``'s column. Both compare, bind and have a type."""
+
+
+def column_attribute(root: Root, name: str) -> ColumnAttribute:
+    """The column of ``root`` whose key is ``name``, or the column named ``name`` in the database.
 
     A column the mapping renamed (``user id`` as ``user_id``, ``class`` as
     ``class_``) is found by either name; anything else is a UserError naming the choices.
     """
+    found = _table_column(root, name) if isinstance(root, Table) else _mapped_column(root, name)
+    if found is None:
+        choices = ", ".join(sorted(column_keys(root)))
+        raise UserError(f"unknown column {name!r} on {root_name(root)}; choose one of: {choices}")
+    return found
+
+
+def _table_column(table: Table, name: str) -> Column[Any] | None:
+    found = table.c.get(name)
+    return found if found is not None else next((column for column in table.columns if column.name == name), None)
+
+
+def _mapped_column(entity: type, name: str) -> InstrumentedAttribute[Any] | None:
     mapper: Mapper[Any] = inspect(entity)
     if name in mapper.column_attrs:
         return getattr(entity, name)
     for prop in mapper.column_attrs:
         if any(getattr(column, "name", None) == name for column in prop.columns):
             return getattr(entity, prop.key)
-    choices = ", ".join(sorted(mapper.column_attrs.keys()))
-    raise UserError(f"unknown column {name!r} on {entity.__name__}; choose one of: {choices}")
+    return None
 
 
-def convert_value(attribute: InstrumentedAttribute[Any], raw: Any) -> Any:
+def convert_value(attribute: ColumnAttribute, raw: Any) -> Any:
     """Convert text to the column's Python type so the driver binds a proper value."""
     if raw is None or not isinstance(raw, str):
         return raw
@@ -236,16 +270,14 @@ def convert_value(attribute: InstrumentedAttribute[Any], raw: Any) -> Any:
         if python_type in (int, float, decimal.Decimal):
             return python_type(raw)
     except (ValueError, KeyError, decimal.InvalidOperation):
-        raise UserError(
-            f"{raw!r} is not a valid {python_type.__name__} for column {attribute.key!r}"
-        ) from None
+        raise UserError(f"{raw!r} is not a valid {python_type.__name__} for column {attribute.key!r}") from None
     return raw
 
 
 _NUMBER = re.compile(r"^[+-]?(?:(?P<integer>\d+)|\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][+-]?\d+)$")
 
 
-def filter_values(attribute: InstrumentedAttribute[Any], spec_filter: Filter) -> list[Any]:
+def filter_values(attribute: ColumnAttribute, spec_filter: Filter) -> list[Any]:
     """The filter's values as they are bound: converted by the column's type, or read as SQL reads them.
 
     A column without a type (SQLite's undeclared one, reflected as NullType)
@@ -264,11 +296,11 @@ def filter_values(attribute: InstrumentedAttribute[Any], spec_filter: Filter) ->
     return [_typed_value(attribute, value, quoted) for value, quoted in zip(values, flags, strict=True)]
 
 
-def _typed_value(attribute: InstrumentedAttribute[Any], raw: Any, quoted: bool | None) -> Any:
+def _typed_value(attribute: ColumnAttribute, raw: Any, quoted: bool | None) -> Any:
     if quoted is None or not isinstance(raw, str):
         return convert_value(attribute, raw)
-    column_type = attribute.property.columns[0].type
-    if isinstance(column_type, NullType):
+    sql_type = attribute.type
+    if isinstance(sql_type, NullType):
         return raw if quoted else _sql_literal(raw)
     python_type = _python_type(attribute)
     if quoted and python_type is str:
@@ -278,9 +310,9 @@ def _typed_value(attribute: InstrumentedAttribute[Any], raw: Any, quoted: bool |
     return convert_value(attribute, raw)
 
 
-def _python_type(attribute: InstrumentedAttribute[Any]) -> type | None:
+def _python_type(attribute: ColumnAttribute) -> type | None:
     try:
-        return attribute.property.columns[0].type.python_type
+        return attribute.type.python_type
     except NotImplementedError:
         return None
 
@@ -300,7 +332,7 @@ def _sql_literal(raw: str) -> Any:
     return int(raw)
 
 
-def read_by_database(attribute: InstrumentedAttribute[Any], value: Any) -> bool:
+def read_by_database(attribute: ColumnAttribute, value: Any) -> bool:
     """Whether ``value`` is text for a column type Python has no value for (a domain, money, tsvector, oid...).
 
     Bound as text it compares as text, which PostgreSQL refuses (``operator
@@ -308,19 +340,19 @@ def read_by_database(attribute: InstrumentedAttribute[Any], value: Any) -> bool:
     the database reads it as that type. A type SQLAlchemy could not reflect
     has no name to cast to.
     """
-    column_type = attribute.property.columns[0].type
-    return isinstance(value, str) and column_type.python_type is object and not isinstance(column_type, NullType)
+    sql_type = attribute.type
+    return isinstance(value, str) and sql_type.python_type is object and not isinstance(sql_type, NullType)
 
 
-def _bound(attribute: InstrumentedAttribute[Any], value: Any) -> Any:
+def _bound(attribute: ColumnAttribute, value: Any) -> Any:
     return cast(literal(value), attribute.type) if read_by_database(attribute, value) else value
 
 
-def condition(entity: type, spec_filter: Filter) -> Any:
+def condition(root: Root, spec_filter: Filter) -> Any:
     """The SQL expression for one filter, with its value bound as a parameter."""
     if spec_filter.op not in OPERATORS:
         raise UserError(f"unknown operator {spec_filter.op!r}; choose one of: {', '.join(OPERATORS)}")
-    attribute = column_attribute(entity, spec_filter.column)
+    attribute = column_attribute(root, spec_filter.column)
     op = spec_filter.op
     if op in _NO_VALUE:
         return attribute.is_(None) if op == "is_null" else attribute.is_not(None)

@@ -10,10 +10,11 @@ import decimal
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Table, func, select
 
-from sqla_tui.core.query.loader_tree import LoaderTree, attribute_source
+from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.ordering import ordering
+from sqla_tui.core.query.root import Root, attribute_source, refuse_loading, root_source
 from sqla_tui.core.query.spec import (
     QuerySpec,
     check_limit,
@@ -24,28 +25,31 @@ from sqla_tui.core.query.spec import (
 )
 
 
-def build_select(spec: QuerySpec, entity: type) -> Select[Any]:
-    """The ORM ``Select`` the spec describes, loader options included."""
+def build_select(spec: QuerySpec, root: Root) -> Select[Any]:
+    """The ``Select`` the spec describes: ORM with loader options over a class, Core over a ``Table``."""
     check_limit(spec)
-    statement: Select[Any] = select(entity)
+    refuse_loading(root, spec.loads, spec.column_options)
+    statement: Select[Any] = select(root)
     for spec_filter in spec.filters:
-        statement = statement.where(condition(entity, spec_filter))
-    for order in ordering(spec, entity):
-        attribute = column_attribute(entity, order.column)
+        statement = statement.where(condition(root, spec_filter))
+    for order in ordering(spec, root):
+        attribute = column_attribute(root, order.column)
         statement = statement.order_by(attribute.desc() if order.descending else attribute)
     if spec.limit is not None:
         statement = statement.limit(spec.limit)
     if spec.offset:
         statement = statement.offset(spec.offset)
-    options = LoaderTree.from_spec(spec, entity).options()
+    if isinstance(root, Table):
+        return statement
+    options = LoaderTree.from_spec(spec, root).options()
     return statement.options(*options) if options else statement
 
 
-def count_select(spec: QuerySpec, entity: type) -> Select[Any]:
+def count_select(spec: QuerySpec, root: Root) -> Select[Any]:
     """How many root rows the spec's filters match, before its limit and offset: the 275 of "100 of 275"."""
-    statement = select(func.count()).select_from(entity)
+    statement = select(func.count()).select_from(root)
     for spec_filter in spec.filters:
-        statement = statement.where(condition(entity, spec_filter))
+        statement = statement.where(condition(root, spec_filter))
     return statement
 
 
@@ -56,10 +60,10 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
-def _condition_source(spec: QuerySpec, entity: type, index: int) -> str:
+def _condition_source(spec: QuerySpec, root: Root, index: int) -> str:
     spec_filter = spec.filters[index]
-    attribute = column_attribute(entity, spec_filter.column)
-    column = attribute_source(entity, attribute.key)
+    attribute = column_attribute(root, spec_filter.column)
+    column = attribute_source(root, attribute.key)
     op = spec_filter.op
     if op == "is_null":
         return f"{column}.is_(None)"
@@ -89,25 +93,31 @@ class StatementSource:
     """``select(User)`` or a parenthesised chain of ``.where``/``.order_by``/``.options`` lines."""
 
 
-def statement_source(spec: QuerySpec, entity: type) -> StatementSource:
-    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, entity)``, as imports and an expression."""
-    build_select(spec, entity)  # validates the spec with the same rules as running it
-    tree = LoaderTree.from_spec(spec, entity)
-    options = tree.source()
-    name = entity.__name__
-    lines = [f"select({name})"]
-    lines += [f".where({_condition_source(spec, entity, index)})" for index in range(len(spec.filters))]
-    for order in ordering(spec, entity):
-        key = column_attribute(entity, order.column).key
-        lines.append(f".order_by({attribute_source(entity, key)}{'.desc()' if order.descending else ''})")
+def statement_source(spec: QuerySpec, root: Root) -> StatementSource:
+    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, root)``, as imports and an expression.
+
+    A ``Table`` is named as the models export writes one (``t_log``), its columns ``t_log.c.msg``.
+    """
+    build_select(spec, root)  # validates the spec with the same rules as running it
+    tree = None if isinstance(root, Table) else LoaderTree.from_spec(spec, root)
+    options = tree.source() if tree is not None else []
+    lines = [f"select({root_source(root)})"]
+    lines += [f".where({_condition_source(spec, root, index)})" for index in range(len(spec.filters))]
+    for order in ordering(spec, root):
+        key = column_attribute(root, order.column).key
+        lines.append(f".order_by({attribute_source(root, key)}{'.desc()' if order.descending else ''})")
     if spec.limit is not None:
         lines.append(f".limit({spec.limit})")
     if spec.offset:
         lines.append(f".offset({spec.offset})")
     if options:
         lines.append(f".options({', '.join(options)})")
-    imports = ["from sqlalchemy import cast, literal, select" if "cast(literal(" in "\n".join(lines) else "from sqlalchemy import select"]
-    if tree.loader_names:
+    imports = [
+        "from sqlalchemy import cast, literal, select"
+        if "cast(literal(" in "\n".join(lines)
+        else "from sqlalchemy import select"
+    ]
+    if tree is not None and tree.loader_names:
         imports.append(f"from sqlalchemy.orm import {', '.join(sorted(tree.loader_names))}")
     source = "\n".join(lines)
     if "datetime." in source:
@@ -118,7 +128,7 @@ def statement_source(spec: QuerySpec, entity: type) -> StatementSource:
     return StatementSource(imports, body)
 
 
-def python_source(spec: QuerySpec, entity: type) -> str:
-    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, entity)``, ready to paste."""
-    source = statement_source(spec, entity)
+def python_source(spec: QuerySpec, root: Root) -> str:
+    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, root)``, ready to paste."""
+    source = statement_source(spec, root)
     return "\n".join(source.imports) + f"\n\nstmt = {source.expression}\n"

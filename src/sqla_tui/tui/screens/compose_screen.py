@@ -33,6 +33,7 @@ from sqla_tui.core.grammar import counted
 from sqla_tui.core.lessons.strategies import explain, measured_here
 from sqla_tui.core.observe.capture import CapturedStatement
 from sqla_tui.core.query.composer import Composer
+from sqla_tui.core.query.fanout import NO_FANOUT
 from sqla_tui.core.query.ordering import primary_key_order
 from sqla_tui.core.query.preview import (
     STRATEGY_CYCLE,
@@ -42,6 +43,7 @@ from sqla_tui.core.query.preview import (
     statement_detail,
     summary_text,
 )
+from sqla_tui.core.query.root import is_table, mapped_class
 from sqla_tui.core.query.run import RunResult
 from sqla_tui.core.query.script import save_script
 from sqla_tui.core.query.spec import DEFAULT_LIMIT, QuerySpec, filter_text, parse_order, parse_where
@@ -98,6 +100,9 @@ class ComposeScreen(GuardedScreen):
         self.workbench = workbench
         self.catalog: Catalog | None = None
         self.mappable: list[str] = []
+        self.unmapped: dict[str, str] = {}
+        """Relations without a class (views, tables without a key) and why: composed over their Table.
+        Association tables are left out: the many-to-many relationships through them show them."""
         self.composer: Composer | None = None
         """The query over the chosen root; None until a root is mapped."""
         self._wanted: str | None = None
@@ -171,7 +176,7 @@ class ComposeScreen(GuardedScreen):
 
     @work(exclusive=True, exit_on_error=False, group="compose-roots")
     async def load_roots(self) -> None:
-        """List the tables the ORM can map, from the catalog the workbench shares with the schema screen."""
+        """List the tables and views to compose over, from the catalog the workbench shares with the schema screen."""
         roots = self.query_one("#compose-roots", OptionList)
         try:
             catalog = await self.workbench.catalog()
@@ -179,6 +184,7 @@ class ComposeScreen(GuardedScreen):
         finally:
             roots.loading = False
         self.catalog, self.mappable = catalog, plan.mappable
+        self.unmapped = {name: why for name, why in plan.unmappable.items() if name not in plan.associations}
         root_filter = self.query_one("#compose-root-filter", Input)
         self._list_roots(root_filter.value)  # letters typed while the list loaded narrow it now
         if self._wanted is None and not self.focused:
@@ -217,16 +223,23 @@ class ComposeScreen(GuardedScreen):
             self.query_one("#compose-roots", OptionList).focus()
 
     def _list_roots(self, needle: str) -> None:
-        """List the mappable tables whose name contains ``needle`` (any case)."""
+        """List the relations whose name contains ``needle`` (any case): the mapped tables, then those without a
+        class, each saying why beside it (so a few letters and Enter still pick a mapped table first)."""
         roots = self.query_one("#compose-roots", OptionList)
-        shown = [name for name in self.mappable if needle.casefold() in name.casefold()]
+        names = [*self.mappable, *sorted(self.unmapped)]
+        shown = [name for name in names if needle.casefold() in name.casefold()]
         roots.clear_options()
-        roots.add_options(Option(Content(name), id=name) for name in shown)  # a name, never markup: [/] is a table name too
-        tables = counted(len(self.mappable), "mappable table")
+        roots.add_options(Option(self._root_label(name), id=name) for name in shown)
+        tables = counted(len(names), "relation")
         roots.border_title = f"Root · {len(shown)} of {tables}" if needle else f"Root · {tables}"
         composing = self.composer.root if self.composer is not None and self.composer.schema is None else None
         current = self._wanted or composing  # the list holds the default schema's roots
         roots.highlighted = shown.index(current) if current in shown else (0 if shown else None)
+
+    def _root_label(self, name: str) -> Content:
+        """A name, never markup ([/] is a table name too); a relation without a class with its reason, dimmed."""
+        reason = self.unmapped.get(name)
+        return Content(name) if reason is None else Content.assemble(name, (f"  {reason}", "dim italic"))
 
     def _choose_wanted(self) -> None:
         if self._wanted is None:
@@ -267,14 +280,16 @@ class ComposeScreen(GuardedScreen):
         order_field.value = ", ".join(f"{o.column}{':desc' if o.descending else ''}" for o in composer.spec.order_by)
         if spec is not None:
             self.query_one("#compose-limit", Input).value = "" if spec.limit is None else str(spec.limit)
-        order_field.placeholder = f"{', '.join(key.column for key in primary_key_order(composer.entity))} · - none  (o)"
+        key = ", ".join(order.column for order in primary_key_order(composer.entity))
+        order_field.placeholder = f"{key} · - none  (o)" if key else "unordered: col[:desc],…  (o)"
         self._show_filters()
         self.query_one(StatementLogTable).show([])
         self.query_one(ResultsTree).show([])
         self.query_one(ResultsTree).border_title = "Results (not run yet)"
         self.query_one(StatementLogTable).border_title = "Statements (not run yet)"
         self.query_one("#compose-statement", CodePreview).code = ""
-        self.query_one("#compose-summary", Static).update(Content(f"composing over {shown}: toggle relationships, r runs"))
+        doing = "r runs its Core select()" if is_table(composer.entity) else "toggle relationships, r runs"
+        self.query_one("#compose-summary", Static).update(Content(f"composing over {shown}: {doing}"))
         toggles = self.query_one(LoaderToggles)
         toggles.show_entity(composer.entity, table)
         toggles.restore(composer.spec.loads)
@@ -325,7 +340,9 @@ class ComposeScreen(GuardedScreen):
             python.code = sql.code = f"# {error}"
             return
         python.code, sql.code = preview.python, preview.sql
-        sql.border_title = "Main query SQL (not run yet)" if self.result is None else "Main query SQL (changed since the run)"
+        sql.border_title = (
+            "Main query SQL (not run yet)" if self.result is None else "Main query SQL (changed since the run)"
+        )
 
     @on(Input.Submitted, "#compose-where")
     def _add_filter(self, event: Input.Submitted) -> None:
@@ -491,7 +508,11 @@ class ComposeScreen(GuardedScreen):
             self.notify("nothing to copy yet: pick a root table", severity="warning")
             return
         outcome = copy_text(self.app, text, what, file_name)
-        self.notify(outcome.message, severity="information" if outcome.reached else "warning", timeout=None if outcome.reached else 10)
+        self.notify(
+            outcome.message,
+            severity="information" if outcome.reached else "warning",
+            timeout=None if outcome.reached else 10,
+        )
 
     def action_save_script(self) -> None:
         """Save the query as a runnable script (models, engine, session, the touching loop) in the current folder."""
@@ -519,12 +540,17 @@ class ComposeScreen(GuardedScreen):
         self.app.push_screen(ExplainScreen(self.workbench, statement.sql, statement.params))
 
     def action_fanout(self) -> None:
-        """Compare strategies on the relationship paths chosen in the loader tree."""
+        """Compare strategies on the relationship paths chosen in the loader tree (a view has none: one line says so)."""
         paths = leaf_paths(self.query_one(LoaderToggles).paths)
-        if self.composer is None or not paths:
+        try:
+            entity = mapped_class(self.composer.entity, NO_FANOUT) if self.composer is not None else None
+        except UserError as error:
+            self.notify(str(error), title="No fan-out", severity="warning")
+            return
+        if self.composer is None or entity is None or not paths:
             self.notify("toggle or touch a relationship first: fan-out compares strategies on it", severity="warning")
             return
-        self.app.push_screen(FanoutScreen(self.workbench, self.composer.entity, self.composer.spec, paths))
+        self.app.push_screen(FanoutScreen(self.workbench, entity, self.composer.spec, paths))
 
 
 _RESTORED = ("filters", "order_by", "limit", "offset", "loads", "column_options", "default_order")

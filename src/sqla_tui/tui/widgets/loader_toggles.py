@@ -23,6 +23,7 @@ from sqla_tui.core.query.preview import (
     next_strategy,
     relationships_of,
 )
+from sqla_tui.core.query.root import Root, is_table
 from sqla_tui.core.query.spec import LoadOption
 
 MAX_DEPTH = 4
@@ -90,13 +91,20 @@ class LoaderToggles(Tree[ToggleTarget]):
         """Paths given a strategy or a touch mark, in tree order: what a fan-out compares."""
         return sorted({*self.strategies, *self.touched})
 
-    def show_entity(self, entity: type, table: str) -> None:
-        """Start over from ``entity``: every toggle cleared, its relationships listed."""
+    def show_entity(self, entity: Root, table: str) -> None:
+        """Start over from ``entity``: every toggle cleared, its relationships listed.
+
+        A ``Table`` (a view, a table without a key) has no class and so no
+        relationships: the tree holds its name and says how its rows are read.
+        """
         self.strategies.clear()
         self.touched.clear()
         self.clear()
-        self.root.set_label(Text.assemble((entity.__name__, "bold"), (f"  {table}", "dim")))
-        self._fill(self.root, entity, "")
+        if is_table(entity):
+            self.root.set_label(Text.assemble((table, "bold"), ("  no relationships", "dim")))
+        else:
+            self.root.set_label(Text.assemble((entity.__name__, "bold"), (f"  {table}", "dim")))
+            self._fill(self.root, entity, "")
         self.root.expand()
         _ = self.last_line  # lays out the new lines, so the cursor can go to a node added just now
         self.move_cursor(self.root.children[0] if self.root.children else self.root)
@@ -108,7 +116,9 @@ class LoaderToggles(Tree[ToggleTarget]):
             node = self.root
             for depth in range(1, load.path.count(".") + 2):
                 prefix = ".".join(load.path.split(".")[:depth])
-                found = next((child for child in node.children if child.data is not None and child.data.path == prefix), None)
+                found = next(
+                    (child for child in node.children if child.data is not None and child.data.path == prefix), None
+                )
                 if found is None:
                     break
                 if found.data is not None and not found.children and prefix != load.path:

@@ -19,10 +19,14 @@ statement, with the interpreter's start-up and the imports cancelled out.
 - ``attach``: the same statements, plain and on an engine passed to
   ``sqla_tui.attach.instrument`` with ``sqla-tui attach --json`` reading the
   feed from another process (not counted): the probe's listeners and the
-  feed thread's encoding, in the application's process. The feed thread
-  wakes once a second and the pool snapshot is off, for the same reason as
-  the sampler: under callgrind they would fire fifty times as often per
-  statement. The viewer must report every statement. ``idle`` is the same
+  feed thread's encoding, in the application's process. The pool snapshot
+  is off, for the same reason as the sampler, and the feed thread waits on
+  its sockets alone, never on its clock (``feed_asleep``): how many ticks
+  fell in a run followed its wall time under callgrind and so the
+  machine's load (one run beside other work counted 36,000 instructions a
+  request more than the same run alone). At the end one connection to its
+  socket wakes it to send, and encode, every queued event
+  (``feed_flushed``), which is counted. The viewer must report every statement. ``idle`` is the same
   instrumented engine with nobody attached: what an application pays for
   the one line while nobody watches.
 - ``web``: what issue 16 budgets, the application's throughput: requests
@@ -75,7 +79,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 WORKLOAD = r'''
-import asyncio, gc, json, os, subprocess, sys
+import asyncio, gc, json, os, socket, subprocess, sys
 from sqlalchemy import Integer, String, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -101,6 +105,20 @@ def settle():
     where in the run one falls differs between variants (tens of thousands of instructions a statement)."""
     gc.collect()
     gc.freeze()
+
+
+def feed_asleep(server):
+    """The feed thread waits on its sockets only, never on a clock: how often a tick fires would follow the
+    run's wall time under callgrind (and the machine's load), not its statements."""
+    server._TICK = 3600.0
+
+
+def feed_flushed(handle, server):
+    """Wake the feed thread once so it sends (and encodes) every queued event, then let it tick for ``close()``:
+    a connection to its socket is the one thing it wakes for."""
+    server._TICK = 0.02
+    with socket.socket(socket.AF_UNIX) as poke:
+        poke.connect(handle.address)
 
 
 async def pool(variant, count, url):
@@ -141,7 +159,7 @@ async def attach(variant, count, url):
     if variant in ("watched", "idle"):
         from sqla_tui.attach import instrument, server
 
-        server._TICK = 1.0
+        feed_asleep(server)
         handle = instrument(engine, name="instructions")
         handle._hub._interval = 3600.0
     if variant == "watched":
@@ -156,9 +174,10 @@ async def attach(variant, count, url):
             assert len((await session.scalars(statement)).all()) == 10
     if variant == "idle":
         assert handle.viewers == 0
+    if variant in ("watched", "idle"):
+        feed_flushed(handle, server)
         handle.close()
     if variant == "watched":
-        handle.close()
         summary = json.loads(viewer.communicate(timeout=600)[0])
         assert summary["statements"] == count and summary["dropped"] == 0, summary
     await engine.dispose()
@@ -168,7 +187,7 @@ async def web(variant, count, url):
     from sqla_tui.attach import server
     from tests.attach_app import build
 
-    server._TICK = 1.0
+    feed_asleep(server)
     # a database of its own beside this script: the app drops and creates its tables while the other size's run runs
     url = f"sqlite:///{os.path.dirname(os.path.abspath(sys.argv[0]))}/web-{os.getpid()}.db"
     app = build(url, instrumented=variant != "plain")
@@ -204,6 +223,8 @@ async def web(variant, count, url):
         assert len(answers) == count and statements >= count, (len(answers), statements)
         if variant == "idle":
             assert handle.viewers == 0
+        if variant != "plain":
+            feed_flushed(handle, server)
         if variant == "watched":
             handle.close()
             summary = json.loads(viewer.communicate(timeout=600)[0])

@@ -155,7 +155,7 @@ async def map_schema(
     if root is not None and root in plan.unmappable:
         return await _unmapped_root(engine, plan, catalog, root, reflect_schema)
     if root is not None and root not in plan.relationships_by_table:
-        raise plan_error(plan, catalog, root)
+        raise catalog.missing(root)  # not described (a view over a dropped table), or no such table
     names = reachable(plan, root, hops) if root is not None else set(plan.mappable)
     secondaries = {
         rel.secondary for name in names for rel in plan.relationships(name) if rel.secondary and rel.target in names
@@ -188,11 +188,6 @@ UNMAPPED = "sqla_tui.unmapped"
 def mark_unmapped(table: Table, kind: str, reason: str) -> None:
     """Keep on the Table what it is and why it has no class, for the one-line refusals of what needs one."""
     table.info[UNMAPPED] = (kind, reason)
-
-
-def plan_error(plan: RelationshipPlan, catalog: Catalog, root: str) -> UserError:
-    """Why ``root`` cannot be the root of a mapping: no such table in the schema."""
-    return unknown_name(f"table {root!r} in schema {catalog.schema!r}", root, [t.name for t in catalog.tables])
 
 
 def reachable(plan: RelationshipPlan, root: str, hops: int) -> set[str]:

@@ -186,9 +186,14 @@ class Catalog:
         for table in self.tables:
             if table.name == name:
                 return table
+        raise self.missing(name)
+
+    def missing(self, name: str) -> UserError:
+        """Why no described table is called ``name``: the database could not describe it (a view over a dropped
+        table, say), or there is none, with close matches."""
         if name in self.undescribed:
-            raise UserError(f"{name} is listed but the database could not describe it: {self.undescribed[name]}")
-        raise unknown_name(f"table {name!r} in schema {self.schema!r}", name, [t.name for t in self.tables])
+            return UserError(f"{name} is listed but the database could not describe it: {self.undescribed[name]}")
+        return unknown_name(f"table {name!r} in schema {self.schema!r}", name, [t.name for t in self.tables])
 
     @property
     def is_default_schema(self) -> bool:

@@ -75,10 +75,12 @@ def open_app(target: Target, *, models: str | None = None, lesson: str | None = 
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
+    from sqla_tui.tui.collector import paused_collector
     from sqla_tui.tui.early_names import EarlyNames
 
     early_names = EarlyNames(target).start()  # while Textual imports: the tables in the first frame
-    from sqla_tui.tui.app import SqlaTuiApp
+    with paused_collector():  # importing Textual and the app tracks ~27,000 long-lived objects: no collection walks them
+        from sqla_tui.tui.app import SqlaTuiApp
 
     app = SqlaTuiApp(target, models=models, lesson=lesson, early_names=early_names)
     app.run()

@@ -66,6 +66,13 @@ def test_query_format_json_is_json(awkward_db: TestDatabase) -> None:
     assert untimed(query(awkward_db, "notes", "--format", "json")) == untimed(query(awkward_db, "notes", "--json"))
 
 
+def test_query_json_holds_the_root_rows_as_the_json_export_writes_them(awkward_db: TestDatabase) -> None:
+    rows = json.loads(query(awkward_db, "notes", "--json"))["rows"]
+    assert rows == [{"id": i, "body": body} for i, body in NOTES]
+    limited = json.loads(query(awkward_db, "readings", "--json", "--limit", "3"))
+    assert limited["rows"] == [{"id": n, "value": n * 10} for n in (1, 2, 3)] and limited["matched_roots"] == READINGS
+
+
 def test_query_csv_has_one_line_per_root_row_up_to_the_limit(awkward_db: TestDatabase) -> None:
     rows = list(csv.reader(io.StringIO(query(awkward_db, "readings", "--format", "csv"))))
     assert rows[0] == ["id", "value"] and len(rows) == 1 + 100  # the default limit

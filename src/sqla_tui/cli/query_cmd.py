@@ -40,7 +40,11 @@ def _print_human(result) -> None:
     typer.echo(summary_text(result.summary, result.matched_roots))
 
 
-def _as_json(result) -> dict:
+def _as_json(result, root: str) -> dict:
+    """The run's report: every statement, the summary, and the root rows as the JSON export writes them."""
+    from sqla_tui.core.export.sources import result_rows
+    from sqla_tui.core.export.writers import records
+
     return {
         "statements": [
             {"sql": s.received, "params": s.params, "origin": origin, "rows": s.rows, "bytes": s.bytes, "ms": round(s.ms, 3)}
@@ -52,6 +56,7 @@ def _as_json(result) -> dict:
         "raised": result.raised,
         "python": result.python,
         "warnings": result.warnings,
+        "rows": records(result_rows(result.results, result.columns, root)),
     }
 
 
@@ -95,7 +100,7 @@ def query(
     result = on_workbench(target, lambda bench: bench.run(spec, touch=touch or []), models=models)
     remember(target, spec)
     if as_json:
-        emit_json(_as_json(result))
+        emit_json(_as_json(result, spec.root))
     elif format_name is not None:
         from sqla_tui.core.export.sources import result_rows
 

@@ -70,9 +70,13 @@ def to_csv(table: Table) -> str:
     return out.getvalue()
 
 
+def records(table: Table) -> list[dict[str, Any]]:
+    """The rows as JSON objects, keys in column order, every value as ``plain`` gives it."""
+    return [{column: plain(value) for column, value in zip(table.columns, row)} for row in table.rows]
+
+
 def to_json(table: Table) -> str:
-    records = [{column: plain(value) for column, value in zip(table.columns, row)} for row in table.rows]
-    return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(records(table), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _md(text: str) -> str:

@@ -125,5 +125,6 @@ def test_an_executions_info_is_its_connections_pool_entry_info() -> None:
     with engine.connect() as connection:  # the same pooled connection, checked out again
         connection.execute(text("SELECT 2"))
         assert connection.info == {"mark": 1}
+        assert sa_internals.connection_info(connection) is connection.info  # Connection._dbapi_connection's
     engine.dispose()
     assert seen == [True, True]

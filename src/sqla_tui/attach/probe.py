@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from sqla_tui.attach.feed import NO_PARAMS, new_statement
 from sqla_tui.attach.server import Hub
-from sqla_tui.core.internals.sqlalchemy import buffered_rows, execution_info
+from sqla_tui.core.internals.sqlalchemy import buffered_rows, connection_info, execution_info
 from sqla_tui.core.observe.executions import RECORDER_DEPTH, hooks
 from sqla_tui.core.observe.loaders import executed_origin
 from sqla_tui.core.observe.origin import caller_location
@@ -80,14 +80,12 @@ class Probe:
         connection that is no session's (``engine.connect()``) has none.
         """
         if self.watching and connection.engine is self._engine:
-            connection.info[_SESSION] = self._serial(session)
-
-    def _serial(self, session: Session) -> int:
-        """A number for this session, in the order the feed first saw them (kept in its ``info``, which it owns)."""
-        serial = session.info.get(self._session_key)
-        if serial is None:
-            serial = session.info[self._session_key] = next(self._serials)
-        return serial
+            # a number for this session, in the order the feed first saw them (kept in its ``info``, which it owns)
+            numbers = session.info
+            serial = numbers.get(self._session_key)
+            if serial is None:
+                serial = numbers[self._session_key] = next(self._serials)
+            connection_info(connection)[_SESSION] = serial
 
     def record(
         self,
@@ -116,11 +114,13 @@ class Probe:
         # the asyncio task, else the thread (``origin.running_task`` inline: each Python call here is ~700 instructions)
         task = current_task(loop) if (loop := _get_running_loop()) is not None else None
         name = task.get_name() if task is not None else current_thread().name
-        # rows the driver handed over; 0 for a statement that returns none; None when unknown
-        if cursor.description is None:
-            rows: int | None = 0
-        elif (buffered := buffered_rows(cursor)) is not None:
-            rows = len(buffered)
+        # rows the driver handed over; 0 for a statement that returns none; None when unknown. A driver's buffer
+        # first: it is empty for a statement that returns none, and an async cursor's ``description`` is two
+        # Python properties deep
+        if (buffered := buffered_rows(cursor)) is not None:
+            rows: int | None = len(buffered)
+        elif cursor.description is None:
+            rows = 0
         else:
             count = getattr(cursor, "rowcount", -1)
             rows = count if isinstance(count, int) and count >= 0 else None

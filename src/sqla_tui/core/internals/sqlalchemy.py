@@ -37,6 +37,9 @@ PRIVATE: dict[str, str] = {
 POOL_HOOKS = ("_do_get", "_create_connection", "_return_conn")
 connection_record: Callable[[Any], Any] = attrgetter("_connection_record")
 """The ``_ConnectionRecord`` behind a checked-out connection (a C-level getter: this runs on every checkout)."""
+connection_info: Callable[[Any], dict[str, Any]] = attrgetter("_dbapi_connection.info")
+"""A ``Connection``'s pool entry ``info``, what ``Connection.info`` reads through two Python properties (once per
+session transaction while the attach probe watches)."""
 execution_info: Callable[[Any], dict[str, Any]] = attrgetter("root_connection._dbapi_connection.info")
 """The pool entry's ``info`` of the connection an execution context ran on, what ``context.root_connection.connection
 .info`` reads, as a C-level getter (this runs on every watched statement; ``Connection.connection`` is a Python

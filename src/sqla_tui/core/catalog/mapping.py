@@ -29,7 +29,6 @@ from sqlalchemy.orm import Mapper, Relationship, RelationshipProperty, registry,
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
 from sqlalchemy.sql.selectable import FromClause, NamedFromClause
 
-from sqla_tui.core.catalog.mariadb_json import json_columns
 from sqla_tui.core.catalog.naming import (
     MANY_TO_MANY,
     MANY_TO_ONE,
@@ -161,7 +160,7 @@ async def map_schema(
         rel.secondary for name in names for rel in plan.relationships(name) if rel.secondary and rel.target in names
     }
     async with engine.connect() as conn:
-        metadata = await conn.run_sync(_reflect, reflect_schema, sorted(names | secondaries))
+        metadata = await conn.run_sync(_reflect, reflect_schema, sorted(names | secondaries), catalog)
     return _build(plan, metadata, names, reflect_schema, root)
 
 
@@ -175,7 +174,7 @@ async def _unmapped_root(
     rows are read with Core ``select()`` instead, every one of them counted.
     """
     async with engine.connect() as conn:
-        metadata = await conn.run_sync(_reflect, schema, [root], views=True)
+        metadata = await conn.run_sync(_reflect, schema, [root], catalog, views=True)
     table = next(table for table in metadata.tables.values() if table.name == root)
     mark_unmapped(table, catalog.table(root).kind, plan.unmappable[root])
     return OrmMap(entities={}, tables={root: table}, unmappable=plan.unmappable, root=root)
@@ -207,19 +206,31 @@ def reachable(plan: RelationshipPlan, root: str, hops: int) -> set[str]:
     return set(seen)
 
 
-def _reflect(conn: Connection, schema: str | None, names: list[str], *, views: bool = False) -> MetaData:
+def _reflect(
+    conn: Connection, schema: str | None, names: list[str], catalog: Catalog, *, views: bool = False
+) -> MetaData:
     """Reflect exactly ``names`` (views and materialized views too with ``views``); FKs leading elsewhere stay
-    unresolved strings."""
+    unresolved strings. A column the catalog found to be MariaDB's JSON (``core.catalog.mariadb_json``), which
+    SQLAlchemy reflects as LONGTEXT, is read as JSON."""
     metadata = MetaData()
     event.listen(metadata, "column_reflect", _as_stored)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", sa_exc.SAWarning)  # unknown column types: shown by the catalog
         metadata.reflect(conn, schema=schema, only=names, resolve_fks=False, views=views)
-    for table, column in json_columns(conn, schema, names):  # MariaDB's: reflected as LONGTEXT, read as JSON
+    for table, column in _json_typed(catalog, names):
         reflected = metadata.tables[f"{schema}.{table}" if schema else table]
         [found] = [candidate for candidate in reflected.columns if candidate.name == column]
         found.type = tolerant(JSON(), conn.dialect)
     return metadata
+
+
+def _json_typed(catalog: Catalog, names: list[str]) -> list[tuple[str, str]]:
+    """(table, column) of the columns of ``names`` a MySQL-family catalog calls JSON: found there once, not queried
+    again here."""
+    if catalog.dialect not in ("mysql", "mariadb"):
+        return []
+    wanted = set(names)
+    return [(t.name, c.name) for t in catalog.tables if t.name in wanted for c in t.columns if c.type == "JSON"]
 
 
 def _as_stored(inspector: Inspector, table: Table, column: dict[str, Any]) -> None:

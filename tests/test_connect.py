@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
@@ -193,6 +193,27 @@ def test_libpq_options_application_name_and_connect_timeout_reach_the_session(pg
     result = CliRunner().invoke(app, ["schema", url, "--json"])
     assert result.exit_code == 0, result.stderr
     assert (json.loads(result.stdout)["schema"], [t["name"] for t in json.loads(result.stdout)["tables"]]) == ("Sales Dept", ["orders"])
+
+
+@pytest.mark.parametrize(
+    ("pasted", "shown"),
+    [
+        ("sqlite:///:memory:", "sqlite+aiosqlite:///:memory:"),
+        ("sqlite:///C:\\data\\shop.db", "sqlite+aiosqlite:///C:\\data\\shop.db"),
+        ("postgresql://u@h/odd:name", "postgresql+asyncpg://u@h/odd:name"),
+        ("sqlite:///%3Fodd%23name.db", "sqlite+aiosqlite:///%3Fodd%23name.db"),
+    ],
+)
+def test_a_shown_url_keeps_the_colons_of_its_database(pasted: str, shown: str) -> None:
+    url = parse_url(pasted)
+    assert display_url(url) == shown
+    assert make_url(shown).database == url.database  # what is shown reads back as the same database
+
+
+def test_the_in_memory_database_is_named_as_typed_in_the_cli_banner() -> None:
+    result = CliRunner().invoke(app, ["schema", "sqlite:///:memory:"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("sqlite+aiosqlite:///:memory:  (SQLite ")
 
 
 def test_a_password_holding_at_signs_stays_whole() -> None:

@@ -50,8 +50,12 @@ _RENAMED_OPTIONS = {"asyncpg": {"sslmode": "ssl", "dbname": "database"}, "aiomys
 
 
 def display_url(url: URL | UrlParts) -> str:
-    """The one way a URL is ever shown: password and credential-like options replaced by ``***``."""
-    return mask_url(render_hiding_password(url))
+    """The one way a URL is ever shown: password and credential-like options replaced by ``***``.
+
+    A database's colons and backslashes stay as typed (``sqlite:///:memory:``, ``C:\\data\\x.db``), where
+    SQLAlchemy's own rendering writes ``%3A`` and ``%5C``: SQLAlchemy reads the URL shown back either way.
+    """
+    return mask_url(render_hiding_password(url, database_safe=" +/:\\"))
 
 
 def parse_url(raw: str) -> URL:

@@ -95,8 +95,10 @@ def split_url(raw: str) -> UrlParts:
     )
 
 
-def render_hiding_password(url: URL | UrlParts) -> str:
-    """The URL as ``URL.render_as_string(hide_password=True)`` writes it; takes a ``URL`` as well as ``UrlParts``."""
+def render_hiding_password(url: URL | UrlParts, *, database_safe: str = " +/") -> str:
+    """The URL as ``URL.render_as_string(hide_password=True)`` writes it; takes a ``URL`` as well as ``UrlParts``.
+
+    ``database_safe``: characters of the database name left as they are (SQLAlchemy's are the default)."""
     text = url.drivername + "://"
     if url.username is not None:
         text += quote(url.username, safe=" +")
@@ -108,7 +110,7 @@ def render_hiding_password(url: URL | UrlParts) -> str:
     if url.port is not None:
         text += f":{url.port}"
     if url.database is not None:
-        text += "/" + quote(url.database, safe=" +/")
+        text += "/" + quote(url.database, safe=database_safe)
     if url.query:
         pairs = [
             (key, value)

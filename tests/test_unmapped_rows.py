@@ -40,6 +40,11 @@ async def _build(url: str) -> None:
         "CREATE TABLE log (msg VARCHAR(50), n INTEGER)",
         "INSERT INTO log (msg, n) VALUES ('boot', 1), ('boot', 1), (NULL, NULL)",
         "CREATE VIEW user_names AS SELECT id, name FROM users",
+        "CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(20))",
+        "INSERT INTO tags (id, label) VALUES (1, 'x'), (2, 'y')",
+        "CREATE TABLE user_tags (user_id INTEGER NOT NULL REFERENCES users (id), "
+        "tag_id INTEGER NOT NULL REFERENCES tags (id), PRIMARY KEY (user_id, tag_id))",
+        "INSERT INTO user_tags (user_id, tag_id) VALUES (1, 1), (1, 2), (3, 2)",
     )
 
 
@@ -184,3 +189,17 @@ async def test_composing_over_a_view_runs_its_rows(unmapped_db: TestDatabase) ->
         await settle(pilot)
         assert "Script not saved" in " ".join(screen_text(app_).split())
         assert app_.screen is screen
+
+
+@pytest.mark.parametrize("unmapped_db", ["sqlite", "postgresql", "mariadb"], indirect=True)
+async def test_composing_over_an_association_table_reads_its_pairs(unmapped_db: TestDatabase) -> None:
+    """A many-to-many's table has no class (the ORM maps it as ``secondary``); its pairs are rows to read."""
+    app_ = make_app(unmapped_db.url)
+    async with app_.run_test(size=(180, 50), notifications=True) as pilot:
+        screen = await compose_over(pilot, "user_tags")
+        await pilot.press("r")
+        await settle(pilot)
+        results = screen.query_one(ResultsTree).root.children
+        assert sorted(tuple(node.data.values.values()) for node in results) == [(1, 1), (1, 2), (3, 2)]  # type: ignore[union-attr]
+        assert [run.rows for run in screen.query_one(StatementLogTable).items] == [3]
+        assert "1 statement, 3 rows received, 0 entities (3 root rows)" in screen_text(app_)

@@ -184,7 +184,7 @@ class ComposeScreen(GuardedScreen):
         finally:
             roots.loading = False
         self.catalog, self.mappable = catalog, plan.mappable
-        self.unmapped = {name: why for name, why in plan.unmappable.items() if name not in plan.associations}
+        self.unmapped = dict(plan.unmappable)  # association tables too: their pairs are rows to read
         root_filter = self.query_one("#compose-root-filter", Input)
         self._list_roots(root_filter.value)  # letters typed while the list loaded narrow it now
         if self._wanted is None and not self.focused:

@@ -39,6 +39,17 @@ statement, with the interpreter's start-up and the imports cancelled out.
   ``--requests SMALL LARGE`` (default 20 and 120). ``idle``: instrumented,
   nobody attached (the pool figures' cost, paid per checkout: once per
   request here, once per run in ``attach``).
+- ``served``: the same application as issue 16 runs it, on uvicorn (h11),
+  its requests sent over HTTP/1.1 by this script's own keep-alive client
+  (not counted), ``--concurrency`` connections at once, ``--requests``
+  200 and 1,200 by default: the HTTP server's work per request is in both
+  sides here, as in a real application's throughput. The default 5
+  connections match the pool's size: with more, requests queue for the
+  pool's overflow connections, which SQLAlchemy closes again on return when
+  the pool is full, and how many a run opens (each one an aiosqlite thread)
+  follows thread timing under callgrind: ±50 connections a run, ±200,000
+  instructions a request at 20 concurrent. The pool's timeout is an hour,
+  as callgrind's pace would time requests out.
 - ``capture``: ORM ``select()`` statements of 10 rows in one AsyncSession,
   plain and with a StatementLog recording the session's connection and
   tagging origins (what every run in the composer and the fan-out does; a
@@ -62,13 +73,15 @@ a change is measured by the mean. The default is seed 0 alone, as before.
 The two runs of a pair (``--small`` and ``--large``) run at once, one per
 core: callgrind counts do not depend on what runs beside them.
 
-    python benchmarks/instructions.py [--small 200] [--large 1200] [--only pool|capture|attach|web] [--seeds 0 1 2]
-        [--path /n1|/fast] [--requests 20 120]
+    python benchmarks/instructions.py [--small 200] [--large 1200] [--only pool|capture|attach|web|served]
+        [--seeds 0 1 2] [--path /n1|/fast] [--requests 20 120] [--concurrency 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
 import re
 import sqlite3
@@ -79,7 +92,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 WORKLOAD = r'''
-import asyncio, gc, json, os, socket, subprocess, sys
+import asyncio, contextlib, gc, json, os, socket, subprocess, sys
 from sqlalchemy import Integer, String, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -183,13 +196,37 @@ async def attach(variant, count, url):
     await engine.dispose()
 
 
-async def web(variant, count, url):
+@contextlib.asynccontextmanager
+async def own_database(server):
+    """A database of this run's own (the application drops and creates its tables while the other size's run
+    runs): a SQLite file beside this script, or one made on the PostgreSQL server ``server`` and dropped after."""
+    if server == "sqlite":
+        yield f"sqlite:///{os.path.dirname(os.path.abspath(sys.argv[0]))}/web-{os.getpid()}.db"
+        return
+    import asyncpg
+
+    name = f"bench_web_{os.getpid()}"
+    admin = await asyncpg.connect(server)
+    await admin.execute(f"CREATE DATABASE {name}")
+    await admin.close()  # not left open beside the run, where its socket would be one more for the loop to watch
+    try:
+        yield f"{server.rsplit('/', 1)[0]}/{name}"
+    finally:
+        admin = await asyncpg.connect(server)
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+
+
+async def web(variant, count, server):
+    async with own_database(server) as url:
+        await web_requests(variant, count, url)
+
+
+async def web_requests(variant, count, url):
     from sqla_tui.attach import server
     from tests.attach_app import build
 
     feed_asleep(server)
-    # a database of its own beside this script: the app drops and creates its tables while the other size's run runs
-    url = f"sqlite:///{os.path.dirname(os.path.abspath(sys.argv[0]))}/web-{os.getpid()}.db"
     app = build(url, instrumented=variant != "plain")
     path = sys.argv[5]
     scope = {
@@ -231,8 +268,57 @@ async def web(variant, count, url):
             assert summary["statements"] == statements and summary["dropped"] == 0, (summary, statements)
 
 
+async def served(variant, count, server):
+    async with own_database(server) as url:
+        await served_requests(variant, count, url)
+
+
+async def served_requests(variant, count, url):
+    """The application as issue 16 runs it, on uvicorn; the benchmark's client sends ``count`` requests over HTTP
+    and then GET /bench/stop, which wakes the feed thread to send everything queued and stops the server."""
+    import uvicorn
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from sqla_tui.attach import server
+    from tests.attach_app import build
+
+    feed_asleep(server)
+    app = build(url, instrumented=variant != "plain", pool_timeout=3600.0)
+    http = uvicorn.Server(uvicorn.Config(app, log_level="warning", backlog=1024, timeout_keep_alive=3600))
+
+    async def stop(request):
+        if variant != "plain":
+            feed_flushed(handle, server)
+        http.should_exit = True
+        return Response(b"")
+
+    app.router.routes.append(Route("/bench/stop", stop))
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    serving = asyncio.create_task(http.serve(sockets=[listening]))
+    while not http.started:
+        await asyncio.sleep(0.01)
+    handle = app.state.instrumentation.get("instrumentation")
+    if variant == "watched":
+        handle._hub._interval = 3600.0
+        viewer = subprocess.Popen(
+            [sys.executable, "-m", "sqla_tui", "attach", str(os.getpid()), "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        assert await asyncio.to_thread(handle.wait_for_viewer, 300)
+    settle()
+    print(json.dumps({"port": listening.getsockname()[1]}), flush=True)
+    await serving
+    if variant == "watched":
+        summary = json.loads(viewer.communicate(timeout=600)[0])
+        print(json.dumps({"statements": summary["statements"], "dropped": summary["dropped"]}), flush=True)
+
+
 workload, variant, count, url = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-asyncio.run({"pool": pool, "capture": capture, "attach": attach, "web": web}[workload](variant, count, url))
+asyncio.run(
+    {"pool": pool, "capture": capture, "attach": attach, "web": web, "served": served}[workload](variant, count, url)
+)
 '''
 
 VARIANTS = {
@@ -240,13 +326,16 @@ VARIANTS = {
     "capture": ("plain", "capture"),
     "attach": ("plain", "watched", "idle"),
     "web": ("plain", "watched", "idle"),
+    "served": ("plain", "watched", "idle"),
 }
-BUDGET = {"pool": 0.03, "capture": 0.05, "attach": 0.03, "web": 0.03}
+BUDGET = {"pool": 0.03, "capture": 0.05, "attach": 0.03, "web": 0.03, "served": 0.03}
 """Issue 19's budgets; attach's and web's are issue 16's throughput budget: web's is that budget as the issue sets it
 (an application's requests), attach's the same bound on one bare ORM statement, which no request is cheaper than."""
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 ROOT = Path(__file__).resolve().parent.parent
-"""On the workload's path for ``web``, which imports the test application from tests/."""
+SOURCES = os.pathsep.join((str(ROOT / "src"), str(ROOT)))
+"""The workload's path: this tree's sqla_tui (a worktree's, measured beside main, rather than the installed one) and
+its tests/, whose test application ``web`` and ``served`` run."""
 
 
 def instructions(script: Path, workload: str, variant: str, count: int, url: str, seed: int, path: str) -> int:
@@ -255,7 +344,7 @@ def instructions(script: Path, workload: str, variant: str, count: int, url: str
         "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
         sys.executable, str(script), workload, variant, str(count), url, path,
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": SOURCES}
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
     found = _COLLECTED.search(done.stderr)
     if found is None:
@@ -263,15 +352,85 @@ def instructions(script: Path, workload: str, variant: str, count: int, url: str
     return int(found.group(1))
 
 
+def served_instructions(
+    script: Path, variant: str, count: int, server: str, seed: int, path: str, concurrency: int
+) -> int:
+    """Total instructions of the served application's process: ``count`` requests to ``path`` from ``concurrency``
+    keep-alive HTTP connections of this process (not counted), then its stop request. A watched run's viewer
+    must have seen every statement the answers say the application ran, and dropped none."""
+    command = [
+        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+        sys.executable, str(script), "served", variant, str(count), server, path,
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": SOURCES}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as app:
+        assert app.stdout is not None
+        port = json.loads(app.stdout.readline())["port"]
+        statements = asyncio.run(_requests(port, path, count, concurrency))
+        out, err = app.communicate(timeout=3600)
+    if app.returncode != 0:
+        raise SystemExit(f"the served application failed ({variant}, {count}):\n{err[-2000:]}")
+    if variant == "watched":
+        seen = json.loads(out.splitlines()[-1])
+        if seen != {"statements": statements, "dropped": 0}:
+            raise SystemExit(f"the viewer saw {seen}; the application's answers say {statements} statements")
+    found = _COLLECTED.search(err)
+    if found is None:
+        raise SystemExit(f"callgrind printed no total for served/{variant}:\n{err[-2000:]}")
+    return int(found.group(1))
+
+
+async def _requests(port: int, path: str, count: int, concurrency: int) -> int:
+    """Send ``count`` GETs of ``path`` over ``concurrency`` keep-alive connections, then /bench/stop; the
+    statements the answers report."""
+    left, statements = count, 0
+
+    async def connection() -> None:
+        nonlocal left, statements
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        request = f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
+        while left > 0:
+            left -= 1
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            if head.split(b" ", 2)[1] != b"200":
+                raise SystemExit(f"the application answered {head.decode(errors='replace')}")
+            length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+            answer = json.loads(await reader.readexactly(length))
+            statements += answer["statements"]
+        writer.close()
+
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET /bench/stop HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+    await reader.read()
+    writer.close()
+    return statements
+
+
 def per_unit(
-    pool: ThreadPoolExecutor, script: Path, run: tuple[str, str, int, int], url: str, seed: int, path: str
+    pool: ThreadPoolExecutor,
+    script: Path,
+    run: tuple[str, str, int, int],
+    url: str,
+    seed: int,
+    args: argparse.Namespace,
 ) -> float:
-    """One variant's instructions per statement (per request for ``web``) under one hash seed: its two runs,
-    ``run`` = (workload, variant, small count, large count), side by side on ``pool``."""
+    """One variant's instructions per statement (per request for ``web`` and ``served``) under one hash seed: its
+    two runs, ``run`` = (workload, variant, small count, large count), side by side on ``pool``."""
     workload, variant, small, large = run
-    large_run, small_run = (
-        pool.submit(instructions, script, workload, variant, count, url, seed, path) for count in (large, small)
-    )
+    if workload == "served":
+        large_run, small_run = (
+            pool.submit(served_instructions, script, variant, count, args.server, seed, args.path, args.concurrency)
+            for count in (large, small)
+        )
+    else:
+        if workload == "web":
+            url = args.server
+        large_run, small_run = (
+            pool.submit(instructions, script, workload, variant, count, url, seed, args.path)
+            for count in (large, small)
+        )
     return (large_run.result() - small_run.result()) / (large - small)
 
 
@@ -282,7 +441,15 @@ def main() -> None:
     parser.add_argument("--only", choices=sorted(VARIANTS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="PYTHONHASHSEED values (default: 0)")
     parser.add_argument("--path", choices=("/n1", "/fast"), default="/n1", help="the endpoint web requests")
-    parser.add_argument("--requests", type=int, nargs=2, default=(20, 120), metavar=("SMALL", "LARGE"))
+    parser.add_argument(
+        "--requests", type=int, nargs=2, metavar=("SMALL", "LARGE"), help="web: 20 120, served: 200 1200"
+    )
+    parser.add_argument(
+        "--server",
+        default="postgresql://postgres@127.0.0.1/postgres",
+        help="web, served: the PostgreSQL server each run makes its database on (a URL of a database there), or sqlite",
+    )
+    parser.add_argument("--concurrency", type=int, default=5, help="served: keep-alive connections sending at once")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as pool:
         database = Path(folder) / "rows.db"
@@ -293,14 +460,14 @@ def main() -> None:
         script.write_text(WORKLOAD)
         url = f"sqlite:///{database}"
         for workload in [args.only] if args.only else VARIANTS:
-            small, large = args.requests if workload == "web" else (args.small, args.large)
-            unit = f"request to {args.path}" if workload == "web" else "statement"
+            small, large = (
+                args.requests or {"web": (20, 120), "served": (200, 1200)}.get(workload) or (args.small, args.large)
+            )
+            unit = f"request to {args.path}" if workload in ("web", "served") else "statement"
             base, *watched = VARIANTS[workload]
-            plain = [per_unit(pool, script, (workload, base, small, large), url, s, args.path) for s in args.seeds]
+            plain = [per_unit(pool, script, (workload, base, small, large), url, s, args) for s in args.seeds]
             for variant in watched:
-                ours = [
-                    per_unit(pool, script, (workload, variant, small, large), url, s, args.path) for s in args.seeds
-                ]
+                ours = [per_unit(pool, script, (workload, variant, small, large), url, s, args) for s in args.seeds]
                 ratios = [mine / theirs - 1 for mine, theirs in zip(ours, plain)]
                 for seed, theirs, mine, ratio in zip(args.seeds, plain, ours, ratios):
                     print(

@@ -44,9 +44,15 @@ class _Monitor(PoolMonitor):
     probe: Probe | None = None
 
     def on_checkin(self, dbapi_connection: Any, record: Any) -> None:
-        super().on_checkin(dbapi_connection, record)
-        if self.probe is not None:
-            self.probe.transaction_ended(record.info)
+        """Also ends a transaction that no rollback or commit ended (a pool that does not reset on return).
+
+        The base's method is called directly, not through ``super()``, which
+        builds a proxy object on every checkin; and the probe only when the
+        entry's ``info`` holds anything, which the reset's rollback emptied.
+        """
+        PoolMonitor.on_checkin(self, dbapi_connection, record)
+        if self.probe is not None and (info := record.info):
+            self.probe.transaction_ended(info)
 
 
 class Instrumentation:

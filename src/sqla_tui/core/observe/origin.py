@@ -104,6 +104,14 @@ def _location(frame: FrameType) -> Location:
     return location
 
 
+_last_run: list[tuple[Any, Location | None]] = [(None, None)]
+"""The greenlet SQLAlchemy last spawned for an awaited call that asked here, and the application line found for it.
+One awaited call (``session.execute``) checks out and then runs its statement in one greenlet, from the one
+application line suspended at its ``await``: the statement's walk would read the same frames to the same line,
+so it is taken from here. A greenlet belongs to one thread, so ``is`` never matches another thread's; the pair is
+replaced whole, in one store, so threads never mix one's greenlet with another's line."""
+
+
 def running_task() -> Task[Any] | None:
     """The asyncio task running this code; None in a thread with no event loop (without the RuntimeError
     ``asyncio.current_task()`` raises there, which cost a sync application ~700 ns a statement, twice)."""
@@ -116,7 +124,8 @@ def caller_location(skip: int = 0) -> Location | None:
     Inside the greenlet SQLAlchemy runs an awaited call in (every statement
     and checkout of an async engine) every coroutine of the task is running,
     so none says what it awaits: the innermost application frame outside
-    the greenlet is read first (``_greenlet_caller``). Otherwise, and when
+    the greenlet is read first (``_greenlet_caller``), once per greenlet
+    (``_last_run``: a checkout and its statements are one walk). Otherwise, and when
     that finds none, the task's chain of suspended coroutines: the innermost
     application coroutine of it; else ``origin_override``; else the
     outermost sqla-tui coroutine (the load generator's task, say). The chain
@@ -129,10 +138,17 @@ def caller_location(skip: int = 0) -> Location | None:
     own outward: the caller and its callers in sqla-tui, which are never the
     application (each frame read costs a frame object, ~3,000 instructions).
     """
-    parent = _getcurrent().parent
+    current = _getcurrent()
+    parent = current.parent
     in_greenlet = parent is not None
-    if in_greenlet and (found := _greenlet_caller(parent)) is not None:
-        return found
+    if in_greenlet:
+        run = _last_run[0]
+        if run[0] is current:
+            return run[1]
+        found = _greenlet_caller(parent)
+        if found is not None:
+            _last_run[0] = (current, found)
+            return found
     task = running_task()
     if task is None:
         return origin_override.get() or _thread_caller(skip)

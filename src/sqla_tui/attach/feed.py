@@ -83,9 +83,6 @@ new_statement: Callable[[tuple[Any, ...]], Statement] = functools.partial(tuple.
 _TIMES = '{"type":"stmt","t":%.6f,"ms":%.3f,'
 _CONTEXT = '"rows":%s,"session":%s,"tx":%s,"task":%s,"executemany":%s,'
 _SOURCE = '"sql":%s,"file":%s,"line":%s,"function":%s,"loader":%s,"attribute":%s}\n'
-_contexts: dict[tuple[int | None, int | None, int | None, str, bool], str] = {}
-"""The middle of a statement's line by (rows, session, transaction, task, executemany): a transaction's statements
-repeat it, and each number formatted costs ~2,000 instructions."""
 _sources: dict[tuple[str, Location | None, int], str] = {}
 """The end of a statement's line by (SQL, place in the code, origin): what repeats, made into JSON once each."""
 _CACHED_MAX = 4096
@@ -98,11 +95,13 @@ def encode(event: Statement | dict[str, Any]) -> bytes:
 
 def encode_all(events: Iterable[Statement | dict[str, Any]]) -> bytes:
     """Events as lines, one after another. A statement without parameters, the feed's commonest event by far, is
-    formatted directly, in this loop rather than a call per event: its times to the microsecond; the rest from two
-    caches, since a program runs the same statements from the same lines over and over, a transaction's statements
-    in one session and task."""
+    formatted directly, in this loop rather than a call per event: its times to the microsecond; its middle
+    (rows, session, transaction, task) as the statement before it had it when it is the same, as a transaction's
+    statements have it; its end from a cache, since a program runs the same statements from the same lines over and
+    over. A cache of middles missed every time where a request is one transaction of one statement."""
     parts: list[str] = []
-    contexts, sources = _contexts, _sources
+    sources, context, ascii_json = _sources, "", encode_basestring_ascii
+    last: tuple[int | None, int | None, int | None, str, bool] | None = None
     for event in events:
         if type(event) is not Statement:
             parts += (_ENCODER.encode(event), "\n")
@@ -110,24 +109,17 @@ def encode_all(events: Iterable[Statement | dict[str, Any]]) -> bytes:
             parts += (_ENCODER.encode(event.as_event()), "\n")
         else:
             t, ms, sql, rows, where, origin, session, tx, task, executemany, _ = event
-            context = contexts.get(key := (rows, session, tx, task, executemany)) or _context(key)
+            if (key := (rows, session, tx, task, executemany)) != last:
+                last, context = key, _CONTEXT % (
+                    "null" if rows is None else rows,
+                    "null" if session is None else session,
+                    "null" if tx is None else tx,
+                    ascii_json(task),
+                    "true" if executemany else "false",
+                )
             source = sources.get(place := (sql, where, id(origin))) or _source(place, where, origin)
             parts += (_TIMES % (t, ms), context, source)
     return "".join(parts).encode()
-
-
-def _context(key: tuple[int | None, int | None, int | None, str, bool]) -> str:
-    if len(_contexts) >= _CACHED_MAX:
-        _contexts.clear()
-    rows, session, tx, task, executemany = key
-    text = _contexts[key] = _CONTEXT % (
-        "null" if rows is None else rows,
-        "null" if session is None else session,
-        "null" if tx is None else tx,
-        encode_basestring_ascii(task),
-        "true" if executemany else "false",
-    )
-    return text
 
 
 def _source(key: tuple[str, Location | None, int], where: Location | None, origin: Origin) -> str:

@@ -134,6 +134,18 @@ def feed_flushed(handle, server):
         poke.connect(handle.address)
 
 
+async def start_viewer(handle):
+    """``sqla-tui attach --json`` on this process, in a process of its own (not counted), once it is connected; the
+    10 Hz pool snapshot off, for the reason the monitor's sampler is."""
+    handle._hub._interval = 3600.0
+    viewer = subprocess.Popen(
+        [sys.executable, "-m", "sqla_tui", "attach", str(os.getpid()), "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    assert await asyncio.to_thread(handle.wait_for_viewer, 300)
+    return viewer
+
+
 async def pool(variant, count, url):
     if variant == "monitor":
         engine = create_monitored_engine(url, PoolOptions())
@@ -174,13 +186,8 @@ async def attach(variant, count, url):
 
         feed_asleep(server)
         handle = instrument(engine, name="instructions")
-        handle._hub._interval = 3600.0
     if variant == "watched":
-        viewer = subprocess.Popen(
-            [sys.executable, "-m", "sqla_tui", "attach", str(os.getpid()), "--json"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )
-        assert await asyncio.to_thread(handle.wait_for_viewer, 300)
+        viewer = await start_viewer(handle)
     settle()
     async with AsyncSession(engine) as session:
         for _ in range(count):
@@ -241,12 +248,7 @@ async def web_requests(variant, count, url):
     async with app.router.lifespan_context(app):
         handle = app.state.instrumentation.get("instrumentation")
         if variant == "watched":
-            handle._hub._interval = 3600.0
-            viewer = subprocess.Popen(
-                [sys.executable, "-m", "sqla_tui", "attach", str(os.getpid()), "--json"],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            )
-            assert await asyncio.to_thread(handle.wait_for_viewer, 300)
+            viewer = await start_viewer(handle)
         answers = []
 
         async def send(message):
@@ -301,12 +303,7 @@ async def served_requests(variant, count, url):
         await asyncio.sleep(0.01)
     handle = app.state.instrumentation.get("instrumentation")
     if variant == "watched":
-        handle._hub._interval = 3600.0
-        viewer = subprocess.Popen(
-            [sys.executable, "-m", "sqla_tui", "attach", str(os.getpid()), "--json"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )
-        assert await asyncio.to_thread(handle.wait_for_viewer, 300)
+        viewer = await start_viewer(handle)
     settle()
     print(json.dumps({"port": listening.getsockname()[1]}), flush=True)
     await serving

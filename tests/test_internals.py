@@ -128,3 +128,20 @@ def test_an_executions_info_is_its_connections_pool_entry_info() -> None:
         assert sa_internals.connection_info(connection) is connection.info  # Connection._dbapi_connection's
     engine.dispose()
     assert seen == [True, True]
+
+
+def test_a_committed_or_rolled_back_connections_info_is_its_pool_entry_info() -> None:
+    """``checked_out_info`` reads what the connection a dialect commits or rolls back says is its ``info``, and
+    raises AttributeError for a detached one (the attach probe then ends its transaction at the checkin)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine("sqlite://")
+    with engine.connect() as connection:
+        connection.info["mark"] = 1
+        fairy = connection.connection
+        assert sa_internals.checked_out_info(fairy) is fairy.info is connection.info
+        connection.execute(text("SELECT 1"))
+        fairy.detach()
+        with pytest.raises(AttributeError):
+            sa_internals.checked_out_info(fairy)
+    engine.dispose()

@@ -37,6 +37,10 @@ PRIVATE: dict[str, str] = {
 POOL_HOOKS = ("_do_get", "_create_connection", "_return_conn")
 connection_record: Callable[[Any], Any] = attrgetter("_connection_record")
 """The ``_ConnectionRecord`` behind a checked-out connection (a C-level getter: this runs on every checkout)."""
+checked_out_info: Callable[[Any], dict[str, Any]] = attrgetter("_connection_record.info")
+"""The pool entry's ``info`` of a checked-out connection (what a dialect's ``do_commit``/``do_rollback`` is handed),
+what its ``info`` property reads, as a C-level getter (twice a transaction while the attach probe watches);
+AttributeError for a detached one, which has no entry."""
 connection_info: Callable[[Any], dict[str, Any]] = attrgetter("_dbapi_connection.info")
 """A ``Connection``'s pool entry ``info``, what ``Connection.info`` reads through two Python properties (once per
 session transaction while the attach probe watches)."""

@@ -31,6 +31,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from sqla_tui.core.internals.sqlalchemy import checked_out_info
+
 RECORDER_DEPTH = 2
 """Frames between a recorder and SQLAlchemy's code that ran the statement (``Hooks._run`` and the dialect method's
 wrapper calling it): a recorder looking for the application's line can start its walk above them."""
@@ -101,17 +103,20 @@ class Hooks:
         """
         self.watch = watch
         dialect = self._dialect
-        commit, rollback = dialect.do_commit, dialect.do_rollback
 
-        def do_commit(dbapi_connection: Any) -> None:
-            _ended(watch, dbapi_connection)
-            commit(dbapi_connection)
+        def ending(method: Callable[[Any], None]) -> Callable[[Any], None]:
+            def end_then(dbapi_connection: Any) -> None:
+                try:  # the pool entry's info, read without the checked-out connection's Python property
+                    info = checked_out_info(dbapi_connection)
+                except (AttributeError, NotImplementedError):  # a detached connection: its checkin ends it
+                    pass
+                else:
+                    watch.transaction_ended(info)
+                method(dbapi_connection)
 
-        def do_rollback(dbapi_connection: Any) -> None:
-            _ended(watch, dbapi_connection)
-            rollback(dbapi_connection)
+            return end_then
 
-        dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+        dialect.do_commit, dialect.do_rollback = ending(dialect.do_commit), ending(dialect.do_rollback)
 
     def unwatch_engine(self) -> None:
         """Stop handing statements and transaction ends to the engine's watch; the dialect's methods are its own again."""
@@ -165,14 +170,6 @@ class Hooks:
         if watch is not None:  # called from here, two frames below SQLAlchemy's: ``RECORDER_DEPTH``
             watch.record(started, cursor, statement, parameters, context, many)
         return True
-
-
-def _ended(watch: EngineWatch, dbapi_connection: Any) -> None:
-    try:
-        info = dbapi_connection.info
-    except (AttributeError, NotImplementedError):  # the engine's first connection, made for the dialect's own queries
-        return
-    watch.transaction_ended(info)
 
 
 def hooks(sync_engine: Any) -> Hooks:

@@ -80,8 +80,9 @@ class Probe:
         connection that is no session's (``engine.connect()``) has none.
         """
         if self.watching and connection.engine is self._engine:
-            # a number for this session, in the order the feed first saw them (kept in its ``info``, which it owns)
-            numbers = session.info
+            # a number for this session, in the order the feed first saw them, kept among its attributes under a
+            # name of this probe's: ``session.info`` is a memoized property, a Python call for each new session
+            numbers = vars(session)
             serial = numbers.get(self._session_key)
             if serial is None:
                 serial = numbers[self._session_key] = next(self._serials)

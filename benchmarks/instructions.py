@@ -38,7 +38,12 @@ statement, with the interpreter's start-up and the imports cancelled out.
   in one session) or ``/fast`` (one statement). Counted per request, with
   ``--requests SMALL LARGE`` (default 20 and 120). ``idle``: instrumented,
   nobody attached (the pool figures' cost, paid per checkout: once per
-  request here, once per run in ``attach``).
+  request here, once per run in ``attach``). On PostgreSQL by default
+  (``--server``, a database of each run's own, dropped after): asyncpg
+  works in the event loop's own thread, so two runs of the same code count
+  the same to the instruction; through aiosqlite (``--server sqlite``) the
+  loop's iterations fall around each handoff to its worker thread as
+  timing has it, 20,000 instructions a request apart between identical runs.
 - ``served``: the same application as issue 16 runs it, on uvicorn (h11),
   its requests sent over HTTP/1.1 by this script's own keep-alive client
   (not counted), ``--concurrency`` connections at once, ``--requests``
@@ -46,28 +51,29 @@ statement, with the interpreter's start-up and the imports cancelled out.
   sides here, as in a real application's throughput. The default 5
   connections match the pool's size: with more, requests queue for the
   pool's overflow connections, which SQLAlchemy closes again on return when
-  the pool is full, and how many a run opens (each one an aiosqlite thread)
-  follows thread timing under callgrind: ±50 connections a run, ±200,000
-  instructions a request at 20 concurrent. The pool's timeout is an hour,
-  as callgrind's pace would time requests out.
+  the pool is full, and how many a run opens follows timing under
+  callgrind (on SQLite, ±50 connections a run, ±200,000 instructions a
+  request at 20 concurrent). The pool's timeout is an hour, as callgrind's
+  pace would time requests out.
 - ``capture``: ORM ``select()`` statements of 10 rows in one AsyncSession,
   plain and with a StatementLog recording the session's connection and
   tagging origins (what every run in the composer and the fan-out does; a
   run's N+1 is many statements in one session like this).
 
 Just before its statements each workload collects and freezes what exists
-(``gc.freeze``): a full collection walks everything imported, and where one
-fell in a run differed between variants by 10-20 million instructions, tens
-of thousands a statement, which read as cost or as savings at random.
+(``gc.freeze``) and stops full collections (``settle``): a full collection
+walks everything still alive, and whether one fell in a run, and where,
+differed between variants and sizes by tens of thousands of instructions a
+statement, which read as cost or as savings at random.
 
-Both run on a SQLite file through aiosqlite, which has no network to make
-the event loop's iterations depend on timing.
+``pool``, ``capture`` and ``attach`` run on a SQLite file through aiosqlite.
 
 One ``PYTHONHASHSEED`` gives one figure, but not one that only our code
 decides: Python 3.11's type-attribute cache is indexed by the hashes of
-names, so where the imported files' names land moves a variant's count per
-statement by about a point of the ratio when nothing it runs changed
-(benchmarks/README.md, "Attach, round 5"). ``--seeds 0 1 2`` runs every
+names, and dictionaries keyed by identity collide with where objects lie,
+so a variant's count per statement moves by a point or more of the ratio
+when nothing it runs changed (benchmarks/README.md, "Attach, round 5" and
+"round 9"); each seed also moves the heap (``padding``). ``--seeds 0 1 2`` runs every
 variant under each seed and prints each seed's ratio, their mean and range;
 a change is measured by the mean. The default is seed 0 alone, as before.
 The two runs of a pair (``--small`` and ``--large``) run at once, one per

@@ -364,18 +364,30 @@ def padding(seed: int) -> str:
     return str(seed * 1009 % 4096)
 
 
-def instructions(script: Path, workload: str, variant: str, count: int, url: str, seed: int, path: str) -> int:
-    """Total instructions of one run, as callgrind counts them."""
+def _callgrind(script: Path, workload: str, variant: str, count: int, url: str, seed: int, path: str) -> dict:
+    """The keywords of ``subprocess`` for one run under callgrind: its command line and environment."""
     command = [
         "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
         sys.executable, str(script), workload, variant, str(count), url, path,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONHASHSEED": str(seed), "BENCH_PADDING": padding(seed), "PYTHONPATH": SOURCES}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-    found = _COLLECTED.search(done.stderr)
+    return {"args": command, "env": env, "text": True}
+
+
+def _collected(stderr: str, what: str) -> int:
+    """The total callgrind printed for a run."""
+    found = _COLLECTED.search(stderr)
     if found is None:
-        raise SystemExit(f"callgrind printed no total for {workload}/{variant}:\n{done.stderr[-2000:]}")
+        raise SystemExit(f"callgrind printed no total for {what}:\n{stderr[-2000:]}")
     return int(found.group(1))
+
+
+def instructions(script: Path, workload: str, variant: str, count: int, url: str, seed: int, path: str) -> int:
+    """Total instructions of one run, as callgrind counts them."""
+    done = subprocess.run(
+        **_callgrind(script, workload, variant, count, url, seed, path), capture_output=True, check=True
+    )
+    return _collected(done.stderr, f"{workload}/{variant}")
 
 
 def served_instructions(
@@ -384,12 +396,8 @@ def served_instructions(
     """Total instructions of the served application's process: ``count`` requests to ``path`` from ``concurrency``
     keep-alive HTTP connections of this process (not counted), then its stop request. A watched run's viewer
     must have seen every statement the answers say the application ran, and dropped none."""
-    command = [
-        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-        sys.executable, str(script), "served", variant, str(count), server, path,
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONHASHSEED": str(seed), "BENCH_PADDING": padding(seed), "PYTHONPATH": SOURCES}
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as app:
+    run = _callgrind(script, "served", variant, count, server, seed, path)
+    with subprocess.Popen(**run, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as app:
         assert app.stdout is not None
         port = json.loads(app.stdout.readline())["port"]
         statements = asyncio.run(_requests(port, path, count, concurrency))
@@ -400,10 +408,7 @@ def served_instructions(
         seen = json.loads(out.splitlines()[-1])
         if seen != {"statements": statements, "dropped": 0}:
             raise SystemExit(f"the viewer saw {seen}; the application's answers say {statements} statements")
-    found = _COLLECTED.search(err)
-    if found is None:
-        raise SystemExit(f"callgrind printed no total for served/{variant}:\n{err[-2000:]}")
-    return int(found.group(1))
+    return _collected(err, f"served/{variant}")
 
 
 async def _requests(port: int, path: str, count: int, concurrency: int) -> int:
@@ -443,20 +448,16 @@ def per_unit(
     args: argparse.Namespace,
 ) -> float:
     """One variant's instructions per statement (per request for ``web`` and ``served``) under one hash seed: its
-    two runs, ``run`` = (workload, variant, small count, large count), side by side on ``pool``."""
+    two runs, ``run`` = (workload, variant, small count, large count), side by side on ``pool``; ``url`` is the
+    database (``web`` and ``served``: the server each run makes its own database on)."""
     workload, variant, small, large = run
-    if workload == "served":
-        large_run, small_run = (
-            pool.submit(served_instructions, script, variant, count, args.server, seed, args.path, args.concurrency)
-            for count in (large, small)
-        )
-    else:
-        if workload == "web":
-            url = args.server
-        large_run, small_run = (
-            pool.submit(instructions, script, workload, variant, count, url, seed, args.path)
-            for count in (large, small)
-        )
+
+    def total(count: int) -> int:
+        if workload == "served":
+            return served_instructions(script, variant, count, url, seed, args.path, args.concurrency)
+        return instructions(script, workload, variant, count, url, seed, args.path)
+
+    large_run, small_run = (pool.submit(total, count) for count in (large, small))
     return (large_run.result() - small_run.result()) / (large - small)
 
 
@@ -494,9 +495,10 @@ def main() -> None:
             base, *watched = VARIANTS[workload]
             if args.no_idle:
                 watched = [variant for variant in watched if variant != "idle"]
-            plain = [per_unit(pool, script, (workload, base, small, large), url, s, args) for s in args.seeds]
+            where = args.server if workload in ("web", "served") else url
+            plain = [per_unit(pool, script, (workload, base, small, large), where, s, args) for s in args.seeds]
             for variant in watched:
-                ours = [per_unit(pool, script, (workload, variant, small, large), url, s, args) for s in args.seeds]
+                ours = [per_unit(pool, script, (workload, variant, small, large), where, s, args) for s in args.seeds]
                 ratios = [mine / theirs - 1 for mine, theirs in zip(ours, plain)]
                 for seed, theirs, mine, ratio in zip(args.seeds, plain, ours, ratios):
                     print(

@@ -101,8 +101,8 @@ class ComposeScreen(GuardedScreen):
         self.catalog: Catalog | None = None
         self.mappable: list[str] = []
         self.unmapped: dict[str, str] = {}
-        """Relations without a class (views, tables without a key) and why: composed over their Table.
-        Association tables are left out: the many-to-many relationships through them show them."""
+        """Relations without a class (views, tables without a key, association tables) and why: composed over
+        their Table."""
         self.composer: Composer | None = None
         """The query over the chosen root; None until a root is mapped."""
         self._wanted: str | None = None

@@ -14,13 +14,14 @@ cancelled statement to its end.)
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 
 from sqlalchemy import bindparam, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from sqla_tui.core.connect.engine import create_engine
 from sqla_tui.core.connect.session_ids import session_id
@@ -38,6 +39,11 @@ _MY_RUNNING = text("SELECT id FROM information_schema.processlist WHERE id IN :i
 )
 _RECHECK_S = 0.01
 """How long a stopped statement gets to end before the server is asked again (it usually needs microseconds)."""
+_MIN_PATIENCE_S = 0.05
+"""How long a KILL's answer is waited for before the KILL counts as held, unless connecting took longer.
+
+Connecting costs several round trips and a KILL one, so a KILL slower
+than the connect is held by the server, not by the network."""
 
 
 @asynccontextmanager
@@ -64,7 +70,7 @@ async def connection_session_id(conn: AsyncConnection) -> int | None:
 async def cancel_statements(url: URL, session_ids: Collection[int]) -> bool:
     """Ask the server to stop whatever these sessions are running; False if it could not be asked in time.
 
-    One connection of its own (the pool may be exhausted by the very
+    A connection of its own (the pool may be exhausted by the very
     statements to stop), given ``CANCEL_TIMEOUT_S`` in all. The server
     stops a statement at its next check, usually within milliseconds; the
     asking is repeated for any session the server still shows running until
@@ -74,35 +80,93 @@ async def cancel_statements(url: URL, session_ids: Collection[int]) -> bool:
     ids = sorted(set(session_ids))
     if not ids or url.get_backend_name() not in _SERVERS:
         return True
-    engine = create_engine(url, PoolOptions(poolclass="null", pre_ping=False), connect_timeout=CANCEL_TIMEOUT_S)
-    conn: AsyncConnection | None = None
+    asker = _Asker(create_engine(url, PoolOptions(poolclass="null", pre_ping=False), connect_timeout=CANCEL_TIMEOUT_S))
     try:
         async with asyncio.timeout(CANCEL_TIMEOUT_S):
-            conn = await engine.connect()
+            connecting = time.monotonic()
+            conn = await asker.connect()
+            patience = max(_MIN_PATIENCE_S, time.monotonic() - connecting)
             postgresql = url.get_backend_name() == "postgresql"
-            while ids:
+            running = ids
+            while running:
                 if postgresql:
-                    await conn.execute(_PG_CANCEL, {"ids": ids})
+                    await conn.execute(_PG_CANCEL, {"ids": running})
                 else:
-                    for sid in ids:
-                        await _kill_query(conn, sid)
-                ids = await _still_running(conn, ids, postgresql)
-                if ids:
+                    conn = await asker.kill_each(conn, [sid for sid in running if sid not in asker.held], patience)
+                running = await _still_running(conn, running, postgresql)
+                if running:
                     await asyncio.sleep(_RECHECK_S)
             await conn.close()
         return True
     except Exception:  # noqa: BLE001 - an unreachable server or a session already gone: nothing more to do
-        if conn is not None:
-            await hang_up(conn)
         return False
     finally:
-        await engine.dispose()
+        await asker.end()
 
 
 async def _still_running(conn: AsyncConnection, ids: list[int], postgresql: bool) -> list[int]:
     """Which of these sessions the server still shows in the middle of a statement."""
     statement = _PG_RUNNING if postgresql else _MY_RUNNING
     return sorted((await conn.execute(statement, {"ids": ids})).scalars())
+
+
+class _Asker:
+    """The connections a cancel asks the server on, and the ``KILL QUERY``s the server has not answered.
+
+    MariaDB can hold a KILL for up to 2 s: every ``SLEEP()`` waits under one
+    server mutex, and a KILL that meets another client's KILL of another
+    sleep retries its lock until it gives up (``abort_current_cond_wait``),
+    then stops the statement anyway. Queued behind it on one connection,
+    the other KILLs would never be sent before the deadline; so once one is
+    held the rest are sent at once, each on a connection of its own. A held
+    KILL is left to finish: the server completes one it has begun whether
+    or not its asker is still there.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.held: set[int] = set()
+        """The sessions whose KILL is held: asking again would only be held too."""
+        self._engine = engine
+        self._connections: list[AsyncConnection] = []
+        self._kills: list[asyncio.Task[None]] = []
+
+    async def connect(self) -> AsyncConnection:
+        conn = await self._engine.connect()
+        self._connections.append(conn)
+        return conn
+
+    async def kill_each(self, conn: AsyncConnection, ids: list[int], patience: float) -> AsyncConnection:
+        """KILL each session in turn on ``conn``, the rest at once past a held one; a connection free to ask on."""
+        for index, sid in enumerate(ids):
+            if not await self._kill(conn, sid, patience):
+                await asyncio.gather(*(self._kill_on_own_connection(other, patience) for other in ids[index + 1 :]))
+                return await self.connect()
+        return conn
+
+    async def end(self) -> None:
+        """Stop waiting for held KILLs, hang up every connection still open, let the engine go."""
+        for kill in self._kills:
+            kill.cancel()
+        await asyncio.gather(*self._kills, return_exceptions=True)
+        for conn in self._connections:
+            await hang_up(conn)
+        await self._engine.dispose()
+
+    async def _kill_on_own_connection(self, sid: int, patience: float) -> None:
+        conn = await self.connect()
+        if await self._kill(conn, sid, patience):
+            await conn.close()
+
+    async def _kill(self, conn: AsyncConnection, sid: int, patience: float) -> bool:
+        """Send the KILL and wait ``patience`` for its answer: True if answered, else the session is ``held``."""
+        kill = asyncio.ensure_future(_kill_query(conn, sid))
+        self._kills.append(kill)
+        done, _ = await asyncio.wait([kill], timeout=patience)
+        if kill not in done:
+            self.held.add(sid)
+            return False
+        kill.result()
+        return True
 
 
 async def _kill_query(conn: AsyncConnection, sid: int) -> None:

@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from tests.databases import MY_HOST, MY_PORT, PG_HOST, PG_PORT, TestDatabase, database_fixture, run_async
-from tests.server_probes import running, running_statements, wait_until
+from tests.server_probes import left_running, running, wait_until
 from tests.tcp_proxy import TcpProxy
 
 EXIT_DEADLINE_S = 2.0
@@ -90,6 +90,6 @@ def test_a_signal_on_a_pool_run_leaves_no_statement_running(server_db: TestDatab
     try:
         wait_until(lambda: _count(server_db, SLOW_QUERY[server_db.backend]) == 4, "four sleeps running")
         _ends_within_deadline(process, signum)
-        assert run_async(running_statements(server_db)) == []
+        assert run_async(left_running(server_db)) == []
     finally:
         process.kill()

@@ -21,7 +21,7 @@ from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.tui.screens.pool_screen import PoolScreen
 from sqla_tui.tui.widgets.connect_status import ConnectStatus
 from tests.databases import TestDatabase
-from tests.server_probes import DEADLINE_S, running, running_statements
+from tests.server_probes import DEADLINE_S, left_running, running
 from tests.tcp_proxy import SilentServer
 from tests.tui_helpers import make_app, pause_until, settle
 
@@ -73,7 +73,7 @@ async def test_sigterm_quits_and_leaves_no_statement_running(empty_db: TestDatab
 
         await until_app(pilot, quit_, "the app to quit", DEADLINE_S)
         assert unhandled_sigterm == []
-    assert await running_statements(empty_db) == []
+    assert await left_running(empty_db) == []
 
 
 async def test_a_silent_mariadb_endpoint_fails_in_one_line() -> None:

@@ -210,6 +210,22 @@ def test_a_shown_url_keeps_the_colons_of_its_database(pasted: str, shown: str) -
     assert make_url(shown).database == url.database  # what is shown reads back as the same database
 
 
+@pytest.mark.parametrize(
+    ("pasted", "shown"),
+    [
+        ("postgresql://u@/shop?host=/var/run/postgresql", "postgresql+asyncpg://u@/shop?host=/var/run/postgresql"),
+        ("mysql://u@h/shop?unix_socket=/run/mysqld/mysqld.sock", "mysql+aiomysql://u@h/shop?unix_socket=/run/mysqld/mysqld.sock"),
+        ("postgresql://u@h/shop?options=-c%20search_path%3Dsales", "postgresql+asyncpg://u@h/shop?options=-c+search_path%3Dsales"),
+        ("postgresql://u@h/shop?password=s3/cr:et", "postgresql+asyncpg://u@h/shop?password=***"),
+    ],
+)
+def test_a_shown_url_keeps_the_slashes_of_its_options(pasted: str, shown: str) -> None:
+    url = parse_url(pasted)
+    assert display_url(url) == shown
+    if "***" not in shown:
+        assert make_url(shown).query == url.query  # what is shown reads back as the same options
+
+
 def test_the_in_memory_database_is_named_as_typed_in_the_cli_banner() -> None:
     result = CliRunner().invoke(app, ["schema", "sqlite:///:memory:"])
     assert result.exit_code == 0, result.stderr

@@ -122,7 +122,7 @@ def test_a_percent_encoded_socket_directory_as_the_host_opens_it() -> None:
     assert _schema(f"postgres://{encoded.lower()}:{PG_PORT}/postgres?user=postgres") == "public"
     result = runner.invoke(app, ["schema", f"postgresql://postgres@{encoded}:{PG_PORT}/postgres"])
     assert result.stdout.splitlines()[0].startswith(
-        f"postgresql+asyncpg://postgres@:{PG_PORT}/postgres?host=%2Fvar%2Frun%2Fpostgresql  (PostgreSQL "
+        f"postgresql+asyncpg://postgres@:{PG_PORT}/postgres?host=/var/run/postgresql  (PostgreSQL "
     )
 
 

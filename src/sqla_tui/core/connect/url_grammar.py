@@ -95,10 +95,11 @@ def split_url(raw: str) -> UrlParts:
     )
 
 
-def render_hiding_password(url: URL | UrlParts, *, database_safe: str = " +/") -> str:
+def render_hiding_password(url: URL | UrlParts, *, database_safe: str = " +/", query_safe: str = "") -> str:
     """The URL as ``URL.render_as_string(hide_password=True)`` writes it; takes a ``URL`` as well as ``UrlParts``.
 
-    ``database_safe``: characters of the database name left as they are (SQLAlchemy's are the default)."""
+    ``database_safe``: characters of the database name left as they are (SQLAlchemy's are the default);
+    ``query_safe``: the same for the query's values (SQLAlchemy escapes all)."""
     text = url.drivername + "://"
     if url.username is not None:
         text += quote(url.username, safe=" +")
@@ -117,5 +118,5 @@ def render_hiding_password(url: URL | UrlParts, *, database_safe: str = " +/") -
             for key, values in sorted(url.query.items())
             for value in ((values,) if isinstance(values, str) else values)
         ]
-        text += "?" + "&".join(f"{quote_plus(key)}={quote_plus(value)}" for key, value in pairs)
+        text += "?" + "&".join(f"{quote_plus(key)}={quote_plus(value, safe=query_safe)}" for key, value in pairs)
     return text

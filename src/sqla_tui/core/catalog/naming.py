@@ -91,8 +91,6 @@ class RelationshipPlan:
     unmappable: dict[str, str]
     attributes_by_table: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per mappable table, each column's attribute name on its class (``attribute_names``)."""
-    associations: frozenset[str] = frozenset()
-    """The pure association tables: unmappable, and shown as the many-to-many relationships through them."""
 
     @property
     def mappable(self) -> list[str]:
@@ -310,7 +308,6 @@ def planning(tables: Iterable[TableInfo]) -> Slices[RelationshipPlan]:
     return RelationshipPlan(
         relationships_by_table={name: tuple(rels) for name, rels in final.items()},
         unmappable=dict(sorted(unmappable.items())),
-        associations=frozenset(associations),
         attributes_by_table=attributes,
     )
 

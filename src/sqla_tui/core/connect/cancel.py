@@ -40,7 +40,7 @@ _MY_RUNNING = text("SELECT id FROM information_schema.processlist WHERE id IN :i
 _RECHECK_S = 0.01
 """How long a stopped statement gets to end before the server is asked again (it usually needs microseconds)."""
 _MIN_PATIENCE_S = 0.05
-"""How long a KILL's answer is waited for before the KILL counts as held, unless connecting took longer.
+"""How long a KILL's answer is waited for before the KILL counts as held, unless the first connect took longer.
 
 Connecting costs several round trips and a KILL one, so a KILL slower
 than the connect is held by the server, not by the network."""
@@ -83,18 +83,15 @@ async def cancel_statements(url: URL, session_ids: Collection[int]) -> bool:
     asker = _Asker(create_engine(url, PoolOptions(poolclass="null", pre_ping=False), connect_timeout=CANCEL_TIMEOUT_S))
     try:
         async with asyncio.timeout(CANCEL_TIMEOUT_S):
-            connecting = time.monotonic()
             conn = await asker.connect()
-            patience = max(_MIN_PATIENCE_S, time.monotonic() - connecting)
             postgresql = url.get_backend_name() == "postgresql"
-            running = ids
-            while running:
+            while ids:
                 if postgresql:
-                    await conn.execute(_PG_CANCEL, {"ids": running})
+                    await conn.execute(_PG_CANCEL, {"ids": ids})
                 else:
-                    conn = await asker.kill_each(conn, [sid for sid in running if sid not in asker.held], patience)
-                running = await _still_running(conn, running, postgresql)
-                if running:
+                    conn = await asker.kill_each(conn, ids)
+                ids = await _still_running(conn, ids, postgresql)
+                if ids:
                     await asyncio.sleep(_RECHECK_S)
             await conn.close()
         return True
@@ -124,22 +121,28 @@ class _Asker:
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self.held: set[int] = set()
-        """The sessions whose KILL is held: asking again would only be held too."""
         self._engine = engine
         self._connections: list[AsyncConnection] = []
         self._kills: list[asyncio.Task[None]] = []
+        self._held: set[int] = set()
+        """The sessions whose KILL is held: asking again would only be held too."""
+        self._patience = _MIN_PATIENCE_S
+        """How long a KILL's answer is waited for: the first connect's time, if longer than the least."""
 
     async def connect(self) -> AsyncConnection:
+        connecting = time.monotonic()
         conn = await self._engine.connect()
+        if not self._connections:
+            self._patience = max(_MIN_PATIENCE_S, time.monotonic() - connecting)
         self._connections.append(conn)
         return conn
 
-    async def kill_each(self, conn: AsyncConnection, ids: list[int], patience: float) -> AsyncConnection:
-        """KILL each session in turn on ``conn``, the rest at once past a held one; a connection free to ask on."""
-        for index, sid in enumerate(ids):
-            if not await self._kill(conn, sid, patience):
-                await asyncio.gather(*(self._kill_on_own_connection(other, patience) for other in ids[index + 1 :]))
+    async def kill_each(self, conn: AsyncConnection, ids: list[int]) -> AsyncConnection:
+        """KILL each session not held in turn on ``conn``, the rest at once past a held one; a connection free to ask on."""
+        asked = [sid for sid in ids if sid not in self._held]
+        for index, sid in enumerate(asked):
+            if not await self._kill(conn, sid):
+                await asyncio.gather(*(self._kill_on_own_connection(other) for other in asked[index + 1 :]))
                 return await self.connect()
         return conn
 
@@ -152,18 +155,18 @@ class _Asker:
             await hang_up(conn)
         await self._engine.dispose()
 
-    async def _kill_on_own_connection(self, sid: int, patience: float) -> None:
+    async def _kill_on_own_connection(self, sid: int) -> None:
         conn = await self.connect()
-        if await self._kill(conn, sid, patience):
+        if await self._kill(conn, sid):
             await conn.close()
 
-    async def _kill(self, conn: AsyncConnection, sid: int, patience: float) -> bool:
-        """Send the KILL and wait ``patience`` for its answer: True if answered, else the session is ``held``."""
+    async def _kill(self, conn: AsyncConnection, sid: int) -> bool:
+        """Send the KILL and wait its patience for the answer: True if answered, else the session is held."""
         kill = asyncio.ensure_future(_kill_query(conn, sid))
         self._kills.append(kill)
-        done, _ = await asyncio.wait([kill], timeout=patience)
+        done, _ = await asyncio.wait([kill], timeout=self._patience)
         if kill not in done:
-            self.held.add(sid)
+            self._held.add(sid)
             return False
         kill.result()
         return True

@@ -17,8 +17,10 @@ import stat
 import subprocess
 import sys
 import threading
+from collections import Counter
 from pathlib import Path
 
+import greenlet
 import pytest
 from sqlalchemy import create_engine, pool, select, text
 from sqlalchemy import event as sa_event
@@ -120,24 +122,69 @@ async def test_each_statement_is_named_by_its_own_line_also_from_one_loop(
     await asyncio.to_thread(async_reader.join, 60)
     await engine.dispose()
 
+    assert _places(reader.digest) == _marked_places("first_place", "second_place") * 3
+    assert _places(async_reader.digest) == _marked_places("first_async_place", "second_async_place") * 3
+
+
+def _places(digest: Digest) -> list[tuple[str, str, int]]:
+    """The two places' statements as the feed named them, in order: (SQL, file, line)."""
+    return [(event["sql"], event["file"], event["line"]) for event in digest.recent if event["sql"] in ("SELECT 1", "SELECT 2")]
+
+
+def _marked_places(first: str, second: str) -> list[tuple[str, str, int]]:
     here = Path(__file__)
-    for digest, first, second in (
-        (reader.digest, "first_place", "second_place"),
-        (async_reader.digest, "first_async_place", "second_async_place"),
-    ):
-        lines = [
-            (event["sql"], event["file"], event["line"])
-            for event in digest.recent
-            if event["sql"] in ("SELECT 1", "SELECT 2")
-        ]
-        assert (
-            lines
-            == [
-                ("SELECT 1", __file__, marked_line(first, here)),
-                ("SELECT 2", __file__, marked_line(second, here)),
-            ]
-            * 3
-        )
+    return [("SELECT 1", __file__, marked_line(first, here)), ("SELECT 2", __file__, marked_line(second, here))]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
+def test_statements_in_the_applications_own_greenlet_are_named_by_their_own_lines(
+    empty_db: TestDatabase, runtime: Path
+) -> None:
+    """A sync application under gevent or eventlet serves each request in a greenlet of theirs: its statements are
+    named by their own lines, as on a thread, not by the line that switched into the greenlet (its parent's)."""
+    _, rest = empty_db.url.split("://", 1)
+    sync = create_engine(f"{SYNC_DRIVERS[empty_db.backend]}://{rest}")
+    handle = instrument(sync, name="greenlets")
+    reader = Reader("greenlets")
+    reader.start()
+    assert handle.wait_for_viewer(30)
+    greenlet.greenlet(_two_places).switch(sync, 3)
+    handle.close()
+    reader.join(60)
+    sync.dispose()
+
+    assert _places(reader.digest) == _marked_places("first_place", "second_place") * 3
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_awaited_calls_of_tasks_running_at_once_are_each_named_by_their_own_line(
+    empty_db: TestDatabase, runtime: Path
+) -> None:
+    """Two tasks' ``session.execute`` calls interleave (each checks out, then waits on the network while the other
+    runs): each statement is named by the line of its own task, however their walks and statements alternate."""
+    engine = create_async_engine(async_url(empty_db.url))
+    handle = instrument(engine, name="interleaved")
+    reader = Reader("interleaved")
+    reader.start()
+    assert await asyncio.to_thread(handle.wait_for_viewer, 30)
+
+    async def first() -> None:
+        async with AsyncSession(engine) as session:
+            await session.execute(text("SELECT pg_sleep(0.02), 1"))  # MARK: first_task
+
+    async def second() -> None:
+        async with AsyncSession(engine) as session:
+            await session.execute(text("SELECT pg_sleep(0.02), 2"))  # MARK: second_task
+
+    for _ in range(5):
+        await asyncio.gather(first(), second(), first(), second())
+    handle.close()
+    await asyncio.to_thread(reader.join, 60)
+    await engine.dispose()
+
+    here = Path(__file__)
+    named = Counter((event["sql"][-1], event["line"]) for event in reader.digest.recent if "pg_sleep" in event["sql"])
+    assert named == {("1", marked_line("first_task", here)): 10, ("2", marked_line("second_task", here)): 10}
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)

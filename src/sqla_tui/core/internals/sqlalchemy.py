@@ -31,6 +31,7 @@ PRIVATE: dict[str, str] = {
     "sqlalchemy.pool.QueuePool._max_overflow": "the pool's max_overflow setting",
     "sqlalchemy.pool.Pool._pre_ping": "the pool's pre_ping setting",
     "sqlalchemy.pool.Pool._reset_on_return": "whether returned connections are reset",
+    "sqlalchemy.util.concurrency._concurrency_shim._AsyncIoGreenlet.__sqlalchemy_greenlet_provider__": "an awaited call's greenlet told from an application's own (gevent, eventlet)",
 }
 """Every private name read here, with what it gives the user."""
 
@@ -49,6 +50,12 @@ execution_info: Callable[[Any], dict[str, Any]] = attrgetter("root_connection._d
 .info`` reads, as a C-level getter (this runs on every watched statement; ``Connection.connection`` is a Python
 property). Raises ``NotImplementedError`` on the connection SQLAlchemy makes for its first-connect queries, which
 has no pool entry."""
+
+
+SPAWNED_BY_SQLALCHEMY = "__sqlalchemy_greenlet_provider__"
+"""The mark of the greenlet SQLAlchemy runs an awaited call in (``getattr(greenlet, SPAWNED_BY_SQLALCHEMY, False)``,
+read where every checkout looks for its application line): a greenlet of gevent's or eventlet's, which a sync
+application may run in, has none, and its parent is their hub rather than the awaiting coroutine."""
 
 
 def buffered_rows(cursor: Any) -> Sequence[Any] | None:

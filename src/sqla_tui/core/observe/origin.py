@@ -32,12 +32,15 @@ from asyncio import Task, current_task
 from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the running loop or None, never raising
 from types import CodeType, FrameType
 from typing import Any, NamedTuple
+from weakref import ReferenceType
+from weakref import ref as _weak
 
 import greenlet
 import sqlalchemy
 from greenlet import getcurrent as _getcurrent
 
 import sqla_tui
+from sqla_tui.core.internals.sqlalchemy import SPAWNED_BY_SQLALCHEMY
 
 
 class Location(NamedTuple):
@@ -104,12 +107,14 @@ def _location(frame: FrameType) -> Location:
     return location
 
 
-_last_run: list[tuple[Any, Location | None]] = [(None, None)]
-"""The greenlet SQLAlchemy last spawned for an awaited call that asked here, and the application line found for it.
-One awaited call (``session.execute``) checks out and then runs its statement in one greenlet, from the one
-application line suspended at its ``await``: the statement's walk would read the same frames to the same line,
-so it is taken from here. A greenlet belongs to one thread, so ``is`` never matches another thread's; the pair is
-replaced whole, in one store, so threads never mix one's greenlet with another's line."""
+_runs: dict[int, tuple[ReferenceType[Any], Location]] = {}
+"""The application line found for each greenlet SQLAlchemy spawned for an awaited call, by its address, with a weak
+reference to it: a greenlet that died is neither kept alive nor mistaken for a newcomer at its address. One
+awaited call (``session.execute``) checks out and then runs its statement in one greenlet, from the one
+application line suspended at its ``await``, so the statement's walk would read the same frames to the same line.
+Kept for every greenlet, not only the last: while a statement waits on the network, other tasks' awaited calls
+run, and with one slot a /fast request of the test application walked twice at 5 requests at once (once)."""
+_RUNS_MAX = 1024
 
 
 def running_task() -> Task[Any] | None:
@@ -125,7 +130,8 @@ def caller_location(skip: int = 0) -> Location | None:
     and checkout of an async engine) every coroutine of the task is running,
     so none says what it awaits: the innermost application frame outside
     the greenlet is read first (``_greenlet_caller``), once per greenlet
-    (``_last_run``: a checkout and its statements are one walk). Otherwise, and when
+    (``_runs``: a checkout and its statements are one walk). A greenlet
+    of the application's own (gevent's, eventlet's) is read as a thread is. Otherwise, and when
     that finds none, the task's chain of suspended coroutines: the innermost
     application coroutine of it; else ``origin_override``; else the
     outermost sqla-tui coroutine (the load generator's task, say). The chain
@@ -139,15 +145,16 @@ def caller_location(skip: int = 0) -> Location | None:
     application (each frame read costs a frame object, ~3,000 instructions).
     """
     current = _getcurrent()
-    parent = current.parent
-    in_greenlet = parent is not None
+    in_greenlet = getattr(current, SPAWNED_BY_SQLALCHEMY, False)
     if in_greenlet:
-        run = _last_run[0]
-        if run[0] is current:
+        run = _runs.get(id(current))
+        if run is not None and run[0]() is current:
             return run[1]
-        found = _greenlet_caller(parent)
+        found = _greenlet_caller(current.parent)
         if found is not None:
-            _last_run[0] = (current, found)
+            if len(_runs) >= _RUNS_MAX:
+                _runs.clear()
+            _runs[id(current)] = (_weak(current), found)
             return found
     task = running_task()
     if task is None:

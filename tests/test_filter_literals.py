@@ -45,7 +45,13 @@ _MARIADB = [
     "date '2020-01-01' + INTERVAL MOD(seq, 5) DAY, IF(MOD(seq, 2) = 1, '::1', NULL), "
     "CASE MOD(seq, 5) WHEN 0 THEN 'null' WHEN 1 THEN NULL ELSE concat('n', seq) END, lpad(seq, 4, '0') FROM (SELECT CAST(seq AS SIGNED) AS seq FROM seq_1_to_60) n",
 ]  # fmt: skip
-_BUILD = {"sqlite": _SQLITE, "postgresql": _POSTGRESQL, "mysql": _MARIADB}
+_SEPARATORS_IN_VALUES = "(id, note) VALUES (71, 'p,q'), (72, 'it''s'), (73, 'x and y'), (74, 'p'), (75, 'q''')"
+"""Notes holding what separates values in a filter: a comma, a quote, between's ``and``."""
+_BUILD = {
+    "sqlite": [*_SQLITE, f'INSERT INTO "Order Items" {_SEPARATORS_IN_VALUES}'],
+    "postgresql": [*_POSTGRESQL, f'INSERT INTO "Order Items" {_SEPARATORS_IN_VALUES}'],
+    "mysql": [*_MARIADB, f"INSERT INTO `Order Items` {_SEPARATORS_IN_VALUES}"],
+}
 
 _TYPED = [  # (filter as typed, the same condition in SQL) on the PostgreSQL and MariaDB table
     ("qty = 1", "qty = 1"), ("qty = -1", "qty = -1"), ("qty = '1'", "qty = '1'"), ("qty in (1, -1)", "qty IN (1, -1)"),
@@ -57,6 +63,11 @@ _TYPED = [  # (filter as typed, the same condition in SQL) on the PostgreSQL and
     ("note = 'null'", "note = 'null'"), ("note = null", "note IS NULL"), ("note is null", "note IS NULL"),
     ("code = 0007", "code = '0007'"), ("code in 0007, '0012'", "code IN ('0007', '0012')"),
 ]  # fmt: skip
+_QUOTED = [  # a separator or a doubled quote inside quotes is part of the value, as in SQL, on every backend
+    ("note in 'p,q', 'n2'", "note IN ('p,q', 'n2')"), ("note = 'it''s'", "note = 'it''s'"),
+    ("note in 'it''s', \"p,q\"", "note IN ('it''s', 'p,q')"), ("note not in 'p,q', 'x and y'", "note NOT IN ('p,q', 'x and y')"),
+    ("note between 'x and y' and 'z'", "note BETWEEN 'x and y' AND 'z'"), ("note in (p, 'q''')", "note IN ('p', 'q''')"),
+]  # fmt: skip
 CASES = {
     "sqlite": [
         ("qty = 1", "qty = 1"), ("qty = '1'", "qty = '1'"), ("qty != 1", "qty != 1"), ("qty = true", "qty = 1"),
@@ -65,10 +76,10 @@ CASES = {
         ("qty = -2", "qty = -2"), ("qty = 2.5", "qty = 2.5"), ("qty = 25e-1", "qty = 2.5"), ("qty is null", "qty IS NULL"),
         ("qty = null", "qty IS NULL"), ("note = 'null'", "note = 'null'"), ("note like n1%", "note LIKE 'n1%'"),
         ("score = 1", "score = 1"), ("score in 1, 2", "score IN (1, 2)"), ("score between -1 and 0.5", "score BETWEEN -1 AND 0.5"),
-        ("score = 2.5", "score = 2.5"), ("score < 0", "score < 0"),
+        ("score = 2.5", "score = 2.5"), ("score < 0", "score < 0"), *_QUOTED,
     ],
-    "postgresql": [*_TYPED, ("p is null", "p IS NULL"), ("x not_null", "x IS NOT NULL")],
-    "mariadb": [*_TYPED, ("ip = '::1'", "ip = '::1'"), ("ip is null", "ip IS NULL")],
+    "postgresql": [*_TYPED, *_QUOTED, ("p is null", "p IS NULL"), ("x not_null", "x IS NOT NULL")],
+    "mariadb": [*_TYPED, *_QUOTED, ("ip = '::1'", "ip = '::1'"), ("ip is null", "ip IS NULL")],
 }  # fmt: skip
 
 
@@ -129,7 +140,9 @@ def test_a_saved_spec_keeps_which_values_were_quoted(literal_db: TestDatabase, t
 
 def test_a_filter_is_shown_as_typed() -> None:
     assert filter_text(parse_where("qty in (1, '2')")) == "qty in 1, '2'"
-    assert filter_text(parse_where('''note = "it's"''')) == '''note = "it's"'''
+    assert filter_text(parse_where('''note = "it's"''')) == "note = 'it''s'"  # as SQL writes it, and reads back
+    assert filter_text(parse_where("note in 'p,q', 'x'")) == "note in 'p,q', 'x'"
+    assert filter_text(parse_where("note between 'x and y' and z")) == "note between 'x and y' and z"
     assert filter_text(Filter("qty", "=", "1")) == "qty = 1"  # a spec saved before quotes were kept
     spec = QuerySpec("Order Items", filters=[parse_where("qty = '1'"), parse_where("qty != 1")])
     assert spec_line(spec) == "Order Items · qty = '1' · qty != 1 · limit 100"  # the history lists the two apart

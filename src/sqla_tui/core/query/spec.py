@@ -145,15 +145,14 @@ def parse_where(text: str) -> Filter:
     if op in _LIST_VALUE:
         if op != "between" and raw.startswith("(") and raw.endswith(")"):
             raw = raw[1:-1]  # in (1, 2), as SQL writes it
-        parts = re.split(r"\s*,\s*|\s+and\s+", raw, flags=re.IGNORECASE) if op == "between" else raw.split(",")
-        values = [_unquote(part) for part in parts]
+        values = _listed_values(raw, _BETWEEN_SEPARATOR if op == "between" else _LIST_SEPARATOR)
         return Filter(column, op, [text for text, _ in values], [quoted for _, quoted in values])
     value, quoted = _unquote(raw)
     return Filter(column, op, value, [quoted])
 
 
 def filter_text(spec_filter: Filter) -> str:
-    """The filter as it would be typed (``qty in 1, '2'``): quoted values keep their quotes."""
+    """The filter as it would be typed (``qty in 1, '2'``, ``d between 1 and 5``): quoted values keep their quotes."""
     values = spec_filter.value if isinstance(spec_filter.value, list) else [spec_filter.value]
     flags = spec_filter.quoted or [False] * len(values)
     shown = [
@@ -161,7 +160,8 @@ def filter_text(spec_filter: Filter) -> str:
         for value, quoted in zip(values, flags, strict=False)
         if value is not None
     ]
-    return f"{_column_text(spec_filter.column)} {spec_filter.op} {', '.join(shown)}".rstrip()
+    joined = (" and " if spec_filter.op == "between" else ", ").join(shown)
+    return f"{_column_text(spec_filter.column)} {spec_filter.op} {joined}".rstrip()
 
 
 _ORDER = re.compile(rf"^\s*(?:{_QUOTED_NAME}|(?P<column>[^:]+))\s*(?::(?P<direction>[^:]*))?$")
@@ -206,15 +206,49 @@ def parse_load(text: str) -> LoadOption:
 
 
 def _quoted(value: str) -> str:
-    return f'"{value}"' if "'" in value else f"'{value}'"
+    """A text value as SQL writes it, and as ``parse_where`` reads it back: in single quotes, a quote in it doubled."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+_QUOTED_VALUE = r"'(?P<single>(?:[^']|'')*)'|\"(?P<double>(?:[^\"]|\"\")*)\""
+"""A value in single quotes, as SQL writes text, or in double quotes; a quote inside it doubled."""
+_LIST_SEPARATOR = r"\s*,\s*"
+_BETWEEN_SEPARATOR = r"\s*,\s*|\s+and\s+"
+_QUOTED_WHOLE = re.compile(rf"(?:{_QUOTED_VALUE})\Z", re.DOTALL)
+
+
+def _listed_values(raw: str, separator: str) -> list[tuple[str, bool]]:
+    """The values of an ``in`` list or a ``between`` pair, each with whether it was quoted.
+
+    A separator inside quotes is part of the value (``in 'p,q', 'x'`` is two
+    values, ``between 'a and b' and 'z'`` two), as SQL reads a list; a quoted
+    value that runs on past its closing quote is read bare, as typed.
+    """
+    item = re.compile(rf"(?:(?:{_QUOTED_VALUE})|(?P<bare>.*?))\s*(?:{separator}|\Z)", re.IGNORECASE | re.DOTALL)
+    values, start = [], 0
+    while True:
+        found = item.match(raw, start)
+        assert found is not None  # the bare value matches anything up to a separator or the end
+        values.append(_unquoted_match(found) or (found["bare"].strip(), False))
+        if found.end() >= len(raw):
+            return values
+        start = found.end()
 
 
 def _unquote(value: str) -> tuple[str, bool]:
-    """The value's text, and whether it was typed in quotes."""
+    """The value's text, and whether it was typed in quotes: ``'it''s'`` is ``it's``, as SQL reads it."""
     value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1], True
-    return value, False
+    found = _QUOTED_WHOLE.match(value)
+    return (found and _unquoted_match(found)) or (value, False)
+
+
+def _unquoted_match(found: re.Match[str]) -> tuple[str, bool] | None:
+    """The text of the quoted value ``_QUOTED_VALUE`` matched, its doubled quotes made single; None for a bare one."""
+    if found["single"] is not None:
+        return found["single"].replace("''", "'"), True
+    if found["double"] is not None:
+        return found["double"].replace('""', '"'), True
+    return None
 
 
 ColumnAttribute: TypeAlias = InstrumentedAttribute[Any] | Column[Any]

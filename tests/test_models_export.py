@@ -70,7 +70,10 @@ def table_facts(table: TableInfo) -> dict[str, Any]:
     """What ``create_all`` must give back: columns, keys, constraints, indexes (type text compared without spaces)."""
     return {
         "columns": [
-            (c.name, c.type.upper().replace(" ", ""), c.nullable or c.primary_key, c.default, c.primary_key, c.comment)
+            (
+                c.name, c.type.upper().replace(" ", ""), c.nullable or c.primary_key, c.default, c.primary_key,
+                c.comment, c.generated is not None, c.stored,
+            )
             for c in table.columns
         ],
         "primary_key": table.primary_key,
@@ -244,15 +247,18 @@ _SCRATCH = {
         "CREATE SCHEMA other",
         "CREATE TABLE other.owners (id serial PRIMARY KEY, name text NOT NULL)",
         "CREATE TABLE other.pets (id serial PRIMARY KEY, owner_id int NOT NULL REFERENCES other.owners (id))",
+        "CREATE TABLE measures (id int PRIMARY KEY, x int, doubled int GENERATED ALWAYS AS (x * 2) STORED)",
     ],
     "mariadb": [
         "CREATE TABLE `class` (id int AUTO_INCREMENT PRIMARY KEY, `metadata` text, `registry` int, `_sa_instance_state` text, "
         "`user id` int, `text` varchar(20) DEFAULT 'hi', m enum('happy','very sad','class','_private') NOT NULL DEFAULT 'happy', "
         "created timestamp NULL DEFAULT current_timestamp()) COMMENT 'a \"hostile\" table'",
+        "CREATE TABLE measures (id int PRIMARY KEY, x int, doubled int AS (x * 2) STORED, tripled int AS (x * 3) VIRTUAL)",
     ],
     "sqlite": [
         'CREATE TABLE "class" (id INTEGER PRIMARY KEY, "metadata" TEXT, "registry" INTEGER, "_sa_instance_state" TEXT, '
         "\"user id\" INTEGER, \"text\" TEXT DEFAULT 'hi', m VARCHAR(10) NOT NULL DEFAULT 'happy', created DATETIME DEFAULT CURRENT_TIMESTAMP)",
+        "CREATE TABLE measures (id INTEGER PRIMARY KEY, x INTEGER, doubled INTEGER GENERATED ALWAYS AS (x * 2) STORED, tripled INTEGER AS (x * 3))",
     ],
 }
 _SHAPES = [

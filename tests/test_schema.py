@@ -241,7 +241,7 @@ async def test_postgresql_exotic_types_show_by_name(pg_exotic: TestDatabase) -> 
         "title": "text",
         "title_len": "integer",
     }
-    assert columns["title_len"].generated == "length(title)"
+    assert (columns["title_len"].generated, columns["title_len"].stored) == ("length(title)", True)
     assert columns["title"].comment == "shown in lists"
     assert [(t.name, t.kind) for t in catalog.tables] == [("docs", "table"), ("events", "table"), ("events_2026", "table")]
     engine, _ = await connect(pg_exotic.url)
@@ -278,7 +278,7 @@ def test_schema_json_lists_every_relationship_shape(demo: TestDatabase) -> None:
     messages = tables["messages"]
     assert messages["primary_key"] == ["id"]
     assert sorted(fk["columns"] for fk in messages["foreign_keys"]) == [["recipient_id"], ["sender_id"]]
-    assert set(messages["columns"][0]) == {"name", "attribute", "type", "nullable", "default", "primary_key", "comment", "generated"}
+    assert set(messages["columns"][0]) == {"name", "attribute", "type", "nullable", "default", "primary_key", "comment", "generated", "stored"}
 
 
 def test_schema_json_with_the_users_own_models(demo: TestDatabase) -> None:

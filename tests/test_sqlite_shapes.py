@@ -51,10 +51,13 @@ def test_generated_columns_on_one_line_keep_their_own_expressions(tmp_path: Path
         "z INT GENERATED ALWAYS AS (coalesce(x, 0) + 1) STORED, s AS (')' || x), CHECK (x > 0))"
     )))  # fmt: skip
     columns = json.loads(invoke("schema", url, "--json"))["tables"][0]["columns"]
-    assert [(c["name"], c["generated"]) for c in columns] == [
-        ("id", None), ("x", None), ("y", "x*2"), ("z", "coalesce(x, 0) + 1"), ("s", "')' || x"),
+    assert [(c["name"], c["generated"], c["stored"]) for c in columns] == [
+        ("id", None, None), ("x", None, None), ("y", "x*2", False), ("z", "coalesce(x, 0) + 1", True), ("s", "')' || x", False),
     ]  # fmt: skip
-    assert 'z: Mapped[int | None] = mapped_column(Integer, Computed("coalesce(x, 0) + 1"))' in invoke("models", url)
+    models = invoke("models", url)
+    assert 'Integer, Computed("coalesce(x, 0) + 1", persisted=True)' in models
+    assert "y: Mapped[int | None] = mapped_column(Integer, Computed(\"x*2\", persisted=False))" in models
+    assert "z  INT  generated as coalesce(x, 0) + 1 stored" in invoke("schema", url)
 
 
 def test_a_script_reads_text_in_a_numeric_affinity_column_as_the_app_does(tmp_path: Path) -> None:

@@ -71,6 +71,10 @@ def report_json(report: SchemaReport) -> dict[str, Any]:
     }
 
 
+_KEPT = {True: " stored", False: " virtual"}
+"""How a generated column's values are kept, after its expression."""
+
+
 def _table_tree(table: TableInfo, report: SchemaReport) -> Tree:
     from rich.markup import escape
     from rich.tree import Tree
@@ -84,6 +88,8 @@ def _table_tree(table: TableInfo, report: SchemaReport) -> Tree:
         label += f"  partitioned by {escape(table.partitioned_by)}"
     if table.row_estimate is not None:
         label += f"  {words.row_estimate(table)}"
+    if table.comment:
+        label += f"  [dim]-- {escape(table.comment)}[/]"
     if table.name in report.unmappable:
         label += f"  [dim]not mappable: {escape(report.unmappable[table.name])}[/]"
     node = Tree(label)
@@ -98,7 +104,9 @@ def _table_tree(table: TableInfo, report: SchemaReport) -> Tree:
         if column.default is not None:
             text += f"  default {escape(column.default)}"
         if column.generated is not None:
-            text += f"  generated as {escape(column.generated)}"
+            text += f"  generated as {escape(column.generated)}{_KEPT.get(column.stored, '')}"
+        if column.comment:
+            text += f"  [dim]-- {escape(column.comment)}[/]"
         columns.add(text)
     _leaves(node, "foreign keys", [words.foreign_key_line(table, fk) for fk in table.foreign_keys])
     _leaves(node, "unique", [words.unique_line(unique) for unique in table.unique_constraints])

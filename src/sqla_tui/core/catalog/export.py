@@ -504,7 +504,8 @@ class _Writer:
         if column.name in on_columns.indexed:
             arguments.append("index=True")
         if column.generated is not None:
-            arguments.append(f"{self.ref(SA, 'Computed')}({literal(column.generated)})")
+            persisted = "" if column.stored is None else f", persisted={column.stored}"  # VIRTUAL is some databases' default
+            arguments.append(f"{self.ref(SA, 'Computed')}({literal(column.generated)}{persisted})")
         elif column.default is not None and not _implied_default(table, column):
             arguments.append(f"server_default={self.ref(SA, 'text')}({literal(column.default)})")
         if column.comment:

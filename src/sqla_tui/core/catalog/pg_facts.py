@@ -41,7 +41,8 @@ SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), NOT
        CASE WHEN a.atthasdef AND a.attgenerated = '' THEN {_DEFAULT} END,
        (SELECT ds.description FROM pg_catalog.pg_description ds
         WHERE ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum),
-       CASE WHEN a.atthasdef AND a.attgenerated <> '' THEN {_DEFAULT} END
+       CASE WHEN a.atthasdef AND a.attgenerated <> '' THEN {_DEFAULT} END,
+       CASE WHEN a.attgenerated <> '' THEN a.attgenerated = 's' END
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
 WHERE c.oid = ANY(:oids) AND a.attnum > 0 AND NOT a.attisdropped
@@ -120,7 +121,7 @@ def pg_described(conn: Connection, oids: list[int]) -> tuple[dict[str, list[tupl
     """Some tables' columns, and their keys, unique constraints, foreign keys, indexes and comments.
 
     Columns: table name -> (name, type text, nullable, default, comment,
-    generated expression) of each, in order. The rest is keyed as
+    generated expression, stored) of each, in order. The rest is keyed as
     ``schema._bulk``'s, in the Inspector's bulk calls' shapes.
     """
     columns: dict[str, list[tuple[Any, ...]]] = defaultdict(list)

@@ -84,6 +84,9 @@ class ColumnInfo:
     primary_key: bool
     comment: str | None = None
     generated: str | None = None  # the expression of a generated/computed column
+    stored: bool | None = None
+    """A generated column's values kept on disk (``STORED``) or computed when read (``VIRTUAL``); None otherwise,
+    or when the database does not say."""
 
 
 @dataclass(frozen=True)
@@ -428,8 +431,8 @@ def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[Ta
     return [_table(head, table, columns[table.name], bulk) for table in names if table.name in columns]
 
 
-_RawColumn = tuple[str, str, bool, "str | None", "str | None", "str | None"]
-"""(name, type text, nullable, default, comment, generated expression) of one column."""
+_RawColumn = tuple[str, str, bool, "str | None", "str | None", "str | None", "bool | None"]
+"""(name, type text, nullable, default, comment, generated expression, stored) of one column."""
 
 
 def _columns(
@@ -455,7 +458,7 @@ def _columns(
                 bool(column.get("nullable", True)),
                 None if column.get("default") is None else str(column["default"]),
                 column.get("comment"),
-                generated.get((table, column["name"])) or _computed(column.get("computed")),
+                *(generated.get((table, column["name"])) or _computed(column.get("computed"))),
             )
             for column in table_columns
         ]
@@ -463,11 +466,15 @@ def _columns(
     }
 
 
-def _computed(computed: Mapping[str, Any] | None) -> str | None:
-    return None if computed is None else str(computed["sqltext"])
+def _computed(computed: Mapping[str, Any] | None) -> tuple[str | None, bool | None]:
+    """A generated column's expression and whether it is stored, as the Inspector reflected them."""
+    if computed is None:
+        return None, None
+    persisted = computed.get("persisted")
+    return str(computed["sqltext"]), None if persisted is None else bool(persisted)
 
 
-def _sqlite_generated(conn: Connection, schema: str, names: list[str]) -> dict[tuple[str, str], str]:
+def _sqlite_generated(conn: Connection, schema: str, names: list[str]) -> dict[tuple[str, str], tuple[str, bool]]:
     """(table, column) -> a generated column's expression, read from the CREATE TABLE (``sqlite_generated``)."""
     marks = ", ".join("?" for _ in names)
     rows = conn.exec_driver_sql(
@@ -562,8 +569,8 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
         name=name,
         kind=kind,
         columns=tuple(
-            ColumnInfo(column, type_, nullable, default, column in pk, comment, generated)
-            for column, type_, nullable, default, comment, generated in raw_columns
+            ColumnInfo(column, type_, nullable, default, column in pk, comment, generated, stored)
+            for column, type_, nullable, default, comment, generated, stored in raw_columns
         ),
         primary_key=pk,
         foreign_keys=tuple(

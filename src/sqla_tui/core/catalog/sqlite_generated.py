@@ -17,20 +17,23 @@ from collections.abc import Iterator
 
 _QUOTES = {"'": "'", '"': '"', "`": "`", "[": "]"}
 _GENERATED = re.compile(r"(?:\bGENERATED\s+ALWAYS\s+)?\bAS\s*\($", re.IGNORECASE)
+_STORED = re.compile(r"\s*STORED\b", re.IGNORECASE)
 _NAME = re.compile(r"""\s*("(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|'(?:[^']|'')*'|[^\s(]+)""")
 
 
-def generated_expressions(create_sql: str) -> dict[str, str]:
-    """Column name -> generated expression, for every generated column of one CREATE TABLE statement."""
+def generated_expressions(create_sql: str) -> dict[str, tuple[str, bool]]:
+    """Column name -> (generated expression, stored), for every generated column of one CREATE TABLE statement;
+    a generated column is ``VIRTUAL`` unless its definition says ``STORED`` after the expression."""
     start = create_sql.find("(")
     if start < 0:
         return {}
     found = {}
     for definition in _definitions(create_sql, start + 1):
         name = _NAME.match(definition)
-        expression = _expression(definition)
-        if name is not None and expression is not None:
-            found[_unquoted(name.group(1))] = expression
+        generated = _expression(definition)
+        if name is not None and generated is not None:
+            expression, rest = generated
+            found[_unquoted(name.group(1))] = (expression, _STORED.match(rest) is not None)
     return found
 
 
@@ -62,11 +65,14 @@ def _definitions(sql: str, start: int) -> list[str]:
     return parts
 
 
-def _expression(definition: str) -> str | None:
-    """The expression inside ``[GENERATED ALWAYS] AS (...)`` at the definition's top level, if there is one."""
+def _expression(definition: str) -> tuple[str, str] | None:
+    """The expression inside ``[GENERATED ALWAYS] AS (...)`` at the definition's top level, if there is one, and
+    what follows its closing parenthesis."""
     for index, char, depth in _top_level(definition):
         if char == "(" and depth == 0 and _GENERATED.search(definition[: index + 1]):
-            return ",".join(_definitions(definition, index + 1)).strip()
+            parts = _definitions(definition, index + 1)
+            close = index + 1 + sum(len(part) + 1 for part in parts)  # past the comma or parenthesis ending each
+            return ",".join(parts).strip(), definition[close:]
     return None
 
 

@@ -129,6 +129,12 @@ HOSTILE = [
     Hostile("terminate a backend", "SELECT pg_catalog.pg_terminate_backend(1)", ANALYZE, {"postgresql": undoable("would call pg_terminate_backend(), which acts outside the transaction")}),
     Hostile("a WAL message no rollback takes back", "SELECT pg_logical_emit_message(false, 'sqla_tui', 'x')", ANALYZE,
             {"postgresql": undoable("would call pg_logical_emit_message(), which acts outside the transaction")}),
+    # a query given as text runs unseen: whatever it calls
+    Hostile("a backend terminated from a query in a string", "SELECT query_to_xml('SELECT pg_terminate_backend(0)', true, false, '')",
+            ANALYZE, {"postgresql": undoable("would call query_to_xml(), which runs SQL given to it as text that sqla-tui cannot check")}),
+    Hostile("a lock taken from a query in a string", "SELECT * FROM pg_catalog.ts_stat('SELECT to_tsvector(pg_advisory_lock(7)::text)')",
+            ANALYZE_WRITE, {"postgresql": undoable("would call ts_stat(), which runs SQL given to it as text that sqla-tui cannot check")}),
+    Hostile("a query in a string, only planned", "SELECT query_to_xml('SELECT 1', true, false, '')", (), {"postgresql": None}),
     Hostile("GET_LOCK", "SELECT GET_LOCK('sqla_tui_guard', 0)", ANALYZE, {"mariadb": undoable("would call get_lock(), which acts outside the transaction")}),
     Hostile("a function defined in the database", "SELECT bump()", ANALYZE,
             {b: undoable("would call bump(), defined in this database and free to act outside the transaction") for b in ("postgresql", "mariadb")}),

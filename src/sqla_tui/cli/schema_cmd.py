@@ -81,7 +81,7 @@ def _table_tree(table: TableInfo, report: SchemaReport) -> Tree:
 
     from sqla_tui.core.catalog.naming import column_label
 
-    label = f"[bold]{escape(table.name)}[/]" + (f"  ({table.kind})" if table.is_view else "")
+    label = f"[bold]{escape(table.name)}[/]" + (f"  ({table.kind})" if table.kind != "table" else "")
     if table.partition_bound is not None:
         label += f"  {escape(table.partition_bound)}"
     if table.partitioned_by is not None:

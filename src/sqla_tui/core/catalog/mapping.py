@@ -209,14 +209,18 @@ def reachable(plan: RelationshipPlan, root: str, hops: int) -> set[str]:
 def _reflect(
     conn: Connection, schema: str | None, names: list[str], catalog: Catalog, *, views: bool = False
 ) -> MetaData:
-    """Reflect exactly ``names`` (views and materialized views too with ``views``); FKs leading elsewhere stay
+    """Reflect exactly ``names`` (views and materialized views too with ``views``, foreign tables always); FKs leading elsewhere stay
     unresolved strings. A column the catalog found to be MariaDB's JSON (``core.catalog.mariadb_json``), which
     SQLAlchemy reflects as LONGTEXT, is read as JSON."""
     metadata = MetaData()
     event.listen(metadata, "column_reflect", _as_stored)
+    wanted = set(names)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", sa_exc.SAWarning)  # unknown column types: shown by the catalog
-        metadata.reflect(conn, schema=schema, only=names, resolve_fks=False, views=views)
+        metadata.reflect(conn, schema=schema, only=lambda name, _: name in wanted, resolve_fks=False, views=views)
+        for name in sorted(wanted - {table.name for table in metadata.tables.values()}):
+            # what reflect() does not list though the catalog does: a PostgreSQL foreign table
+            Table(name, metadata, schema=schema, autoload_with=conn, resolve_fks=False)
     for table, column in _json_typed(catalog, names):
         reflected = metadata.tables[f"{schema}.{table}" if schema else table]
         [found] = [candidate for candidate in reflected.columns if candidate.name == column]

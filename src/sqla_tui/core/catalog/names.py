@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 NAMES_SQL = {
     "postgresql": (
-        "SELECT c.relname, CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END, "
+        "SELECT c.relname, CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' "
+        "WHEN 'f' THEN 'foreign table' ELSE 'table' END, "
         "p.relname "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid AND c.relispartition "
@@ -46,7 +47,7 @@ class TableName:
 
     schema: str
     name: str
-    kind: str  # "table" | "view" | "materialized view" (PostgreSQL)
+    kind: str  # "table" | "view" | "materialized view" | "foreign table" (both PostgreSQL's)
     partition_of: str | None = None
     """The partitioned table this one is a partition of (PostgreSQL), shown under it."""
 

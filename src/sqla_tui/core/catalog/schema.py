@@ -125,7 +125,7 @@ class TableInfo:
 
     schema: str
     name: str
-    kind: str  # "table" | "view" | "materialized view" (PostgreSQL)
+    kind: str  # "table" | "view" | "materialized view" | "foreign table" (both PostgreSQL's)
     columns: tuple[ColumnInfo, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKeyInfo, ...]

@@ -52,7 +52,7 @@ class RelationList(OptionList):
 
     @staticmethod
     def _label(relation: TableName) -> Content:
-        if relation.is_view:
+        if relation.kind != "table":  # a view, a materialized view, a foreign table
             return Content.assemble(relation.name, (f"  {relation.kind}", "dim italic"))
         if relation.partition_of is not None:
             return Content.assemble(relation.name, (f"  partition of {relation.partition_of}", "dim italic"))

@@ -228,10 +228,15 @@ class Workbench:
         catalog = await self.catalog(schema)
         return await map_schema(self.engine, root, hops=hops or DEFAULT_HOPS, catalog=catalog)
 
-    async def entity(self, root: str, schema: str | None = None) -> Root:
+    async def entity(self, root: str, schema: str | None = None, *, reach: int = 0) -> Root:
         """What a query over ``root`` (a table name in ``schema``, or a class name with ``--models``) selects from:
-        its mapped class, or the ``Table`` of a relation the ORM cannot map (a view, a table without a key)."""
-        return (await self.orm_map(root, schema=schema)).root_of(root)
+        its mapped class, or the ``Table`` of a relation the ORM cannot map (a view, a table without a key).
+
+        The tables ``reach`` relationships away are mapped too, when that is
+        further than the usual two hops (``_reach``: a load path three deep)."""
+        from sqla_tui.core.catalog.mapping import DEFAULT_HOPS
+
+        return (await self.orm_map(root, schema=schema, hops=max(reach, DEFAULT_HOPS))).root_of(root)
 
     async def composer(self, root: str, *, schema: str | None = None, hops: int | None = None) -> Composer:
         """A composer over ``root`` of ``schema``: the spec, its class (or Table) and the dialect it previews for."""
@@ -247,14 +252,14 @@ class Workbench:
         """Run ``spec`` on a connection of its own and report every statement it caused."""
         from sqla_tui.core.query.run import run_spec
 
-        entity = entity if entity is not None else await self.entity(spec.root, spec.schema)
+        entity = entity if entity is not None else await self.entity(spec.root, spec.schema, reach=_reach(spec, *touch))
         return await self._measured(lambda engine: run_spec(engine, entity, spec, touch=touch))
 
     async def python(self, spec: QuerySpec) -> str:
         """The SQLAlchemy code equivalent to ``spec``."""
         from sqla_tui.core.query.statement import python_source
 
-        return python_source(spec, await self.entity(spec.root, spec.schema))
+        return python_source(spec, await self.entity(spec.root, spec.schema, reach=_reach(spec)))
 
     async def script(
         self, spec: QuerySpec, touch: list[str] | tuple[str, ...] = (), *, entity: Root | None = None
@@ -262,7 +267,7 @@ class Workbench:
         """A Python file that runs ``spec`` (touching ``touch``) on its own and prints what the app shows."""
         from sqla_tui.core.query.script import query_script
 
-        entity = entity if entity is not None else await self.entity(spec.root, spec.schema)
+        entity = entity if entity is not None else await self.entity(spec.root, spec.schema, reach=_reach(spec, *touch))
         return query_script(spec, entity, self.engine.url, touch=touch, models=self.models)
 
     async def fanout_script(
@@ -277,7 +282,7 @@ class Workbench:
         from sqla_tui.core.query.fanout import DEFAULT_PLANS
         from sqla_tui.core.query.script import fanout_script
 
-        entity = entity if entity is not None else await self.entity(spec.root, spec.schema)
+        entity = entity if entity is not None else await self.entity(spec.root, spec.schema, reach=_reach(spec, *paths))
         chosen = DEFAULT_PLANS if plans is None else plans
         return fanout_script(spec, entity, self.engine.url, paths, chosen, models=self.models)
 
@@ -295,7 +300,7 @@ class Workbench:
         """Measure ``spec`` under each loading plan; ``progress`` is called from the loop that measures."""
         from sqla_tui.core.query.fanout import DEFAULT_PLANS, compare
 
-        entity = entity if entity is not None else await self.entity(spec.root, spec.schema)
+        entity = entity if entity is not None else await self.entity(spec.root, spec.schema, reach=_reach(spec, *paths))
         chosen = DEFAULT_PLANS if plans is None else plans
         return await self._measured(
             lambda engine: compare(engine, entity, spec, paths, chosen, runs, progress=progress, memory=memory)
@@ -320,7 +325,8 @@ class Workbench:
         """The plan of a composed query's main statement, with the parameters SQLAlchemy binds."""
         from sqla_tui.core.plans.explain import explain_spec
 
-        return await explain_spec(self.engine, await self.entity(spec.root, spec.schema), spec, analyze=analyze)
+        entity = await self.entity(spec.root, spec.schema, reach=_reach(spec))
+        return await explain_spec(self.engine, entity, spec, analyze=analyze)
 
     # -- writing ---------------------------------------------------------------
     async def load_demo(self, *, scale: float = 1.0, replace: bool = False) -> dict[str, int]:
@@ -408,3 +414,10 @@ def _load_models(spec: str) -> OrmMap:
     from sqla_tui.core.catalog.mapping import load_user_models
 
     return load_user_models(spec)
+
+
+def _reach(spec: QuerySpec, *paths: str) -> int:
+    """How many relationships deep a query goes: its longest load or column-option path, or of ``paths`` (touched
+    or compared)."""
+    named = [load.path for load in spec.loads] + [option.path for option in spec.column_options] + list(paths)
+    return max((len(path.split(".")) for path in named if path), default=0)

@@ -8,6 +8,8 @@ safe attribute name, never dropped.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 from typer.testing import CliRunner
@@ -70,6 +72,12 @@ def test_composed_filtered_and_ordered_by_column_names(hostile_db: TestDatabase)
     )  # fmt: skip
     assert [statement["rows"] for statement in data["statements"]] == [2, 5]
     assert data["summary"]["entities"] == 9
+    assert [list(row) for row in data["rows"]] == [USER_COLUMNS] * 2  # the database's names, not the attributes
+
+
+def test_exported_rows_are_headed_by_the_column_names(hostile_db: TestDatabase) -> None:
+    header = next(csv.reader(io.StringIO(invoke("query", hostile_db.url, "user", "--format", "csv").stdout)))
+    assert header == USER_COLUMNS
 
 
 async def test_every_column_loads_under_its_attribute(hostile_db: TestDatabase) -> None:

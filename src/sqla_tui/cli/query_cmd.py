@@ -56,7 +56,7 @@ def _as_json(result, root: str) -> dict:
         "raised": result.raised,
         "python": result.python,
         "warnings": result.warnings,
-        "rows": records(result_rows(result.results, result.columns, root)),
+        "rows": records(result_rows(result, root)),
     }
 
 
@@ -104,6 +104,6 @@ def query(
     elif format_name is not None:
         from sqla_tui.core.export.sources import result_rows
 
-        emit_table(result_rows(result.results, result.columns, spec.root), format_name)
+        emit_table(result_rows(result, spec.root), format_name)
     else:
         _print_human(result)

@@ -14,17 +14,18 @@ from sqla_tui.core.observe.capture import CapturedStatement
 from sqla_tui.core.observe.figures import Sample
 from sqla_tui.core.plans.node import PlanNode
 from sqla_tui.core.query.fanout import FanoutReport, PlanResult
-from sqla_tui.core.query.run import ResultNode
+from sqla_tui.core.query.run import RunResult
 
 
-def result_rows(results: list[ResultNode], columns: list[str], root: str) -> Table:
-    """One row per root entity, the root class's columns (in mapping order) as the header.
+def result_rows(result: RunResult, root: str) -> Table:
+    """One row per root entity, the root's columns (in mapping order) as the header, named as the database names
+    them (``user id``, not the attribute ``user_id``).
 
     Relationships are left out: they are rows of other tables, and a flat
     file has one header. A column an entity did not load (deferred) is empty.
     """
-    names = list(columns)
-    return Table(f"results-{root}", names, [[node.values.get(name) for name in names] for node in results])
+    keys = result.columns
+    return Table(f"results-{root}", list(result.headers), [[node.values.get(key) for key in keys] for node in result.results])
 
 
 STATEMENT_COLUMNS = ["n", "origin", "rows", "bytes", "ms", "sql", "params"]

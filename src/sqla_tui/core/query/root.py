@@ -13,7 +13,7 @@ import keyword
 from collections.abc import Sequence
 from typing import TypeAlias
 
-from sqlalchemy import Table, inspect
+from sqlalchemy import Column, Table, inspect
 from sqlalchemy.sql.base import ColumnCollection
 from typing_extensions import TypeIs
 
@@ -56,6 +56,18 @@ def column_keys(root: Root) -> list[str]:
         return [column.key for column in root.columns]
     keys: list[str] = list(inspect(root).column_attrs.keys())
     return keys
+
+
+def column_names(root: Root) -> list[str]:
+    """The database's name of each of ``column_keys(root)``: a renamed column's own (``user id`` for ``user_id``,
+    ``from`` for ``from_``); an attribute that is no one column of a table (a SQL expression) keeps its key."""
+    if isinstance(root, Table):
+        return [column.name for column in root.columns]
+    names = []
+    for attribute in inspect(root).column_attrs:
+        column = attribute.columns[0] if len(attribute.columns) == 1 else None
+        names.append(column.name if isinstance(column, Column) else attribute.key)
+    return names
 
 
 def mapped_class(root: Root, refusal: str) -> type:

@@ -31,7 +31,7 @@ from sqla_tui.core.observe.capture import (
 )
 from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.ordering import limit_is_ambiguous, subquery_limit_warning
-from sqla_tui.core.query.root import Root, column_keys, mapped_class
+from sqla_tui.core.query.root import Root, column_keys, column_names, mapped_class
 from sqla_tui.core.query.spec import QuerySpec
 from sqla_tui.core.query.statement import build_select, count_select, python_source
 
@@ -89,7 +89,10 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     """Hazards of the query itself, e.g. subqueryload under a LIMIT without a unique order."""
     columns: list[str] = field(default_factory=list)
-    """The root's columns in mapping (a ``Table``: table) order: the header of its rows, even when none came back."""
+    """The root's column keys in mapping (a ``Table``: table) order, what each result's ``values`` are keyed by."""
+    headers: list[str] = field(default_factory=list)
+    """The database's name of each of ``columns`` (``user id`` for ``user_id``): the header of its rows, even when
+    none came back."""
     matched_roots: int | None = None
     """Root rows the filters match without limit and offset, counted only when the limit may have cut them."""
 
@@ -234,6 +237,7 @@ async def run_spec(
         dropped=log.dropped,
         warnings=[subquery_limit_warning(spec)] if subquery and limit_is_ambiguous(spec, root) else [],
         columns=column_keys(root),
+        headers=column_names(root),
         matched_roots=await count_roots(engine, root, spec) if _maybe_cut(spec, len(done.roots)) else None,
     )
 

@@ -160,7 +160,7 @@ class ComposeScreen(GuardedScreen):
         if result is None or composer is None:
             return []
         return [
-            result_rows(result.results, result.columns, composer.root),
+            result_rows(result, composer.root),
             statement_log(result.statements, result.origins, composer.root),
         ]
 

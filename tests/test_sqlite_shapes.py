@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from sqla_tui.cli import app
 from tests.databases import sqlite_file
 from tests.test_models_export import imports_alone
 from tests.test_script import invoke, run_script
@@ -72,3 +75,16 @@ def test_a_script_reads_text_in_a_numeric_affinity_column_as_the_app_does(tmp_pa
     assert printed.splitlines()[-1] == "1 statement, 3 rows received, 3 entities (3 root rows)"
     assert invoke("query", url, "scores", "--where", "score != 2.5").splitlines()[-1] == printed.splitlines()[-1]
     assert "score: Mapped[Decimal | None] = mapped_column(TolerantDecimal(NUMERIC()))" in script.read_text()
+
+
+def test_an_unknown_column_of_a_wide_table_is_one_short_line(tmp_path: Path) -> None:
+    """A 300-column table's error listed every column: in the app the notification filled the screen and its first
+    lines, the error itself, were cut off (the MariaDB probe's case)."""
+    columns = ", ".join(f"c{n} INTEGER" for n in range(300))
+    url = "sqlite:///" + str(sqlite_file(tmp_path / "wide.db", f"CREATE TABLE wide (id INTEGER PRIMARY KEY, {columns});"))
+    result = CliRunner().invoke(app, ["query", url, "wide", "--where", "c29x = 1"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: unknown column 'c29x' on Wide; choose one of: c29, c299, c298, c0, c1, c10, c100, c101, c102, c103, "
+        "c104, c105 … and 289 more\n"
+    )

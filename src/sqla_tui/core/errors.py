@@ -18,3 +18,19 @@ class UserError(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+
+CHOICES_SHOWN = 12
+"""Names a one-line error lists before "and N more": a 300-column table's would fill a screen and hide the error."""
+
+
+def choices(names: list[str], typed: str) -> str:
+    """``names`` as a one-line error lists them: all of a few, sorted; of many, the closest to ``typed`` first."""
+    import difflib
+
+    ordered = sorted(names)
+    if len(ordered) <= CHOICES_SHOWN:
+        return ", ".join(ordered)
+    close = difflib.get_close_matches(typed, ordered, n=3)
+    shown = close + [name for name in ordered if name not in close][: CHOICES_SHOWN - len(close)]
+    return f"{', '.join(shown)} … and {len(ordered) - len(shown)} more"

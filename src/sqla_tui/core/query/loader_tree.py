@@ -17,7 +17,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm import strategy_options as loaders
 
-from sqla_tui.core.errors import UserError
+from sqla_tui.core.errors import UserError, choices
 from sqla_tui.core.query.root import attribute_source
 from sqla_tui.core.query.spec import (
     COLUMN_OPTIONS,
@@ -106,9 +106,9 @@ class LoaderTree:
         for key in path.split("."):
             mapper: Mapper[Any] = inspect(owner)
             if key not in mapper.relationships:
-                choices = ", ".join(sorted(mapper.relationships.keys())) or "(none)"
+                known = choices(list(mapper.relationships.keys()), key) or "(none)"
                 raise UserError(
-                    f"unknown relationship {key!r} on {owner.__name__} in path {path!r}; choose one of: {choices}"
+                    f"unknown relationship {key!r} on {owner.__name__} in path {path!r}; choose one of: {known}"
                 )
             target = mapper.relationships[key].mapper.class_
             node = level.setdefault(key, LoaderNode(key, owner, target))

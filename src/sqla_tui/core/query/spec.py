@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 from sqlalchemy.types import NullType
 
-from sqla_tui.core.errors import UserError
+from sqla_tui.core.errors import UserError, choices
 from sqla_tui.core.query.root import Root, column_keys, root_name
 
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "like", "ilike", "in", "not_in", "is_null", "not_null", "between")
@@ -263,8 +263,7 @@ def column_attribute(root: Root, name: str) -> ColumnAttribute:
     """
     found = _table_column(root, name) if isinstance(root, Table) else _mapped_column(root, name)
     if found is None:
-        choices = ", ".join(sorted(column_keys(root)))
-        raise UserError(f"unknown column {name!r} on {root_name(root)}; choose one of: {choices}")
+        raise UserError(f"unknown column {name!r} on {root_name(root)}; choose one of: {choices(column_keys(root), name)}")
     return found
 
 

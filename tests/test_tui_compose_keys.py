@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
+from sqla_tui.tui.app import SqlaTuiApp
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.widgets.code_preview import CodePreview
 from sqla_tui.tui.widgets.loader_toggles import LoaderToggles
@@ -28,6 +30,43 @@ async def compose_over(pilot: Pilot[None], root: str) -> ComposeScreen:
     assert isinstance(screen, ComposeScreen)
     assert screen.composer is not None and screen.composer.root == root
     return screen
+
+
+def burst(app: SqlaTuiApp, *keys: str) -> None:
+    """Keys as a terminal delivers a name typed at speed: all read before the app has handled the first."""
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app.post_message(event)
+
+
+async def test_a_root_typed_at_speed_after_c_is_the_one_composed(seeded_db: TestDatabase) -> None:
+    """``c posts Enter`` in one burst composed over the first root (comments): the letters reached the home screen,
+    which ``c`` was leaving, and Enter picked whatever came first (the probes' case, in tmux)."""
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "c", *"posts", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ComposeScreen) and screen.composer is not None
+        assert screen.composer.root == "posts"
+
+
+async def test_keys_that_reach_the_screen_before_anything_in_it_has_focus_are_the_root_filters(
+    seeded_db: TestDatabase,
+) -> None:
+    """While the screen mounts nothing in it has focus, and the app forwards keys to the screen itself."""
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_open_screen("c")
+        screen = app.screen
+        assert isinstance(screen, ComposeScreen) and screen.focused is None
+        for key in [*"postz", "backspace", "s", "enter"]:
+            screen.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert screen.composer is not None and screen.composer.root == "posts"
 
 
 def summary(screen: ComposeScreen) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -38,6 +38,7 @@ from sqla_tui.tui.heartbeat import Heartbeat
 from sqla_tui.tui.navigation import COMPOSE, LEARN, SCHEMA, SCREENS, entry_for, screen_bindings
 from sqla_tui.tui.palette import screen_actions
 from sqla_tui.tui.screens.home_screen import HomeScreen
+from sqla_tui.tui.screens.keys_follow import hand_on
 from sqla_tui.tui.widgets.server_banner import target_label
 
 if TYPE_CHECKING:
@@ -155,6 +156,12 @@ class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return self.home
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed just after one that opened another screen goes to that screen, not to bindings here."""
+        if hand_on(self, event):
+            event.stop()
+            event.prevent_default()
 
     def on_mount(self) -> None:
         self._restore_collector = rarer_full_collections()

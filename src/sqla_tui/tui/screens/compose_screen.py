@@ -109,6 +109,9 @@ class ComposeScreen(GuardedScreen):
         """The default schema's root asked for before the roots were listed."""
         self._enter_pressed_early = False
         """Enter in the root filter before the roots were listed: pick the first match once they are."""
+        self._typed_early = ""
+        """Letters that reached the screen before anything in it had focus: the root filter's, once it has."""
+        self._focused_once = False
         self.member = 0
         """Which statement of the selected (folded) run the detail shows."""
         self._run: Worker[None] | None = None
@@ -199,6 +202,42 @@ class ComposeScreen(GuardedScreen):
         self._list_roots(event.value)
         if event.value:
             self.remove_class("-rooted")
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys that reach the screen itself before anything in it has had focus are the root filter's.
+
+        A terminal delivers ``c``, a name and Enter typed at speed in one
+        burst: the keys after ``c`` arrive while this screen mounts, with no
+        widget to take them, and ran the screen's bindings (``e``, ``l``…)
+        while the early Enter composed over the first root rather than the
+        one typed. They are kept, in order, until the first focus.
+        """
+        if self._focused_once or self.app.screen is not self:
+            return
+        if event.key == "enter":
+            self._enter_pressed_early = True
+        elif event.key == "backspace":
+            self._typed_early = self._typed_early[:-1]
+        elif event.is_printable and event.character:
+            self._typed_early += event.character
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def on_descendant_focus(self) -> None:
+        """The first focus in the screen: letters typed before it go into the root filter if that is what has it."""
+        if self._focused_once:
+            return
+        self._focused_once = True
+        typed, self._typed_early = self._typed_early, ""
+        root_filter = self.query_one("#compose-root-filter", Input)
+        if typed and root_filter.has_focus:
+            root_filter.insert_text_at_cursor(typed)
+            self._list_roots(root_filter.value)
+        if self._enter_pressed_early and self.catalog is not None:
+            self._enter_pressed_early = False
+            self._pick_first_root()
 
     @on(events.DescendantFocus, "#compose-root-filter")
     def _unfold_roots(self) -> None:

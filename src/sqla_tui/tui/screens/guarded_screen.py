@@ -6,16 +6,18 @@ from textual.worker import Worker, WorkerState
 
 from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.tui.failure import HandlerGuard
+from sqla_tui.tui.screens.keys_follow import KeysFollowTheScreen
 from sqla_tui.tui.screens.styled_once import StyledOnce
 
 
-class GuardedScreen(HandlerGuard, StyledOnce):
+class GuardedScreen(HandlerGuard, KeysFollowTheScreen, StyledOnce):
     """A screen whose workers' and handlers' unexpected failures become one-line notifications.
 
     ``Worker.StateChanged`` does not bubble, so the app never hears about a
     screen's workers: without this a database error in a screen's worker
     would leave a spinner or a half-filled pane and say nothing. A handler's
-    failure is caught by ``HandlerGuard``.
+    failure is caught by ``HandlerGuard``. Keys typed just after one that
+    opened another screen follow it there (``KeysFollowTheScreen``).
     """
 
     FAILURE_TITLE = "Failed"

@@ -139,13 +139,21 @@ async def _mysql(conn: AsyncConnection, sql: str, params: Any, analyze: bool) ->
     return raw, from_mysql_tree(raw, sql)
 
 
+async def _changes(conn: AsyncConnection, rowcount: int) -> int:
+    """The rows a SQLite write changed: Python's driver gives a ``rowcount`` only for a statement that starts with
+    INSERT, UPDATE, DELETE or REPLACE, and -1 for ``WITH ... DELETE``; SQLite's own ``changes()`` always knows."""
+    if rowcount >= 0:
+        return rowcount
+    return int((await conn.exec_driver_sql("SELECT changes()")).scalar_one())
+
+
 async def _sqlite(conn: AsyncConnection, sql: str, params: Any, analyze: bool) -> tuple[Any, PlanNode]:
     rows = (await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)).all()
     plan = from_sqlite(rows, sql)
     if analyze:
         started = time.perf_counter()
         result = await conn.exec_driver_sql(sql, params)
-        plan.act_rows = len(result.all()) if result.returns_rows else result.rowcount
+        plan.act_rows = len(result.all()) if result.returns_rows else await _changes(conn, result.rowcount)
         plan.ms = (time.perf_counter() - started) * 1000
         plan.loops = 1
     return [list(row) for row in rows], plan
@@ -180,7 +188,10 @@ def table_facts(conn: Connection, names: list[str]) -> dict[str, TableFacts]:
     for name in names:
         if not inspector.has_table(name):
             continue  # a CTE or derived table the plan names
-        pk = named_facts(inspector.get_pk_constraint(name), conn.dialect)
+        try:
+            pk = named_facts(inspector.get_pk_constraint(name), conn.dialect)
+        except sa_exc.NoSuchTableError:
+            continue  # SQLite's table-valued functions (pragma_table_info, json_each): has_table() says they are tables
         keyed = [("the primary key", pk.get("constrained_columns") or [])]
         keyed += [
             (fact.get("name") or "an unnamed index", fact["column_names"])

@@ -205,6 +205,8 @@ def test_libpq_options_application_name_and_connect_timeout_reach_the_session(pg
         ("postgresql://u@/shop?host=/var/run/postgresql", "postgresql+asyncpg://u@/shop?host=/var/run/postgresql"),
         ("mysql://u@h/shop?unix_socket=/run/mysqld/mysqld.sock", "mysql+aiomysql://u@h/shop?unix_socket=/run/mysqld/mysqld.sock"),
         ("postgresql://u@h/shop?options=-c%20search_path%3Dsales", "postgresql+asyncpg://u@h/shop?options=-c+search_path%3Dsales"),
+        ("sqlite:///with space ü.db", "sqlite+aiosqlite:///with space ü.db"),
+        ("postgresql://u@h/café?application_name=naïve+app", "postgresql+asyncpg://u@h/café?application_name=naïve+app"),
     ],
 )
 def test_a_shown_url_keeps_the_colons_and_slashes_typed(pasted: str, shown: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -58,6 +59,24 @@ def test_add_list_remove(settings_home: Path, tmp_path: Path) -> None:
     assert invoke("connections", "remove", "local").stdout == "removed local\n"
     assert [entry["name"] for entry in json.loads(invoke("connections", "list", "--json").stdout)] == ["other"]
     assert "remove it" not in settings_home.read_text() and "[connections.local]" not in settings_home.read_text()
+
+
+def test_a_relative_sqlite_path_is_saved_whole_and_opens_from_anywhere(
+    settings_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved as typed, ``sqlite:///shop.db`` opened ``./shop.db`` of wherever the name was used."""
+    (tmp_path / "here").mkdir()
+    sqlite3.connect(tmp_path / "here" / "shop ü.db").execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    monkeypatch.chdir(tmp_path / "here")
+    assert invoke("connections", "add", "shop", "sqlite:///shop ü.db?mode=ro").stdout == (
+        f"saved shop: sqlite:///{tmp_path}/here/shop ü.db?mode=ro\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    opened = invoke("schema", "shop", "--json")
+    assert opened.exit_code == 0, opened.stderr
+    assert [table["name"] for table in json.loads(opened.stdout)["tables"]] == ["t"]
+    again = invoke("connections", "add", "shop", "sqlite:///other.db")
+    assert again.stdout == f"saved shop: sqlite:///{tmp_path}/other.db; it replaces the 'shop' saved before (sqlite:///{tmp_path}/here/shop ü.db?mode=ro)\n"
 
 
 def test_the_file_is_private_whatever_the_umask(settings_home: Path, tmp_path: Path) -> None:

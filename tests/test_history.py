@@ -65,7 +65,7 @@ def test_history_is_bounded_and_survives_a_torn_line(settings_home: Path, monkey
 
 @pytest.mark.parametrize(
     ("spec", "expected"),
-    [("@9", "history of seeded has no entry 9 (no entries yet)"), ("@x", "--spec '@x': a history entry is @ and its number")],
+    [("@9", "history of seeded has no entry 9 (no entries yet); pick another with 'sqla-tui history seeded'"), ("@x", "--spec '@x': a history entry is @ and its number")],
 )
 def test_a_missing_entry_is_one_line(settings_home: Path, tmp_path: Path, spec: str, expected: str) -> None:
     invoke("connections", "add", "seeded", f"sqlite:///{tmp_path}/x.db")

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqla_tui.core.connect.masking import mask_url
 from sqla_tui.core.connect.target import DEMO_ALIAS, PoolOptions, Target
@@ -118,6 +119,7 @@ def add(
     if password_env is not None and not _ENV_NAME.match(password_env):
         raise UserError(f"--password-env {password_env!r} is not an environment variable name, e.g. PGPASSWORD")
     bare, password = split_password(url)
+    bare = _absolute_sqlite(bare)
     if mask_url(bare) != bare:
         raise UserError(
             "the URL carries a credential in its options; remove it and use --password-env VAR "
@@ -141,7 +143,28 @@ def add(
     _write(entry)
     if replaced is not None and replaced.password == KEYRING and stored != KEYRING:
         secrets.forget(name)  # the keyring must not keep a password the file no longer points at
+    if replaced is not None:
+        note = "; ".join(part for part in (f"it replaces the {name!r} saved before ({mask_url(replaced.url)})", note) if part)
     return entry, note
+
+
+def _absolute_sqlite(url: str) -> str:
+    """A SQLite URL with a relative file path made absolute: a saved name opens the same file from any directory
+    (``sqlite:///shop.db`` saved in one directory opened ``./shop.db`` of wherever it was used)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # not a URL SQLAlchemy reads: connecting says why
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return url
+    if Path(database).is_absolute():
+        return url
+    query = url.partition("?")[2]
+    return f"{parsed.drivername}:///{Path(database).absolute()}" + (f"?{query}" if query else "")
 
 
 def _write(entry: SavedConnection) -> None:

@@ -93,7 +93,8 @@ def entry(target: Target, number: int) -> QuerySpec:
     if not 1 <= number <= len(listed):
         label = connection_label(target)
         have = f"entries 1 to {len(listed)}" if listed else "no entries yet"
-        raise UserError(f"history of {label} has no entry {number} ({have}); {_FIX} {label if target.name else ''}".rstrip())
+        listing = f"sqla-tui history {label}" if target.name else "sqla-tui history"
+        raise UserError(f"history of {label} has no entry {number} ({have}); pick another with '{listing}'")
     return listed[number - 1].spec
 
 

@@ -53,10 +53,11 @@ def display_url(url: URL | UrlParts) -> str:
     """The one way a URL is ever shown: password and credential-like options replaced by ``***``.
 
     A database's colons and backslashes stay as typed (``sqlite:///:memory:``, ``C:\\data\\x.db``), and so do
-    the slashes and colons of the query's values (``?host=/var/run/postgresql``), where SQLAlchemy's own
-    rendering writes ``%3A``, ``%5C`` and ``%2F``: SQLAlchemy reads the URL shown back either way.
+    the slashes and colons of the query's values (``?host=/var/run/postgresql``) and letters beyond ASCII
+    (``ü.db``), where SQLAlchemy's own rendering writes ``%3A``, ``%5C``, ``%2F`` and ``%C3%BC``: SQLAlchemy
+    reads the URL shown back either way.
     """
-    return mask_url(render_hiding_password(url, database_safe=" +/:\\", query_safe="/:"))
+    return mask_url(render_hiding_password(url, database_safe=" +/:\\", query_safe="/:", as_typed=True))
 
 
 def parse_url(raw: str) -> URL:

@@ -95,11 +95,15 @@ def split_url(raw: str) -> UrlParts:
     )
 
 
-def render_hiding_password(url: URL | UrlParts, *, database_safe: str = " +/", query_safe: str = "") -> str:
+def render_hiding_password(
+    url: URL | UrlParts, *, database_safe: str = " +/", query_safe: str = "", as_typed: bool = False
+) -> str:
     """The URL as ``URL.render_as_string(hide_password=True)`` writes it; takes a ``URL`` as well as ``UrlParts``.
 
     ``database_safe``: characters of the database name left as they are (SQLAlchemy's are the default);
-    ``query_safe``: the same for the query's values (SQLAlchemy escapes all)."""
+    ``query_safe``: the same for the query's values (SQLAlchemy escapes all); ``as_typed``: letters beyond ASCII
+    left as they are in both (``ü``, not ``%C3%BC``), which SQLAlchemy reads back the same."""
+    encode = _keeping_unicode if as_typed else quote
     text = url.drivername + "://"
     if url.username is not None:
         text += quote(url.username, safe=" +")
@@ -111,12 +115,19 @@ def render_hiding_password(url: URL | UrlParts, *, database_safe: str = " +/", q
     if url.port is not None:
         text += f":{url.port}"
     if url.database is not None:
-        text += "/" + quote(url.database, safe=database_safe)
+        text += "/" + encode(url.database, safe=database_safe)
     if url.query:
         pairs = [
             (key, value)
             for key, values in sorted(url.query.items())
             for value in ((values,) if isinstance(values, str) else values)
         ]
-        text += "?" + "&".join(f"{quote_plus(key)}={quote_plus(value, safe=query_safe)}" for key, value in pairs)
+        text += "?" + "&".join(
+            f"{quote_plus(key)}={encode(value, safe=query_safe + ' ').replace(' ', '+')}" for key, value in pairs
+        )
     return text
+
+
+def _keeping_unicode(text: str, *, safe: str) -> str:
+    """``quote(text, safe=safe)`` that leaves every character beyond ASCII as it is."""
+    return "".join(char if ord(char) > 127 else quote(char, safe=safe) for char in text)

@@ -119,6 +119,14 @@ def test_bad_arguments_are_one_line(seeded_db: TestDatabase, plans: tuple[str, .
         fanout(seeded_db, User, ["posts"], plans, runs)
 
 
+def test_no_timed_runs_report_no_times(seeded_db: TestDatabase) -> None:
+    """``--runs 0`` counts without timing: 0.0 ms for every plan read as a measurement, and a "Fastest" verdict."""
+    report = fanout(seeded_db, User, ["posts"], ("joined", "selectin"), runs=0)
+    assert [(r.statements, r.ms_median, r.ms_min, r.ms_max) for r in report.results] == [(1, None, None, None), (2, None, None, None)]
+    assert "Fastest" not in report.verdict
+    assert [table_cells(result)[8:10] for result in report.results] == [("–", "–")] * 2
+
+
 def test_two_foreign_keys_to_one_table_on_the_demo(demo: TestDatabase) -> None:
     report = fanout(demo, "users", ["messages_sender", "messages_recipient"], ("joined", "selectin"))
     users = count(demo, "SELECT COUNT(*) FROM users")

@@ -70,9 +70,10 @@ class PlanResult:
     duplicated_cells: int
     cells: int
     bytes: int
-    ms_median: float
-    ms_min: float
-    ms_max: float
+    ms_median: float | None
+    """None (as ``ms_min`` and ``ms_max``) with no timed runs (``--runs 0``): the counts alone, nothing timed."""
+    ms_min: float | None
+    ms_max: float | None
     peak_kib: float | None
     sql: list[SqlGroup] = field(default_factory=list)
     same_entities: bool = True
@@ -198,9 +199,9 @@ async def measure_plan(
         duplicated_cells=max(0, cells - _entity_cells(warm.entities)),
         cells=cells,
         bytes=sum(s.bytes for s in statements),
-        ms_median=round(statistics.median(timings), 3) if timings else 0.0,
-        ms_min=round(min(timings), 3) if timings else 0.0,
-        ms_max=round(max(timings), 3) if timings else 0.0,
+        ms_median=round(statistics.median(timings), 3) if timings else None,
+        ms_min=round(min(timings), 3) if timings else None,
+        ms_max=round(max(timings), 3) if timings else None,
         peak_kib=round(peak / 1024, 1) if peak is not None else None,
         sql=_sql_groups(statements),
     )

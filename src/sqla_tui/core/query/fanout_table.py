@@ -20,6 +20,11 @@ def table_cells(result: PlanResult) -> tuple[str, ...]:
     entities = f"{result.entities:,}" + ("" if result.same_entities else f" {OTHER_ENTITIES}")
     return (
         result.strategy, f"{result.statements:,}", f"{result.rows:,}", entities, f"{result.rows_per_root:.2f}",
-        f"{result.duplicated_rows:,}", f"{result.cells:,}", f"{result.bytes:,}", f"{result.ms_median:.1f}",
-        f"{result.ms_min:.1f}–{result.ms_max:.1f}", "–" if result.peak_kib is None else f"{result.peak_kib:,.0f}",
+        f"{result.duplicated_rows:,}", f"{result.cells:,}", f"{result.bytes:,}", _milliseconds(result.ms_median),
+        _milliseconds(result.ms_min, result.ms_max), "–" if result.peak_kib is None else f"{result.peak_kib:,.0f}",
     )  # fmt: skip
+
+
+def _milliseconds(*times: float | None) -> str:
+    """A time, or a range of two, to a tenth of a millisecond; "–" when nothing was timed (``--runs 0``)."""
+    return "–" if None in times else "–".join(f"{ms:.1f}" for ms in times)

@@ -73,7 +73,7 @@ def verdict(results: list[PlanResult], root: str, has_collection: bool, ambiguou
             f"Recommended: {PLAN_TITLES[recommended.strategy]} ({counted(recommended.statements, 'statement')}, "
             f"{counted(recommended.bytes, 'byte')}, {repeated or f'no repeated {root} rows'})."
         )
-    timed = [result for result in results if result.ms_median > 0 and result.same_entities]
+    timed = [result for result in results if result.ms_median is not None and result.same_entities]
     if timed:
         best = min(timed, key=lambda result: (result.ms_median, result.statements))
         sentences.append(f"Fastest in this run: {PLAN_TITLES[best.strategy]} ({best.ms_median:.1f} ms median).")

@@ -46,7 +46,12 @@ def test_outside_tmux_nothing_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
-async def test_copy_in_tmux_without_passthrough_says_so_and_saves_a_file(tmux: Path, seeded_db: TestDatabase) -> None:
+async def test_copy_in_tmux_without_passthrough_says_so_and_saves_a_file(
+    tmux: Path, seeded_db: TestDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved to the downloads directory where there is one (here the test's own ~/Downloads)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "Downloads").mkdir()
     subprocess.run(["tmux", "-S", str(tmux), "set", "-g", "set-clipboard", "external"], check=True)
     if system_copy("probe"):
         pytest.skip("pyperclip found a system clipboard here, so nothing is lost")
@@ -54,7 +59,7 @@ async def test_copy_in_tmux_without_passthrough_says_so_and_saves_a_file(tmux: P
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         screen = await compose_over(pilot, "users")
         await pilot.press("Y")
-        saved = Path(os.environ["HOME"]) / "Downloads" / "query.sql"
+        saved = tmp_path / "Downloads" / "query.sql"
         await pause_until(pilot, lambda: "exported SQL to" in " ".join(screen_text(app).split()), "the saved copy")
         shown = " ".join(screen_text(app).split())
         assert "SQL not copied: tmux's set-clipboard is external" in shown

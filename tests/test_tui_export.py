@@ -102,3 +102,21 @@ async def test_a_missing_directory_is_one_line_and_the_dialog_stays(awkward_db: 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ComposeScreen)
+
+
+async def test_the_default_path_on_a_machine_without_a_downloads_directory_is_the_working_one(
+    awkward_db: TestDatabase, here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialog's default was ~/Downloads even where there is none (a server): Enter said "no directory"."""
+    monkeypatch.setenv("HOME", str(here / "home"))
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    app = make_app(awkward_db.url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await compose_over(pilot, "notes")
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pause_until(pilot, lambda: "exported" in screen_text(pilot.app), "the export's notification")
+        assert (here / "results-notes.csv").read_text(encoding="utf-8") == CSV

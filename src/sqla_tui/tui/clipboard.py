@@ -69,11 +69,9 @@ def copy_text(app: App[None], text: str, what: str, file_name: str) -> CopyOutco
     blocked = tmux_blocks_osc52()
     if blocked is None:
         return CopyOutcome(f"{what} sent to the terminal's clipboard (OSC 52; a terminal without it keeps nothing)", True)
-    import platformdirs
+    from sqla_tui.tui.screens.export_dialog import default_directory
 
-    directory = platformdirs.user_downloads_path()
-    directory.mkdir(parents=True, exist_ok=True)
-    app.deliver_text(io.StringIO(text), save_directory=directory, save_filename=file_name, name=what)
+    app.deliver_text(io.StringIO(text), save_directory=default_directory(), save_filename=file_name, name=what)
     return CopyOutcome(
         f"{what} not copied: {blocked}, so tmux drops the copy; add 'set -g set-clipboard on' to ~/.tmux.conf "
         "or install pyperclip. Saved to a file instead.",

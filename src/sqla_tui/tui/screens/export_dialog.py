@@ -32,10 +32,12 @@ class ExportRequest:
 
 
 def default_directory() -> Path:
-    """Where Textual saves deliveries by default: the user's downloads directory."""
+    """Where files go unless the user says otherwise: the downloads directory (Textual's deliveries' too), else the
+    working directory, on a machine without one (a server), rather than a default that fails to write."""
     import platformdirs
 
-    return platformdirs.user_downloads_path()
+    downloads = platformdirs.user_downloads_path()
+    return downloads if downloads.is_dir() else Path.cwd()
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):

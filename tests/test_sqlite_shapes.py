@@ -8,6 +8,8 @@ for it (NullType), and both the models module and a ``--script`` must still run.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -88,3 +90,24 @@ def test_an_unknown_column_of_a_wide_table_is_one_short_line(tmp_path: Path) -> 
         "error: unknown column 'c29x' on Wide; choose one of: c29, c299, c298, c0, c1, c10, c100, c101, c102, c103, "
         "c104, c105 … and 289 more\n"
     )
+
+
+def test_a_foreign_key_to_a_missing_table_is_left_out_of_the_models_and_said(tmp_path: Path) -> None:
+    """SQLite keeps a key to a table that does not exist; written as ForeignKey("nowhere.id"), create_all failed
+    with NoReferencedTableError. A view over a dropped table was missing from the docstring's list too."""
+    url = "sqlite:///" + str(sqlite_file(tmp_path / "dangling.db", (
+        "CREATE TABLE other (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE dangling (id INTEGER PRIMARY KEY, ghost_id INTEGER REFERENCES nowhere (id), other_id INTEGER REFERENCES other (id));"
+        "CREATE TABLE gone (id INTEGER PRIMARY KEY); CREATE VIEW badview AS SELECT id FROM gone; DROP TABLE gone;"
+    )))  # fmt: skip
+    path = tmp_path / "dangling_models.py"
+    invoke("models", url, "-o", str(path))
+    imports_alone(path)
+    written = path.read_text()
+    assert "- dangling (ghost_id) → nowhere (id)\n" in written and "- badview: could not be described: " in written
+    assert 'ForeignKey("other.id")' in written and "nowhere" not in written.split('"""', 2)[2]
+    created = subprocess.run(
+        [sys.executable, "-c", "import dangling_models as m; from sqlalchemy import create_engine; m.Base.metadata.create_all(create_engine('sqlite://'))"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import text
 from sqlalchemy.engine import Dialect
@@ -239,6 +239,10 @@ class _Writer:
         """Module-level names the part being written refers to (``ref``)."""
         self.prewritten: dict[str, tuple[list[str], dict[str, str], frozenset[str]]] = {}
         """Table -> its column lines, the attributes they were written with, and the names they refer to."""
+        self.known_tables: frozenset[str] | None = None
+        """Every table of the schema, once the whole catalog is in: until then no foreign key dangles."""
+        self.dangling: list[str] = []
+        """Foreign keys left out, as ``table (columns) → target (columns)``."""
 
     def prewrite(self, tables: list[TableInfo]) -> None:
         """Write the column lines of tables that will surely be classes, as their part of the catalog arrives.
@@ -281,6 +285,11 @@ class _Writer:
             if rel.secondary is not None and rel.target in self.classes
         }
         self.skipped: dict[str, str] = {}
+        self.known_tables = frozenset(table.name for table in catalog.tables) | set(catalog.undescribed)
+        for name, table in self.tables.items():
+            if any(self._dangles(fk) for fk in table.foreign_keys):  # written before the whole catalog was in
+                self.prewritten.pop(name, None)
+                self.on_columns.pop(name, None)
         core = []
         for name in sorted(set(self.tables) | secondaries):
             table = self.tables.get(name) or catalog.table(name)
@@ -390,9 +399,13 @@ class _Writer:
         lines = [f"SQLAlchemy models of {where}, written by ``sqla-tui models``.", ""]
         lines.append("Relationship names are sqla-tui's: many-to-one after the foreign key column,")
         lines.append("collections plural, two links to one table told apart by their foreign keys.")
-        if self.skipped:
+        if self.skipped or self.catalog.undescribed:
             lines += ["", "Not written as classes or tables:", ""]
             lines += [f"- {name}: {why or 'not mappable'}" for name, why in self.skipped.items()]
+            lines += [f"- {name}: could not be described: {why}" for name, why in self.catalog.undescribed.items()]
+        if self.dangling:
+            lines += ["", "Foreign keys left out, their table does not exist (create_all could not make them):", ""]
+            lines += [f"- {link}" for link in self.dangling]
         text = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
         return f'"""{text}\n"""'
 
@@ -562,8 +575,20 @@ class _Writer:
     def _on_columns(self, table: TableInfo) -> _OnColumns:
         found = self.on_columns.get(table.name)
         if found is None:
-            found = self.on_columns[table.name] = _on_columns(table)
+            kept = tuple(fk for fk in table.foreign_keys if not self._dangles(fk))
+            self.dangling += [
+                f"{table.name} ({', '.join(fk.columns)}) → {fk.target_table} ({', '.join(fk.target_columns)})"
+                for fk in table.foreign_keys
+                if self._dangles(fk)
+            ]
+            found = self.on_columns[table.name] = _on_columns(replace(table, foreign_keys=kept))
         return found
+
+    def _dangles(self, fk: ForeignKeyInfo) -> bool:
+        """Whether ``fk`` points at a table the schema does not have (SQLite lets one), which ``create_all`` could
+        not make: the key is left out and named in the docstring."""
+        known = self.known_tables
+        return known is not None and fk.target_schema == self.catalog.schema and fk.target_table not in known
 
     def _constraints(self, table: TableInfo, depth: int) -> list[str]:
         """Keys, unique constraints and indexes that do not fit on one column, as ``__table_args__``/``Table`` items.

@@ -45,6 +45,38 @@ def test_runs_are_kept_listed_and_run_again(settings_home: Path, seeded_db: Test
     assert "seeded:" in invoke("history").stdout
 
 
+PERSON_MODELS = """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+"""
+
+
+def test_a_run_over_the_users_models_runs_again_over_them_from_anywhere(
+    settings_home: Path, seeded_db: TestDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """History kept only the root ("Person"): --spec @1 without --models answered "no table 'Person'"."""
+    assert invoke("connections", "add", "seeded", seeded_db.url).exit_code == 0
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "people.py").write_text(PERSON_MODELS)
+    monkeypatch.chdir(tmp_path / "app")
+    first = invoke("query", "seeded", "Person", "--models", "people.py:Base", "--limit", "3", "--json")
+    assert first.exit_code == 0, first.stderr
+    monkeypatch.chdir(tmp_path)
+    assert invoke("history", "seeded").stdout.splitlines()[1].endswith(f"Person · limit 3 · --models {tmp_path}/app/people.py:Base")
+    again = invoke("query", "seeded", "--spec", "@1", "--json")
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)["rows"] == json.loads(first.stdout)["rows"] and len(json.loads(again.stdout)["rows"]) == 3
+
+
 def test_history_by_url_never_keeps_the_password(settings_home: Path, tmp_path: Path) -> None:
     target = Target("postgresql://app:hunter2@db.example.com/shop")
     history.remember(target, QuerySpec("users"))

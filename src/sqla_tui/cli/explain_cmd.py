@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from sqla_tui.cli.app import app
-from sqla_tui.cli.options import MODELS_OPTION, ExportFormat, connection_command, format_option, query_command
+from sqla_tui.cli.options import (
+    MODELS_OPTION,
+    ExportFormat,
+    connection_command,
+    format_option,
+    models_for,
+    query_command,
+)
 from sqla_tui.cli.output import emit_json, emit_table, fail, on_workbench, wants_json
 
 if TYPE_CHECKING:
@@ -125,6 +132,7 @@ def explain(
 ) -> None:
     """Show the database's plan for a statement. One tree, the most expensive node, warnings with fixes."""
     params = tuple(parse_param(value) for value in param) if param else None
+    models = models_for(spec, models) if sql is None else models
     as_json = wants_json(json, format_name)
     result = on_workbench(
         target,

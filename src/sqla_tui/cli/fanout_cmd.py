@@ -13,6 +13,7 @@ from sqla_tui.cli.options import (
     ExportFormat,
     connection_command,
     format_option,
+    models_for,
     query_command,
 )
 from sqla_tui.cli.output import emit_json, emit_table, emit_text, on_workbench, wants_json
@@ -60,6 +61,7 @@ def fanout(
 ) -> None:
     """Compare loading strategies side by side. Statements, exact rows, cells, bytes, time, memory."""
     plans = [plan.strip() for plan in strategies.split(",") if plan.strip()]
+    models = models_for(spec, models)
     if script:
         emit_text(on_workbench(target, lambda bench: bench.fanout_script(spec, path, plans), models=models), output)
         return

@@ -253,12 +253,29 @@ def _starting_spec(spec_file: Path, target: "Target | None") -> Any:
     return entry(target, int(text[1:]))
 
 
+def models_for(spec: Any, models: str | None) -> str | None:
+    """The ``--models`` to run ``spec`` over: the one given, else the one its history entry or file ran over."""
+    return models or spec.models
+
+
+def with_models(spec: Any, models: str | None) -> Any:
+    """``spec`` as history keeps it: with the models it ran over, a file's path made absolute so ``--spec @N``
+    finds them from any directory (``app/models.py:Base``; a ``package.module:Base`` is kept as given)."""
+    import dataclasses
+
+    if models is None:
+        return spec
+    module, colon, base = models.rpartition(":")
+    if colon and module.endswith(".py"):
+        models = f"{Path(module).absolute()}:{base}"
+    return dataclasses.replace(spec, models=models)
+
+
 MODELS_OPTION = typer.Option(
     "--models",
     help="Use your own declarative Base: package.module:Base or path/to/models.py:Base.",
     rich_help_panel=_QUERY_PANEL,
 )
-
 
 
 ExportFormat = Literal["json", "csv", "markdown"]

@@ -13,7 +13,9 @@ from sqla_tui.cli.options import (
     ExportFormat,
     connection_command,
     format_option,
+    models_for,
     query_command,
+    with_models,
 )
 from sqla_tui.cli.output import emit_json, emit_table, emit_text, fail, on_workbench, wants_json
 from sqla_tui.core.errors import UserError
@@ -86,6 +88,7 @@ def query(
     output: Annotated[Optional[Path], OUTPUT_OPTION] = None,
 ) -> None:
     """Run a query with loader options. Prints every statement, its origin and rows."""
+    models = models_for(spec, models)
     if save:
         from sqla_tui.core.query.spec_file import save_spec
 
@@ -98,7 +101,7 @@ def query(
         return
     as_json = wants_json(json, format_name)
     result = on_workbench(target, lambda bench: bench.run(spec, touch=touch or []), models=models)
-    remember(target, spec)
+    remember(target, with_models(spec, models))
     if as_json:
         emit_json(_as_json(result, spec.root))
     elif format_name is not None:

@@ -141,5 +141,7 @@ def spec_line(spec: QuerySpec) -> str:
     parts.append(f"limit {spec.limit}" if spec.limit is not None else "no limit")
     if spec.offset:
         parts.append(f"offset {spec.offset}")
+    if spec.models:
+        parts.append(f"--models {spec.models}")
     return " · ".join(parts)
 

@@ -113,6 +113,9 @@ class QuerySpec:
     """With a limit or offset and no ``order_by``, order by the root's primary key (see ``statement.ordering``)."""
     schema: str | None = None
     """The root table's schema (MySQL/MariaDB: database); None is the connection's default."""
+    models: str | None = None
+    """The ``--models`` it ran over (``package.module:Base`` or an absolute ``path.py:Base``), kept in history so
+    ``--spec @N`` composes over the same classes; None for sqla-tui's own mapping."""
 
     def strategy_for(self, path: str) -> str | None:
         """The strategy chosen for a path, the last one given winning.

@@ -69,12 +69,14 @@ def spec_data(spec: QuerySpec) -> dict[str, Any]:
     """The spec as JSON-ready data: what a spec file and a history entry hold.
 
     ``schema`` is written only when the root is outside the default schema,
-    so the files and history of default-schema queries read as they always
-    did (and an older sqla-tui still reads them).
+    and ``models`` only for a run over the user's models, so the files and
+    history of other queries read as they always did (and an older sqla-tui
+    still reads them).
     """
     data = json.loads(json.dumps(dataclasses.asdict(spec), default=str))
-    if data["schema"] is None:
-        del data["schema"]
+    for optional in ("schema", "models"):
+        if data[optional] is None:
+            del data[optional]
     return data
 
 

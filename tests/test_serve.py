@@ -297,6 +297,14 @@ def test_a_bad_url_is_refused_before_serving() -> None:
     assert "unknown database dialect 'nosuchdb'" in line and SECRET not in line
 
 
+def test_a_sqlite_file_that_is_no_database_is_refused_before_serving(tmp_path: Path) -> None:
+    """Served, each tab's app opened only to say so; every other command refuses it at once."""
+    (tmp_path / "notes.db").write_text("not a database")
+    result = _serve(f"sqlite:///{tmp_path}/notes.db", "--port", str(_free_port()))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: {tmp_path}/notes.db is not a SQLite database (its first bytes are not 'SQLite format 3')\n"
+
+
 @pytest.mark.parametrize(
     ("host", "loopback"),
     [("127.0.0.1", True), ("127.8.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True),

@@ -1,13 +1,16 @@
 """``sqla-tui serve [URL]``: the same app in a web browser, through textual-serve (see ``cli/web.py``)."""
 
 import os
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from sqla_tui.cli.app import app
 from sqla_tui.cli.output import fail
 from sqla_tui.core.errors import UserError
+
+if TYPE_CHECKING:
+    from sqla_tui.core.connect.target import Target
 
 
 @app.command()
@@ -35,6 +38,7 @@ def serve(
     target = Target(url or os.environ.get("DATABASE_URL"))
     try:
         target.validate()
+        _check_sqlite_file(target)
         warning = web.exposure_warning(host, port, public, target)
         web.check_port(host, port)
     except UserError as error:
@@ -42,3 +46,16 @@ def serve(
     if warning is not None:
         typer.echo(f"warning: {warning}", err=True)
     web.serve(target, host, port)
+
+
+def _check_sqlite_file(target: "Target") -> None:
+    """A SQLite file that is missing or no database is refused before serving, as every other command refuses it:
+    served, each tab's app would open only to say so."""
+    if target.is_demo:
+        return
+    from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
+    from sqla_tui.core.connect.url import parse_url
+
+    url = parse_url(target.url or "")
+    if url.get_backend_name() == "sqlite" and (path := read_sqlite_url(url.database, url.query).path) is not None:
+        check_file(path)

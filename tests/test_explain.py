@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from typer.testing import CliRunner
 
+from sqla_tui.cli import app
 from sqla_tui.core.catalog.entities import resolve_entity
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.errors import UserError
@@ -121,7 +126,7 @@ def test_an_index_changes_the_plan_and_clears_the_unindexed_lookup_warning(items
 def test_primary_key_lookup_is_an_index_access(items_db: TestDatabase) -> None:
     result = run_explain(items_db, f"SELECT label FROM items WHERE id = {_placeholder(items_db.backend, 1)}", (42,))
     [scan] = scans(result, "items")
-    expected = {"sqlite": ("SEARCH", "PRIMARY KEY"), "postgresql": ("Index Scan", "items_pkey"), "mariadb": ("const", "PRIMARY")}
+    expected = {"sqlite": ("SEARCH", "INTEGER PRIMARY KEY"), "postgresql": ("Index Scan", "items_pkey"), "mariadb": ("const", "PRIMARY")}
     assert (scan.op, scan.index, scan.full_scan) == (*expected[items_db.backend], False)
     assert result.warnings == []
 
@@ -375,6 +380,26 @@ def test_sqlite_automatic_index_is_an_unindexed_lookup() -> None:
     [warning] = plan_warnings(plan, _context(facts, statement))
     assert warning.message.endswith("SQLite builds a throwaway index for it on every run")
     assert warning.suggestion == "CREATE INDEX ix_comments_post_id ON comments (post_id)"
+
+
+def test_a_full_text_search_is_no_full_scan(tmp_path: Path) -> None:
+    """SQLite's FTS5 says which of its indexes it used, ``VIRTUAL TABLE INDEX 0:M2`` for a MATCH: the tree called
+    it a full scan, as it calls the same table read without one."""
+    database = tmp_path / "docs.db"
+    with sqlite3.connect(database) as db:
+        db.executescript("CREATE VIRTUAL TABLE docs USING fts5(title, body); INSERT INTO docs VALUES ('hello', 'world');")
+    url = f"sqlite:///{database}"
+    searched = _cli_plan(url, "SELECT * FROM docs WHERE docs MATCH 'hello'")
+    assert (searched["op"], searched["relation"], searched["index"], searched["full_scan"]) == ("SCAN", "docs", "virtual table index 0: M2", False)
+    scanned = _cli_plan(url, "SELECT * FROM docs")
+    assert (scanned["index"], scanned["full_scan"]) == ("virtual table index 0", True)
+
+
+def _cli_plan(url: str, sql: str) -> dict[str, Any]:
+    """The first node under the root of ``explain --sql --json``."""
+    result = CliRunner().invoke(app, ["explain", url, "--sql", sql, "--json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["plan"]["children"][0]  # type: ignore[no-any-return]
 
 
 def test_mariadb_json_with_quotes_and_block_join() -> None:

@@ -25,6 +25,7 @@ _ACCESS = (
     r"^(?P<op>SCAN|SEARCH)\s+(?P<name>{names}\S+)(?:\s+AS\s+\S+)?"
     r"(?:\s+USING\s+(?P<using>(?P<automatic>AUTOMATIC\s+)?(?:PARTIAL\s+)?(?:COVERING\s+)?INDEX"
     r"(?:\s+(?P<index>[^\s(]\S*))?|INTEGER PRIMARY KEY|PRIMARY KEY))?"
+    r"(?:\s+VIRTUAL TABLE INDEX (?P<virtual>\d+):(?P<constraints>\S*))?"
     r"(?:\s+\((?P<keys>.*)\))?"
 )
 """One access sentence; ``{names}`` is filled with the statement's own table names and aliases, longest first."""
@@ -39,10 +40,15 @@ def _access_node(match: re.Match[str], tables: dict[str, str], statement: str) -
     if match["automatic"]:
         index: str | None = "(automatic)"
         lookups = [found[1] for key in keys.split(" AND ") if (found := _KEY_COLUMN.match(key))]
-    else:
-        index = match["index"] or ("PRIMARY KEY" if "PRIMARY KEY" in using else None)
+    else:  # SQLite's words: INTEGER PRIMARY KEY is a rowid lookup, PRIMARY KEY a WITHOUT ROWID table's key
+        index = match["index"] or (using if "PRIMARY KEY" in using else None)
         lookups = []
-    if match["op"] == "SCAN":
+    # a virtual table (FTS5, R*Tree) says which of its own indexes it used, and with what constraints (FTS5's M for
+    # MATCH): only with none is it reading every row
+    searched = bool(match["constraints"])
+    if match["virtual"] is not None:
+        index = f"virtual table index {match['virtual']}" + (f": {match['constraints']}" if searched else "")
+    if match["op"] == "SCAN" and not searched:
         only_source = len(set(tables.values())) == 1
         lookups = columns_looked_up(conditions(statement), {name, relation}, only_source)
     return PlanNode(
@@ -52,7 +58,7 @@ def _access_node(match: re.Match[str], tables: dict[str, str], statement: str) -
         index=index,
         filter=keys or None,
         lookups=lookups,
-        full_scan=match["op"] == "SCAN",
+        full_scan=match["op"] == "SCAN" and not searched,
     )
 
 

@@ -76,6 +76,16 @@ async def test_demo_opens_lists_its_tables_and_q_quits(demo_cache: Path) -> None
     assert not app.is_running
 
 
+async def test_at_80_columns_the_banner_still_names_the_database(demo_cache: Path) -> None:
+    """The URL, last and long, was cut before its file name: nothing on an 80x24 screen said which database was open."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        banner = app.home.query_one(ServerBanner)
+        assert banner.render().plain.startswith("sqla-tui  demo.sqlite · SQLite ")
+        assert "demo.sqlite" in screen_text(app).splitlines()[0]
+
+
 async def test_full_collections_are_ten_times_rarer_while_the_app_runs(demo_cache: Path) -> None:
     """The oldest generation's threshold is widened for the app's lifetime and given back when it exits."""
     before = gc.get_threshold()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
@@ -33,11 +34,30 @@ def target_label(target: Target) -> str:
     return f"{target.name} ({shown})" if target.name else shown
 
 
+def database_name(shown_url: str) -> str:
+    """Which database, in a few characters: a SQLite file's name, else ``database@host``; "" for what no URL names.
+
+    It leads the banner: at 80 columns the URL, last, is cut before its
+    database, and nothing else on the screen says which one is open.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(shown_url)
+    except ArgumentError:
+        return ""
+    if url.get_backend_name() == "sqlite":
+        return PurePath(url.database).name if url.database and url.database != ":memory:" else "in memory"
+    name = url.database or "no database"
+    return f"{name}@{url.host}" if url.host else name
+
+
 class ServerBanner(Widget):
-    """Server version, dialect+driver, pool class and masked URL once connected; the target before.
+    """Which database, server version, dialect+driver, pool class and masked URL once connected; the target before.
 
     The URL goes last: it is the long part, and the banner cuts it with an
-    ellipsis rather than lose the short facts.
+    ellipsis rather than lose the short facts; the database's name leads.
     """
 
     info: reactive[ServerInfo | None] = reactive(None)
@@ -53,5 +73,5 @@ class ServerBanner(Widget):
             facts = [f"connecting to {self.label}…"]
         else:
             info = self.info
-            facts = [info.server_version, f"{info.dialect}+{info.driver}", info.pool_class, info.url]
+            facts = [database_name(info.url), info.server_version, f"{info.dialect}+{info.driver}", info.pool_class, info.url]
         return Content.assemble(("sqla-tui", "$accent"), "  ", " · ".join(facts))

@@ -54,9 +54,13 @@ def _saved(name: str) -> Target | None:
 
 
 def _ask_on_terminal(question: str) -> str:
-    """The password, typed without echo before the app takes the terminal."""
+    """The password, typed without echo before the app takes the terminal (or piped in, without one)."""
     import getpass
 
+    from sqla_tui.settings.connections import has_terminal, piped_password
+
+    if not has_terminal():
+        return piped_password()
     try:
         return getpass.getpass(f"{question}: ")
     except (EOFError, KeyboardInterrupt):

@@ -165,9 +165,13 @@ def saved_names(incomplete: str) -> list[str]:
 
 
 def ask_password(question: str) -> str:
-    """Ask on the terminal without echo; no answer (end of input, Ctrl-D) is a one-line error."""
+    """Ask on the terminal without echo (or read what is piped in, without one); no answer (end of input, Ctrl-D) is
+    a one-line error."""
     from sqla_tui.core.errors import UserError
+    from sqla_tui.settings.connections import has_terminal, piped_password
 
+    if not has_terminal():
+        return piped_password()
     try:
         return typer.prompt(question, hide_input=True, err=True)
     except typer.Abort:

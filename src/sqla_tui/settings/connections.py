@@ -37,7 +37,38 @@ class PasswordNeeded(UserError):
 
 
 Ask = Callable[[str], str]
-"""Asks the user for a password, given the question; raises UserError when none is typed (end of input)."""
+"""Asks the user for a password, given the question; raises UserError when none is typed (end of input), and
+``NoTerminal`` when there is no terminal to ask on and nothing was piped in."""
+
+
+class NoTerminal(UserError):
+    """No controlling terminal to ask a password on, and nothing on standard input either (cron, CI, a service)."""
+
+    def __init__(self) -> None:
+        super().__init__("there is no terminal to ask on")
+
+
+def has_terminal() -> bool:
+    """Whether this process has a controlling terminal, where ``getpass`` asks without echo (``/dev/tty``)."""
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+    except OSError:
+        return False
+    return True
+
+
+def piped_password() -> str:
+    """Without a terminal, the password piped in on standard input, one line (``echo "$PW" | sqla-tui schema shop``).
+
+    ``getpass`` would read it too, after two lines of warnings about echo;
+    with nothing piped in (``</dev/null``) there is no one to ask: ``NoTerminal``.
+    """
+    import sys
+
+    line = sys.stdin.readline()
+    if not line:
+        raise NoTerminal
+    return line.rstrip("\r\n")
 
 
 @dataclass(frozen=True)
@@ -240,5 +271,7 @@ def _password(entry: SavedConnection, ask: Ask | None) -> str | None:
         raise PasswordNeeded(entry.name, why)
     try:
         return ask(f"password for {entry.name}")
+    except NoTerminal:
+        raise PasswordNeeded(entry.name, why) from None
     except UserError:
         raise UserError(f"connection {entry.name!r}: {why}, and no password was typed; nothing was connected") from None

@@ -18,6 +18,7 @@ from sqla_tui.core.errors import UserError
 from sqla_tui.core.plans.explain import ExplainResult, explain, explain_spec
 from sqla_tui.core.plans.guard import NOT_A_SELECT
 from sqla_tui.core.plans.mysql import from_mysql_json, from_mysql_tree, parse_json
+from sqla_tui.core.plans.node import describe
 from sqla_tui.core.plans.postgresql import from_postgresql
 from sqla_tui.core.plans.sqlite import from_sqlite
 from sqla_tui.core.plans.warnings import TableFacts, WarningContext, plan_warnings
@@ -380,6 +381,23 @@ def test_sqlite_automatic_index_is_an_unindexed_lookup() -> None:
     [warning] = plan_warnings(plan, _context(facts, statement))
     assert warning.message.endswith("SQLite builds a throwaway index for it on every run")
     assert warning.suggestion == "CREATE INDEX ix_comments_post_id ON comments (post_id)"
+
+
+def test_postgresql_subplans_and_ctes_are_named_as_their_filters_name_them(items_db: TestDatabase) -> None:
+    """A filter ``(NOT (hashed SubPlan 3))`` named a node the tree did not: InitPlans, SubPlans and CTEs lost their
+    names, and a CTE Scan did not say which CTE it read."""
+    if items_db.backend != "postgresql":
+        pytest.skip("PostgreSQL's InitPlans, SubPlans and CTEs")
+    sql = (
+        "WITH few AS MATERIALIZED (SELECT id, code FROM items WHERE code < 3) "
+        "SELECT (SELECT count(*) FROM people) AS n, few.id FROM few WHERE few.id NOT IN (SELECT id FROM people)"
+    )
+    nodes = list(run_explain(items_db, sql).plan.walk())
+    roles = [node.role for node in nodes if node.role]
+    assert [role.split(" ")[0] for role in roles] == ["CTE", "InitPlan", "SubPlan"], roles
+    assert f"{roles[0]}: Seq Scan on items" in [describe(node) for node in nodes]
+    scan = next(node for node in nodes if node.op == "CTE Scan")
+    assert scan.detail == "reads CTE few" and f"hashed {roles[2]}" in (scan.filter or "")
 
 
 def test_a_full_text_search_is_no_full_scan(tmp_path: Path) -> None:

@@ -44,6 +44,10 @@ class PlanNode:
     partitions: list[str] = field(default_factory=list)  # the partitions of `relation` read (MariaDB/MySQL); [] = all
     spill: str | None = None  # how a sort or hash went to disk, when it did
     hottest: bool = False  # the node that costs the most on its own (time if analysed, else cost)
+    role: str | None = None
+    """What the node is to the plan when it is no plain input of its parent, by the database's name for it:
+    PostgreSQL's ``InitPlan 1 (returns $0)``, ``SubPlan 4``, ``CTE m``, which a filter such as ``(hashed
+    SubPlan 4)`` refers to."""
 
     def walk(self) -> Iterator[PlanNode]:
         """This node and every descendant, depth first, parents before children."""
@@ -98,8 +102,9 @@ def _number(value: float) -> str:
 
 
 def describe(node: PlanNode) -> str:
-    """What the node does, in one line: ``Index Scan on posts (p) using ix_posts_user_id``."""
-    words = [node.op]
+    """What the node does, in one line: ``Index Scan on posts (p) using ix_posts_user_id``, ``SubPlan 4: Seq Scan
+    on tags``."""
+    words = [f"{node.role}:", node.op] if node.role else [node.op]
     if node.join_type:
         words.append(f"[{node.join_type}]")
     if node.relation:

@@ -39,6 +39,8 @@ def _detail(raw: dict[str, Any]) -> str | None:
             return f"{key}: {raw[key]}"
     if "Sort Key" in raw:
         return "Sort Key: " + ", ".join(raw["Sort Key"])
+    if "CTE Name" in raw:
+        return f"reads CTE {raw['CTE Name']}"
     return None
 
 
@@ -75,6 +77,7 @@ def _node(raw: dict[str, Any]) -> PlanNode:
         lookups=columns_looked_up(condition, {name for name in (relation, alias) if name}, only_source=True) if condition and relation else [],
         full_scan=op in _FULL_SCANS,
         spill=_spill(raw),
+        role=raw.get("Subplan Name"),
     )
 
 

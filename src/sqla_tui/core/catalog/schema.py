@@ -260,7 +260,10 @@ async def load_catalog(
             if len(chunks) > 1 and _can_lend_another(engine):
                 connections.append(await borrowed.enter_async_context(engine.connect()))
             tables, refused = await _read_chunks(connections, head, chunks, on_tables)
-    described = {table.name for table in tables}
+        described = {table.name for table in tables}
+        silent = [name for name in head.names if name.name not in described and name.name not in refused]
+        if silent:
+            refused |= await conn.run_sync(_reasons, head, silent[:_REASONS_ASKED])
     return Catalog(
         dialect=head.dialect,
         default_schema=head.default,
@@ -269,6 +272,27 @@ async def load_catalog(
         tables=tuple(tables),
         undescribed={name.name: refused.get(name.name, NO_COLUMNS) for name in head.names if name.name not in described},
     )
+
+
+_REASONS_ASKED = 20
+"""Relations that came back without columns whose own error is asked for, one zero-row SELECT each."""
+
+
+def _reasons(conn: Connection, head: _Head, names: list[TableName]) -> dict[str, str]:
+    """The database's own words for each relation the reflection returned no columns for (MariaDB reads a view
+    over a dropped table as one without columns): the error a zero-row SELECT of it raises."""
+    from sqla_tui.core.observe.pool import error_text  # only when something could not be described
+
+    quote = conn.dialect.identifier_preparer.quote
+    found = {}
+    for name in names:
+        qualified = f"{quote(head.reflect_schema)}.{quote(name.name)}" if head.reflect_schema else quote(name.name)
+        try:
+            conn.exec_driver_sql(f"SELECT * FROM {qualified} WHERE 1 = 0").close()
+        except sa_exc.DBAPIError as error:
+            conn.rollback()  # PostgreSQL refuses every later query of an aborted transaction
+            found[name.name] = error_text(error)
+    return found
 
 
 def _can_lend_another(engine: AsyncEngine) -> bool:

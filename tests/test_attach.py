@@ -9,6 +9,7 @@ test itself; every viewer must account for each one as received or dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -18,7 +19,9 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import greenlet
 import pytest
@@ -57,6 +60,26 @@ class Reader(threading.Thread):
     def run(self) -> None:
         for event in read_events(self._sock):
             self.digest.add(event)
+
+
+def _sync_engine(database: TestDatabase, **options: Any):  # type: ignore[no-untyped-def]
+    """A plain sync Engine on the test's database, as a threaded application makes one."""
+    _, rest = database.url.split("://", 1)
+    return create_engine(f"{SYNC_DRIVERS[database.backend]}://{rest}", **options)
+
+
+@contextlib.contextmanager
+def watched(engine, name: str) -> Iterator[Reader]:  # type: ignore[no-untyped-def]
+    """``engine`` instrumented as ``name``, a reader attached, for the block; its feed read to the end after."""
+    handle = instrument(engine, name=name)
+    reader = Reader(name)
+    reader.start()
+    assert handle.wait_for_viewer(30)
+    try:
+        yield reader
+    finally:
+        handle.close()
+        reader.join(60)
 
 
 def _seed(engine) -> None:  # type: ignore[no-untyped-def]
@@ -99,17 +122,11 @@ async def test_each_statement_is_named_by_its_own_line_also_from_one_loop(
     empty_db: TestDatabase, runtime: Path
 ) -> None:
     """Lines are remembered per place in the code (code object and instruction), never per function."""
-    _, rest = empty_db.url.split("://", 1)
-    sync = create_engine(f"{SYNC_DRIVERS[empty_db.backend]}://{rest}")
-    handle = instrument(sync, name="places")
-    reader = Reader("places")
-    reader.start()
-    assert handle.wait_for_viewer(30)
-    _two_places(sync, 3)
-    engine = create_async_engine(async_url(empty_db.url))
-    handle.close()
-    reader.join(60)
+    sync = _sync_engine(empty_db)
+    with watched(sync, "places") as reader:
+        _two_places(sync, 3)
     sync.dispose()
+    engine = create_async_engine(async_url(empty_db.url))
     async_handle = instrument(engine, name="places-async")
     async_reader = Reader("places-async")
     async_reader.start()
@@ -142,15 +159,9 @@ def test_statements_in_the_applications_own_greenlet_are_named_by_their_own_line
 ) -> None:
     """A sync application under gevent or eventlet serves each request in a greenlet of theirs: its statements are
     named by their own lines, as on a thread, not by the line that switched into the greenlet (its parent's)."""
-    _, rest = empty_db.url.split("://", 1)
-    sync = create_engine(f"{SYNC_DRIVERS[empty_db.backend]}://{rest}")
-    handle = instrument(sync, name="greenlets")
-    reader = Reader("greenlets")
-    reader.start()
-    assert handle.wait_for_viewer(30)
-    greenlet.greenlet(_two_places).switch(sync, 3)
-    handle.close()
-    reader.join(60)
+    sync = _sync_engine(empty_db)
+    with watched(sync, "greenlets") as reader:
+        greenlet.greenlet(_two_places).switch(sync, 3)
     sync.dispose()
 
     assert _places(reader.digest) == _marked_places("first_place", "second_place") * 3
@@ -189,8 +200,7 @@ async def test_awaited_calls_of_tasks_running_at_once_are_each_named_by_their_ow
 
 @pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
 def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(empty_db: TestDatabase, runtime: Path) -> None:
-    _, rest = empty_db.url.split("://", 1)
-    engine = create_engine(f"{SYNC_DRIVERS[empty_db.backend]}://{rest}", pool_size=5, max_overflow=10)
+    engine = _sync_engine(empty_db, pool_size=5, max_overflow=10)
     _seed(engine)
     original_pool = engine.pool
     assert type(original_pool) is pool.QueuePool
@@ -259,8 +269,7 @@ def test_what_sqlalchemy_sends_when_it_first_connects_is_not_the_apps(empty_db: 
 @pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
 def test_one_lazy_load_per_request_on_a_reused_thread_is_no_n_plus_one(empty_db: TestDatabase, runtime: Path) -> None:
     """A threaded server's worker serves many requests: a lazy load in each is not an N+1 of that thread."""
-    _, rest = empty_db.url.split("://", 1)
-    engine = create_engine(f"{SYNC_DRIVERS[empty_db.backend]}://{rest}")
+    engine = _sync_engine(empty_db)
     _seed(engine)
     handle = instrument(engine, name="reused")
     reader = Reader("reused")

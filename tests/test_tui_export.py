@@ -38,13 +38,14 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-async def export_to(pilot: Pilot[None], path: str, *before: str) -> None:
-    """The export key, choices made with ``before``, the path typed over the default, Enter; then wait for the file."""
+async def export_to(pilot: Pilot[None], path: str | None, *before: str) -> None:
+    """The export key, choices made with ``before``, the path typed over the default (None: the default kept), Enter;
+    then wait for the file."""
     await pilot.press("ctrl+s")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ExportDialog)
     await pilot.press(*before)
-    await pilot.press("ctrl+u", *path, "enter")
+    await pilot.press(*(["ctrl+u", *path] if path is not None else []), "enter")
     await pause_until(pilot, lambda: "exported" in screen_text(pilot.app), "the export's notification")
 
 
@@ -115,8 +116,5 @@ async def test_the_default_path_on_a_machine_without_a_downloads_directory_is_th
         await compose_over(pilot, "notes")
         await pilot.press("ctrl+j")
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pause_until(pilot, lambda: "exported" in screen_text(pilot.app), "the export's notification")
+        await export_to(pilot, None)
         assert (here / "results-notes.csv").read_text(encoding="utf-8") == CSV

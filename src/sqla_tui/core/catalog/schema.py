@@ -30,6 +30,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
+from sqla_tui.core.catalog.mariadb_defaults import server_defaults
 from sqla_tui.core.catalog.mariadb_json import json_columns
 from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_name
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
@@ -445,6 +446,7 @@ def _columns(
     unknown = _unrecognized_types(caught)
     declared = _sqlite_declared_types(conn, schema, names) if conn.dialect.name == "sqlite" else {}
     json_typed = json_columns(conn, schema, names)  # MariaDB's LONGTEXT that is JSON, by the names the database keeps
+    dropped = server_defaults(conn, schema, names)  # MariaDB's defaults, for those SQLAlchemy could not read
     computed = [table for (_, table), columns in reflected.items() if any(column.get("computed") for column in columns)]
     generated = _sqlite_generated(conn, schema, computed) if conn.dialect.name == "sqlite" and computed else {}
     return {
@@ -456,7 +458,7 @@ def _columns(
                 else declared.get((table, column["name"]))
                 or type_text(column["type"], conn.dialect, unknown.get(column["name"])),
                 bool(column.get("nullable", True)),
-                None if column.get("default") is None else str(column["default"]),
+                dropped.get((table, name)) if column.get("default") is None else str(column["default"]),
                 column.get("comment"),
                 *(generated.get((table, column["name"])) or _computed(column.get("computed"))),
             )

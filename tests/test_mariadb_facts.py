@@ -2,12 +2,15 @@
 
 A default taking a sequence's next value (``DEFAULT NEXT VALUE FOR seq``),
 which SQLAlchemy reflects as no default, shows in ``schema`` and is written
-by ``models`` so ``create_all`` makes it again.
+by ``models`` so ``create_all`` makes it again. A JSON column (LONGTEXT
+with ``CHECK (json_valid(col))``) is JSON to a user granted SELECT on its
+table alone, to whom MariaDB shows no ``CHECK_CONSTRAINTS`` rows, as to root.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 from sqlalchemy import text
@@ -15,7 +18,7 @@ from sqlalchemy import text
 from sqla_tui.core.catalog.mapping import load_user_models
 from sqla_tui.core.catalog.schema import Catalog, load_catalog
 from sqla_tui.core.connect.engine import connect
-from tests.databases import TestDatabase, create_database, database_fixture, run_async, run_statements
+from tests.databases import MY_HOST, MY_PORT, TestDatabase, create_database, database_fixture, run_async, run_statements
 from tests.test_models_export import generate, table_facts
 from tests.test_script import invoke
 
@@ -23,6 +26,9 @@ _BUILD = [
     "CREATE SEQUENCE order_seq START WITH 1000",
     "CREATE TABLE orders (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR order_seq, note VARCHAR(10) DEFAULT 'NULL', "
     "memo VARCHAR(10), code VARCHAR(10) NOT NULL DEFAULT 'it''s', n INT, made DATETIME DEFAULT current_timestamp())",
+    "CREATE TABLE customers (id INT PRIMARY KEY, prefs JSON, tags JSON NOT NULL DEFAULT '[]', notes LONGTEXT, "
+    "sized LONGTEXT CHECK (json_valid(sized) AND length(sized) < 100), doc LONGTEXT, "
+    "CONSTRAINT doc_is_json CHECK (json_valid(doc)))",
 ]
 
 
@@ -104,3 +110,44 @@ async def _catalog(url: str) -> Catalog:
         return await load_catalog(engine)
     finally:
         await engine.dispose()
+
+
+def _columns(url: str, table: str) -> list[dict[str, object]]:
+    tables = json.loads(invoke("schema", url, "--json"))["tables"]
+    [found] = [entry for entry in tables if entry["name"] == table]
+    return list(found["columns"])
+
+
+def test_a_user_granted_select_on_one_table_sees_its_json_columns_as_root_does(mariadb_db: TestDatabase) -> None:
+    """The checks of ``prefs`` and ``tags`` are on their column, ``doc``'s on the table; ``sized``'s says more than
+    json_valid and ``notes`` has none, so both stay LONGTEXT."""
+    user = f"ro_{uuid.uuid4().hex[:12]}"
+    root_columns = _columns(mariadb_db.url, "customers")
+    assert [(column["name"], column["type"]) for column in root_columns] == [
+        ("id", "INTEGER(11)"), ("prefs", "JSON"), ("tags", "JSON"), ("notes", "LONGTEXT"),
+        ("sized", "LONGTEXT"), ("doc", "JSON"),
+    ]  # fmt: skip
+    run_async(run_statements(mariadb_db.url, lambda _: [
+        f"CREATE USER '{user}'@'{MY_HOST}' IDENTIFIED BY 'pw-{user}'",
+        f"GRANT SELECT ON `{mariadb_db.name}`.customers TO '{user}'@'{MY_HOST}'",
+    ]))  # fmt: skip
+    try:
+        url = f"mysql://{user}:pw-{user}@{MY_HOST}:{MY_PORT}/{mariadb_db.name}"
+        assert _count_checks(url) == 0  # what hid the JSON columns: MariaDB shows this user no checks
+        assert _columns(url, "customers") == root_columns
+    finally:
+        run_async(run_statements(mariadb_db.url, lambda _: [f"DROP USER '{user}'@'{MY_HOST}'"]))
+
+
+def _count_checks(url: str) -> int:
+    async def scenario() -> int:
+        engine, _ = await connect(url)
+        try:
+            async with engine.connect() as conn:
+                return int(
+                    (await conn.execute(text("SELECT count(*) FROM information_schema.CHECK_CONSTRAINTS"))).scalar_one()
+                )
+        finally:
+            await engine.dispose()
+
+    return int(run_async(scenario()))

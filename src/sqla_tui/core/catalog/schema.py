@@ -445,7 +445,8 @@ def _columns(
         reflected = inspector.get_multi_columns(schema=reflect_schema, filter_names=names, kind=ObjectKind.ANY)
     unknown = _unrecognized_types(caught)
     declared = _sqlite_declared_types(conn, schema, names) if conn.dialect.name == "sqlite" else {}
-    json_typed = json_columns(conn, schema, names)  # MariaDB's LONGTEXT that is JSON, by the names the database keeps
+    longtext = [table for (_, table), columns in reflected.items() if any(_is_longtext(column) for column in columns)]
+    json_typed = json_columns(conn, schema, names, longtext)  # MariaDB's LONGTEXT that is JSON, by the database's names
     dropped = server_defaults(conn, schema, names)  # MariaDB's defaults, for those SQLAlchemy could not read
     computed = [table for (_, table), columns in reflected.items() if any(column.get("computed") for column in columns)]
     generated = _sqlite_generated(conn, schema, computed) if conn.dialect.name == "sqlite" and computed else {}
@@ -466,6 +467,11 @@ def _columns(
         ]
         for (_, table), table_columns in reflected.items()
     }
+
+
+def _is_longtext(column: Mapping[str, Any]) -> bool:
+    """Whether a reflected column is MySQL's LONGTEXT, the type MariaDB keeps a JSON column as."""
+    return getattr(column["type"], "__visit_name__", None) == "LONGTEXT"
 
 
 def _computed(computed: Mapping[str, Any] | None) -> tuple[str | None, bool | None]:

@@ -40,16 +40,16 @@ def json_columns(
     """
     if not getattr(conn.dialect, "is_mariadb", False) or not tables:
         return set()
-    schema = schema or conn.dialect.default_schema_name
+    database: str = schema or conn.dialect.default_schema_name or ""
     try:
-        rows = conn.execute(_CHECKS, {"schema": schema, "tables": tables}).all()
+        rows = conn.execute(_CHECKS, {"schema": database, "tables": tables}).all()
     except DBAPIError:
         return set()
     found = {(table, m.group(1).replace("``", "`")) for table, clause in rows if (m := _JSON_VALID.fullmatch(clause))}
     checked = {table for table, _ in rows}
     for table in longtext or []:
         if table not in checked:
-            found |= {(table, column) for column in _created_json(conn, schema, table)}
+            found |= {(table, column) for column in _created_json(conn, database, table)}
     return found
 
 

@@ -16,12 +16,13 @@ import pytest
 from sqlalchemy import text
 from textual.widgets import OptionList
 
+from sqla_tui.cli import app
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.query.spec import Filter, QuerySpec, filter_text, parse_where
 from sqla_tui.core.query.spec_file import save_spec
 from sqla_tui.settings.history import spec_line
 from tests.databases import TestDatabase, database_fixture, run_async, run_statements
-from tests.test_script import invoke
+from tests.test_script import invoke, runner
 from tests.test_tui_compose import SIZE, logged_rows, press_compose
 from tests.tui_helpers import make_app, settle
 
@@ -161,3 +162,72 @@ async def test_the_compose_screen_reads_a_typed_filter_as_the_cli_does(literal_d
         assert logged_rows(screen) == [21]  # 20 integers 1 and one text '1'
         listed = screen.query_one("#compose-filters", OptionList)
         assert [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)] == ["qty in 1, '1'"]
+
+
+_PREFS = ["'{\"x\": 1}'", "'{\"x\":1}'", "'{\"x\": 2}'", "NULL", "'1'", "'\"a\"'", "'[1, 2]'"]
+"""Seven JSON values: two spellings of one object, another object, no value, a number, a string, an array."""
+_JSON_BUILD = {
+    "postgresql": ["CREATE TABLE customers (id int PRIMARY KEY, prefs jsonb)"],
+    "mysql": ["CREATE TABLE customers (id int PRIMARY KEY, prefs JSON)"],  # MariaDB: LONGTEXT CHECK (json_valid(prefs))
+}
+_JSON_CASES = [  # (filter as typed, the same condition in SQL: PostgreSQL's, MariaDB's, rows both count)
+    ('prefs = {"x": 1}', "prefs = '{\"x\": 1}'::jsonb", "JSON_EQUALS(prefs, '{\"x\": 1}') = 1", 2),
+    ('prefs != {"x":1}', "prefs != '{\"x\":1}'::jsonb", "NOT JSON_EQUALS(prefs, '{\"x\":1}') = 1", 4),
+    ("prefs in {\"x\": 1}, '[1, 2]'", "prefs IN ('{\"x\": 1}'::jsonb, '[1, 2]'::jsonb)",
+     "JSON_EQUALS(prefs, '{\"x\": 1}') = 1 OR JSON_EQUALS(prefs, '[1, 2]') = 1", 3),
+    ('prefs not in {"x": 1}, 1', "prefs NOT IN ('{\"x\": 1}'::jsonb, '1'::jsonb)",
+     "NOT (JSON_EQUALS(prefs, '{\"x\": 1}') = 1 OR JSON_EQUALS(prefs, '1') = 1)", 3),
+    ("prefs = '\"a\"'", "prefs = '\"a\"'::jsonb", "JSON_EQUALS(prefs, '\"a\"') = 1", 1),
+    ("prefs = null", "prefs IS NULL", "prefs IS NULL", 1),
+]  # fmt: skip
+
+
+async def _build_json(url: str) -> None:
+    values = ", ".join(f"({number}, {value})" for number, value in enumerate(_PREFS, 1))
+    await run_statements(url, lambda engine: [*_JSON_BUILD[engine.dialect.name], f"INSERT INTO customers VALUES {values}"])
+
+
+json_db = database_fixture("json_db", _build_json, backends=("postgresql", "mariadb"))
+
+
+def _json_sql_count(url: str, condition: str) -> int:
+    async def scenario() -> int:
+        engine, _ = await connect(url)
+        try:
+            async with engine.connect() as conn:
+                escaped = condition.replace(":", "\\:")  # text() reads {"x":1} as a parameter :1
+                return int((await conn.execute(text(f"SELECT count(*) FROM customers WHERE {escaped}"))).scalar_one())
+        finally:
+            await engine.dispose()
+
+    return int(run_async(scenario()))
+
+
+def _json_matched(url: str, where: str) -> int:
+    return int(json.loads(invoke("query", url, "customers", "--where", where, "--json"))["summary"]["root_rows"])
+
+
+def test_a_filter_on_a_json_column_compares_json_values(json_db: TestDatabase) -> None:
+    """The tester's case: MariaDB has no CAST(... AS JSON), and ``prefs = {"x": 1}`` was a syntax error there. Both
+    databases compare as JSON, so two spellings of one object are equal, as SQL counts them. MariaDB's SQL says
+    ``= 1``: a bare ``JSON_EQUALS`` of a missing value counts as true in a condition there (row 4 would match)."""
+    pick = 1 if json_db.backend == "postgresql" else 2
+    counted = [(case[0], _json_matched(json_db.url, case[0])) for case in _JSON_CASES]
+    assert counted == [(case[0], _json_sql_count(json_db.url, case[pick])) for case in _JSON_CASES]
+    assert counted == [(case[0], case[3]) for case in _JSON_CASES]
+
+
+def test_a_filter_value_that_is_not_json_is_refused_on_a_json_column(json_db: TestDatabase) -> None:
+    result = runner.invoke(app, ["query", json_db.url, "customers", "--where", "prefs = abc"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: 'abc' is not JSON, so column 'prefs' holds no value equal to it; "
+        'write JSON: {"x": 1}, [1, 2], "text" in double quotes, 1, true\n',
+    )
+
+
+def test_like_on_a_mariadb_json_column_reads_its_text(json_db: TestDatabase) -> None:
+    """Other filters compare the text MariaDB keeps (PostgreSQL has no LIKE on jsonb)."""
+    if json_db.backend != "mariadb":
+        pytest.skip("MariaDB keeps JSON as text")
+    assert _json_matched(json_db.url, "prefs like %x%") == _json_sql_count(json_db.url, "prefs LIKE '%x%'") == 3

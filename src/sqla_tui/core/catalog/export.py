@@ -243,6 +243,8 @@ class _Writer:
         """Every table of the schema, once the whole catalog is in: until then no foreign key dangles."""
         self.dangling: list[str] = []
         """Foreign keys left out, as ``table (columns) → target (columns)``."""
+        self.sequenced: dict[tuple[str, str], str] = {}
+        """(table, column) -> a written default that takes a sequence's next value: the module does not make the sequence."""
 
     def prewrite(self, tables: list[TableInfo]) -> None:
         """Write the column lines of tables that will surely be classes, as their part of the catalog arrives.
@@ -406,6 +408,9 @@ class _Writer:
         if self.dangling:
             lines += ["", "Foreign keys left out, their table does not exist (create_all could not make them):", ""]
             lines += [f"- {link}" for link in self.dangling]
+        if self.sequenced:
+            lines += ["", "Defaults that take a sequence's next value: create the sequence before create_all:", ""]
+            lines += [f"- {table}.{column}: {default}" for (table, column), default in sorted(self.sequenced.items())]
         text = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
         return f'"""{text}\n"""'
 
@@ -519,8 +524,11 @@ class _Writer:
         if column.generated is not None:
             persisted = "" if column.stored is None else f", persisted={column.stored}"  # VIRTUAL is some databases' default
             arguments.append(f"{self.ref(SA, 'Computed')}({literal(column.generated)}{persisted})")
-        elif column.default is not None and not _implied_default(table, column):
-            arguments.append(f"server_default={self.ref(SA, 'text')}({literal(column.default)})")
+        elif column.default is not None and not _implied_default(table, column, self.dialect.name):
+            default = _portable_default(column.default, table.schema, self.dialect.default_schema_name)
+            if _SEQUENCE_CALL.search(default):
+                self.sequenced[(table.name, column.name)] = default
+            arguments.append(f"server_default={self.ref(SA, 'text')}({literal(default)})")
         if column.comment:
             arguments.append(f"comment={literal(column.comment)}")
         return sorted(arguments, key=_is_keyword)  # Identity() or Computed() after primary_key=True would not parse
@@ -533,7 +541,7 @@ class _Writer:
         kind = self.increments.get((table.name, column.name))
         if kind in ("identity", "always"):
             return [Call(self.ref(SA, "Identity"), ("always=True",) if kind == "always" else ())]
-        if kind == "auto" or (column.default or "").startswith("nextval("):
+        if kind == "auto" or (self.dialect.name == "postgresql" and (column.default or "").startswith("nextval(")):
             return []
         return ["autoincrement=False"]
 
@@ -740,13 +748,32 @@ def _nullable(table: TableInfo, column: ColumnInfo) -> bool:
     return column.nullable and column.name not in table.primary_key
 
 
-def _implied_default(table: TableInfo, column: ColumnInfo) -> bool:
-    """A default the mapped column makes anyway: a serial key's sequence, MySQL's NULL for a nullable column."""
+def _implied_default(table: TableInfo, column: ColumnInfo, dialect: str) -> bool:
+    """A default the mapped column makes anyway: a PostgreSQL serial key's sequence, MySQL's NULL for a nullable column.
+
+    MariaDB's ``nextval(`seq`)`` is not one: there a lone integer key is made AUTO_INCREMENT instead.
+    """
     if column.default is None:
         return True
     if column.default.upper() == "NULL":
         return True
-    return table.primary_key == (column.name,) and column.default.startswith("nextval(")
+    return dialect == "postgresql" and table.primary_key == (column.name,) and column.default.startswith("nextval(")
+
+
+_SEQUENCE_CALL = re.compile(r"\bnextval\(", re.IGNORECASE)
+_OWN_SEQUENCE = r"\b(nextval|lastval)\(`{schema}`\."
+
+
+def _portable_default(default: str, schema: str, default_schema: str | None) -> str:
+    """``default`` without the database MariaDB names the sequences of: ``nextval(`shop`.`seq`)`` is ``nextval(`seq`)``.
+
+    In the connection's own database the module makes its tables wherever it is
+    pointed; elsewhere it names the schema, so the sequence's stays too.
+    """
+    if schema != default_schema:
+        return default
+    own = _OWN_SEQUENCE.format(schema=re.escape(schema.replace("`", "``")))
+    return re.sub(own, r"\1(", default, flags=re.IGNORECASE)
 
 
 _KEYWORD = re.compile(r"[A-Za-z_]\w*=")

@@ -25,18 +25,51 @@ _JSON_VALID = re.compile(r"json_valid\(`((?:[^`]|``)+)`\)")
 """The clause MariaDB stores for ``JSON`` on a column: ``json_valid(`col`)``, a backtick in the name doubled."""
 
 
-def json_columns(conn: Connection, schema: str | None, tables: list[str]) -> set[tuple[str, str]]:
+def json_columns(
+    conn: Connection, schema: str | None, tables: list[str], longtext: list[str] | None = None
+) -> set[tuple[str, str]]:
     """(table, column) of each JSON column of ``tables`` in ``schema`` (None: the connection's database); none off MariaDB.
 
-    One query for all of them. A server without ``CHECK_CONSTRAINTS`` (MariaDB
-    before 10.2, which had no JSON alias either) has none.
+    One query for all of them. MariaDB shows a check in ``CHECK_CONSTRAINTS``
+    only to a user with privileges on the whole database; to one granted
+    SELECT on a table it shows none, so the tables of ``longtext`` (those
+    with a LONGTEXT column) that query says nothing of are read from their
+    ``SHOW CREATE TABLE``, one statement each, which still shows the check.
+    A server without ``CHECK_CONSTRAINTS`` (MariaDB before 10.2, which had no
+    JSON alias either) has none.
     """
     if not getattr(conn.dialect, "is_mariadb", False) or not tables:
         return set()
+    database: str = schema or conn.dialect.default_schema_name or ""
     try:
-        rows = conn.execute(_CHECKS, {"schema": schema or conn.dialect.default_schema_name, "tables": tables}).all()
+        rows = conn.execute(_CHECKS, {"schema": database, "tables": tables}).all()
     except DBAPIError:
         return set()
-    return {
-        (table, found.group(1).replace("``", "`")) for table, clause in rows if (found := _JSON_VALID.fullmatch(clause))
-    }
+    found = {(table, m.group(1).replace("``", "`")) for table, clause in rows if (m := _JSON_VALID.fullmatch(clause))}
+    checked = {table for table, _ in rows}
+    for table in longtext or []:
+        if table not in checked:
+            found |= {(table, column) for column in _created_json(conn, database, table)}
+    return found
+
+
+_COLUMN_CHECK = re.compile(r"  `((?:[^`]|``)+)` .* CHECK \(json_valid\(`((?:[^`]|``)+)`\)\),?")
+"""A column line of ``SHOW CREATE TABLE`` ending in its own check: ``CHECK (json_valid(`col`))``."""
+_TABLE_CHECK = re.compile(r"  CONSTRAINT `(?:[^`]|``)+` CHECK \(json_valid\(`((?:[^`]|``)+)`\)\),?")
+"""A table-level check saying only ``json_valid`` of one column."""
+
+
+def _created_json(conn: Connection, schema: str, table: str) -> list[str]:
+    """The columns ``SHOW CREATE TABLE`` checks with ``json_valid`` alone; none if the server refuses it."""
+    quote = conn.dialect.identifier_preparer.quote_identifier
+    try:
+        create = conn.exec_driver_sql(f"SHOW CREATE TABLE {quote(schema)}.{quote(table)}").one()[1]
+    except DBAPIError:
+        return []
+    columns = []
+    for line in create.splitlines():
+        if (column := _COLUMN_CHECK.fullmatch(line)) and column.group(1) == column.group(2):
+            columns.append(column.group(1).replace("``", "`"))
+        elif table_check := _TABLE_CHECK.fullmatch(line):
+            columns.append(table_check.group(1).replace("``", "`"))
+    return columns

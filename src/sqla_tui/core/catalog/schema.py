@@ -30,6 +30,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
+from sqla_tui.core.catalog.mariadb_defaults import server_defaults
 from sqla_tui.core.catalog.mariadb_json import json_columns
 from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_name
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
@@ -468,7 +469,9 @@ def _columns(
         reflected = inspector.get_multi_columns(schema=reflect_schema, filter_names=names, kind=ObjectKind.ANY)
     unknown = _unrecognized_types(caught)
     declared = _sqlite_declared_types(conn, schema, names) if conn.dialect.name == "sqlite" else {}
-    json_typed = json_columns(conn, schema, names)  # MariaDB's LONGTEXT that is JSON, by the names the database keeps
+    longtext = [table for (_, table), columns in reflected.items() if any(_is_longtext(column) for column in columns)]
+    json_typed = json_columns(conn, schema, names, longtext)  # MariaDB's LONGTEXT that is JSON, by the database's names
+    dropped = server_defaults(conn, schema, names)  # MariaDB's defaults, for those SQLAlchemy could not read
     computed = [table for (_, table), columns in reflected.items() if any(column.get("computed") for column in columns)]
     generated = _sqlite_generated(conn, schema, computed) if conn.dialect.name == "sqlite" and computed else {}
     return {
@@ -480,7 +483,7 @@ def _columns(
                 else declared.get((table, column["name"]))
                 or type_text(column["type"], conn.dialect, unknown.get(column["name"])),
                 bool(column.get("nullable", True)),
-                None if column.get("default") is None else str(column["default"]),
+                dropped.get((table, name)) if column.get("default") is None else str(column["default"]),
                 column.get("comment"),
                 *(generated.get((table, column["name"])) or _computed(column.get("computed"))),
             )
@@ -488,6 +491,11 @@ def _columns(
         ]
         for (_, table), table_columns in reflected.items()
     }
+
+
+def _is_longtext(column: Mapping[str, Any]) -> bool:
+    """Whether a reflected column is MySQL's LONGTEXT, the type MariaDB keeps a JSON column as."""
+    return getattr(column["type"], "__visit_name__", None) == "LONGTEXT"
 
 
 def _computed(computed: Mapping[str, Any] | None) -> tuple[str | None, bool | None]:

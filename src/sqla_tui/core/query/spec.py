@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -25,6 +26,7 @@ from sqlalchemy.orm.attributes import InstrumentedAttribute
 from sqlalchemy.types import NullType
 
 from sqla_tui.core.errors import UserError, choices
+from sqla_tui.core.query.json_filter import JsonEquals, JsonText, is_json
 from sqla_tui.core.query.root import Root, column_keys, root_name
 
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "like", "ilike", "in", "not_in", "is_null", "not_null", "between")
@@ -381,7 +383,36 @@ def read_by_database(attribute: ColumnAttribute, value: Any) -> bool:
 
 
 def _bound(attribute: ColumnAttribute, value: Any) -> Any:
-    return cast(literal(value), attribute.type) if read_by_database(attribute, value) else value
+    if not read_by_database(attribute, value):
+        return value
+    return JsonText(value, attribute.type) if is_json(attribute.type) else cast(literal(value), attribute.type)
+
+
+_JSON_EQUALITY = {"=": False, "in": False, "!=": True, "not_in": True}
+"""The operators that compare a JSON column as JSON, and whether each is negated."""
+
+
+def _json_equals(attribute: ColumnAttribute, spec_filter: Filter, values: list[Any]) -> JsonEquals | None:
+    """``=``, ``!=``, ``in``, ``not in`` on a JSON column as JSON (``json_filter``); None for another filter.
+
+    A value that is not JSON could equal no stored value: it is refused, as
+    PostgreSQL refuses to cast it, rather than matching nothing.
+    """
+    if spec_filter.op not in _JSON_EQUALITY or not is_json(attribute.type) or not values:
+        return None
+    if not all(isinstance(value, str) for value in values):
+        return None  # null: IS NULL, as on any column
+    for value in values:
+        try:
+            json.loads(value)
+        except ValueError:
+            raise UserError(
+                f"{value!r} is not JSON, so column {attribute.key!r} holds no value equal to it; "
+                'write JSON: {"x": 1}, [1, 2], "text" in double quotes, 1, true'
+            ) from None
+    if spec_filter.op in ("=", "!=") and len(values) != 1:
+        return None  # the one-value rule below says so
+    return JsonEquals(attribute, values, negate=_JSON_EQUALITY[spec_filter.op])
 
 
 def condition(root: Root, spec_filter: Filter) -> Any:
@@ -393,6 +424,9 @@ def condition(root: Root, spec_filter: Filter) -> Any:
     if op in _NO_VALUE:
         return attribute.is_(None) if op == "is_null" else attribute.is_not(None)
     converted = filter_values(attribute, spec_filter)
+    json_equals = _json_equals(attribute, spec_filter, converted)
+    if json_equals is not None:
+        return json_equals
     values = [_bound(attribute, value) for value in converted]
     if op in _LIST_VALUE:
         if op == "between":

@@ -102,9 +102,11 @@ def test_fanout_table_shows_root_row_repetition(seeded_db: TestDatabase) -> None
     result = runner.invoke(app, ["fanout", seeded_db.url, "users", "--path", "posts", "--strategies", "joined,selectin", "--runs", "0"])
     assert result.exit_code == 0, result.stderr
     header, joined, selectin = (line for line in result.stdout.splitlines() if "│" in line or "┃" in line)
-    assert [cell.strip() for cell in header.split("┃")[1:-1]][3:5] == ["entities", "rows/root"]
-    assert [cell.strip() for cell in joined.split("│")[1:-1]][3:5] == [f"{USERS + POSTS}", "3.00"]
-    assert [cell.strip() for cell in selectin.split("│")[1:-1]][3:5] == [f"{USERS + POSTS}", "1.00"]
+    headings = [cell.strip() for cell in header.split("┃")[1:-1]]
+    shown = {name: [cell.strip() for cell in line.split("│")[1:-1]] for name, line in (("joined", joined), ("selectin", selectin))}
+    columns = [headings.index("entities"), headings.index("rows/root")]
+    assert [shown["joined"][column] for column in columns] == [f"{USERS + POSTS}", "3.00"]
+    assert [shown["selectin"][column] for column in columns] == [f"{USERS + POSTS}", "1.00"]
 
 
 def test_fanout_unknown_path_is_one_line(seeded_db: TestDatabase) -> None:

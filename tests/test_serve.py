@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -268,13 +269,14 @@ def test_a_host_other_machines_reach_needs_public() -> None:
     ]
 
 
-def test_public_serves_with_a_warning() -> None:
-    with serving("--host", "0.0.0.0", "--public", url="sqlite:///no/such/file.db") as served:
+def test_public_serves_with_a_warning(tmp_path: Path) -> None:
+    sqlite3.connect(tmp_path / "shop.db").execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    with serving("--host", "0.0.0.0", "--public", url=f"sqlite:///{tmp_path}/shop.db") as served:
         pass
     port = served.url.rsplit(":", 1)[1].strip("/")
     assert served.stderr.splitlines() == [
         f"warning: serving on 0.0.0.0:{port} with no login: anyone who can reach it browses "
-        "sqlite:///no/such/file.db with this connection's credentials"
+        f"sqlite:///{tmp_path}/shop.db with this connection's credentials"
     ]
 
 

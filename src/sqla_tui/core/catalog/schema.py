@@ -4,9 +4,11 @@ A 2,000-table schema is normal in production, so the tree paints from one
 catalog query (``list_names``) and the full catalog (``load_catalog``) comes
 from one bulk query per kind of fact, never one query per table: on
 PostgreSQL pg_catalog queries of our own (``pg_facts``: types exactly as
-``format_type`` spells them, enums, domains and arrays included), elsewhere
-the Inspector's ``get_multi_*`` calls, with unknown column types shown by
-their database name, so an exotic column shows instead of crashing the screen.
+``format_type`` spells them, enums, domains and arrays included), on SQLite
+pragma functions over a whole chunk for keys and indexes (``sqlite_facts``),
+elsewhere the Inspector's ``get_multi_*`` calls, with unknown column types
+shown by their database name, so an exotic column shows instead of crashing
+the screen.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_nam
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
+from sqla_tui.core.catalog.sqlite_facts import sqlite_facts
 from sqla_tui.core.catalog.sqlite_generated import generated_expressions
 from sqla_tui.core.errors import UserError
 
@@ -418,7 +421,9 @@ def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[Ta
 
     On PostgreSQL by their oids (``pg_facts``); elsewhere by name, through an
     Inspector of this chunk's own: it runs its queries on ``conn``, which is
-    one of several taking turns (``_read_chunks``).
+    one of several taking turns (``_read_chunks``). SQLite's keys and indexes
+    come from pragma functions over the whole chunk (``sqlite_facts``): its
+    Inspector runs several statements per table.
     """
     if conn.dialect.name == "postgresql":
         oids = [head.oids[table.name] for table in names if table.name in head.oids]
@@ -427,7 +432,10 @@ def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[Ta
         filter_names = [table.name for table in names]
         inspector = inspect(conn)
         columns = _columns(conn, inspector, head.schema, head.reflect_schema, filter_names)
-        bulk = _bulk(inspector, head.reflect_schema, filter_names)
+        if conn.dialect.name == "sqlite":
+            bulk = sqlite_facts(conn, head.schema, head.reflect_schema, filter_names)
+        else:
+            bulk = _bulk(inspector, head.reflect_schema, filter_names)
     return [_table(head, table, columns[table.name], bulk) for table in names if table.name in columns]
 
 
@@ -504,7 +512,8 @@ def _sqlite_declared_types(conn: Connection, schema: str, names: list[str]) -> d
 def _bulk(inspector: Inspector, schema: str | None, names: list[str]) -> dict[str, dict[str, Any]]:
     """One bulk Inspector call per kind of constraint for the named tables, each keyed by table name.
 
-    PostgreSQL's come from ``pg_facts.pg_described`` instead.
+    PostgreSQL's come from ``pg_facts.pg_described`` instead, SQLite's from
+    ``sqlite_facts`` (tests/test_sqlite_facts.py compares the two ways).
     """
     common = {"schema": schema, "filter_names": names, "kind": ObjectKind.ANY}
     calls: dict[str, Callable[..., Mapping[tuple[str | None, str], Any]]] = {

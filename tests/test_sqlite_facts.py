@@ -1,5 +1,5 @@
-"""SQLite keys, foreign keys, unique constraints and indexes read by pragma functions over a whole chunk are
-exactly what SQLAlchemy's Inspector reflects table by table, on every awkward shape a file can hold."""
+"""SQLite columns, keys, foreign keys, unique constraints and indexes read by pragma functions over a whole chunk
+are exactly what the catalog read through SQLAlchemy's Inspector table by table, on every awkward shape a file holds."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import TextClause
 
-from sqla_tui.core.catalog.schema import _bulk, load_catalog
-from sqla_tui.core.catalog.sqlite_facts import sqlite_facts
+from sqla_tui.core.catalog.schema import _bulk, _columns, _sqlite_described, load_catalog
 from sqla_tui.core.connect.engine import connect
 from tests.databases import sqlite_file
 
@@ -56,6 +55,14 @@ CREATE TABLE gen (id INTEGER PRIMARY KEY, x INT, y INT GENERATED ALWAYS AS (x*2)
 CREATE TABLE [bracket name] ([col one] INTEGER PRIMARY KEY, `back tick` TEXT UNIQUE, plain TEXT UNIQUE);
 CREATE TABLE Mixed (ID INTEGER, Code TEXT, Unique (Code), constraint Pk_Name primary key (ID));
 CREATE TABLE no_pk (x, y);
+CREATE TABLE typed (
+    id INTEGER PRIMARY KEY, "" TEXT, v "VARCHAR(10,2)", f "FOO BAR", d DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    s TEXT DEFAULT 'it''s', n REAL DEFAULT (1.5 * 2), "quo""ted" BLOB, untyped,
+    g1 INT GENERATED ALWAYS AS (id*2) VIRTUAL, g2 TEXT GENERATED ALWAYS AS (coalesce(s, ')')) STORED
+);
+CREATE TABLE commented (a INT, -- a note (with a parenthesis
+    b INT GENERATED ALWAYS AS (a + 1) STORED);
+CREATE VIEW v_exprs AS SELECT id + 1 AS next, s, typed."" AS empty FROM typed;
 CREATE TABLE twice (x INTEGER UNIQUE, y INTEGER, CONSTRAINT once UNIQUE (x), UNIQUE (y, x));
 CREATE TABLE counter (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT);
 CREATE VIRTUAL TABLE docs USING fts5(title, body);
@@ -91,10 +98,17 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, TextClause) else value
 
 
-def _inspectors(conn: Connection, reflect_schema: str | None, names: list[str]) -> dict[str, Any]:
+def _inspectors(conn: Connection, schema: str, reflect_schema: str | None, names: list[str]) -> tuple[Any, Any]:
+    """The columns and facts as the catalog read them through the Inspector."""
+    inspector = inspect(conn)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Skipped unsupported reflection of expression-based index"
-        return _plain(_bulk(inspect(conn), reflect_schema, names))
+        return _columns(conn, inspector, schema, reflect_schema, names), _plain(_bulk(inspector, reflect_schema, names))
+
+
+def _pragmas(conn: Connection, schema: str, reflect_schema: str | None, names: list[str]) -> tuple[Any, Any]:
+    columns, facts = _sqlite_described(conn, schema, reflect_schema, names)
+    return columns, _plain(facts)
 
 
 @pytest.fixture
@@ -112,11 +126,11 @@ def test_every_fact_is_the_inspectors_whole_and_table_by_table(shapes: Path, sch
             conn.exec_driver_sql(f"ATTACH DATABASE '{shapes.parent / 'other.db'}' AS \"other db\"")
             reflect_schema = None if schema == "main" else schema
             names = _names(conn, schema)
-            assert len(names) == (22 if schema == "main" else 3)
-            assert _plain(sqlite_facts(conn, schema, reflect_schema, names)) == _inspectors(conn, reflect_schema, names)
+            assert len(names) == (25 if schema == "main" else 3)
+            assert _pragmas(conn, schema, reflect_schema, names) == _inspectors(conn, schema, reflect_schema, names)
             for name in names:
-                alone = _plain(sqlite_facts(conn, schema, reflect_schema, [name]))
-                assert alone == _inspectors(conn, reflect_schema, [name]), name
+                alone = _pragmas(conn, schema, reflect_schema, [name])
+                assert alone == _inspectors(conn, schema, reflect_schema, [name]), name
     finally:
         engine.dispose()
 
@@ -126,7 +140,7 @@ def test_the_attached_schemas_facts_name_it(shapes: Path) -> None:
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql(f"ATTACH DATABASE '{shapes.parent / 'other.db'}' AS \"other db\"")
-            facts = _plain(sqlite_facts(conn, "other db", "other db", ["pointing", "target", "v"]))
+            _, facts = _pragmas(conn, "other db", "other db", ["pointing", "target", "v"])
     finally:
         engine.dispose()
     assert facts["fks"]["pointing"] == [
@@ -189,3 +203,20 @@ async def test_the_catalog_shows_the_facts_exactly(shapes: Path) -> None:
     assert catalog.table("docs").primary_key == ()
     assert catalog.table("docs_idx").primary_key == ("segid", "term")  # FTS5's own WITHOUT ROWID table
     assert catalog.table("v_linked").foreign_keys == ()
+    assert [(c.name, c.type, c.nullable, c.default, c.primary_key, c.generated, c.stored) for c in catalog.table("typed").columns] == [
+        ("id", "INTEGER", True, None, True, None, None),  # SQLite's INTEGER PRIMARY KEY may be NULL (it picks a rowid)
+        ("", "TEXT", True, None, False, None, None),
+        ("v", "VARCHAR(10,2)", True, None, False, None, None),
+        ("f", "FOO BAR", True, None, False, None, None),
+        ("d", "DATETIME(6)", False, "CURRENT_TIMESTAMP", False, None, None),
+        ("s", "TEXT", True, "'it''s'", False, None, None),
+        ("n", "REAL", True, "1.5 * 2", False, None, None),
+        ('quo"ted', "BLOB", True, None, False, None, None),
+        ("untyped", "unknown", True, None, False, None, None),
+        ("g1", "INT", True, None, False, "id*2", False),
+        ("g2", "TEXT", True, None, False, "coalesce(s, ')')", True),
+    ]  # fmt: skip
+    # the comment's "(" hides the column from sqlite_generated; SQLAlchemy's pattern finds it
+    assert [(c.name, c.generated, c.stored) for c in catalog.table("commented").columns] == [("a", None, None), ("b", "a + 1", True)]
+    assert [(c.name, c.type) for c in catalog.table("v_exprs").columns] == [("next", "unknown"), ("s", "TEXT"), ("empty", "TEXT")]
+    assert [c.name for c in catalog.table("docs").columns] == ["title", "body"]  # FTS5's hidden columns left out

@@ -1,11 +1,11 @@
-"""SQLite's primary keys, foreign keys, unique constraints and indexes of some tables, in a few statements per chunk.
+"""SQLite's columns, primary keys, foreign keys, unique constraints and indexes of some tables, in four statements.
 
 The Inspector's bulk calls are a loop over tables on SQLite: each table costs
 several statements (pragmas run for ``main`` then again for ``temp``, its
 CREATE TABLE text looked up by a scan of ``sqlite_master``), and each is a
 thread hop through aiosqlite, so 2,000 tables took 11-13 s. Here the pragmas
-are table-valued functions joined to ``sqlite_master``, so the whole chunk
-comes back in four statements (five or six when a foreign key names no target
+are table-valued functions joined to ``sqlite_master``, so a whole chunk comes
+back in four statements (five or six when a foreign key names no target
 columns or an index is partial).
 
 The facts are SQLAlchemy's SQLite dialect's, shaped as its bulk calls return
@@ -13,8 +13,9 @@ them (tests/test_sqlite_facts.py compares them on awkward tables): names of
 unique, primary and foreign key constraints are found in the CREATE TABLE text
 by its own patterns, and what it leaves out stays out (automatic indexes,
 expression indexes, a second foreign key identical to the first, the actions
-of a foreign key written inline with its column). Temporary tables are not
-looked at: the catalog never reads the ``temp`` schema.
+of a foreign key written inline with its column). Columns are the catalog's
+own reading: types as declared, generated expressions by ``sqlite_generated``.
+Temporary tables are not looked at: the catalog never reads the ``temp`` schema.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+
+from sqla_tui.core.catalog.sqlite_generated import generated_expressions
 
 # SQLAlchemy's own patterns (sqlalchemy/dialects/sqlite/base.py), so names and options are read as it reads them.
 _PK_NAME = re.compile(r'CONSTRAINT\s+(?:"(.+?)"|(\w+))\s+PRIMARY\s+KEY', re.I)
@@ -47,13 +50,16 @@ _INLINE_UNIQUE = re.compile(
 _COLUMN_IN_SIGNATURE = re.compile(r'(?:"(.+?)")|([a-z0-9_]+)', re.I)
 _PARTIAL_PREDICATE = re.compile(r"\)\s+where\s+(.+)", re.I)
 _AUTOINDEX = "sqlite_autoindex"
+_CREATE_BODY = r"create table .*?\((.*)\)(?:\s*,?\s*(?:WITHOUT\s+ROWID|STRICT))*$"
+_GENERATED_AS = r"[^,]*\s+GENERATED\s+ALWAYS\s+AS\s+\((.*)\)\s*(?:virtual|stored)?"
 
 # Each statement reads one kind of fact for every table of the chunk; ``{master}`` is the schema's sqlite_master,
 # ``{marks}`` the chunk's names, and the first parameter the schema the pragmas read.
 _CREATE_SQL = "SELECT name, sql FROM {master} WHERE type IN ('table', 'view') AND name IN ({marks})"
-_PK_SQL = (
-    "SELECT m.name, x.name, x.pk FROM {master} AS m, pragma_table_xinfo(m.name, ?) AS x "
-    "WHERE m.type IN ('table', 'view') AND m.name IN ({marks}) AND x.pk > 0 AND x.hidden <> 1"
+_COLUMNS_SQL = (
+    'SELECT m.name, x.cid, x.name, x.type, x."notnull", x.dflt_value, x.pk, x.hidden '
+    "FROM {master} AS m, pragma_table_xinfo(m.name, ?) AS x "
+    "WHERE m.type IN ('table', 'view') AND m.name IN ({marks}) AND x.hidden <> 1"
 )
 _FOREIGN_KEYS_SQL = (
     'SELECT m.name, f.id, f.seq, f."table", f."from", f."to" FROM {master} AS m, pragma_foreign_key_list(m.name, ?) AS f '
@@ -67,36 +73,44 @@ _INDEXES_SQL = (
 _INDEX_SQL = "SELECT name, sql FROM {master} WHERE type = 'index' AND name IN ({marks})"
 
 
-def sqlite_facts(
-    conn: Connection, schema: str, reflect_schema: str | None, names: Sequence[str]
-) -> dict[str, dict[str, Any]]:
-    """The keys, foreign keys, unique constraints and indexes of some tables and views of ``schema``.
+SqliteColumn = tuple[str, "str | None", bool, "str | None", None, "str | None", "bool | None"]
+"""(name, type as declared or None, nullable, default, comment, generated expression, stored) of one column."""
 
-    Keyed as ``schema._bulk``'s, each fact by table name in the Inspector's
-    bulk calls' shapes, every name present. ``reflect_schema`` is what the
-    Inspector was given (None for ``main``): it is each foreign key's
-    ``referred_schema``, as there.
+
+def sqlite_described(
+    conn: Connection, schema: str, reflect_schema: str | None, names: Sequence[str]
+) -> tuple[dict[str, list[SqliteColumn]], dict[str, dict[str, Any]]]:
+    """Some tables' and views' columns, and their keys, foreign keys, unique constraints and indexes.
+
+    Columns: table name -> its columns in order (SQLite's own hidden ones,
+    such as a full-text table's, left out); a name SQLite has no columns for
+    is absent. The rest is keyed as ``schema._bulk``'s, each fact by table
+    name in the Inspector's bulk calls' shapes, every name present.
+    ``reflect_schema`` is what the Inspector was given (None for ``main``):
+    it is each foreign key's ``referred_schema``, as there.
     """
+    if not names:
+        return {}, {"pk": {}, "fks": {}, "uniques": {}, "indexes": {}, "comments": {}}
     master = f'"{schema.replace(chr(34), chr(34) * 2)}".sqlite_master'
 
     def rows(sql: str, values: Sequence[str], *pragma_schemas: str) -> list[Any]:
         marks = ", ".join("?" for _ in values)
-        return conn.exec_driver_sql(sql.format(master=master, marks=marks), (*pragma_schemas, *values)).all()
+        return list(conn.exec_driver_sql(sql.format(master=master, marks=marks), (*pragma_schemas, *values)))
 
-    create = dict(rows(_CREATE_SQL, names)) if names else {}
-    pk_columns = _pk_columns(rows(_PK_SQL, names, schema)) if names else {}
-    indexes = _indexes(
-        rows(_INDEXES_SQL, names, schema, schema) if names else [], lambda wanted: rows(_INDEX_SQL, wanted)
-    )
-    foreign_key_rows = rows(_FOREIGN_KEYS_SQL, names, schema) if names else []
+    create = dict(rows(_CREATE_SQL, names))
+    column_rows = rows(_COLUMNS_SQL, names, schema)
+    columns = _columns(column_rows, create)
+    pk_columns = _pk_columns(column_rows)
+    indexes = _indexes(rows(_INDEXES_SQL, names, schema, schema), lambda wanted: rows(_INDEX_SQL, wanted))
+    foreign_key_rows = rows(_FOREIGN_KEYS_SQL, names, schema)
     implied = sorted({row[3] for row in foreign_key_rows if not row[5]} - set(pk_columns))  # targets' keys to read
     if implied:
-        pk_columns |= _pk_columns(rows(_PK_SQL, implied, schema))
+        pk_columns |= _pk_columns(rows(_COLUMNS_SQL, implied, schema))
         create |= {name: sql for name, sql in rows(_CREATE_SQL, implied) if name not in create}
     by_table: dict[str, list[Any]] = defaultdict(list)
     for row in sorted(foreign_key_rows, key=lambda row: (row[1], row[2])):  # the pragma's own order
         by_table[row[0]].append(row[1:])
-    return {
+    return columns, {
         "pk": {name: _pk(create.get(name), pk_columns.get(name, [])) for name in names},
         "fks": {
             name: _foreign_keys(create.get(name), by_table[name], reflect_schema, create, pk_columns) for name in names
@@ -110,11 +124,40 @@ def sqlite_facts(
     }
 
 
+def _columns(rows: list[Any], create: dict[str, str | None]) -> dict[str, list[SqliteColumn]]:
+    """Table name -> its columns from pragma_table_xinfo's rows; a generated column's expression from the CREATE
+    TABLE text (``sqlite_generated``), or by SQLAlchemy's pattern where that finds none."""
+    found: dict[str, list[tuple[int, SqliteColumn]]] = defaultdict(list)
+    expressions: dict[str, dict[str, tuple[str, bool]]] = {}
+    for table, number, name, declared, not_null, default, _, hidden in rows:
+        generated: tuple[str | None, bool | None] = (None, None)
+        if hidden in (2, 3):  # 2: computed when read (VIRTUAL), 3: STORED
+            if table not in expressions:
+                expressions[table] = generated_expressions(create.get(table) or "")
+            generated = expressions[table].get(name) or (
+                _dialects_expression(create.get(table) or "", name),
+                hidden == 3,
+            )
+        column = (name, declared or None, not not_null, None if default is None else str(default), None, *generated)
+        found[table].append((number, column))
+    return {
+        table: [column for _, column in sorted(columns, key=lambda entry: entry[0])] for table, columns in found.items()
+    }
+
+
+def _dialects_expression(create_sql: str, name: str) -> str:
+    """A generated column's expression as SQLAlchemy's pattern reads it (greedy: to the last parenthesis)."""
+    body = re.match(_CREATE_BODY, create_sql.strip(), re.DOTALL | re.I)
+    found = body and re.search(re.escape(name) + _GENERATED_AS, body[1].strip(), re.I)
+    return found[1] if found else ""
+
+
 def _pk_columns(rows: list[Any]) -> dict[str, list[str]]:
-    """Table name -> its primary key's columns in key order, from (table, column, position in the key) rows."""
+    """Table name -> its primary key's columns in key order, from pragma_table_xinfo's rows."""
     found: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for table, column, position in rows:
-        found[table].append((position, column))
+    for table, _, column, _, _, _, position, _ in rows:
+        if position > 0:
+            found[table].append((position, column))
     return {table: [column for _, column in sorted(columns)] for table, columns in found.items()}
 
 

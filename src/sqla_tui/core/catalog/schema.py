@@ -4,9 +4,10 @@ A 2,000-table schema is normal in production, so the tree paints from one
 catalog query (``list_names``) and the full catalog (``load_catalog``) comes
 from one bulk query per kind of fact, never one query per table: on
 PostgreSQL pg_catalog queries of our own (``pg_facts``: types exactly as
-``format_type`` spells them, enums, domains and arrays included), elsewhere
-the Inspector's ``get_multi_*`` calls, with unknown column types shown by
-their database name, so an exotic column shows instead of crashing the screen.
+``format_type`` spells them, enums, domains and arrays included), on SQLite
+pragma functions over a whole chunk (``sqlite_facts``), elsewhere the
+Inspector's ``get_multi_*`` calls, with unknown column types shown by their
+database name, so an exotic column shows instead of crashing the screen.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_nam
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
+from sqla_tui.core.catalog.sqlite_facts import sqlite_described
 from sqla_tui.core.catalog.sqlite_generated import generated_expressions
 from sqla_tui.core.errors import UserError
 
@@ -441,19 +443,38 @@ def _tables(conn: Connection, head: _Head, names: list[TableName]) -> _Described
 def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[TableInfo]:
     """The full facts of some tables of the schema: one query per kind of fact, filtered to them.
 
-    On PostgreSQL by their oids (``pg_facts``); elsewhere by name, through an
-    Inspector of this chunk's own: it runs its queries on ``conn``, which is
-    one of several taking turns (``_read_chunks``).
+    On PostgreSQL by their oids (``pg_facts``); on SQLite by pragma functions
+    over the whole chunk (``sqlite_facts``), where the Inspector runs several
+    statements per table; elsewhere by name, through an Inspector of this
+    chunk's own: it runs its queries on ``conn``, which is one of several
+    taking turns (``_read_chunks``).
     """
     if conn.dialect.name == "postgresql":
         oids = [head.oids[table.name] for table in names if table.name in head.oids]
         columns, bulk = pg_described(conn, oids)
+    elif conn.dialect.name == "sqlite":
+        columns, bulk = _sqlite_described(conn, head.schema, head.reflect_schema, [table.name for table in names])
     else:
         filter_names = [table.name for table in names]
         inspector = inspect(conn)
         columns = _columns(conn, inspector, head.schema, head.reflect_schema, filter_names)
         bulk = _bulk(inspector, head.reflect_schema, filter_names)
     return [_table(head, table, columns[table.name], bulk) for table in names if table.name in columns]
+
+
+def _sqlite_described(
+    conn: Connection, schema: str, reflect_schema: str | None, names: list[str]
+) -> tuple[dict[str, list[_RawColumn]], dict[str, dict[str, Any]]]:
+    """``sqlite_facts.sqlite_described``, a column declared without a type named as the Inspector's NullType is."""
+    columns, bulk = sqlite_described(conn, schema, reflect_schema, names)
+    untyped = type_text(NullType(), conn.dialect)
+    return {
+        table: [
+            (name, declared or untyped, nullable, default, comment, generated, stored)
+            for name, declared, nullable, default, comment, generated, stored in listed
+        ]
+        for table, listed in columns.items()
+    }, bulk
 
 
 _RawColumn = tuple[str, str, bool, "str | None", "str | None", "str | None", "bool | None"]
@@ -463,7 +484,11 @@ _RawColumn = tuple[str, str, bool, "str | None", "str | None", "str | None", "bo
 def _columns(
     conn: Connection, inspector: Inspector, schema: str, reflect_schema: str | None, names: list[str]
 ) -> dict[str, list[_RawColumn]]:
-    """Every column of the named tables by the Inspector's bulk call (PostgreSQL's: ``pg_facts.pg_described``)."""
+    """Every column of the named tables by the Inspector's bulk call (PostgreSQL's: ``pg_facts.pg_described``).
+
+    SQLite's come from ``sqlite_facts`` instead; its branches here are the
+    reference tests/test_sqlite_facts.py compares that with.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", sa_exc.SAWarning)
         reflected = inspector.get_multi_columns(schema=reflect_schema, filter_names=names, kind=ObjectKind.ANY)
@@ -536,7 +561,8 @@ def _sqlite_declared_types(conn: Connection, schema: str, names: list[str]) -> d
 def _bulk(inspector: Inspector, schema: str | None, names: list[str]) -> dict[str, dict[str, Any]]:
     """One bulk Inspector call per kind of constraint for the named tables, each keyed by table name.
 
-    PostgreSQL's come from ``pg_facts.pg_described`` instead.
+    PostgreSQL's come from ``pg_facts.pg_described`` instead, SQLite's from
+    ``sqlite_facts`` (tests/test_sqlite_facts.py compares it with this).
     """
     common = {"schema": schema, "filter_names": names, "kind": ObjectKind.ANY}
     calls: dict[str, Callable[..., Mapping[tuple[str | None, str], Any]]] = {

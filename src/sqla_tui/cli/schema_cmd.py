@@ -71,7 +71,7 @@ def report_json(report: SchemaReport) -> dict[str, Any]:
     }
 
 
-_KEPT = {True: " stored", False: " virtual"}
+_KEPT: dict[bool | None, str] = {True: " stored", False: " virtual"}
 """How a generated column's values are kept, after its expression."""
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from sqlalchemy import Column, Table, inspect
+from sqlalchemy.orm import ColumnProperty
 from sqlalchemy.sql.base import ColumnCollection
 from typing_extensions import TypeIs
 
@@ -63,9 +64,11 @@ def column_names(root: Root) -> list[str]:
     ``from`` for ``from_``); an attribute that is no one column of a table (a SQL expression) keeps its key."""
     if isinstance(root, Table):
         return [column.name for column in root.columns]
-    names = []
-    for attribute in inspect(root).column_attrs:
-        column = attribute.columns[0] if len(attribute.columns) == 1 else None
+    names: list[str] = []
+    attributes: list[ColumnProperty[Any]] = list(inspect(root).column_attrs)
+    for attribute in attributes:
+        columns = attribute.columns
+        column = columns[0] if len(columns) == 1 else None
         names.append(column.name if isinstance(column, Column) else attribute.key)
     return names
 

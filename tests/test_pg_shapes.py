@@ -7,20 +7,17 @@ and JSON), its query and plan, the models module and the app's table list.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from sqla_tui.core.catalog.mapping import load_user_models
-from sqla_tui.tui.screens.schema_screen import SchemaScreen
 from sqla_tui.tui.widgets.relation_list import RelationList
-from sqla_tui.tui.widgets.schema_tree import SchemaTree
 from tests.databases import TestDatabase, database_fixture
 from tests.schema_fixtures import execute
 from tests.test_models_export import created_catalog, generate, imports_alone
-from tests.tui_helpers import make_app, open_screen, pause_until, screen_text, settle
+from tests.tui_helpers import make_app, settle
 
 _STATEMENTS = [
     "CREATE SCHEMA other",
@@ -155,17 +152,3 @@ def test_an_array_of_an_enum_is_written_as_an_array_of_that_enum(pg_shapes: Test
     generated = load_user_models(f"{path}:Base")
     created = created_catalog("postgresql", tmp_path / "created", generated).table("tickets")
     assert [(c.name, c.type) for c in created.columns if c.name == "moods"] == [("moods", "mood[]")]
-
-
-async def test_the_schema_filter_searches_the_schemas_not_opened_yet(pg_shapes: TestDatabase) -> None:
-    """Typing a name found it only in schemas already opened: ``regio`` found nothing while ``other`` was closed."""
-    app_ = make_app(pg_shapes.url)
-    async with app_.run_test(size=(160, 40)) as pilot:
-        screen = await open_screen(pilot, "s", SchemaScreen)
-        tree = screen.query_one(SchemaTree)
-        assert tree.unnamed_schemas == ["other"]
-        await pilot.press("slash", *"regio")
-        await pause_until(pilot, lambda: tree.table_names == ["regions"], "other.regions found by the filter")
-        await pause_until(pilot, lambda: "other" in screen.catalogs, "the catalog of the schema the filter opened")
-        assert tree.select_table("regions", "other")  # the detail pane shows its columns, from that catalog
-        await pause_until(pilot, lambda: re.search(r"\bname +text +yes", screen_text(app_)) is not None, "its columns")

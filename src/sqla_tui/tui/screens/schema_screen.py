@@ -26,10 +26,6 @@ CATALOG_LOADING = "loading catalog…"
 CATALOG_FAILED = "the catalog could not be loaded (see the notification); names only"
 
 
-SEARCHED_SCHEMAS = 20
-"""Schemas not opened yet that a filter opens to search them; past that, open one to search it."""
-
-
 class SchemaScreen(GuardedScreen):
     """Names paint from one fast query; the bulk catalog and relationship names fill in behind them."""
 
@@ -64,8 +60,6 @@ class SchemaScreen(GuardedScreen):
         self._default: str | None = None
         """The connection's default schema, once its names or catalog are in; None without one."""
         self._wanted: str | None = None
-        self._opened: set[str] = set()
-        """Schemas other than the default whose names and catalog were asked for."""
 
     def compose(self) -> ComposeResult:
         yield ServerBanner(self.workbench.info.url, info=self.workbench.info)
@@ -137,14 +131,9 @@ class SchemaScreen(GuardedScreen):
     def _schema_opened(self, event: SchemaTree.SchemaOpened) -> None:
         self.open_schema(event.schema)
 
-    def open_schema(self, schema: str) -> None:
-        """Load a schema's names, then its catalog: once, whether the user opened it or a filter searches it."""
-        if schema not in self._opened:
-            self._opened.add(schema)
-            self._load_schema(schema)
-
     @work(exit_on_error=False, group="schema-open")
-    async def _load_schema(self, schema: str) -> None:
+    async def open_schema(self, schema: str) -> None:
+        """Names of a schema the user opened, then its catalog."""
         await self.query_one(SchemaTree).show_names(schema, await self.workbench.names(schema))
         self.load_catalog(schema)
 
@@ -191,12 +180,7 @@ class SchemaScreen(GuardedScreen):
 
     @on(Input.Changed, "#schema-filter")
     def _filter(self, event: Input.Changed) -> None:
-        """Narrow the tree; the first filter also opens the schemas not opened yet (a few), so it searches them too."""
-        tree = self.query_one(SchemaTree)
-        tree.filter_text = event.value
-        if event.value:
-            for schema in tree.unnamed_schemas[:SEARCHED_SCHEMAS]:
-                self.open_schema(schema)
+        self.query_one(SchemaTree).filter_text = event.value
 
     @on(Input.Submitted, "#schema-filter")
     def action_focus_tree(self) -> None:

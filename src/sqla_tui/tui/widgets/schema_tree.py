@@ -108,11 +108,6 @@ class SchemaTree(StyleOnceARedraw, Tree[TableRef]):
     def schema_names(self) -> list[str]:
         return list(self._schemas)
 
-    @property
-    def unnamed_schemas(self) -> list[str]:
-        """The schemas listed whose table names are not loaded yet (closed, never opened)."""
-        return [schema for schema in self._schemas if schema not in self._names]
-
     def show_schemas(self, schemas: Sequence[str]) -> None:
         """Add the other schemas, closed; their names load when one is opened."""
         for schema in schemas:

@@ -53,9 +53,9 @@ def _check_sqlite_file(target: "Target") -> None:
     served, each tab's app would open only to say so."""
     if target.is_demo:
         return
-    from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
+    from sqla_tui.core.connect.sqlite_target import checked_sqlite_url
     from sqla_tui.core.connect.url import parse_url
 
     url = parse_url(target.url or "")
-    if url.get_backend_name() == "sqlite" and (path := read_sqlite_url(url.database, url.query).path) is not None:
-        check_file(path)
+    if url.get_backend_name() == "sqlite":
+        checked_sqlite_url(url.database, url.query)

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 
 from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
 from sqla_tui.core.connect.libpq import SESSION_ATTRS
-from sqla_tui.core.connect.sqlite_target import SqliteTarget, check_file, read_sqlite_url
+from sqla_tui.core.connect.sqlite_target import SqliteTarget, checked_sqlite_url
 from sqla_tui.core.connect.target import APPLICATION_NAME, DEFAULT_CONNECT_TIMEOUT
 from sqla_tui.core.connect.url_grammar import UrlParts
 from sqla_tui.core.errors import UserError
@@ -53,10 +53,9 @@ def read_names(url: UrlParts) -> list[TableName] | None:
 
 def _sqlite_names(url: UrlParts) -> list[TableName] | None:
     try:
-        target = read_sqlite_url(url.database, url.query)
+        target = checked_sqlite_url(url.database, url.query)
         if target.path is None:
             return None  # an in-memory database: empty, and the engine's own
-        check_file(target.path)
         return _read_sqlite(target)
     except (UserError, sqlite3.Error):
         return None

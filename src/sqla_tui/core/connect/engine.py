@@ -25,7 +25,7 @@ from sqla_tui.core.connect.libpq import LibpqOptions, libpq_options
 from sqla_tui.core.connect.mysql_tls import READ_HERE as MYSQL_READ_HERE
 from sqla_tui.core.connect.mysql_tls import MysqlTls, require_tls, tls_context
 from sqla_tui.core.connect.pg_temporal import read_exact_temporals
-from sqla_tui.core.connect.sqlite_target import check_file, read_sqlite_url
+from sqla_tui.core.connect.sqlite_target import checked_sqlite_url
 from sqla_tui.core.connect.sqlite_text import read_any_text
 from sqla_tui.core.connect.target import (
     APPLICATION_NAME,
@@ -146,10 +146,8 @@ def _sqlite_file_url(url: URL, pool: PoolOptions, *, read_only: bool) -> URL:
     a queue's sizes are refused here in one line rather than by
     ``create_async_engine`` with a TypeError.
     """
-    target = read_sqlite_url(url.database, url.query)
-    if target.path is not None:
-        check_file(target.path)
-    elif pool.poolclass is None:
+    target = checked_sqlite_url(url.database, url.query)
+    if target.path is None and pool.poolclass is None:
         for flag, (value, _) in pool.sizing().items():
             if value is not None:
                 raise UserError(

@@ -103,6 +103,14 @@ def _split_uri(name: str) -> tuple[str, dict[str, str]]:
     return unquote(rest), options
 
 
+def checked_sqlite_url(database: str | None, query: Mapping[str, str | Sequence[str]]) -> SqliteTarget:
+    """``read_sqlite_url``, its file (if it names one) checked with ``check_file``: what every opener of a URL needs."""
+    target = read_sqlite_url(database, query)
+    if target.path is not None:
+        check_file(target.path)
+    return target
+
+
 def check_file(path: Path) -> None:
     """Refuse a SQLite path that is missing, too long, not a regular file, or not a database.
 

@@ -241,8 +241,6 @@ class _Writer:
         """Table -> its column lines, the attributes they were written with, and the names they refer to."""
         self.known_tables: frozenset[str] | None = None
         """Every table of the schema, once the whole catalog is in: until then no foreign key dangles."""
-        self.dangling: list[str] = []
-        """Foreign keys left out, as ``table (columns) → target (columns)``."""
         self.sequenced: dict[tuple[str, str], str] = {}
         """(table, column) -> a written default that takes a sequence's next value: the module does not make the sequence."""
 
@@ -405,9 +403,16 @@ class _Writer:
             lines += ["", "Not written as classes or tables:", ""]
             lines += [f"- {name}: {why or 'not mappable'}" for name, why in self.skipped.items()]
             lines += [f"- {name}: could not be described: {why}" for name, why in self.catalog.undescribed.items()]
-        if self.dangling:
+        dangling = [
+            f"{table.name} ({', '.join(fk.columns)}) → {fk.target_table} ({', '.join(fk.target_columns)})"
+            for name, table in sorted(self.tables.items())
+            if name not in self.skipped
+            for fk in table.foreign_keys
+            if self._dangles(fk)
+        ]
+        if dangling:
             lines += ["", "Foreign keys left out, their table does not exist (create_all could not make them):", ""]
-            lines += [f"- {link}" for link in self.dangling]
+            lines += [f"- {link}" for link in dangling]
         if self.sequenced:
             lines += ["", "Defaults that take a sequence's next value: create the sequence before create_all:", ""]
             lines += [f"- {table}.{column}: {default}" for (table, column), default in sorted(self.sequenced.items())]
@@ -584,11 +589,6 @@ class _Writer:
         found = self.on_columns.get(table.name)
         if found is None:
             kept = tuple(fk for fk in table.foreign_keys if not self._dangles(fk))
-            self.dangling += [
-                f"{table.name} ({', '.join(fk.columns)}) → {fk.target_table} ({', '.join(fk.target_columns)})"
-                for fk in table.foreign_keys
-                if self._dangles(fk)
-            ]
             found = self.on_columns[table.name] = _on_columns(replace(table, foreign_keys=kept))
         return found
 

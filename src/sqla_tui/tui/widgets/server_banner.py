@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ def target_label(target: Target) -> str:
     return f"{target.name} ({shown})" if target.name else shown
 
 
+@functools.cache  # the banner renders it on every repaint; a session shows one or two URLs
 def database_name(shown_url: str) -> str:
     """Which database, in a few characters: a SQLite file's name, else ``database@host``; "" for what no URL names.
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from sqla_tui.attach import instrument
+from sqla_tui.attach.digest import Digest
+from sqla_tui.attach.viewer import connect, read_events
 from tests.server_probes import wait_until
 
 APP_FILE = Path(__file__).with_name("attach_app.py")
@@ -88,3 +94,30 @@ def sqla_tui(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sqla_tui", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
     )
+
+
+class Reader(threading.Thread):
+    """A viewer on a thread: folds the whole feed into a Digest until the application says goodbye."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(daemon=True)
+        self.digest = Digest()
+        self._sock = connect(target)
+
+    def run(self) -> None:
+        for event in read_events(self._sock):
+            self.digest.add(event)
+
+
+@contextlib.contextmanager
+def watched(engine, name: str) -> Iterator[Reader]:  # type: ignore[no-untyped-def]
+    """``engine`` instrumented as ``name``, a reader attached, for the block; its feed read to the end after."""
+    handle = instrument(engine, name=name)
+    reader = Reader(name)
+    reader.start()
+    assert handle.wait_for_viewer(30)
+    try:
+        yield reader
+    finally:
+        handle.close()
+        reader.join(60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +32,11 @@ def empty_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield database
     finally:
         database.drop()
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A runtime directory of this test's own, so listings see only its applications."""
+    directory = tmp_path / "rt"
+    monkeypatch.setenv("SQLA_TUI_RUNTIME_DIR", str(directory))
+    return directory

@@ -35,51 +35,17 @@ from sqla_tui.attach.digest import Digest
 from sqla_tui.attach.runtime import AttachError, cards
 from sqla_tui.attach.viewer import connect, read_events
 from tests.attach_app import AUTHORS, Author, Base, Book, async_url
-from tests.attach_helpers import marked_line, sqla_tui, start_viewer
+from tests.attach_helpers import Reader, marked_line, sqla_tui, start_viewer, watched
 from tests.databases import TestDatabase
 from tests.server_probes import wait_until
 
 SYNC_DRIVERS = {"sqlite": "sqlite", "mariadb": "mysql+pymysql"}
 
 
-@pytest.fixture
-def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "rt"
-    monkeypatch.setenv("SQLA_TUI_RUNTIME_DIR", str(directory))
-    return directory
-
-
-class Reader(threading.Thread):
-    """A viewer on a thread: folds the whole feed into a Digest until the application says goodbye."""
-
-    def __init__(self, target: str) -> None:
-        super().__init__(daemon=True)
-        self.digest = Digest()
-        self._sock = connect(target)
-
-    def run(self) -> None:
-        for event in read_events(self._sock):
-            self.digest.add(event)
-
-
 def _sync_engine(database: TestDatabase, **options: Any):  # type: ignore[no-untyped-def]
     """A plain sync Engine on the test's database, as a threaded application makes one."""
     _, rest = database.url.split("://", 1)
     return create_engine(f"{SYNC_DRIVERS[database.backend]}://{rest}", **options)
-
-
-@contextlib.contextmanager
-def watched(engine, name: str) -> Iterator[Reader]:  # type: ignore[no-untyped-def]
-    """``engine`` instrumented as ``name``, a reader attached, for the block; its feed read to the end after."""
-    handle = instrument(engine, name=name)
-    reader = Reader(name)
-    reader.start()
-    assert handle.wait_for_viewer(30)
-    try:
-        yield reader
-    finally:
-        handle.close()
-        reader.join(60)
 
 
 def _seed(engine) -> None:  # type: ignore[no-untyped-def]

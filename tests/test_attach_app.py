@@ -27,14 +27,6 @@ HOLDERS = 14
 """Connections left for /hold once /leak's session keeps one of the 15 for good: the most that can park."""
 
 
-@pytest.fixture
-def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A runtime directory of this test's own, so listings see only its applications."""
-    directory = tmp_path / "rt"
-    monkeypatch.setenv("SQLA_TUI_RUNTIME_DIR", str(directory))
-    return directory
-
-
 async def _load(base: str) -> tuple[int, Counter[str], int, int]:
     """The crowd, then the N+1s; (statements the app says it ran, successes per path, timeouts, holds parked).
 

@@ -108,40 +108,38 @@ def test_missing_textual_internals_fall_back_to_textuals_own_behaviour() -> None
     assert refreshed == [True]
 
 
-def test_an_executions_info_is_its_connections_pool_entry_info() -> None:
-    """``execution_info`` reads what ``Connection.info`` gives: the attach probe keeps a transaction's serial there."""
-    from sqlalchemy import create_engine, event, text
-
-    engine = create_engine("sqlite://")
-    seen: list[bool] = []
-    event.listen(
-        engine,
-        "before_cursor_execute",
-        lambda conn, cursor, sql, params, context, many: seen.append(sa_internals.execution_info(context) is conn.info),
-    )
-    with engine.connect() as connection:
-        connection.info["mark"] = 1
-        connection.execute(text("SELECT 1"))
-    with engine.connect() as connection:  # the same pooled connection, checked out again
-        connection.execute(text("SELECT 2"))
-        assert connection.info == {"mark": 1}
-        assert sa_internals.connection_info(connection) is connection.info  # Connection._dbapi_connection's
-    engine.dispose()
-    assert seen == [True, True]
-
-
-def test_a_committed_or_rolled_back_connections_info_is_its_pool_entry_info() -> None:
-    """``checked_out_info`` reads what the connection a dialect commits or rolls back says is its ``info``, and
-    raises AttributeError for a detached one (the attach probe then ends its transaction at the checkin)."""
+def test_a_statements_transaction_is_its_connections_and_says_when_it_ended() -> None:
+    """``current_transaction`` reads the transaction a statement ran in from its execution context, the one its
+    connection began (the attach probe numbers it, and asks it whether it is still open); None for the queries
+    SQLAlchemy sends on its first connect, which the probe leaves out."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine("sqlite://")
+    hooks = {"initialize": [], "statements": []}
+    dialect = engine.dialect
+    plain_initialize, plain_execute = dialect.initialize, dialect.do_execute
+
+    def initialize(connection):  # type: ignore[no-untyped-def]
+        hooks["initialize"].append(sa_internals.connection_transaction(connection))
+        connection.exec_driver_sql("SELECT 0")
+        plain_initialize(connection)
+
+    def execute(cursor, statement, parameters, context=None):  # type: ignore[no-untyped-def]
+        hooks["statements"].append((statement, sa_internals.current_transaction(context)))
+        plain_execute(cursor, statement, parameters, context)
+
+    dialect.initialize, dialect.do_execute = initialize, execute
     with engine.connect() as connection:
-        connection.info["mark"] = 1
-        fairy = connection.connection
-        assert sa_internals.checked_out_info(fairy) is fairy.info is connection.info
-        connection.execute(text("SELECT 1"))
-        fairy.detach()
-        with pytest.raises(AttributeError):
-            sa_internals.checked_out_info(fairy)
+        connection.exec_driver_sql("SELECT 1")
+        first = sa_internals.connection_transaction(connection)
+        assert first is not None and first.is_active
+        connection.commit()
+        assert not first.is_active
+        connection.exec_driver_sql("SELECT 2")
+        second = sa_internals.connection_transaction(connection)
+        assert second is not first and second.is_active
+        assert sa_internals.connection_info(connection) is connection.info  # Connection._dbapi_connection's
+    assert not second.is_active
     engine.dispose()
+    assert hooks["initialize"] == [None]
+    assert hooks["statements"] == [("SELECT 0", None), ("SELECT 1", first), ("SELECT 2", second)]

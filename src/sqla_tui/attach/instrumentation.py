@@ -39,20 +39,21 @@ _guard = threading.Lock()
 
 
 class _Monitor(PoolMonitor):
-    """The pool monitor, also ending the probe's open transaction when a connection goes back to the pool."""
+    """The pool monitor, also clearing what the probe left in a connection's pool entry when it goes back."""
 
     probe: Probe | None = None
 
     def on_checkin(self, dbapi_connection: Any, record: Any) -> None:
-        """Also ends a transaction that no rollback or commit ended (a pool that does not reset on return).
+        """Also forgets a session number no statement took (``Probe.checked_in``).
 
         The base's method is called directly, not through ``super()``, which
         builds a proxy object on every checkin; and the probe only when the
-        entry's ``info`` holds anything, which the reset's rollback emptied.
+        entry's ``info`` holds anything, which the transaction's first
+        statement emptied.
         """
         PoolMonitor.on_checkin(self, dbapi_connection, record)
         if self.probe is not None and (info := record.info):
-            self.probe.transaction_ended(info)
+            self.probe.checked_in(info)
 
 
 class Instrumentation:

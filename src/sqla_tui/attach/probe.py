@@ -6,13 +6,16 @@ SQLAlchemy dispatch every connection event on every statement), with their
 origin read from the execution context alone (``core.observe.loaders``), so
 no ``do_orm_execute`` listener runs on every ORM execution of every session
 of the application. While no viewer is connected a statement costs the hook
-one dictionary miss and one look at the viewers. A transaction gets its
-serial at its first statement a viewer sees and ends where the dialect
-commits or rolls back (``core.observe.executions``: engine ``begin``/``commit``/
-``rollback`` listeners made SQLAlchemy take its connection-event branch on
-every statement, +3.1%); sessions are numbered by a ``Session``
-``after_begin`` listener, once per transaction, returning at once while
-nobody watches. Rows are counted as ``core.observe.capture`` counts them: the rows
+one dictionary miss and one look at the viewers. A transaction is
+SQLAlchemy's own ``RootTransaction`` of the statement's connection: it gets
+its serial at its first statement a viewer sees, and says itself when it has
+ended (``is_active``), read when the feed asks which are open. Nothing is
+told of commits and rollbacks: engine ``commit``/``rollback`` listeners made
+SQLAlchemy take its connection-event branch on every statement (+3.1%), and
+wrapping the dialect's ``do_commit`` and ``do_rollback`` cost two calls of
+ours a request, for watched and unwatched applications alike. Sessions are
+numbered by a ``Session`` ``after_begin`` listener, once per transaction,
+returning at once while nobody watches. Rows are counted as ``core.observe.capture`` counts them: the rows
 the driver handed over, read from the async adapter's buffer (or a sync
 driver's, e.g. PyMySQL's); a sync driver that keeps none (sqlite3, psycopg2)
 reports its ``rowcount`` when it knows it, else ``null``.
@@ -21,11 +24,13 @@ reports its ``rowcount`` when it knows it, else ``null``.
 from __future__ import annotations
 
 import itertools
+import threading
 from asyncio import current_task
 from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the running loop or None, never raising
 from threading import current_thread
 from time import perf_counter
 from typing import Any
+from weakref import ref as _weak
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, ExecutionContext
@@ -34,13 +39,20 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from sqla_tui.attach.feed import NO_PARAMS, new_statement
 from sqla_tui.attach.server import Hub
-from sqla_tui.core.internals.sqlalchemy import buffered_rows, connection_info, execution_info
+from sqla_tui.core.internals.sqlalchemy import (
+    buffered_rows,
+    connection_info,
+    connection_transaction,
+    current_transaction,
+)
 from sqla_tui.core.observe.executions import RECORDER_DEPTH, hooks
 from sqla_tui.core.observe.loaders import executed_origin
 from sqla_tui.core.observe.origin import caller_location
 
-_TX = "sqla_tui_attach_tx"
 _SESSION = "sqla_tui_attach_session"
+"""Where a session's number waits, in its connection's pool entry ``info``, for its transaction's first statement."""
+_KEPT_AT_LEAST = 64
+"""Transactions the probe holds before it looks for ended ones to forget (then again at twice those still open)."""
 
 
 class Probe:
@@ -53,10 +65,14 @@ class Probe:
         self._started = started
         self._serials = itertools.count(1)
         self._session_key = f"sqla_tui_attach_session_{id(self)}"  # one probe per engine, each numbering its own
-        self._tx_key = f"{_TX}_{id(self)}"  # a transaction a closed probe saw begin is not this one's
         self.open: dict[int, list[Any]] = {}
-        """Transactions begun and not yet ended: serial -> [serial, began, location, task, last statement]
-        (perf_counter), the same list the connection's ``info`` holds while the transaction lasts."""
+        """Transactions seen, by the address of their ``RootTransaction``: [serial, began, location, task, last
+        statement (perf_counter), a weak reference to the transaction, session]. Ended ones stay until the next
+        ``_forget_ended``; ``open_transactions`` leaves them out."""
+        self._forget_at = _KEPT_AT_LEAST
+        self._beginning = threading.Lock()
+        """Taken to add a transaction and to forget ended ones (a transaction's address is reused after it is
+        gone), never to read one: a statement of a transaction already seen takes no lock."""
         self.watching = False
         """Whether anyone is connected: the hook reads it before timing a statement (the hub keeps it current)."""
         hub.tell(self._watched)
@@ -74,10 +90,13 @@ class Probe:
         self.watching = watched
 
     def _session_begun(self, session: Session, transaction: SessionTransaction, connection: Connection) -> None:
-        """Note which session this connection's transaction is for: its statements' ``session``, until it ends.
+        """Note which session this connection's transaction is for: its statements' ``session``.
 
         Once per session transaction and connection, not per statement; a
-        connection that is no session's (``engine.connect()``) has none.
+        connection that is no session's (``engine.connect()``) has none. The
+        number goes to the transaction when the probe has seen it already (a
+        session joining a connection's transaction), else it waits in the
+        connection's pool entry for the transaction's first statement.
         """
         if self.watching and connection.engine is self._engine:
             # a number for this session, in the order the feed first saw them, kept among its attributes under a
@@ -86,7 +105,12 @@ class Probe:
             serial = numbers.get(self._session_key)
             if serial is None:
                 serial = numbers[self._session_key] = next(self._serials)
-            connection_info(connection)[_SESSION] = serial
+            trans = connection_transaction(connection)
+            tx = self.open.get(id(trans))
+            if tx is not None and tx[5]() is trans:
+                tx[6] = serial
+            else:
+                connection_info(connection)[_SESSION] = serial
 
     def record(
         self,
@@ -104,12 +128,11 @@ class Probe:
         raw ``Statement`` tuple; the feed thread formats it. What SQLAlchemy
         sends when it first connects (the server's version, its settings:
         nobody's statements, which its cursor events never showed either)
-        is left out: that connection has no pool entry to hold a transaction.
+        is left out: that connection begins no transaction.
         """
         now = perf_counter()
-        try:
-            info = execution_info(context)  # the pool entry's
-        except NotImplementedError:  # SQLAlchemy's first-connect queries
+        trans = current_transaction(context)
+        if trans is None:  # SQLAlchemy's first-connect queries
             return
         where = caller_location(skip=1 + RECORDER_DEPTH)  # itself and the hook's frames below SQLAlchemy's
         # the asyncio task, else the thread (``origin.running_task`` inline: each Python call here is ~700 instructions)
@@ -125,12 +148,10 @@ class Probe:
         else:
             count = getattr(cursor, "rowcount", -1)
             rows = count if isinstance(count, int) and count >= 0 else None
-        tx = info.get(self._tx_key)
-        if tx is None:  # its first statement seen: where the database began it, in this place and task
-            serial = next(self._serials)
-            tx = info[self._tx_key] = self.open[serial] = [serial, started, where, name, now]
-        else:
-            tx[4] = now
+        tx = self.open.get(id(trans))
+        if tx is None or tx[5]() is not trans:  # its first statement seen: where it began, in this place and task
+            tx = self._began(trans, context, started, where, name)
+        tx[4] = now
         self._hub.publish(
             new_statement(
                 (
@@ -140,7 +161,7 @@ class Probe:
                     rows,
                     where,
                     executed_origin(context),
-                    info.get(_SESSION),
+                    tx[6],
                     tx[0],
                     name,
                     executemany,
@@ -149,19 +170,36 @@ class Probe:
             )
         )
 
-    def transaction_ended(self, info: dict[str, Any]) -> None:
-        """A transaction ended (commit, rollback, or its connection went back to the pool)."""
+    def _began(self, trans: Any, context: ExecutionContext, started: float, where: Any, task: str) -> list[Any]:
+        """A transaction's first statement seen: number it, and take its session's number from its connection."""
+        try:
+            session = connection_info(context.root_connection).pop(_SESSION, None)
+        except NotImplementedError:  # a connection with no pool entry
+            session = None
+        with self._beginning:
+            if len(self.open) >= self._forget_at:
+                self._forget_ended()
+            tx = self.open[id(trans)] = [next(self._serials), started, where, task, started, _weak(trans), session]
+        return tx
+
+    def _forget_ended(self) -> None:
+        """Drop the transactions that have ended (under ``_beginning``): a program's thousandth is not kept."""
+        for key, tx in list(self.open.items()):
+            if not _is_open(tx):
+                del self.open[key]
+        self._forget_at = max(_KEPT_AT_LEAST, 2 * len(self.open))
+
+    def checked_in(self, info: dict[str, Any]) -> None:
+        """A connection went back to the pool: a session number that no statement took is not the next one's."""
         info.pop(_SESSION, None)
-        tx = info.pop(self._tx_key, None)
-        if tx is not None:
-            self.open.pop(tx[0], None)
 
     def open_transactions(self, older_than: float) -> list[dict[str, Any]]:
         """Transactions open longer than ``older_than`` seconds, oldest first: "idle in transaction", from the app's side."""
         now = perf_counter()
         found = []
-        for serial, began, where, task, last in list(self.open.values()):
-            if now - began >= older_than:
+        for tx in list(self.open.values()):
+            serial, began, where, task, last = tx[:5]
+            if now - began >= older_than and _is_open(tx):
                 found.append(
                     {
                         "tx": serial,
@@ -174,3 +212,9 @@ class Probe:
                     }
                 )
         return sorted(found, key=lambda item: -item["open_s"])
+
+
+def _is_open(tx: list[Any]) -> bool:
+    """Whether a transaction the probe saw is still open: its object is alive and says it is active."""
+    trans = tx[5]()
+    return trans is not None and bool(trans.is_active)

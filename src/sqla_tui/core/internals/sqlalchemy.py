@@ -26,7 +26,8 @@ PRIVATE: dict[str, str] = {
     "sqlalchemy.pool.Pool._create_connection": "a checkout opening a connection is not a waiter",
     "sqlalchemy.pool.Pool._return_conn": "a return, reported without the slower checkin event",
     "sqlalchemy.pool.base._ConnectionFairy._connection_record": "which pooled connection a checkout got",
-    "sqlalchemy.engine.Connection._dbapi_connection": "a statement's transaction, read from its pool entry cheaply",
+    "sqlalchemy.engine.Connection._dbapi_connection": "a session's number, kept in its connection's pool entry",
+    "sqlalchemy.engine.Connection._transaction": "a statement's transaction, and when it ended, read cheaply",
     "sqlalchemy.pool.Pool._recycle": "the pool's recycle setting",
     "sqlalchemy.pool.QueuePool._max_overflow": "the pool's max_overflow setting",
     "sqlalchemy.pool.Pool._pre_ping": "the pool's pre_ping setting",
@@ -38,18 +39,15 @@ PRIVATE: dict[str, str] = {
 POOL_HOOKS = ("_do_get", "_create_connection", "_return_conn")
 connection_record: Callable[[Any], Any] = attrgetter("_connection_record")
 """The ``_ConnectionRecord`` behind a checked-out connection (a C-level getter: this runs on every checkout)."""
-checked_out_info: Callable[[Any], dict[str, Any]] = attrgetter("_connection_record.info")
-"""The pool entry's ``info`` of a checked-out connection (what a dialect's ``do_commit``/``do_rollback`` is handed),
-what its ``info`` property reads, as a C-level getter (twice a transaction while the attach probe watches);
-AttributeError for a detached one, which has no entry."""
 connection_info: Callable[[Any], dict[str, Any]] = attrgetter("_dbapi_connection.info")
 """A ``Connection``'s pool entry ``info``, what ``Connection.info`` reads through two Python properties (once per
 session transaction while the attach probe watches)."""
-execution_info: Callable[[Any], dict[str, Any]] = attrgetter("root_connection._dbapi_connection.info")
-"""The pool entry's ``info`` of the connection an execution context ran on, what ``context.root_connection.connection
-.info`` reads, as a C-level getter (this runs on every watched statement; ``Connection.connection`` is a Python
-property). Raises ``NotImplementedError`` on the connection SQLAlchemy makes for its first-connect queries, which
-has no pool entry."""
+connection_transaction: Callable[[Any], Any] = attrgetter("_transaction")
+"""A ``Connection``'s ``RootTransaction`` (None before it begins one), as ``current_transaction`` reads it."""
+current_transaction: Callable[[Any], Any] = attrgetter("root_connection._transaction")
+"""The ``RootTransaction`` a statement ran in, read from its execution context by a C-level getter (this runs on
+every watched statement): it says itself when it has ended (``is_active``), so nobody has to be told of commits and
+rollbacks. None on the connection SQLAlchemy makes for its first-connect queries, which begins no transaction."""
 
 
 SPAWNED_BY_SQLALCHEMY = "__sqlalchemy_greenlet_provider__"

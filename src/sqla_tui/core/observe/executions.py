@@ -1,8 +1,7 @@
 """Seeing an engine's statements where its dialect runs them: the one hook the StatementLog and the attach probe share.
 
 Both wrap the dialect's own ``do_execute`` and its two twins, public dialect
-methods, on the engine's dialect instance (the way ``do_commit`` and
-``do_rollback`` are wrapped below), rather than listen to
+methods, on the engine's dialect instance, rather than listen to
 ``before``/``after_cursor_execute``: an engine or connection with any
 connection-event listener dispatches that whole family on every statement
 (+3.3% and +5.3% of a 10-row ORM statement's instructions with no-op
@@ -17,12 +16,6 @@ costs the wrapper's two calls, a dictionary miss and one attribute read.
 Two kinds of recorder: one per ``Connection`` (a StatementLog recording one
 run's connection) and one for the whole engine (the attach probe), which is
 asked only while its ``watching`` says so.
-
-Transactions end where the dialect commits or rolls back (``on_transaction_end``)
-for the same reason: an engine ``commit``/``rollback`` listener is a
-connection event, and with one SQLAlchemy takes its event branch on every
-statement (+3.1% of a 10-row ORM statement's instructions with the attach
-probe's three, which returned at once).
 """
 
 from __future__ import annotations
@@ -30,8 +23,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
-
-from sqla_tui.core.internals.sqlalchemy import checked_out_info
 
 RECORDER_DEPTH = 2
 """Frames between a recorder and SQLAlchemy's code that ran the statement (``Hooks._run`` and the dialect method's
@@ -52,8 +43,6 @@ class EngineWatch(Protocol):
         self, started: float, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
     ) -> None:
         """A statement the driver ran; also those of SQLAlchemy's first connect, which the watch leaves out."""
-
-    def transaction_ended(self, info: dict[str, Any]) -> None: ...
 
 
 class Hooks:
@@ -92,37 +81,13 @@ class Hooks:
         )
 
     def watch_engine(self, watch: EngineWatch) -> None:
-        """Hand ``watch`` every statement on the engine while it is watching, and every transaction's end.
-
-        A transaction ends where the engine's dialect commits or rolls back
-        a connection (also the pool's rollback when one goes back to it):
-        ``do_commit``/``do_rollback``, public dialect methods, wrapped on
-        this engine's dialect instance, once per transaction and never per
-        statement. ``watch`` is told the connection's ``info`` (the pool
-        record's, which ``Connection.info`` is too).
-        """
+        """Hand ``watch`` every statement on the engine while it is watching."""
         self.watch = watch
-        dialect = self._dialect
-
-        def ending(method: Callable[[Any], None]) -> Callable[[Any], None]:
-            def end_then(dbapi_connection: Any) -> None:
-                try:  # the pool entry's info, read without the checked-out connection's Python property
-                    info = checked_out_info(dbapi_connection)
-                except (AttributeError, NotImplementedError):  # a detached connection: its checkin ends it
-                    pass
-                else:
-                    watch.transaction_ended(info)
-                method(dbapi_connection)
-
-            return end_then
-
-        dialect.do_commit, dialect.do_rollback = ending(dialect.do_commit), ending(dialect.do_rollback)
 
     def unwatch_engine(self) -> None:
-        """Stop handing statements and transaction ends to the engine's watch; the dialect's methods are its own again."""
-        if self.watch is not None:
-            del self._dialect.do_commit, self._dialect.do_rollback
-            self.watch = None
+        """Stop handing statements to the engine's watch; the dialect's methods are its own again once nothing
+        records."""
+        self.watch = None
         self.release()
 
     def release(self) -> None:

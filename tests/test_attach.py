@@ -165,6 +165,33 @@ async def test_awaited_calls_of_tasks_running_at_once_are_each_named_by_their_ow
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
+def test_threads_waiting_for_a_sync_pool_are_counted_from_its_queue(empty_db: TestDatabase, runtime: Path) -> None:
+    """Three threads blocked on a full sync pool are three waiters, and none once they got their turn."""
+    engine = _sync_engine(empty_db, pool_size=1, max_overflow=0, pool_timeout=30)
+    handle = instrument(engine, name="waiters")
+    monitor = handle._monitor
+    served: list[int] = []
+    with engine.connect() as held:
+        held.execute(text("SELECT 1"))
+        threads = [threading.Thread(target=lambda: served.append(_one(engine))) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        wait_until(lambda: monitor.snapshot().waiters == 3, "three threads waiting")
+    for thread in threads:
+        thread.join()
+    snapshot = monitor.snapshot()
+    handle.close()
+    engine.dispose()
+    assert served == [1, 1, 1]
+    assert (snapshot.waiters, snapshot.max_waiters, snapshot.counters.checkouts) == (0, 3, 4)
+
+
+def _one(engine) -> int:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT 1")).scalar_one())
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
 def test_a_threaded_sync_application_is_watched_and_its_pool_given_back(empty_db: TestDatabase, runtime: Path) -> None:
     engine = _sync_engine(empty_db, pool_size=5, max_overflow=10)
     _seed(engine)

@@ -40,7 +40,7 @@ def _has(owner: object, name: str) -> bool:
     return isinstance(owner, type) and any(
         f"self.{name} " in inspect.getsource(klass) or f"self.{name}:" in inspect.getsource(klass)
         for klass in owner.__mro__
-        if klass.__module__.startswith(("sqlalchemy", "textual"))
+        if klass.__module__.startswith(("sqlalchemy", "textual", "asyncio", "threading"))
     )
 
 
@@ -83,10 +83,22 @@ class _Bare:
 
 
 def test_missing_pool_internals_cost_figures_not_truth() -> None:
-    assert sa_internals.pool_hooks(_Bare) is None  # no twin is built: the monitor lists the limitation
+    assert sa_internals.pool_return(_Bare) is None  # no twin is built: the monitor lists the limitation
+    assert sa_internals.queue_waiters(_Bare()) == 0  # not a queue pool: it never waits
     settings = sa_internals.private_settings(_Bare())
     assert (settings.recycle, settings.max_overflow, settings.pre_ping, settings.reset_on_return) == (None,) * 4
     assert sa_internals.buffered_rows(object()) is None
+
+
+def test_missing_queue_internals_cost_the_waiters_figure_not_truth() -> None:
+    """``queue_waiters`` counts the checkouts in the queue; a queue it cannot see into gives None, never 0."""
+    from sqlalchemy.util.queue import Queue
+
+    queue_pool = sa_pool.QueuePool(lambda: None, pool_size=1)
+    assert sa_internals.queue_waiters(queue_pool) == 0
+    queue_pool._pool = Queue()  # type: ignore[assignment]
+    del queue_pool._pool.not_empty  # as after an upgrade that renamed it
+    assert sa_internals.queue_waiters(queue_pool) is None
 
 
 def test_real_pool_settings_are_read() -> None:

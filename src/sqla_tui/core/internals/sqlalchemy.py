@@ -16,15 +16,21 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.util.queue import AsyncAdaptedQueue
+
 PRIVATE: dict[str, str] = {
     "sqlalchemy.connectors.asyncio.AsyncAdapt_dbapi_cursor._rows": "exact rows: what the driver handed over",
     "sqlalchemy.orm.strategies._SelectInLoader._chunksize": "how many keys one selectinload IN list holds",
     "sqlalchemy.sql.selectable.Select._compile_options": "the loader path behind a statement, read cheaply",
     "sqlalchemy.orm.context._ORMCompileState.default_compile_options._current_path": "the loader path behind a statement, read cheaply",
     "sqlalchemy.orm.context.QueryContext.default_load_options._lazy_loaded_from": "a lazy load told from an eager one, from the execution alone",
-    "sqlalchemy.pool.Pool._do_get": "a checkout waiting in the queue: waiters, acquire times",
-    "sqlalchemy.pool.Pool._create_connection": "a checkout opening a connection is not a waiter",
     "sqlalchemy.pool.Pool._return_conn": "a return, reported without the slower checkin event",
+    "sqlalchemy.pool.QueuePool._pool": "waiters: the queue checkouts wait in",
+    "sqlalchemy.util.queue.AsyncAdaptedQueue._queue": "waiters: the asyncio queue an async pool's checkouts wait in",
+    "asyncio.Queue._getters": "waiters: the checkouts an asyncio queue holds waiting",
+    "sqlalchemy.util.queue.Queue.not_empty": "waiters: the condition a sync pool's checkouts wait on",
+    "threading.Condition._waiters": "waiters: the threads a condition holds waiting",
     "sqlalchemy.pool.base._ConnectionFairy._connection_record": "which pooled connection a checkout got",
     "sqlalchemy.engine.Connection._dbapi_connection": "a session's number, kept in its connection's pool entry",
     "sqlalchemy.engine.Connection._transaction": "a statement's transaction, and when it ended, read cheaply",
@@ -36,7 +42,6 @@ PRIVATE: dict[str, str] = {
 }
 """Every private name read here, with what it gives the user."""
 
-POOL_HOOKS = ("_do_get", "_create_connection", "_return_conn")
 connection_record: Callable[[Any], Any] = attrgetter("_connection_record")
 """The ``_ConnectionRecord`` behind a checked-out connection (a C-level getter: this runs on every checkout)."""
 connection_info: Callable[[Any], dict[str, Any]] = attrgetter("_dbapi_connection.info")
@@ -98,12 +103,31 @@ def selectin_chunk_size() -> int | None:
     return size if isinstance(size, int) else None
 
 
-def pool_hooks(base: type) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]] | None:
-    """A pool class's queue-wait, connection-opening and return methods; None if any is gone."""
-    do_get, create_connection, return_conn = (getattr(base, name, None) for name in POOL_HOOKS)
-    if do_get is None or create_connection is None or return_conn is None:
-        return None
-    return do_get, create_connection, return_conn
+def pool_return(base: type) -> Callable[..., Any] | None:
+    """A pool class's method that takes a connection back (``_return_conn``); None if it is gone."""
+    return getattr(base, "_return_conn", None)
+
+
+def queue_waiters(pool: Any) -> int | None:
+    """Checkouts waiting in a queue pool's queue now: asyncio's futures, or a sync queue's threads; 0 for a pool with
+    no queue (it never waits), None when this SQLAlchemy keeps its queue where this cannot see.
+
+    Read from another thread as well as the pool's: ``len`` of a deque runs in C, in one step.
+    """
+    queue = getattr(pool, "_pool", None) if isinstance(pool, QueuePool) else _NO_QUEUE
+    if queue is _NO_QUEUE:
+        return 0
+    if isinstance(queue, AsyncAdaptedQueue):
+        waiting = vars(queue).get("_queue")  # made at the first checkout: none before
+        if waiting is None:
+            return 0
+        getters = getattr(waiting, "_getters", None)
+    else:
+        getters = getattr(getattr(queue, "not_empty", None), "_waiters", None)
+    return len(getters) if getters is not None else None
+
+
+_NO_QUEUE = object()
 
 
 _UNSET = object()

@@ -1,7 +1,8 @@
 """PoolMonitor: live figures of an engine's connection pool.
 
-The instrumented pool (``pool_class``) reports acquire times, waiters, and
-each checkout and return; SQLAlchemy's pool events report connects, closes,
+The instrumented pool (``pool_class``) reports acquire times and each
+checkout and return; waiters are read from the pool's queue whenever the
+figures are; SQLAlchemy's pool events report connects, closes,
 invalidations and detaches (and checkouts and returns too, for a pool that
 is not instrumented). The history is a ring buffer that ``sample()``
 appends to about ten times a second.
@@ -34,6 +35,7 @@ from sqla_tui.core.connect.engine import create_engine
 from sqla_tui.core.connect.session_ids import session_id
 from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.connect.url import parse_url
+from sqla_tui.core.internals.sqlalchemy import queue_waiters
 from sqla_tui.core.observe.figures import (
     Counters,
     Durations,
@@ -216,10 +218,7 @@ class PoolMonitor:
         raises the waiting peak, which only the pool's thread writes.
         """
         checked_out, idle, overflow = self._pool_figures()
-        acquire = self.acquire if is_instrumented(self._engine.pool) else None
-        waiters = acquire.waiting if acquire else None
-        if acquire and acquire.waiting > acquire.max_waiting:
-            acquire.max_waiting = acquire.waiting
+        waiters = self._waiters()
         point = Sample(
             t=round(time.monotonic() - self._started, 3),
             checked_out=checked_out,
@@ -231,6 +230,20 @@ class PoolMonitor:
         )
         self._history.append(point)
         return point
+
+    def _waiters(self) -> int | None:
+        """Checkouts waiting for a connection now, read from the pool's queue, raising the peak; None uninstrumented.
+
+        The peak is what the sampler and snapshots saw: a checkout that
+        waited less than a sampling interval between two of them is missed.
+        """
+        pool = self._engine.pool
+        if not is_instrumented(pool):
+            return None
+        waiters = queue_waiters(pool)
+        if waiters is not None and waiters > self.acquire.max_waiting:
+            self.acquire.max_waiting = waiters
+        return waiters
 
     def history(self) -> list[Sample]:
         """The sampled series, oldest first."""
@@ -284,7 +297,7 @@ class PoolMonitor:
             checked_out=checked_out,
             idle=idle,
             overflow=overflow,
-            waiters=acquire.waiting if instrumented else None,
+            waiters=self._waiters(),
             max_checked_out=self._max_out,
             max_waiters=acquire.max_waiting if instrumented else None,
             acquire=percentiles(*acquire.times.frozen()) if instrumented else None,

@@ -1,10 +1,13 @@
-"""Pool subclasses that report how long each checkout waited, and the pool's settings.
+"""Pool subclasses that report how long each checkout took, and the pool's settings.
 
-SQLAlchemy fires no event before a checkout starts waiting for a free
-connection, so waiters and acquire times can only be seen by wrapping the
-pool's own ``connect()``. The private methods and attributes that takes are
-read through ``core.internals.sqlalchemy``; when an upgrade removes one, no
-twin is built and the monitor says which figures it cannot give.
+SQLAlchemy fires no event before a checkout starts, so acquire times can
+only be seen by wrapping the pool's own ``connect()``. Waiters are not
+counted here: they are the checkouts in the pool's queue, read from the
+queue when the figures are (``core.internals.sqlalchemy.queue_waiters``),
+which costs a checkout nothing. The private methods and attributes this
+takes are read through ``core.internals.sqlalchemy``; when an upgrade
+removes one, no twin is built and the monitor says which figures it cannot
+give.
 """
 
 from __future__ import annotations
@@ -13,40 +16,33 @@ from dataclasses import dataclass
 from time import perf_counter as _perf_counter
 from typing import Any, Protocol
 
-from greenlet import getcurrent as _getcurrent
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import pool as sa_pool
 
 from sqla_tui.core.connect.masking import mask_url_text
-from sqla_tui.core.internals.sqlalchemy import connection_record, pool_hooks, private_settings
+from sqla_tui.core.internals.sqlalchemy import connection_record, pool_return, private_settings
 from sqla_tui.core.observe.figures import Durations
 
 
 class AcquireStats:
     """What an instrumented pool tallies about its checkouts, for the monitor to read.
 
-    Written only by the pool, on the thread of the event loop that runs the
-    engine; a reader on another thread copies the fields it needs. Plain
-    attributes updated inline (no lock, no listener calls): this runs on
-    every checkout, where each extra Python call costs about 1 µs under load.
+    Written by the pool on the thread of the event loop that runs the
+    engine (a sync engine's: on its threads), except ``max_waiting``, which
+    whoever reads the figures raises. Plain attributes updated inline (no
+    lock, no listener calls): this runs on every checkout, where each extra
+    Python call costs about 1 µs under load.
     """
 
-    __slots__ = ("connecting", "getting", "last_timeout", "max_waiting", "timeouts", "times")
+    __slots__ = ("last_timeout", "max_waiting", "timeouts", "times")
 
     def __init__(self, window: int) -> None:
-        self.getting: set[Any] = set()
-        """Checkouts (greenlets) inside the pool's ``_do_get``: queued or opening a connection."""
-        self.connecting = 0
         self.max_waiting = 0
+        """The most checkouts seen waiting at once, by whoever read the waiters (the sampler, a snapshot)."""
         self.times = Durations(window)
         """Acquire times: all of ``connect()``, i.e. the wait, a new connection, the pre-ping."""
         self.timeouts = 0
         self.last_timeout: str | None = None
-
-    @property
-    def waiting(self) -> int:
-        """Checkouts queued for a connection, not counting those opening one."""
-        return len(self.getting) - self.connecting
 
     def failed(self, seconds: float, error: Exception) -> None:
         times = self.times
@@ -71,15 +67,9 @@ class Watcher(Protocol):
 def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
     """A subclass of ``base`` that times each checkout and reports it, and its return, to a watcher.
 
-    Acquire time is all of ``connect()``; a failed checkout (a timeout, say)
-    is a sample too, a cancelled one (the task was stopped) is not. Waiting
-    is narrower: inside ``_do_get`` (the queue) and not in
-    ``_create_connection``, so a pre-ping or a first connect does not look
-    like contention. ``_do_get`` calls itself after a lost race; ``getting``
-    (per greenlet, i.e. per checkout) keeps that from counting one waiter
-    twice. The peak is read before adding the newcomer: it may be about to
-    open a connection rather than wait. A newcomer that does wait is seen by
-    the next arrival or the next sample.
+    Acquire time is all of ``connect()``: the wait, a new connection, the
+    pre-ping. A failed checkout (a timeout, say) is a sample too, a
+    cancelled one (the task was stopped) is not.
 
     Checkouts and returns go to the watcher straight from ``connect()`` and
     ``_return_conn()``, the places where SQLAlchemy fires its ``checkout``
@@ -95,10 +85,10 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
     overhead benchmark compares the two on the same connections that way.
     """
 
-    hooks = pool_hooks(base)
-    if hooks is None:
+    found = pool_return(base)
+    if found is None:
         return None
-    base_connect, (base_do_get, base_create, base_return) = base.connect, hooks
+    base_connect, base_return = base.connect, found
 
     class Timed(base):  # type: ignore[valid-type,misc]  # a subclass of the pool class given at run time
         watcher: Watcher | None = None
@@ -128,33 +118,6 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
                 watcher.on_checkin(record.dbapi_connection, record)
             base_return(self, record)
 
-        def _do_get(self) -> Any:
-            watcher = self.watcher
-            if watcher is None:
-                return base_do_get(self)
-            me, stats = _getcurrent(), watcher.acquire
-            getting = stats.getting
-            if me in getting:
-                return base_do_get(self)
-            waiting = len(getting) - stats.connecting
-            if waiting > stats.max_waiting:
-                stats.max_waiting = waiting
-            getting.add(me)
-            try:
-                return base_do_get(self)
-            finally:
-                getting.discard(me)
-
-        def _create_connection(self) -> Any:
-            watcher = self.watcher
-            if watcher is None:
-                return base_create(self)
-            watcher.acquire.connecting += 1
-            try:
-                return base_create(self)
-            finally:
-                watcher.acquire.connecting -= 1
-
         def recreate(self) -> Any:
             """Keep the watcher when ``engine.dispose()`` swaps in a fresh pool."""
             fresh = super().recreate()
@@ -162,7 +125,7 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
             return fresh
 
     Timed.__name__ = Timed.__qualname__ = f"Instrumented{base.__name__.removeprefix('AsyncAdapted')}"
-    Timed.__doc__ = f"{base.__name__}, reporting acquire times, waiters, checkouts and returns to its ``watcher``."
+    Timed.__doc__ = f"{base.__name__}, reporting acquire times, checkouts and returns to its ``watcher``."
     return Timed
 
 

@@ -201,6 +201,19 @@ async def test_a_dead_connection_counts_as_a_pre_ping_failure(empty_db: TestData
     assert victim not in monitor.session_ids()
 
 
+async def test_a_connection_invalidated_while_out_comes_back_without_a_reset(empty_db: TestDatabase) -> None:
+    async with watched(empty_db, PoolOptions(pool_size=1, max_overflow=0)) as (engine, monitor):
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+            await conn.invalidate()
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 2"))
+        snapshot = monitor.snapshot()
+
+    assert (snapshot.counters.checkouts, snapshot.counters.checkins, snapshot.counters.resets) == (2, 2, 1)
+    assert snapshot.counters.invalidations == 1 and snapshot.hold.count == 2
+
+
 @pytest.mark.parametrize(
     ("poolclass", "name"),
     [("null", "NullPool"), ("static", "StaticPool")],

@@ -117,6 +117,9 @@ class PoolMonitor:
         self.acquire = AcquireStats(window)
         self._hold = Durations(window)
         self._counts = dict.fromkeys(Counters.__dataclass_fields__, 0)
+        """Events counted as they happen; checkins and resets are read off the hold times when asked."""
+        self._unreset = 0
+        """Checkins of a connection that did not come back live (invalidated, detached): not reset."""
         self._max_out = 0
         self._born: dict[Any, tuple[int, float, int | None]] = {}
         self._out: dict[Any, tuple[float, Location | None]] = {}
@@ -164,18 +167,18 @@ class PoolMonitor:
 
         SQLAlchemy resets (rolls back) every live connection on its way back
         to the pool, just before this; counting it here rather than listening
-        to ``reset`` keeps the monitor off SQLAlchemy's event dispatch. A
-        connection whose reset failed arrives invalidated, as ``None``.
+        to ``reset`` keeps the monitor off SQLAlchemy's event dispatch, and
+        counting only those that were not (a connection whose reset failed
+        arrives invalidated, as ``None``) keeps two counters off every checkin.
         """
         checkout = self._out.pop(record, None)
         if checkout is None:
             return
-        held, hold, counts = time.monotonic() - checkout[0], self._hold, self._counts
-        counts["checkins"] += 1
-        if dbapi_connection is not None:
-            counts["resets"] += 1
+        held, hold = time.monotonic() - checkout[0], self._hold
+        if dbapi_connection is None:
+            self._unreset += 1
         hold.recent.append(held)
-        hold.count += 1
+        hold.count += 1  # the checkins: counted once, here
         if held > hold.max:
             hold.max = held
         if held >= self.leak_threshold:
@@ -303,7 +306,12 @@ class PoolMonitor:
             acquire=percentiles(*acquire.times.frozen()) if instrumented else None,
             hold=percentiles(*self._hold.frozen()),
             counters=Counters(
-                **{**self._counts, "timeouts": acquire.timeouts, "resets": self._counts["resets"] * bool(settings.resets)}
+                **{
+                    **self._counts,
+                    "timeouts": acquire.timeouts,
+                    "checkins": self._hold.count,
+                    "resets": (self._hold.count - self._unreset) * bool(settings.resets),
+                }
             ),
             connection_ages_s=sorted((round(now - since, 3) for _, since, _ in born.values()), reverse=True),
             leak_threshold_s=self.leak_threshold,

@@ -63,6 +63,7 @@ origin_override: contextvars.ContextVar[Location | None] = contextvars.ContextVa
 """Set by code that checks out for a caller (tasks inherit it), used when no application frame is found."""
 
 _APP, _OWN, _LIBRARY, _BOUNDARY = 0, 1, 2, 3
+_PASSED_BY = frozenset((_OWN, _LIBRARY))
 _HERE = os.path.dirname(sqla_tui.__file__ or "") + os.sep
 _LIBRARY_DIRS = tuple(os.path.dirname(module.__file__ or "") + os.sep for module in (sqlalchemy, greenlet))
 _STDLIB = os.path.dirname(contextvars.__file__ or "") + os.sep
@@ -217,18 +218,28 @@ def _thread_caller(skip: int) -> Location | None:
 
 
 def _innermost_application_frame(frame: FrameType | None, *, boundary_ends: bool) -> tuple[Location | None, bool]:
-    """The first application frame from ``frame`` outward, and whether an event-loop boundary ended the walk first."""
-    kinds = _kinds
-    while frame is not None:
-        code = frame.f_code
-        kind = kinds.get(code.co_filename)
+    """The first application frame from ``frame`` outward, and whether an event-loop boundary ended the walk first.
+
+    The frames of SQLAlchemy and sqla-tui in between are passed by in a loop
+    of their own, the tightest this walk has: it runs for every one of them
+    on every checkout (three for ``AsyncSession.execute``).
+    """
+    kinds, passed_by = _kinds, _PASSED_BY
+    walking: Any = frame  # None where the stack ends: the inner loop reads its attributes and fails there
+    kind: int | None
+    while walking is not None:
+        try:
+            while (kind := kinds.get(walking.f_code.co_filename)) in passed_by:
+                walking = walking.f_back
+        except AttributeError:  # the stack ended among them
+            return None, False
         if kind is None:
-            kind = _kind(code)
+            kind = _kind(walking.f_code)
         if kind == _APP:
-            return _location(frame), False
+            return _location(walking), False
         if kind == _BOUNDARY and boundary_ends:
             return None, True
-        frame = frame.f_back
+        walking = walking.f_back  # an application-less stretch, or a file seen for the first time
     return None, False
 
 

@@ -155,3 +155,25 @@ def test_a_statements_transaction_is_its_connections_and_says_when_it_ended() ->
     engine.dispose()
     assert hooks["initialize"] == [None]
     assert hooks["statements"] == [("SELECT 0", None), ("SELECT 1", first), ("SELECT 2", second)]
+
+
+def test_an_awaited_calls_greenlet_keeps_the_line_found_for_it() -> None:
+    """``core.observe.origin`` keeps the application line on SQLAlchemy's greenlet for an awaited call (greenlets
+    take attributes), so a statement after its checkout is not walked again; one that took none would walk again."""
+    import asyncio
+
+    import greenlet
+    from sqlalchemy.util import greenlet_spawn
+
+    from sqla_tui.core.observe import origin
+
+    def inside() -> tuple[object, object, object]:
+        first = origin.caller_location()
+        return first, getattr(greenlet.getcurrent(), origin._FOUND, None), origin.caller_location()
+
+    async def awaited() -> tuple[object, object, object]:
+        return await greenlet_spawn(inside)
+
+    first, kept, again = asyncio.run(awaited())
+    assert isinstance(first, origin.Location) and first.file == __file__ and first.function == "awaited"
+    assert kept is first and again is first

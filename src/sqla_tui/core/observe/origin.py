@@ -32,8 +32,6 @@ from asyncio import Task, current_task
 from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the running loop or None, never raising
 from types import CodeType, FrameType
 from typing import Any, NamedTuple
-from weakref import ReferenceType
-from weakref import ref as _weak
 
 import greenlet
 import sqlalchemy
@@ -108,14 +106,15 @@ def _location(frame: FrameType) -> Location:
     return location
 
 
-_runs: dict[int, tuple[ReferenceType[Any], Location]] = {}
-"""The application line found for each greenlet SQLAlchemy spawned for an awaited call, by its address, with a weak
-reference to it: a greenlet that died is neither kept alive nor mistaken for a newcomer at its address. One
-awaited call (``session.execute``) checks out and then runs its statement in one greenlet, from the one
-application line suspended at its ``await``, so the statement's walk would read the same frames to the same line.
-Kept for every greenlet, not only the last: while a statement waits on the network, other tasks' awaited calls
-run, and with one slot a /fast request of the test application walked twice at 5 requests at once (once)."""
-_RUNS_MAX = 1024
+_FOUND = "_sqla_tui_application_line"
+"""Where the application line found for a greenlet SQLAlchemy spawned for an awaited call is kept: on that greenlet,
+as an attribute of ours (greenlets take attributes), so it lives exactly as long as the greenlet. One awaited call
+(``session.execute``) checks out and then runs its statements in one greenlet, from the one application line
+suspended at its ``await``, so a statement's walk would read the same frames to the same line. Kept per greenlet,
+not in one slot: while a statement waits on the network, other tasks' awaited calls run (with one slot a /fast
+request of the test application walked twice at 5 requests at once; once since). Read before anything else:
+a statement's origin is then one attribute read (a dictionary of greenlets by address, checked through a weak
+reference, cost twice the bytecode)."""
 
 
 def running_task() -> Task[Any] | None:
@@ -131,7 +130,7 @@ def caller_location(skip: int = 0) -> Location | None:
     and checkout of an async engine) every coroutine of the task is running,
     so none says what it awaits: the innermost application frame outside
     the greenlet is read first (``_greenlet_caller``), once per greenlet
-    (``_runs``: a checkout and its statements are one walk). A greenlet
+    (``_FOUND``: a checkout and its statements are one walk). A greenlet
     of the application's own (gevent's, eventlet's) is read as a thread is. Otherwise, and when
     that finds none, the task's chain of suspended coroutines: the innermost
     application coroutine of it; else ``origin_override``; else the
@@ -146,16 +145,17 @@ def caller_location(skip: int = 0) -> Location | None:
     application (each frame read costs a frame object, ~3,000 instructions).
     """
     current = _getcurrent()
+    found: Location | None = getattr(current, _FOUND, None)
+    if found is not None:
+        return found
     in_greenlet = getattr(current, SPAWNED_BY_SQLALCHEMY, False)
     if in_greenlet:
-        run = _runs.get(id(current))
-        if run is not None and run[0]() is current:
-            return run[1]
         found = _greenlet_caller(current.parent)
         if found is not None:
-            if len(_runs) >= _RUNS_MAX:
-                _runs.clear()
-            _runs[id(current)] = (_weak(current), found)
+            try:
+                setattr(current, _FOUND, found)
+            except AttributeError:  # a greenlet that takes no attributes: it walks for every statement
+                pass
             return found
     task = running_task()
     if task is None:

@@ -38,24 +38,6 @@ _instrumented: set[int] = set()
 _guard = threading.Lock()
 
 
-class _Monitor(PoolMonitor):
-    """The pool monitor, also clearing what the probe left in a connection's pool entry when it goes back."""
-
-    probe: Probe | None = None
-
-    def on_checkin(self, dbapi_connection: Any, record: Any) -> None:
-        """Also forgets a session number no statement took (``Probe.checked_in``).
-
-        The base's method is called directly, not through ``super()``, which
-        builds a proxy object on every checkin; and the probe only when the
-        entry's ``info`` holds anything, which the transaction's first
-        statement emptied.
-        """
-        PoolMonitor.on_checkin(self, dbapi_connection, record)
-        if self.probe is not None and (info := record.info):
-            self.probe.checked_in(info)
-
-
 class Instrumentation:
     """The handle ``instrument`` returns: where viewers connect, how many are, and ``close()``."""
 
@@ -102,11 +84,10 @@ class Instrumentation:
                 raise
             raise AttachError(f"cannot listen on {address or 'a Unix socket'}: {error.strerror or error}") from None
         self._original_pool = swap_in_twin(sync.pool)
-        self._monitor = _Monitor(sync, leak_threshold=leak_after, window=_WINDOW)
+        self._monitor = PoolMonitor(sync, leak_threshold=leak_after, window=_WINDOW)
         self._hello = self._describe(sync, capture_params, buffer, leak_after)
         self._hub = Hub(listener, hello=self._hello, buffer=buffer, token=self.token, snapshot=self._pool_event)
         self._probe = Probe(sync, self._hub, capture_params=capture_params, started=self._started)
-        self._monitor.probe = self._probe
         self._metrics = None
         if otel:
             from sqla_tui.attach.otel import PoolMetrics

@@ -30,6 +30,7 @@ from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the r
 from threading import current_thread
 from time import perf_counter
 from typing import Any
+from weakref import ReferenceType
 from weakref import ref as _weak
 
 from sqlalchemy import event
@@ -41,7 +42,6 @@ from sqla_tui.attach.feed import NO_PARAMS, new_statement
 from sqla_tui.attach.server import Hub
 from sqla_tui.core.internals.sqlalchemy import (
     buffered_rows,
-    connection_info,
     connection_transaction,
     current_transaction,
 )
@@ -49,8 +49,6 @@ from sqla_tui.core.observe.executions import RECORDER_DEPTH, hooks
 from sqla_tui.core.observe.loaders import executed_origin
 from sqla_tui.core.observe.origin import caller_location
 
-_SESSION = "sqla_tui_attach_session"
-"""Where a session's number waits, in its connection's pool entry ``info``, for its transaction's first statement."""
 _KEPT_AT_LEAST = 64
 """Transactions the probe holds before it looks for ended ones to forget (then again at twice those still open)."""
 
@@ -69,6 +67,9 @@ class Probe:
         """Transactions seen, by the address of their ``RootTransaction``: [serial, began, location, task, last
         statement (perf_counter), a weak reference to the transaction, session]. Ended ones stay until the next
         ``_forget_ended``; ``open_transactions`` leaves them out."""
+        self._sessions: dict[int, tuple[ReferenceType[Any], int]] = {}
+        """Session numbers waiting for their transaction's first statement, by the transaction's address, with a
+        weak reference to it (a transaction that died before a statement is not another's at its address)."""
         self._forget_at = _KEPT_AT_LEAST
         self._beginning = threading.Lock()
         """Taken to add a transaction and to forget ended ones (a transaction's address is reused after it is
@@ -95,8 +96,8 @@ class Probe:
         Once per session transaction and connection, not per statement; a
         connection that is no session's (``engine.connect()``) has none. The
         number goes to the transaction when the probe has seen it already (a
-        session joining a connection's transaction), else it waits in the
-        connection's pool entry for the transaction's first statement.
+        session joining a connection's transaction), else it waits for the
+        transaction's first statement (``_sessions``).
         """
         if self.watching and connection.engine is self._engine:
             # a number for this session, in the order the feed first saw them, kept among its attributes under a
@@ -110,7 +111,7 @@ class Probe:
             if tx is not None and tx[5]() is trans:
                 tx[6] = serial
             else:
-                connection_info(connection)[_SESSION] = serial
+                self._sessions[id(trans)] = (_weak(trans), serial)
 
     def record(
         self,
@@ -150,7 +151,7 @@ class Probe:
             rows = count if isinstance(count, int) and count >= 0 else None
         tx = self.open.get(id(trans))
         if tx is None or tx[5]() is not trans:  # its first statement seen: where it began, in this place and task
-            tx = self._began(trans, context, started, where, name)
+            tx = self._began(trans, started, where, name)
         tx[4] = now
         self._hub.publish(
             new_statement(
@@ -170,12 +171,10 @@ class Probe:
             )
         )
 
-    def _began(self, trans: Any, context: ExecutionContext, started: float, where: Any, task: str) -> list[Any]:
-        """A transaction's first statement seen: number it, and take its session's number from its connection."""
-        try:
-            session = connection_info(context.root_connection).pop(_SESSION, None)
-        except NotImplementedError:  # a connection with no pool entry
-            session = None
+    def _began(self, trans: Any, started: float, where: Any, task: str) -> list[Any]:
+        """A transaction's first statement seen: number it, with its session's number if one is waiting for it."""
+        waiting = self._sessions.pop(id(trans), None)
+        session = waiting[1] if waiting is not None and waiting[0]() is trans else None
         with self._beginning:
             if len(self.open) >= self._forget_at:
                 self._forget_ended()
@@ -183,15 +182,15 @@ class Probe:
         return tx
 
     def _forget_ended(self) -> None:
-        """Drop the transactions that have ended (under ``_beginning``): a program's thousandth is not kept."""
+        """Drop the transactions that have ended, and session numbers whose transaction is gone (under
+        ``_beginning``): a program's thousandth is not kept."""
         for key, tx in list(self.open.items()):
             if not _is_open(tx):
                 del self.open[key]
+        for key, (trans, _) in list(self._sessions.items()):
+            if trans() is None:
+                self._sessions.pop(key, None)
         self._forget_at = max(_KEPT_AT_LEAST, 2 * len(self.open))
-
-    def checked_in(self, info: dict[str, Any]) -> None:
-        """A connection went back to the pool: a session number that no statement took is not the next one's."""
-        info.pop(_SESSION, None)
 
     def open_transactions(self, older_than: float) -> list[dict[str, Any]]:
         """Transactions open longer than ``older_than`` seconds, oldest first: "idle in transaction", from the app's side."""

@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")]
 
-import asyncpg  # noqa: E402
+from asgi_app import attach_viewer, own_database, send_requests  # noqa: E402
 
 from sqla_tui.core.observe import origin  # noqa: E402
 from tests.attach_app import build  # noqa: E402
@@ -47,45 +45,15 @@ origin._greenlet_caller = _counted  # type: ignore[assignment]
 
 async def per_request(server: str, path: str, concurrency: int, requests: int) -> float:
     """Walks per request over ``concurrency`` tasks sending ``requests`` each, with a viewer attached."""
-    name = f"bench_walks_{os.getpid()}_{concurrency}"
-    admin = await asyncpg.connect(server)
-    await admin.execute(f"CREATE DATABASE {name}")
-    await admin.close()
-    try:
-        app = build(f"{server.rsplit('/', 1)[0]}/{name}")
-        scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-            "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-            "headers": [(b"host", b"bench")], "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-        }  # fmt: skip
-
-        async def receive() -> dict[str, object]:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message: dict[str, object]) -> None:
-            pass
-
+    async with own_database(server, f"walks_{concurrency}") as url:
+        app = build(url)
         async with app.router.lifespan_context(app):
-            handle = app.state.instrumentation["instrumentation"]
-            viewer = subprocess.Popen(
-                [sys.executable, "-m", "sqla_tui", "attach", str(os.getpid()), "--json"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-            )  # fmt: skip
-            assert await asyncio.to_thread(handle.wait_for_viewer, 60)
-
-            async def client() -> None:
-                for _ in range(requests):
-                    await app(scope, receive, send)
-
+            viewer = await attach_viewer(app.state.instrumentation["instrumentation"])
             walks.clear()
-            await asyncio.gather(*(client() for _ in range(concurrency)))
+            await send_requests(app, path, concurrency, requests)
             counted = walks["walks"]
         viewer.wait(60)
         return counted / (concurrency * requests)
-    finally:
-        admin = await asyncpg.connect(server)
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.close()
 
 
 def main() -> None:

@@ -48,7 +48,7 @@ class Statement(NamedTuple):
     origin: Origin
     """One of the few origin objects ``core.observe.loaders`` keeps for good: it is cached by identity."""
     session: int | None
-    tx: int | None
+    tx: int
     task: str
     executemany: bool
     params: Any = NO_PARAMS
@@ -80,8 +80,8 @@ class Statement(NamedTuple):
 new_statement: Callable[[tuple[Any, ...]], Statement] = functools.partial(tuple.__new__, Statement)
 """``Statement(*fields)`` in one C call, without the Python-level ``__new__`` a NamedTuple has (once per statement)."""
 
-_TIMES = '{"type":"stmt","t":%.6f,"ms":%.3f,'
-_CONTEXT = '"rows":%s,"session":%s,"tx":%s,"task":%s,"executemany":%s,'
+_LINE = '{"type":"stmt","t":%.6f,"ms":%.3f,"rows":%s,"session":%s,"tx":%d,"task":%s,"executemany":%s,%s'
+"""A statement's line without parameters, up to its end (``_SOURCE``): one format operation an event."""
 _SOURCE = '"sql":%s,"file":%s,"line":%s,"function":%s,"loader":%s,"attribute":%s}\n'
 _sources: dict[tuple[str, Location | None, int], str] = {}
 """The end of a statement's line by (SQL, place in the code, origin): what repeats, made into JSON once each."""
@@ -95,30 +95,32 @@ def encode(event: Statement | dict[str, Any]) -> bytes:
 
 def encode_all(events: Iterable[Statement | dict[str, Any]]) -> bytes:
     """Events as lines, one after another. A statement without parameters, the feed's commonest event by far, is
-    formatted directly, in this loop rather than a call per event: its times to the microsecond; its middle
-    (rows, session, transaction, task) as the statement before it had it when it is the same, as a transaction's
-    statements have it; its end from a cache, since a program runs the same statements from the same lines over and
-    over. A cache of middles missed every time where a request is one transaction of one statement."""
+    formatted directly, in this loop rather than a call per event, in one format operation: its times to the
+    microsecond, its rows, session, transaction and task, and its end from a cache, since a program runs the same
+    statements from the same lines over and over. (A cache of the middle as well, for the statements of one
+    transaction, cost more bytecode on every event than it saved where a request is one statement.)"""
     parts: list[str] = []
-    sources, context, ascii_json = _sources, "", encode_basestring_ascii
-    last: tuple[int | None, int | None, int | None, str, bool] | None = None
+    append, sources, ascii_json, line = parts.append, _sources, encode_basestring_ascii, _LINE
     for event in events:
         if type(event) is not Statement:
-            parts += (_ENCODER.encode(event), "\n")
+            append(_ENCODER.encode(event) + "\n")
         elif event.params is not NO_PARAMS:
-            parts += (_ENCODER.encode(event.as_event()), "\n")
+            append(_ENCODER.encode(event.as_event()) + "\n")
         else:
             t, ms, sql, rows, where, origin, session, tx, task, executemany, _ = event
-            if (key := (rows, session, tx, task, executemany)) != last:
-                last, context = key, _CONTEXT % (
+            append(
+                line
+                % (
+                    t,
+                    ms,
                     "null" if rows is None else rows,
                     "null" if session is None else session,
-                    "null" if tx is None else tx,
+                    tx,
                     ascii_json(task),
                     "true" if executemany else "false",
+                    sources.get(place := (sql, where, id(origin))) or _source(place, where, origin),
                 )
-            source = sources.get(place := (sql, where, id(origin))) or _source(place, where, origin)
-            parts += (_TIMES % (t, ms), context, source)
+            )
     return "".join(parts).encode()
 
 

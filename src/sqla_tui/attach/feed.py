@@ -48,7 +48,7 @@ class Statement(NamedTuple):
     origin: Origin
     """One of the few origin objects ``core.observe.loaders`` keeps for good: it is cached by identity."""
     session: int | None
-    tx: int
+    tx: int | None
     task: str
     executemany: bool
     params: Any = NO_PARAMS
@@ -80,7 +80,7 @@ class Statement(NamedTuple):
 new_statement: Callable[[tuple[Any, ...]], Statement] = functools.partial(tuple.__new__, Statement)
 """``Statement(*fields)`` in one C call, without the Python-level ``__new__`` a NamedTuple has (once per statement)."""
 
-_LINE = '{"type":"stmt","t":%.6f,"ms":%.3f,"rows":%s,"session":%s,"tx":%d,"task":%s,"executemany":%s,%s'
+_LINE = '{"type":"stmt","t":%.6f,"ms":%.3f,"rows":%s,"session":%s,"tx":%s,"task":%s,"executemany":%s,%s'
 """A statement's line without parameters, up to its end (``_SOURCE``): one format operation an event."""
 _SOURCE = '"sql":%s,"file":%s,"line":%s,"function":%s,"loader":%s,"attribute":%s}\n'
 _sources: dict[tuple[str, Location | None, int], str] = {}
@@ -115,7 +115,7 @@ def encode_all(events: Iterable[Statement | dict[str, Any]]) -> bytes:
                     ms,
                     "null" if rows is None else rows,
                     "null" if session is None else session,
-                    tx,
+                    "null" if tx is None else tx,
                     ascii_json(task),
                     "true" if executemany else "false",
                     sources.get(place := (sql, where, id(origin))) or _source(place, where, origin),

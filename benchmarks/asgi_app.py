@@ -13,6 +13,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @contextlib.asynccontextmanager
 async def own_database(server: str, label: str) -> AsyncIterator[str]:
-    """The URL of a database made for this run on ``server`` (a URL of a database there), dropped after."""
+    """The URL of a database made for this run on ``server`` (a URL of a database there), dropped after; ``sqlite``:
+    a SQLite file of the run's own, in the temporary directory, removed after."""
     name = f"bench_{label}_{os.getpid()}"
+    if server == "sqlite":
+        path = Path(tempfile.gettempdir()) / f"{name}.db"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            path.unlink(missing_ok=True)
+        return
     admin = await asyncpg.connect(server)
     await admin.execute(f"CREATE DATABASE {name}")
     await admin.close()

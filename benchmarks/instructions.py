@@ -98,7 +98,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 WORKLOAD = r'''
-import asyncio, contextlib, gc, json, os, socket, subprocess, sys
+import asyncio, gc, json, os, socket, subprocess, sys
 
 PADDING = [(object(), [], {}, "x" * (n % 97)) for n in range(int(os.environ.get("BENCH_PADDING", "0")))]
 """Objects made before anything is imported, as many as the seed says: where everything after them lands in memory
@@ -111,6 +111,7 @@ from sqla_tui.core.connect.engine import create_engine
 from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.observe.capture import StatementLog
 from sqla_tui.core.observe.monitor import PoolMonitor, create_monitored_engine
+from asgi_app import own_database  # benchmarks/asgi_app.py: a database of the run's own, made and dropped
 
 
 class Base(DeclarativeBase):
@@ -217,29 +218,8 @@ async def attach(variant, count, url):
     await engine.dispose()
 
 
-@contextlib.asynccontextmanager
-async def own_database(server):
-    """A database of this run's own (the application drops and creates its tables while the other size's run
-    runs): a SQLite file beside this script, or one made on the PostgreSQL server ``server`` and dropped after."""
-    if server == "sqlite":
-        yield f"sqlite:///{os.path.dirname(os.path.abspath(sys.argv[0]))}/web-{os.getpid()}.db"
-        return
-    import asyncpg
-
-    name = f"bench_web_{os.getpid()}"
-    admin = await asyncpg.connect(server)
-    await admin.execute(f"CREATE DATABASE {name}")
-    await admin.close()  # not left open beside the run, where its socket would be one more for the loop to watch
-    try:
-        yield f"{server.rsplit('/', 1)[0]}/{name}"
-    finally:
-        admin = await asyncpg.connect(server)
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.close()
-
-
 async def web(variant, count, server):
-    async with own_database(server) as url:
+    async with own_database(server, "web") as url:
         await web_requests(variant, count, url)
 
 
@@ -285,7 +265,7 @@ async def web_requests(variant, count, url):
 
 
 async def served(variant, count, server):
-    async with own_database(server) as url:
+    async with own_database(server, "served") as url:
         await served_requests(variant, count, url)
 
 
@@ -344,9 +324,9 @@ BUDGET = {"pool": 0.03, "capture": 0.05, "attach": 0.03, "web": 0.03, "served": 
 (an application's requests), attach's the same bound on one bare ORM statement, which no request is cheaper than."""
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = os.pathsep.join((str(ROOT / "src"), str(ROOT)))
-"""The workload's path: this tree's sqla_tui (a worktree's, measured beside main, rather than the installed one) and
-its tests/, whose test application ``web`` and ``served`` run."""
+SOURCES = os.pathsep.join((str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")))
+"""The workload's path: this tree's sqla_tui (a worktree's, measured beside main, rather than the installed one),
+its tests/, whose test application ``web`` and ``served`` run, and benchmarks/asgi_app.py."""
 
 
 def padding(seed: int) -> str:

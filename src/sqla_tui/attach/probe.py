@@ -30,7 +30,6 @@ from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the r
 from threading import current_thread
 from time import perf_counter
 from typing import Any
-from weakref import ReferenceType
 from weakref import ref as _weak
 
 from sqlalchemy import event
@@ -49,6 +48,8 @@ from sqla_tui.core.observe.executions import RECORDER_DEPTH, hooks
 from sqla_tui.core.observe.loaders import executed_origin
 from sqla_tui.core.observe.origin import caller_location
 
+_SKIPPED = 1 + RECORDER_DEPTH
+"""Frames a statement's own walk (a thread's) passes first: ``record`` itself and the hook's below SQLAlchemy's."""
 _KEPT_AT_LEAST = 64
 """Transactions the probe holds before it looks for ended ones to forget (then again at twice those still open)."""
 
@@ -65,11 +66,9 @@ class Probe:
         self._session_key = f"sqla_tui_attach_session_{id(self)}"  # one probe per engine, each numbering its own
         self.open: dict[int, list[Any]] = {}
         """Transactions seen, by the address of their ``RootTransaction``: [serial, began, location, task, last
-        statement (perf_counter), a weak reference to the transaction, session]. Ended ones stay until the next
-        ``_forget_ended``; ``open_transactions`` leaves them out."""
-        self._sessions: dict[int, tuple[ReferenceType[Any], int]] = {}
-        """Session numbers waiting for their transaction's first statement, by the transaction's address, with a
-        weak reference to it (a transaction that died before a statement is not another's at its address)."""
+        statement (perf_counter), a weak reference to the transaction, session]; location and task are None from
+        a session's beginning to its first statement. Ended ones stay until the next ``_forget_ended``;
+        ``open_transactions`` leaves them out."""
         self._forget_at = _KEPT_AT_LEAST
         self._beginning = threading.Lock()
         """Taken to add a transaction and to forget ended ones (a transaction's address is reused after it is
@@ -95,9 +94,9 @@ class Probe:
 
         Once per session transaction and connection, not per statement; a
         connection that is no session's (``engine.connect()``) has none. The
-        number goes to the transaction when the probe has seen it already (a
-        session joining a connection's transaction), else it waits for the
-        transaction's first statement (``_sessions``).
+        number goes to the connection's transaction, which the probe numbers
+        here when it has not seen it yet: its place in the code and its task
+        come with its first statement.
         """
         if self.watching and connection.engine is self._engine:
             # a number for this session, in the order the feed first saw them, kept among its attributes under a
@@ -108,10 +107,9 @@ class Probe:
                 serial = numbers[self._session_key] = next(self._serials)
             trans = connection_transaction(connection)
             tx = self.open.get(id(trans))
-            if tx is not None and tx[5]() is trans:
-                tx[6] = serial
-            else:
-                self._sessions[id(trans)] = (_weak(trans), serial)
+            if tx is None or tx[5]() is not trans:
+                tx = self._began(trans, perf_counter(), None, None)
+            tx[6] = serial
 
     def record(
         self,
@@ -135,7 +133,7 @@ class Probe:
         trans = current_transaction(context)
         if trans is None:  # SQLAlchemy's first-connect queries
             return
-        where = caller_location(skip=1 + RECORDER_DEPTH)  # itself and the hook's frames below SQLAlchemy's
+        where = caller_location(_SKIPPED)
         # the asyncio task, else the thread (``origin.running_task`` inline: each Python call here is ~700 instructions)
         task = current_task(loop) if (loop := _get_running_loop()) is not None else None
         name = task.get_name() if task is not None else current_thread().name
@@ -152,6 +150,8 @@ class Probe:
         tx = self.open.get(id(trans))
         if tx is None or tx[5]() is not trans:  # its first statement seen: where it began, in this place and task
             tx = self._began(trans, started, where, name)
+        elif tx[2] is None:  # numbered when its session began it: its first statement says where and in which task
+            tx[2], tx[3] = where, name
         tx[4] = now
         self._hub.publish(
             new_statement(
@@ -171,25 +171,19 @@ class Probe:
             )
         )
 
-    def _began(self, trans: Any, started: float, where: Any, task: str) -> list[Any]:
-        """A transaction's first statement seen: number it, with its session's number if one is waiting for it."""
-        waiting = self._sessions.pop(id(trans), None)
-        session = waiting[1] if waiting is not None and waiting[0]() is trans else None
+    def _began(self, trans: Any, began: float, where: Any, task: str | None) -> list[Any]:
+        """A transaction seen for the first time (its first statement, or its session's beginning): number it."""
         with self._beginning:
             if len(self.open) >= self._forget_at:
                 self._forget_ended()
-            tx = self.open[id(trans)] = [next(self._serials), started, where, task, started, _weak(trans), session]
+            tx = self.open[id(trans)] = [next(self._serials), began, where, task, began, _weak(trans), None]
         return tx
 
     def _forget_ended(self) -> None:
-        """Drop the transactions that have ended, and session numbers whose transaction is gone (under
-        ``_beginning``): a program's thousandth is not kept."""
+        """Drop the transactions that have ended (under ``_beginning``): a program's thousandth is not kept."""
         for key, tx in list(self.open.items()):
             if not _is_open(tx):
                 del self.open[key]
-        for key, (trans, _) in list(self._sessions.items()):
-            if trans() is None:
-                self._sessions.pop(key, None)
         self._forget_at = max(_KEPT_AT_LEAST, 2 * len(self.open))
 
     def open_transactions(self, older_than: float) -> list[dict[str, Any]]:

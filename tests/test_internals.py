@@ -150,7 +150,6 @@ def test_a_statements_transaction_is_its_connections_and_says_when_it_ended() ->
         connection.exec_driver_sql("SELECT 2")
         second = sa_internals.connection_transaction(connection)
         assert second is not first and second.is_active
-        assert sa_internals.connection_info(connection) is connection.info  # Connection._dbapi_connection's
     assert not second.is_active
     engine.dispose()
     assert hooks["initialize"] == [None]

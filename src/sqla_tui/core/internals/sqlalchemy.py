@@ -32,7 +32,6 @@ PRIVATE: dict[str, str] = {
     "sqlalchemy.util.queue.Queue.not_empty": "waiters: the condition a sync pool's checkouts wait on",
     "threading.Condition._waiters": "waiters: the threads a condition holds waiting",
     "sqlalchemy.pool.base._ConnectionFairy._connection_record": "which pooled connection a checkout got",
-    "sqlalchemy.engine.Connection._dbapi_connection": "a session's number, kept in its connection's pool entry",
     "sqlalchemy.engine.Connection._transaction": "a statement's transaction, and when it ended, read cheaply",
     "sqlalchemy.pool.Pool._recycle": "the pool's recycle setting",
     "sqlalchemy.pool.QueuePool._max_overflow": "the pool's max_overflow setting",
@@ -44,9 +43,6 @@ PRIVATE: dict[str, str] = {
 
 connection_record: Callable[[Any], Any] = attrgetter("_connection_record")
 """The ``_ConnectionRecord`` behind a checked-out connection (a C-level getter: this runs on every checkout)."""
-connection_info: Callable[[Any], dict[str, Any]] = attrgetter("_dbapi_connection.info")
-"""A ``Connection``'s pool entry ``info``, what ``Connection.info`` reads through two Python properties (once per
-session transaction while the attach probe watches)."""
 connection_transaction: Callable[[Any], Any] = attrgetter("_transaction")
 """A ``Connection``'s ``RootTransaction`` (None before it begins one), as ``current_transaction`` reads it."""
 current_transaction: Callable[[Any], Any] = attrgetter("root_connection._transaction")
@@ -114,9 +110,9 @@ def queue_waiters(pool: Any) -> int | None:
 
     Read from another thread as well as the pool's: ``len`` of a deque runs in C, in one step.
     """
-    queue = getattr(pool, "_pool", None) if isinstance(pool, QueuePool) else _NO_QUEUE
-    if queue is _NO_QUEUE:
+    if not isinstance(pool, QueuePool):
         return 0
+    queue = getattr(pool, "_pool", None)
     if isinstance(queue, AsyncAdaptedQueue):
         waiting = vars(queue).get("_queue")  # made at the first checkout: none before
         if waiting is None:
@@ -125,9 +121,6 @@ def queue_waiters(pool: Any) -> int | None:
     else:
         getters = getattr(getattr(queue, "not_empty", None), "_waiters", None)
     return len(getters) if getters is not None else None
-
-
-_NO_QUEUE = object()
 
 
 _UNSET = object()

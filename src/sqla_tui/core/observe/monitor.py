@@ -217,8 +217,8 @@ class PoolMonitor:
     def sample(self) -> Sample:
         """Append one point to the history and return it (cheap; call ~10 times a second).
 
-        Call it on the engine's event loop (``start_sampling`` does): it also
-        raises the waiting peak, which only the pool's thread writes.
+        Call it on the engine's event loop (``start_sampling`` does). It also
+        raises the waiting peak, as a snapshot does (``_waiters``).
         """
         checked_out, idle, overflow = self._pool_figures()
         waiters = self._waiters()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqla_tui.attach.feed import NO_PARAMS, Statement, decode, encode, encode_all
+from sqla_tui.attach.feed import NO_PARAMS, Statement, decode, encode, encode_all, statement_line
 from sqla_tui.core.observe.loaders import MAIN, OTHER, Origin
 from sqla_tui.core.observe.origin import Location
 
@@ -18,12 +18,12 @@ NO_LINE = Statement(1.5, 2.5, "SELECT 1", 0, Location("/app/x.py", None, "f"), M
 
 
 def test_a_statement_reads_back_with_its_fields_and_times_to_the_microsecond() -> None:
-    assert decode(encode(STATEMENT)) == {
+    assert decode(statement_line(*STATEMENT)) == {
         "type": "stmt", "t": 12.345679, "sql": 'SELECT "a\\b"\nFROM été WHERE ? = x', "ms": 0.123, "rows": 3,
         "file": "/app/views.py", "line": 41, "function": "n_plus_one", "loader": "lazy", "attribute": "Author.books",
         "session": 2, "tx": 7, "task": "Task-12", "executemany": False,
     }  # fmt: skip
-    assert decode(encode(UNKNOWN)) == {
+    assert decode(statement_line(*UNKNOWN)) == {
         "type": "stmt", "t": 1.5, "sql": "SELECT 1", "ms": 2.5, "rows": None, "file": None, "line": None,
         "function": None, "loader": "other", "attribute": None, "session": None, "tx": None, "task": "MainThread",
         "executemany": True,
@@ -41,17 +41,21 @@ def test_the_cached_end_of_a_line_belongs_to_its_own_sql_place_and_loader() -> N
         NO_LINE,
     ]
     for statement in lines:
-        assert decode(encode(statement)) == {
-            **statement.as_event(), "t": round(statement.t, 6), "ms": round(statement.ms, 3)
-        }  # fmt: skip
-        assert encode(statement).endswith(b"}\n") and encode(statement).isascii()
+        line = statement_line(*statement)
+        assert decode(line) == {**statement.as_event(), "t": round(statement.t, 6), "ms": round(statement.ms, 3)}
+        assert line.endswith("}\n") and line.isascii()
 
 
 def test_events_with_parameters_or_other_fields_are_plain_json() -> None:
     with_params = STATEMENT._replace(params=[1, "x"])
     pool = {"type": "pool", "size": 5, "checked_out": 1}
     assert STATEMENT.params is NO_PARAMS
-    assert encode(with_params) == json.dumps(with_params.as_event(), separators=(",", ":")).encode() + b"\n"
-    assert decode(encode(with_params))["params"] == [1, "x"]
+    assert statement_line(*with_params) == json.dumps(with_params.as_event(), separators=(",", ":")) + "\n"
+    assert decode(statement_line(*with_params))["params"] == [1, "x"]
     assert encode(pool) == json.dumps(pool, separators=(",", ":")).encode() + b"\n"
-    assert encode_all([STATEMENT, with_params, pool]) == encode(STATEMENT) + encode(with_params) + encode(pool)
+
+
+def test_a_batch_is_its_statements_lines_as_made_and_its_other_events_encoded_in_order() -> None:
+    pool = {"type": "pool", "size": 5, "checked_out": 1}
+    lines = [statement_line(*STATEMENT), statement_line(*UNKNOWN)]
+    assert encode_all([lines[0], pool, lines[1]]) == lines[0].encode() + encode(pool) + lines[1].encode()

@@ -7,9 +7,8 @@ version it does not know, in one line, rather than misread it.
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -33,11 +32,7 @@ NO_PARAMS: Any = object()
 
 
 class Statement(NamedTuple):
-    """A statement as the probe hands it over, raw: the feed thread turns it into the ``stmt`` line.
-
-    A tuple, built in the application's thread with one call; no dict of
-    fourteen keys and no formatting there (``as_event`` has its fields).
-    """
+    """A statement's fields, in the order ``statement_line`` takes them (``as_event`` names them)."""
 
     t: float
     """Seconds since ``instrument()``, when it ended."""
@@ -77,9 +72,6 @@ class Statement(NamedTuple):
         return event
 
 
-new_statement: Callable[[tuple[Any, ...]], Statement] = functools.partial(tuple.__new__, Statement)
-"""``Statement(*fields)`` in one C call, without the Python-level ``__new__`` a NamedTuple has (once per statement)."""
-
 _LINE = '{"type":"stmt","t":%.6f,"ms":%.3f,"rows":%s,"session":%s,"tx":%s,"task":%s,"executemany":%s,%s'
 """A statement's line without parameters, up to its end (``_SOURCE``): one format operation an event."""
 _SOURCE = '"sql":%s,"file":%s,"line":%s,"function":%s,"loader":%s,"attribute":%s}\n'
@@ -88,40 +80,45 @@ _sources: dict[tuple[str, Location | None, int], str] = {}
 _CACHED_MAX = 4096
 
 
-def encode(event: Statement | dict[str, Any]) -> bytes:
-    """One event as one line."""
-    return encode_all((event,))
+def statement_line(
+    t: float,
+    ms: float,
+    sql: str,
+    rows: int | None,
+    where: Location | None,
+    origin: Origin,
+    session: int | None,
+    tx: int | None,
+    task: str,
+    executemany: bool,
+    params: Any = NO_PARAMS,
+) -> str:
+    """A statement's ``stmt`` line (a ``Statement``'s fields), made where it ran, in the application's thread.
 
-
-def encode_all(events: Iterable[Statement | dict[str, Any]]) -> bytes:
-    """Events as lines, one after another. A statement without parameters, the feed's commonest event by far, is
-    formatted directly, in this loop rather than a call per event, in one format operation: its times to the
-    microsecond, its rows, session, transaction and task, and its end from a cache, since a program runs the same
-    statements from the same lines over and over. (A cache of the middle as well, for the statements of one
-    transaction, cost more bytecode on every event than it saved where a request is one statement.)"""
-    parts: list[str] = []
-    append, sources, ascii_json, line = parts.append, _sources, encode_basestring_ascii, _LINE
-    for event in events:
-        if type(event) is not Statement:
-            append(_ENCODER.encode(event) + "\n")
-        elif event.params is not NO_PARAMS:
-            append(_ENCODER.encode(event.as_event()) + "\n")
-        else:
-            t, ms, sql, rows, where, origin, session, tx, task, executemany, _ = event
-            append(
-                line
-                % (
-                    t,
-                    ms,
-                    "null" if rows is None else rows,
-                    "null" if session is None else session,
-                    "null" if tx is None else tx,
-                    ascii_json(task),
-                    "true" if executemany else "false",
-                    sources.get(place := (sql, where, id(origin))) or _source(place, where, origin),
-                )
-            )
-    return "".join(parts).encode()
+    A line is a str, which the garbage collector never looks at: a tuple of
+    the fields, queued for the feed thread to format, was one more tracked
+    object per statement, and queued statements are what a busy or slow
+    viewer's buffer holds by the thousand, each one counted towards the
+    application's next collection and walked by it (two collections per
+    queued statement before it is old enough to be left alone). Without
+    parameters, the feed's commonest event by far, a line is one format
+    operation: its times to the microsecond, its rows, session, transaction
+    and task, and its end from a cache, since a program runs the same
+    statements from the same lines over and over.
+    """
+    if params is not NO_PARAMS:
+        fields = Statement(t, ms, sql, rows, where, origin, session, tx, task, executemany, params)
+        return _ENCODER.encode(fields.as_event()) + "\n"
+    return _LINE % (
+        t,
+        ms,
+        "null" if rows is None else rows,
+        "null" if session is None else session,
+        "null" if tx is None else tx,
+        encode_basestring_ascii(task),
+        "true" if executemany else "false",
+        _sources.get(place := (sql, where, id(origin))) or _source(place, where, origin),
+    )
 
 
 def _source(key: tuple[str, Location | None, int], where: Location | None, origin: Origin) -> str:
@@ -136,6 +133,19 @@ def _source(key: tuple[str, Location | None, int], where: Location | None, origi
         encode_basestring_ascii(origin.attribute) if origin.attribute else "null",
     )
     return text
+
+
+def encode(event: str | dict[str, Any]) -> bytes:
+    """One event as one line."""
+    return encode_all((event,))
+
+
+def encode_all(events: Iterable[str | dict[str, Any]]) -> bytes:
+    """Events as lines, one after another: a statement's is made already (``statement_line``), the rest are
+    dicts, made JSON here."""
+    return "".join(
+        [event if type(event) is str else _ENCODER.encode(event) + "\n" for event in events]
+    ).encode()
 
 
 def decode(line: bytes | str) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from sqlalchemy.engine import Connection, Engine, ExecutionContext
 from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.orm import Session, SessionTransaction
 
-from sqla_tui.attach.feed import NO_PARAMS, new_statement
+from sqla_tui.attach.feed import NO_PARAMS, statement_line
 from sqla_tui.attach.server import Hub
 from sqla_tui.core.internals.sqlalchemy import (
     buffered_rows,
@@ -122,9 +122,8 @@ class Probe:
     ) -> None:
         """A statement the driver just ran, while someone watches (``core.observe.executions`` asked ``watching``).
 
-        Only what must be read now, in the application's thread (where in
-        its code, which task, the rows its driver buffered), goes into a
-        raw ``Statement`` tuple; the feed thread formats it. What SQLAlchemy
+        Its line is made here, in the application's thread (``statement_line``
+        says why), and queued for the feed thread to send. What SQLAlchemy
         sends when it first connects (the server's version, its settings:
         nobody's statements, which its cursor events never showed either)
         is left out: that connection begins no transaction.
@@ -154,20 +153,18 @@ class Probe:
             tx[2], tx[3] = where, name
         tx[4] = now
         self._hub.publish(
-            new_statement(
-                (
-                    now - self._started,
-                    (now - started) * 1000,
-                    statement,
-                    rows,
-                    where,
-                    executed_origin(context),
-                    tx[6],
-                    tx[0],
-                    name,
-                    executemany,
-                    parameters if self._capture_params else NO_PARAMS,
-                )
+            statement_line(
+                now - self._started,
+                (now - started) * 1000,
+                statement,
+                rows,
+                where,
+                executed_origin(context),
+                tx[6],
+                tx[0],
+                name,
+                executemany,
+                parameters if self._capture_params else NO_PARAMS,
             )
         )
 

@@ -1,9 +1,9 @@
 """The feed server: one daemon thread that accepts viewers and sends them events, so the application never waits.
 
-The application's threads only ``publish``: append an event (a dict) to each
-viewer's bounded deque, or count a drop when it is full. Everything slow
-happens on the server thread: JSON encoding, non-blocking sends, accepting,
-the 10 Hz pool snapshot. A viewer that reads slowly, never reads, or is
+The application's threads only ``publish``: append an event (a statement's
+line, or a dict) to each viewer's bounded deque, or count a drop when it is
+full. Everything else happens on the server thread: encoding the dicts,
+non-blocking sends, accepting, the 10 Hz pool snapshot. A viewer that reads slowly, never reads, or is
 killed costs the application one ``len`` and one ``append`` per event (and
 the drops it is told about); a killed viewer is forgotten at the next send.
 """
@@ -22,10 +22,11 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from sqla_tui.attach.feed import Statement, encode, encode_all
+from sqla_tui.attach.feed import encode, encode_all
 
-Event = Statement | dict[str, Any]
-"""What the application's threads publish: statements as raw tuples, everything else as the event's dict."""
+Event = str | dict[str, Any]
+"""What the application's threads publish: a statement as its line (``feed.statement_line``), anything else as the
+event's dict."""
 
 _TICK = 0.02
 """How often the thread wakes to send (s): events reach a viewer within about this long."""
@@ -52,7 +53,7 @@ class Viewer:
         """Count one event this viewer will never get (any thread; only the full-buffer path takes the lock)."""
         with self._lock:
             self.dropped += 1
-            if type(event) is Statement:
+            if type(event) is str:
                 self.dropped_statements += 1
 
 

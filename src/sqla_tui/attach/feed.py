@@ -143,9 +143,7 @@ def encode(event: str | dict[str, Any]) -> bytes:
 def encode_all(events: Iterable[str | dict[str, Any]]) -> bytes:
     """Events as lines, one after another: a statement's is made already (``statement_line``), the rest are
     dicts, made JSON here."""
-    return "".join(
-        [event if type(event) is str else _ENCODER.encode(event) + "\n" for event in events]
-    ).encode()
+    return "".join([event if type(event) is str else _ENCODER.encode(event) + "\n" for event in events]).encode()
 
 
 def decode(line: bytes | str) -> dict[str, Any]:

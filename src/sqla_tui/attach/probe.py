@@ -24,13 +24,12 @@ reports its ``rowcount`` when it knows it, else ``null``.
 from __future__ import annotations
 
 import itertools
-import threading
+import weakref
 from asyncio import current_task
 from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the running loop or None, never raising
 from threading import current_thread
 from time import perf_counter
 from typing import Any
-from weakref import ref as _weak
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, ExecutionContext
@@ -50,8 +49,14 @@ from sqla_tui.core.observe.origin import caller_location
 
 _SKIPPED = 1 + RECORDER_DEPTH
 """Frames a statement's own walk (a thread's) passes first: ``record`` itself and the hook's below SQLAlchemy's."""
-_KEPT_AT_LEAST = 64
-"""Transactions the probe holds before it looks for ended ones to forget (then again at twice those still open)."""
+
+
+class _Seen(weakref.ref):
+    """A weak reference to a transaction the probe saw, knowing its key in ``Probe.open``: the callback that forgets
+    the transaction when it is gone reads the key here (the transaction's address, no longer readable from it)."""
+
+    __slots__ = ("key",)
+    key: int
 
 
 class Probe:
@@ -65,14 +70,13 @@ class Probe:
         self._serials = itertools.count(1)
         self._session_key = f"sqla_tui_attach_session_{id(self)}"  # one probe per engine, each numbering its own
         self.open: dict[int, list[Any]] = {}
-        """Transactions seen, by the address of their ``RootTransaction``: [serial, began, location, task, last
-        statement (perf_counter), a weak reference to the transaction, session]; location and task are None from
-        a session's beginning to its first statement. Ended ones stay until the next ``_forget_ended``;
-        ``open_transactions`` leaves them out."""
-        self._forget_at = _KEPT_AT_LEAST
-        self._beginning = threading.Lock()
-        """Taken to add a transaction and to forget ended ones (a transaction's address is reused after it is
-        gone), never to read one: a statement of a transaction already seen takes no lock."""
+        """Transactions seen and not yet gone, by the address of their ``RootTransaction``: [serial, began,
+        location, task, last statement (perf_counter), a weak reference to the transaction (``_Seen``), session];
+        location and task are None from a session's beginning to its first statement. One that has ended but is
+        still referenced stays, and ``open_transactions`` leaves it out; one that is gone is forgotten as it goes
+        (``_gone``)."""
+        self._forget = self._gone
+        """The callback of every transaction's reference: one bound method, not one made per transaction."""
         self.watching = False
         """Whether anyone is connected: the hook reads it before timing a statement (the hub keeps it current)."""
         hub.tell(self._watched)
@@ -169,19 +173,25 @@ class Probe:
         )
 
     def _began(self, trans: Any, began: float, where: Any, task: str | None) -> list[Any]:
-        """A transaction seen for the first time (its first statement, or its session's beginning): number it."""
-        with self._beginning:
-            if len(self.open) >= self._forget_at:
-                self._forget_ended()
-            tx = self.open[id(trans)] = [next(self._serials), began, where, task, began, _weak(trans), None]
+        """A transaction seen for the first time (its first statement, or its session's beginning): number it.
+
+        It is forgotten when it is gone, by its weak reference's callback,
+        in whichever thread frees it: its address cannot be another's until
+        then, so adding and forgetting need no lock. (Looking for ended ones
+        every 64 new transactions kept each request's list and reference
+        alive over dozens of requests, and then let them go all at once:
+        two objects a request that the application's next cyclic collection
+        counted towards its start, and the bytecode of the search.)
+        """
+        seen = _Seen(trans, self._forget)
+        seen.key = key = id(trans)
+        tx = self.open[key] = [next(self._serials), began, where, task, began, seen, None]
         return tx
 
-    def _forget_ended(self) -> None:
-        """Drop the transactions that have ended (under ``_beginning``): a program's thousandth is not kept."""
-        for key, tx in list(self.open.items()):
-            if not _is_open(tx):
-                del self.open[key]
-        self._forget_at = max(_KEPT_AT_LEAST, 2 * len(self.open))
+    def _gone(self, seen: _Seen) -> None:
+        """Forget a transaction that no longer exists (its reference's callback): the entry under its address is its
+        own, as nothing else could have had that address while it lived."""
+        self.open.pop(seen.key, None)
 
     def open_transactions(self, older_than: float) -> list[dict[str, Any]]:
         """Transactions open longer than ``older_than`` seconds, oldest first: "idle in transaction", from the app's side."""

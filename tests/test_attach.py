@@ -259,6 +259,52 @@ def test_what_sqlalchemy_sends_when_it_first_connects_is_not_the_apps(empty_db: 
     assert reader.digest.summary()["statements"] == 1
 
 
+def test_the_dialect_is_hooked_only_while_someone_watches(empty_db: TestDatabase, runtime: Path) -> None:
+    """Nobody watching, statements run the dialect's own methods; a viewer hooks them, and its leaving unhooks them
+    again: each viewer's feed holds exactly the statements run while it was there, and a later viewer's, too."""
+    engine = create_async_engine(async_url(empty_db.url))
+    handle = instrument(engine, name="hooked")
+    hooked = lambda: "do_execute" in vars(engine.sync_engine.dialect)  # noqa: E731 - read four times below
+
+    def run(sql: str) -> None:
+        async def once() -> None:
+            async with engine.connect() as conn:
+                await conn.execute(text(sql))
+            await engine.dispose()  # each statement on an event loop of its own
+
+        asyncio.run(once())
+
+    assert not hooked()
+    run("SELECT 1")
+    first = Reader("hooked")
+    first.start()
+    assert handle.wait_for_viewer(30) and hooked()
+    run("SELECT 2")
+    wait_until(lambda: first.digest.statements == 1, "the first viewer to see SELECT 2")
+    first._sock.shutdown(socket.SHUT_RDWR)
+    first.join(60)
+    wait_until(lambda: handle.viewers == 0 and not hooked(), "the dialect to be unhooked when the viewer left")
+    run("SELECT 3")
+    with watched_again(handle, "hooked") as second:
+        run("SELECT 4")
+    assert not hooked()
+    assert [event["sql"] for event in first.digest.recent] == ["SELECT 2"]
+    assert [event["sql"] for event in second.digest.recent] == ["SELECT 4"]
+
+
+@contextlib.contextmanager
+def watched_again(handle: Any, name: str) -> Iterator[Reader]:
+    """Another viewer of an instrumented engine for the block; the instrumentation closed after, its feed read."""
+    reader = Reader(name)
+    reader.start()
+    assert handle.wait_for_viewer(30)
+    try:
+        yield reader
+    finally:
+        handle.close()
+        reader.join(60)
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)
 def test_one_lazy_load_per_request_on_a_reused_thread_is_no_n_plus_one(empty_db: TestDatabase, runtime: Path) -> None:
     """A threaded server's worker serves many requests: a lazy load in each is not an N+1 of that thread."""

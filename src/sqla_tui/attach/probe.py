@@ -5,8 +5,8 @@ the dialect's ``do_execute`` wrapped, no cursor listeners, which would make
 SQLAlchemy dispatch every connection event on every statement), with their
 origin read from the execution context alone (``core.observe.loaders``), so
 no ``do_orm_execute`` listener runs on every ORM execution of every session
-of the application. While no viewer is connected a statement costs the hook
-one dictionary miss and one look at the viewers. A transaction is
+of the application. The dialect is hooked only while a viewer is connected:
+a statement nobody watches runs SQLAlchemy's code alone. A transaction is
 SQLAlchemy's own ``RootTransaction`` of the statement's connection: it gets
 its serial at its first statement a viewer sees, and says itself when it has
 ended (``is_active``), read when the feed asks which are open. Nothing is
@@ -24,6 +24,7 @@ reports its ``rowcount`` when it knows it, else ``null``.
 from __future__ import annotations
 
 import itertools
+import threading
 import weakref
 from asyncio import current_task
 from asyncio.events import _get_running_loop  # in asyncio.events.__all__: the running loop or None, never raising
@@ -43,7 +44,7 @@ from sqla_tui.core.internals.sqlalchemy import (
     connection_transaction,
     current_transaction,
 )
-from sqla_tui.core.observe.executions import RECORDER_DEPTH, hooks
+from sqla_tui.core.observe.executions import RECORDER_DEPTH, Hooks, hooks
 from sqla_tui.core.observe.loaders import executed_origin
 from sqla_tui.core.observe.origin import caller_location
 
@@ -79,19 +80,32 @@ class Probe:
         """The callback of every transaction's reference: one bound method, not one made per transaction."""
         self.watching = False
         """Whether anyone is connected: the hook reads it before timing a statement (the hub keeps it current)."""
-        hub.tell(self._watched)
+        self._hooks: Hooks | None = None
+        self._hooking = threading.Lock()
+        """Taken to hook or unhook the dialect: the hub's thread does as viewers come and go, ``remove`` at close."""
+        self._removed = False
         event.listen(Session, "after_begin", self._session_begun)
-        self._hooks = hooks(engine)
-        self._hooks.watch_engine(self)
+        hub.tell(self._watched)
 
     def remove(self) -> None:
-        self._hooks.unwatch_engine()
+        """Unhook for good: a viewer the hub's thread still admits sees no statements."""
+        self._removed = True
+        self._watched(False)
         event.remove(Session, "after_begin", self._session_begun)
 
     # -- listeners -----------------------------------------------------------
 
     def _watched(self, watched: bool) -> None:
-        self.watching = watched
+        """Hook the engine's dialect while anyone watches, and give it its own methods back when nobody does: a
+        statement nobody watches then costs nothing at all, not the hook's two calls and its look at ``watching``."""
+        with self._hooking:
+            if watched and self._hooks is None and not self._removed:
+                self._hooks = hooks(self._engine)
+                self._hooks.watch_engine(self)
+            elif not watched and self._hooks is not None:
+                self._hooks.unwatch_engine()
+                self._hooks = None
+            self.watching = watched
 
     def _session_begun(self, session: Session, transaction: SessionTransaction, connection: Connection) -> None:
         """Note which session this connection's transaction is for: its statements' ``session``.

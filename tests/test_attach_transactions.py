@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
+from sqlalchemy.orm import Session
 
 from sqla_tui.attach import instrument
 from tests.attach_app import async_url
@@ -40,7 +41,10 @@ def test_statements_share_a_transaction_until_it_ends_and_a_session_keeps_its_nu
             await session.execute(text("SELECT 6"))
         async with AsyncSession(engine) as other:
             await other.execute(text("SELECT 7"))
+        sessions.extend((session.sync_session, other.sync_session))
         await engine.dispose()
+
+    sessions: list[Session] = []
 
     with watched(engine, "transactions") as reader:
         asyncio.run(work())
@@ -54,6 +58,9 @@ def test_statements_share_a_transaction_until_it_ends_and_a_session_keeps_its_nu
     assert session["1"] is session["2"] is session["3"] is session["4"] is None  # engine.connect(): no session
     assert session["5"] == session["6"] is not None
     assert session["7"] is not None and session["7"] != session["5"]
+    # SQLAlchemy's own numbers: nothing of sqla-tui's is written to a session (that slowed SQLAlchemy's reads of it)
+    assert [session["5"], session["7"]] == [ran.hash_key for ran in sessions]
+    assert not [name for ran in sessions for name in vars(ran) if "sqla" in name]
 
 
 async def _hold_open(conn: AsyncConnection) -> None:

@@ -43,6 +43,7 @@ from sqla_tui.core.internals.sqlalchemy import (
     buffered_rows,
     connection_transaction,
     current_transaction,
+    session_number,
 )
 from sqla_tui.core.observe.executions import RECORDER_DEPTH, Hooks, hooks
 from sqla_tui.core.observe.loaders import executed_origin
@@ -69,7 +70,6 @@ class Probe:
         self._capture_params = capture_params
         self._started = started
         self._serials = itertools.count(1)
-        self._session_key = f"sqla_tui_attach_session_{id(self)}"  # one probe per engine, each numbering its own
         self.open: dict[int, list[Any]] = {}
         """Transactions seen and not yet gone, by the address of their ``RootTransaction``: [serial, began,
         location, task, last statement (perf_counter), a weak reference to the transaction (``_Seen``), session];
@@ -112,22 +112,18 @@ class Probe:
 
         Once per session transaction and connection, not per statement; a
         connection that is no session's (``engine.connect()``) has none. The
-        number goes to the connection's transaction, which the probe numbers
-        here when it has not seen it yet: its place in the code and its task
-        come with its first statement.
+        session's number is SQLAlchemy's own (``session_number``); nothing
+        of sqla-tui's is written to the session. It goes to the
+        connection's transaction, which the probe numbers here when it has
+        not seen it yet: its place in the code and its task come with its
+        first statement.
         """
         if self.watching and connection.engine is self._engine:
-            # a number for this session, in the order the feed first saw them, kept among its attributes under a
-            # name of this probe's: ``session.info`` is a memoized property, a Python call for each new session
-            numbers = vars(session)
-            serial = numbers.get(self._session_key)
-            if serial is None:
-                serial = numbers[self._session_key] = next(self._serials)
             trans = connection_transaction(connection)
             tx = self.open.get(id(trans))
             if tx is None or tx[5]() is not trans:
                 tx = self._began(trans, perf_counter(), None, None)
-            tx[6] = serial
+            tx[6] = session_number(session)
 
     def record(
         self,

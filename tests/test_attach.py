@@ -34,6 +34,7 @@ from sqla_tui.attach import instrument, instrument_from_env
 from sqla_tui.attach.digest import Digest
 from sqla_tui.attach.runtime import AttachError, cards
 from sqla_tui.attach.viewer import connect, read_events
+from sqla_tui.core.observe.capture import StatementLog
 from tests.attach_app import AUTHORS, Author, Base, Book, async_url
 from tests.attach_helpers import Reader, marked_line, sqla_tui, start_viewer, watched
 from tests.databases import TestDatabase
@@ -290,6 +291,29 @@ def test_the_dialect_is_hooked_only_while_someone_watches(empty_db: TestDatabase
     assert not hooked()
     assert [event["sql"] for event in first.digest.recent] == ["SELECT 2"]
     assert [event["sql"] for event in second.digest.recent] == ["SELECT 4"]
+
+
+def test_a_statement_log_and_a_viewer_on_one_engine_each_get_their_statements(
+    empty_db: TestDatabase, runtime: Path
+) -> None:
+    """sqla-tui's own StatementLog recording one connection of an engine a viewer also watches: the viewer gets
+    every statement, the log only its connection's (the dialect's hooks hand them to both)."""
+    engine = create_async_engine(async_url(empty_db.url))
+    log = StatementLog()
+
+    async def work() -> None:
+        async with engine.connect() as recorded, engine.connect() as other:
+            with log.recording(recorded):
+                await recorded.execute(text("SELECT 1"))
+                await other.execute(text("SELECT 2"))
+            await recorded.execute(text("SELECT 3"))
+        await engine.dispose()
+
+    with watched(engine, "shared") as reader:
+        asyncio.run(work())
+    assert [entry.sql for entry in log.since(0)] == ["SELECT 1"]
+    assert [event["sql"] for event in reader.digest.recent] == ["SELECT 1", "SELECT 2", "SELECT 3"]
+    assert not {"do_execute", "_sqla_tui_hooks"} & set(vars(engine.sync_engine.dialect))
 
 
 @contextlib.contextmanager

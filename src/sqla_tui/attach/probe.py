@@ -79,7 +79,7 @@ class Probe:
         self._forget = self._gone
         """The callback of every transaction's reference: one bound method, not one made per transaction."""
         self.watching = False
-        """Whether anyone is connected: the hook reads it before timing a statement (the hub keeps it current)."""
+        """Whether anyone is connected (the hub keeps it current): read by the session listener, which stays."""
         self._hooks: Hooks | None = None
         self._hooking = threading.Lock()
         """Taken to hook or unhook the dialect: the hub's thread does as viewers come and go, ``remove`` at close."""
@@ -134,7 +134,7 @@ class Probe:
         context: ExecutionContext,
         executemany: bool,
     ) -> None:
-        """A statement the driver just ran, while someone watches (``core.observe.executions`` asked ``watching``).
+        """A statement the driver just ran, while someone watches (the engine is hooked only then: ``_watched``).
 
         Its line is made here, in the application's thread (``statement_line``
         says why), and queued for the feed thread to send. What SQLAlchemy

@@ -112,7 +112,14 @@ class Reader(threading.Thread):
 @contextlib.contextmanager
 def watched(engine, name: str) -> Iterator[Reader]:  # type: ignore[no-untyped-def]
     """``engine`` instrumented as ``name``, a reader attached, for the block; its feed read to the end after."""
-    handle = instrument(engine, name=name)
+    with viewing(instrument(engine, name=name), name) as reader:
+        yield reader
+
+
+@contextlib.contextmanager
+def viewing(handle: Any, name: str) -> Iterator[Reader]:
+    """A reader attached to the instrumentation ``handle`` (named ``name``) for the block; the instrumentation closed
+    after, and its feed read to the end."""
     reader = Reader(name)
     reader.start()
     assert handle.wait_for_viewer(30)

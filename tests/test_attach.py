@@ -36,7 +36,7 @@ from sqla_tui.attach.runtime import AttachError, cards
 from sqla_tui.attach.viewer import connect, read_events
 from sqla_tui.core.observe.capture import StatementLog
 from tests.attach_app import AUTHORS, Author, Base, Book, async_url
-from tests.attach_helpers import Reader, marked_line, sqla_tui, start_viewer, watched
+from tests.attach_helpers import Reader, marked_line, sqla_tui, start_viewer, viewing, watched
 from tests.databases import TestDatabase
 from tests.server_probes import wait_until
 
@@ -286,7 +286,7 @@ def test_the_dialect_is_hooked_only_while_someone_watches(empty_db: TestDatabase
     first.join(60)
     wait_until(lambda: handle.viewers == 0 and not hooked(), "the dialect to be unhooked when the viewer left")
     run("SELECT 3")
-    with watched_again(handle, "hooked") as second:
+    with viewing(handle, "hooked") as second:
         run("SELECT 4")
     assert not hooked()
     assert [event["sql"] for event in first.digest.recent] == ["SELECT 2"]
@@ -314,19 +314,6 @@ def test_a_statement_log_and_a_viewer_on_one_engine_each_get_their_statements(
     assert [entry.sql for entry in log.since(0)] == ["SELECT 1"]
     assert [event["sql"] for event in reader.digest.recent] == ["SELECT 1", "SELECT 2", "SELECT 3"]
     assert not {"do_execute", "_sqla_tui_hooks"} & set(vars(engine.sync_engine.dialect))
-
-
-@contextlib.contextmanager
-def watched_again(handle: Any, name: str) -> Iterator[Reader]:
-    """Another viewer of an instrumented engine for the block; the instrumentation closed after, its feed read."""
-    reader = Reader(name)
-    reader.start()
-    assert handle.wait_for_viewer(30)
-    try:
-        yield reader
-    finally:
-        handle.close()
-        reader.join(60)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "mariadb"], indirect=True)

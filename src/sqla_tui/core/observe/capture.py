@@ -212,7 +212,8 @@ class StatementLog:
         statements until it ends.
         """
         sync_connection = connection.sync_connection
-        logs = hooks(connection.engine.sync_engine).connections
+        hooked = hooks(connection.engine.sync_engine)
+        logs = hooked.connections
         outer = logs.get(sync_connection)
         logs[sync_connection] = self._record
         try:
@@ -220,6 +221,7 @@ class StatementLog:
         finally:
             if outer is None:
                 del logs[sync_connection]
+                hooked.release()  # the dialect's own methods again once nothing records on it
             else:
                 logs[sync_connection] = outer
 

@@ -212,8 +212,7 @@ class StatementLog:
         statements until it ends.
         """
         sync_connection = connection.sync_connection
-        hooked = hooks(connection.engine.sync_engine)
-        logs = hooked.connections
+        logs = hooks(connection.engine.sync_engine).connections
         outer = logs.get(sync_connection)
         logs[sync_connection] = self._record
         try:
@@ -221,7 +220,6 @@ class StatementLog:
         finally:
             if outer is None:
                 del logs[sync_connection]
-                hooked.release()  # the dialect's own methods again once nothing records on it
             else:
                 logs[sync_connection] = outer
 

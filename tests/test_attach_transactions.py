@@ -58,7 +58,7 @@ def test_statements_share_a_transaction_until_it_ends_and_a_session_keeps_its_nu
     assert session["1"] is session["2"] is session["3"] is session["4"] is None  # engine.connect(): no session
     assert session["5"] == session["6"] is not None
     assert session["7"] is not None and session["7"] != session["5"]
-    # SQLAlchemy's own numbers: nothing of sqla-tui's is written to a session (that slowed SQLAlchemy's reads of it)
+    # SQLAlchemy's own numbers: nothing of sqla-tui's is written to the application's sessions
     assert [session["5"], session["7"]] == [ran.hash_key for ran in sessions]
     assert not [name for ran in sessions for name in vars(ran) if "sqla" in name]
 

@@ -33,7 +33,7 @@ PRIVATE: dict[str, str] = {
     "threading.Condition._waiters": "waiters: the threads a condition holds waiting",
     "sqlalchemy.pool.base._ConnectionFairy._connection_record": "which pooled connection a checkout got",
     "sqlalchemy.engine.Connection._transaction": "a statement's transaction, and when it ended, read cheaply",
-    "sqlalchemy.orm.Session.hash_key": "a statement's session, named without writing to the session",
+    "sqlalchemy.orm.Session.hash_key": "a statement's session, named without writing to it",
     "sqlalchemy.pool.Pool._recycle": "the pool's recycle setting",
     "sqlalchemy.pool.QueuePool._max_overflow": "the pool's max_overflow setting",
     "sqlalchemy.pool.Pool._pre_ping": "the pool's pre_ping setting",
@@ -48,10 +48,8 @@ connection_transaction: Callable[[Any], Any] = attrgetter("_transaction")
 """A ``Connection``'s ``RootTransaction`` (None before it begins one), as ``current_transaction`` reads it."""
 session_number: Callable[[Any], int] = attrgetter("hash_key")
 """SQLAlchemy's own number for a ``Session``, given when it is made and unique in the process (``hash_key``, which
-its registry of sessions is keyed by; undocumented). Read rather than a number of sqla-tui's kept on the session:
-writing one made the session's ``__dict__`` a real dictionary, and every read of its attributes by SQLAlchemy's own
-code after that a dictionary lookup (~28,000 instructions a watched request to the test application's /fast, a
-fifth of what watching it cost)."""
+its registry of sessions is keyed by; undocumented): a statement's session named without sqla-tui keeping a number
+of its own in the application's session."""
 current_transaction: Callable[[Any], Any] = attrgetter("root_connection._transaction")
 """The ``RootTransaction`` a statement ran in, read from its execution context by a C-level getter (this runs on
 every watched statement): it says itself when it has ended (``is_active``), so nobody has to be told of commits and

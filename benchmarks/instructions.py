@@ -58,8 +58,11 @@ statement, with the interpreter's start-up and the imports cancelled out.
   how many requests each turn of the event loop finds waiting, and when
   the cyclic collector runs, moved one tree's /fast from +3.7% to +5.1%
   with the machine's load (2026-12-01). ``--concurrency 1`` gives each
-  request the loop to itself: plain read 2,011,303 and 2,011,007
-  instructions a request under two seeds, and a change is seen at its size.
+  request the loop to itself and takes the load out (plain read 2,011,303
+  and 2,011,007 instructions a request under two seeds), but not the heap
+  layout: over six seeds plain read 2.008–2.041 M and a watched figure
+  moved ±1 point a seed, so a change of a few thousand instructions needs
+  many seeds to show.
 - ``capture``: ORM ``select()`` statements of 10 rows in one AsyncSession,
   plain and with a StatementLog recording the session's connection and
   tagging origins (what every run in the composer and the fan-out does; a

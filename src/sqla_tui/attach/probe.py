@@ -78,9 +78,8 @@ class Probe:
         (``_gone``)."""
         self._forget = self._gone
         """The callback of every transaction's reference: one bound method, not one made per transaction."""
-        self.watching = False
-        """Whether anyone is connected (the hub keeps it current): read by the session listener, which stays."""
         self._hooks: Hooks | None = None
+        """The engine's hooks while anyone watches (the hub says when), else None: the session listener reads it."""
         self._hooking = threading.Lock()
         """Taken to hook or unhook the dialect: the hub's thread does as viewers come and go, ``remove`` at close."""
         self._removed = False
@@ -97,7 +96,7 @@ class Probe:
 
     def _watched(self, watched: bool) -> None:
         """Hook the engine's dialect while anyone watches, and give it its own methods back when nobody does: a
-        statement nobody watches then costs nothing at all, not the hook's two calls and its look at ``watching``."""
+        statement nobody watches then costs nothing at all, not the hook's two calls."""
         with self._hooking:
             if watched and self._hooks is None and not self._removed:
                 self._hooks = hooks(self._engine)
@@ -105,7 +104,6 @@ class Probe:
             elif not watched and self._hooks is not None:
                 self._hooks.unwatch_engine()
                 self._hooks = None
-            self.watching = watched
 
     def _session_begun(self, session: Session, transaction: SessionTransaction, connection: Connection) -> None:
         """Note which session this connection's transaction is for: its statements' ``session``.
@@ -118,11 +116,9 @@ class Probe:
         not seen it yet: its place in the code and its task come with its
         first statement.
         """
-        if self.watching and connection.engine is self._engine:
+        if self._hooks is not None and connection.engine is self._engine:
             trans = connection_transaction(connection)
-            tx = self.open.get(id(trans))
-            if tx is None or tx[5]() is not trans:
-                tx = self._began(trans, perf_counter(), None, None)
+            tx = self.open.get(id(trans)) or self._began(trans, perf_counter(), None, None)
             tx[6] = session_number(session)
 
     def record(
@@ -160,8 +156,8 @@ class Probe:
         else:
             count = getattr(cursor, "rowcount", -1)
             rows = count if isinstance(count, int) and count >= 0 else None
-        tx = self.open.get(id(trans))
-        if tx is None or tx[5]() is not trans:  # its first statement seen: where it began, in this place and task
+        tx = self.open.get(id(trans))  # the entry under a live transaction's address is its own (``_gone``)
+        if tx is None:  # its first statement seen: where it began, in this place and task
             tx = self._began(trans, started, where, name)
         elif tx[2] is None:  # numbered when its session began it: its first statement says where and in which task
             tx[2], tx[3] = where, name

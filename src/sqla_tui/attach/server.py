@@ -3,9 +3,10 @@
 The application's threads only ``publish``: append an event (a statement's
 line, or a dict) to each viewer's bounded deque, or count a drop when it is
 full. Everything else happens on the server thread: encoding the dicts,
-non-blocking sends, accepting, the 10 Hz pool snapshot. A viewer that reads slowly, never reads, or is
-killed costs the application one ``len`` and one ``append`` per event (and
-the drops it is told about); a killed viewer is forgotten at the next send.
+non-blocking sends, accepting, the 10 Hz pool snapshot. A viewer that reads
+slowly, never reads, or is killed costs the application one ``len`` and one
+``append`` per event (and the drops it is told about); a killed viewer is
+forgotten at the next send.
 """
 
 from __future__ import annotations

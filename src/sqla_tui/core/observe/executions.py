@@ -91,7 +91,7 @@ class Hooks:
         )
 
     def watch_engine(self, watch: EngineWatch) -> None:
-        """Hand ``watch`` every statement on the engine while it is watching."""
+        """Hand ``watch`` every statement on the engine."""
         self.watch = watch
 
     def unwatch_engine(self) -> None:

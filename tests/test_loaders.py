@@ -75,6 +75,31 @@ def test_the_origin_read_from_the_execution_alone_is_the_one_the_session_tells(s
     ]
 
 
+def test_origins_hold_with_the_statement_cache_off_where_every_execution_compiles_anew(seeded_db: TestDatabase) -> None:
+    """Origins are worked out once per compiled statement: with SQLAlchemy's cache off each execution has its own."""
+
+    async def scenario() -> list[tuple[str, str]]:
+        engine, _ = await connect(seeded_db.url)
+        uncached = engine.execution_options(compiled_cache=None)
+        log = StatementLog()
+        log.attach(uncached)
+        async with AsyncSession(uncached) as session:
+
+            async def load() -> None:
+                users = (await session.scalars(select(User).options(selectinload(User.posts)).limit(2))).all()
+                await session.run_sync(lambda _: [len(post.comments) for post in users[0].posts[:2]])
+                session.expire_all()
+
+            await load()
+            await load()
+            await session.execute(text("SELECT 1"))
+        await engine.dispose()
+        return [(entry.origin.kind, entry.origin.attribute) for entry in log.entries]
+
+    once = [("main", ""), ("eager", "User.posts"), ("lazy", "Post.comments"), ("lazy", "Post.comments")]
+    assert run_async(scenario()) == [*once, *once, ("other", "")]
+
+
 def test_payload_bytes_measure_each_column_by_the_rule_for_its_values() -> None:
     rows = [
         ("abc", 7, None, decimal.Decimal("1.50"), datetime.date(2026, 1, 2), b"\x00\x01", ""),

@@ -41,16 +41,46 @@ _LOADS_VISIBLE = orm_loads_visible()
 def executed_origin(context: ExecutionContext | None) -> Origin:
     """Classify a cursor execution from its context alone: the loader path the ORM compiled the statement for,
     and whether its load options say it is a lazy load. A Core SELECT has no path and counts as a main query,
-    as it does through a session; on a SQLAlchemy whose ORM statements no longer say, every origin is "other"."""
+    as it does through a session; on a SQLAlchemy whose ORM statements no longer say, every origin is "other".
+
+    Worked out once per compiled statement (``_by_compiled``): an ORM
+    statement's loader path is part of its cache key, so every execution
+    of one ``Compiled`` has the path of the first, and only a relationship's
+    load reads its execution's options, for lazy or eager. Each execution
+    then costs one attribute read and a dictionary hit, rather than a
+    Python call and four reads of the statement's class and options, each
+    a lookup in Python 3.11's type-attribute cache (which its bytecode
+    cannot specialize away).
+    """
     if context is None:
         return OTHER
+    known = _by_compiled.get(context.compiled) or _classify(context)
+    origin, path = known
+    if origin is not None:
+        return origin
+    return loader_origin(path, lazy=lazy_loaded(context.execution_options))
+
+
+_by_compiled: dict[Any, tuple[Origin | None, Any]] = {}
+"""By compiled statement (a ``Compiled`` hashes by identity; None for a driver-level execution, which is always
+"other"): its executions' origin, or None and the loader path for a relationship's load. Holding the compiled
+statements keeps them alive: with SQLAlchemy's statement cache off every execution compiles anew, so the entries
+are cleared at ``_BY_COMPILED_MAX``."""
+_BY_COMPILED_MAX = 512
+
+
+def _classify(context: ExecutionContext) -> tuple[Origin | None, Any]:
+    """A compiled statement's entry in ``_by_compiled``, from its first execution's invoked statement."""
     statement = context.invoked_statement
     if statement is None or not statement.is_select or not _LOADS_VISIBLE:
-        return OTHER
-    path = statement_loader_path(statement)
-    if path is None or path.is_root:  # a main query, the commonest: its load options need not be read
-        return MAIN
-    return loader_origin(path, lazy=lazy_loaded(context.execution_options))
+        known: tuple[Origin | None, Any] = (OTHER, None)
+    else:
+        path = statement_loader_path(statement)
+        known = (MAIN, None) if path is None or path.is_root else (None, path)  # a main query's options need not be read
+    if len(_by_compiled) >= _BY_COMPILED_MAX:
+        _by_compiled.clear()
+    _by_compiled[context.compiled] = known
+    return known
 
 
 def loader_origin(path: Any, *, lazy: bool) -> Origin:

@@ -4,7 +4,7 @@ The test application (tests/attach_app.py) is instrumented, ``sqla-tui attach
 --json`` reads its feed from a process of its own, and ``--concurrency``
 tasks send ``--requests`` ASGI requests each to ``--path`` on PostgreSQL (a
 database of the run's own, dropped after). Each walk is counted by wrapping
-``core.observe.origin._greenlet_caller``. A ``/fast`` request checks out and
+``core.observe.origin._walk``. A ``/fast`` request checks out and
 runs its one statement in one awaited call: one walk is all it needs, the
 statement taking the checkout's line; with requests at once, other tasks'
 calls run while a statement waits on the network, and a cache of the last
@@ -32,7 +32,7 @@ from sqla_tui.core.observe import origin  # noqa: E402
 from tests.attach_app import build  # noqa: E402
 
 walks = Counter()
-_walk = origin._greenlet_caller
+_walk = origin._walk
 
 
 def _counted(*args: object) -> object:
@@ -40,7 +40,7 @@ def _counted(*args: object) -> object:
     return _walk(*args)  # type: ignore[arg-type]
 
 
-origin._greenlet_caller = _counted  # type: ignore[assignment]
+origin._walk = _counted  # type: ignore[assignment]
 
 
 async def per_request(server: str, path: str, concurrency: int, requests: int) -> float:

@@ -129,7 +129,7 @@ def caller_location(skip: int = 0) -> Location | None:
     Inside the greenlet SQLAlchemy runs an awaited call in (every statement
     and checkout of an async engine) every coroutine of the task is running,
     so none says what it awaits: the innermost application frame outside
-    the greenlet is read first (``_greenlet_caller``), once per greenlet
+    the greenlet is read first (``_walk``), once per greenlet
     (``_FOUND``: a checkout and its statements are one walk). A greenlet
     of the application's own (gevent's, eventlet's) is read as a thread is. Otherwise, and when
     that finds none, the task's chain of suspended coroutines: the innermost
@@ -150,7 +150,8 @@ def caller_location(skip: int = 0) -> Location | None:
         return found
     in_greenlet = getattr(current, SPAWNED_BY_SQLALCHEMY, False)
     if in_greenlet:
-        found = _greenlet_caller(current.parent)
+        parent = current.parent
+        found = _walk(parent.gr_frame, parent) if parent is not None else None
         if found is not None:
             try:
                 setattr(current, _FOUND, found)
@@ -158,8 +159,8 @@ def caller_location(skip: int = 0) -> Location | None:
                 pass
             return found
     task = running_task()
-    if task is None:
-        return origin_override.get() or _thread_caller(skip)
+    if task is None:  # a thread's own stack, read past the caller and its ``skip`` callers in sqla-tui
+        return origin_override.get() or _walk(sys._getframe(1 + skip), None)
     kinds, app, own, last = _kinds, None, None, None
     awaitable: Any = task.get_coro()
     while (code := getattr(awaitable, "cr_code", None)) is not None:
@@ -176,7 +177,7 @@ def caller_location(skip: int = 0) -> Location | None:
     if app is not None:
         frame = app.cr_frame
         if app is last and not in_greenlet:  # running, not suspended: the code that asked may be deeper, in its frames
-            return _greenlet_caller(None) or _location(frame)
+            return _walk(sys._getframe(1), current) or _location(frame)
         return _location(frame)
     override = origin_override.get()
     if override is not None or own is None:
@@ -184,63 +185,46 @@ def caller_location(skip: int = 0) -> Location | None:
     return _location(own.cr_frame)
 
 
-def _greenlet_caller(parent: Any) -> Location | None:
-    """The innermost application frame, read from this greenlet's frames and then its parents'.
+def _walk(frame: FrameType | None, greenlet: Any) -> Location | None:
+    """The innermost application frame from ``frame`` outward: a thread's (``greenlet`` None), or a greenlet's
+    and then its parents'.
 
-    Taken first inside the greenlet SQLAlchemy spawned for an awaited call,
-    and when the task's await chain ends at a running application coroutine
-    outside one: a running coroutine does not say what it awaits. Stops at
-    asyncio's own code. Inside the greenlet the walk starts at the coroutine
-    that awaited it (its parent's frame): the ~20 frames of SQLAlchemy in
-    between would cost a frame object each, and a function handed to
-    ``run_sync`` is named by the line that awaited ``run_sync``, as
-    everywhere else.
-    """
-    current: Any = _getcurrent() if parent is None else parent  # ``parent``: the caller's greenlet's, when it has one
-    frame: FrameType | None = sys._getframe(2) if parent is None else parent.gr_frame
-    while True:
-        found, ended = _innermost_application_frame(frame, boundary_ends=True)
-        if found is not None or ended:
-            return found
-        current = current.parent
-        if current is None:
-            return None
-        frame = current.gr_frame
-
-
-def _thread_caller(skip: int) -> Location | None:
-    """The innermost application frame of this thread's stack: a checkout in a sync (threaded) application.
-
-    A sync call stack has real frames to read, and no event loop boundary
-    to stop at; frames of SQLAlchemy, greenlet and sqla-tui are skipped.
-    """
-    return _innermost_application_frame(sys._getframe(2 + skip), boundary_ends=False)[0]
-
-
-def _innermost_application_frame(frame: FrameType | None, *, boundary_ends: bool) -> tuple[Location | None, bool]:
-    """The first application frame from ``frame`` outward, and whether an event-loop boundary ended the walk first.
-
-    The frames of SQLAlchemy and sqla-tui in between are passed by in a loop
-    of their own, the tightest this walk has: it runs for every one of them
-    on every checkout (three for ``AsyncSession.execute``).
+    In a greenlet the walk stops at asyncio's own code: a task's frames end
+    at the event loop. Inside the greenlet SQLAlchemy spawned for an awaited
+    call it starts at the coroutine that awaited it (its parent's frame,
+    ``caller_location``): the ~20 frames of SQLAlchemy in between would cost
+    a frame object each, and a function handed to ``run_sync`` is named by
+    the line that awaited ``run_sync``, as everywhere else. A thread's stack
+    (a sync application's) has no event-loop boundary to stop at. The frames
+    of SQLAlchemy and sqla-tui in between are passed by in a loop of their
+    own, the tightest this walk has: it runs for every one of them on every
+    checkout (three for ``AsyncSession.execute``). One function for both, and
+    for a greenlet's parents: each Python call a checkout makes is ~500
+    instructions.
     """
     kinds, passed_by = _kinds, _PASSED_BY
-    walking: Any = frame  # None where the stack ends: the inner loop reads its attributes and fails there
+    walking: Any = frame  # None where a stack ends: the inner loop reads its attributes and fails there
     kind: int | None
-    while walking is not None:
+    while True:
         try:
-            while (kind := kinds.get(walking.f_code.co_filename)) in passed_by:
-                walking = walking.f_back
-        except AttributeError:  # the stack ended among them
-            return None, False
-        if kind is None:
-            kind = _kind(walking.f_code)
-        if kind == _APP:
-            return _location(walking), False
-        if kind == _BOUNDARY and boundary_ends:
-            return None, True
-        walking = walking.f_back  # an application-less stretch, or a file seen for the first time
-    return None, False
+            while walking is not None:
+                while (kind := kinds.get(walking.f_code.co_filename)) in passed_by:
+                    walking = walking.f_back
+                if kind is None:
+                    kind = _kind(walking.f_code)
+                if kind == _APP:
+                    return _location(walking)
+                if kind == _BOUNDARY and greenlet is not None:
+                    return None
+                walking = walking.f_back  # an application-less stretch, or a file seen for the first time
+        except AttributeError:  # the stack ended among SQLAlchemy's or sqla-tui's frames
+            pass
+        if greenlet is None:
+            return None
+        greenlet = greenlet.parent
+        if greenlet is None:
+            return None
+        walking = greenlet.gr_frame
 
 
 def application_caller() -> Location | None:

@@ -136,7 +136,7 @@ class PoolMonitor:
             "soft_invalidate": self._on_invalidate,
         }
         if not is_instrumented(self._engine.pool):  # an instrumented pool calls them itself, cheaper
-            self._listeners.update(checkout=self.on_checkout, checkin=self.on_checkin)
+            self._listeners.update(checkout=self._on_checkout_event, checkin=self.on_checkin)
         for name, listener in self._listeners.items():
             event.listen(self._engine, name, listener)
         attach(self._engine.pool, self)
@@ -154,8 +154,12 @@ class PoolMonitor:
         self._serial += 1
         self._born[record] = (self._serial, time.monotonic(), session_id(record.driver_connection))
 
-    def on_checkout(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:
-        """Note when and where a connection went out (the pool's ``checkout`` event's arguments)."""
+    def _on_checkout_event(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        self.on_checkout(record)
+
+    def on_checkout(self, record: Any) -> None:
+        """Note when and where a connection went out: its pool's connection record (an instrumented pool reads
+        nothing else of the checkout, each read of its ``_ConnectionFairy`` passing through its ``__getattr__``)."""
         self._counts["checkouts"] += 1
         out = self._out
         out[record] = (time.monotonic(), caller_location())

@@ -59,7 +59,7 @@ class Watcher(Protocol):
 
     acquire: AcquireStats
 
-    def on_checkout(self, dbapi_connection: Any, record: Any, proxy: Any) -> None: ...
+    def on_checkout(self, record: Any) -> None: ...
 
     def on_checkin(self, dbapi_connection: Any, record: Any) -> None: ...
 
@@ -109,7 +109,7 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
             times.count += 1
             if elapsed > times.max:
                 times.max = elapsed
-            watcher.on_checkout(fairy.dbapi_connection, connection_record(fairy), fairy)
+            watcher.on_checkout(connection_record(fairy))
             return fairy
 
         def _return_conn(self, record: Any) -> None:

@@ -120,40 +120,35 @@ def test_missing_textual_internals_fall_back_to_textuals_own_behaviour() -> None
     assert refreshed == [True]
 
 
-def test_a_statements_transaction_is_its_connections_and_says_when_it_ended() -> None:
-    """``current_transaction`` reads the transaction a statement ran in from its execution context, the one its
-    connection began (the attach probe numbers it, and asks it whether it is still open); None for the queries
-    SQLAlchemy sends on its first connect, which the probe leaves out."""
-    from sqlalchemy import create_engine, text
+def test_rows_are_read_where_a_cursors_class_keeps_them_and_unknown_where_it_does_not() -> None:
+    """``buffered_rows`` asks once per cursor class whether it keeps rows; an instance without them is "unknown"."""
 
-    engine = create_engine("sqlite://")
-    hooks = {"initialize": [], "statements": []}
-    dialect = engine.dialect
-    plain_initialize, plain_execute = dialect.initialize, dialect.do_execute
+    class Keeping:
+        def __init__(self, rows: list[int] | None) -> None:
+            if rows is not None:
+                self._rows = rows
 
-    def initialize(connection):  # type: ignore[no-untyped-def]
-        hooks["initialize"].append(sa_internals.connection_transaction(connection))
-        connection.exec_driver_sql("SELECT 0")
-        plain_initialize(connection)
+    assert sa_internals.buffered_rows(Keeping([1, 2])) == [1, 2]
+    assert sa_internals.buffered_rows(Keeping(None)) is None  # its class said yes; this one has none
+    assert sa_internals.buffered_rows(object()) is None
 
-    def execute(cursor, statement, parameters, context=None):  # type: ignore[no-untyped-def]
-        hooks["statements"].append((statement, sa_internals.current_transaction(context)))
-        plain_execute(cursor, statement, parameters, context)
 
-    dialect.initialize, dialect.do_execute = initialize, execute
-    with engine.connect() as connection:
-        connection.exec_driver_sql("SELECT 1")
-        first = sa_internals.connection_transaction(connection)
-        assert first is not None and first.is_active
-        connection.commit()
-        assert not first.is_active
-        connection.exec_driver_sql("SELECT 2")
-        second = sa_internals.connection_transaction(connection)
-        assert second is not first and second.is_active
-    assert not second.is_active
-    engine.dispose()
-    assert hooks["initialize"] == [None]
-    assert hooks["statements"] == [("SELECT 0", None), ("SELECT 1", first), ("SELECT 2", second)]
+def test_a_slot_is_read_by_its_descriptor_and_anything_else_the_usual_way() -> None:
+    """``connection_record`` reads ``_ConnectionFairy``'s slot without its ``__getattr__``; a name that is no slot
+    (after an upgrade) is read as any attribute is."""
+    from sqlalchemy.pool.base import _ConnectionFairy
+
+    class Hooked:
+        __slots__ = ("record",)
+
+        def __getattr__(self, name: str) -> str:
+            return "from the hook"
+
+    hooked = Hooked()
+    hooked.record = "the record"
+    assert sa_internals._slot_reader(Hooked, "record")(hooked) == "the record"
+    assert sa_internals._slot_reader(Hooked, "other")(hooked) == "from the hook"
+    assert "_connection_record" in _ConnectionFairy.__slots__
 
 
 def test_an_awaited_calls_greenlet_keeps_the_line_found_for_it() -> None:

@@ -39,12 +39,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from sqla_tui.attach.feed import NO_PARAMS, statement_line
 from sqla_tui.attach.server import Hub
-from sqla_tui.core.internals.sqlalchemy import (
-    buffered_rows,
-    connection_transaction,
-    current_transaction,
-    session_number,
-)
+from sqla_tui.core.internals.sqlalchemy import buffered_rows, session_number
 from sqla_tui.core.observe.executions import RECORDER_DEPTH, Hooks, hooks
 from sqla_tui.core.observe.loaders import executed_origin
 from sqla_tui.core.observe.origin import caller_location
@@ -117,7 +112,7 @@ class Probe:
         first statement.
         """
         if self._hooks is not None and connection.engine is self._engine:
-            trans = connection_transaction(connection)
+            trans = connection.get_transaction()
             tx = self.open.get(id(trans)) or self._began(trans, perf_counter(), None, None)
             tx[6] = session_number(session)
 
@@ -139,7 +134,7 @@ class Probe:
         is left out: that connection begins no transaction.
         """
         now = perf_counter()
-        trans = current_transaction(context)
+        trans = context.root_connection.get_transaction()
         if trans is None:  # SQLAlchemy's first-connect queries
             return
         where = caller_location(_SKIPPED)

@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from types import MemberDescriptorType
 from typing import Any
 
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import base as pool_base
 from sqlalchemy.util.queue import AsyncAdaptedQueue
 
 PRIVATE: dict[str, str] = {
@@ -32,7 +34,6 @@ PRIVATE: dict[str, str] = {
     "sqlalchemy.util.queue.Queue.not_empty": "waiters: the condition a sync pool's checkouts wait on",
     "threading.Condition._waiters": "waiters: the threads a condition holds waiting",
     "sqlalchemy.pool.base._ConnectionFairy._connection_record": "which pooled connection a checkout got",
-    "sqlalchemy.engine.Connection._transaction": "a statement's transaction, and when it ended, read cheaply",
     "sqlalchemy.orm.Session.hash_key": "a statement's session, named without writing to it",
     "sqlalchemy.pool.Pool._recycle": "the pool's recycle setting",
     "sqlalchemy.pool.QueuePool._max_overflow": "the pool's max_overflow setting",
@@ -42,18 +43,29 @@ PRIVATE: dict[str, str] = {
 }
 """Every private name read here, with what it gives the user."""
 
-connection_record: Callable[[Any], Any] = attrgetter("_connection_record")
-"""The ``_ConnectionRecord`` behind a checked-out connection (a C-level getter: this runs on every checkout)."""
-connection_transaction: Callable[[Any], Any] = attrgetter("_transaction")
-"""A ``Connection``'s ``RootTransaction`` (None before it begins one), as ``current_transaction`` reads it."""
-session_number: Callable[[Any], int] = attrgetter("hash_key")
-"""SQLAlchemy's own number for a ``Session``, given when it is made and unique in the process (``hash_key``, which
-its registry of sessions is keyed by; undocumented): a statement's session named without sqla-tui keeping a number
-of its own in the application's session."""
-current_transaction: Callable[[Any], Any] = attrgetter("root_connection._transaction")
-"""The ``RootTransaction`` a statement ran in, read from its execution context by a C-level getter (this runs on
-every watched statement): it says itself when it has ended (``is_active``), so nobody has to be told of commits and
-rollbacks. None on the connection SQLAlchemy makes for its first-connect queries, which begins no transaction."""
+def _slot_reader(owner: type, name: str) -> Callable[[Any], Any]:
+    """A C-level reader of one slot of ``owner``'s instances: the slot's own descriptor, called directly.
+
+    A read through the instance (``attrgetter``, ``getattr``) goes through
+    its class's attribute lookup, and ``_ConnectionFairy`` has a
+    ``__getattr__``, so each read was three lookups in Python 3.11's
+    type-attribute cache on every checkout. Where the name is no longer a
+    slot of ``owner``, a getter that reads it the usual way.
+    """
+    descriptor = vars(owner).get(name)
+    return descriptor.__get__ if isinstance(descriptor, MemberDescriptorType) else attrgetter(name)
+
+
+connection_record: Callable[[Any], Any] = _slot_reader(getattr(pool_base, "_ConnectionFairy", object), "_connection_record")
+"""The ``_ConnectionRecord`` behind a checked-out connection (this runs on every checkout)."""
+
+
+def session_number(session: Any) -> int:
+    """SQLAlchemy's own number for a ``Session``, given when it is made and unique in the process (``hash_key``,
+    which its registry of sessions is keyed by; undocumented): a statement's session named without sqla-tui keeping
+    a number of its own in the application's session. Read in Python, which 3.11 specializes to the instance's own
+    value, rather than by a C-level getter, whose every read is a type-attribute-cache lookup."""
+    return session.hash_key
 
 
 SPAWNED_BY_SQLALCHEMY = "__sqlalchemy_greenlet_provider__"
@@ -63,8 +75,26 @@ application may run in, has none, and its parent is their hub rather than the aw
 
 
 def buffered_rows(cursor: Any) -> Sequence[Any] | None:
-    """The rows an async adapter's cursor buffered for this execution; None when it keeps none we can see."""
-    return getattr(cursor, "_rows", None)
+    """The rows an async adapter's cursor buffered for this execution (or a sync driver's, e.g. PyMySQL's); None
+    when it keeps none we can see.
+
+    Whether a cursor's class keeps them is asked once per class: the read
+    itself is then a plain attribute read, which Python 3.11 specializes to
+    the slot or the instance's value, where ``getattr(cursor, "_rows",
+    None)`` was a type-attribute-cache lookup on every statement.
+    """
+    keeps = _keeps_rows.get(type(cursor))
+    if keeps is None:
+        keeps = _keeps_rows[type(cursor)] = hasattr(cursor, "_rows")
+    if not keeps:
+        return None
+    try:
+        return cursor._rows
+    except AttributeError:  # a cursor of a class whose first instance had them, without them
+        return None
+
+
+_keeps_rows: dict[type, bool] = {}
 
 
 def statement_loader_path(statement: Any) -> Any:

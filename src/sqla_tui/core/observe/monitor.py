@@ -155,11 +155,15 @@ class PoolMonitor:
         self._born[record] = (self._serial, time.monotonic(), session_id(record.driver_connection))
 
     def _on_checkout_event(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        """The ``checkout`` event of a pool that is not instrumented: its record is all ``on_checkout`` reads."""
         self.on_checkout(record)
 
     def on_checkout(self, record: Any) -> None:
-        """Note when and where a connection went out: its pool's connection record (an instrumented pool reads
-        nothing else of the checkout, each read of its ``_ConnectionFairy`` passing through its ``__getattr__``)."""
+        """Note when and where the connection of this pool record went out.
+
+        The record is all an instrumented pool reads of a checkout: each read
+        of its ``_ConnectionFairy`` passes through that class's ``__getattr__``.
+        """
         self._counts["checkouts"] += 1
         out = self._out
         out[record] = (time.monotonic(), caller_location())

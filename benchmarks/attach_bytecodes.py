@@ -13,9 +13,9 @@ the probe can be read directly.
 The test application (tests/attach_app.py) runs in this process on
 PostgreSQL (a database of the run's own), its ASGI interface called
 directly; ``watched`` has ``sqla-tui attach --json`` reading the feed from
-another process. The feed thread sends when woken at the end (its 50 Hz tick
-would add bytecodes in proportion to the traced run's wall time), and the
-10 Hz pool snapshot is off, as in instructions.py.
+another process. The feed thread sends when woken at the end: its 10 Hz tick
+(a pool snapshot and the sends) is off, as in instructions.py, since how many
+ticks fell would follow the traced run's wall time.
 
     python benchmarks/attach_bytecodes.py [--server postgresql://postgres@127.0.0.1/postgres] [--path /fast|/n1]
         [--requests 100] [--top 30]
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import sys
 import threading
 import time
@@ -40,7 +39,6 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")]
 from asgi_app import attach_viewer, own_database, send_requests  # noqa: E402
 
 import sqla_tui  # noqa: E402
-from sqla_tui.attach import server  # noqa: E402
 from tests.attach_app import build  # noqa: E402
 
 OURS = str(Path(sqla_tui.__file__).parent)
@@ -76,12 +74,11 @@ class Bytecodes:
 
 async def per_request(variant: str, url: str, path: str, requests: int, bytecodes: Bytecodes) -> Counter[CodeType]:
     """The bytecodes of each code object per request to ``path``, for one variant."""
-    server._TICK = 3600.0  # the feed thread wakes for its sockets only, until _flushed
     app = build(url, instrumented=variant != "plain")
     async with app.router.lifespan_context(app):
         handle = app.state.instrumentation.get("instrumentation")
         if handle is not None:
-            handle._hub._interval = 3600.0  # no pool snapshot: its cost is per tenth of a second, not per request
+            handle._hub._interval = 3600.0  # no tick: its cost is per tenth of a second, not per request
         viewer = await attach_viewer(handle) if variant == "watched" else None
         await send_requests(app, path, 1, WARM_UP)
         bytecodes.counts.clear()
@@ -91,8 +88,6 @@ async def per_request(variant: str, url: str, path: str, requests: int, bytecode
             await asyncio.to_thread(_flushed, handle)
         bytecodes.counting = False
         counted = Counter({code: count / requests for code, count in bytecodes.counts.items()})
-        if handle is not None:
-            _wake(handle)  # for close(), which waits for the feed thread
     if viewer is not None:
         viewer.wait(60)
     return counted
@@ -100,16 +95,9 @@ async def per_request(variant: str, url: str, path: str, requests: int, bytecode
 
 def _flushed(handle: Any) -> None:
     """Wake the feed thread and wait until it has sent every queued event."""
-    _wake(handle)
+    handle._hub.wake()
     while any(viewer.queue or viewer.pending for viewer in handle._hub.viewers):
         time.sleep(0.01)
-
-
-def _wake(handle: Any) -> None:
-    """Have the feed thread tick again, waking it with a connection to its socket (the one thing it waits on)."""
-    server._TICK = 0.02
-    with socket.socket(socket.AF_UNIX) as poke:
-        poke.connect(handle.address)
 
 
 def _name(code: CodeType) -> str:

@@ -143,24 +143,22 @@ def settle():
     gc.set_threshold(700, 10, 1_000_000_000)
 
 
-def feed_asleep(server):
-    """The feed thread waits on its sockets only, never on a clock: how often a tick fires would follow the
-    run's wall time under callgrind (and the machine's load), not its statements."""
-    server._TICK = 3600.0
+def feed_asleep(handle):
+    """The feed thread waits on its sockets only, never on its clock: how often a tick (a pool snapshot and the
+    sends) fires would follow the run's wall time under callgrind (and the machine's load), not its statements.
+    Set before anyone attaches, so the one tick that may still fall (the thread's sleep began with the old
+    period) has nothing to send."""
+    if handle is not None:
+        handle._hub._interval = 3600.0
 
 
-def feed_flushed(handle, server):
-    """Wake the feed thread once so it sends (and encodes) every queued event, then let it tick for ``close()``:
-    a connection to its socket is the one thing it wakes for."""
-    server._TICK = 0.02
-    with socket.socket(socket.AF_UNIX) as poke:
-        poke.connect(handle.address)
+def feed_flushed(handle):
+    """Wake the feed thread once so it sends (and encodes) every queued event."""
+    handle._hub.wake()
 
 
 async def start_viewer(handle):
-    """``sqla-tui attach --json`` on this process, in a process of its own (not counted), once it is connected; the
-    10 Hz pool snapshot off, for the reason the monitor's sampler is."""
-    handle._hub._interval = 3600.0
+    """``sqla-tui attach --json`` on this process, in a process of its own (not counted), once it is connected."""
     viewer = subprocess.Popen(
         [sys.executable, "-m", "sqla_tui", "attach", str(os.getpid()), "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -205,10 +203,10 @@ async def attach(variant, count, url):
     engine = create_engine(url, PoolOptions())
     statement = select(Row).limit(10)
     if variant in ("watched", "idle"):
-        from sqla_tui.attach import instrument, server
+        from sqla_tui.attach import instrument
 
-        feed_asleep(server)
         handle = instrument(engine, name="instructions")
+        feed_asleep(handle)
     if variant == "watched":
         viewer = await start_viewer(handle)
     settle()
@@ -218,7 +216,7 @@ async def attach(variant, count, url):
     if variant == "idle":
         assert handle.viewers == 0
     if variant in ("watched", "idle"):
-        feed_flushed(handle, server)
+        feed_flushed(handle)
         handle.close()
     if variant == "watched":
         summary = json.loads(viewer.communicate(timeout=600)[0])
@@ -232,10 +230,8 @@ async def web(variant, count, server):
 
 
 async def web_requests(variant, count, url):
-    from sqla_tui.attach import server
     from tests.attach_app import build
 
-    feed_asleep(server)
     app = build(url, instrumented=variant != "plain")
     path = sys.argv[5]
     scope = {
@@ -249,6 +245,7 @@ async def web_requests(variant, count, url):
 
     async with app.router.lifespan_context(app):
         handle = app.state.instrumentation.get("instrumentation")
+        feed_asleep(handle)
         if variant == "watched":
             viewer = await start_viewer(handle)
         answers = []
@@ -265,7 +262,7 @@ async def web_requests(variant, count, url):
         if variant == "idle":
             assert handle.viewers == 0
         if variant != "plain":
-            feed_flushed(handle, server)
+            feed_flushed(handle)
         if variant == "watched":
             handle.close()
             summary = json.loads(viewer.communicate(timeout=600)[0])
@@ -284,16 +281,14 @@ async def served_requests(variant, count, url):
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from sqla_tui.attach import server
     from tests.attach_app import build
 
-    feed_asleep(server)
     app = build(url, instrumented=variant != "plain", pool_timeout=3600.0)
     http = uvicorn.Server(uvicorn.Config(app, log_level="warning", backlog=1024, timeout_keep_alive=3600))
 
     async def stop(request):
         if variant != "plain":
-            feed_flushed(handle, server)
+            feed_flushed(handle)
         http.should_exit = True
         return Response(b"")
 
@@ -304,6 +299,7 @@ async def served_requests(variant, count, url):
     while not http.started:
         await asyncio.sleep(0.01)
     handle = app.state.instrumentation.get("instrumentation")
+    feed_asleep(handle)
     if variant == "watched":
         viewer = await start_viewer(handle)
     settle()

@@ -381,6 +381,32 @@ async def test_slow_stuck_and_killed_viewers_cost_the_application_only_counted_d
     assert stuck_summary["statements"] + stuck_summary["dropped_statements"] == 3000
 
 
+async def test_a_viewer_that_stalls_gets_its_whole_backlog_while_the_application_runs(
+    empty_db: TestDatabase, runtime: Path
+) -> None:
+    """A viewer that stops reading (a terminal scrolled back, a process stopped with ^Z) and goes on: its socket fills,
+    the rest waits in its queue, and it gets all of it once it reads again, with the application still running."""
+    engine = create_async_engine(async_url(empty_db.url))
+    handle = instrument(engine, name="stalled")
+    stalled = connect("stalled")
+    digest = Digest()
+
+    def read_all() -> None:
+        for event in read_events(stalled):
+            digest.add(event)
+            if digest.statements == 5000:
+                return
+
+    try:
+        assert await asyncio.to_thread(handle.wait_for_viewer, 60)
+        await _statements(engine, 5000)  # about 1 MB of feed, five times what its socket holds
+        await asyncio.wait_for(asyncio.to_thread(read_all), 60)  # before close(), which would flush what is left
+    finally:
+        handle.close()
+        await engine.dispose()
+    assert (digest.statements, digest.dropped) == (5000, 0)
+
+
 def _connect_as_nobody(path: Path) -> str:
     """Fork, become uid/gid 65534, try to connect; the exception's name (or "connected")."""
     read, write = os.pipe()

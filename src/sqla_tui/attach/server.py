@@ -7,6 +7,15 @@ non-blocking sends, accepting, the 10 Hz pool snapshot. A viewer that reads
 slowly, never reads, or is killed costs the application one ``len`` and one
 ``append`` per event (and the drops it is told about); a killed viewer is
 forgotten at the next send.
+
+The thread wakes ten times a second, with the snapshot, and sends what
+queued meanwhile; between ticks only when a viewer's socket that was full
+takes more again, a viewer comes or goes, or ``close`` asks. Each wake-up
+takes the GIL from the application twice (after ``select`` and after
+``send``, each a switch the application is made to give up within its
+switch interval): at fifty sends a second, as it was, that was about 9 µs
+of a served request's 1,000 at 200 requests in flight, for a statement
+seen 20 ms sooner.
 """
 
 from __future__ import annotations
@@ -29,8 +38,8 @@ Event = str | dict[str, Any]
 """What the application's threads publish: a statement as its line (``feed.statement_line``), anything else as the
 event's dict."""
 
-_TICK = 0.02
-"""How often the thread wakes to send (s): events reach a viewer within about this long."""
+_CLOSING_TICK = 0.005
+"""How often ``close`` looks whether everything queued has gone out (s)."""
 _BATCH = 512
 _TOKEN_LINE_MAX = 256
 _CLOSE_FLUSH_S = 1.0
@@ -39,7 +48,7 @@ _CLOSE_FLUSH_S = 1.0
 class Viewer:
     """One connected viewer: its bounded queue of events, its drop count and the bytes not yet sent."""
 
-    __slots__ = ("_lock", "dropped", "dropped_statements", "pending", "queue", "reported", "sock")
+    __slots__ = ("_lock", "dropped", "dropped_statements", "full", "pending", "queue", "reported", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
@@ -48,6 +57,8 @@ class Viewer:
         self.dropped_statements = 0
         self.reported = 0
         self.pending = memoryview(b"")
+        self.full = False
+        """Its socket took no more at the last send: the thread then waits for it to be writable, not for a tick."""
         self._lock = threading.Lock()
 
     def drop(self, event: Event) -> None:
@@ -71,6 +82,7 @@ class Hub:
         snapshot: Callable[[], dict[str, Any]],
         interval: float = 0.1,
     ) -> None:
+        """``interval`` is the pool snapshot's period, and the send's: events reach a viewer within about this long."""
         self.viewers: tuple[Viewer, ...] = ()
         self._told: Callable[[bool], None] = _nobody
         self._listener = listener
@@ -82,6 +94,8 @@ class Hub:
         self._stopping = threading.Event()
         self._joined = threading.Condition()
         self._selector = selectors.DefaultSelector()
+        self._wake, self._waker = socket.socketpair()
+        """A byte written to ``_waker`` has the thread, asleep until its next tick, send at once (``wake``)."""
         self._thread = threading.Thread(target=self._serve, name="sqla-tui-attach", daemon=True)
 
     # -- the application's side (any thread) -----------------------------------
@@ -110,7 +124,14 @@ class Hub:
     def start(self) -> None:
         self._listener.setblocking(False)
         self._selector.register(self._listener, selectors.EVENT_READ, None)
+        self._wake.setblocking(False)
+        self._selector.register(self._wake, selectors.EVENT_READ, _WAKE)
         self._thread.start()
+
+    def wake(self) -> None:
+        """Have the thread send what is queued now rather than at its next tick: ``close`` says goodbye at once."""
+        with contextlib.suppress(OSError):  # the thread is gone already: nothing left to send
+            self._waker.send(b"x")
 
     def close(self, farewell: dict[str, Any]) -> None:
         """Send a last pool snapshot and ``farewell`` to everyone (up to a second), then close every socket."""
@@ -120,6 +141,7 @@ class Hub:
             self._publish_snapshot()
         self.publish(farewell)
         self._stopping.set()
+        self.wake()
         if threading.current_thread() is not self._thread:
             self._thread.join()
 
@@ -134,33 +156,45 @@ class Hub:
     # -- the server thread ----------------------------------------------------
 
     def _serve(self) -> None:
-        next_snapshot = 0.0
+        next_tick = 0.0
         try:
             while not self._stopping.is_set():
-                for key, _ in self._selector.select(_TICK):
-                    self._readable(key)
+                for key, events in self._selector.select(max(0.0, next_tick - time.monotonic())):
+                    self._ready(key, events)
                 now = time.monotonic()
-                if self.viewers and now >= next_snapshot:
-                    next_snapshot = now + self._interval
-                    self._publish_snapshot()
-                for viewer in self.viewers:
-                    self._flush(viewer)
+                if now >= next_tick:
+                    next_tick = now + self._interval
+                    if self.viewers:
+                        self._publish_snapshot()
+                    for viewer in self.viewers:
+                        self._flush(viewer)
             deadline = time.monotonic() + _CLOSE_FLUSH_S
             while time.monotonic() < deadline and any(viewer.queue or viewer.pending for viewer in self.viewers):
                 for viewer in self.viewers:
                     self._flush(viewer)
-                time.sleep(_TICK / 4)
+                time.sleep(_CLOSING_TICK)
         finally:
             for viewer in self.viewers:
                 self._forget(viewer)
             self._selector.close()
             self._listener.close()
+            self._wake.close()
+            self._waker.close()
 
-    def _readable(self, key: selectors.SelectorKey) -> None:
+    def _ready(self, key: selectors.SelectorKey, events: int) -> None:
         data = key.data
         if data is None:
             self._accept()
+        elif data is _WAKE:
+            with contextlib.suppress(OSError):
+                self._wake.recv(64)
+            for viewer in self.viewers:
+                self._flush(viewer)
         elif isinstance(data, Viewer):
+            if events & selectors.EVENT_WRITE:
+                self._flush(data)
+            if not events & selectors.EVENT_READ or data.sock.fileno() < 0:  # forgotten by the flush
+                return
             try:
                 gone = not data.sock.recv(4096)  # a viewer sends nothing after its token: b"" is its hang-up
             except BlockingIOError:
@@ -214,6 +248,7 @@ class Hub:
             self.viewers = (*self.viewers, viewer)
             self._told(True)
             self._joined.notify_all()
+        self._flush(viewer)  # its hello now, not at the next tick
 
     def _forget(self, viewer: Viewer) -> None:
         self.viewers = tuple(other for other in self.viewers if other is not viewer)
@@ -238,18 +273,32 @@ class Hub:
                 if batch:
                     lines.append(encode_all(batch))
                 if not lines:
+                    self._wait_writable(viewer, False)
                     return
                 viewer.pending = memoryview(b"".join(lines))
             try:
                 sent = viewer.sock.send(viewer.pending, socket.MSG_NOSIGNAL)
             except BlockingIOError:
+                self._wait_writable(viewer, True)
                 return
             except OSError:  # the viewer went away (killed, closed): forget it, the app goes on
                 self._forget(viewer)
                 return
             viewer.pending = viewer.pending[sent:]
             if viewer.pending:
+                self._wait_writable(viewer, True)
                 return
+
+    def _wait_writable(self, viewer: Viewer, full: bool) -> None:
+        """Wake when a full socket takes more (a viewer reading a backlog gets it as fast as it reads), or stop
+        asking once everything went out."""
+        if viewer.full is not full:
+            viewer.full = full
+            self._selector.modify(viewer.sock, selectors.EVENT_READ | (selectors.EVENT_WRITE if full else 0), viewer)
+
+
+_WAKE = object()
+"""The selector's mark on the socket ``close`` wakes the thread through."""
 
 
 def _nobody(watched: bool) -> None:

@@ -8,15 +8,22 @@ requests at a time to one copy for ``--segment`` seconds, then to the other,
 in ABBA order; each segment records the requests answered and the serving
 process's CPU time (/proc), so each pair gives a throughput ratio and a CPU
 per request ratio.
-The client's own cost is the same for both sides, so the throughput ratio
-understates the cost; the CPU ratio is the honest figure.
+Where the application's core is the bottleneck (its CPU per request sets
+its throughput), the two ratios mirror each other.
 
     python benchmarks/attach_overhead.py [URL] [--path /n1] [--rounds 4] [--pairs 6] [--segment 1.0]
-        [--concurrency 10] [--no-viewer] [--control] [--no-pin]
+        [--concurrency 10] [--no-viewer] [--control] [--spin US] [--no-pin]
 
 Both applications are pinned to CPU 1, the load client, the viewer and (on
-PostgreSQL) the database's backends serving them to CPU 0 (``--no-pin`` leaves it to the scheduler); ``--control`` runs two
-plain copies, so the harness's own noise can be read off beside a result.
+PostgreSQL) the database's server and backends to CPU 0 (``--no-pin`` leaves it to the scheduler); ``--control`` runs two
+plain copies, so the harness's own noise can be read off beside a result;
+``--spin US`` runs two plain copies, the second spending US µs of CPU on
+each request before serving it, so what a known cost does to throughput at
+this load can be read beside what the viewer does. At 200 requests at once
+against the pool's 15 connections, the answer is about twice the cost: a
+request's CPU moves the queue for connections, which SQLAlchemy's pool
+answers by closing and opening overflow connections (benchmarks/README.md,
+"Attach, round 15").
 Two copies of one program differ by a few percent on their own (where the
 kernel put them, their memory layout): each of ``--rounds`` rounds starts a
 fresh pair, in alternating order, and the result is the median over every
@@ -30,12 +37,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +95,33 @@ async def server_processes(url: str) -> list[int]:
     finally:
         await connection.close()
     return [row["pid"] for row in rows]
+
+
+def postmaster(backends: list[int]) -> int | None:
+    """The PostgreSQL server process that started these backends (their parent); None without any."""
+    if not backends:
+        return None
+    return int(Path(f"/proc/{backends[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+@contextlib.contextmanager
+def new_backends_pinned(server: int | None) -> Iterator[None]:
+    """The backends PostgreSQL starts meanwhile start beside the client: each inherits its server's CPUs.
+
+    At 200 requests at once the pool closes overflow connections on return
+    and opens new ones, about twenty a second, each a new backend process
+    whose start-up (a few ms of CPU) landed on the application's core as
+    often as not; the server's own CPUs are given back after.
+    """
+    if server is None:
+        yield
+        return
+    before = os.sched_getaffinity(server)
+    os.sched_setaffinity(server, {OTHER_CPU})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(server, before)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -153,33 +189,49 @@ async def measure(plain: AppProcess, watched: AppProcess, args: argparse.Namespa
     try:
         for side in (plain, watched):  # warm both: connections opened, code paths hot
             await segment(clients[side.pid], side, args.segment)
-        if args.pin:
-            pin(await server_processes(args.url), OTHER_CPU)
-        for index in range(args.pairs):
-            order = (plain, watched) if index % 2 == 0 else (watched, plain)
-            figures = {}
-            for side in order:
-                figures[side.pid] = await segment(clients[side.pid], side, args.segment)
-            (p_rate, p_cpu), (w_rate, w_cpu) = figures[plain.pid], figures[watched.pid]
-            pairs.append((w_rate / p_rate, w_cpu / p_cpu))
-            print(
-                f"  pair {index + 1:>2}: plain {p_rate:5.0f} req/s {p_cpu * 1e6:6.0f} µs CPU/req"
-                f" · attached {w_rate:5.0f} req/s {w_cpu * 1e6:6.0f} µs CPU/req"
-            )
+        backends = await server_processes(args.url) if args.pin else []
+        pin(backends, OTHER_CPU)
+        with new_backends_pinned(postmaster(backends)):
+            await measure_pairs(plain, watched, clients, args, pairs)
     finally:
         for client in (client for side in clients.values() for client in side):
             client.close()
     return pairs
 
 
+async def measure_pairs(
+    plain: AppProcess,
+    watched: AppProcess,
+    clients: dict[int, list[Client]],
+    args: argparse.Namespace,
+    pairs: list[tuple[float, float]],
+) -> None:
+    """``--pairs`` ABBA pairs of segments, each pair's ratios appended to ``pairs``."""
+    for index in range(args.pairs):
+        order = (plain, watched) if index % 2 == 0 else (watched, plain)
+        figures = {}
+        for side in order:
+            figures[side.pid] = await segment(clients[side.pid], side, args.segment)
+        (p_rate, p_cpu), (w_rate, w_cpu) = figures[plain.pid], figures[watched.pid]
+        pairs.append((w_rate / p_rate, w_cpu / p_cpu))
+        print(
+            f"  pair {index + 1:>2}: plain {p_rate:5.0f} req/s {p_cpu * 1e6:6.0f} µs CPU/req"
+            f" · attached {w_rate:5.0f} req/s {w_cpu * 1e6:6.0f} µs CPU/req"
+        )
+
+
 def one_round(url: str, args: argparse.Namespace, index: int) -> list[tuple[float, float]]:
     """A fresh pair of processes (started in alternating order), their viewer, and ``--pairs`` ABBA pairs."""
-    plain_args, watched_args = ("--plain", POOL_TIMEOUT), ("--plain", POOL_TIMEOUT) if args.control else (POOL_TIMEOUT,)
+    plain_args = ("--plain", POOL_TIMEOUT)
+    if args.spin:
+        watched_args = (*plain_args, f"--spin-us={args.spin:g}")
+    else:
+        watched_args = plain_args if args.control else (POOL_TIMEOUT,)
     if index % 2 == 0:
         plain, watched = start_app(url, *plain_args, env=SAME_HASHES), start_app(url, *watched_args, env=SAME_HASHES)
     else:
         watched, plain = start_app(url, *watched_args, env=SAME_HASHES), start_app(url, *plain_args, env=SAME_HASHES)
-    viewer = None if args.no_viewer or args.control else start_viewer(str(watched.pid), "--json")
+    viewer = None if args.no_viewer or args.control or args.spin else start_viewer(str(watched.pid), "--json")
     try:
         if viewer is not None:
             watched.wait_for_viewers(1)
@@ -205,6 +257,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--no-viewer", action="store_true", help="instrumented, but nobody attached")
     parser.add_argument("--control", action="store_true", help="both copies plain: the harness's own noise")
+    parser.add_argument(
+        "--spin", type=float, default=0.0, metavar="US",
+        help="both plain, the second spending US µs of CPU on each request: how the load answers a known cost",
+    )  # fmt: skip
     parser.add_argument("--no-pin", action="store_true", help="let the scheduler place the processes")
     args = parser.parse_args()
     args.pin = not args.no_pin and len(os.sched_getaffinity(0)) >= 2
@@ -225,7 +281,8 @@ def main() -> None:
             rounds.append(statistics.median(ratio for ratio, _ in found))
     print(
         f"\n{args.path}, {args.concurrency} concurrent, {args.rounds} rounds of {args.pairs} pairs of {args.segment:g} s"
-        f"{' (control: both plain)' if args.control else ''}: attached/plain throughput "
+        f"{' (control: both plain)' if args.control else ''}"
+        f"{f' (both plain, the second spinning {args.spin:g} µs a request)' if args.spin else ''}: attached/plain throughput "
         f"{statistics.median(ratio for ratio, _ in pairs):.3f}, CPU per request "
         f"{statistics.median(cpu for _, cpu in pairs):.3f} (medians of all pairs); "
         f"throughput by round {', '.join(f'{ratio:.3f}' for ratio in rounds)}"

@@ -21,6 +21,7 @@ import json
 import os
 import socket
 import sys
+import time
 
 import uvicorn
 from sqlalchemy import ForeignKey, String, exc, select, text
@@ -201,14 +202,41 @@ def build(url: str, *, instrumented: bool = True, leak_after: float = 0.2, pool_
     return app
 
 
-async def serve(url: str, instrumented: bool, pool_timeout: float) -> None:
+def spinning(app: Starlette, seconds: float):  # type: ignore[no-untyped-def]
+    """``app``, spending ``seconds`` of CPU on each HTTP request before it: a cost of known size, whose effect on
+    throughput tells how the benchmark's load answers one (benchmarks/attach_overhead.py --spin).
+
+    Bytecode in a loop, as sqla-tui's own cost is, its length measured once
+    here: reading the clock in the loop would be a system call each time.
+    """
+    turns = 100_000
+    started = time.thread_time()
+    for _ in range(turns):
+        pass
+    turns = max(1, round(turns * seconds / (time.thread_time() - started)))
+
+    async def spun(scope, receive, send):  # type: ignore[no-untyped-def]
+        if scope["type"] == "http":
+            for _ in range(turns):
+                pass
+        await app(scope, receive, send)
+
+    return spun
+
+
+async def serve(url: str, instrumented: bool, pool_timeout: float, spin: float) -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     app = build(url, instrumented=instrumented, pool_timeout=pool_timeout)
     # uvicorn closes a keep-alive connection idle for 5 s by default; a client reusing it at that moment reads
     # "Server disconnected without sending a response" (the crowd's connections idle while the holders hold).
     config = uvicorn.Config(
-        app, log_level="warning", lifespan="on", backlog=1024, limit_concurrency=None, timeout_keep_alive=3600
+        spinning(app, spin) if spin else app,
+        log_level="warning",
+        lifespan="on",
+        backlog=1024,
+        limit_concurrency=None,
+        timeout_keep_alive=3600,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -225,7 +253,20 @@ async def serve(url: str, instrumented: bool, pool_timeout: float) -> None:
     await task
 
 
+def _option(name: str, default: float) -> float:
+    """``--NAME=VALUE`` from the command line: the benchmark's settings (the tests run with none)."""
+    given = [float(arg.split("=", 1)[1]) for arg in sys.argv if arg.startswith(f"--{name}=")]
+    return given[-1] if given else default
+
+
 if __name__ == "__main__":
-    # --pool-timeout=S: the benchmark's, long enough that a request queued behind 200 others is served, not a 503
-    timeouts = [float(arg.split("=", 1)[1]) for arg in sys.argv if arg.startswith("--pool-timeout=")]
-    asyncio.run(serve(sys.argv[1], instrumented="--plain" not in sys.argv, pool_timeout=(timeouts or [1.0])[-1]))
+    # --pool-timeout=S: long enough that a request queued behind 200 others is served, not a 503; --spin-us=N: see
+    # ``spinning``
+    asyncio.run(
+        serve(
+            sys.argv[1],
+            instrumented="--plain" not in sys.argv,
+            pool_timeout=_option("pool-timeout", 1.0),
+            spin=_option("spin-us", 0.0) / 1e6,
+        )
+    )

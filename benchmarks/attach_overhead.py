@@ -20,10 +20,8 @@ plain copies, so the harness's own noise can be read off beside a result;
 ``--spin US`` runs two plain copies, the second spending US µs of CPU on
 each request before serving it, so what a known cost does to throughput at
 this load can be read beside what the viewer does. At 200 requests at once
-against the pool's 15 connections, the answer is about twice the cost: a
-request's CPU moves the queue for connections, which SQLAlchemy's pool
-answers by closing and opening overflow connections (benchmarks/README.md,
-"Attach, round 15").
+against the pool's 15 connections, the answer is two to three times the
+cost (benchmarks/README.md, "Attach, round 15").
 Two copies of one program differ by a few percent on their own (where the
 kernel put them, their memory layout): each of ``--rounds`` rounds starts a
 fresh pair, in alternating order, and the result is the median over every

@@ -20,8 +20,8 @@ plain copies, so the harness's own noise can be read off beside a result;
 ``--spin US`` runs two plain copies, the second spending US µs of CPU on
 each request before serving it, so what a known cost does to throughput at
 this load can be read beside what the viewer does. At 200 requests at once
-against the pool's 15 connections, the answer is two to three times the
-cost (benchmarks/README.md, "Attach, round 15").
+against the pool's 15 connections, the answer is about twice the cost
+(benchmarks/README.md, "Attach, round 15").
 Two copies of one program differ by a few percent on their own (where the
 kernel put them, their memory layout): each of ``--rounds`` rounds starts a
 fresh pair, in alternating order, and the result is the median over every
@@ -55,10 +55,10 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 APP_CPU, OTHER_CPU = 1, 0
 SAME_HASHES = {"PYTHONHASHSEED": "0"}
+"""Both copies hash strings alike, so their dictionaries are laid out alike."""
 POOL_TIMEOUT = "--pool-timeout=30"
 """SQLAlchemy's default: the tests' one second (to see timeouts) answered a request queued behind 200 others with a
 503 now and then, which ended the run."""
-"""Both copies hash strings alike, so their dictionaries are laid out alike."""
 
 
 def pin(pids: list[int], cpu: int) -> None:

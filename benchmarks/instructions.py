@@ -24,9 +24,8 @@ statement, with the interpreter's start-up and the imports cancelled out.
   its sockets alone, never on its clock (``feed_asleep``): how many ticks
   fell in a run followed its wall time under callgrind and so the
   machine's load (one run beside other work counted 36,000 instructions a
-  request more than the same run alone). At the end one connection to its
-  socket wakes it to send, and encode, every queued event
-  (``feed_flushed``), which is counted. The viewer must report every statement. ``idle`` is the same
+  request more than the same run alone). At the end ``Hub.wake()`` has it
+  send, and encode, every queued event (``feed_flushed``), which is counted. The viewer must report every statement. ``idle`` is the same
   instrumented engine with nobody attached: what an application pays for
   the one line while nobody watches.
 - ``web``: what issue 16 budgets, the application's throughput: requests

@@ -160,6 +160,8 @@ async def test_row_estimates(demo: TestDatabase) -> None:
         assert all(isinstance(value, int) for value in estimates.values())
     else:  # SQLite counts exactly; PostgreSQL was ANALYZEd, which reads every row of tables this small
         assert estimates == demo.counts  # type: ignore[attr-defined]
+    # only SQLite's are counts (the others are statistics, whatever ANALYZE read), and only those go without a "~"
+    assert {t.row_count_exact for t in catalog.tables if t.kind == "table"} == {demo.backend == "sqlite"}
 
 
 async def test_unknown_table_and_schema_name_close_matches(demo: TestDatabase) -> None:
@@ -300,6 +302,11 @@ def test_schema_json_with_the_users_own_models(demo: TestDatabase) -> None:
 
 
 def test_schema_human_tree_and_unknown_table(demo: TestDatabase) -> None:
+    tree = runner.invoke(app, ["schema", demo.url])
+    assert tree.exit_code == 0, tree.stderr
+    users = demo.counts["users"]  # type: ignore[attr-defined]
+    counted = rf"users  {users:,} rows" if demo.backend == "sqlite" else r"users  ~[\d,]+ rows"
+    assert re.search(rf"── {counted}\n", tree.stdout), tree.stdout
     result = runner.invoke(app, ["schema", demo.url, "--table", "messages"])
     assert result.exit_code == 0, result.stderr
     # the same words as the TUI's table detail pane (sqla_tui.words.catalog)

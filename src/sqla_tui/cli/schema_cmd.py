@@ -42,6 +42,7 @@ def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
         "unique_constraints": table.unique_constraints,
         "indexes": table.indexes,
         "row_estimate": table.row_estimate,
+        "row_count_exact": table.row_count_exact,
         "partitioned_by": table.partitioned_by,
         "partitions": [partition.name for partition in report.catalog.partitions(table.name)],
         "partition_of": table.partition_of,

@@ -39,10 +39,11 @@ def via(relationship: RelationshipInfo) -> str:
 
 
 def row_estimate(table: TableInfo) -> str:
-    """``~1,234 rows``, or nothing when the database keeps no estimate (views, fresh tables)."""
+    """``~1,234 rows`` from the statistics, ``1,234 rows`` when counted, or nothing when the database keeps no
+    estimate (views, fresh tables)."""
     if table.row_estimate is None:
         return ""
-    return f"~{counted(table.row_estimate, 'row')}"
+    return f"{'' if table.row_count_exact else '~'}{counted(table.row_estimate, 'row')}"
 
 
 def partitioning(table: TableInfo) -> str:

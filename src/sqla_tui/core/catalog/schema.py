@@ -136,6 +136,8 @@ class TableInfo:
     indexes: tuple[IndexInfo, ...]
     row_estimate: int | None  # None when the database has no estimate yet
     comment: str | None = None
+    row_count_exact: bool = False
+    """``row_estimate`` is the table's exact count (a small SQLite schema's ``COUNT(*)``), not statistics."""
     partitioned_by: str | None = None
     """How a partitioned table is partitioned, as the database states it: ``RANGE (created)``."""
     partition_of: str | None = None
@@ -391,6 +393,8 @@ class _Head:
     schemas: tuple[str, ...]
     names: list[TableName]
     estimates: dict[str, int | None]
+    exact_counts: bool
+    """The estimates are exact counts (SQLite keeps no statistics; a small schema's tables are counted)."""
     partitioning: Partitioning
     oids: dict[str, int]
     """PostgreSQL's oid of each table and view, by name; empty elsewhere."""
@@ -403,7 +407,7 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
     default = inspector.default_schema_name or "main"
     parents = {table.name: table.partition_of for table in names if table.partition_of is not None}
     partitioning = read_partitioning(conn, resolved, parents)
-    estimates = _row_estimates(conn, resolved, [t.name for t in names if t.kind == "table"])
+    estimates, exact = _row_estimates(conn, resolved, [t.name for t in names if t.kind == "table"])
     return _Head(
         dialect=conn.dialect.name,
         default=default,
@@ -412,6 +416,7 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
         schemas=tuple(_schemas(inspector)),
         names=names,
         estimates=with_leaf_sums(estimates, partitioning),
+        exact_counts=exact,
         partitioning=partitioning,
         oids=pg_oids(conn, resolved) if conn.dialect.name == "postgresql" else {},
     )
@@ -592,19 +597,20 @@ def _unrecognized_types(caught: list[warnings.WarningMessage]) -> dict[str, str]
     return found
 
 
-def _row_estimates(conn: Connection, schema: str, tables: list[str]) -> dict[str, int | None]:
-    """Rows per table from the statistics, or an exact count on a small SQLite schema."""
+def _row_estimates(conn: Connection, schema: str, tables: list[str]) -> tuple[dict[str, int | None], bool]:
+    """Rows per table from the statistics, or an exact count on a small SQLite schema; and whether they are exact."""
     sql = _ESTIMATE_SQL.get(conn.dialect.name)
     if sql is not None:
         rows = conn.execute(text(sql), {"schema": schema}).all()
-        return {name: (None if rows is None or rows < 0 else int(rows)) for name, rows in rows}
+        return {name: (None if rows is None or rows < 0 else int(rows)) for name, rows in rows}, False
     if conn.dialect.name == "sqlite" and len(tables) < SQLITE_COUNT_LIMIT:
         # built, not spliced into text(): a ':x' in a table name would read as a bind parameter there
-        return {
+        counts: dict[str, int | None] = {
             name: conn.execute(select(func.count()).select_from(table_clause(name, schema=schema))).scalar_one()
             for name in tables
         }
-    return {}
+        return counts, True
+    return {}, False
 
 
 def type_text(type_: TypeEngine[Any], dialect: Dialect, unknown: str | None = None) -> str:
@@ -642,6 +648,7 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
             if not index.get("duplicates_constraint") and not (index.get("unique") and index.get("name") in unique_names)
         ),
         row_estimate=head.estimates.get(name) if kind != "view" else None,  # a materialized view has its rows
+        row_count_exact=head.exact_counts and kind != "view",
         comment=(bulk["comments"].get(name) or {}).get("text"),
         partitioned_by=head.partitioning.partitioned_by.get(name),
         partition_of=listed.partition_of,

@@ -8,8 +8,9 @@ requests at a time to one copy for ``--segment`` seconds, then to the other,
 in ABBA order; each segment records the requests answered and the serving
 process's CPU time (/proc), so each pair gives a throughput ratio and a CPU
 per request ratio.
-Where the application's core is the bottleneck (its CPU per request sets
-its throughput), the two ratios mirror each other.
+The client, the viewer and the database share the other core, which at
+times limits throughput too, so the throughput ratio can understate the
+cost; the CPU ratio is the stricter figure.
 
     python benchmarks/attach_overhead.py [URL] [--path /n1] [--rounds 4] [--pairs 6] [--segment 1.0]
         [--concurrency 10] [--no-viewer] [--control] [--spin US] [--no-pin]

@@ -181,7 +181,6 @@ async def segment(clients: list[Client], app: AppProcess, seconds: float) -> tup
 
 async def measure(plain: AppProcess, watched: AppProcess, args: argparse.Namespace) -> list[tuple[float, float]]:
     """(throughput ratio, CPU per request ratio) of each ABBA pair, attached over plain."""
-    pairs = []
     clients = {
         side.pid: [await Client.open(side, args.path) for _ in range(args.concurrency)] for side in (plain, watched)
     }
@@ -191,11 +190,10 @@ async def measure(plain: AppProcess, watched: AppProcess, args: argparse.Namespa
         backends = await server_processes(args.url) if args.pin else []
         pin(backends, OTHER_CPU)
         with new_backends_pinned(postmaster(backends)):
-            await measure_pairs(plain, watched, clients, args, pairs)
+            return await measure_pairs(plain, watched, clients, args)
     finally:
         for client in (client for side in clients.values() for client in side):
             client.close()
-    return pairs
 
 
 async def measure_pairs(
@@ -203,9 +201,9 @@ async def measure_pairs(
     watched: AppProcess,
     clients: dict[int, list[Client]],
     args: argparse.Namespace,
-    pairs: list[tuple[float, float]],
-) -> None:
-    """``--pairs`` ABBA pairs of segments, each pair's ratios appended to ``pairs``."""
+) -> list[tuple[float, float]]:
+    """``--pairs`` ABBA pairs of segments: each pair's ratios, attached over plain."""
+    pairs = []
     for index in range(args.pairs):
         order = (plain, watched) if index % 2 == 0 else (watched, plain)
         figures = {}
@@ -217,6 +215,7 @@ async def measure_pairs(
             f"  pair {index + 1:>2}: plain {p_rate:5.0f} req/s {p_cpu * 1e6:6.0f} µs CPU/req"
             f" · attached {w_rate:5.0f} req/s {w_cpu * 1e6:6.0f} µs CPU/req"
         )
+    return pairs
 
 
 def one_round(url: str, args: argparse.Namespace, index: int) -> list[tuple[float, float]]:

@@ -168,12 +168,10 @@ class Hub:
                     next_tick = now + self._interval
                     if self.viewers:
                         self._publish_snapshot()
-                    for viewer in self.viewers:
-                        self._flush(viewer)
+                    self._flush_all()
             deadline = time.monotonic() + _CLOSE_FLUSH_S
             while time.monotonic() < deadline and any(viewer.queue or viewer.pending for viewer in self.viewers):
-                for viewer in self.viewers:
-                    self._flush(viewer)
+                self._flush_all()
                 time.sleep(_CLOSING_TICK)
         finally:
             for viewer in self.viewers:
@@ -190,8 +188,7 @@ class Hub:
         elif data is _WAKE:
             with contextlib.suppress(OSError):
                 self._wake.recv(64)
-            for viewer in self.viewers:
-                self._flush(viewer)
+            self._flush_all()
         elif isinstance(data, Viewer):
             if events & selectors.EVENT_WRITE:
                 self._flush(data)
@@ -259,6 +256,10 @@ class Hub:
             self._selector.unregister(viewer.sock)
         viewer.sock.close()
         viewer.queue.clear()
+
+    def _flush_all(self) -> None:
+        for viewer in self.viewers:
+            self._flush(viewer)
 
     def _flush(self, viewer: Viewer) -> None:
         """Send what this viewer's socket takes now; refill from its queue until it would block."""

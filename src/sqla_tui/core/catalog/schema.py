@@ -393,8 +393,6 @@ class _Head:
     schemas: tuple[str, ...]
     names: list[TableName]
     estimates: dict[str, int | None]
-    exact_counts: bool
-    """The estimates are exact counts (SQLite keeps no statistics; a small schema's tables are counted)."""
     partitioning: Partitioning
     oids: dict[str, int]
     """PostgreSQL's oid of each table and view, by name; empty elsewhere."""
@@ -407,7 +405,7 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
     default = inspector.default_schema_name or "main"
     parents = {table.name: table.partition_of for table in names if table.partition_of is not None}
     partitioning = read_partitioning(conn, resolved, parents)
-    estimates, exact = _row_estimates(conn, resolved, [t.name for t in names if t.kind == "table"])
+    estimates = _row_estimates(conn, resolved, [t.name for t in names if t.kind == "table"])
     return _Head(
         dialect=conn.dialect.name,
         default=default,
@@ -416,7 +414,6 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
         schemas=tuple(_schemas(inspector)),
         names=names,
         estimates=with_leaf_sums(estimates, partitioning),
-        exact_counts=exact,
         partitioning=partitioning,
         oids=pg_oids(conn, resolved) if conn.dialect.name == "postgresql" else {},
     )
@@ -597,20 +594,20 @@ def _unrecognized_types(caught: list[warnings.WarningMessage]) -> dict[str, str]
     return found
 
 
-def _row_estimates(conn: Connection, schema: str, tables: list[str]) -> tuple[dict[str, int | None], bool]:
-    """Rows per table from the statistics, or an exact count on a small SQLite schema; and whether they are exact."""
+def _row_estimates(conn: Connection, schema: str, tables: list[str]) -> dict[str, int | None]:
+    """Rows per table from the statistics, or an exact count on a small SQLite schema (SQLite keeps no statistics:
+    every figure it has is a count)."""
     sql = _ESTIMATE_SQL.get(conn.dialect.name)
     if sql is not None:
         rows = conn.execute(text(sql), {"schema": schema}).all()
-        return {name: (None if rows is None or rows < 0 else int(rows)) for name, rows in rows}, False
+        return {name: (None if rows is None or rows < 0 else int(rows)) for name, rows in rows}
     if conn.dialect.name == "sqlite" and len(tables) < SQLITE_COUNT_LIMIT:
         # built, not spliced into text(): a ':x' in a table name would read as a bind parameter there
-        counts: dict[str, int | None] = {
+        return {
             name: conn.execute(select(func.count()).select_from(table_clause(name, schema=schema))).scalar_one()
             for name in tables
         }
-        return counts, True
-    return {}, False
+    return {}
 
 
 def type_text(type_: TypeEngine[Any], dialect: Dialect, unknown: str | None = None) -> str:
@@ -628,6 +625,7 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
     pk = tuple(bulk["pk"].get(name, {}).get("constrained_columns") or ())
     uniques = bulk["uniques"].get(name, [])
     unique_names = {unique.get("name") for unique in uniques}
+    estimate = head.estimates.get(name) if kind != "view" else None  # a materialized view has its rows
     return TableInfo(
         schema=schema,
         name=name,
@@ -647,8 +645,8 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
             # MySQL reports a unique constraint as an index too; show it once.
             if not index.get("duplicates_constraint") and not (index.get("unique") and index.get("name") in unique_names)
         ),
-        row_estimate=head.estimates.get(name) if kind != "view" else None,  # a materialized view has its rows
-        row_count_exact=head.exact_counts and kind != "view",
+        row_estimate=estimate,
+        row_count_exact=estimate is not None and head.dialect == "sqlite",  # SQLite's figures are all counts
         comment=(bulk["comments"].get(name) or {}).get("text"),
         partitioned_by=head.partitioning.partitioned_by.get(name),
         partition_of=listed.partition_of,

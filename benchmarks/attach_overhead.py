@@ -13,20 +13,24 @@ times limits throughput too, so the throughput ratio can understate the
 cost; the CPU ratio is the stricter figure.
 
     python benchmarks/attach_overhead.py [URL] [--path /n1] [--rounds 4] [--pairs 6] [--segment 1.0]
-        [--concurrency 10] [--no-viewer] [--control] [--spin US] [--no-pin]
+        [--concurrency 10] [--no-viewer] [--control | --beside] [--spin US] [--no-pin]
 
 Both applications are pinned to CPU 1, the load client, the viewer and (on
 PostgreSQL) the database's server and backends to CPU 0 (``--no-pin`` leaves it to the scheduler); ``--control`` runs two
 plain copies, so the harness's own noise can be read off beside a result;
+``--beside`` runs a second plain copy in the same rounds, its segments in
+the same rotation, so each round gives the viewer's ratio and the
+harness's own side by side (the run's result is their difference);
 ``--spin US`` runs two plain copies, the second spending US µs of CPU on
 each request before serving it, so what a known cost does to throughput at
 this load can be read beside what the viewer does. At 200 requests at once
 against the pool's 15 connections, the answer is about twice the cost
 (benchmarks/README.md, "Attach, round 15").
 Two copies of one program differ by a few percent on their own (where the
-kernel put them, their memory layout): each of ``--rounds`` rounds starts a
-fresh pair, in alternating order, and the result is the median over every
-pair of every round.
+kernel put them, their memory layout): each of ``--rounds`` rounds starts
+fresh copies, in rotating order, and the result is the median over every
+pair of every round, and the mean with its standard error over the rounds
+(a round, not a pair, is what is independent of the others).
 
 The URL (sync form, as the tests use) defaults to a SQLite file in a
 temporary directory; the application creates and fills its two tables there.
@@ -37,6 +41,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import statistics
@@ -45,6 +50,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -179,18 +185,29 @@ async def segment(clients: list[Client], app: AppProcess, seconds: float) -> tup
     return done / (time.monotonic() - started), (cpu_seconds(app.pid) - before) / done
 
 
-async def measure(plain: AppProcess, watched: AppProcess, args: argparse.Namespace) -> list[tuple[float, float]]:
-    """(throughput ratio, CPU per request ratio) of each ABBA pair, attached over plain."""
-    clients = {
-        side.pid: [await Client.open(side, args.path) for _ in range(args.concurrency)] for side in (plain, watched)
-    }
+class Pair(NamedTuple):
+    """One pair of segments: the attached copy's throughput and CPU per request over the plain copy's, and the
+    second plain copy's (``--beside``; None without it)."""
+
+    rate: float
+    cpu: float
+    control_rate: float | None = None
+    control_cpu: float | None = None
+
+
+async def measure(
+    plain: AppProcess, watched: AppProcess, control: AppProcess | None, args: argparse.Namespace
+) -> list[Pair]:
+    """The pairs of one round: ``--pairs`` rotations of a segment of each copy."""
+    copies = [side for side in (plain, watched, control) if side is not None]
+    clients = {side.pid: [await Client.open(side, args.path) for _ in range(args.concurrency)] for side in copies}
     try:
-        for side in (plain, watched):  # warm both: connections opened, code paths hot
+        for side in copies:  # warm each: connections opened, code paths hot
             await segment(clients[side.pid], side, args.segment)
         backends = await server_processes(args.url) if args.pin else []
         pin(backends, OTHER_CPU)
         with new_backends_pinned(postmaster(backends)):
-            return await measure_pairs(plain, watched, clients, args)
+            return await measure_pairs(plain, watched, control, clients, args)
     finally:
         for client in (client for side in clients.values() for client in side):
             client.close()
@@ -199,50 +216,77 @@ async def measure(plain: AppProcess, watched: AppProcess, args: argparse.Namespa
 async def measure_pairs(
     plain: AppProcess,
     watched: AppProcess,
+    control: AppProcess | None,
     clients: dict[int, list[Client]],
     args: argparse.Namespace,
-) -> list[tuple[float, float]]:
-    """``--pairs`` ABBA pairs of segments: each pair's ratios, attached over plain."""
+) -> list[Pair]:
+    """``--pairs`` rotations of one segment per copy, each order in turn (ABBA with two copies): each one's ratios
+    over the plain copy."""
+    copies = [side for side in (plain, watched, control) if side is not None]
+    orders = list(itertools.permutations(copies))
     pairs = []
     for index in range(args.pairs):
-        order = (plain, watched) if index % 2 == 0 else (watched, plain)
         figures = {}
-        for side in order:
+        for side in orders[index % len(orders)]:
             figures[side.pid] = await segment(clients[side.pid], side, args.segment)
         (p_rate, p_cpu), (w_rate, w_cpu) = figures[plain.pid], figures[watched.pid]
-        pairs.append((w_rate / p_rate, w_cpu / p_cpu))
-        print(
+        line = (
             f"  pair {index + 1:>2}: plain {p_rate:5.0f} req/s {p_cpu * 1e6:6.0f} µs CPU/req"
             f" · attached {w_rate:5.0f} req/s {w_cpu * 1e6:6.0f} µs CPU/req"
         )
+        if control is None:
+            pairs.append(Pair(w_rate / p_rate, w_cpu / p_cpu))
+        else:
+            c_rate, c_cpu = figures[control.pid]
+            pairs.append(Pair(w_rate / p_rate, w_cpu / p_cpu, c_rate / p_rate, c_cpu / p_cpu))
+            line += f" · plain again {c_rate:5.0f} req/s {c_cpu * 1e6:6.0f} µs CPU/req"
+        print(line)
     return pairs
 
 
-def one_round(url: str, args: argparse.Namespace, index: int) -> list[tuple[float, float]]:
-    """A fresh pair of processes (started in alternating order), their viewer, and ``--pairs`` ABBA pairs."""
-    plain_args = ("--plain", POOL_TIMEOUT)
+def one_round(url: str, args: argparse.Namespace, index: int) -> list[Pair]:
+    """Fresh processes (started in rotating order), their viewer, and ``--pairs`` rotations of segments."""
+    plain_args: tuple[str, ...] = ("--plain", POOL_TIMEOUT)
+    watched_args: tuple[str, ...]
     if args.spin:
         watched_args = (*plain_args, f"--spin-us={args.spin:g}")
     else:
         watched_args = plain_args if args.control else (POOL_TIMEOUT,)
-    if index % 2 == 0:
-        plain, watched = start_app(url, *plain_args, env=SAME_HASHES), start_app(url, *watched_args, env=SAME_HASHES)
-    else:
-        watched, plain = start_app(url, *watched_args, env=SAME_HASHES), start_app(url, *plain_args, env=SAME_HASHES)
+    wanted = [("plain", plain_args), ("watched", watched_args)] + ([("control", plain_args)] if args.beside else [])
+    shift = index % len(wanted)
+    started = {role: start_app(url, *extra, env=SAME_HASHES) for role, extra in wanted[shift:] + wanted[:shift]}
+    plain, watched, control = started["plain"], started["watched"], started.get("control")
     viewer = None if args.no_viewer or args.control or args.spin else start_viewer(str(watched.pid), "--json")
     try:
         if viewer is not None:
             watched.wait_for_viewers(1)
         if args.pin:
-            pin([plain.pid, watched.pid], APP_CPU)
+            pin([side.pid for side in started.values()], APP_CPU)
             pin([os.getpid(), *([viewer.pid] if viewer is not None else [])], OTHER_CPU)
-        return asyncio.run(measure(plain, watched, args))
+        return asyncio.run(measure(plain, watched, control, args))
     finally:
-        for app in (plain, watched):
+        for app in started.values():
             app.stop()
         if viewer is not None:
             summary = json.loads(viewer.communicate(timeout=60)[0])
             print(f"  viewer: {summary['statements']:,} statements, {summary['dropped']} dropped")
+
+
+def round_mean(pairs: list[Pair]) -> Pair:
+    """A round's pairs in one: the mean of each ratio (a round is one sample of the copies' own difference)."""
+    rate, cpu = statistics.fmean(pair.rate for pair in pairs), statistics.fmean(pair.cpu for pair in pairs)
+    controls = [(pair.control_rate, pair.control_cpu) for pair in pairs if pair.control_rate and pair.control_cpu]
+    if not controls:
+        return Pair(rate, cpu)
+    return Pair(rate, cpu, statistics.fmean(c for c, _ in controls), statistics.fmean(c for _, c in controls))
+
+
+def mean_and_error(values: list[float]) -> str:
+    """``mean ± standard error`` (the error needs two values)."""
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return f"{mean:.3f}"
+    return f"{mean:.3f} ± {statistics.stdev(values) / len(values) ** 0.5:.3f}"
 
 
 def main() -> None:
@@ -254,7 +298,11 @@ def main() -> None:
     parser.add_argument("--segment", type=float, default=1.0)
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--no-viewer", action="store_true", help="instrumented, but nobody attached")
-    parser.add_argument("--control", action="store_true", help="both copies plain: the harness's own noise")
+    controls = parser.add_mutually_exclusive_group()
+    controls.add_argument("--control", action="store_true", help="both copies plain: the harness's own noise")
+    controls.add_argument(
+        "--beside", action="store_true", help="a second plain copy in the same rounds: the harness's noise beside"
+    )
     parser.add_argument(
         "--spin", type=float, default=0.0, metavar="US",
         help="both plain, the second spending US µs of CPU on each request: how the load answers a known cost",
@@ -271,20 +319,35 @@ def main() -> None:
             sqlite3.connect(Path(scratch) / "bench.db").close()
             url = f"sqlite:///{Path(scratch) / 'bench.db'}"
         args.url = url
-        pairs, rounds = [], []
+        pairs: list[Pair] = []
+        rounds: list[list[Pair]] = []
         for index in range(args.rounds):
             print(f"round {index + 1}")
-            found = one_round(url, args, index)
-            pairs += found
-            rounds.append(statistics.median(ratio for ratio, _ in found))
+            rounds.append(one_round(url, args, index))
+            pairs += rounds[-1]
     print(
         f"\n{args.path}, {args.concurrency} concurrent, {args.rounds} rounds of {args.pairs} pairs of {args.segment:g} s"
         f"{' (control: both plain)' if args.control else ''}"
         f"{f' (both plain, the second spinning {args.spin:g} µs a request)' if args.spin else ''}: attached/plain throughput "
-        f"{statistics.median(ratio for ratio, _ in pairs):.3f}, CPU per request "
-        f"{statistics.median(cpu for _, cpu in pairs):.3f} (medians of all pairs); "
-        f"throughput by round {', '.join(f'{ratio:.3f}' for ratio in rounds)}"
+        f"{statistics.median(pair.rate for pair in pairs):.3f}, CPU per request "
+        f"{statistics.median(pair.cpu for pair in pairs):.3f} (medians of all pairs); "
+        f"throughput by round {', '.join(f'{statistics.median(pair.rate for pair in found):.3f}' for found in rounds)}"
     )
+    by_round = [round_mean(found) for found in rounds]
+    print(
+        f"means over the rounds: throughput {mean_and_error([pair.rate for pair in by_round])}, CPU per request "
+        f"{mean_and_error([pair.cpu for pair in by_round])}"
+    )
+    beside = [
+        (pair, pair.control_rate, pair.control_cpu) for pair in by_round if pair.control_rate and pair.control_cpu
+    ]
+    if beside:
+        print(
+            f"the second plain copy: throughput {mean_and_error([rate for _, rate, _ in beside])}, CPU per request "
+            f"{mean_and_error([cpu for _, _, cpu in beside])}; attached over plain, each round's less the second "
+            f"plain copy's: throughput {mean_and_error([pair.rate - rate for pair, rate, _ in beside])}, "
+            f"CPU per request {mean_and_error([pair.cpu - cpu for pair, _, cpu in beside])}"
+        )
 
 
 if __name__ == "__main__":

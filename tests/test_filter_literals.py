@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.automap import automap_base
 from textual.widgets import OptionList
 
 from sqla_tui.cli import app
@@ -22,7 +23,7 @@ from sqla_tui.core.query.spec import Filter, QuerySpec, filter_text, parse_where
 from sqla_tui.core.query.spec_file import save_spec
 from sqla_tui.settings.history import spec_line
 from tests.databases import TestDatabase, database_fixture, run_async, run_statements
-from tests.test_script import invoke, runner
+from tests.test_script import invoke, run_script, runner
 from tests.test_tui_compose import SIZE, logged_rows, press_compose
 from tests.tui_helpers import make_app, settle
 
@@ -215,6 +216,43 @@ def test_a_filter_on_a_json_column_compares_json_values(json_db: TestDatabase) -
     counted = [(case[0], _json_matched(json_db.url, case[0])) for case in _JSON_CASES]
     assert counted == [(case[0], _json_sql_count(json_db.url, case[pick])) for case in _JSON_CASES]
     assert counted == [(case[0], case[3]) for case in _JSON_CASES]
+
+
+def _pasted_rows(url: str, code: str) -> int:
+    """Rows of the ``--python`` a user pastes, run on the database with the table mapped as ``Customer``."""
+
+    async def scenario() -> int:
+        engine, _ = await connect(url)
+        try:
+            async with engine.connect() as conn:
+                mapped = automap_base()
+                await conn.run_sync(lambda sync: mapped.prepare(autoload_with=sync))
+                namespace: dict[str, object] = {"Customer": mapped.classes.customers}
+                exec(code, namespace)
+                return len((await conn.execute(namespace["stmt"])).all())  # type: ignore[call-overload]
+        finally:
+            await engine.dispose()
+
+    return int(run_async(scenario()))
+
+
+def test_the_python_printed_for_a_json_filter_runs_and_matches_the_same_rows(json_db: TestDatabase) -> None:
+    """The code shown is the code that ran: MariaDB's says ``json_equals`` where the query used it, and no cast
+    to JSON, which MariaDB refuses as a syntax error (it printed ``cast(literal(...), Customer.prefs.type)``)."""
+    pasted = []
+    for where, *_, rows in _JSON_CASES:
+        code = invoke("query", json_db.url, "customers", "--where", where, "--python")
+        pasted.append((where, _pasted_rows(json_db.url, code), "cast(" in code))
+    on_mariadb = json_db.backend == "mariadb"
+    assert pasted == [(case[0], case[3], not on_mariadb and "null" not in case[0]) for case in _JSON_CASES]
+
+
+def test_a_script_with_a_json_filter_runs_on_the_database_it_was_written_for(
+    json_db: TestDatabase, tmp_path: Path
+) -> None:
+    script = tmp_path / "script.py"
+    invoke("query", json_db.url, "customers", "--where", 'prefs not in {"x": 1}, 1', "--script", "-o", str(script))
+    assert run_script(script, json_db.url).splitlines()[-1] == "1 statement, 3 rows received, 3 entities (3 root rows)"
 
 
 def test_a_filter_value_that_is_not_json_is_refused_on_a_json_column(json_db: TestDatabase) -> None:

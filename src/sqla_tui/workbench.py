@@ -259,7 +259,8 @@ class Workbench:
         """The SQLAlchemy code equivalent to ``spec``."""
         from sqla_tui.core.query.statement import python_source
 
-        return python_source(spec, await self.entity(spec.root, spec.schema, reach=_reach(spec)))
+        entity = await self.entity(spec.root, spec.schema, reach=_reach(spec))
+        return python_source(spec, entity, self.engine.dialect)
 
     async def script(
         self, spec: QuerySpec, touch: list[str] | tuple[str, ...] = (), *, entity: Root | None = None
@@ -268,7 +269,7 @@ class Workbench:
         from sqla_tui.core.query.script import query_script
 
         entity = entity if entity is not None else await self.entity(spec.root, spec.schema, reach=_reach(spec, *touch))
-        return query_script(spec, entity, self.engine.url, touch=touch, models=self.models)
+        return query_script(spec, entity, self.engine.url, touch=touch, models=self.models, dialect=self.engine.dialect)
 
     async def fanout_script(
         self,
@@ -284,7 +285,9 @@ class Workbench:
 
         entity = entity if entity is not None else await self.entity(spec.root, spec.schema, reach=_reach(spec, *paths))
         chosen = DEFAULT_PLANS if plans is None else plans
-        return fanout_script(spec, entity, self.engine.url, paths, chosen, models=self.models)
+        return fanout_script(
+            spec, entity, self.engine.url, paths, chosen, models=self.models, dialect=self.engine.dialect
+        )
 
     async def fanout(
         self,

@@ -73,7 +73,9 @@ class Composer:
 
     def preview(self) -> Preview:
         """The Python and the main query's SQL for the spec as it stands; nothing runs."""
-        return Preview(python_source(self.spec, self.entity), main_query_sql(self.spec, self.entity, self.dialect))
+        return Preview(
+            python_source(self.spec, self.entity, self.dialect), main_query_sql(self.spec, self.entity, self.dialect)
+        )
 
     async def run(self, touch: list[str]) -> RunResult:
         """Run the spec as composed, then touch ``touch`` as application code would."""

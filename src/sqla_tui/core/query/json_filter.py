@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Boolean, ColumnElement, cast, false, func, literal, not_, or_
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import JSON, TypeDecorator, TypeEngine
@@ -55,13 +56,21 @@ class JsonEquals(ColumnElement[bool]):
         return self.column.not_in(typed) if self.negate else self.column.in_(typed)
 
 
-def _mariadb(compiler: SQLCompiler) -> bool:
-    return bool(getattr(compiler.dialect, "is_mariadb", False))
+def json_is_text(dialect: Dialect | None) -> bool:
+    """Whether ``dialect``'s database keeps JSON as text it cannot cast to (MariaDB): a value is bound as text."""
+    return bool(getattr(dialect, "is_mariadb", False))
+
+
+def compares_with_json_equals(dialect: Dialect | None) -> bool:
+    """Whether ``=``, ``!=`` and ``in`` on a JSON column compare with ``JSON_EQUALS`` there (MariaDB 10.7 and
+    later); before 10.7 MariaDB compares the text."""
+    version = getattr(dialect, "server_version_info", None) or ()
+    return json_is_text(dialect) and tuple(version[:2]) >= _JSON_EQUALS_SINCE
 
 
 @compiles(JsonText)
 def _cast(element: JsonText, compiler: SQLCompiler, **kw: Any) -> str:
-    if _mariadb(compiler):
+    if json_is_text(compiler.dialect):
         return compiler.process(element.value, **kw)
     return compiler.process(cast(element.value, element.type), **kw)
 
@@ -69,9 +78,8 @@ def _cast(element: JsonText, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(JsonEquals)
 def _equals(element: JsonEquals, compiler: SQLCompiler, **kw: Any) -> str:
     """In parentheses: the element is one condition wherever it stands (``AND``, MariaDB's ``(...) = 1``)."""
-    version = compiler.dialect.server_version_info or ()
-    if not _mariadb(compiler) or tuple(version[:2]) < _JSON_EQUALS_SINCE:
-        return f"({compiler.process(element.portable(), **kw)})"  # MariaDB before 10.7 compares the text
+    if not compares_with_json_equals(compiler.dialect):
+        return f"({compiler.process(element.portable(), **kw)})"
     # = 1 spelled out: MariaDB 10.11 takes a bare JSON_EQUALS(NULL, ...) in a condition as true, a missing value as a match
     matched = or_(false(), *(func.json_equals(element.column, literal(value)) == 1 for value in element.values))
     return f"({compiler.process(not_(matched) if element.negate else matched, **kw)})"

@@ -232,7 +232,7 @@ async def run_spec(
         ),
         n_plus_one=find_n_plus_one(statements),
         raised=done.raised,
-        python=python_source(spec, root),
+        python=python_source(spec, root, engine.dialect),
         results=_result_nodes(root, done.roots),
         dropped=log.dropped,
         warnings=[subquery_limit_warning(spec)] if subquery and limit_is_ambiguous(spec, root) else [],

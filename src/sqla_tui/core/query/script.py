@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import inspect
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.orm import Mapper
 
 from sqla_tui.core.catalog.naming import python_name
@@ -64,9 +64,17 @@ _NO_SCRIPT = "so no script to write: a script loads classes in a session; --pyth
 
 
 def query_script(
-    spec: QuerySpec, root: Root, url: URL, *, touch: list[str] | tuple[str, ...] = (), models: str | None = None
+    spec: QuerySpec,
+    root: Root,
+    url: URL,
+    *,
+    touch: list[str] | tuple[str, ...] = (),
+    models: str | None = None,
+    dialect: Dialect | None = None,
 ) -> str:
-    """The script of one query: run it, touch ``touch``, print every statement and the summary line."""
+    """The script of one query: run it, touch ``touch``, print every statement and the summary line.
+
+    ``dialect``, the connected database's, writes the statement as it compiles there (``statement_source``)."""
     entity = mapped_class(root, _NO_SCRIPT)
     run = Run("query", spec, list(touch))
     described = _described(spec, run.touch)
@@ -84,7 +92,7 @@ def query_script(
         "    finally:\n"
         "        await engine.dispose()\n"
     )
-    return _script(entity, [run], url, models, f"{spec.root}: {described}", main)
+    return _script(entity, [run], url, models, dialect, f"{spec.root}: {described}", main)
 
 
 def fanout_script(
@@ -95,6 +103,7 @@ def fanout_script(
     plans: list[str] | tuple[str, ...],
     *,
     models: str | None = None,
+    dialect: Dialect | None = None,
 ) -> str:
     """The script of a fan-out: the query under each plan, each plan's statements, then one line per plan."""
     entity = mapped_class(root, _NO_SCRIPT)
@@ -125,7 +134,8 @@ def fanout_script(
         "    for name, statements, rows, entities, roots in figures:\n"
         '        print(f"{name:<16}{statements:>12,}{rows:>12,}{entities:>12,}{roots:>12,}")\n'
     )
-    return _script(entity, runs, url, models, f"{spec.root}: {', '.join(paths)} under {', '.join(plans)}", main)
+    described = f"{spec.root}: {', '.join(paths)} under {', '.join(plans)}"
+    return _script(entity, runs, url, models, dialect, described, main)
 
 
 def _run_arguments(run: Run, entity: type, touch: str) -> str:
@@ -166,13 +176,15 @@ def _described(spec: QuerySpec, touch: list[str]) -> str:
 
 
 # -- assembling the file --------------------------------------------------------
-def _script(entity: type, runs: list[Run], url: URL, models: str | None, described: str, main: str) -> str:
+def _script(
+    entity: type, runs: list[Run], url: URL, models: str | None, dialect: Dialect | None, described: str, main: str
+) -> str:
     paths = [load.path for run in runs for load in run.spec.loads]
     paths += [option.path for run in runs for option in run.spec.column_options if option.path]
     paths += [path for run in runs for path in run.touch]
     found = reach(entity, paths)
     model = imported_models(models, found.classes) if models else written_models(found)
-    statements = [statement_source(run.spec, entity) for run in runs]
+    statements = [statement_source(run.spec, entity, dialect) for run in runs]
     taken = {*model.names, "type", "list", "Any", "parent", "child", "session", "roots", "log"}
     touches = [
         _touch_source(f"touch_{run.name}" if len(runs) > 1 else "touch", run, entity, taken)

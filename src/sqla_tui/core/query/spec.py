@@ -392,7 +392,7 @@ _JSON_EQUALITY = {"=": False, "in": False, "!=": True, "not_in": True}
 """The operators that compare a JSON column as JSON, and whether each is negated."""
 
 
-def _json_equals(attribute: ColumnAttribute, spec_filter: Filter, values: list[Any]) -> JsonEquals | None:
+def json_equality(attribute: ColumnAttribute, spec_filter: Filter, values: list[Any]) -> JsonEquals | None:
     """``=``, ``!=``, ``in``, ``not in`` on a JSON column as JSON (``json_filter``); None for another filter.
 
     A value that is not JSON could equal no stored value: it is refused, as
@@ -424,7 +424,7 @@ def condition(root: Root, spec_filter: Filter) -> Any:
     if op in _NO_VALUE:
         return attribute.is_(None) if op == "is_null" else attribute.is_not(None)
     converted = filter_values(attribute, spec_filter)
-    json_equals = _json_equals(attribute, spec_filter, converted)
+    json_equals = json_equality(attribute, spec_filter, converted)
     if json_equals is not None:
         return json_equals
     values = [_bound(attribute, value) for value in converted]

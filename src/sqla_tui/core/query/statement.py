@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, Table, func, select
+from sqlalchemy.engine import Dialect
 
+from sqla_tui.core.query.json_filter import compares_with_json_equals, is_json, json_is_text
 from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.ordering import ordering
 from sqla_tui.core.query.root import Root, attribute_source, refuse_loading, root_source
@@ -21,6 +23,7 @@ from sqla_tui.core.query.spec import (
     column_attribute,
     condition,
     filter_values,
+    json_equality,
     read_by_database,
 )
 
@@ -60,27 +63,47 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
-def _condition_source(spec: QuerySpec, root: Root, index: int) -> str:
+def _condition_source(spec: QuerySpec, root: Root, index: int, dialect: Dialect | None) -> tuple[str, set[str]]:
+    """One filter's condition as source, and the names it takes from ``sqlalchemy``.
+
+    What ``condition`` binds, written for the database it runs on: a JSON
+    value is cast to the column's type, except on MariaDB, which keeps JSON
+    as text, has no ``CAST(... AS JSON)``, and compares JSON with
+    ``JSON_EQUALS`` (``json_filter``).
+    """
     spec_filter = spec.filters[index]
     attribute = column_attribute(root, spec_filter.column)
     column = attribute_source(root, attribute.key)
     op = spec_filter.op
     if op == "is_null":
-        return f"{column}.is_(None)"
+        return f"{column}.is_(None)", set()
     if op == "not_null":
-        return f"{column}.is_not(None)"
+        return f"{column}.is_not(None)", set()
     values = filter_values(attribute, spec_filter)
     converted = [_literal(value) for value in values]
-    if read_by_database(attribute, values[0]):
+    equality = json_equality(attribute, spec_filter, values)
+    if equality is not None and compares_with_json_equals(dialect):
+        return _json_equals_source(column, converted, negate=equality.negate)
+    names = set()
+    if read_by_database(attribute, values[0]) and not (is_json(attribute.type) and json_is_text(dialect)):
         converted = [f"cast(literal({text}), {column}.type)" for text in converted]
+        names = {"cast", "literal"}
     if op == "between":
-        return f"{column}.between({', '.join(converted)})"
+        return f"{column}.between({', '.join(converted)})", names
     if op in ("in", "not_in"):
-        return f"{column}.{'in_' if op == 'in' else 'not_in'}([{', '.join(converted)}])"
+        return f"{column}.{'in_' if op == 'in' else 'not_in'}([{', '.join(converted)}])", names
     if op in ("like", "ilike"):
-        return f"{column}.{op}({converted[0]})"
+        return f"{column}.{op}({converted[0]})", names
     symbol = "==" if op == "=" else op
-    return f"{column} {symbol} {converted[0]}"
+    return f"{column} {symbol} {converted[0]}", names
+
+
+def _json_equals_source(column: str, values: list[str], *, negate: bool) -> tuple[str, set[str]]:
+    """MariaDB's JSON comparison as ``json_filter`` compiles it, ``= 1`` spelled out as there."""
+    if len(values) == 1:
+        return f"func.json_equals({column}, {values[0]}) {'!=' if negate else '=='} 1", {"func"}
+    either = f"or_({', '.join(f'func.json_equals({column}, {value}) == 1' for value in values)})"
+    return f"~{either}" if negate else either, {"func", "or_"}
 
 
 @dataclass(frozen=True)
@@ -93,16 +116,23 @@ class StatementSource:
     """``select(User)`` or a parenthesised chain of ``.where``/``.order_by``/``.options`` lines."""
 
 
-def statement_source(spec: QuerySpec, root: Root) -> StatementSource:
+def statement_source(spec: QuerySpec, root: Root, dialect: Dialect | None = None) -> StatementSource:
     """SQLAlchemy 2.0 code equivalent to ``build_select(spec, root)``, as imports and an expression.
 
     A ``Table`` is named as the models export writes one (``t_log``), its columns ``t_log.c.msg``.
+    ``dialect`` is the connected database's, where the statement compiles
+    differently there (a JSON filter on MariaDB); without one the code is
+    the portable form.
     """
     build_select(spec, root)  # validates the spec with the same rules as running it
     tree = None if isinstance(root, Table) else LoaderTree.from_spec(spec, root)
     options = tree.source() if tree is not None else []
     lines = [f"select({root_source(root)})"]
-    lines += [f".where({_condition_source(spec, root, index)})" for index in range(len(spec.filters))]
+    names = {"select"}
+    for index in range(len(spec.filters)):
+        condition_source, taken = _condition_source(spec, root, index, dialect)
+        lines.append(f".where({condition_source})")
+        names |= taken
     for order in ordering(spec, root):
         key = column_attribute(root, order.column).key
         lines.append(f".order_by({attribute_source(root, key)}{'.desc()' if order.descending else ''})")
@@ -112,11 +142,7 @@ def statement_source(spec: QuerySpec, root: Root) -> StatementSource:
         lines.append(f".offset({spec.offset})")
     if options:
         lines.append(f".options({', '.join(options)})")
-    imports = [
-        "from sqlalchemy import cast, literal, select"
-        if "cast(literal(" in "\n".join(lines)
-        else "from sqlalchemy import select"
-    ]
+    imports = [f"from sqlalchemy import {', '.join(sorted(names))}"]
     if tree is not None and tree.loader_names:
         imports.append(f"from sqlalchemy.orm import {', '.join(sorted(tree.loader_names))}")
     source = "\n".join(lines)
@@ -128,7 +154,7 @@ def statement_source(spec: QuerySpec, root: Root) -> StatementSource:
     return StatementSource(imports, body)
 
 
-def python_source(spec: QuerySpec, root: Root) -> str:
-    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, root)``, ready to paste."""
-    source = statement_source(spec, root)
+def python_source(spec: QuerySpec, root: Root, dialect: Dialect | None = None) -> str:
+    """SQLAlchemy 2.0 code equivalent to ``build_select(spec, root)``, ready to paste (``statement_source``)."""
+    source = statement_source(spec, root, dialect)
     return "\n".join(source.imports) + f"\n\nstmt = {source.expression}\n"

@@ -240,7 +240,7 @@ def test_the_python_printed_for_a_json_filter_runs_and_matches_the_same_rows(jso
     """The code shown is the code that ran: MariaDB's says ``json_equals`` where the query used it, and no cast
     to JSON, which MariaDB refuses as a syntax error (it printed ``cast(literal(...), Customer.prefs.type)``)."""
     pasted = []
-    for where, *_, rows in _JSON_CASES:
+    for where, *_ in _JSON_CASES:
         code = invoke("query", json_db.url, "customers", "--where", where, "--python")
         pasted.append((where, _pasted_rows(json_db.url, code), "cast(" in code))
     on_mariadb = json_db.backend == "mariadb"

@@ -335,6 +335,34 @@ def test_cli_text_shows_the_timeout_text_once_and_the_leaks(tmp_path) -> None:  
     assert text_out.count("returned after 1.") == 2 and "core/pool/load.py" in text_out
 
 
+def test_an_instrumented_pool_logs_where_sqlalchemys_pools_do(tmp_path: Path) -> None:
+    """SQLAlchemy logs a connection that failed to close at ERROR with its traceback; sqla-tui silences
+    ``sqlalchemy.pool`` (a logging setup still gets them), and an instrumented pool, a class of its own, logged
+    outside it: Ctrl-C in ``sqla-tui pool`` now and then printed "Exception closing connection" and a traceback.
+    In a process of its own: pytest's log capture would take the record before Python printed it."""
+    import sqlite3
+    import subprocess
+
+    sqlite3.connect(tmp_path / "t.db").close()
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    code = (
+        "from sqla_tui.core.observe.monitor import create_monitored_engine\n"
+        f"engine = create_monitored_engine({url!r})\n"
+        "pool = engine.sync_engine.pool\n"
+        "print(type(pool).__name__, pool.logger.name)\n"
+        "try:\n"
+        "    raise RuntimeError('closed under us')\n"
+        "except RuntimeError:\n"
+        "    pool.logger.error('Exception closing connection %r', object(), exc_info=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        "InstrumentedQueuePool sqlalchemy.pool.impl.AsyncAdaptedQueuePool\n",
+        "",
+    )
+
+
 def test_cli_ctrl_c_stops_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import signal
     import sqlite3

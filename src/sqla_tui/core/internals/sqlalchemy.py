@@ -28,6 +28,7 @@ PRIVATE: dict[str, str] = {
     "sqlalchemy.orm.context._ORMCompileState.default_compile_options._current_path": "the loader path behind a statement, read cheaply",
     "sqlalchemy.orm.context.QueryContext.default_load_options._lazy_loaded_from": "a lazy load told from an eager one, from the execution alone",
     "sqlalchemy.pool.Pool._return_conn": "a return, reported without the slower checkin event",
+    "sqlalchemy.engine.Engine._sqla_logger_namespace": "an instrumented pool logs as SQLAlchemy's (log_as)",
     "sqlalchemy.pool.QueuePool._pool": "waiters: the queue checkouts wait in",
     "sqlalchemy.util.queue.AsyncAdaptedQueue._queue": "waiters: the asyncio queue an async pool's checkouts wait in",
     "asyncio.Queue._getters": "waiters: the checkouts an asyncio queue holds waiting",
@@ -42,6 +43,7 @@ PRIVATE: dict[str, str] = {
     "sqlalchemy.util.concurrency._concurrency_shim._AsyncIoGreenlet.__sqlalchemy_greenlet_provider__": "an awaited call's greenlet told from an application's own (gevent, eventlet)",
 }
 """Every private name read here, with what it gives the user."""
+
 
 def _slot_reader(owner: type, name: str) -> Callable[[Any], Any]:
     """A C-level reader of one slot of ``owner``'s instances: the slot's own descriptor, called directly.
@@ -132,6 +134,21 @@ def selectin_chunk_size() -> int | None:
     loader = getattr(strategies, "_SelectInLoader", None)
     size = getattr(loader, "_chunksize", None)
     return size if isinstance(size, int) else None
+
+
+def log_as(cls: type, base: type) -> None:
+    """Have SQLAlchemy name the loggers of ``cls``'s instances as ``base``'s, as it does for its own ``Engine``.
+
+    It names an instance's logger by its class's module and name unless the
+    class says otherwise (``_sqla_logger_namespace``), so an instrumented
+    pool, a class of ours, logged outside ``sqlalchemy.pool``: past the
+    handler that keeps its recovered failures off the terminal
+    (``core.connect.engine``) and past any logging setup for SQLAlchemy's
+    pools, so a connection that failed to close as Ctrl-C stopped a command
+    printed its traceback. Where SQLAlchemy stops reading the attribute,
+    the test naming it fails.
+    """
+    cls._sqla_logger_namespace = getattr(base, "_sqla_logger_namespace", None) or f"{base.__module__}.{base.__name__}"  # type: ignore[attr-defined]
 
 
 def pool_return(base: type) -> Callable[..., Any] | None:

@@ -20,7 +20,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import pool as sa_pool
 
 from sqla_tui.core.connect.masking import mask_url_text
-from sqla_tui.core.internals.sqlalchemy import connection_record, pool_return, private_settings
+from sqla_tui.core.internals.sqlalchemy import connection_record, log_as, pool_return, private_settings
 from sqla_tui.core.observe.figures import Durations
 
 
@@ -126,6 +126,7 @@ def _timed_twin(base: type[sa_pool.Pool]) -> type[sa_pool.Pool] | None:
 
     Timed.__name__ = Timed.__qualname__ = f"Instrumented{base.__name__.removeprefix('AsyncAdapted')}"
     Timed.__doc__ = f"{base.__name__}, reporting acquire times, checkouts and returns to its ``watcher``."
+    log_as(Timed, base)  # its errors go where SQLAlchemy's pools' go
     return Timed
 
 

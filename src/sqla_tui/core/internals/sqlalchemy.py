@@ -148,7 +148,8 @@ def log_as(cls: type, base: type) -> None:
     printed its traceback. Where SQLAlchemy stops reading the attribute,
     the test naming it fails.
     """
-    cls._sqla_logger_namespace = getattr(base, "_sqla_logger_namespace", None) or f"{base.__module__}.{base.__name__}"  # type: ignore[attr-defined]
+    namespace = getattr(base, "_sqla_logger_namespace", None) or f"{base.__module__}.{base.__name__}"
+    cls._sqla_logger_namespace = namespace  # type: ignore[attr-defined]
 
 
 def pool_return(base: type) -> Callable[..., Any] | None:

@@ -98,6 +98,7 @@ class Hub:
         self._wake, self._waker = socket.socketpair()
         """A byte written to ``_waker`` has the thread, asleep until its next tick, send at once (``wake``)."""
         self._waker.setblocking(False)  # a full pair already has the thread awake: wake() never waits for it
+        self._wake.setblocking(False)
         self._thread = threading.Thread(target=self._serve, name="sqla-tui-attach", daemon=True)
 
     # -- the application's side (any thread) -----------------------------------
@@ -126,7 +127,6 @@ class Hub:
     def start(self) -> None:
         self._listener.setblocking(False)
         self._selector.register(self._listener, selectors.EVENT_READ, None)
-        self._wake.setblocking(False)
         self._selector.register(self._wake, selectors.EVENT_READ, _WAKE)
         self._thread.start()
 

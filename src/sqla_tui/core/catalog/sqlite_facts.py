@@ -12,8 +12,12 @@ The facts are SQLAlchemy's SQLite dialect's, shaped as its bulk calls return
 them (tests/test_sqlite_facts.py compares them on awkward tables): names of
 unique, primary and foreign key constraints are found in the CREATE TABLE text
 by its own patterns, and what it leaves out stays out (automatic indexes,
-expression indexes, a second foreign key identical to the first, the actions
-of a foreign key written inline with its column). Columns are the catalog's
+expression indexes, a second foreign key identical to the first), with one
+exception: a foreign key written inline with its column (``a_id INTEGER
+REFERENCES a(id) ON DELETE CASCADE``) keeps the actions SQLite's pragma lists
+for it, which the Inspector drops (its pattern reads only ``FOREIGN KEY``
+clauses), since a model written from the catalog without them would delete
+differently from the database. Columns are the catalog's
 own reading: types as declared, generated expressions by ``sqlite_generated``.
 Temporary tables are not looked at: the catalog never reads the ``temp`` schema.
 """
@@ -62,7 +66,8 @@ _COLUMNS_SQL = (
     "WHERE m.type IN ('table', 'view') AND m.name IN ({marks}) AND x.hidden <> 1"
 )
 _FOREIGN_KEYS_SQL = (
-    'SELECT m.name, f.id, f.seq, f."table", f."from", f."to" FROM {master} AS m, pragma_foreign_key_list(m.name, ?) AS f '
+    'SELECT m.name, f.id, f.seq, f."table", f."from", f."to", f.on_update, f.on_delete '
+    "FROM {master} AS m, pragma_foreign_key_list(m.name, ?) AS f "
     "WHERE m.type IN ('table', 'view') AND m.name IN ({marks})"
 )
 _INDEXES_SQL = (
@@ -176,15 +181,15 @@ def _foreign_keys(
     create: dict[str, str | None],
     pk_columns: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
-    """One table's foreign keys from its pragma rows (id, seq, target, column, target column), named and given
-    their options from the CREATE TABLE text where SQLAlchemy's pattern finds them there; the rest as the pragma
-    says, in its order.
+    """One table's foreign keys from its pragma rows (id, seq, target, column, target column, actions), named and
+    given their options from the CREATE TABLE text where SQLAlchemy's pattern finds them there; the rest as the
+    pragma says, in its order, with the pragma's actions.
 
     A key that names no target columns refers to the target's primary key, and to no columns when the target is
     missing (SQLAlchemy looks the target up by its exact name, so a target spelt in another case is missing too).
     """
     keys: dict[int, dict[str, Any]] = {}
-    for number, _, target, column, target_column in rows:
+    for number, _, target, column, target_column, on_update, on_delete in rows:
         if number not in keys:
             keys[number] = {
                 "name": None,
@@ -192,7 +197,11 @@ def _foreign_keys(
                 "referred_schema": reflect_schema,
                 "referred_table": target,
                 "referred_columns": [] if target_column or target not in create else list(pk_columns.get(target, [])),
-                "options": {},
+                "options": {
+                    f"on{event}": action
+                    for event, action in (("update", on_update), ("delete", on_delete))
+                    if action and action != "NO ACTION"
+                },
             }
         keys[number]["constrained_columns"].append(column)
         if target_column:

@@ -46,24 +46,26 @@ def executed_origin(context: ExecutionContext | None) -> Origin:
     Worked out once per compiled statement (``_by_compiled``): an ORM
     statement's loader path is part of its cache key, so every execution
     of one ``Compiled`` has the path of the first, and only a relationship's
-    load reads its execution's options, for lazy or eager. Each execution
-    then costs one attribute read and a dictionary hit, rather than a
-    Python call and four reads of the statement's class and options, each
-    a lookup in Python 3.11's type-attribute cache (which its bytecode
-    cannot specialize away).
+    load reads its execution's options, for lazy or eager, which picks one of
+    the two origins its entry holds. Each execution then costs one attribute
+    read and a dictionary hit, rather than a Python call and four reads of
+    the statement's class and options, each a lookup in Python 3.11's
+    type-attribute cache (which its bytecode cannot specialize away); an N+1's
+    every lazy load, one more read (``lazy_loaded``), not a call to
+    ``loader_origin`` as well.
     """
     if context is None:
         return OTHER
     known = _by_compiled.get(context.compiled) or _classify(context)
-    origin, path = known
+    origin, eager_or_lazy = known
     if origin is not None:
         return origin
-    return loader_origin(path, lazy=lazy_loaded(context.execution_options))
+    return eager_or_lazy[lazy_loaded(context.execution_options)]
 
 
 _by_compiled: dict[Any, tuple[Origin | None, Any]] = {}
 """By compiled statement (a ``Compiled`` hashes by identity; None for a driver-level execution, which is always
-"other"): its executions' origin, or None and the loader path for a relationship's load. Holding the compiled
+"other"): its executions' origin, or None and (eager, lazy) origins for a relationship's load. Holding the compiled
 statements keeps them alive: with SQLAlchemy's statement cache off every execution compiles anew, so the entries
 are cleared at ``_BY_COMPILED_MAX``."""
 _BY_COMPILED_MAX = 512
@@ -72,11 +74,15 @@ _BY_COMPILED_MAX = 512
 def _classify(context: ExecutionContext) -> tuple[Origin | None, Any]:
     """A compiled statement's entry in ``_by_compiled``, from its first execution's invoked statement."""
     statement = context.invoked_statement
+    known: tuple[Origin | None, Any]
     if statement is None or not statement.is_select or not _LOADS_VISIBLE:
-        known: tuple[Origin | None, Any] = (OTHER, None)
+        known = (OTHER, None)
     else:
         path = statement_loader_path(statement)
-        known = (MAIN, None) if path is None or path.is_root else (None, path)  # a main query's options need not be read
+        if path is None or path.is_root:
+            known = (MAIN, None)  # a main query's options need not be read
+        else:
+            known = (None, (loader_origin(path, lazy=False), loader_origin(path, lazy=True)))
     if len(_by_compiled) >= _BY_COMPILED_MAX:
         _by_compiled.clear()
     _by_compiled[context.compiled] = known

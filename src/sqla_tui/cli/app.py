@@ -43,17 +43,18 @@ class _OpenByDefault(TyperGroup):
         exception through as a traceback; here a usage error names the option
         and the help to read, a UserError raised outside ``output.run`` is
         printed like any other, and anything else is the last resort's line.
-        Python warnings become one line each while the command runs.
+        Python warnings become one line each while the command runs, and on a
+        terminal no control character a command prints is obeyed (``output.terminal_shown``).
         """
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        from sqla_tui.cli.output import usage_line, warnings_as_lines
+        from sqla_tui.cli.output import terminal_shown, usage_line, warnings_as_lines
         from sqla_tui.last_resort import exit_unexpected, user_urls
 
         argv = list(sys.argv[1:] if args is None else args)
         prog_name = prog_name or "sqla-tui"
         command = f"{prog_name} {argv[0]}" if argv and argv[0] in self.commands else prog_name
-        with warnings_as_lines():
+        with terminal_shown(), warnings_as_lines():
             try:
                 code = self._run(argv, prog_name, complete_var, **extra)
             except typer.TyperException as error:  # Click's usage errors and bad option values

@@ -9,17 +9,19 @@ once per distinct text.
 
 import contextlib
 import gc
+import io
 import json
 import sys
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import typer
 
 from sqla_tui.core.connect.masking import mask_url_text
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.core.fields import json_value
+from sqla_tui.words.controls import shown_controls
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -76,6 +78,51 @@ def warnings_as_lines() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.showwarning = show
         yield
+
+
+class _Shown(io.TextIOBase):
+    """A terminal's stream that shows the control characters written to it instead of passing them on
+    (``words.controls``): what a command prints of a database's text cannot drive the user's terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(shown_controls(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return True  # only a terminal's stream is wrapped: Rich and Click still colour and indent for one
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def __getattr__(self, name: str) -> Any:  # encoding, errors, buffer...: the terminal's own
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def terminal_shown() -> Iterator[None]:
+    """Show, not obey, the control characters a command prints on a terminal (its stdout, its stderr).
+
+    Every line a command writes passes here, whoever wrote it (Click,
+    Rich, an error, a warning), so no path can forget: a table's comment
+    or a row's value holding an escape sequence prints as ``\\x1b]52;...``.
+    A pipe or a file gets the exact text, as ``ls`` leaves it.
+    """
+    saved = sys.stdout, sys.stderr
+    if sys.stdout.isatty():
+        sys.stdout = _Shown(sys.stdout)
+    if sys.stderr.isatty():
+        sys.stderr = _Shown(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 @contextlib.contextmanager

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -31,6 +31,7 @@ from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui.collector import paused_collector, rarer_full_collections
+from sqla_tui.tui.controls import DrawsNoControls
 from sqla_tui.tui.early_names import EarlyNames
 from sqla_tui.tui.exporting import ExportKey, ExportSource
 from sqla_tui.tui.failure import HandlerGuard
@@ -58,7 +59,7 @@ QUIT_GRACE_S = 3.0
 """How long SIGTERM waits for cancelled work to stop its statements on the server before quitting anyway."""
 
 
-class SqlaTuiApp(HandlerGuard, ExportKey, App[None]):
+class SqlaTuiApp(HandlerGuard, ExportKey, DrawsNoControls):
     """The terminal app on one database target (the demo when the target has no URL)."""
 
     CSS_PATH = "app.tcss"

@@ -12,15 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from textual import work
-from textual.app import App
 
 from sqla_tui.core.connect.target import Target
 from sqla_tui.core.errors import UserError
+from sqla_tui.tui.controls import DrawsNoControls
 from sqla_tui.tui.screens.attach_screen import AttachScreen
 from sqla_tui.workbench import Workbench
 
 
-class AttachApp(App[None]):
+class AttachApp(DrawsNoControls):
     """Shows one feed; q quits."""
 
     CSS_PATH = ["app.tcss", "attach.tcss"]

@@ -21,7 +21,7 @@ import typer
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
-from tests.databases import PG_HOST, PG_PORT, TestDatabase, database_fixture, require_server
+from tests.databases import PG_HOST, PG_PORT, TestDatabase, database_fixture, require_server, run_statements
 from tests.seeded import seed
 
 runner = CliRunner()
@@ -259,3 +259,25 @@ def test_the_last_resort_hides_the_password_of_the_url_given_even_outside_a_url(
     line = _one_line(runner.invoke(app, ["schema", url], env={"SQLA_TUI_DEBUG": ""}))
     assert line.startswith("error: unexpected RuntimeError: refused for password '***';"), line
 
+
+
+async def _definer_gone(url: str) -> None:
+    await run_statements(
+        url,
+        lambda _: [
+            "CREATE TABLE t (id INT PRIMARY KEY)",
+            "CREATE DEFINER=`ghost`@`localhost` SQL SECURITY DEFINER VIEW v_ghost AS SELECT id FROM t",
+        ],
+    )
+
+
+definer_gone = database_fixture("definer_gone", _definer_gone, backends=("mariadb",))
+
+
+def test_a_server_error_quoting_an_account_is_shown_whole(definer_gone: TestDatabase) -> None:
+    """MariaDB names an account ``'ghost'@'localhost'``: the line's URL masking must not take it for a userinfo."""
+    result = runner.invoke(app, ["query", definer_gone.url, "v_ghost"])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        "(1449, \"The user specified as a definer ('ghost'@'localhost') does not exist\")"
+    ), result.output

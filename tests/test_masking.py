@@ -49,6 +49,15 @@ def test_urls_without_credentials_are_unchanged(raw: str) -> None:
         (f"{{'user': 'x', 'password': '{SECRET}', \"token\": \"{SECRET}\"}}", "{'user': 'x', 'password': '***', \"token\": \"***\"}"),
         (f"login u:{SECRET}@host failed", "login u:***@host failed"),
         ("Access denied for user 'root'@'localhost' (using password: YES)", None),
+        # MariaDB's accounts ('user'@'host') after a URL on the same line are not its userinfo's end
+        (
+            "mysql+aiomysql://root@127.0.0.1/db: (1449, \"The user specified as a definer ('ghost'@'localhost') does not exist\")",
+            None,
+        ),
+        (
+            f"mysql://root:{SECRET}@127.0.0.1/db: SELECT command denied to user `u`@`h` for table `t`",
+            "mysql://root:***@127.0.0.1/db: SELECT command denied to user `u`@`h` for table `t`",
+        ),
         ('password authentication failed for user "x"', None),
         ("Connect call failed ('127.0.0.1', 1) at 12:30", None),
     ],

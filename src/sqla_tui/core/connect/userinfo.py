@@ -20,5 +20,16 @@ _AT_HOST = re.compile(HOST_LIST_AFTER_AT)
 
 def userinfo_end(text: str, start: int = 0, stop: int | None = None) -> int | None:
     """The index of the ``@`` ending the userinfo of the authority at ``text[start:stop]``; None without one."""
-    ends = [match.start() for match in _AT_HOST.finditer(text, start, len(text) if stop is None else stop)]
+    ends = [
+        match.start()
+        for match in _AT_HOST.finditer(text, start, len(text) if stop is None else stop)
+        if not _between_quotes(text, match.start())
+    ]
     return ends[-1] if ends else None
+
+
+def _between_quotes(text: str, at: int) -> bool:
+    """Whether the ``@`` at ``at`` joins a MariaDB account, ``'user'@'host'``: a driver's message quoting one after a
+    URL on the same line (a view's missing definer, a denied SELECT) names no end of that URL's userinfo, and no
+    URL has a quote on both sides of its ``@``."""
+    return 0 < at < len(text) - 1 and text[at - 1] in "'\"`" and text[at + 1] == text[at - 1]

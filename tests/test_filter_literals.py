@@ -218,8 +218,8 @@ def test_a_filter_on_a_json_column_compares_json_values(json_db: TestDatabase) -
     assert counted == [(case[0], case[3]) for case in _JSON_CASES]
 
 
-def _pasted_rows(url: str, code: str) -> int:
-    """Rows of the ``--python`` a user pastes, run on the database with the table mapped as ``Customer``."""
+def _pasted_rows(url: str, code: str, table: str = "customers", name: str = "Customer") -> int:
+    """Rows of the ``--python`` a user pastes, run on the database with ``table`` mapped as ``name``."""
 
     async def scenario() -> int:
         engine, _ = await connect(url)
@@ -227,7 +227,7 @@ def _pasted_rows(url: str, code: str) -> int:
             async with engine.connect() as conn:
                 mapped = automap_base()
                 await conn.run_sync(lambda sync: mapped.prepare(autoload_with=sync))
-                namespace: dict[str, object] = {"Customer": mapped.classes.customers}
+                namespace: dict[str, object] = {name: getattr(mapped.classes, table)}
                 exec(code, namespace)
                 return len((await conn.execute(namespace["stmt"])).all())  # type: ignore[call-overload]
         finally:
@@ -269,3 +269,69 @@ def test_like_on_a_mariadb_json_column_reads_its_text(json_db: TestDatabase) -> 
     if json_db.backend != "mariadb":
         pytest.skip("MariaDB keeps JSON as text")
     assert _json_matched(json_db.url, "prefs like %x%") == _json_sql_count(json_db.url, "prefs LIKE '%x%'") == 3
+
+
+_TYPED_BUILD = {
+    "sqlite": [
+        "CREATE TABLE typed (id INTEGER PRIMARY KEY, b BLOB)",
+        "INSERT INTO typed VALUES (1, x'616263'), (2, x'78797a'), (3, NULL), (4, x'61')",
+    ],
+    "postgresql": [
+        "CREATE TABLE typed (id integer PRIMARY KEY, b bytea, tags text[], span interval, u uuid)",
+        "INSERT INTO typed VALUES (1, 'abc', '{a,b}', '1 day', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), "
+        "(2, 'xyz', '{c}', '2 days', NULL), (3, NULL, '{}', '36 hours', 'b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12'), "
+        "(4, 'a', NULL, NULL, NULL)",
+    ],
+    "mariadb": [
+        "CREATE TABLE typed (id int PRIMARY KEY, b blob, vb varbinary(10), u uuid)",
+        "INSERT INTO typed VALUES (1, 'abc', 'abc', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), (2, 'xyz', 'xyz', NULL), "
+        "(3, NULL, NULL, 'b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12'), (4, 'a', 'a', NULL)",
+    ],
+}  # fmt: skip
+_BINARY = [("b = abc", "b = 'abc'"), ("b != abc", "b != 'abc'"), ("b in 'abc', 'xyz'", "b IN ('abc', 'xyz')")]
+_UUID = [("u = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'", "u = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'")]
+TYPED_CASES = {  # each filter, and the same condition in the database's own SQL
+    "sqlite": [("b = abc", "b = x'616263'"), ("b != abc", "b != x'616263'"), ("b in 'abc', 'xyz'", "b IN (x'616263', x'78797a')")],
+    "postgresql": [
+        *_BINARY, *_UUID, ("tags = '{a,b}'", "tags = '{a,b}'"), ("tags != '{a,b}'", "tags != '{a,b}'"),
+        ("tags = '{}'", "tags = '{}'"), ("span > '1 day'", "span > interval '1 day'"),
+        ("span between '1 day' and '1 day 12:00'", "span BETWEEN interval '1 day' AND interval '36 hours'"),
+    ],
+    "mariadb": [*_BINARY, *_UUID, ("vb = abc", "vb = 'abc'"), ("vb in a, xyz", "vb IN ('a', 'xyz')")],
+}  # fmt: skip
+
+
+async def _build_typed(url: str) -> None:
+    await run_statements(url, lambda engine: _TYPED_BUILD["mariadb" if engine.dialect.name == "mysql" else engine.dialect.name])
+
+
+typed_db = database_fixture("typed_db", _build_typed)
+
+
+async def _typed_count(url: str, condition: str) -> int:
+    engine, _ = await connect(url)
+    try:
+        async with engine.connect() as conn:
+            return int((await conn.execute(text(f"SELECT count(*) FROM typed WHERE {condition}"))).scalar_one())
+    finally:
+        await engine.dispose()
+
+
+def test_binary_array_interval_and_uuid_filters_match_the_rows_sql_counts(typed_db: TestDatabase) -> None:
+    """A binary column compares with the text's bytes; an array or an interval is read by the database as the
+    column's type (``'{a,b}'`` an array, not the list of its characters); a UUID is checked as one."""
+    cases = TYPED_CASES[typed_db.backend]
+    counted = [
+        (typed, int(json.loads(invoke("query", typed_db.url, "typed", "--where", typed, "--json"))["summary"]["root_rows"]))
+        for typed, _ in cases
+    ]
+    assert counted == [(typed, run_async(_typed_count(typed_db.url, sql))) for typed, sql in cases]
+    assert {count for _, count in counted} >= {1, 2}  # the conditions tell rows apart
+    pasted = [
+        (typed, _pasted_rows(typed_db.url, invoke("query", typed_db.url, "typed", "--where", typed, "--python"), "typed", "Typed"))
+        for typed, _ in cases
+    ]
+    assert pasted == counted  # the Python shown binds what the query bound
+    if typed_db.backend != "sqlite":
+        refused = runner.invoke(app, ["query", typed_db.url, "typed", "--where", "u = nope"])
+        assert (refused.exit_code, refused.output) == (2, "error: 'nope' is not a valid UUID for column 'u'\n")

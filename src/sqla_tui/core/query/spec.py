@@ -17,13 +17,15 @@ import datetime
 import decimal
 import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from sqlalchemy import Column, Table, cast, inspect, literal
+from sqlalchemy import Column, LargeBinary, String, Table, TypeDecorator, cast, inspect, literal
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import InstrumentedAttribute
-from sqlalchemy.types import NullType
+from sqlalchemy.types import NullType, TypeEngine
 
 from sqla_tui.core.errors import UserError, choices
 from sqla_tui.core.query.json_filter import JsonEquals, JsonText, is_json
@@ -288,7 +290,13 @@ def _mapped_column(entity: type, name: str) -> InstrumentedAttribute[Any] | None
 
 
 def convert_value(attribute: ColumnAttribute, raw: Any) -> Any:
-    """Convert text to the column's Python type so the driver binds a proper value."""
+    """Convert text to the column's Python type so the driver binds a proper value.
+
+    Text stays text where the column's Python type is one text cannot be
+    turned into here (an array, an interval, a type Python has no value
+    for): ``read_by_database`` has the database read it as the column's type.
+    A binary column compares with the text's UTF-8 bytes.
+    """
     if raw is None or not isinstance(raw, str):
         return raw
     python_type = _python_type(attribute)
@@ -305,11 +313,22 @@ def convert_value(attribute: ColumnAttribute, raw: Any) -> Any:
             return datetime.date.fromisoformat(raw)
         if python_type is int and not -(2**63) <= int(raw) < 2**63:
             raise UserError(f"{raw!r} is out of range for column {attribute.key!r}: databases hold 64-bit integers")
-        if python_type in (int, float, decimal.Decimal):
+        if python_type in (int, float, decimal.Decimal, uuid.UUID):
             return python_type(raw)
+        if python_type is bytes:
+            return raw.encode()
     except (ValueError, KeyError, decimal.InvalidOperation):
         raise UserError(f"{raw!r} is not a valid {python_type.__name__} for column {attribute.key!r}") from None
     return raw
+
+
+_NOT_CAST = frozenset(
+    (str, bool, int, float, decimal.Decimal, uuid.UUID, bytes, dict, datetime.datetime, datetime.date, datetime.time)
+)
+"""The Python types of columns whose filter values are bound as ``convert_value`` leaves them, never cast: the
+types it converts into, a JSON column's ``dict`` (``json_filter``'s), and ``time``, bound as typed (MariaDB compares
+a TIME past 24 hours with text, and SQLite would read ``CAST('10:00' AS TIME)`` as the number 10). Any other column
+type reads the text itself (``read_by_database``)."""
 
 
 _NUMBER = re.compile(r"^[+-]?(?:(?P<integer>\d+)|\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][+-]?\d+)$")
@@ -371,18 +390,46 @@ def _sql_literal(raw: str) -> Any:
 
 
 def read_by_database(attribute: ColumnAttribute, value: Any) -> bool:
-    """Whether ``value`` is text for a column type Python has no value for (a domain, money, tsvector, oid...).
+    """Whether ``value`` is text for a column type it is not converted into here: one Python has no value for (a
+    domain, money, tsvector, oid...), an array, an interval.
 
     Bound as text it compares as text, which PostgreSQL refuses (``operator
-    does not exist: day = character varying``); cast to the column's type,
-    the database reads it as that type. A type SQLAlchemy could not reflect
-    has no name to cast to.
+    does not exist: day = character varying``), or the driver binds it as
+    something else (an array of its characters); cast to the column's type,
+    the database reads it as that type, ``'{a,b}'`` as an array. A type
+    SQLAlchemy could not reflect has no name to cast to.
     """
-    sql_type = attribute.type
-    return isinstance(value, str) and sql_type.python_type is object and not isinstance(sql_type, NullType)
+    return (
+        isinstance(value, str) and not isinstance(attribute.type, NullType) and _python_type(attribute) not in _NOT_CAST
+    )
+
+
+class BinaryValue(TypeDecorator[bytes]):
+    """A filter's bytes for a binary column, bound as bytes, but on MariaDB and MySQL as their text.
+
+    aiomysql cannot bind bytes beside PyMySQL 1.1 (it calls a PyMySQL
+    function that is now a string, ``escape_bytes_prefixed``), and the server
+    compares a binary column with text byte by byte, as it does bytes.
+    """
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(String() if binds_bytes_as_text(dialect) else LargeBinary())
+
+    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> Any:
+        return value.decode() if value is not None and binds_bytes_as_text(dialect) else value
+
+
+def binds_bytes_as_text(dialect: Dialect | None) -> bool:
+    """Whether a binary column's filter value is bound as text on ``dialect``'s database (``BinaryValue``)."""
+    return dialect is not None and dialect.name == "mysql"
 
 
 def _bound(attribute: ColumnAttribute, value: Any) -> Any:
+    if isinstance(value, bytes):
+        return literal(value, BinaryValue())
     if not read_by_database(attribute, value):
         return value
     return JsonText(value, attribute.type) if is_json(attribute.type) else cast(literal(value), attribute.type)

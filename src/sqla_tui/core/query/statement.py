@@ -7,6 +7,7 @@ is the code that ran.
 from __future__ import annotations
 
 import decimal
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqla_tui.core.query.ordering import ordering
 from sqla_tui.core.query.root import Root, attribute_source, refuse_loading, root_source
 from sqla_tui.core.query.spec import (
     QuerySpec,
+    binds_bytes_as_text,
     check_limit,
     column_attribute,
     condition,
@@ -60,6 +62,8 @@ def _literal(value: Any) -> str:
     """Source for a filter value; a date's repr is already ``datetime.date(...)``, so ``import datetime`` is all it needs."""
     if isinstance(value, decimal.Decimal):
         return f"Decimal({str(value)!r})"
+    if isinstance(value, uuid.UUID):
+        return f"uuid.UUID({str(value)!r})"
     return repr(value)
 
 
@@ -88,6 +92,12 @@ def _condition_source(spec: QuerySpec, root: Root, index: int, dialect: Dialect 
     if read_by_database(attribute, values[0]) and not (is_json(attribute.type) and json_is_text(dialect)):
         converted = [f"cast(literal({text}), {column}.type)" for text in converted]
         names = {"cast", "literal"}
+    elif isinstance(values[0], bytes) and binds_bytes_as_text(dialect):  # as ``spec.BinaryValue`` binds it there
+        converted = [
+            f"literal({value.decode()!r})" if isinstance(value, bytes) else text
+            for value, text in zip(values, converted, strict=True)
+        ]
+        names = {"literal"}
     if op == "between":
         return f"{column}.between({', '.join(converted)})", names
     if op in ("in", "not_in"):
@@ -150,6 +160,8 @@ def statement_source(spec: QuerySpec, root: Root, dialect: Dialect | None = None
         imports.insert(0, "import datetime")
     if "Decimal(" in source:
         imports.insert(0, "from decimal import Decimal")
+    if "uuid.UUID(" in source:
+        imports.insert(0, "import uuid")
     body = lines[0] if len(lines) == 1 else "(\n    " + "\n    ".join(lines) + "\n)"
     return StatementSource(imports, body)
 

@@ -262,8 +262,9 @@ _SCRATCH = {
     ],
 }
 _SHAPES = [
+    # a column called list: the class's collections are annotated builtins.list[...], which it does not shadow
     "CREATE TABLE employees (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, manager_id INTEGER REFERENCES employees (id), "
-    "mentor_id INTEGER REFERENCES employees (id))",
+    "mentor_id INTEGER REFERENCES employees (id), list INTEGER)",
     "CREATE TABLE friendships (a_id INTEGER NOT NULL REFERENCES employees (id), b_id INTEGER NOT NULL REFERENCES employees (id), "
     "PRIMARY KEY (a_id, b_id))",
     "CREATE TABLE regions (country CHAR(2) NOT NULL, code VARCHAR(5) NOT NULL, name VARCHAR(50), PRIMARY KEY (country, code))",

@@ -380,6 +380,14 @@ class _Writer:
         self.names[module].add(name)
         return name
 
+    def _builtin(self, name: str) -> str:
+        """A builtin as the current class body can reach it: ``builtins.list`` when a column is called ``list``
+        (SQLAlchemy reads a relationship's ``Mapped[list[...]]`` among the class's attributes)."""
+        if name not in self.shadowed:
+            return name
+        self.modules.add("builtins")
+        return f"builtins.{name}"
+
     # -- the module -----------------------------------------------------------
     def module(self) -> str:
         parts = [self._enum_source(enum) for enum in sorted(self.enums.values(), key=lambda e: e.class_name)]
@@ -651,7 +659,7 @@ class _Writer:
             nullable = any(_nullable(table, c) for c in table.columns if c.name in rel.joins[0].columns)
             annotation = f"{target} | None" if nullable else target
         else:
-            annotation = f"list[{target}]" if rel.uselist else f"{target} | None"
+            annotation = f"{self._builtin('list')}[{target}]" if rel.uselist else f"{target} | None"
         arguments = []
         if rel.secondary is not None:
             arguments.append(self.core_var[rel.secondary])

@@ -94,7 +94,7 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
         table.name: (
             [(fk.name, fk.columns, fk.target_schema, fk.target_table, fk.target_columns, fk.ondelete, fk.onupdate)
              for fk in table.foreign_keys],
-            [(index.name, index.columns, index.unique) for index in table.indexes],
+            [(index.name, index.columns, index.unique, index.where) for index in table.indexes],
             table.comment,
         )
         for table in catalog.tables
@@ -108,7 +108,7 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
                 if fk["referred_table"] != "events_2024"  # PostgreSQL's copy onto a partition: shown once (declared_links)
             ],
             [
-                (index["name"], _index_elements(index), index["unique"])
+                (index["name"], _index_elements(index), index["unique"], index["dialect_options"].get("postgresql_where"))
                 for index in indexes[key]
                 if not index.get("duplicates_constraint")
             ],
@@ -125,9 +125,9 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
         ("to_unique", ("c:d", "a"), "public", 'Odd "keys"', ("c:d", "a"), "SET DEFAULT", None),
     ]
     assert ours["linked"][1] == [
-        ('Lower "e"', ("lower(e)", "a"), False),
-        ("expressions", ("(a + b)", "(e || 'x'::text)", "c:d"), True),
-        ("partial", ("b",), False),
+        ('Lower "e"', ("lower(e)", "a"), False, None),
+        ("expressions", ("(a + b)", "(e || 'x'::text)", "c:d"), True, None),
+        ("partial", ("b",), False, "(b > 0)"),
     ]
     assert ours["linked"][2] == "links, 'quoted'" and ours["a_view"][2] == "a view" and ours["no_key"][2] is None
     assert [fk[:5] for fk in ours["to_partitioned"][0]] == [

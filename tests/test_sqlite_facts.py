@@ -203,7 +203,9 @@ async def test_the_catalog_shows_the_facts_exactly(shapes: Path) -> None:
         (None, ("parent_id",), "parent", ("id",), None, None),
         (None, ("self_id",), "linked", ("id",), "CASCADE", "RESTRICT"),
     ]  # fmt: skip
-    assert [(index.name, index.columns, index.unique) for index in linked.indexes] == [("ix_partial", ("b", "a"), False)]
+    assert [(index.name, index.columns, index.unique, index.where) for index in linked.indexes] == [
+        ("ix_partial", ("b", "a"), False, "b > 0")
+    ]
     odd = catalog.table('Odd "keys"')
     assert odd.primary_key == ("b", "a")
     # "with space" TEXT UNIQUE is lost as SQLAlchemy loses it: its inline pattern reads from the first quote on

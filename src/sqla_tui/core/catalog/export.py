@@ -37,7 +37,7 @@ from sqla_tui.core.catalog.naming import (
     python_name,
     table_variable,
 )
-from sqla_tui.core.catalog.schema import Catalog, ColumnInfo, ForeignKeyInfo, TableInfo, load_catalog
+from sqla_tui.core.catalog.schema import Catalog, ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo, load_catalog
 from sqla_tui.core.catalog.source import (
     INDENT,
     WIDTH,
@@ -208,11 +208,17 @@ def _on_columns(table: TableInfo) -> _OnColumns:
             if len(unique.columns) == 1
             and (not unique.name or _default_name("uq", table.name, unique.columns, unique.name))
         ),
-        indexed=frozenset(
-            index.columns[0]
-            for index in table.indexes
-            if len(index.columns) == 1 and not index.unique and index.name == f"ix_{table.name}_{index.columns[0]}"
-        ),
+        indexed=frozenset(index.columns[0] for index in table.indexes if _index_on_its_column(table, index)),
+    )
+
+
+def _index_on_its_column(table: TableInfo, index: IndexInfo) -> bool:
+    """Whether ``index`` is what ``index=True`` on its one column makes: named as SQLAlchemy names it, plain, whole."""
+    return (
+        len(index.columns) == 1
+        and not index.unique
+        and index.where is None
+        and index.name == f"ix_{table.name}_{index.columns[0]}"
     )
 
 
@@ -633,15 +639,15 @@ class _Writer:
                 )
         made_by_keys = {name for fk in table.foreign_keys for name in (fk.name, fk.columns[0]) if name}
         for index in table.indexes:
-            if len(index.columns) == 1 and not index.unique and index.name == f"ix_{table.name}_{index.columns[0]}":
+            if _index_on_its_column(table, index):
                 continue  # written as index=True on its column
             if self.dialect.name in ("mysql", "mariadb") and not index.unique and index.name in made_by_keys:
                 continue  # the index InnoDB names after a foreign key (or its column), made again by creating the key
             parts = [literal(c) if c in names else f"{self.ref(SA, 'text')}({literal(c)})" for c in index.columns]
-            unique_flag = ["unique=True"] if index.unique else []
-            found.append(
-                call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *unique_flag], depth)
-            )
+            flags = ["unique=True"] if index.unique else []
+            if index.where is not None and self.dialect.name in _PARTIAL_INDEXES:
+                flags.append(f"{self.dialect.name}_where={self.ref(SA, 'text')}({literal(index.where)})")
+            found.append(call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *flags], depth))
         return found
 
     def _table_options(self, table: TableInfo) -> dict[str, str]:
@@ -768,6 +774,8 @@ def _implied_default(table: TableInfo, column: ColumnInfo, dialect: str) -> bool
     return dialect == "postgresql" and table.primary_key == (column.name,) and column.default.startswith("nextval(")
 
 
+_PARTIAL_INDEXES = ("postgresql", "sqlite")
+"""Databases with partial indexes, whose ``Index`` takes ``<dialect>_where=``."""
 _SEQUENCE_CALL = re.compile(r"\bnextval\(", re.IGNORECASE)
 _OWN_SEQUENCE = r"\b(nextval|lastval)\(`{schema}`\."
 

@@ -77,11 +77,13 @@ ORDER BY c.relname, con.conname
 """
 
 # Indexes other than the primary key's: key elements only (INCLUDE columns left out), an expression (column
-# number 0) as pg_get_indexdef spells it; whether a unique or exclusion constraint owns it.
+# number 0) as pg_get_indexdef spells it; whether a unique or exclusion constraint owns it; a partial index's
+# predicate as the Inspector reads it.
 _INDEXES_SQL = """
 SELECT c.relname, ic.relname, i.indisunique, i.indkey, i.indnkeyatts,
        CASE WHEN 0 = ANY(i.indkey) THEN
             ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k) END,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid),
        EXISTS (SELECT FROM pg_catalog.pg_constraint con
                WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
 FROM pg_catalog.pg_index i
@@ -163,12 +165,14 @@ def _facts(conn: Connection, oids: list[int], numbered: dict[str, dict[int, str]
                 "options": {key: value for key, value in options.items() if value is not None},
             }
         )
-    for table, name, unique, keys, key_count, expressions, owned in _rows(conn, _INDEXES_SQL, oids):
+    for table, name, unique, keys, key_count, expressions, where, owned in _rows(conn, _INDEXES_SQL, oids):
         elements = [
             expressions[position] if number == 0 else numbered[table][number]
             for position, number in enumerate(keys[:key_count])
         ]
-        index = {"name": name, "unique": unique, "column_names": elements}
+        index: dict[str, Any] = {"name": name, "unique": unique, "column_names": elements}
+        if where is not None:
+            index["dialect_options"] = {"postgresql_where": where}
         if owned:
             index["duplicates_constraint"] = name
         facts["indexes"][table].append(index)

@@ -120,6 +120,9 @@ class IndexInfo:
     name: str | None
     columns: tuple[str, ...]
     unique: bool
+    where: str | None = None
+    """A partial index's predicate, as the database spells it (PostgreSQL, SQLite); a partial unique index allows
+    what a whole one would refuse, so it is never shown or written without it."""
 
 
 @dataclass(frozen=True)
@@ -640,7 +643,7 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
         ),
         unique_constraints=tuple(UniqueInfo(unique.get("name"), tuple(unique["column_names"])) for unique in uniques),
         indexes=tuple(
-            IndexInfo(index.get("name"), _index_columns(index), bool(index.get("unique")))
+            IndexInfo(index.get("name"), _index_columns(index), bool(index.get("unique")), _index_where(index))
             for index in bulk["indexes"].get(name, [])
             # MySQL reports a unique constraint as an index too; show it once.
             if not index.get("duplicates_constraint") and not (index.get("unique") and index.get("name") in unique_names)
@@ -665,6 +668,13 @@ def _foreign_key(fk: dict, schema: str) -> ForeignKeyInfo:
         ondelete=options.get("ondelete"),
         onupdate=options.get("onupdate"),
     )
+
+
+def _index_where(index: dict) -> str | None:
+    """A partial index's predicate from its reflected dialect options (a ``text()`` on SQLite, a str on PostgreSQL)."""
+    options = index.get("dialect_options") or {}
+    where = options.get("postgresql_where") if options.get("postgresql_where") is not None else options.get("sqlite_where")
+    return None if where is None else str(where)
 
 
 def _index_columns(index: dict) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -336,3 +337,30 @@ async def test_sqlite_declared_types_and_a_column_without_a_name(tmp_path: Path)
     ]  # fmt: skip
     assert orm.unmappable["odd"] == "a column has an empty name, which SQLAlchemy cannot map"
     assert sorted(orm.entities) == ["near"] and orm.relationships("near") == []
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_table_without_columns_is_described_and_refuses_a_query_in_one_line(empty_db: TestDatabase) -> None:
+    """PostgreSQL keeps ``CREATE TABLE t ()``: a table, not a view the database could not describe."""
+    run_async(execute(empty_db.url, "CREATE TABLE empty_cols ()", "CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+    shown = json.loads(runner.invoke(app, ["schema", empty_db.url, "--json"]).output)
+    assert {table["name"]: len(table["columns"]) for table in shown["tables"]} == {"empty_cols": 0, "t": 1}
+    assert not shown.get("undescribed")
+    refused = runner.invoke(app, ["query", empty_db.url, "empty_cols"])
+    assert (refused.exit_code, refused.output) == (
+        2,
+        "error: empty_cols has no columns, so a query of it has nothing to show; count its rows in SQL\n",
+    )
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_catalog_the_server_refuses_is_one_line_not_a_bug(empty_db: TestDatabase) -> None:
+    """A role that may not read ``pg_class`` (a locked-down database of its own): the server's refusal, in one line."""
+    role = f"sqla_tui_no_catalog_{uuid.uuid4().hex[:8]}"
+    run_async(execute(empty_db.url, f"CREATE ROLE {role} LOGIN", "REVOKE SELECT ON pg_catalog.pg_class FROM PUBLIC"))
+    try:
+        refused = runner.invoke(app, ["schema", empty_db.url.replace("postgres@", f"{role}@")])
+        assert refused.exit_code == 2
+        assert refused.output.count("\n") == 1 and refused.output.endswith(": permission denied for table pg_class\n")
+    finally:
+        run_async(execute(empty_db.url, f"DROP ROLE {role}"))

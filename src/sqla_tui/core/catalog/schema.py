@@ -39,6 +39,7 @@ from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
 from sqla_tui.core.catalog.sqlite_facts import sqlite_described
 from sqla_tui.core.catalog.sqlite_generated import generated_expressions
+from sqla_tui.core.connect.failures import database_errors_explained
 from sqla_tui.core.errors import UserError
 
 CATALOG_CHUNK = 200
@@ -226,14 +227,16 @@ def unknown_name(what: str, name: str, choices: Iterable[str]) -> UserError:
 
 async def list_schemas(engine: AsyncEngine) -> list[str]:
     """The schemas (MySQL/MariaDB: databases) a person can browse, system ones left out."""
-    async with engine.connect() as conn:
-        return await conn.run_sync(lambda sync_conn: _schemas(inspect(sync_conn)))
+    with database_errors_explained(engine.url):
+        async with engine.connect() as conn:
+            return await conn.run_sync(lambda sync_conn: _schemas(inspect(sync_conn)))
 
 
 async def list_names(engine: AsyncEngine, schema: str | None = None) -> list[TableName]:
     """Table and view names of one schema (default: the connection's), sorted; one query."""
-    async with engine.connect() as conn:
-        return await conn.run_sync(_names, schema)
+    with database_errors_explained(engine.url):
+        async with engine.connect() as conn:
+            return await conn.run_sync(_names, schema)
 
 
 _Described = tuple[list[TableInfo], dict[str, str]]
@@ -259,6 +262,13 @@ async def load_catalog(
     ``on_tables`` sees each chunk's tables as they arrive (the model export
     writes their columns while the server reads the next chunk).
     """
+    with database_errors_explained(engine.url):
+        return await _load_catalog(engine, schema, on_tables, chunk)
+
+
+async def _load_catalog(
+    engine: AsyncEngine, schema: str | None, on_tables: Callable[[list[TableInfo]], None] | None, chunk: int | None
+) -> Catalog:
     async with engine.connect() as conn:
         head = await conn.run_sync(_catalog_head, schema)
         step = chunk or CATALOG_CHUNK
@@ -457,7 +467,9 @@ def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[Ta
     if conn.dialect.name == "postgresql":
         oids = [head.oids[table.name] for table in names if table.name in head.oids]
         columns, bulk = pg_described(conn, oids)
-    elif conn.dialect.name == "sqlite":
+        # a relation PostgreSQL lists is always described, and may have no columns: CREATE TABLE t ()
+        return [_table(head, table, columns.get(table.name, []), bulk) for table in names if table.name in head.oids]
+    if conn.dialect.name == "sqlite":
         columns, bulk = _sqlite_described(conn, head.schema, head.reflect_schema, [table.name for table in names])
     else:
         filter_names = [table.name for table in names]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import socket
 import ssl
+from collections.abc import Iterator
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
@@ -49,6 +51,16 @@ def _mysql_code(error: BaseException) -> int | None:
     if type(error).__module__.startswith("pymysql") and args and isinstance(args[0], int):
         return args[0]
     return None
+
+
+@contextlib.contextmanager
+def database_errors_explained(url: URL) -> Iterator[None]:
+    """A failure of the database's inside the block, as the one line ``translate_error`` words: a catalog query
+    the server cancelled (its ``statement_timeout``) or refused is the user's to act on, not a bug of ours."""
+    try:
+        yield
+    except sa_exc.DBAPIError as error:
+        raise translate_error(error, url) from None
 
 
 def translate_error(error: BaseException, url: URL) -> UserError:

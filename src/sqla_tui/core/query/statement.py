@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import Select, Table, func, select
 from sqlalchemy.engine import Dialect
 
+from sqla_tui.core.errors import UserError
 from sqla_tui.core.query.json_filter import compares_with_json_equals, is_json, json_is_text
 from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.ordering import ordering
-from sqla_tui.core.query.root import Root, attribute_source, refuse_loading, root_source
+from sqla_tui.core.query.root import Root, attribute_source, column_keys, refuse_loading, root_name, root_source
 from sqla_tui.core.query.spec import (
     QuerySpec,
     binds_bytes_as_text,
@@ -34,6 +35,8 @@ def build_select(spec: QuerySpec, root: Root) -> Select[Any]:
     """The ``Select`` the spec describes: ORM with loader options over a class, Core over a ``Table``."""
     check_limit(spec)
     refuse_loading(root, spec.loads, spec.column_options)
+    if not column_keys(root):  # PostgreSQL's CREATE TABLE t (): its rows have nothing a result could hold
+        raise UserError(f"{root_name(root)} has no columns, so a query of it has nothing to show; count its rows in SQL")
     statement: Select[Any] = select(root)
     for spec_filter in spec.filters:
         statement = statement.where(condition(root, spec_filter))

@@ -364,3 +364,17 @@ def test_a_catalog_the_server_refuses_is_one_line_not_a_bug(empty_db: TestDataba
         assert refused.output.count("\n") == 1 and refused.output.endswith(": permission denied for table pg_class\n")
     finally:
         run_async(execute(empty_db.url, f"DROP ROLE {role}"))
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_search_path_naming_no_schema_is_said_so(empty_db: TestDatabase) -> None:
+    """``options=-csearch_path=nope``: the URL names its database, but no schema of it is the connection's."""
+    run_async(execute(empty_db.url, "CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+    url = f"{empty_db.url}?options=-csearch_path%3Dnope"
+    refused = runner.invoke(app, ["schema", url])
+    assert (refused.exit_code, refused.output) == (
+        2,
+        "error: no schema in the connection's search_path exists (is it set in the URL's options, or for the role?): "
+        "pass --schema, or choose one of: public\n",
+    )
+    assert runner.invoke(app, ["schema", url, "--schema", "public", "--json"]).exit_code == 0

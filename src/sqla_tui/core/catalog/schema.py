@@ -366,6 +366,11 @@ def _resolve_schema(inspector: Inspector, schema: str | None) -> str:
     """
     if inspector.default_schema_name is None and schema is None and inspector.dialect.name != "sqlite":
         listed = ", ".join(_schemas(inspector)) or "none"
+        if inspector.dialect.name == "postgresql":  # its current_schema(): the first of search_path that exists
+            raise NoDefaultSchema(
+                "no schema in the connection's search_path exists (is it set in the URL's options, or for the role?): "
+                f"pass --schema, or choose one of: {listed}"
+            )
         raise NoDefaultSchema(f"the URL names no database: add one to the URL (…/NAME), or choose one of: {listed}")
     default = inspector.default_schema_name or "main"
     if schema is None or schema == default:

@@ -192,3 +192,33 @@ async def test_postgresql_types_python_has_no_value_for_filter_and_nest(odd_db: 
     assert (row.values["r"].lower, row.values["r"].upper) == (datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), "infinity")
     assert row.values["ds"] == ["infinity", datetime.date(2020, 1, 1)]
     assert ".where(Typed.dy == cast(literal('2020-01-01'), Typed.dy.type))" in result.python
+
+
+async def _composites(url: str) -> None:
+    await run_statements(
+        url,
+        lambda _: [
+            "CREATE TYPE address AS (street text, zip integer)",
+            "CREATE TYPE floatrange AS RANGE (subtype = float8)",
+            "CREATE TABLE places (id integer PRIMARY KEY, at address, span floatrange)",
+            "INSERT INTO places VALUES (1, ROW('main st', 123), '[1.5,2.5)'), (2, ROW(NULL, 7), '(,3]'), "
+            "(3, NULL, 'empty'), (4, ROW('x', NULL), NULL)",
+        ],
+    )
+
+
+composite_db = database_fixture("composite_db", _composites, backends=("postgresql",))
+
+
+def test_composite_values_and_ranges_of_the_databases_own_types_export_as_data(composite_db: TestDatabase) -> None:
+    """asyncpg hands them over as a Record and a Range, whose Python reprs had been exported as the values."""
+    exported = CliRunner().invoke(app, ["query", composite_db.url, "places", "--json"])
+    assert exported.exit_code == 0, exported.output
+    assert json.loads(exported.stdout)["rows"] == [
+        {"id": 1, "at": {"street": "main st", "zip": 123}, "span": "[1.5,2.5)"},
+        {"id": 2, "at": {"street": None, "zip": 7}, "span": "(,3.0]"},
+        {"id": 3, "at": None, "span": "empty"},
+        {"id": 4, "at": {"street": "x", "zip": None}, "span": None},
+    ]
+    table = CliRunner().invoke(app, ["query", composite_db.url, "places", "--format", "csv"])
+    assert table.stdout.splitlines()[1] == '1,"{""street"": ""main st"", ""zip"": 123}","[1.5,2.5)"'

@@ -29,7 +29,9 @@ def plain(value: Any) -> Any:
 
     Dates and times in ISO 8601, decimals at full precision, bytes in base64,
     NaN and the infinities as the words Python prints, since JSON has no such number;
-    a set as a sorted list, so that the same rows always export as the same text.
+    a set as a sorted list, so that the same rows always export as the same text; a
+    PostgreSQL composite value as an object of its fields, a range of a type of the
+    database's own in PostgreSQL's notation.
     """
     if value is None or isinstance(value, (bool, int, str)):
         return value
@@ -47,7 +49,25 @@ def plain(value: Any) -> Any:
         return sorted((plain(item) for item in value), key=str)
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
+    if callable(getattr(value, "items", None)) and callable(getattr(value, "keys", None)):
+        return {str(key): plain(item) for key, item in value.items()}  # a composite type's row (asyncpg's Record)
+    if all(hasattr(value, name) for name in _RANGE_PARTS):
+        return _range_text(value)
     return str(value)
+
+
+_RANGE_PARTS = ("lower", "upper", "lower_inc", "upper_inc", "isempty")
+"""What asyncpg's ``Range`` has: a range of a type SQLAlchemy does not know (built-in ranges are SQLAlchemy's own
+``Range``, whose text is PostgreSQL's already)."""
+
+
+def _range_text(value: Any) -> str:
+    """A range in PostgreSQL's notation: ``[1.5,2.5)``, ``(,5]``, ``empty`` (its bounds as ``plain`` gives them)."""
+    if value.isempty:
+        return "empty"
+    lower = "" if value.lower is None else plain(value.lower)
+    upper = "" if value.upper is None else plain(value.upper)
+    return f"{'[' if value.lower_inc else '('}{lower},{upper}{']' if value.upper_inc else ')'}"
 
 
 def cell(value: Any) -> str:

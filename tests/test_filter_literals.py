@@ -332,6 +332,8 @@ def test_binary_array_interval_and_uuid_filters_match_the_rows_sql_counts(typed_
         for typed, _ in cases
     ]
     assert pasted == counted  # the Python shown binds what the query bound
+    logged = json.loads(invoke("query", typed_db.url, "typed", "--where", "b = abc", "--json"))["statements"][0]
+    assert logged["params"][0] == ("abc" if typed_db.backend == "mariadb" else "b'abc'")  # SQLite's: a memoryview
     if typed_db.backend != "sqlite":
         refused = runner.invoke(app, ["query", typed_db.url, "typed", "--where", "u = nope"])
         assert (refused.exit_code, refused.output) == (2, "error: 'nope' is not a valid UUID for column 'u'\n")

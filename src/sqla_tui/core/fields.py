@@ -39,4 +39,6 @@ def json_value(value: Any) -> Any:
     """``default=`` for a JSON encoder: a dataclass as its fields (the encoder walks on into them), anything else as text."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return fields_of(value)
+    if isinstance(value, memoryview):  # a binary parameter as sqlite3 takes it: shown as the bytes it holds
+        return str(value.tobytes())
     return str(value)

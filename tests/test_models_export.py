@@ -261,6 +261,7 @@ _SCRATCH = {
         "\"user id\" INTEGER, \"text\" TEXT DEFAULT 'hi', m VARCHAR(10) NOT NULL DEFAULT 'happy', created DATETIME DEFAULT CURRENT_TIMESTAMP)",
         "CREATE TABLE measures (id INTEGER PRIMARY KEY, x INTEGER, doubled INTEGER GENERATED ALWAYS AS (x * 2) STORED, tripled INTEGER AS (x * 3))",
         "CREATE UNIQUE INDEX ux_measures_x ON measures (x) WHERE x > 0",
+        "CREATE INDEX ix_measures_expr ON measures (x + 1 DESC, id)",  # the Inspector skips it; the catalog does not
     ],
 }
 _SHAPES = [
@@ -330,9 +331,8 @@ def test_hostile_names_and_every_shape_round_trip(scratch: TestDatabase, tmp_pat
     ) in shape(generated, "stores")
     if scratch.backend != "mariadb":  # which has no partial indexes
         predicate = "(x > 0)" if scratch.backend == "postgresql" else "x > 0"  # as each database gives it back
-        assert [(i.name, i.unique, str(i.dialect_options[scratch.backend]["where"])) for i in generated.tables["measures"].indexes] == [
-            ("ux_measures_x", True, predicate)
-        ]
+        partial = [i for i in generated.tables["measures"].indexes if i.name == "ux_measures_x"]
+        assert [(i.unique, str(i.dialect_options[scratch.backend]["where"])) for i in partial] == [(True, predicate)]
     assert {fk.parent.name: fk.ondelete for fk in generated.tables["memberships"].foreign_keys} == {
         "employee_id": None,
         "store_id": "CASCADE",

@@ -53,6 +53,8 @@ _INLINE_UNIQUE = re.compile(
 )
 _COLUMN_IN_SIGNATURE = re.compile(r'(?:"(.+?)")|([a-z0-9_]+)', re.I)
 _PARTIAL_PREDICATE = re.compile(r"\)\s+where\s+(.+)", re.I)
+_ORDERED = re.compile(r"(?:\s+COLLATE\s+\S+)?(?:\s+(?:ASC|DESC))?\s*$", re.I)
+"""An index element's ordering and collation, which are not part of its expression."""
 _AUTOINDEX = "sqlite_autoindex"
 _CREATE_BODY = r"create table .*?\((.*)\)(?:\s*,?\s*(?:WITHOUT\s+ROWID|STRICT))*$"
 _GENERATED_AS = r"[^,]*\s+GENERATED\s+ALWAYS\s+AS\s+\((.*)\)\s*(?:virtual|stored)?"
@@ -249,30 +251,65 @@ def _columns_in(signature: str) -> Iterator[str]:
 
 
 def _indexes(rows: list[Any], index_sql: Any) -> dict[str, list[dict[str, Any]]]:
-    """Table name -> its indexes, automatic ones included, sorted by name; an index with an expression is left out.
+    """Table name -> its indexes, automatic ones included, sorted by name.
 
-    ``rows`` are (table, index, unique, partial, position, column); a partial index's predicate is read from
-    its CREATE INDEX text by ``index_sql(names)``, one statement for all of them.
+    ``rows`` are (table, index, unique, partial, position, column); a partial index's predicate, and an
+    expression index's expressions, are read from its CREATE INDEX text by ``index_sql(names)``, one
+    statement for all of them. The Inspector skips an expression index ("unsupported reflection"); here its
+    expression takes a column's place, as PostgreSQL's does, so ``models`` writes it and ``schema`` shows it.
     """
     columns: dict[tuple[str, str], list[tuple[int, str | None]]] = defaultdict(list)
     described: dict[tuple[str, str], tuple[int, int]] = {}
     for table, index, unique, partial, position, column in rows:
         columns[table, index].append((position, column))
         described[table, index] = (unique, partial)
-    partial_names = sorted({index for (_, index), (_, partial) in described.items() if partial})
-    predicates = {}
-    for index, sql in index_sql(partial_names) if partial_names else []:
+    expressed = {index for (_, index), listed in columns.items() if any(column is None for _, column in listed)}
+    wanted = sorted(expressed | {index for (_, index), (_, partial) in described.items() if partial})
+    predicates, elements = {}, {}
+    for index, sql in index_sql(wanted) if wanted else []:
         matched = _PARTIAL_PREDICATE.search(sql or "")
         if matched:  # SQLAlchemy warns that it could not find the predicate, and leaves it out
             predicates[index] = text(matched[1])
+        elements[index] = _index_elements(sql or "")
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (table, index), (unique, _) in sorted(described.items(), key=lambda item: item[0][1]):
         names = [column for _, column in sorted(columns[table, index], key=lambda entry: entry[0])]
-        if None in names:  # SQLAlchemy skips an expression index ("unsupported reflection")
-            continue
+        if None in names:
+            written = elements.get(index) or []
+            if len(written) != len(names):  # a text it could not read: left out, as the Inspector leaves it
+                continue
+            names = [
+                name if name is not None else _ORDERED.sub("", element)
+                for name, element in zip(names, written, strict=True)
+            ]
         options = {"sqlite_where": predicates[index]} if index in predicates else {}
         found[table].append({"name": index, "column_names": names, "unique": unique, "dialect_options": options})
     return found
+
+
+def _index_elements(create_sql: str) -> list[str]:
+    """The elements of a CREATE INDEX's column list as written (``lower(e)``, ``a DESC``): its first parenthesis
+    outside quotes opens it, and commas outside parentheses and quotes part it."""
+    elements: list[str] = []
+    depth, quote, start = 0, "", -1
+    closing = {"'": "'", '"': '"', "`": "`", "[": "]"}
+    for position, char in enumerate(create_sql):
+        if quote:
+            quote = "" if char == closing[quote] else quote  # a doubled quote closes and opens again: the same text
+        elif char in closing:
+            quote = char
+        elif char == "(":
+            depth += 1
+            if depth == 1 and start < 0:
+                start = position + 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0 and start >= 0:
+                return [*elements, create_sql[start:position].strip()]
+        elif char == "," and depth == 1 and start >= 0:
+            elements.append(create_sql[start:position].strip())
+            start = position + 1
+    return []
 
 
 def _uniques(create_sql: str | None, indexes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -247,7 +247,8 @@ _SCRATCH = {
         "CREATE SCHEMA other",
         "CREATE TABLE other.owners (id serial PRIMARY KEY, name text NOT NULL)",
         "CREATE TABLE other.pets (id serial PRIMARY KEY, owner_id int NOT NULL REFERENCES other.owners (id))",
-        "CREATE TABLE measures (id int PRIMARY KEY, x int, doubled int GENERATED ALWAYS AS (x * 2) STORED)",
+        "CREATE TABLE measures (id int PRIMARY KEY, x int, doubled int GENERATED ALWAYS AS (x * 2) STORED, "
+        "flags bit varying(10))",
         "CREATE UNIQUE INDEX ux_measures_x ON measures (x) WHERE x > 0",  # partial: x may repeat where it is not positive
     ],
     "mariadb": [
@@ -384,6 +385,9 @@ def test_the_hostile_fixture_round_trips(hostile_db: TestDatabase, tmp_path: Pat
         ("postgresql", "numeric(10,2)", "Numeric(10, 2)", "decimal.Decimal"),
         ("postgresql", "integer[]", "ARRAY(Integer)", "list[int]"),
         ("postgresql", "jsonb", "JSONB", "dict"),
+        ("postgresql", "bit varying(10)", "BIT(10, varying=True)", "str"),
+        ("postgresql", "bit varying", "BIT(varying=True)", "str"),
+        ("postgresql", "bit(3)", "BIT(3)", "str"),
         ("postgresql", "no_such_type", "NullType", "Any"),
         ("mysql", "INTEGER(10) UNSIGNED", "INTEGER(unsigned=True)", "int"),
         ("mysql", "TINYINT(1)", "Boolean", "bool"),

@@ -209,6 +209,8 @@ def code_type(type_text: str, dialect: Dialect, domains: Mapping[str, Domain] | 
     if zoned:
         name = "Time" if words.startswith("time ") or words == "timetz" else "DateTime"
         return _made(SA, name, "time" if name == "Time" else "datetime", ["timezone=True"])
+    if dialect.name == "postgresql" and words in ("bit varying", "varbit"):  # BIT alone would make bit(1)
+        return _made(_PG, "BIT", "str", [*(a for a in arguments if a.isdigit()), "varying=True"])
     if dialect.name in ("mysql", "mariadb") and words in ("datetime", "timestamp", "time") and arguments:
         return _made(_MY, words.upper(), "time" if words == "time" else "datetime", [f"fsp={arguments[0]}"])
     known = _DIALECT_OWN.get(dialect.name, {}).get(words) or _PORTABLE.get(words)

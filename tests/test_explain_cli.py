@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 from sqla_tui.core.plans.guard import NOT_A_SELECT
-from tests.databases import TestDatabase
+from tests.databases import TestDatabase, run_async
+from tests.schema_fixtures import execute
 from tests.seeded import COMMENTS, COMMENTS_PER_POST, seeded_db
 from tests.test_fanout import count
 
@@ -80,3 +81,29 @@ def test_refusals_are_one_line_exit_2(seeded_db: TestDatabase, args: list[str], 
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {message}") and result.stderr.count("\n") == 1
     assert count(seeded_db, "SELECT COUNT(*) FROM comments") == COMMENTS == 30 * COMMENTS_PER_POST
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_params_are_typed_as_postgresql_types_their_placeholders(empty_db: TestDatabase) -> None:
+    """asyncpg sends a date only as a date and text only as text: '2024-01-01' for a date column and 123 for a text
+    one were refused ('str' object has no attribute 'toordinal'), worded as the database's refusal."""
+    run_async(
+        execute(empty_db.url, "CREATE TABLE events (id integer PRIMARY KEY, created date, at timestamptz, code text, u uuid)")
+    )
+    sql = "SELECT * FROM events WHERE created > $1 AND at < $2 AND code = $3 AND u = $4 AND id = $5"
+    given = ["2024-01-01", "2024-02-01T10:00:00+00:00", "123", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "7"]
+    params = [part for value in given for part in ("--param", value)]
+    result = runner.invoke(app, ["explain", empty_db.url, "--sql", sql, *params, "--analyze", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["params"] == ["2024-01-01", "2024-02-01T10:00:00+00:00", 123, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", 7]
+    assert data["analyzed"] and data["plan"]["act_rows"] == 0  # run, with every value bound
+    refused = runner.invoke(
+        app, ["explain", empty_db.url, "--sql", "SELECT * FROM events WHERE created > $1", "--param", "nope"]
+    )
+    assert (refused.exit_code, refused.output) == (2, "error: --param 1 ('nope') is not a valid date, the type of $1 there\n")
+    unknown = runner.invoke(app, ["explain", empty_db.url, "--sql", "SELECT * FROM nowhere WHERE x = $1", "--param", "1"])
+    assert (unknown.exit_code, unknown.output) == (
+        2,
+        'error: the database rejected the statement: relation "nowhere" does not exist\n',
+    )

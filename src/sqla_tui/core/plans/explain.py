@@ -30,6 +30,7 @@ from sqla_tui.core.errors import UserError
 from sqla_tui.core.plans import guard
 from sqla_tui.core.plans.mysql import from_mysql_json, from_mysql_tree, parse_json
 from sqla_tui.core.plans.node import PlanNode, mark_hottest, relations
+from sqla_tui.core.plans.pg_params import typed_params
 from sqla_tui.core.plans.postgresql import from_postgresql
 from sqla_tui.core.plans.sqlite import from_sqlite
 from sqla_tui.core.plans.warnings import (
@@ -261,6 +262,8 @@ async def explain(
         try:
             async with stopped_on_cancel(conn):
                 await guard.begin(conn, statement, bound, analyze=analyze, allow_write=allow_write)
+                if kind == "postgresql":
+                    bound = await typed_params(conn, sent, bound)
                 raw, plan = await _RUNNERS[kind](conn, sent, bound, analyze)
                 facts = await conn.run_sync(table_facts, relations(plan))
         except (sa_exc.DBAPIError, TypeError) as error:

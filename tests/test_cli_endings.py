@@ -281,3 +281,31 @@ def test_a_server_error_quoting_an_account_is_shown_whole(definer_gone: TestData
     assert result.output.strip().endswith(
         "(1449, \"The user specified as a definer ('ghost'@'localhost') does not exist\")"
     ), result.output
+
+
+async def _backticked_target(url: str) -> None:
+    await run_statements(
+        url,
+        lambda _: [
+            "CREATE TABLE `my``tab` (id INT PRIMARY KEY)",
+            "CREATE TABLE p2 (id INT PRIMARY KEY, mt INT, FOREIGN KEY (mt) REFERENCES `my``tab` (id))",
+        ],
+    )
+
+
+backticked_target = database_fixture("backticked_target", _backticked_target, backends=("mariadb",))
+
+
+def test_a_foreign_key_sqlalchemy_cannot_parse_is_a_warning_not_silence(backticked_target: TestDatabase) -> None:
+    """SQLAlchemy's MySQL parse of SHOW CREATE TABLE cannot read a target named with a doubled backtick, and leaves
+    the key out with a warning: the warning reaches the user, who would otherwise see a table without its key."""
+    result = subprocess.run(
+        [sys.executable, "-m", "sqla_tui", "schema", backticked_target.url, "--table", "p2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "warning: Unknown schema content: ' CONSTRAINT `p2_ibfk_1` FOREIGN KEY (`mt`) REFERENCES `my``tab` (`id`)'\n"
+    )

@@ -605,12 +605,16 @@ def _bulk(inspector: Inspector, schema: str | None, names: list[str]) -> dict[st
 
 
 def _unrecognized_types(caught: list[warnings.WarningMessage]) -> dict[str, str]:
-    """Column name -> the database's type name, for types SQLAlchemy reflected as NullType."""
+    """Column name -> the database's type name, for types SQLAlchemy reflected as NullType; any other warning of
+    the reflection is warned again, so it reaches the user (MySQL's parse of a CREATE TABLE it could not read
+    whole, "Unknown schema content: ... REFERENCES `my``tab`": a foreign key it left out)."""
     found = {}
     for warning in caught:
         match = _UNRECOGNIZED.search(str(warning.message))
         if match:
             found[match["column"]] = match["type"]
+        else:
+            warnings.warn(warning.message, stacklevel=1)
     return found
 
 

@@ -81,7 +81,7 @@ def table_facts(table: TableInfo) -> dict[str, Any]:
             (fk.columns, fk.target_table, fk.target_columns, fk.ondelete) for fk in table.foreign_keys
         ),
         "unique": sorted(u.columns for u in table.unique_constraints),
-        "indexes": sorted((i.name, i.columns, i.unique, i.where) for i in table.indexes),
+        "indexes": sorted((i.name, i.columns, i.unique, i.where, i.lengths) for i in table.indexes),
         "comment": table.comment,
     }
 
@@ -256,6 +256,9 @@ _SCRATCH = {
         "`user id` int, `text` varchar(20) DEFAULT 'hi', m enum('happy','very sad','class','_private') NOT NULL DEFAULT 'happy', "
         "created timestamp NULL DEFAULT current_timestamp()) COMMENT 'a \"hostile\" table'",
         "CREATE TABLE measures (id int PRIMARY KEY, x int, doubled int AS (x * 2) STORED, tripled int AS (x * 3) VIRTUAL)",
+        # prefix keys: a TEXT column is indexed by its first characters, and a unique key on a prefix is an index
+        "CREATE TABLE notes (id int PRIMARY KEY, body TEXT, code VARCHAR(40), KEY ix_notes_body (body(10)), "
+        "UNIQUE KEY ux_notes_code (code(5), id))",
     ],
     "sqlite": [
         'CREATE TABLE "class" (id INTEGER PRIMARY KEY, "metadata" TEXT, "registry" INTEGER, "_sa_instance_state" TEXT, '
@@ -330,7 +333,12 @@ def test_hostile_names_and_every_shape_round_trip(scratch: TestDatabase, tmp_pat
         "stores",
         None,
     ) in shape(generated, "stores")
-    if scratch.backend != "mariadb":  # which has no partial indexes
+    if scratch.backend == "mariadb":
+        assert [(i.name, i.unique, i.dialect_options["mysql"]["length"]) for i in generated.tables["notes"].indexes] == [
+            ("ix_notes_body", False, {"body": 10}),
+            ("ux_notes_code", True, {"code": 5}),
+        ]
+    else:  # MariaDB has no partial indexes
         predicate = "(x > 0)" if scratch.backend == "postgresql" else "x > 0"  # as each database gives it back
         partial = [i for i in generated.tables["measures"].indexes if i.name == "ux_measures_x"]
         assert [(i.unique, str(i.dialect_options[scratch.backend]["where"])) for i in partial] == [(True, predicate)]

@@ -81,8 +81,10 @@ def key_lines(table: TableInfo) -> list[str]:
 
 
 def index_line(index: IndexInfo) -> str:
-    """``ix_posts_user_id (user_id) unique``, and a partial one's ``where deleted_at IS NULL``."""
-    line = f"{index.name or '(unnamed)'} ({', '.join(index.columns)})" + (" unique" if index.unique else "")
+    """``ix_posts_user_id (user_id) unique``, a partial one's ``where deleted_at IS NULL``, a prefix's ``body(10)``."""
+    lengths = dict(index.lengths)
+    columns = ", ".join(f"{column}({lengths[column]})" if column in lengths else column for column in index.columns)
+    line = f"{index.name or '(unnamed)'} ({columns})" + (" unique" if index.unique else "")
     return line if index.where is None else f"{line} where {index.where}"
 
 

@@ -218,6 +218,7 @@ def _index_on_its_column(table: TableInfo, index: IndexInfo) -> bool:
         len(index.columns) == 1
         and not index.unique
         and index.where is None
+        and not index.lengths
         and index.name == f"ix_{table.name}_{index.columns[0]}"
     )
 
@@ -647,6 +648,8 @@ class _Writer:
             flags = ["unique=True"] if index.unique else []
             if index.where is not None and self.dialect.name in _PARTIAL_INDEXES:
                 flags.append(f"{self.dialect.name}_where={self.ref(SA, 'text')}({literal(index.where)})")
+            if index.lengths and self.dialect.name in ("mysql", "mariadb"):
+                flags.append("mysql_length={" + ", ".join(f"{literal(c)}: {n}" for c, n in index.lengths) + "}")
             found.append(call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *flags], depth))
         return found
 

@@ -124,6 +124,9 @@ class IndexInfo:
     where: str | None = None
     """A partial index's predicate, as the database spells it (PostgreSQL, SQLite); a partial unique index allows
     what a whole one would refuse, so it is never shown or written without it."""
+    lengths: tuple[tuple[str, int], ...] = ()
+    """MariaDB's and MySQL's prefix lengths, by column (``KEY (d(10))``): a TEXT column is indexed by a prefix only,
+    and a unique key on a prefix is unique on that prefix."""
 
 
 @dataclass(frozen=True)
@@ -647,7 +650,10 @@ def type_text(type_: TypeEngine[Any], dialect: Dialect, unknown: str | None = No
 def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: dict[str, dict[str, Any]]) -> TableInfo:
     schema, name, kind = head.schema, listed.name, listed.kind
     pk = tuple(bulk["pk"].get(name, {}).get("constrained_columns") or ())
-    uniques = bulk["uniques"].get(name, [])
+    indexes = bulk["indexes"].get(name, [])
+    prefixed = {index.get("name") for index in indexes if _index_lengths(index)}
+    # a unique key on column prefixes is unique on the prefixes, not the values: an index, never a constraint
+    uniques = [unique for unique in bulk["uniques"].get(name, []) if unique.get("name") not in prefixed]
     unique_names = {unique.get("name") for unique in uniques}
     estimate = head.estimates.get(name) if kind != "view" else None  # a materialized view has its rows
     return TableInfo(
@@ -664,8 +670,14 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
         ),
         unique_constraints=tuple(UniqueInfo(unique.get("name"), tuple(unique["column_names"])) for unique in uniques),
         indexes=tuple(
-            IndexInfo(index.get("name"), _index_columns(index), bool(index.get("unique")), _index_where(index))
-            for index in bulk["indexes"].get(name, [])
+            IndexInfo(
+                index.get("name"),
+                _index_columns(index),
+                bool(index.get("unique")),
+                _index_where(index),
+                _index_lengths(index),
+            )
+            for index in indexes
             # MySQL reports a unique constraint as an index too; show it once.
             if not index.get("duplicates_constraint") and not (index.get("unique") and index.get("name") in unique_names)
         ),
@@ -696,6 +708,12 @@ def _index_where(index: dict) -> str | None:
     options = index.get("dialect_options") or {}
     where = options.get("postgresql_where") if options.get("postgresql_where") is not None else options.get("sqlite_where")
     return None if where is None else str(where)
+
+
+def _index_lengths(index: dict) -> tuple[tuple[str, int], ...]:
+    """MariaDB's prefix lengths of an index, by column, as the Inspector reflects them (``mysql_length``)."""
+    lengths = (index.get("dialect_options") or {}).get("mysql_length") or {}
+    return tuple(sorted((str(column), int(length)) for column, length in lengths.items()))
 
 
 def _index_columns(index: dict) -> tuple[str, ...]:

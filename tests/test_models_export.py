@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
@@ -25,7 +26,7 @@ from sqla_tui.core.catalog.schema import Catalog, TableInfo, load_catalog
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.query.fanout import compare
 from sqla_tui.core.query.spec import QuerySpec
-from tests.databases import TestDatabase, create_database, database_fixture, run_async
+from tests.databases import TestDatabase, create_database, database_fixture, run_async, run_statements
 from tests.demo_database import demo
 from tests.hostile_database import USER_ATTRIBUTES, hostile_db
 
@@ -448,3 +449,46 @@ def test_every_shape_written_piecewise(scratch: TestDatabase, monkeypatch: pytes
 
 def test_hostile_names_written_piecewise(hostile_db: TestDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
     assert_piecewise_is_whole(hostile_db, monkeypatch)
+
+
+async def _own_and_shared_sequences(url: str) -> None:
+    await run_statements(
+        url,
+        lambda _: [
+            "CREATE SEQUENCE order_seq START 1000",
+            "CREATE TABLE orders (id bigint PRIMARY KEY DEFAULT nextval('order_seq'), note text)",
+            "CREATE TABLE plain (id serial PRIMARY KEY, note text)",
+        ],
+    )
+
+
+sequences_db = database_fixture("sequences_db", _own_and_shared_sequences, backends=("postgresql",))
+
+
+def test_a_key_numbered_by_another_sequence_keeps_its_default(sequences_db: TestDatabase, tmp_path: Path) -> None:
+    """A serial key's own sequence is made again by create_all; ``order_seq`` (starting at 1000) is a default the
+    module writes and its docstring asks for, or create_all would number orders from 1 with a sequence of its own."""
+    path = generate(sequences_db, tmp_path, name="sequence_models")
+    source = path.read_text()
+    assert "- orders.id: nextval('order_seq'::regclass)\n" in source
+    metadata = load_user_models(f"{path}:Base").entity("orders").__table__.metadata
+    assert str(metadata.tables["orders"].c.id.server_default.arg) == "nextval('order_seq'::regclass)"
+    assert metadata.tables["plain"].c.id.server_default is None  # serial: create_all makes its sequence
+    fresh = create_database("postgresql", tmp_path)
+
+    async def scenario() -> tuple[int, int]:
+        engine, _ = await connect(fresh.url, read_only=False)
+        try:
+            async with engine.begin() as conn:
+                await conn.exec_driver_sql("CREATE SEQUENCE order_seq START 1000")
+                await conn.run_sync(metadata.create_all)
+                ordered = (await conn.execute(text("INSERT INTO orders (note) VALUES ('x') RETURNING id"))).scalar_one()
+                counted = (await conn.execute(text("INSERT INTO plain (note) VALUES ('x') RETURNING id"))).scalar_one()
+                return ordered, counted
+        finally:
+            await engine.dispose()
+
+    try:
+        assert run_async(scenario()) == (1000, 1)
+    finally:
+        fresh.drop()

@@ -69,11 +69,24 @@ WHERE t.typtype = 'd' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 """Each domain by the name columns' types give it: its own name and schema, base type, NOT NULL and checks."""
 
 _INCREMENTS_SQL = {
+    # identity columns, and serial ones: a default taking the next value of the sequence the column owns (its
+    # pg_depend 'a' entry), which create_all makes again for an integer key; another sequence's is a default
     "postgresql": (
         "SELECT c.relname, a.attname, CASE a.attidentity WHEN 'a' THEN 'always' ELSE 'identity' END "
         "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = coalesce(:schema, current_schema()) AND a.attidentity <> '' AND NOT a.attisdropped"
+        "WHERE n.nspname = coalesce(:schema, current_schema()) AND a.attidentity <> '' AND NOT a.attisdropped "
+        "UNION ALL "
+        "SELECT c.relname, a.attname, 'serial' "
+        "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        "JOIN pg_catalog.pg_depend used ON used.classid = 'pg_catalog.pg_attrdef'::regclass AND used.objid = d.oid "
+        "AND used.refclassid = 'pg_catalog.pg_class'::regclass "
+        "JOIN pg_catalog.pg_depend owned ON owned.classid = 'pg_catalog.pg_class'::regclass "
+        "AND owned.objid = used.refobjid AND owned.refobjid = c.oid AND owned.refobjsubid = a.attnum "
+        "AND owned.deptype = 'a' "
+        "WHERE n.nspname = coalesce(:schema, current_schema()) AND NOT a.attisdropped"
     ),
     "mysql": (
         "SELECT table_name, column_name, 'auto' FROM information_schema.columns "
@@ -544,7 +557,7 @@ class _Writer:
         if column.generated is not None:
             persisted = "" if column.stored is None else f", persisted={column.stored}"  # VIRTUAL is some databases' default
             arguments.append(f"{self.ref(SA, 'Computed')}({literal(column.generated)}{persisted})")
-        elif column.default is not None and not _implied_default(table, column, self.dialect.name):
+        elif column.default is not None and not self._implied_default(table, column):
             default = _portable_default(column.default, table.schema, self.dialect.default_schema_name)
             if _SEQUENCE_CALL.search(default):
                 self.sequenced[(table.name, column.name)] = default
@@ -552,6 +565,22 @@ class _Writer:
         if column.comment:
             arguments.append(f"comment={literal(column.comment)}")
         return sorted(arguments, key=_is_keyword)  # Identity() or Computed() after primary_key=True would not parse
+
+    def _implied_default(self, table: TableInfo, column: ColumnInfo) -> bool:
+        """A default the mapped column makes anyway: a PostgreSQL serial key's own sequence, MySQL's NULL for a
+        nullable column.
+
+        Another sequence's next value is not one (``DEFAULT nextval('order_seq')``, a sequence starting at
+        1000): create_all would number the key from 1 with a new one; it is written, and the docstring asks for
+        the sequence. Nor is MariaDB's ``nextval(`seq`)``: there a lone integer key is made AUTO_INCREMENT instead.
+        """
+        if column.default is None or column.default.upper() == "NULL":
+            return True
+        return (
+            self.dialect.name == "postgresql"
+            and table.primary_key == (column.name,)
+            and (self.increments is None or self.increments.get((table.name, column.name)) == "serial")
+        )
 
     def _numbering(self, table: TableInfo, column: ColumnInfo) -> list[str | Call]:
         """How a lone integer key is numbered, where SQLAlchemy's default (a serial/AUTO_INCREMENT key) is not it."""
@@ -561,7 +590,7 @@ class _Writer:
         kind = self.increments.get((table.name, column.name))
         if kind in ("identity", "always"):
             return [Call(self.ref(SA, "Identity"), ("always=True",) if kind == "always" else ())]
-        if kind == "auto" or (self.dialect.name == "postgresql" and (column.default or "").startswith("nextval(")):
+        if kind in ("auto", "serial") or (self.dialect.name == "postgresql" and (column.default or "").startswith("nextval(")):
             return []
         return ["autoincrement=False"]
 
@@ -763,18 +792,6 @@ def _member_names(labels: tuple[str, ...]) -> list[str]:
 
 def _nullable(table: TableInfo, column: ColumnInfo) -> bool:
     return column.nullable and column.name not in table.primary_key
-
-
-def _implied_default(table: TableInfo, column: ColumnInfo, dialect: str) -> bool:
-    """A default the mapped column makes anyway: a PostgreSQL serial key's sequence, MySQL's NULL for a nullable column.
-
-    MariaDB's ``nextval(`seq`)`` is not one: there a lone integer key is made AUTO_INCREMENT instead.
-    """
-    if column.default is None:
-        return True
-    if column.default.upper() == "NULL":
-        return True
-    return dialect == "postgresql" and table.primary_key == (column.name,) and column.default.startswith("nextval(")
 
 
 _PARTIAL_INDEXES = ("postgresql", "sqlite")

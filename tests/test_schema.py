@@ -116,10 +116,10 @@ def test_a_view_over_a_dropped_table_is_named_and_the_rest_is_read(
         database.drop()
     assert [t.name for t in catalog.tables] == ["kept", "later", "zeta"]
     reason = {
-        "sqlite": "(sqlite3.OperationalError) no such table: main.gone",
+        "sqlite": "no such table: main.gone",
         # MariaDB reflects the view as one without columns: its reason is the error a zero-row SELECT of it raises
-        "mariadb": f"(pymysql.err.OperationalError) (1356, \"View '{database.name}.orphan' references invalid table(s) "
-        "or column(s) or function(s) or definer/invoker of view lack rights to use them\")",
+        "mariadb": f"View '{database.name}.orphan' references invalid table(s) "
+        "or column(s) or function(s) or definer/invoker of view lack rights to use them",
     }
     assert catalog.undescribed == {"orphan": reason[backend]}
     for result in results:  # never "no table 'orphan'": it is listed, and the user is told why it cannot be read

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import re
 import socket
 import ssl
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
@@ -155,6 +157,23 @@ def _port_hint(url: URL) -> str:
         if url.port == port and server != backend and _DEFAULT_PORT.get(backend) != port:
             return f" ({port} is {_SERVER_NAMES[server]}'s usual port, and this is a {_SERVER_NAMES[backend]} URL)"
     return ""
+
+
+_DRIVER_CLASS = re.compile(r"^<class '[\w.]+'>:\s*")
+"""What SQLAlchemy's asyncpg adapter puts before asyncpg's own message."""
+
+
+def driver_message(error: BaseException) -> str:
+    """The first line of what the database or its driver said: without SQLAlchemy's wrapper (``(sqlite3.
+    OperationalError) ...``), the adapter's class, or MySQL's error code."""
+    root = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
+    args: tuple[Any, ...] = getattr(root, "args", ())
+    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):  # PyMySQL's (code, message)
+        message = args[1]
+    else:
+        message = str(root)
+    lines = message.strip().splitlines() or [type(root).__name__]
+    return _DRIVER_CLASS.sub("", lines[0])
 
 
 def _first_line(error: BaseException) -> str:

@@ -231,6 +231,11 @@ def _public_name(poolclass: type[sa_pool.Pool]) -> str:
 
 
 def error_text(error: BaseException) -> str:
-    """SQLAlchemy's first line of an error, without its "Background on this error" link, credentials masked."""
+    """An error's first line, credentials masked: a database's as it said it (``driver_message``), SQLAlchemy's own
+    (a pool timeout) without its "Background on this error" link."""
+    if isinstance(error, sa_exc.DBAPIError):
+        from sqla_tui.core.connect.failures import driver_message  # only once something fails: not in an app's import
+
+        return mask_url_text(driver_message(error))
     first = (str(error).strip().splitlines() or [type(error).__name__])[0]
     return mask_url_text(first.split(" (Background on this error")[0])

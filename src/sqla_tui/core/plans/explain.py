@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
 from sqla_tui.core.connect.cancel import stopped_on_cancel
+from sqla_tui.core.connect.failures import driver_message
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.plans import guard
 from sqla_tui.core.plans.mysql import from_mysql_json, from_mysql_tree, parse_json
@@ -64,9 +65,6 @@ _PARTITION_ROWS = (
     "WHERE table_schema = DATABASE() AND table_name = :name AND partition_name IS NOT NULL GROUP BY partition_name"
 )
 _READ_ONLY = re.compile(r"read-only transaction|read only transaction|readonly database", re.IGNORECASE)
-_DRIVER_PREFIX = re.compile(r"^<class '[\w.]+'>:\s*")
-
-
 @dataclass
 class ExplainResult:
     """One statement's plan: the normalised tree, its warnings, and the database's raw output."""
@@ -87,20 +85,8 @@ def flavour(dialect: Dialect) -> str:
     return dialect.name
 
 
-def _driver_message(error: BaseException) -> str:
-    """The first line of what the database said, without the driver's class prefix."""
-    root = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
-    args: tuple[Any, ...] = getattr(root, "args", ())
-    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):  # pymysql: (code, message)
-        message = args[1]
-    else:
-        message = str(root)
-    lines = message.strip().splitlines() or [type(root).__name__]
-    return _DRIVER_PREFIX.sub("", lines[0])
-
-
 def _refusal(error: BaseException, analyze: bool) -> UserError:
-    message = _driver_message(error)
+    message = driver_message(error)
     if _READ_ONLY.search(message):
         what = (
             "EXPLAIN ANALYZE of a write"

@@ -79,7 +79,8 @@ def table_facts(table: TableInfo) -> dict[str, Any]:
         ],
         "primary_key": table.primary_key,
         "foreign_keys": sorted(
-            (fk.columns, fk.target_table, fk.target_columns, fk.ondelete) for fk in table.foreign_keys
+            (fk.columns, fk.target_table, fk.target_columns, fk.ondelete, fk.deferrable, fk.initially, fk.match)
+            for fk in table.foreign_keys
         ),
         "unique": sorted(u.columns for u in table.unique_constraints),
         "indexes": sorted((i.name, i.columns, i.unique, i.where, i.lengths) for i in table.indexes),
@@ -251,6 +252,9 @@ _SCRATCH = {
         "CREATE TABLE measures (id int PRIMARY KEY, x int, doubled int GENERATED ALWAYS AS (x * 2) STORED, "
         "flags bit varying(10))",
         "CREATE UNIQUE INDEX ux_measures_x ON measures (x) WHERE x > 0",  # partial: x may repeat where it is not positive
+        "CREATE TABLE pairs (a int, b int, PRIMARY KEY (a, b))",
+        "CREATE TABLE pair_refs (id int PRIMARY KEY, a int, b int, "
+        "FOREIGN KEY (a, b) REFERENCES pairs (a, b) MATCH FULL DEFERRABLE INITIALLY DEFERRED)",
     ],
     "mariadb": [
         "CREATE TABLE `class` (id int AUTO_INCREMENT PRIMARY KEY, `metadata` text, `registry` int, `_sa_instance_state` text, "
@@ -267,6 +271,9 @@ _SCRATCH = {
         "CREATE TABLE measures (id INTEGER PRIMARY KEY, x INTEGER, doubled INTEGER GENERATED ALWAYS AS (x * 2) STORED, tripled INTEGER AS (x * 3))",
         "CREATE UNIQUE INDEX ux_measures_x ON measures (x) WHERE x > 0",
         "CREATE INDEX ix_measures_expr ON measures (x + 1 DESC, id)",  # the Inspector skips it; the catalog does not
+        "CREATE TABLE pairs (a INTEGER, b INTEGER, PRIMARY KEY (a, b))",
+        "CREATE TABLE pair_refs (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, "
+        "FOREIGN KEY (a, b) REFERENCES pairs (a, b) DEFERRABLE INITIALLY DEFERRED)",
     ],
 }
 _SHAPES = [
@@ -334,8 +341,13 @@ def test_hostile_names_and_every_shape_round_trip(scratch: TestDatabase, tmp_pat
         "stores",
         None,
     ) in shape(generated, "stores")
+    if scratch.backend != "mariadb":  # which checks every key at once
+        [deferred] = generated.tables["pair_refs"].foreign_key_constraints
+        match = "FULL" if scratch.backend == "postgresql" else None  # SQLite reads MATCH and ignores it
+        assert (deferred.deferrable, deferred.initially, deferred.match) == (True, "DEFERRED", match)
     if scratch.backend == "mariadb":
-        assert [(i.name, i.unique, i.dialect_options["mysql"]["length"]) for i in generated.tables["notes"].indexes] == [
+        notes = sorted(generated.tables["notes"].indexes, key=lambda index: index.name or "")
+        assert [(i.name, i.unique, i.dialect_options["mysql"]["length"]) for i in notes] == [
             ("ix_notes_body", False, {"body": 10}),
             ("ux_notes_code", True, {"code": 5}),
         ]

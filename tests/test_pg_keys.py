@@ -92,7 +92,8 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
         await engine.dispose()
     ours = {
         table.name: (
-            [(fk.name, fk.columns, fk.target_schema, fk.target_table, fk.target_columns, fk.ondelete, fk.onupdate)
+            [(fk.name, fk.columns, fk.target_schema, fk.target_table, fk.target_columns, fk.ondelete, fk.onupdate,
+              fk.deferrable, fk.initially, fk.match)
              for fk in table.foreign_keys],
             [(index.name, index.columns, index.unique, index.where) for index in table.indexes],
             table.comment,
@@ -103,7 +104,8 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
         name: (
             [
                 (fk["name"], tuple(fk["constrained_columns"]), fk["referred_schema"] or "public", fk["referred_table"],
-                 tuple(fk["referred_columns"]), fk["options"].get("ondelete"), fk["options"].get("onupdate"))
+                 tuple(fk["referred_columns"]), fk["options"].get("ondelete"), fk["options"].get("onupdate"),
+                 fk["options"].get("deferrable"), fk["options"].get("initially"), fk["options"].get("match"))
                 for fk in fks[key]
                 if fk["referred_table"] != "events_2024"  # PostgreSQL's copy onto a partition: shown once (declared_links)
             ],
@@ -119,10 +121,10 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
     }
     assert ours == theirs
     assert ours["linked"][0] == [
-        ("far_away", ("far",), "elsewhere", "target", ("id",), None, None),
-        ("linked_self_id_fkey", ("self_id",), "public", "linked", ("id",), "CASCADE", "RESTRICT"),
-        ("to odd", ("a", "b"), "public", 'Odd "keys"', ("b", "a"), "SET NULL (a)", None),
-        ("to_unique", ("c:d", "a"), "public", 'Odd "keys"', ("c:d", "a"), "SET DEFAULT", None),
+        ("far_away", ("far",), "elsewhere", "target", ("id",), None, None, True, "DEFERRED", None),
+        ("linked_self_id_fkey", ("self_id",), "public", "linked", ("id",), "CASCADE", "RESTRICT", None, None, None),
+        ("to odd", ("a", "b"), "public", 'Odd "keys"', ("b", "a"), "SET NULL (a)", None, None, None, None),
+        ("to_unique", ("c:d", "a"), "public", 'Odd "keys"', ("c:d", "a"), "SET DEFAULT", None, None, None, None),
     ]
     assert ours["linked"][1] == [
         ('Lower "e"', ("lower(e)", "a"), False, None),

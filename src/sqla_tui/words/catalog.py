@@ -62,8 +62,11 @@ def target_table(table: TableInfo, fk: ForeignKeyInfo) -> str:
 
 
 def foreign_key_line(table: TableInfo, fk: ForeignKeyInfo) -> str:
-    """``(user_id) → users (id)  on delete cascade``."""
+    """``(user_id) → users (id)  on delete CASCADE``, and ``match FULL``, ``deferrable initially DEFERRED``."""
     actions = "".join(f"  on {verb} {action}" for verb, action in (("delete", fk.ondelete), ("update", fk.onupdate)) if action)
+    actions += f"  match {fk.match}" if fk.match else ""
+    if fk.deferrable:
+        actions += "  deferrable" + (f" initially {fk.initially}" if fk.initially else "")
     return f"({', '.join(fk.columns)}) → {target_table(table, fk)} ({', '.join(fk.target_columns)}){actions}"
 
 

@@ -620,8 +620,14 @@ class _Writer:
         if fk.name and not _default_name("fk", table.name, fk.columns, fk.name):
             options.append(f"name={literal(fk.name)}")
         options += [
-            f"{key}={literal(value)}" for key, value in (("ondelete", fk.ondelete), ("onupdate", fk.onupdate)) if value
+            f"{key}={literal(value)}"
+            for key, value in (("ondelete", fk.ondelete), ("onupdate", fk.onupdate), ("match", fk.match))
+            if value
         ]
+        if fk.deferrable is not None:
+            options.append(f"deferrable={fk.deferrable}")
+        if fk.initially:
+            options.append(f"initially={literal(fk.initially)}")
         return options
 
     def _foreign_key(self, table: TableInfo, fk: ForeignKeyInfo) -> Call:

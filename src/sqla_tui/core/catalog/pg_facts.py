@@ -67,7 +67,8 @@ SELECT c.relname, con.conname, con.conkey, tn.nspname, t.relname,
        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
              JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.position),
        con.confupdtype::text, con.confdeltype::text,
-       CASE WHEN con.confdeltype IN ('n', 'd') THEN pg_catalog.pg_get_constraintdef(con.oid, true) END
+       CASE WHEN con.confdeltype IN ('n', 'd') THEN pg_catalog.pg_get_constraintdef(con.oid, true) END,
+       con.condeferrable, con.condeferred, con.confmatchtype::text
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class t ON t.oid = con.confrelid
 JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
@@ -103,6 +104,9 @@ WHERE c.oid = ANY(:oids)
 
 _ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 """pg_constraint's action codes as the Inspector names them; 'a' (NO ACTION, the default) it leaves out."""
+
+_MATCHES = {"f": "FULL", "p": "PARTIAL"}
+"""pg_constraint's match types as the Inspector names them; 's' (SIMPLE, the default) it leaves out."""
 
 _SET_COLUMNS = re.compile(r"ON DELETE (SET (?:NULL|DEFAULT)(?:\s\(.+\))?)")
 """ON DELETE SET NULL/DEFAULT with its column list, as the Inspector's pattern reads it from the definition."""
@@ -148,10 +152,17 @@ def _facts(conn: Connection, oids: list[int], numbered: dict[str, dict[int, str]
             facts["pk"][table] = {"name": name, "constrained_columns": columns}
         else:
             facts["uniques"][table].append({"name": name, "column_names": columns})
-    for table, name, keys, target_schema, target, target_columns, on_update, on_delete, definition in _rows(
-        conn, _FOREIGN_KEYS_SQL, oids
-    ):
-        options = {"onupdate": _ACTIONS.get(on_update), "ondelete": _ACTIONS.get(on_delete)}
+    for (
+        table, name, keys, target_schema, target, target_columns, on_update, on_delete, definition,
+        deferrable, deferred, match,
+    ) in _rows(conn, _FOREIGN_KEYS_SQL, oids):  # fmt: skip
+        options = {
+            "onupdate": _ACTIONS.get(on_update),
+            "ondelete": _ACTIONS.get(on_delete),
+            "deferrable": True if deferrable else None,  # the Inspector's options: what the definition says
+            "initially": "DEFERRED" if deferred else None,
+            "match": _MATCHES.get(match),
+        }
         matched = _SET_COLUMNS.search(definition) if definition else None
         if matched:
             options["ondelete"] = matched[1]

@@ -104,6 +104,12 @@ class ForeignKeyInfo:
     target_columns: tuple[str, ...]
     ondelete: str | None = None
     onupdate: str | None = None
+    deferrable: bool | None = None
+    """Whether it may be checked at commit (PostgreSQL, SQLite); None where the database did not say."""
+    initially: str | None = None
+    """``DEFERRED`` or ``IMMEDIATE`` as declared, for a deferrable key."""
+    match: str | None = None
+    """``FULL`` or ``PARTIAL`` (PostgreSQL); None for the default, SIMPLE."""
 
 
 @dataclass(frozen=True)
@@ -700,6 +706,9 @@ def _foreign_key(fk: dict, schema: str) -> ForeignKeyInfo:
         target_columns=tuple(fk["referred_columns"]),
         ondelete=options.get("ondelete"),
         onupdate=options.get("onupdate"),
+        deferrable=options.get("deferrable"),
+        initially=options.get("initially"),
+        match=options.get("match"),
     )
 
 

@@ -504,3 +504,50 @@ def test_a_key_numbered_by_another_sequence_keeps_its_default(sequences_db: Test
         assert run_async(scenario()) == (1000, 1)
     finally:
         fresh.drop()
+
+
+async def _types_elsewhere(url: str) -> None:
+    await run_statements(
+        url,
+        lambda _: [
+            "CREATE TYPE mood AS ENUM ('ok', 'bad')",
+            "CREATE DOMAIN posint AS integer CHECK (VALUE > 0)",
+            "CREATE SCHEMA app",
+            "CREATE TYPE app.inner_mood AS ENUM ('x', 'y')",
+            "CREATE TABLE app.t (id integer PRIMARY KEY, m mood NOT NULL DEFAULT 'ok', n posint, im app.inner_mood)",
+        ],
+    )
+
+
+types_elsewhere = database_fixture("types_elsewhere", _types_elsewhere, backends=("postgresql",))
+
+
+def test_another_schemas_module_keeps_each_type_in_its_own_schema(types_elsewhere: TestDatabase, tmp_path: Path) -> None:
+    """``--schema app`` writes ``MetaData(schema="app")``, which a type naming no schema of its own joins: public's
+    enum and domain say ``schema="public"``, or create_all made ``app.mood`` and failed on the default's ``::mood``."""
+    path = generate(types_elsewhere, tmp_path, "--schema", "app", name="app_models")
+    source = path.read_text()
+    assert 'Enum(Mood, name="mood", schema="public")' in source and 'Enum(InnerMood, name="inner_mood")' in source
+    assert 'DOMAIN("posint", Integer, schema="public", check="(VALUE > 0)")' in source
+    metadata = load_user_models(f"{path}:Base").entity("t").__table__.metadata
+    fresh = create_database("postgresql", tmp_path)
+
+    async def scenario() -> list[tuple[str, str]]:
+        engine, _ = await connect(fresh.url, read_only=False)
+        try:
+            async with engine.begin() as conn:
+                await conn.exec_driver_sql("CREATE SCHEMA app")
+                await conn.run_sync(metadata.create_all)
+                await conn.exec_driver_sql("INSERT INTO app.t (id, n, im) VALUES (1, 2, 'y')")
+                made = await conn.exec_driver_sql(
+                    "SELECT n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                    "WHERE t.typname IN ('mood', 'posint', 'inner_mood') ORDER BY 2"
+                )
+                return [tuple(row) for row in made]
+        finally:
+            await engine.dispose()
+
+    try:
+        assert run_async(scenario()) == [("app", "inner_mood"), ("public", "mood"), ("public", "posint")]
+    finally:
+        fresh.drop()

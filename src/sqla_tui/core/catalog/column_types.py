@@ -172,16 +172,19 @@ def enum_array_type(type_text: str, named_enums: Mapping[str, tuple[str, ...]]) 
     return CodeType(f"ARRAY(ENUM({', '.join(arguments)}))", "list[str]", frozenset({(_PG, "ARRAY"), (_PG, "ENUM")}))
 
 
-def code_type(type_text: str, dialect: Dialect, domains: Mapping[str, Domain] | None = None) -> CodeType:
+def code_type(
+    type_text: str, dialect: Dialect, domains: Mapping[str, Domain] | None = None, home: str = "public"
+) -> CodeType:
     """The SQLAlchemy source and Python annotation for a column whose type the database spells ``type_text``.
 
-    ``domains``: PostgreSQL's domains by the name a column's type gives them (``database_facts``).
+    ``domains``: PostgreSQL's domains by the name a column's type gives them (``database_facts``); ``home``: the
+    schema the module's tables are in, where a type it names without a schema is created.
     """
     if domains and type_text in domains:
-        return domain_type(domains[type_text], dialect)
+        return domain_type(domains[type_text], dialect, home)
     text = _NOISE.sub("", type_text.strip().lower())
     if text.endswith("[]"):
-        inner = code_type(type_text.strip()[:-2], dialect, domains)
+        inner = code_type(type_text.strip()[:-2], dialect, domains, home)
         return CodeType(
             f"ARRAY({inner.sql})",
             f"list[{inner.python}]",
@@ -233,16 +236,18 @@ class Domain:
     """Its CHECK conditions joined by AND (``VALUE > 0``), None without any."""
 
 
-def domain_type(domain: Domain, dialect: Dialect) -> CodeType:
+def domain_type(domain: Domain, dialect: Dialect, home: str = "public") -> CodeType:
     """``DOMAIN("posint", Integer, check="VALUE > 0")``, annotated as its base type.
 
     A domain's name is not a type SQLAlchemy knows: as ``NullType`` the
     mapped class would not even build (the annotation cannot stand in for
-    the type), and ``create_all`` creates the domain from these arguments.
+    the type), and ``create_all`` creates the domain from these arguments,
+    in the module's schema (``home``: its ``MetaData``'s, or the default)
+    unless it names the domain's own.
     """
     base = code_type(domain.base, dialect)
     arguments = [literal(domain.name), base.sql]
-    if domain.schema != "public":
+    if domain.schema != home:
         arguments.append(f"schema={literal(domain.schema)}")
     if domain.not_null:
         arguments.append("not_null=True")

@@ -54,8 +54,9 @@ ORM = "sqlalchemy.orm"
 ASYNCIO = "sqlalchemy.ext.asyncio"
 
 _PG_ENUMS_SQL = """
-SELECT format_type(t.oid, NULL), e.enumlabel
+SELECT format_type(t.oid, NULL), e.enumlabel, n.nspname
 FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 ORDER BY t.oid, e.enumsortorder
 """
 
@@ -128,31 +129,34 @@ async def export_models(engine: AsyncEngine, schema: str | None, options: Export
     the writing. Relationships, which need every table, are written at the end.
     """
     _check(options)
-    enums, increments, domains = await database_facts(engine, schema)
-    writer = _Writer(engine.dialect, options, enums, increments, domains)
+    enums, increments, domains, enum_schemas = await database_facts(engine, schema)
+    writer = _Writer(engine.dialect, options, enums, increments, domains, enum_schemas)
     catalog = await load_catalog(engine, schema, on_tables=writer.prewrite)
     return writer.finish(catalog)
 
 
 async def database_facts(
     engine: AsyncEngine, schema: str | None
-) -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, str], str] | None, dict[str, Domain]]:
-    """What the catalog does not say and the module needs: PostgreSQL's enum labels and domains, the columns the database numbers."""
+) -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, str], str] | None, dict[str, Domain], dict[str, str]]:
+    """What the catalog does not say and the module needs: PostgreSQL's enum labels, domains and the schemas its
+    enums are in, the columns the database numbers."""
     dialect = engine.dialect.name
     enums: dict[str, tuple[str, ...]] = {}
     increments: dict[tuple[str, str], str] | None = None
     domains: dict[str, Domain] = {}
+    enum_schemas: dict[str, str] = {}
     async with engine.connect() as conn:
         if dialect == "postgresql":
             grouped: dict[str, list[str]] = defaultdict(list)
-            for type_name, label in (await conn.execute(text(_PG_ENUMS_SQL))).all():
+            for type_name, label, type_schema in (await conn.execute(text(_PG_ENUMS_SQL))).all():
                 grouped[type_name].append(label)
+                enum_schemas[type_name] = type_schema
             enums = {name: tuple(labels) for name, labels in grouped.items()}
             domains = {row[0]: Domain(*row[1:]) for row in (await conn.execute(text(_PG_DOMAINS_SQL))).all()}
         if dialect in _INCREMENTS_SQL:
             rows = (await conn.execute(text(_INCREMENTS_SQL[dialect]), {"schema": schema})).all()
             increments = {(table, column): kind for table, column, kind in rows}
-    return enums, increments, domains
+    return enums, increments, domains, enum_schemas
 
 
 def models_source(
@@ -162,6 +166,7 @@ def models_source(
     enums: dict[str, tuple[str, ...]] | None = None,
     increments: dict[tuple[str, str], str] | None = None,
     domains: dict[str, Domain] | None = None,
+    enum_schemas: dict[str, str] | None = None,
 ) -> ModelsSource:
     """The declarative module for ``catalog``: pure, so it is tested and timed without a database.
 
@@ -170,7 +175,7 @@ def models_source(
     apart (SQLite's integer key is always its rowid).
     """
     _check(options)
-    return _Writer(dialect, options, enums or {}, increments, domains or {}).finish(catalog)
+    return _Writer(dialect, options, enums or {}, increments, domains or {}, enum_schemas or {}).finish(catalog)
 
 
 def _check(options: ExportOptions) -> None:
@@ -185,6 +190,7 @@ class _Enum:
     class_name: str
     type_name: str | None  # PostgreSQL's type name; None for MySQL's inline ENUM
     labels: tuple[str, ...]
+    schema: str | None = None  # PostgreSQL's schema of the type
 
 
 @dataclass(frozen=True)
@@ -246,9 +252,10 @@ class _Writer:
         enums: dict[str, tuple[str, ...]],
         increments: dict[tuple[str, str], str] | None,
         domains: dict[str, Domain],
+        enum_schemas: dict[str, str],
     ) -> None:
         self.dialect, self.options, self.domains = dialect, options, domains
-        self.enum_labels, self.increments = enums, increments
+        self.enum_labels, self.increments, self.enum_schemas = enums, increments, enum_schemas
         self.code_types: dict[str, CodeType | tuple[str, ...]] = {}
         self.on_columns: dict[str, _OnColumns] = {}
         self.names: dict[str, set[str]] = defaultdict(set)
@@ -361,7 +368,9 @@ class _Writer:
             if column.type in self.enum_labels:  # a MySQL ENUM's labels are the column's own: not shared by text
                 self.code_types[column.type] = labels
             return labels
-        found = enum_array_type(column.type, self.enum_labels) or code_type(column.type, self.dialect, self.domains)
+        found = enum_array_type(column.type, self.enum_labels) or code_type(
+            column.type, self.dialect, self.domains, table.schema
+        )
         self.code_types[column.type] = found
         for module, name in found.names:
             self.names[module].add(name)
@@ -386,7 +395,7 @@ class _Writer:
             while candidate in taken:
                 candidate, number = f"{base}Enum{number}", number + 1
             taken.add(candidate)
-            self.enums[key] = _Enum(candidate, type_name, found)
+            self.enums[key] = _Enum(candidate, type_name, found, self.enum_schemas.get(type_text))
 
     def _enum_of(self, table: str, column: ColumnInfo) -> _Enum:
         return self.enums.get(column.type) or self.enums[(table, column.name)]
@@ -607,6 +616,8 @@ class _Writer:
         arguments = [enum.class_name]
         if enum.type_name is not None:
             arguments.append(f"name={literal(enum.type_name)}")
+        if enum.schema is not None and enum.schema != table.schema:  # else create_all makes it in the module's schema
+            arguments.append(f"schema={literal(enum.schema)}")
         if _member_names(enum.labels) != list(enum.labels):
             arguments.append("values_callable=lambda members: [member.value for member in members]")
         return Call(self.ref(SA, "Enum"), tuple(arguments))

@@ -65,6 +65,8 @@ _PARTITION_ROWS = (
     "WHERE table_schema = DATABASE() AND table_name = :name AND partition_name IS NOT NULL GROUP BY partition_name"
 )
 _READ_ONLY = re.compile(r"read-only transaction|read only transaction|readonly database", re.IGNORECASE)
+
+
 @dataclass
 class ExplainResult:
     """One statement's plan: the normalised tree, its warnings, and the database's raw output."""

@@ -70,6 +70,8 @@ def test_allow_write_analyses_a_delete_and_rolls_it_back(seeded_db: TestDatabase
     [
         (["--sql", "DELETE FROM comments", "--analyze"], NOT_A_SELECT),
         (["--sql", "SELECT 1; SELECT 2"], "EXPLAIN takes exactly one statement, got 2"),
+        (["--sql", ""], "there is no statement to explain (the text is empty, or only comments); give one SELECT"),
+        (["--sql", " -- a note ;"], "there is no statement to explain (the text is empty, or only comments)"),
         (["--sql", "SELECT * FROM nope"], "the database rejected the statement: "),
         (["users", "--sql", "SELECT 1"], "give either --sql or ROOT (with the query flags), not both"),
         (["users", "--param", "1"], "--param goes with --sql; a composed query binds its own parameters"),

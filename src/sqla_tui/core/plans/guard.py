@@ -184,6 +184,8 @@ def _one_statement(tokens: list[Any], size: int) -> tuple[list[Any], int, int]:
             current, start = [], (token.end + 1 if token is not None else size)
         else:
             current.append(token)
+    if not statements:
+        raise UserError("there is no statement to explain (the text is empty, or only comments); give one SELECT")
     if len(statements) != 1:
         raise UserError(f"EXPLAIN takes exactly one statement, got {len(statements)}; explain them one at a time")
     return statements[0]

@@ -376,23 +376,38 @@ def test_no_connection_runs_two_statements_in_one_call(attacked: dict[str, Attac
 def test_a_setting_changed_on_a_pooled_connection_does_not_make_it_writable(attacked: dict[str, Attacked]) -> None:
     """set_config() persists for the session if committed; the guard rolls it back and begins every transaction read-only."""
     target = attacked["postgresql"]
-    run_async(execute(target.database.url, "CREATE SEQUENCE IF NOT EXISTS counter"))
 
-    async def scenario() -> tuple[str, str]:
+    async def scenario() -> str:
         engine = create_engine(target.database.url, read_only=False)  # writable, as a library caller may pass
         try:
             await explain(engine, "SELECT set_config('default_transaction_read_only', 'off', false)", analyze=True)
             with pytest.raises(UserError) as caught:
-                await explain(engine, "SELECT nextval('counter')", analyze=True)
-            async with engine.connect() as conn:
-                value = await conn.scalar(text("SELECT last_value || ':' || is_called FROM counter"))
-            return str(caught.value), str(value)
+                await explain(engine, "SELECT * FROM victim FOR UPDATE", analyze=True)
+            return str(caught.value)
         finally:
             await engine.dispose()
 
-    refusal, counter = run_async(scenario())
+    refusal = run_async(scenario())
     assert refusal.startswith("EXPLAIN ANALYZE of a write needs a writable connection, and this one is read-only (")
-    assert counter == "1:false"  # nextval() never ran for good
+    assert "cannot execute SELECT FOR UPDATE in a read-only transaction" in refusal
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mariadb"])
+def test_a_sequences_next_value_is_not_taken_whatever_the_flags(empty_db: TestDatabase) -> None:
+    """A rollback gives no sequence value back: nextval() ran for good under --analyze --allow-write."""
+    run_async(execute(empty_db.url, "CREATE SEQUENCE counter START WITH 1000"))
+    calls = ["SELECT nextval('counter')"] if empty_db.backend == "postgresql" else [
+        "SELECT nextval(counter)", "SELECT NEXT VALUE FOR counter", "SELECT 1 + next value for counter",
+    ]  # fmt: skip
+    for sql in calls:
+        refused = runner.invoke(app, ["explain", empty_db.url, "--sql", sql, *ANALYZE_WRITE])
+        assert refused.exit_code == 2, (sql, refused.output)
+        reason = "call nextval()" if "nextval" in sql else "take a sequence's NEXT VALUE"
+        assert refused.stderr.startswith(f"error: EXPLAIN ANALYZE would {reason}"), refused.stderr
+    if empty_db.backend == "postgresql":  # MariaDB will not even plan it in a read-only transaction
+        assert runner.invoke(app, ["explain", empty_db.url, "--sql", calls[0]]).exit_code == 0  # planned, never run
+    taken = "SELECT nextval('counter')" if empty_db.backend == "postgresql" else "SELECT NEXT VALUE FOR counter"
+    assert run_async(_scalar(empty_db.url, taken)) == 1000  # the first value: none was taken before
 
 
 @pytest.mark.parametrize(
@@ -459,3 +474,13 @@ def test_a_function_behind_a_domain_or_an_operator_stops_every_analyze(tmp_path:
     finally:
         database.drop()
         shutil.rmtree(outdir, ignore_errors=True)
+
+
+async def _scalar(url: str, sql: str) -> Any:
+    """One value, read on a writable connection (nextval() writes)."""
+    engine = create_engine(url, read_only=False)
+    try:
+        async with engine.begin() as conn:
+            return await conn.scalar(text(sql))
+    finally:
+        await engine.dispose()

@@ -66,12 +66,13 @@ _OUTSIDE_TRANSACTION = {
         "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile", "pg_switch_wal",
         "pg_create_restore_point", "pg_promote", "pg_log_backend_memory_contexts", "pg_stat_statements_reset",
         "pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared",
-        "pg_backup_start", "pg_backup_stop", "setval", "pg_logical_emit_message", "pg_nextoid",
+        "pg_backup_start", "pg_backup_stop", "setval", "nextval", "pg_logical_emit_message", "pg_nextoid",
     }),
-    "mariadb": frozenset({"get_lock", "setval", "sys_exec", "sys_eval"}),
+    "mariadb": frozenset({"get_lock", "setval", "nextval", "sys_exec", "sys_eval"}),
     "sqlite": frozenset(),
 }  # fmt: skip
-"""Built-in functions whose effect outlives a rollback: files, other sessions, server state, session locks."""
+"""Built-in functions whose effect outlives a rollback: files, other sessions, server state, session locks, a
+sequence's next value (a rollback gives none back)."""
 _OUTSIDE_TRANSACTION["mysql"] = _OUTSIDE_TRANSACTION["mariadb"]
 _RUNS_TEXT = frozenset({
     "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema", "ts_stat", "ts_rewrite",
@@ -213,6 +214,12 @@ def _function_names(tokens: list[Any]) -> tuple[str, ...]:
     )
 
 
+def _takes_next_value(tokens: list[Any]) -> bool:
+    """MariaDB's ``NEXT VALUE FOR seq``, the keyword form of ``nextval(seq)``."""
+    words = [token.text.upper() for token in tokens]
+    return any(words[index : index + 3] == ["NEXT", "VALUE", "FOR"] for index in range(len(words) - 2))
+
+
 def _writes_a_file(tokens: list[Any], dialect: str) -> bool:
     from sqlglot.tokens import TokenType
 
@@ -226,6 +233,8 @@ def _writes_a_file(tokens: list[Any], dialect: str) -> bool:
 def _outside_transaction(tokens: list[Any], dialect: str, functions: tuple[str, ...]) -> str | None:
     if _writes_a_file(tokens, dialect):
         return "would run SELECT ... INTO OUTFILE/DUMPFILE, which writes a file on the server"
+    if dialect in ("mariadb", "mysql") and _takes_next_value(tokens):
+        return "would take a sequence's NEXT VALUE, which a rollback does not give back"
     for name in functions:
         if name in _OUTSIDE_TRANSACTION[dialect] or (dialect == "postgresql" and name.startswith(_OUTSIDE_PREFIXES)):
             return f"would call {name}(), which acts outside the transaction"

@@ -95,6 +95,17 @@ _INCREMENTS_SQL = {
     ),
 }
 _INCREMENTS_SQL["mariadb"] = _INCREMENTS_SQL["mysql"]
+_IDENTITY_START_SQL = (
+    "SELECT c.relname, a.attname, s.seqstart, s.seqincrement "
+    "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.refobjid = c.oid "
+    "AND d.refobjsubid = a.attnum AND d.deptype = 'i' "
+    "JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid "
+    "WHERE n.nspname = coalesce(:schema, current_schema()) AND a.attidentity <> '' AND NOT a.attisdropped "
+    "AND (s.seqstart, s.seqincrement) <> (1, 1)"
+)
+"""PostgreSQL identity columns that do not count from 1 by 1: (table, column, start, increment)."""
 """Columns numbered by the database that the catalog does not mark: identity columns, MySQL's AUTO_INCREMENT."""
 
 
@@ -129,22 +140,29 @@ async def export_models(engine: AsyncEngine, schema: str | None, options: Export
     the writing. Relationships, which need every table, are written at the end.
     """
     _check(options)
-    enums, increments, domains, enum_schemas = await database_facts(engine, schema)
-    writer = _Writer(engine.dialect, options, enums, increments, domains, enum_schemas)
+    enums, increments, domains, enum_schemas, counting = await database_facts(engine, schema)
+    writer = _Writer(engine.dialect, options, enums, increments, domains, enum_schemas, counting)
     catalog = await load_catalog(engine, schema, on_tables=writer.prewrite)
     return writer.finish(catalog)
 
 
 async def database_facts(
     engine: AsyncEngine, schema: str | None
-) -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, str], str] | None, dict[str, Domain], dict[str, str]]:
+) -> tuple[
+    dict[str, tuple[str, ...]],
+    dict[tuple[str, str], str] | None,
+    dict[str, Domain],
+    dict[str, str],
+    dict[tuple[str, str], tuple[int, int]],
+]:
     """What the catalog does not say and the module needs: PostgreSQL's enum labels, domains and the schemas its
-    enums are in, the columns the database numbers."""
+    enums are in, the columns the database numbers, and where its identity columns start and by what they step."""
     dialect = engine.dialect.name
     enums: dict[str, tuple[str, ...]] = {}
     increments: dict[tuple[str, str], str] | None = None
     domains: dict[str, Domain] = {}
     enum_schemas: dict[str, str] = {}
+    counting: dict[tuple[str, str], tuple[int, int]] = {}
     async with engine.connect() as conn:
         if dialect == "postgresql":
             grouped: dict[str, list[str]] = defaultdict(list)
@@ -153,10 +171,12 @@ async def database_facts(
                 enum_schemas[type_name] = type_schema
             enums = {name: tuple(labels) for name, labels in grouped.items()}
             domains = {row[0]: Domain(*row[1:]) for row in (await conn.execute(text(_PG_DOMAINS_SQL))).all()}
+            rows = (await conn.execute(text(_IDENTITY_START_SQL), {"schema": schema})).all()
+            counting = {(table, column): (int(start), int(step)) for table, column, start, step in rows}
         if dialect in _INCREMENTS_SQL:
             rows = (await conn.execute(text(_INCREMENTS_SQL[dialect]), {"schema": schema})).all()
             increments = {(table, column): kind for table, column, kind in rows}
-    return enums, increments, domains, enum_schemas
+    return enums, increments, domains, enum_schemas, counting
 
 
 def models_source(
@@ -167,6 +187,7 @@ def models_source(
     increments: dict[tuple[str, str], str] | None = None,
     domains: dict[str, Domain] | None = None,
     enum_schemas: dict[str, str] | None = None,
+    counting: dict[tuple[str, str], tuple[int, int]] | None = None,
 ) -> ModelsSource:
     """The declarative module for ``catalog``: pure, so it is tested and timed without a database.
 
@@ -175,7 +196,9 @@ def models_source(
     apart (SQLite's integer key is always its rowid).
     """
     _check(options)
-    return _Writer(dialect, options, enums or {}, increments, domains or {}, enum_schemas or {}).finish(catalog)
+    return _Writer(
+        dialect, options, enums or {}, increments, domains or {}, enum_schemas or {}, counting or {}
+    ).finish(catalog)
 
 
 def _check(options: ExportOptions) -> None:
@@ -253,9 +276,11 @@ class _Writer:
         increments: dict[tuple[str, str], str] | None,
         domains: dict[str, Domain],
         enum_schemas: dict[str, str],
+        counting: dict[tuple[str, str], tuple[int, int]],
     ) -> None:
         self.dialect, self.options, self.domains = dialect, options, domains
         self.enum_labels, self.increments, self.enum_schemas = enums, increments, enum_schemas
+        self.counting = counting
         self.code_types: dict[str, CodeType | tuple[str, ...]] = {}
         self.on_columns: dict[str, _OnColumns] = {}
         self.names: dict[str, set[str]] = defaultdict(set)
@@ -598,7 +623,11 @@ class _Writer:
             return []
         kind = self.increments.get((table.name, column.name))
         if kind in ("identity", "always"):
-            return [Call(self.ref(SA, "Identity"), ("always=True",) if kind == "always" else ())]
+            arguments = ["always=True"] if kind == "always" else []
+            if (table.name, column.name) in self.counting:  # else create_all's would count from 1 by 1
+                start, step = self.counting[(table.name, column.name)]
+                arguments += [f"start={start}", f"increment={step}"]
+            return [Call(self.ref(SA, "Identity"), tuple(arguments))]
         if kind in ("auto", "serial") or (self.dialect.name == "postgresql" and (column.default or "").startswith("nextval(")):
             return []
         return ["autoincrement=False"]

@@ -83,7 +83,9 @@ def table_facts(table: TableInfo) -> dict[str, Any]:
             for fk in table.foreign_keys
         ),
         "unique": sorted(u.columns for u in table.unique_constraints),
-        "indexes": sorted((i.name, i.columns, i.unique, i.where, i.lengths) for i in table.indexes),
+        "indexes": sorted(
+            (i.name, i.columns, i.unique, i.where, i.lengths, i.method, i.include, i.ops) for i in table.indexes
+        ),
         "comment": table.comment,
     }
 
@@ -255,6 +257,11 @@ _SCRATCH = {
         "CREATE TABLE pairs (a int, b int, PRIMARY KEY (a, b))",
         "CREATE TABLE pair_refs (id int PRIMARY KEY, a int, b int, "
         "FOREIGN KEY (a, b) REFERENCES pairs (a, b) MATCH FULL DEFERRABLE INITIALLY DEFERRED)",
+        # an access method, an operator class and INCLUDE columns: a btree in their place is another index
+        "CREATE TABLE docs (id int PRIMARY KEY, tags int[], body text)",
+        "CREATE INDEX ix_docs_tags ON docs USING gin (tags)",
+        "CREATE INDEX ix_docs_body ON docs (body text_pattern_ops) INCLUDE (id)",
+        "CREATE INDEX ix_docs_hash ON docs USING hash (body)",
     ],
     "mariadb": [
         "CREATE TABLE `class` (id int AUTO_INCREMENT PRIMARY KEY, `metadata` text, `registry` int, `_sa_instance_state` text, "

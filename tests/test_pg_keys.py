@@ -38,6 +38,8 @@ async def _build(url: str) -> None:
         "CREATE TABLE to_partitioned (id INTEGER, created DATE, FOREIGN KEY (id, created) REFERENCES events (id, created))",
         'CREATE INDEX "Lower ""e""" ON linked (lower(e), a DESC NULLS LAST)',
         "CREATE INDEX partial ON linked (b) INCLUDE (e) WHERE b > 0",
+        "CREATE INDEX ix_methods ON linked USING hash (e)",
+        "CREATE INDEX ix_ops ON linked (e text_pattern_ops) INCLUDE (a)",
         """CREATE UNIQUE INDEX expressions ON linked ((a + b), (e || 'x'), "c:d")""",
         "COMMENT ON TABLE linked IS 'links, ''quoted'''",
         "COMMENT ON VIEW a_view IS 'a view'",
@@ -95,7 +97,8 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
             [(fk.name, fk.columns, fk.target_schema, fk.target_table, fk.target_columns, fk.ondelete, fk.onupdate,
               fk.deferrable, fk.initially, fk.match)
              for fk in table.foreign_keys],
-            [(index.name, index.columns, index.unique, index.where) for index in table.indexes],
+            [(index.name, index.columns, index.unique, index.where, index.method, index.include, index.ops)
+             for index in table.indexes],
             table.comment,
         )
         for table in catalog.tables
@@ -110,7 +113,10 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
                 if fk["referred_table"] != "events_2024"  # PostgreSQL's copy onto a partition: shown once (declared_links)
             ],
             [
-                (index["name"], _index_elements(index), index["unique"], index["dialect_options"].get("postgresql_where"))
+                (index["name"], _index_elements(index), index["unique"], index["dialect_options"].get("postgresql_where"),
+                 index["dialect_options"].get("postgresql_using"),
+                 tuple(index["dialect_options"].get("postgresql_include") or ()),
+                 tuple(sorted((index["dialect_options"].get("postgresql_ops") or {}).items())))
                 for index in indexes[key]
                 if not index.get("duplicates_constraint")
             ],
@@ -127,9 +133,11 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
         ("to_unique", ("c:d", "a"), "public", 'Odd "keys"', ("c:d", "a"), "SET DEFAULT", None, None, None, None),
     ]
     assert ours["linked"][1] == [
-        ('Lower "e"', ("lower(e)", "a"), False, None),
-        ("expressions", ("(a + b)", "(e || 'x'::text)", "c:d"), True, None),
-        ("partial", ("b",), False, "(b > 0)"),
+        ('Lower "e"', ("lower(e)", "a"), False, None, None, (), ()),
+        ("expressions", ("(a + b)", "(e || 'x'::text)", "c:d"), True, None, None, (), ()),
+        ("ix_methods", ("e",), False, None, "hash", (), ()),
+        ("ix_ops", ("e",), False, None, None, ("a",), (("e", "text_pattern_ops"),)),
+        ("partial", ("b",), False, "(b > 0)", None, ("e",), ()),
     ]
     assert ours["linked"][2] == "links, 'quoted'" and ours["a_view"][2] == "a view" and ours["no_key"][2] is None
     assert [fk[:5] for fk in ours["to_partitioned"][0]] == [

@@ -84,10 +84,16 @@ def key_lines(table: TableInfo) -> list[str]:
 
 
 def index_line(index: IndexInfo) -> str:
-    """``ix_posts_user_id (user_id) unique``, a partial one's ``where deleted_at IS NULL``, a prefix's ``body(10)``."""
-    lengths = dict(index.lengths)
-    columns = ", ".join(f"{column}({lengths[column]})" if column in lengths else column for column in index.columns)
-    line = f"{index.name or '(unnamed)'} ({columns})" + (" unique" if index.unique else "")
+    """``ix_posts_user_id (user_id) unique``, a partial one's ``where deleted_at IS NULL``, a prefix's ``body(10)``,
+    and PostgreSQL's ``using gin``, ``body text_pattern_ops``, ``include (id)``."""
+    lengths, ops = dict(index.lengths), dict(index.ops)
+    columns = ", ".join(
+        f"{column}({lengths[column]})" if column in lengths else f"{column} {ops[column]}" if column in ops else column
+        for column in index.columns
+    )
+    line = f"{index.name or '(unnamed)'}" + (f" using {index.method}" if index.method else "") + f" ({columns})"
+    line += f" include ({', '.join(index.include)})" if index.include else ""
+    line += " unique" if index.unique else ""
     return line if index.where is None else f"{line} where {index.where}"
 
 

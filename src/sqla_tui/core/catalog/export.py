@@ -260,7 +260,7 @@ def _index_on_its_column(table: TableInfo, index: IndexInfo) -> bool:
         len(index.columns) == 1
         and not index.unique
         and index.where is None
-        and not index.lengths
+        and not (index.lengths or index.method or index.include or index.ops)
         and index.name == f"ix_{table.name}_{index.columns[0]}"
     )
 
@@ -725,6 +725,11 @@ class _Writer:
                 flags.append(f"{self.dialect.name}_where={self.ref(SA, 'text')}({literal(index.where)})")
             if index.lengths and self.dialect.name in ("mysql", "mariadb"):
                 flags.append("mysql_length={" + ", ".join(f"{literal(c)}: {n}" for c, n in index.lengths) + "}")
+            if self.dialect.name == "postgresql":
+                flags += [f"postgresql_using={literal(index.method)}"] if index.method else []
+                flags += [f"postgresql_include=[{', '.join(literal(c) for c in index.include)}]"] if index.include else []
+                if index.ops:
+                    flags.append("postgresql_ops={" + ", ".join(f"{literal(c)}: {literal(o)}" for c, o in index.ops) + "}")
             found.append(call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *flags], depth))
         return found
 

@@ -77,18 +77,24 @@ WHERE con.conrelid = ANY(:oids) AND con.contype = 'f'
 ORDER BY c.relname, con.conname
 """
 
-# Indexes other than the primary key's: key elements only (INCLUDE columns left out), an expression (column
-# number 0) as pg_get_indexdef spells it; whether a unique or exclusion constraint owns it; a partial index's
-# predicate as the Inspector reads it.
+# Indexes other than the primary key's: key elements, an expression (column number 0) as pg_get_indexdef spells it;
+# whether a unique or exclusion constraint owns it; a partial index's predicate, its access method and the key
+# columns' operator classes where not their type's default, as the Inspector reads them (INCLUDE columns are the
+# keys past indnkeyatts).
 _INDEXES_SQL = """
 SELECT c.relname, ic.relname, i.indisunique, i.indkey, i.indnkeyatts,
        CASE WHEN 0 = ANY(i.indkey) THEN
             ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k) END,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid),
        EXISTS (SELECT FROM pg_catalog.pg_constraint con
-               WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+               WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')),
+       am.amname,
+       ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opclass, position)
+             JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opclass ORDER BY k.position)
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 WHERE i.indrelid = ANY(:oids) AND NOT i.indisprimary
 ORDER BY c.relname, ic.relname
@@ -176,14 +182,23 @@ def _facts(conn: Connection, oids: list[int], numbered: dict[str, dict[int, str]
                 "options": {key: value for key, value in options.items() if value is not None},
             }
         )
-    for table, name, unique, keys, key_count, expressions, where, owned in _rows(conn, _INDEXES_SQL, oids):
+    for table, name, unique, keys, key_count, expressions, where, owned, method, classes in _rows(
+        conn, _INDEXES_SQL, oids
+    ):
         elements = [
             expressions[position] if number == 0 else numbered[table][number]
             for position, number in enumerate(keys[:key_count])
         ]
         index: dict[str, Any] = {"name": name, "unique": unique, "column_names": elements}
+        kept: dict[str, Any] = {"postgresql_include": [numbered[table][number] for number in keys[key_count:]]}
         if where is not None:
-            index["dialect_options"] = {"postgresql_where": where}
+            kept["postgresql_where"] = where
+        if method != "btree":
+            kept["postgresql_using"] = method
+        ops = {element: opclass for element, opclass in zip(elements, classes, strict=False) if opclass is not None}
+        if ops:
+            kept["postgresql_ops"] = ops
+        index["dialect_options"] = kept
         if owned:
             index["duplicates_constraint"] = name
         facts["indexes"][table].append(index)

@@ -133,6 +133,12 @@ class IndexInfo:
     lengths: tuple[tuple[str, int], ...] = ()
     """MariaDB's and MySQL's prefix lengths, by column (``KEY (d(10))``): a TEXT column is indexed by a prefix only,
     and a unique key on a prefix is unique on that prefix."""
+    method: str | None = None
+    """PostgreSQL's access method where it is not btree: ``gin``, ``gist``, ``hash``, ``brin``..."""
+    include: tuple[str, ...] = ()
+    """PostgreSQL's INCLUDE columns: stored in the index, not its keys."""
+    ops: tuple[tuple[str, str], ...] = ()
+    """PostgreSQL's operator classes, by key column, where not its type's default (``text_pattern_ops``)."""
 
 
 @dataclass(frozen=True)
@@ -682,6 +688,7 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
                 bool(index.get("unique")),
                 _index_where(index),
                 _index_lengths(index),
+                *_index_method(index),
             )
             for index in indexes
             # MySQL reports a unique constraint as an index too; show it once.
@@ -717,6 +724,13 @@ def _index_where(index: dict) -> str | None:
     options = index.get("dialect_options") or {}
     where = options.get("postgresql_where") if options.get("postgresql_where") is not None else options.get("sqlite_where")
     return None if where is None else str(where)
+
+
+def _index_method(index: dict) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """PostgreSQL's access method (None: btree), INCLUDE columns and operator classes, as the Inspector reflects them."""
+    options = index.get("dialect_options") or {}
+    ops = options.get("postgresql_ops") or {}
+    return options.get("postgresql_using"), tuple(options.get("postgresql_include") or ()), tuple(sorted(ops.items()))
 
 
 def _index_lengths(index: dict) -> tuple[tuple[str, int], ...]:

@@ -82,9 +82,10 @@ def table_facts(table: TableInfo) -> dict[str, Any]:
             (fk.columns, fk.target_table, fk.target_columns, fk.ondelete, fk.deferrable, fk.initially, fk.match)
             for fk in table.foreign_keys
         ),
-        "unique": sorted(u.columns for u in table.unique_constraints),
+        "unique": sorted((u.columns, u.nulls_not_distinct) for u in table.unique_constraints),
         "indexes": sorted(
-            (i.name, i.columns, i.unique, i.where, i.lengths, i.method, i.include, i.ops) for i in table.indexes
+            (i.name, i.columns, i.unique, i.where, i.lengths, i.method, i.include, i.ops, i.nulls_not_distinct)
+            for i in table.indexes
         ),
         "comment": table.comment,
     }
@@ -262,6 +263,9 @@ _SCRATCH = {
         "CREATE INDEX ix_docs_tags ON docs USING gin (tags)",
         "CREATE INDEX ix_docs_body ON docs (body text_pattern_ops) INCLUDE (id)",
         "CREATE INDEX ix_docs_hash ON docs USING hash (body)",
+        # two rows of NULLs collide here, where a plain UNIQUE lets them both in
+        "CREATE TABLE slots (id int PRIMARY KEY, a int, b int, UNIQUE NULLS NOT DISTINCT (a, b))",
+        "CREATE UNIQUE INDEX ux_slots_b ON slots (b) NULLS NOT DISTINCT",
     ],
     "mariadb": [
         "CREATE TABLE `class` (id int AUTO_INCREMENT PRIMARY KEY, `metadata` text, `registry` int, `_sa_instance_state` text, "

@@ -62,18 +62,28 @@ async def test_keys_and_unique_constraints_are_the_inspectors(keyed_db: TestData
             )
     finally:
         await engine.dispose()
-    ours = {table.name: (table.primary_key, [(u.name, u.columns) for u in table.unique_constraints]) for table in catalog.tables}
+    ours = {
+        table.name: (table.primary_key, [(u.name, u.columns, u.nulls_not_distinct) for u in table.unique_constraints])
+        for table in catalog.tables
+    }
     theirs = {
         name: (
             tuple(pks[key]["constrained_columns"] or ()),
-            [(u["name"], tuple(u["column_names"])) for u in uniques.get(key, [])],
+            [
+                (u["name"], tuple(u["column_names"]), bool(u["dialect_options"].get("postgresql_nulls_not_distinct")))
+                for u in uniques.get(key, [])
+            ],
         )
         for key in pks
         for _, name in [key]
     }
     assert ours == theirs
-    assert ours['Odd "keys"'] == (("b", "a"), [("A unique", ("b", "e")), ("Odd \"keys\"_c:d_a_key", ("c:d", "a")), ("z unique", ("e",))])
-    assert ours["covered"] == (("id",), [("covered_code_id_note_key", ("code",))])
+    assert ours['Odd "keys"'] == (
+        ("b", "a"),
+        [("A unique", ("b", "e"), False), ("Odd \"keys\"_c:d_a_key", ("c:d", "a"), False), ("z unique", ("e",), False)],
+    )
+    assert ours["covered"] == (("id",), [("covered_code_id_note_key", ("code",), False)])
+    assert ours["nulls"] == ((), [("nulls_y_x_key", ("y", "x"), True)])
     assert ours["no_key"] == ((), []) and ours["a_view"] == ((), [])
     assert ours["events_2024"][0] == ("id", "created")
 
@@ -97,7 +107,8 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
             [(fk.name, fk.columns, fk.target_schema, fk.target_table, fk.target_columns, fk.ondelete, fk.onupdate,
               fk.deferrable, fk.initially, fk.match)
              for fk in table.foreign_keys],
-            [(index.name, index.columns, index.unique, index.where, index.method, index.include, index.ops)
+            [(index.name, index.columns, index.unique, index.where, index.method, index.include, index.ops,
+              index.nulls_not_distinct)
              for index in table.indexes],
             table.comment,
         )
@@ -116,7 +127,8 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
                 (index["name"], _index_elements(index), index["unique"], index["dialect_options"].get("postgresql_where"),
                  index["dialect_options"].get("postgresql_using"),
                  tuple(index["dialect_options"].get("postgresql_include") or ()),
-                 tuple(sorted((index["dialect_options"].get("postgresql_ops") or {}).items())))
+                 tuple(sorted((index["dialect_options"].get("postgresql_ops") or {}).items())),
+                 bool(index["dialect_options"].get("postgresql_nulls_not_distinct")))
                 for index in indexes[key]
                 if not index.get("duplicates_constraint")
             ],
@@ -133,11 +145,11 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
         ("to_unique", ("c:d", "a"), "public", 'Odd "keys"', ("c:d", "a"), "SET DEFAULT", None, None, None, None),
     ]
     assert ours["linked"][1] == [
-        ('Lower "e"', ("lower(e)", "a"), False, None, None, (), ()),
-        ("expressions", ("(a + b)", "(e || 'x'::text)", "c:d"), True, None, None, (), ()),
-        ("ix_methods", ("e",), False, None, "hash", (), ()),
-        ("ix_ops", ("e",), False, None, None, ("a",), (("e", "text_pattern_ops"),)),
-        ("partial", ("b",), False, "(b > 0)", None, ("e",), ()),
+        ('Lower "e"', ("lower(e)", "a"), False, None, None, (), (), False),
+        ("expressions", ("(a + b)", "(e || 'x'::text)", "c:d"), True, None, None, (), (), False),
+        ("ix_methods", ("e",), False, None, "hash", (), (), False),
+        ("ix_ops", ("e",), False, None, None, ("a",), (("e", "text_pattern_ops"),), False),
+        ("partial", ("b",), False, "(b > 0)", None, ("e",), (), False),
     ]
     assert ours["linked"][2] == "links, 'quoted'" and ours["a_view"][2] == "a view" and ours["no_key"][2] is None
     assert [fk[:5] for fk in ours["to_partitioned"][0]] == [

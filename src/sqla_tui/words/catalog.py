@@ -71,8 +71,9 @@ def foreign_key_line(table: TableInfo, fk: ForeignKeyInfo) -> str:
 
 
 def unique_line(unique: UniqueInfo) -> str:
-    """``(email)  uq_users_email``."""
-    return f"({', '.join(unique.columns)})" + (f"  {unique.name}" if unique.name else "")
+    """``(email)  uq_users_email``, and ``nulls not distinct``."""
+    line = f"({', '.join(unique.columns)})" + (f"  {unique.name}" if unique.name else "")
+    return f"{line}  nulls not distinct" if unique.nulls_not_distinct else line
 
 
 def key_lines(table: TableInfo) -> list[str]:
@@ -94,6 +95,7 @@ def index_line(index: IndexInfo) -> str:
     line = f"{index.name or '(unnamed)'}" + (f" using {index.method}" if index.method else "") + f" ({columns})"
     line += f" include ({', '.join(index.include)})" if index.include else ""
     line += " unique" if index.unique else ""
+    line += " nulls not distinct" if index.nulls_not_distinct else ""
     return line if index.where is None else f"{line} where {index.where}"
 
 

@@ -248,6 +248,7 @@ def _on_columns(table: TableInfo) -> _OnColumns:
             unique.columns[0]
             for unique in table.unique_constraints
             if len(unique.columns) == 1
+            and not unique.nulls_not_distinct
             and (not unique.name or _default_name("uq", table.name, unique.columns, unique.name))
         ),
         indexed=frozenset(index.columns[0] for index in table.indexes if _index_on_its_column(table, index)),
@@ -260,7 +261,7 @@ def _index_on_its_column(table: TableInfo, index: IndexInfo) -> bool:
         len(index.columns) == 1
         and not index.unique
         and index.where is None
-        and not (index.lengths or index.method or index.include or index.ops)
+        and not (index.lengths or index.method or index.include or index.ops or index.nulls_not_distinct)
         and index.name == f"ix_{table.name}_{index.columns[0]}"
     )
 
@@ -708,8 +709,9 @@ class _Writer:
             named = unique.name
             if named and _default_name("uq", table.name, unique.columns, named):
                 named = None
-            if len(unique.columns) > 1 or named:
+            if len(unique.columns) > 1 or named or unique.nulls_not_distinct:
                 name = [f"name={literal(named)}"] if named else []
+                name += ["postgresql_nulls_not_distinct=True"] if unique.nulls_not_distinct else []
                 found.append(
                     call(self.ref(SA, "UniqueConstraint"), [*(literal(c) for c in unique.columns), *name], depth)
                 )
@@ -726,6 +728,7 @@ class _Writer:
             if index.lengths and self.dialect.name in ("mysql", "mariadb"):
                 flags.append("mysql_length={" + ", ".join(f"{literal(c)}: {n}" for c, n in index.lengths) + "}")
             if self.dialect.name == "postgresql":
+                flags += ["postgresql_nulls_not_distinct=True"] if index.nulls_not_distinct else []
                 flags += [f"postgresql_using={literal(index.method)}"] if index.method else []
                 flags += [f"postgresql_include=[{', '.join(literal(c) for c in index.include)}]"] if index.include else []
                 if index.ops:

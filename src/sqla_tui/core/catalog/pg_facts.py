@@ -52,7 +52,7 @@ ORDER BY c.relname, a.attnum
 # Primary keys and unique constraints: the key columns of the constraint's index (INCLUDE columns left out), in
 # index order, as SQLAlchemy reads them.
 _KEYS_SQL = """
-SELECT c.relname, con.contype::text, con.conname, i.indkey, i.indnkeyatts
+SELECT c.relname, con.contype::text, con.conname, i.indkey, i.indnkeyatts, {nulls_not_distinct}
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
@@ -88,7 +88,7 @@ SELECT c.relname, ic.relname, i.indisunique, i.indkey, i.indnkeyatts,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid),
        EXISTS (SELECT FROM pg_catalog.pg_constraint con
                WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')),
-       am.amname,
+       am.amname, {nulls_not_distinct},
        ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
              FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opclass, position)
              JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opclass ORDER BY k.position)
@@ -116,6 +116,13 @@ _MATCHES = {"f": "FULL", "p": "PARTIAL"}
 
 _SET_COLUMNS = re.compile(r"ON DELETE (SET (?:NULL|DEFAULT)(?:\s\(.+\))?)")
 """ON DELETE SET NULL/DEFAULT with its column list, as the Inspector's pattern reads it from the definition."""
+
+
+def _nulls_not_distinct(conn: Connection) -> str:
+    """The select-list item saying whether a unique index treats NULLs as equal: ``UNIQUE NULLS NOT DISTINCT``,
+    PostgreSQL 15's; before it no index did, and ``pg_index`` has no such column."""
+    version = conn.dialect.server_version_info or ()
+    return "i.indnullsnotdistinct" if tuple(version[:1]) >= (15,) else "false"
 
 
 def pg_oids(conn: Connection, schema: str) -> dict[str, int]:
@@ -152,12 +159,16 @@ def _facts(conn: Connection, oids: list[int], numbered: dict[str, dict[int, str]
         "fks": defaultdict(list),
         "indexes": defaultdict(list),
     }
-    for table, kind, name, keys, key_count in _rows(conn, _KEYS_SQL, oids):
+    nulls = _nulls_not_distinct(conn)
+    for table, kind, name, keys, key_count, not_distinct in _rows(conn, _KEYS_SQL.format(nulls_not_distinct=nulls), oids):
         columns = [numbered[table][number] for number in keys[:key_count]]
         if kind == "p":
             facts["pk"][table] = {"name": name, "constrained_columns": columns}
         else:
-            facts["uniques"][table].append({"name": name, "column_names": columns})
+            unique: dict[str, Any] = {"name": name, "column_names": columns}
+            if not_distinct:
+                unique["dialect_options"] = {"postgresql_nulls_not_distinct": True}
+            facts["uniques"][table].append(unique)
     for (
         table, name, keys, target_schema, target, target_columns, on_update, on_delete, definition,
         deferrable, deferred, match,
@@ -182,8 +193,8 @@ def _facts(conn: Connection, oids: list[int], numbered: dict[str, dict[int, str]
                 "options": {key: value for key, value in options.items() if value is not None},
             }
         )
-    for table, name, unique, keys, key_count, expressions, where, owned, method, classes in _rows(
-        conn, _INDEXES_SQL, oids
+    for table, name, unique, keys, key_count, expressions, where, owned, method, not_distinct, classes in _rows(
+        conn, _INDEXES_SQL.format(nulls_not_distinct=nulls), oids
     ):
         elements = [
             expressions[position] if number == 0 else numbered[table][number]
@@ -198,6 +209,8 @@ def _facts(conn: Connection, oids: list[int], numbered: dict[str, dict[int, str]
         ops = {element: opclass for element, opclass in zip(elements, classes, strict=False) if opclass is not None}
         if ops:
             kept["postgresql_ops"] = ops
+        if not_distinct:
+            kept["postgresql_nulls_not_distinct"] = True
         index["dialect_options"] = kept
         if owned:
             index["duplicates_constraint"] = name

@@ -118,6 +118,8 @@ class UniqueInfo:
 
     name: str | None
     columns: tuple[str, ...]
+    nulls_not_distinct: bool = False
+    """PostgreSQL 15's ``UNIQUE NULLS NOT DISTINCT``: two rows of NULLs collide, where a plain UNIQUE allows them."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,8 @@ class IndexInfo:
     """PostgreSQL's INCLUDE columns: stored in the index, not its keys."""
     ops: tuple[tuple[str, str], ...] = ()
     """PostgreSQL's operator classes, by key column, where not its type's default (``text_pattern_ops``)."""
+    nulls_not_distinct: bool = False
+    """A unique index's ``NULLS NOT DISTINCT`` (``UniqueInfo``'s)."""
 
 
 @dataclass(frozen=True)
@@ -680,7 +684,10 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
         foreign_keys=tuple(
             declared_links((_foreign_key(fk, schema) for fk in bulk["fks"].get(name, [])), head.partitioning)
         ),
-        unique_constraints=tuple(UniqueInfo(unique.get("name"), tuple(unique["column_names"])) for unique in uniques),
+        unique_constraints=tuple(
+            UniqueInfo(unique.get("name"), tuple(unique["column_names"]), _nulls_not_distinct(unique))
+            for unique in uniques
+        ),
         indexes=tuple(
             IndexInfo(
                 index.get("name"),
@@ -689,6 +696,7 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
                 _index_where(index),
                 _index_lengths(index),
                 *_index_method(index),
+                _nulls_not_distinct(index),
             )
             for index in indexes
             # MySQL reports a unique constraint as an index too; show it once.
@@ -724,6 +732,11 @@ def _index_where(index: dict) -> str | None:
     options = index.get("dialect_options") or {}
     where = options.get("postgresql_where") if options.get("postgresql_where") is not None else options.get("sqlite_where")
     return None if where is None else str(where)
+
+
+def _nulls_not_distinct(found: dict) -> bool:
+    """Whether a reflected unique constraint or index has PostgreSQL's NULLS NOT DISTINCT."""
+    return bool((found.get("dialect_options") or {}).get("postgresql_nulls_not_distinct"))
 
 
 def _index_method(index: dict) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]]:

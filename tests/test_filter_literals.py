@@ -337,3 +337,48 @@ def test_binary_array_interval_and_uuid_filters_match_the_rows_sql_counts(typed_
     if typed_db.backend != "sqlite":
         refused = runner.invoke(app, ["query", typed_db.url, "typed", "--where", "u = nope"])
         assert (refused.exit_code, refused.output) == (2, "error: 'nope' is not a valid UUID for column 'u'\n")
+
+
+_TIMES_BUILD = {
+    # the same instants as different programs write them: SQLAlchemy, sqlite3's CURRENT_TIMESTAMP, ISO 8601 with T
+    "sqlite": [
+        "CREATE TABLE ev (id INTEGER PRIMARY KEY, at DATETIME, t TIME)",
+        "INSERT INTO ev VALUES (1, '2024-01-01 10:00:00.000000', '10:00:00.000000'), (2, '2024-01-01 10:00:00', '10:00'), "
+        "(3, '2024-01-01T12:00:00', '23:59:59'), (4, NULL, NULL)",
+    ],
+    "postgresql": [
+        "CREATE TABLE ev (id integer PRIMARY KEY, at timestamp, t time)",
+        "INSERT INTO ev VALUES (1, '2024-01-01 10:00', '10:00'), (2, '2024-01-01 10:00', '10:00'), "
+        "(3, '2024-01-01 12:00', '23:59:59'), (4, NULL, NULL)",
+    ],
+    "mariadb": [
+        "CREATE TABLE ev (id int PRIMARY KEY, at datetime, t time)",
+        "INSERT INTO ev VALUES (1, '2024-01-01 10:00', '10:00'), (2, '2024-01-01 10:00', '10:00'), "
+        "(3, '2024-01-01 12:00', '23:59:59'), (4, NULL, NULL)",
+    ],
+}  # fmt: skip
+TIME_CASES = [  # a filter, and the ids of the rows it means: the same on every database, whoever wrote the rows
+    ("at = '2024-01-01 10:00:00'", [1, 2]), ("at = 2024-01-01T10:00:00", [1, 2]), ("at != '2024-01-01 10:00:00'", [3]),
+    ("at > '2024-01-01 10:00:00'", [3]), ("at between '2024-01-01 09:00' and '2024-01-01 12:00'", [1, 2, 3]),
+    ("at in '2024-01-01 12:00:00', '2024-01-02'", [3]), ("at = null", [4]),
+    ("t = '10:00:00'", [1, 2]), ("t < 12:00", [1, 2]), ("t between 12:00 and 23:59:59", [3]),
+]  # fmt: skip
+
+
+async def _build_times(url: str) -> None:
+    await run_statements(url, lambda engine: _TIMES_BUILD["mariadb" if engine.dialect.name == "mysql" else engine.dialect.name])
+
+
+times_db = database_fixture("times_db", _build_times)
+
+
+def test_a_date_and_time_filter_matches_the_instant_whoever_wrote_it(times_db: TestDatabase) -> None:
+    """SQLite keeps a DATETIME as its writer's text: '2024-01-01 10:00:00' (sqlite3, Django) matched nothing, as the
+    value was bound as SQLAlchemy's '2024-01-01 10:00:00.000000'; there both sides are read by julianday(). A TIME
+    given as text failed on SQLite ('only accepts Python time objects') and on PostgreSQL (time = varchar)."""
+    matched = []
+    for typed, _ in TIME_CASES:
+        run = json.loads(invoke("query", times_db.url, "ev", "--where", typed, "--json"))
+        pasted = _pasted_rows(times_db.url, invoke("query", times_db.url, "ev", "--where", typed, "--python"), "ev", "Ev")
+        matched.append((typed, [row["id"] for row in run["rows"]], pasted))
+    assert matched == [(typed, ids, len(ids)) for typed, ids in TIME_CASES]

@@ -30,6 +30,8 @@ from sqlalchemy.types import NullType, TypeEngine
 from sqla_tui.core.errors import UserError, choices
 from sqla_tui.core.query.json_filter import JsonEquals, JsonText, is_json
 from sqla_tui.core.query.root import Root, column_keys, root_name
+from sqla_tui.core.query.sqlite_time import OPERATORS as INSTANT_OPERATORS
+from sqla_tui.core.query.sqlite_time import TEMPORAL, InstantComparison
 
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "like", "ilike", "in", "not_in", "is_null", "not_null", "between")
 STRATEGIES = (
@@ -475,6 +477,12 @@ def condition(root: Root, spec_filter: Filter) -> Any:
     if json_equals is not None:
         return json_equals
     values = [_bound(attribute, value) for value in converted]
+    if compares_instants_of(attribute, op, converted):  # SQLite's dates and times: text in any writer's format
+        if op == "between" and len(values) != 2:
+            raise UserError(f"between on {spec_filter.column!r} needs two values, e.g. 'id between 1 and 5'")
+        if op not in _LIST_VALUE and len(values) != 1:
+            raise UserError(f"filter {spec_filter.column!r} {op} takes one value, not {len(values)}; a list is for 'in'")
+        return InstantComparison(attribute, op, values)
     if op in _LIST_VALUE:
         if op == "between":
             if len(values) != 2:
@@ -494,6 +502,16 @@ def condition(root: Root, spec_filter: Filter) -> Any:
         ">": attribute.__gt__, ">=": attribute.__ge__, "like": attribute.like, "ilike": attribute.ilike,
     }  # fmt: skip
     return comparisons[op](value)
+
+
+def compares_instants_of(attribute: ColumnAttribute, op: str, values: list[Any]) -> bool:
+    """Whether a filter compares a date-and-time or time column's instants (``sqlite_time``): an ordering or equality
+    operator, and no value a NULL test or a boolean stands for."""
+    return (
+        op in INSTANT_OPERATORS
+        and _python_type(attribute) in TEMPORAL
+        and all(value is not None and not isinstance(value, bool) for value in values)
+    )
 
 
 def check_limit(spec: QuerySpec) -> None:

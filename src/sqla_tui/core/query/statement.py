@@ -24,11 +24,13 @@ from sqla_tui.core.query.spec import (
     binds_bytes_as_text,
     check_limit,
     column_attribute,
+    compares_instants_of,
     condition,
     filter_values,
     json_equality,
     read_by_database,
 )
+from sqla_tui.core.query.sqlite_time import compares_instants
 
 
 def build_select(spec: QuerySpec, root: Root) -> Select[Any]:
@@ -92,7 +94,16 @@ def _condition_source(spec: QuerySpec, root: Root, index: int, dialect: Dialect 
     if equality is not None and compares_with_json_equals(dialect):
         return _json_equals_source(column, converted, negate=equality.negate)
     names = set()
-    if read_by_database(attribute, values[0]) and not (is_json(attribute.type) and json_is_text(dialect)):
+    if compares_instants_of(attribute, op, values):  # as ``sqlite_time`` compiles it
+        if compares_instants(dialect):
+            column, converted, names = f"func.julianday({column})", [f"func.julianday({t})" for t in converted], {"func"}
+        elif any(isinstance(value, str) for value in values):  # a TIME given as text
+            converted = [
+                f"cast(literal({text}), {column}.type)" if isinstance(value, str) else text
+                for value, text in zip(values, converted, strict=True)
+            ]
+            names = {"cast", "literal"}
+    elif read_by_database(attribute, values[0]) and not (is_json(attribute.type) and json_is_text(dialect)):
         converted = [f"cast(literal({text}), {column}.type)" for text in converted]
         names = {"cast", "literal"}
     elif isinstance(values[0], bytes) and binds_bytes_as_text(dialect):  # as ``spec.BinaryValue`` binds it there

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import text
 from sqlalchemy.engine import Dialect
@@ -46,6 +46,7 @@ from sqla_tui.core.catalog.source import (
     import_block,
     literal,
 )
+from sqla_tui.core.catalog.sqlite_facts import sqlite_virtual_tables
 from sqla_tui.core.errors import UserError
 
 LAZY_CHOICES = ("select", "raise", "raise_on_sql")
@@ -128,7 +129,25 @@ class ModelsSource:
     """Core ``Table``s: association tables and tables without a primary key."""
     enums: int
     skipped: dict[str, str]
-    """Tables and views not written, and why (views, partitions)."""
+    """Tables and views not written, and why (views, partitions, SQLite's virtual tables and their shadows)."""
+
+
+@dataclass(frozen=True)
+class DatabaseFacts:
+    """What the catalog does not say and the module needs (``database_facts``); empty where a database has none."""
+
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """PostgreSQL's enum labels, by the type's name as a column's type gives it."""
+    increments: dict[tuple[str, str], str] | None = None
+    """(table, column) -> how the database numbers it: ``identity``, ``always``, ``serial`` or ``auto``; None when
+    the dialect has no such columns to tell apart (SQLite's integer key is always its rowid)."""
+    domains: dict[str, Domain] = field(default_factory=dict)
+    enum_schemas: dict[str, str] = field(default_factory=dict)
+    """PostgreSQL's enum types -> the schema each is in."""
+    counting: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    """PostgreSQL identity columns that do not count from 1 by 1: (start, increment)."""
+    virtual: dict[str, str] = field(default_factory=dict)
+    """SQLite's virtual tables and their shadow tables -> why the module does not write them."""
 
 
 async def export_models(engine: AsyncEngine, schema: str | None, options: ExportOptions) -> ModelsSource:
@@ -140,29 +159,22 @@ async def export_models(engine: AsyncEngine, schema: str | None, options: Export
     the writing. Relationships, which need every table, are written at the end.
     """
     _check(options)
-    enums, increments, domains, enum_schemas, counting = await database_facts(engine, schema)
-    writer = _Writer(engine.dialect, options, enums, increments, domains, enum_schemas, counting)
+    writer = _Writer(engine.dialect, options, await database_facts(engine, schema))
     catalog = await load_catalog(engine, schema, on_tables=writer.prewrite)
     return writer.finish(catalog)
 
 
-async def database_facts(
-    engine: AsyncEngine, schema: str | None
-) -> tuple[
-    dict[str, tuple[str, ...]],
-    dict[tuple[str, str], str] | None,
-    dict[str, Domain],
-    dict[str, str],
-    dict[tuple[str, str], tuple[int, int]],
-]:
+async def database_facts(engine: AsyncEngine, schema: str | None) -> DatabaseFacts:
     """What the catalog does not say and the module needs: PostgreSQL's enum labels, domains and the schemas its
-    enums are in, the columns the database numbers, and where its identity columns start and by what they step."""
+    enums are in, the columns the database numbers and where its identity columns start and by what they step,
+    SQLite's virtual tables."""
     dialect = engine.dialect.name
     enums: dict[str, tuple[str, ...]] = {}
     increments: dict[tuple[str, str], str] | None = None
     domains: dict[str, Domain] = {}
     enum_schemas: dict[str, str] = {}
     counting: dict[tuple[str, str], tuple[int, int]] = {}
+    virtual: dict[str, str] = {}
     async with engine.connect() as conn:
         if dialect == "postgresql":
             grouped: dict[str, list[str]] = defaultdict(list)
@@ -176,29 +188,18 @@ async def database_facts(
         if dialect in _INCREMENTS_SQL:
             rows = (await conn.execute(text(_INCREMENTS_SQL[dialect]), {"schema": schema})).all()
             increments = {(table, column): kind for table, column, kind in rows}
-    return enums, increments, domains, enum_schemas, counting
+        if dialect == "sqlite":
+            virtual = await conn.run_sync(sqlite_virtual_tables, schema or "main")
+    return DatabaseFacts(enums, increments, domains, enum_schemas, counting, virtual)
 
 
 def models_source(
-    catalog: Catalog,
-    dialect: Dialect,
-    options: ExportOptions,
-    enums: dict[str, tuple[str, ...]] | None = None,
-    increments: dict[tuple[str, str], str] | None = None,
-    domains: dict[str, Domain] | None = None,
-    enum_schemas: dict[str, str] | None = None,
-    counting: dict[tuple[str, str], tuple[int, int]] | None = None,
+    catalog: Catalog, dialect: Dialect, options: ExportOptions, facts: DatabaseFacts = DatabaseFacts()
 ) -> ModelsSource:
-    """The declarative module for ``catalog``: pure, so it is tested and timed without a database.
-
-    ``increments`` names the columns the database numbers (``identity``,
-    ``always`` or ``auto``); None when the dialect has no such columns to tell
-    apart (SQLite's integer key is always its rowid).
-    """
+    """The declarative module for ``catalog`` and the ``facts`` beside it: pure, so it is tested and timed without a
+    database."""
     _check(options)
-    return _Writer(
-        dialect, options, enums or {}, increments, domains or {}, enum_schemas or {}, counting or {}
-    ).finish(catalog)
+    return _Writer(dialect, options, facts).finish(catalog)
 
 
 def _check(options: ExportOptions) -> None:
@@ -273,15 +274,11 @@ class _Writer:
         self,
         dialect: Dialect,
         options: ExportOptions,
-        enums: dict[str, tuple[str, ...]],
-        increments: dict[tuple[str, str], str] | None,
-        domains: dict[str, Domain],
-        enum_schemas: dict[str, str],
-        counting: dict[tuple[str, str], tuple[int, int]],
+        facts: DatabaseFacts,
     ) -> None:
-        self.dialect, self.options, self.domains = dialect, options, domains
-        self.enum_labels, self.increments, self.enum_schemas = enums, increments, enum_schemas
-        self.counting = counting
+        self.dialect, self.options, self.domains = dialect, options, facts.domains
+        self.enum_labels, self.increments, self.enum_schemas = facts.enums, facts.increments, facts.enum_schemas
+        self.counting, self.virtual = facts.counting, facts.virtual
         self.code_types: dict[str, CodeType | tuple[str, ...]] = {}
         self.on_columns: dict[str, _OnColumns] = {}
         self.names: dict[str, set[str]] = defaultdict(set)
@@ -305,6 +302,8 @@ class _Writer:
         """
         for table in tables:
             if (self.options.tables and table.name not in self.options.tables) or not table.primary_key:
+                continue
+            if table.name in self.virtual:
                 continue
             if table.is_view or table.partition_of is not None or "" in table.column_names():
                 continue
@@ -330,7 +329,9 @@ class _Writer:
         tables = self.options.tables
         chosen = [catalog.table(name) for name in tables] if tables else list(catalog.tables)
         self.tables = {table.name: table for table in chosen}
-        self.classes = [name for name in sorted(self.tables) if name in self.plan.relationships_by_table]
+        self.classes = [
+            name for name in sorted(self.tables) if name in self.plan.relationships_by_table and name not in self.virtual
+        ]
         secondaries = {
             rel.secondary
             for name in self.classes
@@ -349,8 +350,8 @@ class _Writer:
             self.tables[name] = table
             if name in self.classes:
                 continue
-            reason = self.plan.unmappable.get(name, "")
-            if table.is_view or table.partition_of is not None or "" in table.column_names():
+            reason = self.virtual.get(name) or self.plan.unmappable.get(name, "")
+            if table.is_view or table.partition_of is not None or "" in table.column_names() or name in self.virtual:
                 self.skipped[name] = reason
             else:
                 core.append(name)

@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import exc, text
 from sqlalchemy.engine import Connection
 
 from sqla_tui.core.catalog.sqlite_generated import generated_expressions
@@ -332,3 +332,47 @@ def _parsed_uniques(create_sql: str) -> Iterator[tuple[str | None, list[str]]]:
         yield match[1] or match[2], list(_columns_in(match[3]))
     for match in _INLINE_UNIQUE.finditer(create_sql):
         yield None, list(_columns_in(match[1] or match[2]))
+
+
+_VIRTUAL_USING = re.compile(r"\bUSING\s+(\w+)", re.I)
+_SHADOW_SUFFIXES = frozenset(
+    ("data", "idx", "content", "docsize", "config", "segments", "segdir", "stat", "node", "parent", "rowid")
+)
+"""What FTS3/4/5 and R*Tree call their shadow tables (``docs_data``...), for a SQLite older than ``pragma_table_list``."""
+
+
+def sqlite_virtual_tables(conn: Connection, schema: str) -> dict[str, str]:
+    """Virtual tables (FTS5, R*Tree...) and the shadow tables their modules keep, each with why a module of models
+    leaves it out: ``create_all`` would make an ordinary table of each, and the virtual table makes its shadows."""
+    master = f'"{schema.replace(chr(34), chr(34) * 2)}".sqlite_master'
+    found: dict[str, str] = {}
+    modules: dict[str, str] = {}
+    for name, sql in conn.exec_driver_sql(
+        f"SELECT name, sql FROM {master} WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+    ).all():
+        matched = _VIRTUAL_USING.search(sql or "")
+        modules[name] = matched[1].lower() if matched else "virtual"
+        found[name] = f"a virtual table ({modules[name]}): make it with its CREATE VIRTUAL TABLE"
+    if not modules:
+        return found
+    try:
+        shadows = [row[0] for row in conn.exec_driver_sql(
+            "SELECT name FROM pragma_table_list WHERE schema = ? AND type = 'shadow'", (schema,)
+        ).all()]  # fmt: skip
+    except exc.OperationalError:  # SQLite before 3.37: the shadow tables by the names their modules give them
+        listed = [row[0] for row in conn.exec_driver_sql(f"SELECT name FROM {master} WHERE type = 'table'").all()]
+        shadows = [name for name in listed if _shadow_owner(name, modules) is not None]
+    for name in shadows:
+        owner = _shadow_owner(name, modules, any_suffix=True)
+        kept_by = f"{owner} ({modules[owner]})" if owner else "a virtual table"
+        found[name] = f"a shadow table of {kept_by}: its CREATE VIRTUAL TABLE makes it"
+    return found
+
+
+def _shadow_owner(name: str, modules: dict[str, str], *, any_suffix: bool = False) -> str | None:
+    """The virtual table ``name`` is a shadow table of, by its name: ``docs_data`` is ``docs``'s."""
+    owners = [owner for owner in modules if name.startswith(f"{owner}_")]
+    owner = max(owners, key=len, default=None)
+    if owner is None or (not any_suffix and name[len(owner) + 1 :] not in _SHADOW_SUFFIXES):
+        return None
+    return owner

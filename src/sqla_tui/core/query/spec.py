@@ -477,16 +477,14 @@ def condition(root: Root, spec_filter: Filter) -> Any:
     if json_equals is not None:
         return json_equals
     values = [_bound(attribute, value) for value in converted]
-    if compares_instants_of(attribute, op, converted):  # SQLite's dates and times: text in any writer's format
+    # a date and time compared as an instant (SQLite keeps any writer's text: ``sqlite_time``)
+    instants = compares_instants_of(attribute, op, converted)
+    if op in _LIST_VALUE:
         if op == "between" and len(values) != 2:
             raise UserError(f"between on {spec_filter.column!r} needs two values, e.g. 'id between 1 and 5'")
-        if op not in _LIST_VALUE and len(values) != 1:
-            raise UserError(f"filter {spec_filter.column!r} {op} takes one value, not {len(values)}; a list is for 'in'")
-        return InstantComparison(attribute, op, values)
-    if op in _LIST_VALUE:
+        if instants:
+            return InstantComparison(attribute, op, values)
         if op == "between":
-            if len(values) != 2:
-                raise UserError(f"between on {spec_filter.column!r} needs two values, e.g. 'id between 1 and 5'")
             return attribute.between(*values)
         return attribute.in_(values) if op == "in" else attribute.not_in(values)
     if len(values) != 1:
@@ -496,6 +494,8 @@ def condition(root: Root, spec_filter: Filter) -> Any:
             f"filter {spec_filter.column!r} {op} needs a value, not {'null' if converted[0] is None else str(converted[0]).lower()}; "
             "'is_null' and 'not_null' match missing values, '=' compares with true/false"
         )
+    if instants:
+        return InstantComparison(attribute, op, values)
     [value] = values
     comparisons = {
         "=": attribute.__eq__, "!=": attribute.__ne__, "<": attribute.__lt__, "<=": attribute.__le__,

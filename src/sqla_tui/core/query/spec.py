@@ -306,6 +306,8 @@ def convert_value(attribute: ColumnAttribute, raw: Any) -> Any:
         return raw
     if raw.lower() == "null":
         return None
+    if python_type in (datetime.datetime, datetime.date) and _ZERO_DATE.match(raw):
+        return raw  # MariaDB's and MySQL's zero date, which no Python date holds: the server compares its text
     try:
         if python_type is bool:
             return {"true": True, "false": False, "1": True, "0": False}[raw.lower()]
@@ -324,6 +326,8 @@ def convert_value(attribute: ColumnAttribute, raw: Any) -> Any:
     return raw
 
 
+_ZERO_DATE = re.compile(r"^0000-00-00(?:[ T]00:00:00(?:\.0+)?)?$")
+"""The zero date MariaDB and MySQL keep where a date was invalid or missing (sql_mode without NO_ZERO_DATE)."""
 _NOT_CAST = frozenset(
     (str, bool, int, float, decimal.Decimal, uuid.UUID, bytes, dict, datetime.datetime, datetime.date, datetime.time)
 )

@@ -86,7 +86,7 @@ def table_facts(table: TableInfo) -> dict[str, Any]:
         ),
         "unique": sorted((u.columns, u.nulls_not_distinct) for u in table.unique_constraints),
         "indexes": sorted(
-            (i.name, i.columns, i.unique, i.where, i.lengths, i.method, i.include, i.ops, i.nulls_not_distinct)
+            (i.name, i.columns, i.unique, i.where, i.lengths, i.method, i.include, i.ops, i.nulls_not_distinct, i.sorting)
             for i in table.indexes
         ),
         "comment": table.comment,
@@ -265,6 +265,7 @@ _SCRATCH = {
         "CREATE INDEX ix_docs_tags ON docs USING gin (tags)",
         "CREATE INDEX ix_docs_body ON docs (body text_pattern_ops) INCLUDE (id)",
         "CREATE INDEX ix_docs_hash ON docs USING hash (body)",
+        "CREATE INDEX ix_docs_recent ON docs (id DESC, body text_pattern_ops DESC NULLS LAST, (id + 1) NULLS FIRST)",
         # two rows of NULLs collide here, where a plain UNIQUE lets them both in
         "CREATE TABLE slots (id int PRIMARY KEY, a int, b int, UNIQUE NULLS NOT DISTINCT (a, b))",
         "CREATE UNIQUE INDEX ux_slots_b ON slots (b) NULLS NOT DISTINCT",

@@ -108,7 +108,7 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
               fk.deferrable, fk.initially, fk.match)
              for fk in table.foreign_keys],
             [(index.name, index.columns, index.unique, index.where, index.method, index.include, index.ops,
-              index.nulls_not_distinct)
+              index.nulls_not_distinct, dict(index.sorting))
              for index in table.indexes],
             table.comment,
         )
@@ -128,7 +128,9 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
                  index["dialect_options"].get("postgresql_using"),
                  tuple(index["dialect_options"].get("postgresql_include") or ()),
                  tuple(sorted((index["dialect_options"].get("postgresql_ops") or {}).items())),
-                 bool(index["dialect_options"].get("postgresql_nulls_not_distinct")))
+                 bool(index["dialect_options"].get("postgresql_nulls_not_distinct")),
+                 {key: " ".join(word.replace("_", " ").upper() for word in words)
+                  for key, words in (index.get("column_sorting") or {}).items()})
                 for index in indexes[key]
                 if not index.get("duplicates_constraint")
             ],
@@ -145,11 +147,11 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
         ("to_unique", ("c:d", "a"), "public", 'Odd "keys"', ("c:d", "a"), "SET DEFAULT", None, None, None, None),
     ]
     assert ours["linked"][1] == [
-        ('Lower "e"', ("lower(e)", "a"), False, None, None, (), (), False),
-        ("expressions", ("(a + b)", "(e || 'x'::text)", "c:d"), True, None, None, (), (), False),
-        ("ix_methods", ("e",), False, None, "hash", (), (), False),
-        ("ix_ops", ("e",), False, None, None, ("a",), (("e", "text_pattern_ops"),), False),
-        ("partial", ("b",), False, "(b > 0)", None, ("e",), (), False),
+        ('Lower "e"', ("lower(e)", "a"), False, None, None, (), (), False, {"a": "DESC NULLS LAST"}),
+        ("expressions", ("(a + b)", "(e || 'x'::text)", "c:d"), True, None, None, (), (), False, {}),
+        ("ix_methods", ("e",), False, None, "hash", (), (), False, {}),
+        ("ix_ops", ("e",), False, None, None, ("a",), (("e", "text_pattern_ops"),), False, {}),
+        ("partial", ("b",), False, "(b > 0)", None, ("e",), (), False, {}),
     ]
     assert ours["linked"][2] == "links, 'quoted'" and ours["a_view"][2] == "a view" and ours["no_key"][2] is None
     assert [fk[:5] for fk in ours["to_partitioned"][0]] == [

@@ -262,7 +262,7 @@ def _index_on_its_column(table: TableInfo, index: IndexInfo) -> bool:
         len(index.columns) == 1
         and not index.unique
         and index.where is None
-        and not (index.lengths or index.method or index.include or index.ops or index.nulls_not_distinct)
+        and not (index.lengths or index.method or index.include or index.ops or index.nulls_not_distinct or index.sorting)
         and index.name == f"ix_{table.name}_{index.columns[0]}"
     )
 
@@ -722,7 +722,7 @@ class _Writer:
                 continue  # written as index=True on its column
             if self.dialect.name in ("mysql", "mariadb") and not index.unique and index.name in made_by_keys:
                 continue  # the index InnoDB names after a foreign key (or its column), made again by creating the key
-            parts = [literal(c) if c in names else f"{self.ref(SA, 'text')}({literal(c)})" for c in index.columns]
+            parts, ops = self._index_elements(index, names)
             flags = ["unique=True"] if index.unique else []
             if index.where is not None and self.dialect.name in _PARTIAL_INDEXES:
                 flags.append(f"{self.dialect.name}_where={self.ref(SA, 'text')}({literal(index.where)})")
@@ -732,10 +732,25 @@ class _Writer:
                 flags += ["postgresql_nulls_not_distinct=True"] if index.nulls_not_distinct else []
                 flags += [f"postgresql_using={literal(index.method)}"] if index.method else []
                 flags += [f"postgresql_include=[{', '.join(literal(c) for c in index.include)}]"] if index.include else []
-                if index.ops:
-                    flags.append("postgresql_ops={" + ", ".join(f"{literal(c)}: {literal(o)}" for c, o in index.ops) + "}")
+                if ops:
+                    flags.append("postgresql_ops={" + ", ".join(f"{literal(c)}: {literal(o)}" for c, o in ops) + "}")
             found.append(call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *flags], depth))
         return found
+
+    def _index_elements(self, index: IndexInfo, names: set[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        """An index's elements as ``Index()`` takes them, and the operator classes left to ``postgresql_ops``: a column
+        by its name, an expression as ``text()``, a key in another order as ``text("created_at DESC NULLS LAST")``
+        with its operator class in it, since ``postgresql_ops`` names columns, not such text."""
+        sorting, ops = dict(index.sorting), dict(index.ops)
+        parts = []
+        for element in index.columns:
+            if element in sorting:
+                spelled = self.dialect.identifier_preparer.quote(element) if element in names else element
+                words = " ".join(word for word in (spelled, ops.pop(element, None), sorting[element]) if word)
+                parts.append(f"{self.ref(SA, 'text')}({literal(words)})")
+            else:
+                parts.append(literal(element) if element in names else f"{self.ref(SA, 'text')}({literal(element)})")
+        return parts, sorted(ops.items())
 
     def _table_options(self, table: TableInfo) -> dict[str, str]:
         options = {}

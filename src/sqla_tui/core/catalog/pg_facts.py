@@ -88,7 +88,7 @@ SELECT c.relname, ic.relname, i.indisunique, i.indkey, i.indnkeyatts,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid),
        EXISTS (SELECT FROM pg_catalog.pg_constraint con
                WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')),
-       am.amname, {nulls_not_distinct},
+       am.amname, {nulls_not_distinct}, i.indoption::int2[],
        ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
              FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opclass, position)
              JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opclass ORDER BY k.position)
@@ -116,6 +116,14 @@ _MATCHES = {"f": "FULL", "p": "PARTIAL"}
 
 _SET_COLUMNS = re.compile(r"ON DELETE (SET (?:NULL|DEFAULT)(?:\s\(.+\))?)")
 """ON DELETE SET NULL/DEFAULT with its column list, as the Inspector's pattern reads it from the definition."""
+
+
+def _sorting(option: int) -> tuple[str, ...]:
+    """An index key's ordering from its ``indoption`` bits (1: DESC, 2: NULLS FIRST), as the Inspector names it: only
+    what differs from ASC NULLS LAST, or from DESC's own default, NULLS FIRST."""
+    if option & 1:
+        return ("desc",) if option & 2 else ("desc", "nulls_last")
+    return ("nulls_first",) if option & 2 else ()
 
 
 def _nulls_not_distinct(conn: Connection) -> str:
@@ -193,7 +201,7 @@ def _facts(conn: Connection, oids: list[int], numbered: dict[str, dict[int, str]
                 "options": {key: value for key, value in options.items() if value is not None},
             }
         )
-    for table, name, unique, keys, key_count, expressions, where, owned, method, not_distinct, classes in _rows(
+    for table, name, unique, keys, key_count, expressions, where, owned, method, not_distinct, options, classes in _rows(
         conn, _INDEXES_SQL.format(nulls_not_distinct=nulls), oids
     ):
         elements = [
@@ -201,6 +209,9 @@ def _facts(conn: Connection, oids: list[int], numbered: dict[str, dict[int, str]
             for position, number in enumerate(keys[:key_count])
         ]
         index: dict[str, Any] = {"name": name, "unique": unique, "column_names": elements}
+        sorting = {element: _sorting(option) for element, option in zip(elements, options, strict=False) if option}
+        if sorting:
+            index["column_sorting"] = sorting
         kept: dict[str, Any] = {"postgresql_include": [numbered[table][number] for number in keys[key_count:]]}
         if where is not None:
             kept["postgresql_where"] = where

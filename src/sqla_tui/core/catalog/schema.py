@@ -143,6 +143,8 @@ class IndexInfo:
     """PostgreSQL's operator classes, by key column, where not its type's default (``text_pattern_ops``)."""
     nulls_not_distinct: bool = False
     """A unique index's ``NULLS NOT DISTINCT`` (``UniqueInfo``'s)."""
+    sorting: tuple[tuple[str, str], ...] = ()
+    """Keys not in ascending order with NULLs last, and how: ``("created_at", "DESC NULLS LAST")`` (PostgreSQL)."""
 
 
 @dataclass(frozen=True)
@@ -697,6 +699,7 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
                 _index_lengths(index),
                 *_index_method(index),
                 _nulls_not_distinct(index),
+                _index_sorting(index),
             )
             for index in indexes
             # MySQL reports a unique constraint as an index too; show it once.
@@ -732,6 +735,12 @@ def _index_where(index: dict) -> str | None:
     options = index.get("dialect_options") or {}
     where = options.get("postgresql_where") if options.get("postgresql_where") is not None else options.get("sqlite_where")
     return None if where is None else str(where)
+
+
+def _index_sorting(index: dict) -> tuple[tuple[str, str], ...]:
+    """An index's keys' orderings (the Inspector's ``column_sorting``) as SQL spells them: ``DESC NULLS LAST``."""
+    sorting = index.get("column_sorting") or {}
+    return tuple((str(key), " ".join(word.replace("_", " ").upper() for word in words)) for key, words in sorting.items())
 
 
 def _nulls_not_distinct(found: dict) -> bool:

@@ -30,7 +30,7 @@ class ControlsDropped(LineFilter):
 def _dropped(segment: Segment) -> Segment:
     """The segment without its control characters; itself when it has none (the commonest case by far)."""
     text = without_controls(segment.text)
-    return segment if len(text) == len(segment.text) else Segment(text, segment.style)
+    return segment if text is segment.text else Segment(text, segment.style)
 
 
 _DROPPED = ControlsDropped()

@@ -19,6 +19,7 @@ _CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 _SHOWN = re.compile(rf"(\x1b\[[0-9;]*m)|{_CONTROL}")
 """A control character, or a colour (SGR) sequence, which ``shown_controls`` keeps: Rich's own styling on a
 terminal is nothing else, and a colour is all a database's text could do with one."""
+_ANY = re.compile(_CONTROL)
 _DROPPED = str.maketrans(dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]))
 
 
@@ -33,5 +34,6 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def without_controls(text: str) -> str:
-    """``text`` with its control characters (tab and newline aside) removed: they take no cell on screen."""
-    return text.translate(_DROPPED)
+    """``text`` with its control characters (tab and newline aside) removed: they take no cell on screen. ``text``
+    itself when it has none, found without making a copy (the TUI asks this of every piece of every line it draws)."""
+    return text.translate(_DROPPED) if _ANY.search(text) else text

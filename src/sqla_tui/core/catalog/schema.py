@@ -669,7 +669,7 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
     schema, name, kind = head.schema, listed.name, listed.kind
     pk = tuple(bulk["pk"].get(name, {}).get("constrained_columns") or ())
     indexes = bulk["indexes"].get(name, [])
-    prefixed = {index.get("name") for index in indexes if _index_lengths(index)}
+    prefixed = {index.get("name") for index in indexes if (index.get("dialect_options") or {}).get("mysql_length")}
     # a unique key on column prefixes is unique on the prefixes, not the values: an index, never a constraint
     uniques = [unique for unique in bulk["uniques"].get(name, []) if unique.get("name") not in prefixed]
     unique_names = {unique.get("name") for unique in uniques}
@@ -691,16 +691,7 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
             for unique in uniques
         ),
         indexes=tuple(
-            IndexInfo(
-                index.get("name"),
-                _index_columns(index),
-                bool(index.get("unique")),
-                _index_where(index),
-                _index_lengths(index),
-                *_index_method(index),
-                _nulls_not_distinct(index),
-                _index_sorting(index),
-            )
+            _index_info(index)
             for index in indexes
             # MySQL reports a unique constraint as an index too; show it once.
             if not index.get("duplicates_constraint") and not (index.get("unique") and index.get("name") in unique_names)
@@ -730,35 +721,34 @@ def _foreign_key(fk: dict, schema: str) -> ForeignKeyInfo:
     )
 
 
-def _index_where(index: dict) -> str | None:
-    """A partial index's predicate from its reflected dialect options (a ``text()`` on SQLite, a str on PostgreSQL)."""
+def _index_info(index: dict) -> IndexInfo:
+    """One reflected index as the catalog keeps it: the Inspector's shape, which ``pg_facts`` and ``sqlite_facts``
+    give theirs too, its dialect options (a partial index's predicate, a ``text()`` on SQLite and a str on
+    PostgreSQL; MariaDB's prefix lengths; PostgreSQL's access method, INCLUDE columns and operator classes) read once."""
     options = index.get("dialect_options") or {}
-    where = options.get("postgresql_where") if options.get("postgresql_where") is not None else options.get("sqlite_where")
-    return None if where is None else str(where)
-
-
-def _index_sorting(index: dict) -> tuple[tuple[str, str], ...]:
-    """An index's keys' orderings (the Inspector's ``column_sorting``) as SQL spells them: ``DESC NULLS LAST``."""
-    sorting = index.get("column_sorting") or {}
-    return tuple((str(key), " ".join(word.replace("_", " ").upper() for word in words)) for key, words in sorting.items())
+    where = options.get("postgresql_where")
+    if where is None:
+        where = options.get("sqlite_where")
+    return IndexInfo(
+        name=index.get("name"),
+        columns=_index_columns(index),
+        unique=bool(index.get("unique")),
+        where=None if where is None else str(where),
+        lengths=tuple(sorted((str(column), int(length)) for column, length in (options.get("mysql_length") or {}).items())),
+        method=options.get("postgresql_using"),
+        include=tuple(options.get("postgresql_include") or ()),
+        ops=tuple(sorted((options.get("postgresql_ops") or {}).items())),
+        nulls_not_distinct=_nulls_not_distinct(index),
+        sorting=tuple(  # ("desc", "nulls_last") as SQL spells it: DESC NULLS LAST
+            (str(key), " ".join(word.replace("_", " ").upper() for word in words))
+            for key, words in (index.get("column_sorting") or {}).items()
+        ),
+    )
 
 
 def _nulls_not_distinct(found: dict) -> bool:
     """Whether a reflected unique constraint or index has PostgreSQL's NULLS NOT DISTINCT."""
     return bool((found.get("dialect_options") or {}).get("postgresql_nulls_not_distinct"))
-
-
-def _index_method(index: dict) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """PostgreSQL's access method (None: btree), INCLUDE columns and operator classes, as the Inspector reflects them."""
-    options = index.get("dialect_options") or {}
-    ops = options.get("postgresql_ops") or {}
-    return options.get("postgresql_using"), tuple(options.get("postgresql_include") or ()), tuple(sorted(ops.items()))
-
-
-def _index_lengths(index: dict) -> tuple[tuple[str, int], ...]:
-    """MariaDB's prefix lengths of an index, by column, as the Inspector reflects them (``mysql_length``)."""
-    lengths = (index.get("dialect_options") or {}).get("mysql_length") or {}
-    return tuple(sorted((str(column), int(length)) for column, length in lengths.items()))
 
 
 def _index_columns(index: dict) -> tuple[str, ...]:

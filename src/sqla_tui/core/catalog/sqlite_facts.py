@@ -361,18 +361,18 @@ def sqlite_virtual_tables(conn: Connection, schema: str) -> dict[str, str]:
         ).all()]  # fmt: skip
     except exc.OperationalError:  # SQLite before 3.37: the shadow tables by the names their modules give them
         listed = [row[0] for row in conn.exec_driver_sql(f"SELECT name FROM {master} WHERE type = 'table'").all()]
-        shadows = [name for name in listed if _shadow_owner(name, modules) is not None]
+        shadows = [
+            name
+            for name in listed
+            if (owner := _shadow_owner(name, modules)) is not None and name[len(owner) + 1 :] in _SHADOW_SUFFIXES
+        ]
     for name in shadows:
-        owner = _shadow_owner(name, modules, any_suffix=True)
+        owner = _shadow_owner(name, modules)
         kept_by = f"{owner} ({modules[owner]})" if owner else "a virtual table"
         found[name] = f"a shadow table of {kept_by}: its CREATE VIRTUAL TABLE makes it"
     return found
 
 
-def _shadow_owner(name: str, modules: dict[str, str], *, any_suffix: bool = False) -> str | None:
-    """The virtual table ``name`` is a shadow table of, by its name: ``docs_data`` is ``docs``'s."""
-    owners = [owner for owner in modules if name.startswith(f"{owner}_")]
-    owner = max(owners, key=len, default=None)
-    if owner is None or (not any_suffix and name[len(owner) + 1 :] not in _SHADOW_SUFFIXES):
-        return None
-    return owner
+def _shadow_owner(name: str, modules: dict[str, str]) -> str | None:
+    """The virtual table whose shadow ``name`` would be, by its name: ``docs_data`` is ``docs``'s."""
+    return max((owner for owner in modules if name.startswith(f"{owner}_")), key=len, default=None)

@@ -166,19 +166,24 @@ _DRIVER_CLASS = re.compile(r"^<class '[\w.]+'>:\s*")
 def driver_message(error: BaseException) -> str:
     """The first line of what the database or its driver said: without SQLAlchemy's wrapper (``(sqlite3.
     OperationalError) ...``), the adapter's class, or MySQL's error code."""
-    root = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
+    root = _driver_error(error)
     args: tuple[Any, ...] = getattr(root, "args", ())
-    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):  # PyMySQL's (code, message)
-        message = args[1]
-    else:
-        message = str(root)
-    lines = message.strip().splitlines() or [type(root).__name__]
-    return _DRIVER_CLASS.sub("", lines[0])
+    pymysql = len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str)  # PyMySQL's (code, message)
+    return _DRIVER_CLASS.sub("", _first_of(args[1] if pymysql else str(root), root))
 
 
 def _first_line(error: BaseException) -> str:
-    """The first line of an error's own text (the driver's, not SQLAlchemy's wrapper)."""
-    root = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
-    return (str(root).strip().splitlines() or [type(root).__name__])[0]
+    """The first line of an error's own text (the driver's, not SQLAlchemy's wrapper), MySQL's code kept."""
+    root = _driver_error(error)
+    return _first_of(str(root), root)
+
+
+def _driver_error(error: BaseException) -> BaseException:
+    """The driver's own exception behind SQLAlchemy's wrapper, or ``error`` itself."""
+    return error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
+
+
+def _first_of(message: str, error: BaseException) -> str:
+    return (message.strip().splitlines() or [type(error).__name__])[0]
 
 

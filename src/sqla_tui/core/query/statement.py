@@ -78,7 +78,9 @@ def _condition_source(spec: QuerySpec, root: Root, index: int, dialect: Dialect 
     What ``condition`` binds, written for the database it runs on: a JSON
     value is cast to the column's type, except on MariaDB, which keeps JSON
     as text, has no ``CAST(... AS JSON)``, and compares JSON with
-    ``JSON_EQUALS`` (``json_filter``).
+    ``JSON_EQUALS`` (``json_filter``); a date and time compares
+    ``julianday()`` of both sides on SQLite (``sqlite_time``); a binary
+    value is bound as text on MariaDB (``spec.BinaryValue``).
     """
     spec_filter = spec.filters[index]
     attribute = column_attribute(root, spec_filter.column)
@@ -99,12 +101,12 @@ def _condition_source(spec: QuerySpec, root: Root, index: int, dialect: Dialect 
             column, converted, names = f"func.julianday({column})", [f"func.julianday({t})" for t in converted], {"func"}
         elif any(isinstance(value, str) for value in values):  # a TIME given as text
             converted = [
-                f"cast(literal({text}), {column}.type)" if isinstance(value, str) else text
+                _cast_source(text, column) if isinstance(value, str) else text
                 for value, text in zip(values, converted, strict=True)
             ]
             names = {"cast", "literal"}
     elif read_by_database(attribute, values[0]) and not (is_json(attribute.type) and json_is_text(dialect)):
-        converted = [f"cast(literal({text}), {column}.type)" for text in converted]
+        converted = [_cast_source(text, column) for text in converted]
         names = {"cast", "literal"}
     elif isinstance(values[0], bytes) and binds_bytes_as_text(dialect):  # as ``spec.BinaryValue`` binds it there
         converted = [
@@ -120,6 +122,11 @@ def _condition_source(spec: QuerySpec, root: Root, index: int, dialect: Dialect 
         return f"{column}.{op}({converted[0]})", names
     symbol = "==" if op == "=" else op
     return f"{column} {symbol} {converted[0]}", names
+
+
+def _cast_source(text: str, column: str) -> str:
+    """A value's source read by the database as ``column``'s type, as ``spec._bound`` binds it."""
+    return f"cast(literal({text}), {column}.type)"
 
 
 def _json_equals_source(column: str, values: list[str], *, negate: bool) -> tuple[str, set[str]]:

@@ -285,6 +285,7 @@ _SCRATCH = {
         "CREATE TABLE measures (id INTEGER PRIMARY KEY, x INTEGER, doubled INTEGER GENERATED ALWAYS AS (x * 2) STORED, tripled INTEGER AS (x * 3))",
         "CREATE UNIQUE INDEX ux_measures_x ON measures (x) WHERE x > 0",
         "CREATE INDEX ix_measures_expr ON measures (x + 1 DESC, id)",  # the Inspector skips it; the catalog does not
+        "CREATE INDEX ix_measures_recent ON measures (id DESC, x)",  # a key's order, which the Inspector does not read
         "CREATE VIRTUAL TABLE notes_fts USING fts5(body)",  # not written, nor its shadow tables: create_all would make
         "CREATE TABLE notes_fts_kept (id INTEGER PRIMARY KEY)",  # plain tables of them; a table named alike is written
         "CREATE TABLE pairs (a INTEGER, b INTEGER, PRIMARY KEY (a, b))",
@@ -362,6 +363,8 @@ def test_hostile_names_and_every_shape_round_trip(scratch: TestDatabase, tmp_pat
         assert "notes_fts_kept" in generated.tables
         assert not {"notes_fts", "notes_fts_data", "notes_fts_idx", "notes_fts_config"} & set(generated.tables)
         assert "- notes_fts: a virtual table (fts5): make it with its CREATE VIRTUAL TABLE\n" in path.read_text()
+        [recent] = [i for i in generated.tables["measures"].indexes if i.name == "ix_measures_recent"]
+        assert [str(expression) for expression in recent.expressions] == ["id DESC", "measures.x"]
     if scratch.backend != "mariadb":  # which checks every key at once
         [deferred] = generated.tables["pair_refs"].foreign_key_constraints
         match = "FULL" if scratch.backend == "postgresql" else None  # SQLite reads MATCH and ignores it

@@ -99,9 +99,15 @@ _EXPRESSION_INDEXES = {
 }
 
 
+_DESCENDING_KEYS = {
+    # the Inspector reads no key order on SQLite; a model written without it would make an ascending index
+    ('Odd "keys"', 'ix "multi"'): {"c:d": ("desc",)},
+}
+
+
 def _with_pragma_actions(facts: Any) -> Any:
-    """The Inspector's facts with ``_PRAGMA_ACTIONS`` given to the keys it read without them, and the expression
-    indexes it skips."""
+    """The Inspector's facts with ``_PRAGMA_ACTIONS`` given to the keys it read without them, the expression
+    indexes it skips and the descending keys it does not say."""
     for table, keys in facts["fks"].items():
         for key in keys:
             if not key["options"]:
@@ -109,6 +115,10 @@ def _with_pragma_actions(facts: Any) -> Any:
     for table, index in _EXPRESSION_INDEXES.items():
         if table in facts["indexes"]:
             facts["indexes"][table] = sorted([*facts["indexes"][table], index], key=lambda found: found["name"])
+    for (table, name), sorting in _DESCENDING_KEYS.items():
+        for index in facts["indexes"].get(table, []):
+            if index["name"] == name:
+                index["column_sorting"] = sorting
     return facts
 
 

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from sqla_tui.cli import app
 from tests.databases import sqlite_file
 from tests.test_models_export import imports_alone
+from tests.test_raw_names import raw_names
 from tests.test_script import invoke, run_script
 
 _SCHEMA = """
@@ -111,3 +112,48 @@ def test_a_foreign_key_to_a_missing_table_is_left_out_of_the_models_and_said(tmp
         cwd=tmp_path, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
+
+
+_VIRTUAL = """
+CREATE TABLE items (id INTEGER PRIMARY KEY, body TEXT);
+INSERT INTO items (body) VALUES ('one'), ('two');
+CREATE VIRTUAL TABLE items_fts USING fts5(body, content='items', content_rowid='id');
+CREATE TABLE items_fts_backup (id INTEGER PRIMARY KEY);
+CREATE VIRTUAL TABLE places USING rtree(id, x0, x1);
+CREATE TABLE vec_items_chunks (chunk_id INTEGER PRIMARY KEY, size INTEGER);
+PRAGMA writable_schema = ON;
+INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql)
+    VALUES ('table', 'vec_items', 'vec_items', 0, 'CREATE VIRTUAL TABLE vec_items USING vec0(embedding float[4])');
+"""
+"""An FTS5 table, an R*Tree and a table of sqlite-vec (a loadable extension this SQLite lacks), each with the shadow
+tables its module keeps (vec0's written by hand, as the extension would), and a user's table named like a shadow."""
+
+
+def test_virtual_and_shadow_tables_are_named_and_a_missing_module_spoils_nothing(tmp_path: Path) -> None:
+    """A file made with sqlite-vec failed every command, ``query items`` too: counting rows read ``vec_items``, and
+    "no such module: vec0" ended the whole catalog. Shadow tables were listed as ordinary tables."""
+    url = "sqlite:///" + str(sqlite_file(tmp_path / "virtual.db", _VIRTUAL))
+    document = json.loads(invoke("schema", url, "--json"))
+    kinds = {table["name"]: table["kind"] for table in document["tables"]}
+    assert kinds == {
+        "items": "table", "items_fts": "virtual table", "items_fts_backup": "table", "items_fts_config": "shadow table",
+        "items_fts_data": "shadow table", "items_fts_docsize": "shadow table", "items_fts_idx": "shadow table",
+        "places": "virtual table", "places_node": "shadow table", "places_parent": "shadow table",
+        "places_rowid": "shadow table", "vec_items_chunks": "shadow table",
+    }  # fmt: skip
+    at_start = raw_names(url)  # the app's first paint, by the raw driver
+    assert at_start is not None and {name: kind for _, name, kind, _ in at_start} == {**kinds, "vec_items": "virtual table"}
+    assert document["undescribed"] == {
+        "vec_items": "no such module: vec0 (a virtual table whose module this SQLite has not loaded; "
+        "sqla-tui loads no extensions)"
+    }
+    assert invoke("query", url, "items").splitlines()[-1] == "1 statement, 2 rows received, 2 entities (2 root rows)"
+    refused = CliRunner().invoke(app, ["query", url, "vec_items"])
+    assert (refused.exit_code, refused.stderr.splitlines()[0]) == (
+        2, "error: vec_items is listed but the database could not describe it: no such module: vec0 (a virtual table "
+        "whose module this SQLite has not loaded; sqla-tui loads no extensions)",
+    )  # fmt: skip
+    written = invoke("models", url)
+    assert "- vec_items_chunks: a shadow table of vec_items (vec0): its CREATE VIRTUAL TABLE makes it\n" in written
+    assert "- places_node: a shadow table of places (rtree): its CREATE VIRTUAL TABLE makes it\n" in written
+    assert '__tablename__ = "items_fts_backup"' in written and '__tablename__ = "items_fts_data"' not in written

@@ -21,7 +21,7 @@ import sqlite3
 from contextlib import closing
 from urllib.parse import quote, urlencode
 
-from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name
+from sqla_tui.core.catalog.names import NAMES_SQL, TableName, by_name, sqlite_kinds
 from sqla_tui.core.connect.libpq import SESSION_ATTRS
 from sqla_tui.core.connect.sqlite_target import SqliteTarget, checked_sqlite_url
 from sqla_tui.core.connect.target import APPLICATION_NAME, DEFAULT_CONNECT_TIMEOUT
@@ -67,7 +67,7 @@ def _read_sqlite(target: SqliteTarget) -> list[TableName]:
     query.pop("uri")
     timeout = float(query.pop("timeout", 5.0))
     with closing(sqlite3.connect(f"{database}?{urlencode(query, quote_via=quote)}", uri=True, timeout=timeout)) as db:
-        return by_name(db.execute(NAMES_SQL["sqlite"].format(schema="main")).fetchall(), "main")
+        return by_name(sqlite_kinds(db.execute(NAMES_SQL["sqlite"].format(schema="main")).fetchall()), "main")
 
 
 async def _server_names(url: UrlParts, driver: str) -> list[TableName] | None:

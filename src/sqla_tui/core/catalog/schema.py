@@ -33,7 +33,7 @@ from sqlalchemy.types import NullType, TypeEngine
 
 from sqla_tui.core.catalog.mariadb_defaults import server_defaults
 from sqla_tui.core.catalog.mariadb_json import json_columns
-from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_name
+from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_name, sqlite_kinds
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
 from sqla_tui.core.catalog.reflected_names import as_named, named_facts
@@ -54,6 +54,8 @@ NO_COLUMNS = "the database returned no columns for it (a view over a dropped or 
 
 SQLITE_COUNT_LIMIT = 50
 """SQLite has no row statistics; exact COUNT(*) is only run on schemas this small."""
+
+_COUNTED_KINDS = frozenset({"table", "shadow table"})
 
 _SYSTEM_SCHEMAS = {
     "postgresql": {"information_schema"},
@@ -153,7 +155,7 @@ class TableInfo:
 
     schema: str
     name: str
-    kind: str  # "table" | "view" | "materialized view" | "foreign table" (both PostgreSQL's)
+    kind: str  # as ``TableName.kind``
     columns: tuple[ColumnInfo, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKeyInfo, ...]
@@ -415,7 +417,7 @@ def _read_names(conn: Connection, inspector: Inspector, schema: str) -> list[Tab
         rows += [(name, "view") for name in inspector.get_view_names(schema)]
     elif conn.dialect.name == "sqlite":
         # the driver's own text: text() would read ':x' in an attached schema's name as a parameter
-        rows = conn.exec_driver_sql(sql.format(schema=schema.replace('"', '""'))).all()
+        rows = sqlite_kinds(conn.exec_driver_sql(sql.format(schema=schema.replace('"', '""'))).all())
     else:
         rows = conn.execute(text(sql), {"schema": schema}).all()
     return by_name(rows, schema)
@@ -444,7 +446,8 @@ def _catalog_head(conn: Connection, schema: str | None) -> _Head:
     default = inspector.default_schema_name or "main"
     parents = {table.name: table.partition_of for table in names if table.partition_of is not None}
     partitioning = read_partitioning(conn, resolved, parents)
-    estimates = _row_estimates(conn, resolved, [t.name for t in names if t.kind == "table"])
+    # a virtual table is left uncounted: its module may not be loaded here, or may read a file or a network to count
+    estimates = _row_estimates(conn, resolved, [t.name for t in names if t.kind in _COUNTED_KINDS])
     return _Head(
         dialect=conn.dialect.name,
         default=default,
@@ -474,7 +477,10 @@ def _tables(conn: Connection, head: _Head, names: list[TableName]) -> _Described
                 error_text,  # only once something fails
             )
 
-            return [], {names[0].name: error_text(error)}
+            why = error_text(error)
+            if names[0].kind == "virtual table":  # "no such module: vec0": a loadable extension's, say
+                why += " (a virtual table whose module this SQLite has not loaded; sqla-tui loads no extensions)"
+            return [], {names[0].name: why}
         half = len(names) // 2
         first, first_refused = _tables(conn, head, names[:half])
         rest, rest_refused = _tables(conn, head, names[half:])

@@ -29,9 +29,10 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import exc, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from sqla_tui.core.catalog.names import shadow_owner, sqlite_modules
 from sqla_tui.core.catalog.sqlite_generated import generated_expressions
 
 # SQLAlchemy's own patterns (sqlalchemy/dialects/sqlite/base.py), so names and options are read as it reads them.
@@ -73,9 +74,9 @@ _FOREIGN_KEYS_SQL = (
     "WHERE m.type IN ('table', 'view') AND m.name IN ({marks})"
 )
 _INDEXES_SQL = (
-    'SELECT m.name, il.name, il."unique", il.partial, ii.seqno, ii.name '
-    "FROM {master} AS m, pragma_index_list(m.name, ?) AS il, pragma_index_info(il.name, ?) AS ii "
-    "WHERE m.type IN ('table', 'view') AND m.name IN ({marks})"
+    'SELECT m.name, il.name, il."unique", il.partial, ii.seqno, ii.name, ii."desc" '
+    "FROM {master} AS m, pragma_index_list(m.name, ?) AS il, pragma_index_xinfo(il.name, ?) AS ii "
+    "WHERE m.type IN ('table', 'view') AND m.name IN ({marks}) AND ii.key"
 )
 _INDEX_SQL = "SELECT name, sql FROM {master} WHERE type = 'index' AND name IN ({marks})"
 
@@ -253,17 +254,17 @@ def _columns_in(signature: str) -> Iterator[str]:
 def _indexes(rows: list[Any], index_sql: Any) -> dict[str, list[dict[str, Any]]]:
     """Table name -> its indexes, automatic ones included, sorted by name.
 
-    ``rows`` are (table, index, unique, partial, position, column); a partial index's predicate, and an
+    ``rows`` are (table, index, unique, partial, position, column, descending); a partial index's predicate, and an
     expression index's expressions, are read from its CREATE INDEX text by ``index_sql(names)``, one
     statement for all of them. The Inspector skips an expression index ("unsupported reflection"); here its
     expression takes a column's place, as PostgreSQL's does, so ``models`` writes it and ``schema`` shows it.
     """
-    columns: dict[tuple[str, str], list[tuple[int, str | None]]] = defaultdict(list)
+    columns: dict[tuple[str, str], list[tuple[int, str | None, int]]] = defaultdict(list)
     described: dict[tuple[str, str], tuple[int, int]] = {}
-    for table, index, unique, partial, position, column in rows:
-        columns[table, index].append((position, column))
+    for table, index, unique, partial, position, column, descending in rows:
+        columns[table, index].append((position, column, descending))
         described[table, index] = (unique, partial)
-    expressed = {index for (_, index), listed in columns.items() if any(column is None for _, column in listed)}
+    expressed = {index for (_, index), listed in columns.items() if any(column is None for _, column, _ in listed)}
     wanted = sorted(expressed | {index for (_, index), (_, partial) in described.items() if partial})
     predicates, elements = {}, {}
     for index, sql in index_sql(wanted) if wanted else []:
@@ -273,7 +274,8 @@ def _indexes(rows: list[Any], index_sql: Any) -> dict[str, list[dict[str, Any]]]
         elements[index] = _index_elements(sql or "")
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (table, index), (unique, _) in sorted(described.items(), key=lambda item: item[0][1]):
-        names = [column for _, column in sorted(columns[table, index], key=lambda entry: entry[0])]
+        keys = sorted(columns[table, index], key=lambda entry: entry[0])
+        names = [column for _, column, _ in keys]
         if None in names:
             written = elements.get(index) or []
             if len(written) != len(names):  # a text it could not read: left out, as the Inspector leaves it
@@ -284,6 +286,8 @@ def _indexes(rows: list[Any], index_sql: Any) -> dict[str, list[dict[str, Any]]]
             ]
         options = {"sqlite_where": predicates[index]} if index in predicates else {}
         found[table].append({"name": index, "column_names": names, "unique": unique, "dialect_options": options})
+        if descending := {name: ("desc",) for name, (_, _, desc) in zip(names, keys, strict=True) if desc}:
+            found[table][-1]["column_sorting"] = descending  # as the Inspector names PostgreSQL's
     return found
 
 
@@ -334,45 +338,16 @@ def _parsed_uniques(create_sql: str) -> Iterator[tuple[str | None, list[str]]]:
         yield None, list(_columns_in(match[1] or match[2]))
 
 
-_VIRTUAL_USING = re.compile(r"\bUSING\s+(\w+)", re.I)
-_SHADOW_SUFFIXES = frozenset(
-    ("data", "idx", "content", "docsize", "config", "segments", "segdir", "stat", "node", "parent", "rowid")
-)
-"""What FTS3/4/5 and R*Tree call their shadow tables (``docs_data``...), for a SQLite older than ``pragma_table_list``."""
-
-
 def sqlite_virtual_tables(conn: Connection, schema: str) -> dict[str, str]:
     """Virtual tables (FTS5, R*Tree...) and the shadow tables their modules keep, each with why a module of models
     leaves it out: ``create_all`` would make an ordinary table of each, and the virtual table makes its shadows."""
     master = f'"{schema.replace(chr(34), chr(34) * 2)}".sqlite_master'
-    found: dict[str, str] = {}
-    modules: dict[str, str] = {}
-    for name, sql in conn.exec_driver_sql(
-        f"SELECT name, sql FROM {master} WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
-    ).all():
-        matched = _VIRTUAL_USING.search(sql or "")
-        modules[name] = matched[1].lower() if matched else "virtual"
-        found[name] = f"a virtual table ({modules[name]}): make it with its CREATE VIRTUAL TABLE"
-    if not modules:
-        return found
-    try:
-        shadows = [row[0] for row in conn.exec_driver_sql(
-            "SELECT name FROM pragma_table_list WHERE schema = ? AND type = 'shadow'", (schema,)
-        ).all()]  # fmt: skip
-    except exc.OperationalError:  # SQLite before 3.37: the shadow tables by the names their modules give them
-        listed = [row[0] for row in conn.exec_driver_sql(f"SELECT name FROM {master} WHERE type = 'table'").all()]
-        shadows = [
-            name
-            for name in listed
-            if (owner := _shadow_owner(name, modules)) is not None and name[len(owner) + 1 :] in _SHADOW_SUFFIXES
-        ]
-    for name in shadows:
-        owner = _shadow_owner(name, modules)
-        kept_by = f"{owner} ({modules[owner]})" if owner else "a virtual table"
-        found[name] = f"a shadow table of {kept_by}: its CREATE VIRTUAL TABLE makes it"
+    rows = conn.exec_driver_sql(f"SELECT name, type, sql FROM {master} WHERE type = 'table'").all()
+    modules = sqlite_modules(rows)
+    found = {
+        name: f"a virtual table ({module}): make it with its CREATE VIRTUAL TABLE" for name, module in modules.items()
+    }
+    for name, _, _ in rows:
+        if name not in modules and (owner := shadow_owner(name, modules)) is not None:
+            found[name] = f"a shadow table of {owner} ({modules[owner]}): its CREATE VIRTUAL TABLE makes it"
     return found
-
-
-def _shadow_owner(name: str, modules: dict[str, str]) -> str | None:
-    """The virtual table whose shadow ``name`` would be, by its name: ``docs_data`` is ``docs``'s."""
-    return max((owner for owner in modules if name.startswith(f"{owner}_")), key=len, default=None)

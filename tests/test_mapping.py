@@ -64,7 +64,10 @@ def table(name: str, columns: str, pk: str = "id", fks: str = "", unique: str = 
 @pytest.mark.parametrize(
     ("word", "many", "one"),
     [("post", "posts", "post"), ("category", "categories", "category"), ("address", "addresses", "address"),
-     ("box", "boxes", "box"), ("day", "days", "day"), ("status", "status", "status")],
+     ("box", "boxes", "box"), ("day", "days", "day"), ("status", "statuses", "status"), ("child", "children", "child"),
+     ("person", "people", "person"), ("analysis", "analyses", "analysis"), ("movie", "movies", "movie"),
+     ("house", "houses", "house"), ("bus", "buses", "bus"), ("data", "data", "data"), ("OrderItem", "OrderItems", "OrderItem"),
+     ("USER", "USERS", "USER"), ("UserChild", "UserChildren", "UserChild"), ("leaf", "leaves", "leaf"), ("t_1", "t_1s", "t_1")],
 )  # fmt: skip
 def test_plural_and_singular(word: str, many: str, one: str) -> None:
     assert plural(word) == many

@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqla_tui.core.catalog.directions import MANY_TO_MANY, MANY_TO_ONE, ONE_TO_MANY
+from sqla_tui.core.catalog.inflection import plural, singular
 from sqla_tui.core.catalog.schema import Catalog, ForeignKeyInfo, TableInfo
 from sqla_tui.core.slices import Slices, finish, finish_yielding
 
@@ -169,28 +170,6 @@ def column_label(column: str, attributes: dict[str, str]) -> str:
     """
     attribute = attributes.get(column, column)
     return column if attribute == column else f"{column} (attribute {attribute})"
-
-
-def plural(word: str) -> str:
-    """English plural of a table-ish name; names already ending in ``s`` are taken as plural."""
-    if word.endswith(("ss", "x", "z", "ch", "sh")):
-        return word + "es"
-    if word.endswith("s"):
-        return word
-    if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-def singular(word: str) -> str:
-    """English singular of a table name (``profiles`` -> ``profile``, ``categories`` -> ``category``)."""
-    if word.endswith("ies") and len(word) > 3:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith(("ss", "us", "is")) or not word.endswith("s") or len(word) < 2:
-        return word
-    return word[:-1]
 
 
 def fk_name(fk: ForeignKeyInfo) -> str:

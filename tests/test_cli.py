@@ -98,3 +98,34 @@ def test_console_script_version_and_help() -> None:
     assert version.returncode == 0 and version.stdout.startswith("sqla-tui ")
     probe = "import sys; from sqla_tui.cli import app; print('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_with_database_url_set_a_lone_word_is_the_table(empty_db: TestDatabase) -> None:
+    """``sqla-tui query authors`` said "'authors' is neither a database URL nor a saved connection", though --help
+    says the URL defaults to $DATABASE_URL; ``query "" authors`` was the only way."""
+    from sqlalchemy import text
+
+    from sqla_tui.core.connect.engine import connect
+    from tests.databases import run_async
+
+    async def build() -> None:
+        engine, _ = await connect(empty_db.url, read_only=False)
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(20))"))
+            await conn.execute(text("INSERT INTO authors VALUES (1, 'ann'), (2, 'bob')"))
+        await engine.dispose()
+
+    run_async(build())
+    environment = {"DATABASE_URL": empty_db.url}
+    queried = invoke("query", "authors", "--where", "id = 2", env=environment)
+    assert queried.exit_code == 0, queried.stderr
+    assert queried.stdout.splitlines()[-1] == "1 statement, 1 row received, 1 entity (1 root row)"
+    explained = invoke("explain", "authors", "--json", env=environment)
+    assert explained.exit_code == 0, explained.stderr
+    assert json.loads(explained.stdout)["dialect"] == empty_db.backend
+    typed = invoke("explain", "authors", "--sql", "SELECT 1", env=environment)  # the word is not the table here
+    assert (typed.exit_code, typed.stderr) == (
+        2, "error: 'authors' is neither a database URL nor a saved connection; 'sqla-tui connections list' shows the saved ones\n",
+    )  # fmt: skip
+    without = runner.invoke(app, ["query", "authors"], env={"DATABASE_URL": ""})
+    assert without.exit_code == 2 and "'authors' is neither a database URL nor a saved connection" in without.stderr

@@ -141,7 +141,10 @@ def connection_command(*, url_required: bool = True) -> Callable[[Command], Comm
         from sqla_tui.settings.connections import resolve
 
         pool = PoolOptions(**{name: kwargs.pop(name) for name in _POOL_NAMES})
-        url = kwargs.pop("url") or os.environ.get("DATABASE_URL")
+        url = kwargs.pop("url")
+        if _is_the_root(url, kwargs):  # ``sqla-tui query users`` with $DATABASE_URL set: the one word is ROOT
+            kwargs["root"], url = url, None
+        url = url or os.environ.get("DATABASE_URL")
         if url is None and url_required:
             fail("no database URL given: pass one, a saved connection's name (or 'demo'), or set DATABASE_URL")
         try:
@@ -150,6 +153,16 @@ def connection_command(*, url_required: bool = True) -> Callable[[Command], Comm
             fail(error)
 
     return lambda command: _extend(command, "target", [url_param], _POOL_PARAMETERS, build)
+
+
+def _is_the_root(url: str | None, kwargs: dict[str, Any]) -> bool:
+    """Whether a command's only positional word is its ROOT, the URL coming from ``DATABASE_URL``: the command takes
+    a ROOT and was given none besides, no ``--sql`` stands in for it, and the word is no URL or saved name."""
+    if url is None or "root" not in kwargs or kwargs["root"] is not None or kwargs.get("sql") is not None:
+        return False
+    from sqla_tui.settings.connections import looks_like_name, lookup
+
+    return bool(os.environ.get("DATABASE_URL")) and looks_like_name(url) and lookup(url) is None
 
 
 def saved_names(incomplete: str) -> list[str]:

@@ -12,6 +12,7 @@ import math
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -309,3 +310,22 @@ def test_a_foreign_key_sqlalchemy_cannot_parse_is_a_warning_not_silence(backtick
     assert result.stderr == (
         "warning: Unknown schema content: ' CONSTRAINT `p2_ibfk_1` FOREIGN KEY (`mt`) REFERENCES `my``tab` (`id`)'\n"
     )
+
+
+async def test_the_app_shows_that_warning_as_a_notification(backticked_target: TestDatabase) -> None:
+    """In the app the warning went to a stderr Textual keeps off the screen: the schema screen showed p2 without its
+    key and said nothing."""
+    from sqla_tui.tui.app import SqlaTuiApp
+    from tests.tui_helpers import make_app, screen_text, settle
+
+    app: SqlaTuiApp = make_app(backticked_target.url)
+    before = warnings.showwarning
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "SQLAlchemy warns" in shown and "Unknown schema content: ' CONSTRAINT `p2_ibfk_1`" in shown
+        assert "REFERENCES `my``tab` (`id`)'" in shown  # the toast's second line
+        await pilot.press("q")
+    assert warnings.showwarning is before  # given back as the app ends

@@ -40,6 +40,7 @@ from sqla_tui.tui.navigation import COMPOSE, LEARN, SCHEMA, SCREENS, entry_for, 
 from sqla_tui.tui.palette import screen_actions
 from sqla_tui.tui.screens.home_screen import HomeScreen
 from sqla_tui.tui.screens.keys_follow import hand_on
+from sqla_tui.tui.warnings_shown import NotifiesWarnings
 from sqla_tui.tui.widgets.server_banner import target_label
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ QUIT_GRACE_S = 3.0
 """How long SIGTERM waits for cancelled work to stop its statements on the server before quitting anyway."""
 
 
-class SqlaTuiApp(HandlerGuard, ExportKey, DrawsNoControls):
+class SqlaTuiApp(HandlerGuard, ExportKey, DrawsNoControls, NotifiesWarnings):
     """The terminal app on one database target (the demo when the target has no URL)."""
 
     CSS_PATH = "app.tcss"

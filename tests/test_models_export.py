@@ -581,3 +581,38 @@ def test_another_schemas_module_keeps_each_type_in_its_own_schema(types_elsewher
         assert run_async(scenario()) == [("app", "inner_mood"), ("public", "mood"), ("public", "posint")]
     finally:
         fresh.drop()
+
+
+async def _keyed_elsewhere(url: str) -> None:
+    await run_statements(
+        url,
+        lambda _: [
+            "CREATE SCHEMA auth",
+            "CREATE TABLE auth.users (id uuid PRIMARY KEY, email text)",
+            "CREATE TABLE profiles (id uuid PRIMARY KEY REFERENCES auth.users (id) ON DELETE CASCADE, name text)",
+            "CREATE TABLE notes (id serial PRIMARY KEY, profile_id uuid REFERENCES profiles (id))",
+        ],
+    )
+
+
+keyed_elsewhere = database_fixture("keyed_elsewhere", _keyed_elsewhere, backends=("postgresql",))
+"""Supabase's shape: the application's profiles keyed by the auth schema's users, other tables keyed by profiles."""
+
+
+def test_a_key_to_another_schemas_table_is_left_out_and_said(keyed_elsewhere: TestDatabase, tmp_path: Path) -> None:
+    """Written as ForeignKey("auth.users.id"), the module did not configure: the profiles.notes relationship asked
+    that key's column, whose table the module's MetaData lacks (NoReferencedTableError), so --models failed too."""
+    path = generate(keyed_elsewhere, tmp_path, name="keyed_models")
+    imports_alone(path)
+    source = path.read_text()
+    assert (
+        "Foreign keys left out, their table is in another schema, which this module does not map:\n\n"
+        "- profiles (id) → auth.users (id)\n"
+    ) in source
+    assert "auth" not in source.split('"""', 2)[2]
+    generated = load_user_models(f"{path}:Base")
+    assert shape(generated, "profiles") == [("notes", "one_to_many", "notes", ("notes.profile_id",), True, "profile", None)]
+    catalog, _ = reflected(keyed_elsewhere)
+    created = created_catalog("postgresql", tmp_path, generated)
+    assert [fk.target_table for fk in created.table("notes").foreign_keys] == ["profiles"]
+    assert created.table("profiles").foreign_keys == () and catalog.table("profiles").foreign_keys[0].target_schema == "auth"

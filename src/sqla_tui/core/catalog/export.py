@@ -341,7 +341,7 @@ class _Writer:
         self.skipped: dict[str, str] = {}
         self.known_tables = frozenset(table.name for table in catalog.tables) | set(catalog.undescribed)
         for name, table in self.tables.items():
-            if any(self._dangles(fk) for fk in table.foreign_keys):  # written before the whole catalog was in
+            if any(self._left_out(table, fk) for fk in table.foreign_keys):  # written before the whole catalog was in
                 self.prewritten.pop(name, None)
                 self.on_columns.pop(name, None)
         core = []
@@ -467,16 +467,17 @@ class _Writer:
             lines += ["", "Not written as classes or tables:", ""]
             lines += [f"- {name}: {why or 'not mappable'}" for name, why in self.skipped.items()]
             lines += [f"- {name}: could not be described: {why}" for name, why in self.catalog.undescribed.items()]
-        dangling = [
-            f"{table.name} ({', '.join(fk.columns)}) → {fk.target_table} ({', '.join(fk.target_columns)})"
-            for name, table in sorted(self.tables.items())
-            if name not in self.skipped
-            for fk in table.foreign_keys
-            if self._dangles(fk)
-        ]
-        if dangling:
-            lines += ["", "Foreign keys left out, their table does not exist (create_all could not make them):", ""]
-            lines += [f"- {link}" for link in dangling]
+        for why, heading in _KEYS_LEFT_OUT.items():
+            links = [
+                f"{table.name} ({', '.join(fk.columns)}) → {_target_name(fk, why)} ({', '.join(fk.target_columns)})"
+                for name, table in sorted(self.tables.items())
+                if name not in self.skipped
+                for fk in table.foreign_keys
+                if self._left_out(table, fk) == why
+            ]
+            if links:
+                lines += ["", heading, ""]
+                lines += [f"- {link}" for link in links]
         if self.sequenced:
             lines += ["", "Defaults that take a sequence's next value: create the sequence before create_all:", ""]
             lines += [f"- {table}.{column}: {default}" for (table, column), default in sorted(self.sequenced.items())]
@@ -680,15 +681,19 @@ class _Writer:
     def _on_columns(self, table: TableInfo) -> _OnColumns:
         found = self.on_columns.get(table.name)
         if found is None:
-            kept = tuple(fk for fk in table.foreign_keys if not self._dangles(fk))
+            kept = tuple(fk for fk in table.foreign_keys if not self._left_out(table, fk))
             found = self.on_columns[table.name] = _on_columns(replace(table, foreign_keys=kept))
         return found
 
-    def _dangles(self, fk: ForeignKeyInfo) -> bool:
-        """Whether ``fk`` points at a table the schema does not have (SQLite lets one), which ``create_all`` could
-        not make: the key is left out and named in the docstring."""
+    def _left_out(self, table: TableInfo, fk: ForeignKeyInfo) -> str | None:
+        """Why ``fk`` is not written (a key of ``_KEYS_LEFT_OUT``), or None: it points at a table the schema does
+        not have (SQLite lets one), or at another schema's table (Supabase's ``auth.users``), which the module's
+        ``MetaData`` lacks: SQLAlchemy could then neither configure a relationship over the key's column nor
+        ``create_all`` the table. It is named in the docstring instead."""
+        if fk.target_schema != table.schema:
+            return _ELSEWHERE
         known = self.known_tables
-        return known is not None and fk.target_schema == self.catalog.schema and fk.target_table not in known
+        return _MISSING if known is not None and fk.target_table not in known else None
 
     def _constraints(self, table: TableInfo, depth: int) -> list[str]:
         """Keys, unique constraints and indexes that do not fit on one column, as ``__table_args__``/``Table`` items.
@@ -901,3 +906,16 @@ def _default_name(kind: str, table: str, columns: tuple[str, ...], name: str) ->
     if kind == "fk":
         return name.startswith(f"{table}_ibfk_") and name[len(table) + 6 :].isdigit()
     return name == columns[0]
+
+
+_MISSING, _ELSEWHERE = "missing", "elsewhere"
+_KEYS_LEFT_OUT = {
+    _MISSING: "Foreign keys left out, their table does not exist (create_all could not make them):",
+    _ELSEWHERE: "Foreign keys left out, their table is in another schema, which this module does not map:",
+}
+"""The docstring's heading for each reason a foreign key is not written (``_left_out``)."""
+
+
+def _target_name(fk: ForeignKeyInfo, why: str) -> str:
+    """A left-out key's table as the docstring names it: schema-qualified when it is another schema's."""
+    return f"{fk.target_schema}.{fk.target_table}" if why == _ELSEWHERE else fk.target_table

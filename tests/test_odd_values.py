@@ -14,6 +14,7 @@ import datetime
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from sqla_tui.core.query.spec import Order, QuerySpec, parse_where
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.widgets.results_tree import ResultsTree
 from tests.databases import TestDatabase, database_fixture, run_statements
+from tests.test_script import run_script
 from tests.tui_helpers import make_app, open_screen, settle
 
 _SQLITE = [
@@ -239,3 +241,37 @@ def test_composite_values_and_ranges_of_the_databases_own_types_export_as_data(c
     ]
     table = CliRunner().invoke(app, ["query", composite_db.url, "places", "--format", "csv"])
     assert table.stdout.splitlines()[1] == '1,"{""street"": ""main st"", ""zip"": 123}","[1.5,2.5)"'
+
+
+async def _extension_types(url: str) -> None:
+    await run_statements(
+        url,
+        lambda _: [
+            "CREATE EXTENSION IF NOT EXISTS ltree",
+            "CREATE EXTENSION IF NOT EXISTS cube",
+            "CREATE TABLE tree (id integer PRIMARY KEY, path ltree, box cube)",
+            "INSERT INTO tree VALUES (1, 'top.science', '(1, 2)'), (2, 'top.art', '(0)'), (3, 'top.art.modern', NULL)",
+        ],
+    )
+
+
+extension_db = database_fixture("extension_db", _extension_types, backends=("postgresql",))
+"""Types of extensions PostgreSQL ships (contrib), which SQLAlchemy does not know: NullType to it."""
+
+
+def test_a_filter_on_an_extensions_type_is_read_as_that_type(extension_db: TestDatabase, tmp_path: Path) -> None:
+    """``path = top.art`` on an ltree failed: "operator does not exist: ltree = character varying", since a value
+    for a column SQLAlchemy knows no type of was bound as VARCHAR. Bound untyped, PostgreSQL reads it as an ltree."""
+    found = CliRunner().invoke(app, ["query", extension_db.url, "tree", "--where", "path in top.art, top.science", "--json"])
+    assert found.exit_code == 0, found.output
+    assert [row["id"] for row in json.loads(found.stdout)["rows"]] == [1, 2]
+    boxed = CliRunner().invoke(app, ["query", extension_db.url, "tree", "--where", "box = (0)", "--where", "path != x"])
+    assert boxed.exit_code == 0, boxed.output
+    assert boxed.stdout.splitlines()[-1] == "1 statement, 1 row received, 1 entity (1 root row)"
+    script = tmp_path / "tree_script.py"
+    written = CliRunner().invoke(app, ["query", extension_db.url, "tree", "--where", "path = top.art", "--script", "-o", str(script)])
+    assert written.exit_code == 0, written.output
+    assert ".where(Tree.path == literal('top.art', Tree.path.type))" in script.read_text()
+    assert run_script(script, extension_db.url).splitlines()[-1] == "1 statement, 1 row received, 1 entity (1 root row)"
+    explained = CliRunner().invoke(app, ["explain", extension_db.url, "tree", "--where", "path = top.art"])
+    assert (explained.exit_code, explained.stderr) == (0, "")  # SQLAlchemy's "Did not recognize type": not news

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -193,10 +194,13 @@ def table_facts(conn: Connection, names: list[str]) -> dict[str, TableFacts]:
             if columns and columns[0]:
                 leading.setdefault(columns[0], index)
         per_key = _rows_per_key(conn, name) if kind == "sqlite" else {}
+        with warnings.catch_warnings():  # only the names are read: a type SQLAlchemy does not know is no news here
+            warnings.filterwarnings("ignore", "Did not recognize type", sa_exc.SAWarning)
+            columns = inspector.get_columns(name)
         facts[name] = TableFacts(
             _row_estimate(conn, name, kind),
             leading,
-            frozenset(as_named(column["name"], conn.dialect) for column in inspector.get_columns(name)),
+            frozenset(as_named(column["name"], conn.dialect) for column in columns),
             _partition_rows(conn, name) if kind in ("mariadb", "mysql") else {},
             {column: per_key[index] for column, index in leading.items() if index in per_key},
         )

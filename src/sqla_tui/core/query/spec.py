@@ -433,9 +433,19 @@ def binds_bytes_as_text(dialect: Dialect | None) -> bool:
     return dialect is not None and dialect.name == "mysql"
 
 
+def read_as_the_column(attribute: ColumnAttribute, value: Any) -> bool:
+    """Whether ``value`` is text for a column of a type SQLAlchemy does not know (an extension's: ``ltree``,
+    ``cube``, ``isbn13``), to be bound with the column's own NullType: SQLAlchemy then adds no ``::VARCHAR``,
+    and PostgreSQL reads the parameter as the column's type, where as text it refused the comparison
+    (``operator does not exist: ltree = character varying``). Elsewhere it is bound as text all the same."""
+    return isinstance(value, str) and isinstance(attribute.type, NullType)
+
+
 def _bound(attribute: ColumnAttribute, value: Any) -> Any:
     if isinstance(value, bytes):
         return literal(value, BinaryValue())
+    if read_as_the_column(attribute, value):
+        return literal(value, attribute.type)
     if not read_by_database(attribute, value):
         return value
     return JsonText(value, attribute.type) if is_json(attribute.type) else cast(literal(value), attribute.type)

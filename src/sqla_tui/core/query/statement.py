@@ -28,6 +28,7 @@ from sqla_tui.core.query.spec import (
     condition,
     filter_values,
     json_equality,
+    read_as_the_column,
     read_by_database,
 )
 from sqla_tui.core.query.sqlite_time import compares_instants
@@ -108,6 +109,12 @@ def _condition_source(spec: QuerySpec, root: Root, index: int, dialect: Dialect 
     elif read_by_database(attribute, values[0]) and not (is_json(attribute.type) and json_is_text(dialect)):
         converted = [_cast_source(text, column) for text in converted]
         names = {"cast", "literal"}
+    elif read_as_the_column(attribute, values[0]):  # as ``spec._bound`` binds it
+        converted = [
+            f"literal({text}, {column}.type)" if isinstance(value, str) else text
+            for value, text in zip(values, converted, strict=True)
+        ]
+        names = {"literal"}
     elif isinstance(values[0], bytes) and binds_bytes_as_text(dialect):  # as ``spec.BinaryValue`` binds it there
         converted = [
             f"literal({value.decode()!r})" if isinstance(value, bytes) else text

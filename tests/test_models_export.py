@@ -86,7 +86,8 @@ def table_facts(table: TableInfo) -> dict[str, Any]:
         ),
         "unique": sorted((u.columns, u.nulls_not_distinct) for u in table.unique_constraints),
         "indexes": sorted(
-            (i.name, i.columns, i.unique, i.where, i.lengths, i.method, i.include, i.ops, i.nulls_not_distinct, i.sorting)
+            (i.name, i.columns, i.unique, i.where, i.lengths, i.method, i.include, i.ops, i.nulls_not_distinct, i.sorting,
+             i.kind)
             for i in table.indexes
         ),
         "comment": table.comment,
@@ -278,6 +279,8 @@ _SCRATCH = {
         # prefix keys: a TEXT column is indexed by its first characters, and a unique key on a prefix is an index
         "CREATE TABLE notes (id int PRIMARY KEY, body TEXT, code VARCHAR(40), KEY ix_notes_body (body(10)), "
         "UNIQUE KEY ux_notes_code (code(5), id))",
+        # a FULLTEXT key on a TEXT column: written as a plain Index, create_all failed (a TEXT key needs a length)
+        "CREATE TABLE docs (id int PRIMARY KEY, body TEXT, FULLTEXT KEY ft_docs_body (body))",
     ],
     "sqlite": [
         'CREATE TABLE "class" (id INTEGER PRIMARY KEY, "metadata" TEXT, "registry" INTEGER, "_sa_instance_state" TEXT, '
@@ -375,6 +378,10 @@ def test_hostile_names_and_every_shape_round_trip(scratch: TestDatabase, tmp_pat
             ("ix_notes_body", False, {"body": 10}),
             ("ux_notes_code", True, {"code": 5}),
         ]
+        [fulltext] = generated.tables["docs"].indexes
+        assert (fulltext.name, fulltext.dialect_options["mysql"]["prefix"]) == ("ft_docs_body", "FULLTEXT")
+        shown = runner.invoke(app, ["schema", scratch.url, "--table", "docs"])
+        assert "ft_docs_body fulltext (body)" in shown.stdout
     else:  # MariaDB has no partial indexes
         predicate = "(x > 0)" if scratch.backend == "postgresql" else "x > 0"  # as each database gives it back
         partial = [i for i in generated.tables["measures"].indexes if i.name == "ux_measures_x"]

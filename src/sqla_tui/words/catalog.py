@@ -86,7 +86,8 @@ def key_lines(table: TableInfo) -> list[str]:
 
 def index_line(index: IndexInfo) -> str:
     """``ix_posts_user_id (user_id) unique``, a partial one's ``where deleted_at IS NULL``, a prefix's ``body(10)``,
-    and PostgreSQL's ``using gin``, ``body text_pattern_ops``, ``created_at DESC NULLS LAST``, ``include (id)``."""
+    MariaDB's ``ft fulltext (body)``, and PostgreSQL's ``using gin``, ``body text_pattern_ops``, ``created_at DESC NULLS
+    LAST``, ``include (id)``."""
     lengths, ops, sorting = dict(index.lengths), dict(index.ops), dict(index.sorting)
     columns = ", ".join(
         f"{column}({lengths[column]})" if column in lengths else " ".join(
@@ -94,7 +95,8 @@ def index_line(index: IndexInfo) -> str:
         )
         for column in index.columns
     )  # fmt: skip
-    line = f"{index.name or '(unnamed)'}" + (f" using {index.method}" if index.method else "") + f" ({columns})"
+    line = f"{index.name or '(unnamed)'}" + (f" {index.kind.lower()}" if index.kind else "")
+    line += (f" using {index.method}" if index.method else "") + f" ({columns})"
     line += f" include ({', '.join(index.include)})" if index.include else ""
     line += " unique" if index.unique else ""
     line += " nulls not distinct" if index.nulls_not_distinct else ""

@@ -263,6 +263,7 @@ def _index_on_its_column(table: TableInfo, index: IndexInfo) -> bool:
         and not index.unique
         and index.where is None
         and not (index.lengths or index.method or index.include or index.ops or index.nulls_not_distinct or index.sorting)
+        and index.kind is None
         and index.name == f"ix_{table.name}_{index.columns[0]}"
     )
 
@@ -733,6 +734,8 @@ class _Writer:
                 flags.append(f"{self.dialect.name}_where={self.ref(SA, 'text')}({literal(index.where)})")
             if index.lengths and self.dialect.name in ("mysql", "mariadb"):
                 flags.append("mysql_length={" + ", ".join(f"{literal(c)}: {n}" for c, n in index.lengths) + "}")
+            if index.kind and self.dialect.name in ("mysql", "mariadb"):
+                flags.append(f"mysql_prefix={literal(index.kind)}")
             if self.dialect.name == "postgresql":
                 flags += ["postgresql_nulls_not_distinct=True"] if index.nulls_not_distinct else []
                 flags += [f"postgresql_using={literal(index.method)}"] if index.method else []

@@ -146,7 +146,11 @@ class IndexInfo:
     nulls_not_distinct: bool = False
     """A unique index's ``NULLS NOT DISTINCT`` (``UniqueInfo``'s)."""
     sorting: tuple[tuple[str, str], ...] = ()
-    """Keys not in ascending order with NULLs last, and how: ``("created_at", "DESC NULLS LAST")`` (PostgreSQL)."""
+    """Keys not in ascending order with NULLs last, and how: ``("created_at", "DESC NULLS LAST")`` (PostgreSQL,
+    SQLite)."""
+    kind: str | None = None
+    """MariaDB's and MySQL's ``FULLTEXT`` or ``SPATIAL`` index: what serves ``MATCH ... AGAINST`` or a geometry's
+    search, and what a TEXT column may have without a prefix length."""
 
 
 @dataclass(frozen=True)
@@ -742,6 +746,7 @@ def _index_info(index: dict) -> IndexInfo:
         where=None if where is None else str(where),
         lengths=tuple(sorted((str(column), int(length)) for column, length in (options.get("mysql_length") or {}).items())),
         method=options.get("postgresql_using"),
+        kind=options.get("mysql_prefix"),
         include=tuple(options.get("postgresql_include") or ()),
         ops=tuple(sorted((options.get("postgresql_ops") or {}).items())),
         nulls_not_distinct=_nulls_not_distinct(index),

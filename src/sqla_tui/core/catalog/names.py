@@ -27,12 +27,14 @@ NAMES_SQL = {
         "WHERE table_schema = :schema AND table_type IN ('BASE TABLE', 'VIEW', 'SYSTEM VERSIONED')"
     ),
     "sqlite": (
-        'SELECT name, type, sql FROM "{schema}".sqlite_master '
+        "SELECT name, type, CASE WHEN sql LIKE 'CREATE VIRTUAL TABLE%' THEN sql END "
+        'FROM "{schema}".sqlite_master '
         "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
     ),
 }
 """Per dialect, (name, kind[, partitioned parent]) of one schema, its system tables left out; SQLite's rows are
-(name, type, CREATE statement), which ``sqlite_kinds`` makes (name, kind).
+(name, type, a virtual table's CREATE statement), which ``sqlite_kinds`` makes (name, kind): only a virtual
+table's text is read, not the CREATE TABLE of each of 2,000 tables.
 
 PostgreSQL and MySQL bind the schema as ``:schema``; SQLite formats it in as
 ``{schema}``, quoted by the caller (an attached schema's name is not a bind value).

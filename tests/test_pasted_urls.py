@@ -171,3 +171,19 @@ def test_a_scheme_in_capitals_and_libpqs_dbname_open_what_they_name() -> None:
     assert _schema(f"MySQL://root@{MY_HOST}:{MY_PORT}/mysql") == "mysql"
     result = runner.invoke(app, ["schema", f"postgresql://postgres@{PG_HOST}:{PG_PORT}?dbname=no_such_db"])
     assert (result.exit_code, result.stderr) == (2, f"error: database 'no_such_db' does not exist on {PG_HOST}:{PG_PORT}; create it or pick another\n")
+
+
+def test_a_port_that_is_not_a_number_is_named_and_an_empty_one_is_the_default() -> None:
+    """All three were "not a database URL"; psql reads ``host:/db`` as the default port."""
+    assert _failure(f"postgresql://postgres:s3cret@{PG_HOST}:abc/postgres") == (
+        "error: port 'abc' in the URL is not a number; write host:PORT with a PORT from 1 to 65535, or leave the port out\n"
+    )
+    assert _failure(f"postgresql://postgres@{PG_HOST}:5432:5432/postgres") == (
+        "error: port '5432:5432' in the URL is not a number; write host:PORT with a PORT from 1 to 65535, or leave the port out\n"
+    )
+    require_server("postgresql")
+    require_server("mariadb")
+    if (PG_PORT, MY_PORT) != (5432, 3306):
+        pytest.skip("an empty port is the driver's default, which is not the shared servers' here")
+    assert _schema(f"postgresql://postgres@{PG_HOST}:/postgres") == "public"
+    assert _schema(f"mysql://root@{MY_HOST}:/mysql") == "mysql"

@@ -16,10 +16,10 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from sqla_tui.core.connect.masking import mask_url
+from sqla_tui.core.connect.masking import mask_url, mask_url_text, url_secrets
 from sqla_tui.core.connect.pg_hosts import hosts_in_query, one_host_list
 from sqla_tui.core.connect.sqlite_target import read_sqlite_url
-from sqla_tui.core.connect.url_grammar import UrlParts, render_hiding_password, split_url
+from sqla_tui.core.connect.url_grammar import PortError, UrlParts, render_hiding_password, split_url
 from sqla_tui.core.connect.url_options import check_options
 from sqla_tui.core.connect.userinfo import userinfo_end
 from sqla_tui.core.errors import UserError
@@ -106,6 +106,11 @@ def check_url(raw: str) -> UrlParts:
         raise UserError("no database URL given: pass one, or set DATABASE_URL")
     try:
         url = _split(raw)
+    except PortError as error:
+        raise UserError(
+            f"port {mask_url_text(error.text, url_secrets(raw))!r} in the URL is not a number; "
+            "write host:PORT with a PORT from 1 to 65535, or leave the port out"
+        ) from None
     except ValueError:
         raise UserError(
             f"not a database URL: {mask_url(raw)!r}; "
@@ -153,7 +158,20 @@ def _split(raw: str) -> UrlParts:
             return url
     except ValueError:
         pass
-    return split_url(_userinfo_encoded(raw))
+    return _split_empty_port_as_none(_userinfo_encoded(raw))
+
+
+def _split_empty_port_as_none(raw: str) -> UrlParts:
+    """``split_url``, reading an empty port (``host:/db``) as no port, the default, as psql reads it.
+
+    SQLAlchemy's ``int("")`` fails on it; any other port that is not a number still raises PortError.
+    """
+    try:
+        return split_url(raw)
+    except PortError as error:
+        if error.text:
+            raise
+        return split_url(raw[: error.start - 1] + raw[error.start :])
 
 
 def _userinfo_encoded(raw: str) -> str:

@@ -49,6 +49,17 @@ _PATTERN = re.compile(
 """SQLAlchemy 2.x's URL pattern, character for character."""
 
 
+class PortError(ValueError):
+    """A URL whose host has a port that is not a number, where ``make_url`` raises a bare ValueError: the port is named."""
+
+    def __init__(self, text: str, start: int) -> None:
+        super().__init__(f"invalid port {text!r}")
+        self.text = text
+        """The port as written (empty for ``host:/db``)."""
+        self.start = start
+        """Where the port starts in the URL, just after its colon."""
+
+
 @dataclass(frozen=True)
 class UrlParts:
     """The parts of a database URL, named as ``sqlalchemy.engine.URL`` names them."""
@@ -72,11 +83,17 @@ class UrlParts:
 
 
 def split_url(raw: str) -> UrlParts:
-    """``raw`` in parts, as ``make_url`` reads it; ValueError where ``make_url`` raises."""
+    """``raw`` in parts, as ``make_url`` reads it; ValueError where ``make_url`` raises (PortError for the port)."""
     match = _PATTERN.match(raw)
     if match is None:
         raise ValueError("Could not parse SQLAlchemy URL from given URL string")
     parts = match.groupdict()
+    try:
+        port = None if parts["port"] is None else int(parts["port"])  # int(), as SQLAlchemy's URL.create converts it
+    except ValueError:
+        if not (parts["ipv4host"] or parts["ipv6host"]):  # no host before it: not a host:port at all (garbage://::)
+            raise
+        raise PortError(parts["port"], match.start("port")) from None
     query: Query = {}
     if parts["query"] is not None:
         for key, value in parse_qsl(parts["query"]):
@@ -89,7 +106,7 @@ def split_url(raw: str) -> UrlParts:
     return UrlParts(
         drivername=parts["name"],
         host=parts["ipv4host"] or parts["ipv6host"],
-        port=None if parts["port"] is None else int(parts["port"]),  # int(), as SQLAlchemy's URL.create converts it
+        port=port,
         query=query,
         **decoded,
     )

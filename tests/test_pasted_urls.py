@@ -187,3 +187,21 @@ def test_a_port_that_is_not_a_number_is_named_and_an_empty_one_is_the_default() 
         pytest.skip("an empty port is the driver's default, which is not the shared servers' here")
     assert _schema(f"postgresql://postgres@{PG_HOST}:/postgres") == "public"
     assert _schema(f"mysql://root@{MY_HOST}:/mysql") == "mysql"
+
+
+@pytest.mark.parametrize(
+    ("hosts", "number", "listed"),
+    [
+        ("postgres@{host},/postgres", "2 of 2", "{host},"),
+        ("postgres@,{host}/postgres", "1 of 2", ",{host}"),
+        ("postgres@{host}:{port},:{port}/postgres", "2 of 2", "{host}:{port},:{port}"),
+        ("postgres@/postgres?host={host},", "2 of 2", "{host},"),
+    ],
+)
+def test_an_empty_host_in_a_host_list_is_named(hosts: str, number: str, listed: str) -> None:
+    """Each was "unexpected ArgumentError: All hosts are required … this is a bug in sqla-tui"."""
+    url = "postgresql://" + hosts.format(host=PG_HOST, port=PG_PORT)
+    assert _failure(url) == (
+        f"error: host {number} in the URL's host list {listed.format(host=PG_HOST, port=PG_PORT)!r} is empty: "
+        "name a host there, or remove the extra comma\n"
+    )

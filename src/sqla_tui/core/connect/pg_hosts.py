@@ -51,11 +51,12 @@ def one_host_list(url: UrlParts) -> UrlParts:
     ports = [token for value in _values(url.query, "port") for token in value.split(",")]
     if url.port is not None:
         ports.insert(0, str(url.port))
-    own_port = any(port for _, port in map(_host_and_port, hosts))
-    if len(hosts) + (url.host is not None) <= 1 and len(ports) <= 1 and not own_port:
-        return url
     if url.host is not None:
         hosts.insert(0, url.host)
+    _refuse_unusable_hosts(hosts)
+    own_port = any(port for _, port in map(_host_and_port, hosts))
+    if len(hosts) <= 1 and len(ports) <= 1 and not own_port:
+        return url
     if len(ports) not in (0, 1, len(hosts)):
         raise UserError(
             f"the URL names {_counted(len(hosts), 'host')} and {_counted(len(ports), 'port')}: "
@@ -67,6 +68,20 @@ def one_host_list(url: UrlParts) -> UrlParts:
     query["host"] = ",".join(host for host, _ in pairs)
     query["port"] = ",".join(own or port for (_, own), port in zip(pairs, given))
     return url.set(host=None, port=None, query=query)
+
+
+def _refuse_unusable_hosts(hosts: list[str]) -> None:
+    """Refuse an empty entry in a host list before asyncpg does.
+
+    asyncpg refuses a list with an empty host (libpq's "default socket") with
+    an ArgumentError that read as a bug in sqla-tui.
+    """
+    for number, (host, _) in enumerate(map(_host_and_port, hosts), start=1):
+        if not host and len(hosts) > 1:
+            raise UserError(
+                f"host {number} of {len(hosts)} in the URL's host list {','.join(hosts)!r} is empty: "
+                "name a host there, or remove the extra comma"
+            )
 
 
 def _counted(number: int, noun: str) -> str:

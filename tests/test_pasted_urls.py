@@ -205,3 +205,13 @@ def test_an_empty_host_in_a_host_list_is_named(hosts: str, number: str, listed: 
         f"error: host {number} in the URL's host list {listed.format(host=PG_HOST, port=PG_PORT)!r} is empty: "
         "name a host there, or remove the extra comma\n"
     )
+
+
+@pytest.mark.parametrize("query", ["host=relative/dir", "host=relative/dir:{port},{host}"])
+def test_a_relative_socket_directory_is_named(query: str) -> None:
+    """It said "unknown host None": asyncpg looked the path up as a host name."""
+    url = f"postgresql://postgres@/postgres?{query.format(host=PG_HOST, port=PG_PORT)}"
+    assert _failure(url) == (
+        "error: host 'relative/dir' in the URL is neither a host name nor a socket directory, "
+        "which must be an absolute path: write e.g. host=/var/run/postgresql\n"
+    )

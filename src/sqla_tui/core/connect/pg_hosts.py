@@ -71,16 +71,22 @@ def one_host_list(url: UrlParts) -> UrlParts:
 
 
 def _refuse_unusable_hosts(hosts: list[str]) -> None:
-    """Refuse an empty entry in a host list before asyncpg does.
+    """Refuse an empty entry in a host list, and a relative path as a host, before asyncpg fails on either.
 
     asyncpg refuses a list with an empty host (libpq's "default socket") with
-    an ArgumentError that read as a bug in sqla-tui.
+    an ArgumentError that read as a bug in sqla-tui, and looks a relative
+    path up as a host name, which says "unknown host" without naming it.
     """
     for number, (host, _) in enumerate(map(_host_and_port, hosts), start=1):
         if not host and len(hosts) > 1:
             raise UserError(
                 f"host {number} of {len(hosts)} in the URL's host list {','.join(hosts)!r} is empty: "
                 "name a host there, or remove the extra comma"
+            )
+        if "/" in host and not host.startswith("/"):
+            raise UserError(
+                f"host {host!r} in the URL is neither a host name nor a socket directory, "
+                "which must be an absolute path: write e.g. host=/var/run/postgresql"
             )
 
 

@@ -215,3 +215,22 @@ def test_a_relative_socket_directory_is_named(query: str) -> None:
         "error: host 'relative/dir' in the URL is neither a host name nor a socket directory, "
         "which must be an absolute path: write e.g. host=/var/run/postgresql\n"
     )
+
+
+def test_a_failure_names_the_user_port_and_host_the_query_string_gave() -> None:
+    """The driver takes ``?user=``, ``?port=`` and ``?host=`` over the authority's; the line named the authority's."""
+    closed = _closed_port()
+    assert _failure(f"postgresql://postgres@{PG_HOST}/postgres?port={closed}") == (
+        f"error: cannot connect to {PG_HOST}:{closed}: connection refused; is the server running there?\n"
+    )
+    assert _failure("postgresql://postgres@/postgres?host=no-such-host.invalid") == (
+        "error: unknown host 'no-such-host.invalid'; check the host name in the URL\n"
+    )
+    require_server("postgresql")
+    require_server("mariadb")
+    assert _failure(f"postgresql://postgres:s3cret@{PG_HOST}:{PG_PORT}/postgres?user=nosuch_x") == (
+        f"error: authentication failed for user 'nosuch_x' on {PG_HOST}:{PG_PORT}; check the user name and password\n"
+    )
+    assert _failure(f"mysql://root@{MY_HOST}:{MY_PORT}/mysql?user=nosuch_x") == (
+        f"error: authentication failed for user 'nosuch_x' on {MY_HOST}:{MY_PORT}; check the user name and password\n"
+    )

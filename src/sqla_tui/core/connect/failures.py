@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL
 from sqla_tui.core.connect.masking import mask_url_text, url_secrets
 from sqla_tui.core.connect.sqlite_target import read_sqlite_url
 from sqla_tui.core.connect.url import display_url
+from sqla_tui.core.connect.url_grammar import last_value
 from sqla_tui.core.errors import UserError
 
 _DEFAULT_PORT = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
@@ -38,14 +39,29 @@ def _causes(error: BaseException) -> list[BaseException]:
     return seen
 
 
+def _given(url: URL, key: str) -> str | None:
+    """The URL option ``key`` (its last value), which the driver takes over the authority's user, host or port."""
+    value = url.query.get(key)
+    return None if value is None else last_value(value)
+
+
+def _user(url: URL) -> str:
+    """The user name the driver logged in as: ``?user=`` wins over the authority's, for both drivers."""
+    return _given(url, "user") or url.username or ""
+
+
+def _port(url: URL) -> str:
+    """The port (or, for PostgreSQL's host lists, ports) dialled: ``?port=`` wins over the authority's."""
+    return _given(url, "port") or str(url.port or _DEFAULT_PORT.get(url.get_backend_name()) or "?")
+
+
 def _where(url: URL) -> str:
     """The server the URL names, ``host:port``; each of them for PostgreSQL's ``?host=h1,h2&port=p1,p2``."""
-    backend = url.get_backend_name()
-    default = str(url.port or _DEFAULT_PORT.get(backend) or "?")
+    port = _port(url)
     if url.host is None and isinstance(url.query.get("host"), str):  # core.connect.pg_hosts makes lists so
-        hosts, ports = str(url.query["host"]).split(","), str(url.query.get("port", default)).split(",")
+        hosts, ports = str(url.query["host"]).split(","), port.split(",")
         return ", ".join(f"{host}:{port}" for host, port in zip(hosts, ports if len(ports) == len(hosts) else [ports[0]] * len(hosts)))
-    return f"{url.host or 'localhost'}:{default}"
+    return f"{url.host or 'localhost'}:{port}"
 
 
 def _mysql_code(error: BaseException) -> int | None:
@@ -80,7 +96,7 @@ _ROLE = {"primary": "primary", "read-write": "primary", "standby": "standby", "r
 def _explain(error: BaseException, url: URL) -> str:
     """The line for ``error``: the first cause we recognise names what to fix, else the driver's own first line."""
     where = _where(url)
-    user = url.username or ""
+    user = _user(url)
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return (
             f"the server at {where} closed our connection ({_first_line(error)}); "
@@ -97,7 +113,7 @@ def _explain(error: BaseException, url: URL) -> str:
         if sqlstate in ("28P01", "28000") or code == _MYSQL_ACCESS_DENIED:
             return f"authentication failed for user {user!r} on {where}; check the user name and password"
         if sqlstate == "3D000" or code == 1049:
-            database = url.query.get("database") or url.database  # libpq's ?dbname= (asyncpg's ?database=) wins
+            database = _given(url, "database") or url.database  # libpq's ?dbname= (asyncpg's ?database=) wins
             return f"database {database!r} does not exist on {where}; create it or pick another"
         if isinstance(cause, ConnectionError) and "rejected SSL upgrade" in str(cause):  # asyncpg's words
             return (
@@ -116,7 +132,7 @@ def _explain(error: BaseException, url: URL) -> str:
                 "check the CA the URL names, and that the certificate names the host the URL uses"
             )
         if isinstance(cause, socket.gaierror) or code == 2005:
-            return f"unknown host {url.host!r}; check the host name in the URL"
+            return f"unknown host {url.host or _given(url, 'host')!r}; check the host name in the URL"
         if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
             return f"cannot connect to {where}: connection refused; is the server running there?"
         if isinstance(cause, FileNotFoundError) and where.startswith("/"):  # asyncpg's for a socket directory
@@ -154,7 +170,7 @@ def _port_hint(url: URL) -> str:
     """Say so when the port is the other server's usual one: each side waits for the other to speak first."""
     backend = url.get_backend_name()
     for server, port in _DEFAULT_PORT.items():
-        if url.port == port and server != backend and _DEFAULT_PORT.get(backend) != port:
+        if _port(url) == str(port) and server != backend and _DEFAULT_PORT.get(backend) != port:
             return f" ({port} is {_SERVER_NAMES[server]}'s usual port, and this is a {_SERVER_NAMES[backend]} URL)"
     return ""
 

@@ -1,4 +1,4 @@
-"""A TCP proxy the tests can pull the plug on or stall, and a server that never answers.
+"""A TCP proxy the tests can pull the plug on or stall, a server that never answers, and one of another protocol.
 
 Stopping the proxy closes every client connection and stops listening, which
 is what a client sees when its database host goes away; starting it again on
@@ -138,3 +138,19 @@ class SilentServer(_LoopThread):
         self._writers.add(writer)
         while await reader.read(65536):  # read what the client says, answer nothing, until it hangs up
             pass
+
+
+class WrongServer(SilentServer):
+    """Answers whatever a client says first with ``reply`` and hangs up: another protocol's server on the port."""
+
+    def __init__(self, reply: bytes = b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n") -> None:
+        self.reply = reply
+        super().__init__()
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.accepted += 1
+        self._writers.add(writer)
+        if await reader.read(65536):
+            writer.write(self.reply)
+            await writer.drain()
+        writer.close()

@@ -16,9 +16,9 @@ import pytest
 
 from sqla_tui.core.connect.engine import DEFAULT_CONNECT_TIMEOUT, connect
 from sqla_tui.core.errors import UserError
-from tests.databases import PG_PORT, require_server
+from tests.databases import MY_PORT, PG_PORT, require_server
 from tests.server_probes import wait_until
-from tests.tcp_proxy import SilentServer
+from tests.tcp_proxy import SilentServer, WrongServer
 
 SCHEMES = ["mysql", "mariadb", "postgresql"]
 
@@ -51,6 +51,33 @@ async def test_a_mysql_url_at_postgresqls_port_says_which_server_listens_there()
         f"no answer from 127.0.0.1:{PG_PORT} in time ({PG_PORT} is PostgreSQL's usual port, "
         "and this is a MySQL/MariaDB URL); check the host, port and firewall"
     )
+
+
+@pytest.mark.parametrize("sslmode", ["", "?sslmode=disable", "?sslmode=allow", "?sslmode=prefer", "?sslmode=require"])
+async def test_a_postgresql_url_at_mariadbs_port_says_it_did_not_answer_as_postgresql(sslmode: str) -> None:
+    """It said the server "does not offer TLS, but the URL asks for it (sslmode=None)", or, with sslmode=disable,
+    asyncpg's raw "connection was closed in the middle of operation"."""
+    require_server("mariadb")
+    if sslmode == "?sslmode=require" and MY_PORT != 3306:
+        pytest.skip("under sslmode=require only MySQL's usual port tells another server from one without TLS")
+    with pytest.raises(UserError) as raised:
+        await asyncio.wait_for(connect(f"postgresql://postgres@127.0.0.1:{MY_PORT}/db{sslmode}", connect_timeout=5), 10)
+
+    hint = f" ({MY_PORT} is MySQL/MariaDB's usual port, and this is a PostgreSQL URL)" if MY_PORT == 3306 else ""
+    assert str(raised.value) == f"the server at 127.0.0.1:{MY_PORT} did not answer as PostgreSQL{hint}; check the host and port"
+
+
+@pytest.mark.parametrize("sslmode", ["", "?sslmode=disable", "?sslmode=allow"])
+async def test_a_postgresql_url_at_another_protocols_server_says_it_did_not_answer_as_postgresql(sslmode: str) -> None:
+    server = WrongServer()
+    try:
+        with pytest.raises(UserError) as raised:
+            await asyncio.wait_for(connect(f"postgresql://postgres@127.0.0.1:{server.port}/db{sslmode}", connect_timeout=5), 10)
+    finally:
+        server.close()
+
+    assert str(raised.value) == f"the server at 127.0.0.1:{server.port} did not answer as PostgreSQL; check the host and port"
+    assert server.accepted >= 1
 
 
 def test_the_cli_gives_up_on_a_silent_mariadb_endpoint(silent: SilentServer) -> None:

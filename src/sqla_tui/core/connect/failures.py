@@ -89,6 +89,9 @@ def translate_error(error: BaseException, url: URL) -> UserError:
     return UserError(mask_url_text(_explain(error, url), secrets))
 
 
+_TLS_REQUIRED = ("require", "verify-ca", "verify-full")
+"""asyncpg's ``ssl`` modes under which a PostgreSQL server that offers no TLS is refused."""
+
 _ROLE = {"primary": "primary", "read-write": "primary", "standby": "standby", "read-only": "standby"}
 """What a ``target_session_attrs`` that no server matched asked for, in words."""
 
@@ -116,10 +119,15 @@ def _explain(error: BaseException, url: URL) -> str:
             database = _given(url, "database") or url.database  # libpq's ?dbname= (asyncpg's ?database=) wins
             return f"database {database!r} does not exist on {where}; create it or pick another"
         if isinstance(cause, ConnectionError) and "rejected SSL upgrade" in str(cause):  # asyncpg's words
+            mode = _given(url, "ssl")
+            if mode not in _TLS_REQUIRED or _port_hint(url):
+                return _not_postgresql(url, where)
             return (
-                f"the server at {where} does not offer TLS, but the URL asks for it (sslmode={url.query.get('ssl')}): "
+                f"the server at {where} does not offer TLS, but the URL asks for it (sslmode={mode}): "
                 "enable TLS on the server, or use sslmode=prefer (or disable) to connect unencrypted"
             )
+        if type(cause).__name__ == "ConnectionDoesNotExistError" and getattr(error, "statement", None) is None:
+            return _not_postgresql(url, where)  # asyncpg's, hung up on while connecting: no statement was sent
         if type(cause).__name__ == "TargetServerAttributeNotMatched":  # asyncpg's, imported only with it
             return (
                 f"no server the URL names is a {_ROLE.get(str(url.query.get('target_session_attrs')), 'match')} "
@@ -143,6 +151,16 @@ def _explain(error: BaseException, url: URL) -> str:
         if sqlite_problem is not None:
             return sqlite_problem
     return f"{display_url(url)}: {_first_line(error)}"
+
+
+def _not_postgresql(url: URL, where: str) -> str:
+    """The line for a server that answered asyncpg's first message with something no PostgreSQL sends, or hung up.
+
+    asyncpg calls the first "rejected SSL upgrade" whatever the URL's sslmode,
+    and the second "connection was closed in the middle of operation"; both
+    mean the port is another server's (MySQL's greeting, an HTTP reply).
+    """
+    return f"the server at {where} did not answer as PostgreSQL{_port_hint(url)}; check the host and port"
 
 
 def _sqlite_problem(cause: BaseException, url: URL) -> str | None:

@@ -234,3 +234,16 @@ def test_a_failure_names_the_user_port_and_host_the_query_string_gave() -> None:
     assert _failure(f"mysql://root@{MY_HOST}:{MY_PORT}/mysql?user=nosuch_x") == (
         f"error: authentication failed for user 'nosuch_x' on {MY_HOST}:{MY_PORT}; check the user name and password\n"
     )
+
+
+def test_a_mysql_unix_socket_with_no_server_behind_it_is_named(tmp_path: Path) -> None:
+    """A missing socket was aiomysql's raw "(2003, Can't connect to MySQL server on 'localhost')", one left behind
+    by a stopped server (or a file that is no socket) "cannot connect to localhost:3306: connection refused"."""
+    missing, regular, stale = tmp_path / "missing.sock", tmp_path / "regular", tmp_path / "stale.sock"
+    regular.write_text("not a socket")
+    with socket.socket(socket.AF_UNIX) as left_behind:
+        left_behind.bind(str(stale))  # bound, never listening: what a stopped server leaves
+    for path in (missing, regular, stale):
+        assert _failure(f"mysql://root@localhost/mysql?unix_socket={path}") == (
+            f"error: no server socket at {path}: is the server running, with its socket at that path?\n"
+        )

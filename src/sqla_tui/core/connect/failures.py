@@ -56,7 +56,11 @@ def _port(url: URL) -> str:
 
 
 def _where(url: URL) -> str:
-    """The server the URL names, ``host:port``; each of them for PostgreSQL's ``?host=h1,h2&port=p1,p2``."""
+    """The server the URL names, ``host:port``; each of them for PostgreSQL's ``?host=h1,h2&port=p1,p2``; MySQL's
+    ``?unix_socket=`` path, which aiomysql dials instead of the host."""
+    socket_path = _given(url, "unix_socket")
+    if socket_path:
+        return socket_path
     port = _port(url)
     if url.host is None and isinstance(url.query.get("host"), str):  # core.connect.pg_hosts makes lists so
         hosts, ports = str(url.query["host"]).split(","), port.split(",")
@@ -141,10 +145,12 @@ def _explain(error: BaseException, url: URL) -> str:
             )
         if isinstance(cause, socket.gaierror) or code == 2005:
             return f"unknown host {url.host or _given(url, 'host')!r}; check the host name in the URL"
-        if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
+        refused = isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED
+        if (refused or isinstance(cause, FileNotFoundError)) and (where.startswith("/") or "unix_socket" in url.query):
+            place = "at that path" if "unix_socket" in url.query else "in that directory"  # MySQL's socket, PG's dir
+            return f"no server socket at {where}: is the server running, with its socket {place}?"
+        if refused:
             return f"cannot connect to {where}: connection refused; is the server running there?"
-        if isinstance(cause, FileNotFoundError) and where.startswith("/"):  # asyncpg's for a socket directory
-            return f"no server socket at {where}: is the server running, with its socket in that directory?"
         if isinstance(cause, (TimeoutError, asyncio.TimeoutError)):
             return f"no answer from {where} in time{_port_hint(url)}; check the host, port and firewall"
         sqlite_problem = _sqlite_problem(cause, url)

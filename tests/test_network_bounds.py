@@ -90,3 +90,13 @@ def test_the_cli_gives_up_on_a_silent_mariadb_endpoint(silent: SilentServer) -> 
         process.kill()
     assert process.returncode == 2
     assert stderr == f"error: no answer from 127.0.0.1:{silent.port} in time; check the host, port and firewall\n"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+async def test_the_urls_connect_timeout_bounds_the_wait_on_every_driver(silent: SilentServer, scheme: str) -> None:
+    """MySQL/MariaDB URLs waited the default 10 s whatever their ``connect_timeout`` said; PostgreSQL's honoured it."""
+    url = f"{scheme}://someone:pw@127.0.0.1:{silent.port}/db?connect_timeout=1"
+    with pytest.raises(UserError) as raised:
+        await asyncio.wait_for(connect(url), DEFAULT_CONNECT_TIMEOUT - 5)  # the default would time this out instead
+
+    assert str(raised.value) == f"no answer from 127.0.0.1:{silent.port} in time; check the host, port and firewall"

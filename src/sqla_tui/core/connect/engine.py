@@ -36,6 +36,7 @@ from sqla_tui.core.connect.target import (
     demo_url,
 )
 from sqla_tui.core.connect.url import display_url, parse_url
+from sqla_tui.core.connect.url_grammar import last_value
 from sqla_tui.core.errors import UserError
 from sqla_tui.core.internals import single_statement
 
@@ -62,8 +63,8 @@ def _connect_args(
 ) -> dict[str, object]:
     """Driver arguments that name our sessions, bound connect time and forbid writes.
 
-    ``connect_timeout`` None is the URL's (libpq's ``connect_timeout``), else
-    ours. The URL's server settings (libpq's ``options`` and
+    ``connect_timeout`` None is the URL's ``connect_timeout`` (libpq's and
+    MySQL's, both whole seconds), else ours. The URL's server settings (libpq's ``options`` and
     ``application_name``) come first, read-only last, so no URL turns it off.
     aiomysql connections also never accept several statements in one call,
     read-only or not (asyncpg prepares every statement and sqlite3 runs one
@@ -72,7 +73,8 @@ def _connect_args(
     backend = url.get_backend_name()
     driver = url.get_driver_name()
     if connect_timeout is None:
-        connect_timeout = libpq.connect_timeout or DEFAULT_CONNECT_TIMEOUT
+        given = url.query.get("connect_timeout")
+        connect_timeout = float(last_value(given)) if given is not None else DEFAULT_CONNECT_TIMEOUT
     if driver == "asyncpg":
         settings = {"application_name": APPLICATION_NAME, **libpq.settings}
         if read_only:

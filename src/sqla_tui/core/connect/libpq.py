@@ -43,10 +43,11 @@ _FORMAT = (
 
 @dataclass(frozen=True)
 class LibpqOptions:
-    """What the URL asked of the session: server settings, and seconds to wait for a connection (None: ours)."""
+    """What the URL asked of the session: server settings, TLS files, the servers' role.
+
+    ``connect_timeout``, which MySQL's URLs carry too, is read for both drivers by ``core.connect.engine``."""
 
     settings: dict[str, str] = field(default_factory=dict)
-    connect_timeout: float | None = None
     dsn: str | None = None
     """``postgresql://?sslrootcert=…``: the TLS files, for asyncpg to read as libpq would; None without any."""
     session_attrs: str | None = None
@@ -58,12 +59,11 @@ def libpq_options(query: Mapping[str, str | tuple[str, ...]]) -> LibpqOptions:
     settings = parse_options(last_value(query.get("options", "")))
     if "application_name" in query:
         settings["application_name"] = last_value(query["application_name"])
-    timeout = query.get("connect_timeout")
     files = {key: last_value(query[key]) for key in TLS_FILES if key in query}
     require_files(files.values())
     dsn = f"postgresql://?{urlencode(files)}" if files else None
     attrs = SESSION_ATTRS.get(last_value(query.get("target_session_attrs", "")))
-    return LibpqOptions(settings, float(last_value(timeout)) if timeout is not None else None, dsn, attrs)
+    return LibpqOptions(settings, dsn, attrs)
 
 
 def parse_options(text: str) -> dict[str, str]:

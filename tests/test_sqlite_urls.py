@@ -24,6 +24,7 @@ runner = CliRunner()
 
 FILE_SPELLINGS = [
     "sqlite:///{path}",
+    "sqlite:////{path}",  # five slashes, as sqlite:////$PWD/x.db gives: a "file: URI naming host 'tmp'" before
     "sqlite:///file:{path}?uri=true",
     "sqlite+aiosqlite:///file:{path}?uri=true",
     "sqlite:///file:{path}?uri=true&mode=rwc",

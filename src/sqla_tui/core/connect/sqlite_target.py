@@ -76,11 +76,24 @@ def read_sqlite_url(database: str | None, query: Mapping[str, str | Sequence[str
         return SqliteTarget(None)
     path = Path(name) if from_uri else Path(name).expanduser()
     return SqliteTarget(
-        path=Path(os.path.abspath(path)),
+        path=_absolute(path),
         options=tuple((key, options[key]) for key in _PASSED_THROUGH if key in options),
         timeout=options.get("timeout"),
         read_only_asked=options.get("mode") == "ro",
     )
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute, a leading ``//`` read as ``/``: ``sqlite:////$PWD/x.db`` gives ``//home/…``.
+
+    POSIX lets a system give exactly two leading slashes a meaning of its
+    own, so Python keeps them; Linux and macOS read them as one, and the
+    ``file://home/…`` URI the file is opened by would name a host ``home``.
+    """
+    absolute = os.path.abspath(path)
+    if os.name == "posix" and absolute.startswith("//"):
+        absolute = "/" + absolute.lstrip("/")
+    return Path(absolute)
 
 
 def _split_uri(name: str) -> tuple[str, dict[str, str]]:

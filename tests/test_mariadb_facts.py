@@ -29,6 +29,8 @@ _BUILD = [
     "CREATE TABLE customers (id INT PRIMARY KEY, prefs JSON, tags JSON NOT NULL DEFAULT '[]', notes LONGTEXT, "
     "sized LONGTEXT CHECK (json_valid(sized) AND length(sized) < 100), doc LONGTEXT, "
     "CONSTRAINT doc_is_json CHECK (json_valid(doc)))",
+    "CREATE TABLE checked (id INT PRIMARY KEY, n INT CHECK (n > 0), lo INT, hi INT, s VARCHAR(10), "
+    "CONSTRAINT `lo ``below`` hi` CHECK (lo < hi), CHECK (s <> 'it''s'))",
 ]
 
 
@@ -135,8 +137,26 @@ def test_a_user_granted_select_on_one_table_sees_its_json_columns_as_root_does(m
         url = f"mysql://{user}:pw-{user}@{MY_HOST}:{MY_PORT}/{mariadb_db.name}"
         assert _count_checks(url) == 0  # what hid the JSON columns: MariaDB shows this user no checks
         assert _columns(url, "customers") == root_columns
+        # doc_is_json is JSON's here too; sized's check, on its column, is one neither the Inspector nor the hidden
+        # CHECK_CONSTRAINTS gives this user
+        assert _checks(url) == {"customers": []}
     finally:
         run_async(run_statements(mariadb_db.url, lambda _: [f"DROP USER '{user}'@'{MY_HOST}'"]))
+
+
+def _checks(url: str) -> dict[str, list[tuple[str | None, str]]]:
+    catalog = run_async(_catalog(url))
+    return {table.name: [(check.name, check.sqltext) for check in table.checks] for table in catalog.tables}
+
+
+def test_checks_on_columns_and_tables_show_and_json_columns_own_checks_do_not(mariadb_db: TestDatabase) -> None:
+    """``n``'s check is on its column, which SQLAlchemy's reflection does not read; the json_valid checks of
+    ``prefs``, ``tags`` and ``doc`` are their JSON type's, so only ``sized``'s, which says more, is a check."""
+    assert _checks(mariadb_db.url) == {
+        "checked": [("CONSTRAINT_1", "`s` <> 'it\\'s'"), ("lo `below` hi", "`lo` < `hi`"), ("n", "`n` > 0")],
+        "customers": [("sized", "json_valid(`sized`) and octet_length(`sized`) < 100")],
+        "orders": [],
+    }
 
 
 def _count_checks(url: str) -> int:

@@ -43,6 +43,11 @@ async def _build(url: str) -> None:
         """CREATE UNIQUE INDEX expressions ON linked ((a + b), (e || 'x'), "c:d")""",
         "COMMENT ON TABLE linked IS 'links, ''quoted'''",
         "COMMENT ON VIEW a_view IS 'a view'",
+        "CREATE DOMAIN positive AS integer CHECK (VALUE > 0)",  # the domain's check, not a table's
+        "CREATE TABLE checked (id INTEGER PRIMARY KEY, n positive CHECK (n < 100), lo INTEGER, hi INTEGER, s TEXT, "
+        'CONSTRAINT "lo ""below"" hi" CHECK (lo < hi), CHECK (s <> \'it\'\'s\'), '
+        "CONSTRAINT either CHECK ((lo > 1 AND lo < 5) OR hi = 2), CHECK (true) NO INHERIT)",
+        "ALTER TABLE checked ADD CONSTRAINT later CHECK (hi > 0) NOT VALID",
     )
 
 
@@ -156,6 +161,28 @@ async def test_foreign_keys_indexes_and_comments_are_the_inspectors(keyed_db: Te
     assert ours["linked"][2] == "links, 'quoted'" and ours["a_view"][2] == "a view" and ours["no_key"][2] is None
     assert [fk[:5] for fk in ours["to_partitioned"][0]] == [
         ("to_partitioned_id_created_fkey", ("id", "created"), "public", "events", ("id", "created"))
+    ]
+
+
+async def test_checks_are_the_inspectors(keyed_db: TestDatabase) -> None:
+    """Tables' checks only: a domain's (``positive``'s ``VALUE > 0``) is the domain's, and PostgreSQL 18's NOT NULL
+    constraints are not checks."""
+    engine, _ = await connect(keyed_db.url)
+    try:
+        catalog = await load_catalog(engine)
+        async with engine.connect() as conn:
+            checks = await conn.run_sync(lambda sync: inspect(sync).get_multi_check_constraints(kind=ObjectKind.ANY))
+    finally:
+        await engine.dispose()
+    ours = {table.name: [(check.name, check.sqltext) for check in table.checks] for table in catalog.tables}
+    assert ours == {name: [(check["name"], check["sqltext"]) for check in checks[key]] for key in checks for _, name in [key]}
+    assert ours["checked"] == [
+        ("checked_check", "true"),
+        ("checked_n_check", "n::integer < 100"),  # over the domain, read as its base type
+        ("checked_s_check", "s <> 'it''s'::text"),
+        ("either", "lo > 1 AND lo < 5 OR hi = 2"),
+        ("later", "hi > 0"),
+        ('lo "below" hi', "lo < hi"),
     ]
 
 

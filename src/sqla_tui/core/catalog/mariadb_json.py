@@ -18,8 +18,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 _CHECKS = text(
-    "SELECT TABLE_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
-    "WHERE CONSTRAINT_SCHEMA = :schema AND TABLE_NAME IN :tables"
+    "SELECT TABLE_NAME, CHECK_CLAUSE, CONSTRAINT_NAME FROM information_schema.CHECK_CONSTRAINTS "
+    "WHERE CONSTRAINT_SCHEMA = :schema AND TABLE_NAME IN :tables ORDER BY TABLE_NAME, CONSTRAINT_NAME"
 ).bindparams(bindparam("tables", expanding=True))
 _JSON_VALID = re.compile(r"json_valid\(`((?:[^`]|``)+)`\)")
 """The clause MariaDB stores for ``JSON`` on a column: ``json_valid(`col`)``, a backtick in the name doubled."""
@@ -41,16 +41,48 @@ def json_columns(
     if not getattr(conn.dialect, "is_mariadb", False) or not tables:
         return set()
     database: str = schema or conn.dialect.default_schema_name or ""
-    try:
-        rows = conn.execute(_CHECKS, {"schema": database, "tables": tables}).all()
-    except DBAPIError:
+    rows = _check_rows(conn, database, tables)
+    if rows is None:
         return set()
-    found = {(table, m.group(1).replace("``", "`")) for table, clause in rows if (m := _JSON_VALID.fullmatch(clause))}
-    checked = {table for table, _ in rows}
+    found = {(table, column) for table, clause, _ in rows if (column := json_checked(clause)) is not None}
+    checked = {table for table, _, _ in rows}
     for table in longtext or []:
         if table not in checked:
             found |= {(table, column) for column in _created_json(conn, database, table)}
     return found
+
+
+def mariadb_checks(conn: Connection, schema: str | None, tables: list[str]) -> dict[str, list[dict[str, str]]]:
+    """Table -> its checks as ``CHECK_CONSTRAINTS`` lists them (the Inspector's shape), for the tables it lists any of.
+
+    The Inspector reads checks from ``SHOW CREATE TABLE``'s constraint lines
+    only, so a check written on its column (``x INT CHECK (x > 0)``, which
+    MariaDB keeps on the column's line) was missing; this view has both, in
+    one query. It shows nothing to a user without privileges on the whole
+    database, so a table it says nothing of keeps the Inspector's checks.
+    """
+    if not getattr(conn.dialect, "is_mariadb", False) or not tables:
+        return {}
+    found: dict[str, list[dict[str, str]]] = {}
+    for table, clause, name in _check_rows(conn, schema or conn.dialect.default_schema_name or "", tables) or []:
+        found.setdefault(table, []).append({"name": name, "sqltext": clause})
+    return found
+
+
+def json_checked(clause: str) -> str | None:
+    """The column a check clause says only ``json_valid`` of (the check MariaDB keeps for ``JSON``), else None."""
+    matched = _JSON_VALID.fullmatch(clause.strip())
+    return None if matched is None else matched.group(1).replace("``", "`")
+
+
+def _check_rows(conn: Connection, database: str, tables: list[str]) -> list[tuple[str, str, str]] | None:
+    """(table, clause, name) of every check ``CHECK_CONSTRAINTS`` shows for ``tables``; None on a server without it
+    (MariaDB before 10.2)."""
+    try:
+        rows = conn.execute(_CHECKS, {"schema": database, "tables": tables})
+        return [(table, clause, name) for table, clause, name in rows]
+    except DBAPIError:
+        return None
 
 
 _COLUMN_CHECK = re.compile(r"  `((?:[^`]|``)+)` .* CHECK \(json_valid\(`((?:[^`]|``)+)`\)\),?")

@@ -1,4 +1,4 @@
-"""PostgreSQL's columns, keys, foreign keys, indexes and table comments of some tables, by pg_catalog queries of our own.
+"""PostgreSQL's columns, keys, foreign keys, indexes, checks and table comments of some tables, by pg_catalog queries of our own.
 
 The Inspector's bulk calls were most of a 2,000-table catalog's client time
 (benchmarks/large_schema.py): each looks the tables' oids up again, is
@@ -100,6 +100,16 @@ WHERE i.indrelid = ANY(:oids) AND NOT i.indisprimary
 ORDER BY c.relname, ic.relname
 """
 
+# Check constraints of the tables (a domain's have no conrelid, so they stay the domain's), each expression as
+# pg_get_expr spells it pretty-printed: what the Inspector reads out of pg_get_constraintdef's "CHECK (...)" text.
+_CHECKS_SQL = """
+SELECT c.relname, con.conname, pg_catalog.pg_get_expr(con.conbin, con.conrelid, true)
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+WHERE con.conrelid = ANY(:oids) AND con.contype = 'c'
+ORDER BY c.relname, con.conname
+"""
+
 _COMMENTS_SQL = """
 SELECT c.relname, d.description
 FROM pg_catalog.pg_class c
@@ -145,7 +155,7 @@ def _rows(conn: Connection, sql: str, oids: list[int]) -> Any:
 
 
 def pg_described(conn: Connection, oids: list[int]) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, dict[str, Any]]]:
-    """Some tables' columns, and their keys, unique constraints, foreign keys, indexes and comments.
+    """Some tables' columns, and their keys, unique constraints, foreign keys, indexes, checks and comments.
 
     Columns: table name -> (name, type text, nullable, default, comment,
     generated expression, stored) of each, in order. The rest is keyed as
@@ -227,4 +237,7 @@ def _facts(conn: Connection, oids: list[int], numbered: dict[str, dict[int, str]
             index["duplicates_constraint"] = name
         facts["indexes"][table].append(index)
     facts["comments"] = {table: {"text": comment} for table, comment in _rows(conn, _COMMENTS_SQL, oids)}
+    facts["checks"] = defaultdict(list)
+    for table, name, expression in _rows(conn, _CHECKS_SQL, oids):
+        facts["checks"][table].append({"name": name, "sqltext": expression})
     return facts

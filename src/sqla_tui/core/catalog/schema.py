@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
 from sqla_tui.core.catalog.mariadb_defaults import server_defaults
-from sqla_tui.core.catalog.mariadb_json import json_columns
+from sqla_tui.core.catalog.mariadb_json import json_checked, json_columns, mariadb_checks
 from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_name, sqlite_kinds
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
@@ -154,6 +154,16 @@ class IndexInfo:
 
 
 @dataclass(frozen=True)
+class CheckInfo:
+    """A CHECK constraint: what every row must satisfy, which a model written without it would let in."""
+
+    name: str | None
+    """As the database names it (PostgreSQL and MariaDB name every check, SQLite only those declared with a name)."""
+    sqltext: str
+    """The expression as the database spells it back, not as it was written: ``x > 0``, ```x` > 0``."""
+
+
+@dataclass(frozen=True)
 class TableInfo:
     """Everything the schema screen and the mapper need to know about one table or view."""
 
@@ -175,6 +185,7 @@ class TableInfo:
     """The partitioned table this table is a partition of (PostgreSQL)."""
     partition_bound: str | None = None
     """Which rows a partition holds: ``FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')``."""
+    checks: tuple[CheckInfo, ...] = ()
 
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
@@ -512,6 +523,7 @@ def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[Ta
         inspector = inspect(conn)
         columns = _columns(conn, inspector, head.schema, head.reflect_schema, filter_names)
         bulk = _bulk(inspector, head.reflect_schema, filter_names)
+        bulk["checks"] |= mariadb_checks(conn, head.schema, filter_names)  # those on a column too
     return [_table(head, table, columns[table.name], bulk) for table in names if table.name in columns]
 
 
@@ -623,6 +635,7 @@ def _bulk(inspector: Inspector, schema: str | None, names: list[str]) -> dict[st
         "indexes": inspector.get_multi_indexes,
         "pk": inspector.get_multi_pk_constraint,
         "uniques": inspector.get_multi_unique_constraints,
+        "checks": inspector.get_multi_check_constraints,
     }
     if inspector.dialect.supports_comments:
         calls["comments"] = inspector.get_multi_table_comment
@@ -712,6 +725,17 @@ def _table(head: _Head, listed: TableName, raw_columns: list[_RawColumn], bulk: 
         partitioned_by=head.partitioning.partitioned_by.get(name),
         partition_of=listed.partition_of,
         partition_bound=head.partitioning.bounds.get(name),
+        checks=_checks(bulk["checks"].get(name, []), {column for column, type_, *_ in raw_columns if type_ == "JSON"}),
+    )
+
+
+def _checks(reflected: list[dict], json_typed: set[str]) -> tuple[CheckInfo, ...]:
+    """A table's checks as the catalog keeps them, the ``json_valid`` check of each of ``json_typed`` left out:
+    MariaDB keeps one for every JSON column, which the column's type says, and a model's JSON column makes again."""
+    return tuple(
+        CheckInfo(check.get("name"), str(check["sqltext"]))
+        for check in reflected
+        if json_checked(str(check["sqltext"])) not in json_typed
     )
 
 

@@ -1,4 +1,4 @@
-"""SQLite's columns, primary keys, foreign keys, unique constraints and indexes of some tables, in four statements.
+"""SQLite's columns, primary keys, foreign keys, unique constraints, indexes and checks of some tables, in four statements.
 
 The Inspector's bulk calls are a loop over tables on SQLite: each table costs
 several statements (pragmas run for ``main`` then again for ``temp``, its
@@ -33,7 +33,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from sqla_tui.core.catalog.names import shadow_owner, sqlite_modules
-from sqla_tui.core.catalog.sqlite_generated import generated_expressions
+from sqla_tui.core.catalog.sqlite_generated import closing_parenthesis, generated_expressions, unquoted
 
 # SQLAlchemy's own patterns (sqlalchemy/dialects/sqlite/base.py), so names and options are read as it reads them.
 _PK_NAME = re.compile(r'CONSTRAINT\s+(?:"(.+?)"|(\w+))\s+PRIMARY\s+KEY', re.I)
@@ -54,6 +54,13 @@ _INLINE_UNIQUE = re.compile(
 )
 _COLUMN_IN_SIGNATURE = re.compile(r'(?:"(.+?)")|([a-z0-9_]+)', re.I)
 _PARTIAL_PREDICATE = re.compile(r"\)\s+where\s+(.+)", re.I)
+_CHECK = re.compile(
+    r"""(?<![A-Za-z0-9_])(?:CONSTRAINT\s+("(?:[^"]|"")+"|'(?:[^']|'')+'|\[(?:[^\]]|\]\])+\]|`(?:[^`]|``)+`|\S+)\s+)?"""
+    r"CHECK\s*\(",
+    re.I,
+)
+"""A check's start, with its name if it has one: SQLAlchemy's pattern; the expression runs to the parenthesis
+closing the one it ends with."""
 _ORDERED = re.compile(r"(?:\s+COLLATE\s+\S+)?(?:\s+(?:ASC|DESC))?\s*$", re.I)
 """An index element's ordering and collation, which are not part of its expression."""
 _AUTOINDEX = "sqlite_autoindex"
@@ -98,7 +105,7 @@ def sqlite_described(
     it is each foreign key's ``referred_schema``, as there.
     """
     if not names:
-        return {}, {"pk": {}, "fks": {}, "uniques": {}, "indexes": {}, "comments": {}}
+        return {}, {"pk": {}, "fks": {}, "uniques": {}, "indexes": {}, "checks": {}, "comments": {}}
     master = f'"{schema.replace(chr(34), chr(34) * 2)}".sqlite_master'
 
     def rows(sql: str, values: Sequence[str], *pragma_schemas: str) -> list[Any]:
@@ -128,6 +135,7 @@ def sqlite_described(
             name: [index for index in indexes.get(name, []) if not index["name"].startswith(_AUTOINDEX)]
             for name in names
         },
+        "checks": {name: _checks(create.get(name) or "") for name in names},
         "comments": {},
     }
 
@@ -314,6 +322,18 @@ def _index_elements(create_sql: str) -> list[str]:
             elements.append(create_sql[start:position].strip())
             start = position + 1
     return []
+
+
+def _checks(create_sql: str) -> list[dict[str, Any]]:
+    """A table's checks from its CREATE TABLE text as the Inspector reads them, named ones first by name, but for a
+    doubled quote in a name, which is single here as in SQLite's own catalog (the Inspector keeps it doubled)."""
+    found = []
+    for match in _CHECK.finditer(create_sql):
+        close = closing_parenthesis(create_sql, match.end() - 1)
+        if close is not None:
+            name = match[1] and unquoted(match[1])
+            found.append({"sqltext": create_sql[match.end() : close].strip(), "name": name})
+    return sorted(found, key=lambda check: check["name"] or "~")
 
 
 def _uniques(create_sql: str | None, indexes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -33,8 +33,13 @@ def generated_expressions(create_sql: str) -> dict[str, tuple[str, bool]]:
         generated = _expression(definition)
         if name is not None and generated is not None:
             expression, rest = generated
-            found[_unquoted(name.group(1))] = (expression, _STORED.match(rest) is not None)
+            found[unquoted(name.group(1))] = (expression, _STORED.match(rest) is not None)
     return found
+
+
+def closing_parenthesis(text: str, start: int) -> int | None:
+    """Where the parenthesis opened at ``start`` closes, quoted text skipped; None when it never does."""
+    return next((index for index, char, depth in _top_level(text, start) if char == ")" and depth == 1), None)
 
 
 def _top_level(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
@@ -76,7 +81,8 @@ def _expression(definition: str) -> tuple[str, str] | None:
     return None
 
 
-def _unquoted(name: str) -> str:
+def unquoted(name: str) -> str:
+    """A name as SQLite keeps it, from how a statement wrote it: its quotes off and a doubled quote single."""
     if name[:1] in _QUOTES and name[-1:] == _QUOTES[name[0]]:
         close = _QUOTES[name[0]]
         return name[1:-1].replace(close * 2, close) if close != "]" else name[1:-1]

@@ -18,7 +18,7 @@ from sqla_tui.core.catalog.schema import Catalog, list_names, list_schemas, load
 from sqla_tui.core.connect.engine import connect
 from sqla_tui.core.connect.target import PoolOptions
 from sqla_tui.core.errors import UserError
-from tests.databases import TestDatabase, create_database, run_async, sqlite_file
+from tests.databases import TestDatabase, create_database, database_fixture, run_async, sqlite_file
 from tests.schema_fixtures import DEMO_RELATIONSHIPS, DEMO_UNMAPPABLE, demo, execute
 
 runner = CliRunner()
@@ -378,3 +378,31 @@ def test_a_search_path_naming_no_schema_is_said_so(empty_db: TestDatabase) -> No
         "pass --schema, or choose one of: public\n",
     )
     assert runner.invoke(app, ["schema", url, "--schema", "public", "--json"]).exit_code == 0
+
+
+async def _checked(url: str) -> None:
+    await execute(
+        url,
+        "CREATE TABLE prices (id INTEGER PRIMARY KEY, low INTEGER, high INTEGER, "
+        "CONSTRAINT ck_range CHECK (low < high), CHECK (high < 1000))",
+    )
+
+
+checked_db = database_fixture("checked_db", _checked)
+
+_CHECKS_SHOWN = {
+    # each database's own spelling, and its own name for the unnamed check (SQLite has none)
+    "sqlite": [("ck_range", "low < high"), (None, "high < 1000")],
+    "postgresql": [("ck_range", "low < high"), ("prices_high_check", "high < 1000")],
+    "mariadb": [("ck_range", "`low` < `high`"), ("CONSTRAINT_1", "`high` < 1000")],
+}
+
+
+def test_schema_shows_each_tables_checks_in_text_and_json(checked_db: TestDatabase) -> None:
+    (named, first), (unnamed, second) = _CHECKS_SHOWN[checked_db.backend]
+    result = runner.invoke(app, ["schema", checked_db.url, "--table", "prices"])
+    assert result.exit_code == 0, result.stderr
+    last = f"{unnamed}: {second}" if unnamed else second
+    assert result.stdout.endswith(f"    └── checks\n        ├── {named}: {first}\n        └── {last}\n"), result.stdout
+    document = json.loads(runner.invoke(app, ["schema", checked_db.url, "--json", "--table", "prices"]).stdout)
+    assert document["tables"][0]["checks"] == [{"name": named, "sqltext": first}, {"name": unnamed, "sqltext": second}]

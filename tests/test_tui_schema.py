@@ -365,3 +365,18 @@ async def test_a_view_over_a_dropped_table_is_named_and_the_rest_is_described(tm
         assert f"the database could not describe it: {why}" in " ".join(screen_text(app).split())
         await pilot.press("right")
         assert [str(child.label) for child in tree_of(app).cursor_node.children] == [f"could not be described: {why}"]
+
+
+async def test_a_tables_checks_show_in_its_detail_and_its_node(tmp_path: Path) -> None:
+    path = sqlite_file(
+        tmp_path / "checked.db",
+        "CREATE TABLE prices (id INTEGER PRIMARY KEY, low INTEGER, high INTEGER, "
+        "CONSTRAINT ck_range CHECK (low < high), CHECK (high < 1000));",
+    )
+    app = make_app(f"sqlite:///{path}")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_schema(pilot)
+        assert detail_of(app).rows("checks") == [("ck_range", "low < high"), ("(unnamed)", "high < 1000")]
+        await pilot.press("right")
+        groups = {str(child.label): child for child in tree_of(app).cursor_node.children}
+        assert [str(leaf.label) for leaf in groups["checks (2)"].children] == ["ck_range: low < high", "high < 1000"]

@@ -40,6 +40,7 @@ def _table_json(table: TableInfo, report: SchemaReport) -> dict[str, Any]:
         "primary_key": table.primary_key,
         "foreign_keys": table.foreign_keys,  # dataclasses: emit_json writes their fields
         "unique_constraints": table.unique_constraints,
+        "checks": table.checks,
         "indexes": table.indexes,
         "row_estimate": table.row_estimate,
         "row_count_exact": table.row_count_exact,
@@ -111,6 +112,7 @@ def _table_tree(table: TableInfo, report: SchemaReport) -> Tree:
         columns.add(text)
     _leaves(node, "foreign keys", [words.foreign_key_line(table, fk) for fk in table.foreign_keys])
     _leaves(node, "unique", [words.unique_line(unique) for unique in table.unique_constraints])
+    _leaves(node, "checks", [words.check_line(check) for check in table.checks])
     _leaves(node, "indexes", [words.index_line(index) for index in table.indexes])
     _leaves(node, "relationships", [words.relationship_line(r) for r in report.relationships.get(table.name, [])])
     partitions = report.catalog.partitions(table.name)

@@ -13,7 +13,7 @@ from sqla_tui.core.grammar import counted
 
 if TYPE_CHECKING:  # `sqla-tui schema --help` must not load SQLAlchemy (tests/test_import_hygiene.py)
     from sqla_tui.core.catalog.naming import RelationshipInfo
-    from sqla_tui.core.catalog.schema import ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo, UniqueInfo
+    from sqla_tui.core.catalog.schema import CheckInfo, ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo, UniqueInfo
 
 
 def column_keys(table: TableInfo, column: ColumnInfo) -> str:
@@ -74,6 +74,11 @@ def unique_line(unique: UniqueInfo) -> str:
     """``(email)  uq_users_email``, and ``nulls not distinct``."""
     line = f"({', '.join(unique.columns)})" + (f"  {unique.name}" if unique.name else "")
     return f"{line}  nulls not distinct" if unique.nulls_not_distinct else line
+
+
+def check_line(check: CheckInfo) -> str:
+    """``ck_price: price > 0``; an unnamed check (SQLite's) is its expression alone."""
+    return check.sqltext if check.name is None else f"{check.name}: {check.sqltext}"
 
 
 def key_lines(table: TableInfo) -> list[str]:

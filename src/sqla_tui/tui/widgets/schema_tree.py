@@ -1,4 +1,4 @@
-"""The schema as a tree: schemas → tables and views → columns, keys, indexes, relationships.
+"""The schema as a tree: schemas → tables and views → columns, keys, checks, indexes, relationships.
 
 Only what is open exists: the default schema's table nodes at first, another
 schema's names when it is opened (the screen loads them on ``SchemaOpened``),
@@ -34,6 +34,7 @@ from sqla_tui.core.slices import Slices, finish, finish_yielding
 from sqla_tui.tui.internals import invalidate_lines
 from sqla_tui.tui.widgets.style_once import StyleOnceARedraw
 from sqla_tui.words.catalog import (
+    check_line,
     column_keys,
     index_line,
     key_lines,
@@ -330,6 +331,7 @@ class SchemaTree(StyleOnceARedraw, Tree[TableRef]):
             columns.add_leaf(label, data=inside)
         relationships = plan.relationships(table.name) if plan is not None else []
         self._add_group(node, "keys", key_lines(table))
+        self._add_group(node, "checks", [check_line(check) for check in table.checks])
         self._add_group(node, "indexes", [index_line(index) for index in table.indexes])
         self._add_group(node, "relationships", [relationship_line(rel) for rel in relationships], expand=True)
         partitions = self._partitions.get(ref, [])

@@ -1,4 +1,4 @@
-"""The detail pane of one table: columns with keys, indexes, relationships and the row estimate."""
+"""The detail pane of one table: columns with keys, indexes, checks, relationships and the row estimate."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqla_tui.words.catalog import column_keys, direction, partitioning, row_est
 _SECTIONS = {
     "columns": ("column", "type", "null", "keys", "default"),
     "indexes": ("index", "columns", "unique"),
+    "checks": ("check", "expression"),
     "relationships": ("relationship", "direction", "target", "via"),
     "partitions": ("partition", "bound", "rows"),
 }
@@ -43,7 +44,7 @@ class TableDetail(VerticalScroll, can_focus=True):
         self.call_after_refresh(self._mount_grids)
 
     async def _mount_grids(self) -> None:
-        """The three grids come after the screen's first frame, whose set-up they would otherwise lengthen.
+        """The grids come after the screen's first frame, whose set-up they would otherwise lengthen.
 
         Mounting the schema screen stalled the loop 100-170 ms, their styles
         and layout a good part of it; nothing shows in them until a table's
@@ -88,6 +89,7 @@ class TableDetail(VerticalScroll, can_focus=True):
                     (index.name or "(unnamed)", ", ".join(index.columns), "yes" if index.unique else "")
                     for index in table.indexes
                 ],
+                "checks": [(check.name or "(unnamed)", check.sqltext) for check in table.checks],
                 "relationships": [(rel.name, direction(rel), rel.target, via(rel)) for rel in relationships],
                 "partitions": [
                     (partition.name, partition.partition_bound or "", row_estimate(partition)) for partition in partitions

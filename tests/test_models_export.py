@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import CheckConstraint, text
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
@@ -91,6 +91,7 @@ def table_facts(table: TableInfo) -> dict[str, Any]:
             for i in table.indexes
         ),
         "comment": table.comment,
+        "checks": sorted((check.name or "", check.sqltext) for check in table.checks),
     }
 
 
@@ -313,6 +314,9 @@ _SHAPES = [
     "CREATE TABLE memberships (employee_id INTEGER NOT NULL REFERENCES employees (id), "
     "store_id INTEGER NOT NULL REFERENCES stores (id) ON DELETE CASCADE, "
     "since DATE, PRIMARY KEY (store_id, employee_id))",
+    # checks: on a column and on the table, named and not, over two columns, a quote and a colon in a literal
+    "CREATE TABLE ranges (id INTEGER PRIMARY KEY, low INTEGER CHECK (low >= 0), high INTEGER, note VARCHAR(20), "
+    "CONSTRAINT ck_range CHECK (low < high), CHECK (note <> 'it''s :x'))",
 ]
 
 
@@ -386,6 +390,7 @@ def test_hostile_names_and_every_shape_round_trip(scratch: TestDatabase, tmp_pat
         predicate = "(x > 0)" if scratch.backend == "postgresql" else "x > 0"  # as each database gives it back
         partial = [i for i in generated.tables["measures"].indexes if i.name == "ux_measures_x"]
         assert [(i.unique, str(i.dialect_options[scratch.backend]["where"])) for i in partial] == [(True, predicate)]
+    assert _written_checks(generated, "ranges") == _RANGES_CHECKS[scratch.backend]
     assert {fk.parent.name: fk.ondelete for fk in generated.tables["memberships"].foreign_keys} == {
         "employee_id": None,
         "store_id": "CASCADE",
@@ -395,6 +400,23 @@ def test_hostile_names_and_every_shape_round_trip(scratch: TestDatabase, tmp_pat
         name: found for name, found in reflected_only.items() if name not in shadows
     }
     assert_same_schema(catalog, created_catalog(scratch.backend, tmp_path, generated), set(generated.tables))
+
+
+_RANGES_CHECKS = {
+    # as each database gives them back; a name it made itself is left for it to make again
+    "sqlite": [("", "low >= 0"), ("", "note <> 'it''s :x'"), ("ck_range", "low < high")],
+    "postgresql": [("", "low >= 0"), ("", "note::text <> 'it''s :x'::text"), ("ck_range", "low < high")],
+    "mariadb": [("", "`note` <> 'it\\'s :x'"), ("ck_range", "`low` < `high`"), ("low", "`low` >= 0")],
+}
+
+
+def _written_checks(generated: OrmMap, table: str) -> list[tuple[str, str]]:
+    """(name or "", expression) of each ``CheckConstraint`` the module gives ``table``."""
+    return sorted(
+        (str(check.name or ""), str(check.sqltext))
+        for check in generated.tables[table].constraints
+        if isinstance(check, CheckConstraint)
+    )
 
 
 def test_enums_become_python_enums(scratch: TestDatabase, tmp_path: Path) -> None:

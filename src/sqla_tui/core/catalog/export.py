@@ -37,7 +37,15 @@ from sqla_tui.core.catalog.naming import (
     python_name,
     table_variable,
 )
-from sqla_tui.core.catalog.schema import Catalog, ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo, load_catalog
+from sqla_tui.core.catalog.schema import (
+    Catalog,
+    CheckInfo,
+    ColumnInfo,
+    ForeignKeyInfo,
+    IndexInfo,
+    TableInfo,
+    load_catalog,
+)
 from sqla_tui.core.catalog.source import (
     INDENT,
     WIDTH,
@@ -697,7 +705,8 @@ class _Writer:
         return _MISSING if known is not None and fk.target_table not in known else None
 
     def _constraints(self, table: TableInfo, depth: int) -> list[str]:
-        """Keys, unique constraints and indexes that do not fit on one column, as ``__table_args__``/``Table`` items.
+        """Keys, unique constraints, checks and indexes that do not fit on one column, as ``__table_args__``/``Table``
+        items.
 
         Each is laid out for ``depth`` indents, which it starts at.
         """
@@ -722,6 +731,7 @@ class _Writer:
                 found.append(
                     call(self.ref(SA, "UniqueConstraint"), [*(literal(c) for c in unique.columns), *name], depth)
                 )
+        found += [self._check(table, check, depth) for check in table.checks]
         made_by_keys = {name for fk in table.foreign_keys for name in (fk.name, fk.columns[0]) if name}
         for index in table.indexes:
             if _index_on_its_column(table, index):
@@ -744,6 +754,13 @@ class _Writer:
                     flags.append("postgresql_ops={" + ", ".join(f"{literal(c)}: {literal(o)}" for c, o in ops) + "}")
             found.append(call(self.ref(SA, "Index"), [literal(index.name or f"ix_{table.name}"), *parts, *flags], depth))
         return found
+
+    def _check(self, table: TableInfo, check: CheckInfo, depth: int) -> str:
+        """``CheckConstraint("low < high", name="ck_range")``: the expression as the database gave it back, which it
+        reads again, a name the database would give it anyway left out (as for keys)."""
+        named = check.name is not None and not _default_check_name(table.name, check.name)
+        name = [f"name={literal(check.name)}"] if named else []
+        return call(self.ref(SA, "CheckConstraint"), [literal(_bind_free(check.sqltext)), *name], depth)
 
     def _index_elements(self, index: IndexInfo, names: set[str]) -> tuple[list[str], list[tuple[str, str]]]:
         """An index's elements as ``Index()`` takes them, and the operator classes left to ``postgresql_ops``: a column
@@ -826,6 +843,7 @@ _ALWAYS_POSSIBLE = (
     {
         (SA, name)
         for name in (
+            "CheckConstraint",
             "Column",
             "Computed",
             "Enum",
@@ -909,6 +927,28 @@ def _default_name(kind: str, table: str, columns: tuple[str, ...], name: str) ->
     if kind == "fk":
         return name.startswith(f"{table}_ibfk_") and name[len(table) + 6 :].isdigit()
     return name == columns[0]
+
+
+_DEFAULT_CHECK = re.compile(r"(?:.+_)?check\d*")
+"""What PostgreSQL puts after ``<table>_`` in the name of an unnamed check: ``<column>_check``, ``check1``."""
+
+
+def _default_check_name(table: str, name: str) -> bool:
+    """Whether ``name`` is one the database gives an unnamed check, MariaDB's ``CONSTRAINT_1`` or PostgreSQL's
+    ``prices_high_check``, so the module can leave it out: written, a MariaDB ``CONSTRAINT_2`` would be the user's
+    own, and clash with the one the database numbers next."""
+    if re.fullmatch(r"CONSTRAINT_\d+", name):
+        return True
+    return name.startswith(f"{table}_") and _DEFAULT_CHECK.fullmatch(name[len(table) + 1 :]) is not None
+
+
+_BIND = re.compile(r"(?<![:\w\\]):(?=\w)")
+"""A colon ``text()`` would read as a bind parameter's: ``' :x'`` in ``s <> ' :x'``, not ``::text`` or ``a:b``."""
+
+
+def _bind_free(sqltext: str) -> str:
+    """An expression ``CheckConstraint`` (a ``text()``) renders as written: a colon before a word escaped."""
+    return _BIND.sub(r"\:", sqltext)
 
 
 _MISSING, _ELSEWHERE = "missing", "elsewhere"

@@ -758,8 +758,8 @@ class _Writer:
     def _check(self, table: TableInfo, check: CheckInfo, depth: int) -> str:
         """``CheckConstraint("low < high", name="ck_range")``: the expression as the database gave it back, which it
         reads again, a name the database would give it anyway left out (as for keys)."""
-        named = check.name is not None and not _default_check_name(table.name, check.name)
-        name = [f"name={literal(check.name)}"] if named else []
+        kept = None if check.name is None or _default_check_name(table.name, check.name) else check.name
+        name = [f"name={literal(kept)}"] if kept is not None else []
         return call(self.ref(SA, "CheckConstraint"), [literal(_bind_free(check.sqltext)), *name], depth)
 
     def _index_elements(self, index: IndexInfo, names: set[str]) -> tuple[list[str], list[tuple[str, str]]]:

@@ -27,6 +27,7 @@ from sqla_tui.attach import feed
 from sqla_tui.attach.probe import Probe
 from sqla_tui.attach.runtime import AttachError, parse_tcp, runtime_dir, slug, socket_path, write_card
 from sqla_tui.attach.server import Hub
+from sqla_tui.core.connect.masking import mask_url
 from sqla_tui.core.fields import fields_of
 from sqla_tui.core.observe.monitor import PoolMonitor
 from sqla_tui.core.observe.pool import swap_in_twin, swap_out_twin
@@ -35,7 +36,20 @@ _WINDOW = 1024
 """Checkouts behind the acquire and hold p50/p95: sorting them is most of a snapshot's cost, ten times a
 second inside someone else's process; 4,096 (the pool lab's) cost 2.3% of a core, 1,024 a quarter of it."""
 _instrumented: set[int] = set()
+_names: set[str] = set()
+"""The names (as file names) this process's instrumented engines go by: each has its own socket and card."""
 _guard = threading.Lock()
+
+
+def _unique(name: str) -> str:
+    """``name``, or ``name-2``, ``name-3``... when another engine of this process has it: a second engine (a
+    reader beside a writer) had taken over the first one's socket and card. Call with ``_guard`` held."""
+    candidate, number = name, 1
+    while slug(candidate) in _names:
+        number += 1
+        candidate = f"{name}-{number}"
+    _names.add(slug(candidate))
+    return candidate
 
 
 class Instrumentation:
@@ -70,7 +84,7 @@ class Instrumentation:
                     "close() the first Instrumentation"
                 )
             _instrumented.add(id(sync.dialect))
-        self.name = name or Path(sys.argv[0] or "python").stem or "python"
+            self.name = _unique(name or Path(sys.argv[0] or "python").stem or "python")
         self.token: str | None = None
         self._engine = sync
         self._closed = False
@@ -80,6 +94,7 @@ class Instrumentation:
         except (OSError, AttachError) as error:
             with _guard:
                 _instrumented.discard(id(sync.dialect))
+                _names.discard(slug(self.name))
             if isinstance(error, AttachError):
                 raise
             raise AttachError(f"cannot listen on {address or 'a Unix socket'}: {error.strerror or error}") from None
@@ -141,7 +156,7 @@ class Instrumentation:
             "dialect": sync.dialect.name,
             "driver": sync.dialect.driver,
             "poolclass": original.__name__,
-            "url": sync.url.render_as_string(hide_password=True),
+            "url": mask_url(sync.url.render_as_string(hide_password=True)),  # and ?password=, which that leaves
             "started": round(time.time() - (time.perf_counter() - self._started), 3),
             "capture_params": capture_params,
             "buffer": buffer,
@@ -200,6 +215,7 @@ class Instrumentation:
             Path(self.address).unlink(missing_ok=True)
         with _guard:
             _instrumented.discard(id(self._engine.dialect))
+            _names.discard(slug(self.name))
 
     def __enter__(self) -> Instrumentation:
         return self

@@ -44,6 +44,14 @@ _CLOSING_TICK = 0.005
 _BATCH = 512
 _TOKEN_LINE_MAX = 256
 _CLOSE_FLUSH_S = 1.0
+_TOKEN_WAIT_S = 2.0
+"""How long a TCP connection may take to send its token: any local user can connect to a loopback port, and each
+connection waiting is a file descriptor of the application's."""
+_WAITING_MAX = 8
+"""TCP connections waiting to send their token at once; more are closed as they come, so nobody can use up the
+application's file descriptors (its own database connections need them) by connecting and saying nothing."""
+_VIEWERS_MAX = 32
+"""Viewers at once: each is a queue of up to ``buffer`` events the application fills."""
 
 
 class Viewer:
@@ -100,6 +108,8 @@ class Hub:
         self._waker.setblocking(False)  # a full pair already has the thread awake: wake() never waits for it
         self._wake.setblocking(False)
         self._thread = threading.Thread(target=self._serve, name="sqla-tui-attach", daemon=True)
+        self._waiting: dict[socket.socket, float] = {}
+        """TCP connections that have not sent their token yet, and when they must have (server thread only)."""
 
     # -- the application's side (any thread) -----------------------------------
 
@@ -169,6 +179,7 @@ class Hub:
                     if self.viewers:
                         self._publish_snapshot()
                     self._flush_all()
+                    self._close_silent(now)
             deadline = time.monotonic() + _CLOSE_FLUSH_S
             while time.monotonic() < deadline and any(viewer.queue or viewer.pending for viewer in self.viewers):
                 self._flush_all()
@@ -176,6 +187,8 @@ class Hub:
         finally:
             for viewer in self.viewers:
                 self._forget(viewer)
+            for sock in self._waiting:
+                sock.close()
             self._selector.close()
             self._listener.close()
             self._wake.close()
@@ -211,13 +224,32 @@ class Hub:
         except OSError:
             return
         sock.setblocking(False)
-        if self._token is None:
+        if len(self.viewers) >= _VIEWERS_MAX:
+            self._refuse(sock, f"{_VIEWERS_MAX} viewers are attached already")
+        elif self._token is None:
             if not _same_user(sock):
                 sock.close()
                 return
             self._admit(sock)
+        elif len(self._waiting) >= _WAITING_MAX:
+            sock.close()
         else:
+            self._waiting[sock] = time.monotonic() + _TOKEN_WAIT_S
             self._selector.register(sock, selectors.EVENT_READ, bytearray())
+
+    def _close_silent(self, now: float) -> None:
+        """Close the TCP connections that sent no token in time (``_TOKEN_WAIT_S``)."""
+        for sock, deadline in list(self._waiting.items()):
+            if now >= deadline:
+                self._waiting.pop(sock)
+                with contextlib.suppress(KeyError, ValueError):
+                    self._selector.unregister(sock)
+                sock.close()
+
+    def _refuse(self, sock: socket.socket, why: str) -> None:
+        with contextlib.suppress(OSError):
+            sock.send(encode({"type": "bye", "error": why}))
+        sock.close()
 
     def _read_token(self, sock: socket.socket, received: bytearray) -> None:
         """A TCP viewer's first line is the token the application printed; anything else closes it."""
@@ -231,13 +263,12 @@ class Hub:
         if chunk and b"\n" not in received and len(received) < _TOKEN_LINE_MAX:
             return
         self._selector.unregister(sock)
+        self._waiting.pop(sock, None)
         offered = bytes(received).split(b"\n", 1)[0].strip()
         if chunk and hmac.compare_digest(offered, self._token.encode()):  # type: ignore[union-attr]  # only reached with a token set (TCP)
             self._admit(sock)
             return
-        with contextlib.suppress(OSError):
-            sock.send(encode({"type": "bye", "error": "wrong token: use the token the application printed"}))
-        sock.close()
+        self._refuse(sock, "wrong token: use the token the application printed")
 
     def _admit(self, sock: socket.socket) -> None:
         viewer = Viewer(sock)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -92,7 +93,9 @@ def open_app(target: Target, *, models: str | None = None, lesson: str | None = 
         raise SystemExit(app.return_code)
 
 
-def open_attach(events: Iterator[dict[str, Any]], *, title: str, target: Target | None = None) -> None:
+def open_attach(
+    events: Iterator[dict[str, Any]], *, title: str, target: Target | None = None, stop: threading.Event | None = None
+) -> None:
     """Run the attach viewer over a live or recorded feed (``sqla-tui attach`` / ``replay``).
 
     It opens a database only when ``target`` is given (``--url``), for EXPLAIN
@@ -100,7 +103,7 @@ def open_attach(events: Iterator[dict[str, Any]], *, title: str, target: Target 
     """
     from sqla_tui.tui.attach_app import AttachApp
 
-    AttachApp(events, title, target=target).run()
+    AttachApp(events, title, target=target, stop=stop).run()
 
 
 def main() -> None:

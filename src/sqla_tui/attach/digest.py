@@ -17,9 +17,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqla_tui.core.errors import UserError
 from sqla_tui.core.observe.capture import shape
 from sqla_tui.core.observe.figures import Counters, LeakSuspect, Percentiles, PoolSnapshot
 from sqla_tui.core.sqltext import one_line
+
+
+class MalformedEvent(UserError):
+    """An event of the feed the digest cannot read: one line, never a traceback on screen."""
+
 
 RECENT = 500
 """Statements the screen keeps to show (the counts cover all of them)."""
@@ -39,8 +45,25 @@ class Digest:
     leaks: dict[tuple[Any, Any], dict[str, Any]] = field(default_factory=dict)
     transactions: dict[tuple[Any, Any], dict[str, Any]] = field(default_factory=dict)
     _lazy: dict[tuple[Any, str, Any, Any, Any], int] = field(default_factory=lambda: defaultdict(int))
+    events: int = 0
+    snapshot: PoolSnapshot | None = None
+    """The last pool event as the pool screen's PoolSnapshot."""
+    cut_at_line: int | None = None
+    """The line a replayed recording was cut off at (its lines before it were read)."""
 
     def add(self, event: dict[str, Any]) -> None:
+        """Fold one event in; a ``MalformedEvent`` for one whose fields are missing or of the wrong kind (a file
+        edited by hand, or not written by ``--record``), before anything of it is kept."""
+        self.events += 1
+        try:
+            self._add(event)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise MalformedEvent(
+                f"event {self.events} of the feed ({event.get('type')!r}) is malformed: "
+                f"{type(error).__name__}: {error}; replay a file written by 'sqla-tui attach --record'"
+            ) from None
+
+    def _add(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
         if kind == "stmt":
             self._statement(event)
@@ -55,8 +78,11 @@ class Digest:
             self.error = str(event.get("message"))
         elif kind == "bye":
             self.ended = True
+        elif kind == "cut":  # viewer.replay_events': a recording whose last line was cut off
+            self.cut_at_line = int(event["line"])
 
     def _statement(self, event: dict[str, Any]) -> None:
+        float(event["t"]), float(event["ms"]), str(event["sql"])  # what the screen and the summary read of every one
         self.statements += 1
         self.recent.append(event)
         if len(self.recent) > RECENT * 2:
@@ -72,6 +98,7 @@ class Digest:
             self._lazy[key] += 1
 
     def _pool(self, event: dict[str, Any]) -> None:
+        self.snapshot = pool_snapshot(event)  # read whole now: a field missing from it fails here, not on screen
         self.pool = event
         for suspect in (*event.get("leak_suspects", ()), *event.get("released_suspects", ())):
             _keep_longest(self.leaks, suspect, "held_s")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,39 +58,61 @@ def _card_token(address: str) -> str | None:
 
 
 def read_events(
-    sock: socket.socket, *, duration: float | None = None, record: IO[bytes] | None = None
+    sock: socket.socket,
+    *,
+    duration: float | None = None,
+    record: IO[bytes] | None = None,
+    stop: threading.Event | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Events from a live feed until it ends (the app closed or exited) or ``duration`` seconds pass.
+    """Events from a live feed until it ends (the app closed or exited), ``duration`` seconds pass or ``stop`` is set.
 
-    The first must be a ``hello`` this version understands; every raw line
-    is also written to ``record`` as it arrives.
+    The first must be a ``hello`` this version understands, and a peer that
+    hangs up or speaks before sending one (a database's port, say) is no
+    feed; every raw line is also written to ``record`` as it arrives.
+    ``stop`` is for the screen's reader thread, which another thread ends:
+    it is looked at between reads, every ``_READ_TIMEOUT``, since a live feed
+    never ends on its own and the interpreter waits on that thread at exit.
     """
     deadline = None if duration is None else time.monotonic() + duration
     sock.settimeout(_READ_TIMEOUT)
     buffered = b""
     first = True
     try:
-        while deadline is None or time.monotonic() < deadline:
+        while (deadline is None or time.monotonic() < deadline) and not (stop is not None and stop.is_set()):
             try:
                 chunk = sock.recv(1 << 16)
             except TimeoutError:
                 continue
             except OSError:
-                return
+                chunk = b""
             if not chunk:
+                if first:
+                    raise AttachError(f"{_NOT_A_FEED}: the other end hung up without one")
                 return
             buffered += chunk
+            if first and len(buffered) > _HELLO_MAX and b"\n" not in buffered:
+                raise AttachError(_NOT_A_FEED)
             *lines, buffered = buffered.split(b"\n")
             for line in lines:
-                event = feed.decode(line)
+                try:
+                    event = feed.decode(line)
+                except ValueError:
+                    raise AttachError(_NOT_A_FEED if first else "the feed sent a line that is not an event") from None
                 if first:
                     check_hello(event)
                     first = False
                 if record is not None:
                     record.write(line + b"\n")
                 yield event
+        if first and not (stop is not None and stop.is_set()):  # a server that waits for us to speak first
+            raise AttachError(f"{_NOT_A_FEED}: nothing came in {duration:g} s")
     finally:
         sock.close()
+
+
+_NOT_A_FEED = "this is not a sqla-tui attach feed (it does not start with a hello line)"
+_HELLO_MAX = 1 << 16
+"""More than a hello can be without its line ending: another protocol's bytes, not a feed."""
 
 
 def check_hello(event: dict[str, Any]) -> None:
@@ -97,15 +120,20 @@ def check_hello(event: dict[str, Any]) -> None:
     if event.get("type") == "bye" and event.get("error"):
         raise AttachError(event["error"])
     if event.get("type") != "hello":
-        raise AttachError("this is not a sqla-tui attach feed (it does not start with a hello line)")
+        raise AttachError(_NOT_A_FEED)
     if event.get("v") != feed.VERSION:
         raise AttachError(
             f"feed version {event.get('v')} is not the {feed.VERSION} this sqla-tui reads; upgrade sqla-tui"
         )
 
 
-def replay_events(path: Path) -> Iterator[dict[str, Any]]:
-    """The events of a recorded feed; one line, at once, when the file is missing or does not start like a feed."""
+def replay_events(path: Path, stop: threading.Event | None = None) -> Iterator[dict[str, Any]]:
+    """The events of a recorded feed; one line, at once, when the file is missing or does not start like a feed.
+
+    A recording whose last line was cut off (a copy stopped short, a full
+    disk) gives its whole lines, then a ``cut`` event naming the line: what
+    was recorded up to there is still the incident.
+    """
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -116,15 +144,28 @@ def replay_events(path: Path) -> Iterator[dict[str, Any]]:
     except AttachError:
         handle.close()
         raise
-    return _recorded(path, handle, first)
+    return _recorded(path, handle, first, stop)
 
 
-def _recorded(path: Path, handle: IO[bytes], first: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _recorded(
+    path: Path, handle: IO[bytes], first: dict[str, Any], stop: threading.Event | None
+) -> Iterator[dict[str, Any]]:
     with handle:
         yield first
         for number, line in enumerate(handle, 2):
-            if line.strip():
-                yield _event(path, number, line)
+            if stop is not None and stop.is_set():
+                return
+            if not line.strip():
+                continue
+            if not line.endswith(b"\n"):  # the last line, cut off
+                try:
+                    event = feed.decode(line)
+                except ValueError:
+                    yield {"type": "cut", "line": number}
+                    return
+                yield event
+                continue
+            yield _event(path, number, line)
 
 
 def _event(path: Path, number: int, line: bytes) -> dict[str, Any]:

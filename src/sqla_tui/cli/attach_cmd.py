@@ -8,6 +8,8 @@ summary. ``--record FILE`` keeps the raw feed for ``replay``.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -45,7 +47,7 @@ def attach(
     from sqla_tui.attach.viewer import connect, read_events
 
     if duration is not None and not 0 < duration <= _MAX_DURATION:
-        fail(f"--duration must be between 0 and {_MAX_DURATION:g} seconds, not {duration:g}")
+        fail(f"--duration must be more than 0 and at most {_MAX_DURATION:g} seconds, not {duration:g}")
     try:
         if target is None:
             _list(cards(), json)
@@ -56,7 +58,9 @@ def attach(
             if not json:
                 from sqla_tui.launch import open_attach
 
-                open_attach(read_events(sock, duration=duration, record=handle), title=target, target=_explain_on(url))
+                stop = threading.Event()  # set as the screen closes: the reader thread ends with it
+                events = read_events(sock, duration=duration, record=handle, stop=stop)
+                open_attach(events, title=target, target=_explain_on(url), stop=stop)
                 return
             emit_json(_digest(read_events(sock, duration=duration, record=handle)).summary())
         finally:
@@ -81,7 +85,8 @@ def replay(
             return
         from sqla_tui.launch import open_attach
 
-        open_attach(replay_events(file), title=str(file), target=_explain_on(url))
+        stop = threading.Event()
+        open_attach(replay_events(file, stop), title=str(file), target=_explain_on(url), stop=stop)
     except UserError as error:
         fail(error)
 
@@ -107,14 +112,18 @@ def _digest(events: Iterable[dict[str, Any]]) -> Any:
             digest.add(event)
     except KeyboardInterrupt:
         pass
+    if digest.cut_at_line is not None:
+        typer.echo(f"warning: the recording is cut off at line {digest.cut_at_line}; summarised up to it", err=True)
     return digest
 
 
 def _open_record(path: Path | None) -> Any:
     if path is None:
         return None
-    try:
-        return path.open("wb")
+    try:  # only this user's, as the feed's socket is: statements, and with capture_params their values
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # a file that was there keeps its mode through O_CREAT
+        return os.fdopen(fd, "wb")
     except OSError as error:
         raise UserError(f"cannot write {path}: {error.strerror or error}") from None
 

@@ -30,6 +30,7 @@ from sqla_tui.core.connect.target import DEMO_ALIAS, Target
 from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.last_resort import debugging, unexpected_line
+from sqla_tui.tui import breakpoints
 from sqla_tui.tui.collector import paused_collector, rarer_full_collections
 from sqla_tui.tui.controls import DrawsNoControls
 from sqla_tui.tui.early_names import EarlyNames
@@ -65,10 +66,8 @@ class SqlaTuiApp(HandlerGuard, ExportKey, DrawsNoControls, NotifiesWarnings):
 
     CSS_PATH = "app.tcss"
     TITLE = "sqla-tui"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (160, "-wide")]
-    """Screen classes app.tcss sizes panes by: -narrow fits 80 columns, -wide uses 200."""
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
-    """-short is an 80×24 terminal: one-line sparklines, no spacer lines."""
+    HORIZONTAL_BREAKPOINTS = breakpoints.HORIZONTAL
+    VERTICAL_BREAKPOINTS = breakpoints.VERTICAL
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("r", "reconnect", "Retry", id="app.reconnect"),

@@ -8,6 +8,7 @@ never leave the application, so the user names the database again.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,7 @@ from textual import work
 
 from sqla_tui.core.connect.target import Target
 from sqla_tui.core.errors import UserError
+from sqla_tui.tui import breakpoints
 from sqla_tui.tui.controls import DrawsNoControls
 from sqla_tui.tui.screens.attach_screen import AttachScreen
 from sqla_tui.workbench import Workbench
@@ -26,17 +28,28 @@ class AttachApp(DrawsNoControls):
     CSS_PATH = ["app.tcss", "attach.tcss"]
     TITLE = "sqla-tui attach"
     BINDINGS = [("q", "quit", "Quit")]
+    HORIZONTAL_BREAKPOINTS = breakpoints.HORIZONTAL
+    VERTICAL_BREAKPOINTS = breakpoints.VERTICAL
 
-    def __init__(self, events: Iterator[dict[str, Any]], title: str, *, target: Target | None = None) -> None:
+    def __init__(
+        self,
+        events: Iterator[dict[str, Any]],
+        title: str,
+        *,
+        target: Target | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        """``stop`` ends ``events`` from the UI thread as the screen goes (``viewer.read_events`` says why)."""
         super().__init__()
         self._events = events
+        self._stop = stop
         self.sub_title = title
         self.target = target
         self.workbench: Workbench | None = None
         """Connected to ``--url`` for EXPLAIN; None without it, or until connected."""
 
     def on_mount(self) -> None:
-        self.push_screen(AttachScreen(self._events))
+        self.push_screen(AttachScreen(self._events, self._stop))
         if self.target is not None:
             self.open_workbench(self.target)
 

@@ -291,3 +291,20 @@ async def test_at_80_by_24_the_figures_the_leak_and_the_n_plus_one_are_on_screen
         assert any(f"{AUTHORS}     1         Author.books" in line for line in shown), shown
         assert "none: holders, open transactions" in shown
         await pilot.press("q")
+
+
+def test_a_relative_unix_address_is_made_absolute_and_an_empty_one_refused(
+    runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``unix:rel.sock`` went into the card as typed, so a viewer in another directory could not connect, and
+    close() left the socket behind; ``unix:`` failed with "Address already in use"."""
+    from sqla_tui.attach.runtime import AttachError
+
+    monkeypatch.chdir(tmp_path)
+    engine = create_engine(f"sqlite:///{tmp_path / 'rel.db'}")
+    with pytest.raises(AttachError, match="'unix:' names no socket"):
+        instrument(engine, address="unix:")
+    with instrument(engine, name="rel", address="unix:rel.sock") as handle:
+        assert handle.address == str(tmp_path / "rel.sock")
+        assert [card.address for card in cards()] == [str(tmp_path / "rel.sock")]
+    assert not (tmp_path / "rel.sock").exists()

@@ -121,7 +121,10 @@ class Instrumentation:
         """The listening socket, its address, and where its card goes; a stale socket of ours is replaced."""
         card = runtime_dir(create=True) / f"{os.getpid()}-{slug(self.name)}.json"
         if address is None or address.startswith("unix:"):
-            path = Path(address[5:]) if address else socket_path(os.getpid(), self.name)
+            if address == "unix:":
+                raise AttachError("'unix:' names no socket: write unix:/path/to/app.sock, or leave address out")
+            # absolute: the card is read from other directories, and close() removes the socket it names
+            path = Path(address[5:]).absolute() if address else socket_path(os.getpid(), self.name)
             if path.is_socket():  # left by a process that died; never anything else of the user's
                 path.unlink()
             listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

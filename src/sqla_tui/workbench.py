@@ -345,11 +345,15 @@ class Workbench:
     # -- lessons ----------------------------------------------------------------
     async def learn(self, names: list[str] | None = None) -> list[LessonResult]:
         """Run lessons (all of them by default) and check each step's claim on this database."""
+        from sqla_tui.core.errors import UserError
         from sqla_tui.core.lessons.catalog import LESSONS, find_lesson
 
         lessons = [find_lesson(name) for name in names] if names else list(LESSONS)
 
         async def run(room: Classroom) -> list[LessonResult]:
+            missing = await room.missing()
+            if missing is not None:  # once, not as every step's failure, nor a handout of failed checks
+                raise UserError(missing)
             return [await room.run_lesson(lesson) for lesson in lessons]
 
         return await self._in_classroom(run)

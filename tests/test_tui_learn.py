@@ -103,3 +103,24 @@ def test_an_unreadable_progress_file_starts_over(tmp_path: Path, monkeypatch: py
     assert load_progress() == {}
     remember("unique", 1, True)
     assert load_progress()["unique"].passed == (1,)
+
+
+@ON_SQLITE
+async def test_at_80_by_24_the_statements_that_prove_a_step_are_on_screen(  # type: ignore[no-untyped-def]
+    seeded_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80×24 the statement log got no height at all: the 44-column lesson list, 8 lines of text and half the
+    height for code left it nothing, so the statements that prove each claim were not on screen."""
+    from tests.tui_helpers import screen_text
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot, "l", LearnScreen)
+        await pilot.press("enter", "n")
+        await settle(pilot)
+        log = screen.query_one("#learn-log", DataTable)
+        assert log.row_count == 11 and log.size.height >= 5  # its header and four statements
+        shown = screen_text(app)
+        assert "Statements this step sent" in shown
+        assert sum("lazy User.posts" in line for line in shown.splitlines()) >= 2  # rows of the log, not its header

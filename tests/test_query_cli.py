@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
-from tests.databases import TestDatabase
+from tests.databases import TestDatabase, database_fixture, run_statements
 from tests.seeded import COMMENTS, POSTS, USERS, seeded_db
 
 runner = CliRunner()
@@ -124,3 +124,38 @@ def test_fanout_traces_the_memory_peak_only_when_asked(seeded_db: TestDatabase) 
         [plans[" ".join(flags)]] = json.loads(result.stdout)["results"]
     assert plans[""]["peak_kib"] is None and plans["--memory"]["peak_kib"] > 0
     assert {(plan["statements"], plan["rows"]) for plan in plans.values()} == {(2, USERS + POSTS)}
+
+
+async def _authorless(url: str) -> None:
+    await run_statements(
+        url,
+        lambda _: [
+            "CREATE TABLE writers (id INTEGER PRIMARY KEY, name VARCHAR(20))",
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY, writer_id INTEGER REFERENCES writers (id), body VARCHAR(20))",
+            "INSERT INTO writers VALUES (1, 'ann'), (2, 'bob'), (3, 'cy')",
+            "INSERT INTO notes VALUES (1, 1, 'a'), (2, NULL, 'b'), (3, 2, 'c'), (4, NULL, 'd'), (5, 1, 'e')",
+        ],
+    )
+
+
+authorless = database_fixture("authorless", _authorless)
+
+
+def test_joined_inner_says_how_many_roots_its_inner_join_leaves_out(authorless: TestDatabase) -> None:
+    """A teacher's finding: the notes without a writer vanished under joined_inner and the summary still said
+    "of 5", with no warning; joined keeps them."""
+    inner = json.loads(runner.invoke(app, ["query", authorless.url, "notes", "--load", "writer=joined_inner", "--json"]).stdout)
+    assert [row["id"] for row in inner["rows"]] == [1, 3, 5]
+    assert inner["warnings"] == [
+        "joined_inner on writer: its INNER JOIN never returns a notes row without one: 2 of the 5 rows the filters "
+        "match have none (joined, a LEFT OUTER JOIN, returns them)"
+    ]
+    collection = json.loads(runner.invoke(app, ["query", authorless.url, "writers", "--load", "notes=joined_inner", "--json"]).stdout)
+    assert collection["warnings"] == [
+        "joined_inner on notes: its INNER JOIN never returns a writers row without one: 1 of the 3 rows the filters "
+        "match has none (joined, a LEFT OUTER JOIN, returns them)"
+    ]
+    outer = json.loads(runner.invoke(app, ["query", authorless.url, "notes", "--load", "writer=joined", "--json"]).stdout)
+    assert [row["id"] for row in outer["rows"]] == [1, 2, 3, 4, 5] and outer["warnings"] == []
+    kept = runner.invoke(app, ["query", authorless.url, "notes", "--where", "writer_id is_not_null", "--load", "writer=joined_inner", "--json"])
+    assert json.loads(kept.stdout)["warnings"] == []  # nothing left out: nothing said

@@ -29,6 +29,7 @@ from sqla_tui.core.observe.capture import (
     StatementLog,
     find_n_plus_one,
 )
+from sqla_tui.core.query.inner_joins import left_out_select, left_out_warning
 from sqla_tui.core.query.loader_tree import LoaderTree
 from sqla_tui.core.query.ordering import limit_is_ambiguous, subquery_limit_warning
 from sqla_tui.core.query.root import Root, column_keys, column_names, mapped_class
@@ -235,11 +236,27 @@ async def run_spec(
         python=python_source(spec, root, engine.dialect),
         results=_result_nodes(root, done.roots),
         dropped=log.dropped,
-        warnings=[subquery_limit_warning(spec)] if subquery and limit_is_ambiguous(spec, root) else [],
+        warnings=[
+            *([subquery_limit_warning(spec)] if subquery and limit_is_ambiguous(spec, root) else []),
+            *await _left_out(engine, root, spec),
+        ],
         columns=column_keys(root),
         headers=column_names(root),
         matched_roots=await count_roots(engine, root, spec) if _maybe_cut(spec, len(done.roots)) else None,
     )
+
+
+async def _left_out(engine: AsyncEngine, root: Root, spec: QuerySpec) -> list[str]:
+    """The warning for the root rows a ``joined_inner`` chain left out of the result, counted; none when it left
+    none out (``inner_joins``)."""
+    narrowed = left_out_select(count_select(spec, root), root, spec)
+    if narrowed is None:
+        return []
+    kept_statement, paths = narrowed
+    async with fresh_session(engine) as session:
+        kept = int(await session.scalar(kept_statement) or 0)
+    matched = await count_roots(engine, root, spec)
+    return [left_out_warning(spec, paths, matched - kept, matched)] if kept < matched else []
 
 
 def _result_nodes(root: Root, loaded: list[Any]) -> list[ResultNode]:

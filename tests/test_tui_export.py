@@ -105,6 +105,31 @@ async def test_a_missing_directory_is_one_line_and_the_dialog_stays(awkward_db: 
         assert isinstance(app.screen, ComposeScreen)
 
 
+async def test_a_file_name_too_long_is_one_line_and_the_dialog_stays(awkward_db: TestDatabase, here: Path) -> None:
+    """Path.is_dir() raised "File name too long" (it ignores only some errors): the app ended with "unexpected
+    OSError ... a bug in sqla-tui", and the session was lost."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = make_app(awkward_db.url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await compose_over(pilot, "notes")
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+u")
+        app.screen.query_one("#export-path", Input).post_message(events.Paste("n" * 300 + ".csv"))  # pasted
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert "too long; pick another file" in " ".join(screen_text(app).split())  # the toast wraps "File name"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen)
+
+
 async def test_the_default_path_on_a_machine_without_a_downloads_directory_is_the_working_one(
     awkward_db: TestDatabase, here: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

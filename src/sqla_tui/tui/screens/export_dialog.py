@@ -92,11 +92,16 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             self.notify("type a file to write, e.g. ~/results.csv", severity="error")
             return
         path = Path(typed).expanduser()
-        if path.is_dir():
-            path = path / file_name(self._table, self._format)
-        # in a browser (sqla-tui serve) the file arrives as a download: only its name counts
-        if not path.parent.is_dir() and not self.app.is_web:
-            self.notify(f"no directory {path.parent}: create it or pick another", severity="error")
+        try:  # a name too long for the file system, a directory we may not look into: said, not a crash
+            if path.is_dir():
+                path = path / file_name(self._table, self._format)
+            # in a browser (sqla-tui serve) the file arrives as a download: only its name counts
+            if not path.parent.is_dir() and not self.app.is_web:
+                self.notify(f"no directory {path.parent}: create it or pick another", severity="error")
+                return
+        except OSError as error:
+            shown = typed if len(typed) <= 60 else f"{typed[:30]}…{typed[-20:]}"  # the reason must stay in sight
+            self.notify(f"cannot write {shown}: {error.strerror or error}; pick another file", severity="error")
             return
         self.dismiss(ExportRequest(self._table, self._format, path))
 

@@ -64,3 +64,24 @@ async def test_copy_in_tmux_without_passthrough_says_so_and_saves_a_file(
         shown = " ".join(screen_text(app).split())
         assert "SQL not copied: tmux's set-clipboard is external" in shown
         assert saved.read_text(encoding="utf-8") == screen.query_one("#compose-sql").code  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
+async def test_a_copy_saved_to_a_file_never_overwrites_one_of_the_users(
+    tmux: Path, seeded_db: TestDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no clipboard to trust, y wrote ./query.py over the user's own file of that name."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # no ~/Downloads: the working directory, where their own query.py is
+    (tmp_path / "query.py").write_text("# my important work\n", encoding="utf-8")
+    subprocess.run(["tmux", "-S", str(tmux), "set", "-g", "set-clipboard", "external"], check=True)
+    if system_copy("probe"):
+        pytest.skip("pyperclip found a system clipboard here, so nothing is saved")
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        screen = await compose_over(pilot, "users")
+        await pilot.press("y")
+        await pause_until(pilot, (tmp_path / "query_2.py").exists, "the saved copy")
+        await pause_until(pilot, lambda: "Saved to query_2.py" in " ".join(screen_text(app).split()), "where it went")
+        assert (tmp_path / "query_2.py").read_text(encoding="utf-8") == screen.query_one("#compose-python").code  # type: ignore[attr-defined]
+    assert (tmp_path / "query.py").read_text(encoding="utf-8") == "# my important work\n"

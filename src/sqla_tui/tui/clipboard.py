@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -71,9 +72,22 @@ def copy_text(app: App[None], text: str, what: str, file_name: str) -> CopyOutco
         return CopyOutcome(f"{what} sent to the terminal's clipboard (OSC 52; a terminal without it keeps nothing)", True)
     from sqla_tui.tui.screens.export_dialog import default_directory
 
-    app.deliver_text(io.StringIO(text), save_directory=default_directory(), save_filename=file_name, name=what)
+    directory = default_directory()
+    saved = free_name(directory, file_name)
+    app.deliver_text(io.StringIO(text), save_directory=directory, save_filename=saved, name=what)
     return CopyOutcome(
         f"{what} not copied: {blocked}, so tmux drops the copy; add 'set -g set-clipboard on' to ~/.tmux.conf "
-        "or install pyperclip. Saved to a file instead.",
+        f"or install pyperclip. Saved to {saved} instead.",
         False,
     )
+
+
+def free_name(directory: Path, file_name: str) -> str:
+    """``file_name``, or ``query_2.py``, ``query_3.py``... when ``directory`` has one by that name: the copy that
+    could not reach a clipboard had overwritten the user's own ``./query.py``."""
+    stem, suffix = os.path.splitext(file_name)
+    candidate, number = file_name, 1
+    while (directory / candidate).exists():
+        number += 1
+        candidate = f"{stem}_{number}{suffix}"
+    return candidate

@@ -145,3 +145,17 @@ async def test_a_cut_result_says_how_many_of_how_many(awkward_db: TestDatabase) 
         assert f"(100 of {READINGS} root rows)" in summary(screen)
         assert screen.query_one(ResultsTree).border_title == f"Results · 100 of {READINGS} readings"
         assert screen.query_one(StatementLogTable).border_title == "Statements · 1 statement of this run"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_what_is_typed_in_the_fields_shows_while_they_have_focus(seeded_db: TestDatabase, size: tuple[int, int]) -> None:
+    """A focused field got the lists' focus border, which took its one line: the root filter and the where field
+    showed an empty box while "ord" or "name = hello" was typed into them."""
+    app = make_app(seeded_db.url)
+    async with app.run_test(size=size) as pilot:
+        screen = await compose_over(pilot, "users")
+        await pilot.press("slash", *"name = hel")
+        await pilot.pause()
+        where = screen.query_one("#compose-where", Input)
+        assert where.has_focus and where.content_size.height == 1
+        assert "name = hel" in screen_text(app)

@@ -10,8 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sqla_tui.tui.screens.schema_screen import SchemaScreen
-from tests.databases import TestDatabase
+from tests.databases import TestDatabase, sqlite_file
 from tests.tui_helpers import make_app, open_screen, run_ddl, screen_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,3 +99,17 @@ async def test_the_tui_draws_no_control_characters(empty_db: TestDatabase) -> No
         assert "v[2Jx" in screen_text(app)  # the name, less its control character
         if empty_db.backend != "sqlite":
             assert "]52;c;cm0gLXJmIH4K" in screen_text(app)
+
+
+def test_typer_echos_lines_are_shown_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``history`` printed a filter's escape sequences raw (the window title became "pwned"): Click found no
+    encoding on the wrapper, so typer.echo wrote to the terminal's binary buffer round it."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    url = f"sqlite:///{sqlite_file(tmp_path / 'typed.db', 'CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)')}"
+    subprocess.run(
+        [sys.executable, "-m", "sqla_tui", "query", url, "t", "--where", f"name = a{TITLE}{CLEAR}"],
+        cwd=ROOT, capture_output=True, check=True,
+    )  # fmt: skip
+    shown = in_a_terminal("history", url)
+    assert "\x1b" not in COLOUR.sub("", shown) and "\x07" not in shown
+    assert r"name = a\x1b]0;pwned\x07\x1b[2J" in shown

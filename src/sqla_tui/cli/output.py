@@ -98,6 +98,16 @@ class _Shown(io.TextIOBase):
     def isatty(self) -> bool:
         return True  # only a terminal's stream is wrapped: Rich and Click still colour and indent for one
 
+    # io.TextIOBase answers these itself (None), so __getattr__ never passed them on, and Click, finding no
+    # encoding, wrote typer.echo's text to the terminal's binary buffer round this wrapper (``history``'s lines)
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # the terminal's: a str, where TextIOBase allows None
+        return self._stream.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]  # read-only here: the terminal's own
+        return self._stream.errors
+
     def fileno(self) -> int:
         return self._stream.fileno()
 

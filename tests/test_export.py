@@ -13,7 +13,7 @@ from sqla_tui.core.export.sources import plan_table, statement_log
 from sqla_tui.core.export.table import Table
 from sqla_tui.core.export.writers import file_name, render
 from tests.awkward_values import NOTES, READINGS, awkward_db
-from tests.databases import TestDatabase
+from tests.databases import TestDatabase, database_fixture, run_statements
 
 runner = CliRunner()
 
@@ -135,3 +135,27 @@ def test_statement_log_and_plan_tables_have_fixed_headers() -> None:
     assert statement_log([], [], "users").columns == ["n", "origin", "rows", "bytes", "ms", "sql", "params"]
     plan = plan_table(PlanNode("Hash Join", children=[PlanNode("Seq Scan", relation="a"), PlanNode("Index Scan", relation="b")]))
     assert [(row[0], row[1], row[2]) for row in plan.rows] == [(0, "Hash Join", None), (1, "Seq Scan", "a"), (1, "Index Scan", "b")]
+
+
+async def _tiny_numbers(url: str) -> None:
+    await run_statements(
+        url,
+        lambda engine: [
+            f"CREATE TABLE amounts (id INTEGER PRIMARY KEY, v {'numeric' if engine.dialect.name == 'postgresql' else 'DECIMAL'}(30,10))",
+            "INSERT INTO amounts VALUES (1, -0.0000000001), (2, 0), (3, 1), (4, 12345678901234567890.5)",
+        ],
+    )
+
+
+tiny_numbers = database_fixture("tiny_numbers", _tiny_numbers, backends=("postgresql", "mariadb"))
+
+
+def test_decimals_export_in_fixed_point_as_the_database_shows_them(tiny_numbers: TestDatabase) -> None:
+    """numeric(30,10)'s -0.0000000001 and 0 were written -1E-10 and 0E-10 (str of a Decimal), beside 1.0000000000
+    in the same column: a spreadsheet reads them as other numbers, or text."""
+    csv_text = query_cmd(tiny_numbers, "query", "amounts", "--format", "csv")
+    assert csv_text.splitlines()[1:] == [
+        "1,-0.0000000001", "2,0.0000000000", "3,1.0000000000", "4,12345678901234567890.5000000000",
+    ]  # fmt: skip
+    rows = json.loads(query_cmd(tiny_numbers, "query", "amounts", "--json"))["rows"]
+    assert [row["v"] for row in rows][:2] == ["-0.0000000001", "0.0000000000"]

@@ -41,7 +41,9 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (bytes, bytearray, memoryview)):
         return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, (decimal.Decimal, uuid.UUID, datetime.timedelta)):
+    if isinstance(value, decimal.Decimal):  # fixed-point, as the database shows it: str() writes 0E-10 and -1E-10
+        return format(value, "f")
+    if isinstance(value, (uuid.UUID, datetime.timedelta)):
         return str(value)
     if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]

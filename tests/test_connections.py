@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import sqlite3
 import stat
 import subprocess
@@ -271,3 +272,22 @@ def test_shell_completion_offers_commands_and_saved_names(settings_home: Path, t
     named = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
     script = subprocess.run([sys.executable, "-m", "sqla_tui", "--show-completion", "bash"], capture_output=True, text=True, timeout=60, env=named)
     assert script.returncode == 0 and "_SQLA_TUI_COMPLETE=complete_bash" in script.stdout
+
+
+def test_serve_demo_and_learn_take_a_saved_connections_name(settings_home: Path, tmp_path: Path) -> None:
+    """'sqla-tui serve shop' and 'demo --url shop' said "not a database URL: 'shop'", and 'learn --check shop'
+    "no lesson 'shop'", though every command that takes a URL takes a name."""
+    demo = tmp_path / "named demo.db"
+    assert invoke("connections", "add", "shop", f"sqlite:///{demo}").exit_code == 0
+    built = invoke("demo", "--url", "shop", "--scale", "0.05")
+    assert built.exit_code == 0, built.stderr
+    assert built.stdout.startswith(f"demo database ready: {demo} (")
+    checked = invoke("learn", "n-plus-one", "shop", "--check", "--json")
+    assert checked.exit_code == 0, checked.stderr
+    assert [lesson["name"] for lesson in json.loads(checked.stdout)["lessons"]] == ["n-plus-one"]
+    with socket.socket() as taken:  # a port in use: serve gets as far as the port, past reading its target
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        served = invoke("serve", "shop", "--port", str(taken.getsockname()[1]))
+    assert served.exit_code == 2 and "not a database URL" not in served.stderr
+    assert "already in use" in served.stderr

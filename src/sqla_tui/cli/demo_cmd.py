@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from sqla_tui.cli.app import app
+from sqla_tui.cli.options import target_for
 from sqla_tui.cli.output import fail, on_workbench, run
 from sqla_tui.core.grammar import counted
 
@@ -49,14 +50,14 @@ def demo(
         if existing.exists():
             typer.echo(f"demo database ready: {existing} (already built; --replace rebuilds it; 'sqla-tui' opens it)")
             return
-    if url is not None:
-        path = _sqlite_file(url)
-    if url is not None and path is None:
+    target = target_for(url) if url is not None else None  # a saved connection's name too
+    if target is not None and target.url is not None:
+        path = _sqlite_file(target.url)
+    if target is not None and path is None:
         from sqla_tui.core.connect.masking import mask_url
-        from sqla_tui.core.connect.target import Target
 
-        counts = on_workbench(Target(url), lambda bench: bench.load_demo(scale=scale, replace=replace), read_only=False)
-        where = mask_url(url)
+        counts = on_workbench(target, lambda bench: bench.load_demo(scale=scale, replace=replace), read_only=False)
+        where = mask_url(url or "")
     else:
         built, counts = run(_build_sqlite(path, scale, replace))
         where = str(built)

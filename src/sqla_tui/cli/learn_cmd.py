@@ -6,19 +6,21 @@ from typing import Annotated, Optional
 import typer
 
 from sqla_tui.cli.app import app
+from sqla_tui.cli.options import is_saved_name, target_for
 from sqla_tui.cli.output import emit_json, fail, on_workbench
 
 EXIT_STEP_FAILED = 1
 
 
 def _split(words: list[str]) -> tuple[str | None, str | None]:
-    """(lesson, url) from the positional words: a URL has '://' (or is 'demo'), anything else names a lesson."""
+    """(lesson, url) from the positional words: a URL has '://' (or is 'demo', or a saved connection's name), anything
+    else names a lesson."""
     from sqla_tui.core.errors import UserError
     from sqla_tui.core.lessons.catalog import find_lesson
 
     lesson = url = None
     for word in words:
-        if "://" in word or word == "demo":
+        if "://" in word or word == "demo" or is_saved_name(word):
             if url is not None:
                 fail(f"two database URLs given ({url!r} is the first): give one")
             url = word
@@ -48,10 +50,8 @@ def learn(
     'sqla-tui learn' opens the lessons in the app (l there too); --check runs them all;
     LESSON --markdown writes a handout. Lessons only read: the demo by default, or a database with its shape.
     """
-    from sqla_tui.core.connect.target import Target
-
     lesson, url = _split(words or [])
-    target = Target(url or "demo")
+    target = target_for(url or "demo")
     if json and not check:
         fail("--json goes with --check: 'sqla-tui learn --check --json'")
     if output is not None and not markdown:

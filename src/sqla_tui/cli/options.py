@@ -165,6 +165,26 @@ def _is_the_root(url: str | None, kwargs: dict[str, Any]) -> bool:
     return bool(os.environ.get("DATABASE_URL")) and looks_like_name(url) and lookup(url) is None
 
 
+def target_for(text: str | None) -> "Target":
+    """The Target a command's URL option or argument names: a URL, ``demo``, or a saved connection's name (its
+    password fetched or asked for), as every connecting command reads it; a bad one is the command's one line."""
+    from sqla_tui.cli.output import fail
+    from sqla_tui.core.errors import UserError
+    from sqla_tui.settings.connections import resolve
+
+    try:
+        return resolve(text, ask=ask_password)
+    except UserError as error:
+        fail(error)
+
+
+def is_saved_name(word: str) -> bool:
+    """Whether ``word`` is a saved connection's name (not a URL, not ``demo``)."""
+    from sqla_tui.settings.connections import looks_like_name, lookup
+
+    return looks_like_name(word) and lookup(word) is not None
+
+
 def saved_names(incomplete: str) -> list[str]:
     """Shell completion for a URL argument: the saved connections' names (and ``demo``) starting so."""
     from sqla_tui.core.errors import UserError

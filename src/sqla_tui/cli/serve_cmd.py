@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from sqla_tui.cli.app import app
+from sqla_tui.cli.options import target_for
 from sqla_tui.cli.output import fail
 from sqla_tui.core.errors import UserError
 
@@ -33,9 +34,7 @@ def serve(
     password out of the process list; the served pages and app processes never show it.
     """
     from sqla_tui.cli import web
-    from sqla_tui.core.connect.target import Target
-
-    target = Target(url or os.environ.get("DATABASE_URL"))
+    target = target_for(url or os.environ.get("DATABASE_URL"))  # a saved connection's name too
     try:
         target.validate()
         _check_sqlite_file(target)

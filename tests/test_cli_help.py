@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import typer
+from typer.testing import CliRunner
 
 from sqla_tui.cli import app
 
@@ -118,3 +119,12 @@ def test_every_readme_command_line_parses(argv: list[str]) -> None:
     group.make_context("sqla-tui", list(argv))
     name, rest = (argv[0], argv[1:]) if argv and argv[0] in group.commands else ("open", argv)
     group.commands[name].make_context(f"sqla-tui {name}", list(rest))
+
+
+@pytest.mark.parametrize("group", ["config", "connections"])
+def test_a_group_given_no_command_prints_its_help(group: str) -> None:
+    """'sqla-tui config' printed its help folded into one 'error: usage: ...' line, with exit status 2."""
+    given = CliRunner().invoke(app, [group])
+    asked = CliRunner().invoke(app, [group, "--help"])
+    assert (given.exit_code, given.stderr) == (0, "")
+    assert given.stdout == asked.stdout and f" {group} [OPTIONS] COMMAND [ARGS]..." in given.stdout.splitlines()[0]

@@ -58,7 +58,7 @@ class _OpenByDefault(TyperGroup):
             try:
                 code = self._run(argv, prog_name, complete_var, **extra)
             except typer.TyperException as error:  # Click's usage errors and bad option values
-                code = _ended(usage_line(error, command))
+                code = _help_asked(error) if _names_no_subcommand(error) else _ended(usage_line(error, command))
             except UserError as error:  # raised outside output.run, e.g. while saving a spec
                 code = _ended(str(error))
             except typer.Abort:
@@ -113,3 +113,15 @@ def _root(
     ),
 ) -> None:
     """See what SQLAlchemy really does to your database."""
+
+
+def _names_no_subcommand(error: typer.TyperException) -> bool:
+    """Whether ``error`` is Click's for a group given no command (``sqla-tui config``): it asks for the help, which
+    is no usage mistake. By name: Typer raises the NoArgsIsHelpError of the Click it vendors, not click's own."""
+    return type(error).__name__ == "NoArgsIsHelpError" and getattr(error, "ctx", None) is not None
+
+
+def _help_asked(error: typer.TyperException) -> int:
+    """The group's help on stdout, as ``--help`` prints it, and success."""
+    typer.echo(error.ctx.get_help())  # type: ignore[attr-defined]  # a usage error's context: _names_no_subcommand
+    return 0

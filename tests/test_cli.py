@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sqla_tui.cli import app
-from tests.databases import TestDatabase
+from tests.databases import TestDatabase, run_async
 
 runner = CliRunner()
 
@@ -53,20 +53,15 @@ def test_conflicting_pool_flags_exit_2(tmp_path: Path) -> None:
     assert "--pool-size does not apply to --poolclass null" in result.stderr
 
 
+def _build(database: TestDatabase, then: str) -> None:
+    """``authors (id, name)`` in the test's database, and ``then`` (a view over it, or its rows)."""
+    from tests.databases import run_statements
+
+    run_async(run_statements(database.url, lambda _: ["CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(20))", then]))
+
+
 def test_schema_lists_tables_and_views(empty_db: TestDatabase) -> None:
-    from sqlalchemy import text
-
-    from sqla_tui.core.connect.engine import connect
-    from tests.databases import run_async
-
-    async def build() -> None:
-        engine, _ = await connect(empty_db.url, read_only=False)
-        async with engine.begin() as conn:
-            await conn.execute(text("CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(20))"))
-            await conn.execute(text("CREATE VIEW author_names AS SELECT name FROM authors"))
-        await engine.dispose()
-
-    run_async(build())
+    _build(empty_db, "CREATE VIEW author_names AS SELECT name FROM authors")
     human = invoke("schema", empty_db.url)
     assert human.exit_code == 0, human.stderr
     assert "authors" in human.stdout and "author_names  (view)" in human.stdout
@@ -103,19 +98,7 @@ def test_console_script_version_and_help() -> None:
 def test_with_database_url_set_a_lone_word_is_the_table(empty_db: TestDatabase) -> None:
     """``sqla-tui query authors`` said "'authors' is neither a database URL nor a saved connection", though --help
     says the URL defaults to $DATABASE_URL; ``query "" authors`` was the only way."""
-    from sqlalchemy import text
-
-    from sqla_tui.core.connect.engine import connect
-    from tests.databases import run_async
-
-    async def build() -> None:
-        engine, _ = await connect(empty_db.url, read_only=False)
-        async with engine.begin() as conn:
-            await conn.execute(text("CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(20))"))
-            await conn.execute(text("INSERT INTO authors VALUES (1, 'ann'), (2, 'bob')"))
-        await engine.dispose()
-
-    run_async(build())
+    _build(empty_db, "INSERT INTO authors VALUES (1, 'ann'), (2, 'bob')")
     environment = {"DATABASE_URL": empty_db.url}
     queried = invoke("query", "authors", "--where", "id = 2", env=environment)
     assert queried.exit_code == 0, queried.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -89,20 +90,10 @@ async def test_pool_series_export_as_markdown(awkward_db: TestDatabase, here: Pa
 
 
 async def test_a_missing_directory_is_one_line_and_the_dialog_stays(awkward_db: TestDatabase, here: Path) -> None:
-    app = make_app(awkward_db.url)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await compose_over(pilot, "notes")
-        await pilot.press("r")
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("ctrl+u", *"nowhere/x.csv", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ExportDialog)
-        assert "create it or pick another" in " ".join(screen_text(app).split())
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, ComposeScreen)
+    async def type_it(pilot: Pilot[None]) -> None:
+        await pilot.press("ctrl+u", *"nowhere/x.csv")
+
+    await _refused_and_the_dialog_stays(awkward_db, type_it, "create it or pick another")
 
 
 async def test_a_file_name_too_long_is_one_line_and_the_dialog_stays(awkward_db: TestDatabase, here: Path) -> None:
@@ -111,20 +102,30 @@ async def test_a_file_name_too_long_is_one_line_and_the_dialog_stays(awkward_db:
     from textual import events
     from textual.widgets import Input
 
-    app = make_app(awkward_db.url)
+    async def paste_it(pilot: Pilot[None]) -> None:
+        await pilot.press("ctrl+u")
+        pilot.app.screen.query_one("#export-path", Input).post_message(events.Paste("n" * 300 + ".csv"))
+        await pilot.pause()
+
+    await _refused_and_the_dialog_stays(awkward_db, paste_it, "too long; pick another file")  # the toast wraps "File name"
+
+
+async def _refused_and_the_dialog_stays(
+    database: TestDatabase, give_path: Callable[[Pilot[None]], Awaitable[None]], said: str
+) -> None:
+    """After a run, the export dialog given a path (``give_path``) and Enter: it says ``said`` and stays open."""
+    app = make_app(database.url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await compose_over(pilot, "notes")
         await pilot.press("r")
         await settle(pilot)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await pilot.press("ctrl+u")
-        app.screen.query_one("#export-path", Input).post_message(events.Paste("n" * 300 + ".csv"))  # pasted
-        await pilot.pause()
+        await give_path(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ExportDialog)
-        assert "too long; pick another file" in " ".join(screen_text(app).split())  # the toast wraps "File name"
+        assert said in " ".join(screen_text(app).split())
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ComposeScreen)

@@ -10,6 +10,7 @@ import pytest
 from textual.binding import Binding
 
 import sqla_tui.tui
+from sqla_tui.tui.binding_ids import BINDING_IDS
 from sqla_tui.tui.screens.compose_screen import ComposeScreen
 from sqla_tui.tui.widgets.statement_log import StatementLogTable
 from tests.databases import TestDatabase
@@ -33,12 +34,13 @@ def _bindings() -> list[tuple[str, Binding]]:
     return found
 
 
-def test_every_binding_has_its_own_id() -> None:
+def test_every_binding_has_its_own_id_and_the_list_keymaps_are_checked_against_has_them_all() -> None:
     bindings = _bindings()
     assert len(bindings) >= 40
     assert [f"{owner} {binding.key}" for owner, binding in bindings if not binding.id] == []
     ids = [binding.id for _, binding in bindings]
     assert len(ids) == len(set(ids))
+    assert set(ids) == BINDING_IDS  # a binding added without its id in tui/binding_ids.py fails here
 
 
 @ON_SQLITE
@@ -69,6 +71,19 @@ async def test_a_broken_keymap_is_one_notification(settings_home: Path, seeded_d
     async with make_app(seeded_db.url).run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         assert "[keymap] compose.run must be keys as text" in screen_text(pilot.app)
+
+
+@ON_SQLITE
+async def test_a_keymap_entry_that_names_no_binding_is_said(settings_home: Path, seeded_db: TestDatabase) -> None:
+    """Textual ignores an id no binding has: "compose.runn" remapped nothing and nothing said so."""
+    settings_home.parent.mkdir(parents=True)
+    settings_home.write_text('[keymap]\n"compose.runn" = "f5"\n"app.compose" = "k"\n')
+    async with make_app(seeded_db.url).run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        shown = " ".join(screen_text(pilot.app).split())
+        assert "[keymap] compose.runn is no key binding's id, so it" in shown  # the toast wraps after "it"
+        assert "did you mean compose.run," in shown
+        assert "app.compose" not in shown  # the known one is applied, and not complained of
 
 
 @ON_SQLITE

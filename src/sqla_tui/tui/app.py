@@ -31,6 +31,7 @@ from sqla_tui.core.connect.unexpected import failure_line
 from sqla_tui.core.errors import EXIT_USAGE, UserError
 from sqla_tui.last_resort import debugging, unexpected_line
 from sqla_tui.tui import breakpoints
+from sqla_tui.tui.binding_ids import BINDING_IDS, unknown_binding
 from sqla_tui.tui.collector import paused_collector, rarer_full_collections
 from sqla_tui.tui.controls import DrawsNoControls
 from sqla_tui.tui.early_names import EarlyNames
@@ -187,7 +188,10 @@ class SqlaTuiApp(HandlerGuard, ExportKey, DrawsNoControls, NotifiesWarnings):
             self.notify(self._settings_error, title="Settings not read", severity="error", timeout=10)
         try:
             settings = config_file.read()  # once: the keymap and the theme are in the same file
-            self.set_keymap(preferences.keymap(settings))
+            keymap = preferences.keymap(settings)
+            self.set_keymap(keymap)
+            for binding_id in sorted(set(keymap) - BINDING_IDS):
+                self.notify(unknown_binding(binding_id), title="Settings", severity="warning", timeout=10)
             chosen = preferences.theme(settings)
         except UserError as error:
             self.notify(str(error), title="Settings not applied", severity="error", timeout=10)

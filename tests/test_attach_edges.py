@@ -308,3 +308,17 @@ def test_a_relative_unix_address_is_made_absolute_and_an_empty_one_refused(
         assert handle.address == str(tmp_path / "rel.sock")
         assert [card.address for card in cards()] == [str(tmp_path / "rel.sock")]
     assert not (tmp_path / "rel.sock").exists()
+
+
+def test_rows_a_sync_driver_cannot_count_yet_are_null_not_zero(runtime: Path, tmp_path: Path) -> None:
+    """sqlite3's rowcount is 0 for an INSERT ... RETURNING whose rows are not fetched yet: the feed said 0 rows for
+    a statement that returned two."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'returning.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)"))
+    with viewing(instrument(engine, name="returning"), "returning") as reader, engine.begin() as conn:
+        assert len(conn.execute(text("INSERT INTO t (x) VALUES (1), (2) RETURNING id")).all()) == 2
+        conn.execute(text("INSERT INTO t (x) VALUES (3)"))
+    assert [(event["sql"].split()[0], event["rows"]) for event in reader.digest.recent] == [
+        ("INSERT", None), ("INSERT", 0),
+    ]  # fmt: skip

@@ -18,7 +18,8 @@ numbered by a ``Session`` ``after_begin`` listener, once per transaction,
 returning at once while nobody watches. Rows are counted as ``core.observe.capture`` counts them: the rows
 the driver handed over, read from the async adapter's buffer (or a sync
 driver's, e.g. PyMySQL's); a sync driver that keeps none (sqlite3, psycopg2)
-reports its ``rowcount`` when it knows it, else ``null``.
+reports its ``rowcount`` when it is positive, else ``null``: before the rows
+are fetched sqlite3 says -1 for a SELECT and 0 for an INSERT ... RETURNING.
 """
 
 from __future__ import annotations
@@ -149,8 +150,8 @@ class Probe:
         elif cursor.description is None:
             rows = 0
         else:
-            count = getattr(cursor, "rowcount", -1)
-            rows = count if isinstance(count, int) and count >= 0 else None
+            count = getattr(cursor, "rowcount", -1)  # sqlite3 says 0 for an INSERT ... RETURNING not yet fetched
+            rows = count if isinstance(count, int) and count > 0 else None
         tx = self.open.get(id(trans))  # the entry under a live transaction's address is its own (``_gone``)
         if tx is None:  # its first statement seen: where it began, in this place and task
             tx = self._began(trans, started, where, name)

@@ -25,25 +25,38 @@ _JSON_VALID = re.compile(r"json_valid\(`((?:[^`]|``)+)`\)")
 """The clause MariaDB stores for ``JSON`` on a column: ``json_valid(`col`)``, a backtick in the name doubled."""
 
 
-def json_columns(
-    conn: Connection, schema: str | None, tables: list[str], longtext: list[str] | None = None
-) -> set[tuple[str, str]]:
-    """(table, column) of each JSON column of ``tables`` in ``schema`` (None: the connection's database); none off MariaDB.
+CheckRows = list[tuple[str, str, str]]
+"""(table, clause, name) of each check ``CHECK_CONSTRAINTS`` shows: read once per chunk of tables, for both the
+JSON columns and the checks."""
 
-    One query for all of them. MariaDB shows a check in ``CHECK_CONSTRAINTS``
-    only to a user with privileges on the whole database; to one granted
-    SELECT on a table it shows none, so the tables of ``longtext`` (those
-    with a LONGTEXT column) that query says nothing of are read from their
-    ``SHOW CREATE TABLE``, one statement each, which still shows the check.
-    A server without ``CHECK_CONSTRAINTS`` (MariaDB before 10.2, which had no
-    JSON alias either) has none.
-    """
+
+def check_rows(conn: Connection, schema: str | None, tables: list[str]) -> CheckRows | None:
+    """Every check ``CHECK_CONSTRAINTS`` shows for ``tables`` in ``schema`` (None: the connection's database), in
+    one query; None off MariaDB, or on a server without the view (MariaDB before 10.2, which had no JSON alias
+    either)."""
     if not getattr(conn.dialect, "is_mariadb", False) or not tables:
-        return set()
-    database: str = schema or conn.dialect.default_schema_name or ""
-    rows = _check_rows(conn, database, tables)
+        return None
+    database = schema or conn.dialect.default_schema_name or ""
+    try:
+        return [(table, clause, name) for table, clause, name in conn.execute(_CHECKS, {"schema": database, "tables": tables})]
+    except DBAPIError:
+        return None
+
+
+def json_columns(
+    conn: Connection, schema: str | None, rows: CheckRows | None, longtext: list[str] | None = None
+) -> set[tuple[str, str]]:
+    """(table, column) of each JSON column, from the tables' ``check_rows``; none off MariaDB.
+
+    MariaDB shows a check in ``CHECK_CONSTRAINTS`` only to a user with
+    privileges on the whole database; to one granted SELECT on a table it
+    shows none, so the tables of ``longtext`` (those with a LONGTEXT column)
+    that the rows say nothing of are read from their ``SHOW CREATE TABLE``,
+    one statement each, which still shows the check.
+    """
     if rows is None:
         return set()
+    database: str = schema or conn.dialect.default_schema_name or ""
     found = {(table, column) for table, clause, _ in rows if (column := json_checked(clause)) is not None}
     checked = {table for table, _, _ in rows}
     for table in longtext or []:
@@ -52,19 +65,17 @@ def json_columns(
     return found
 
 
-def mariadb_checks(conn: Connection, schema: str | None, tables: list[str]) -> dict[str, list[dict[str, str]]]:
+def mariadb_checks(rows: CheckRows | None) -> dict[str, list[dict[str, str]]]:
     """Table -> its checks as ``CHECK_CONSTRAINTS`` lists them (the Inspector's shape), for the tables it lists any of.
 
     The Inspector reads checks from ``SHOW CREATE TABLE``'s constraint lines
     only, so a check written on its column (``x INT CHECK (x > 0)``, which
-    MariaDB keeps on the column's line) was missing; this view has both, in
-    one query. It shows nothing to a user without privileges on the whole
-    database, so a table it says nothing of keeps the Inspector's checks.
+    MariaDB keeps on the column's line) was missing; this view has both. It
+    shows nothing to a user without privileges on the whole database, so a
+    table it says nothing of keeps the Inspector's checks.
     """
-    if not getattr(conn.dialect, "is_mariadb", False) or not tables:
-        return {}
     found: dict[str, list[dict[str, str]]] = {}
-    for table, clause, name in _check_rows(conn, schema or conn.dialect.default_schema_name or "", tables) or []:
+    for table, clause, name in rows or []:
         found.setdefault(table, []).append({"name": name, "sqltext": clause})
     return found
 
@@ -73,16 +84,6 @@ def json_checked(clause: str) -> str | None:
     """The column a check clause says only ``json_valid`` of (the check MariaDB keeps for ``JSON``), else None."""
     matched = _JSON_VALID.fullmatch(clause.strip())
     return None if matched is None else matched.group(1).replace("``", "`")
-
-
-def _check_rows(conn: Connection, database: str, tables: list[str]) -> list[tuple[str, str, str]] | None:
-    """(table, clause, name) of every check ``CHECK_CONSTRAINTS`` shows for ``tables``; None on a server without it
-    (MariaDB before 10.2)."""
-    try:
-        rows = conn.execute(_CHECKS, {"schema": database, "tables": tables})
-        return [(table, clause, name) for table, clause, name in rows]
-    except DBAPIError:
-        return None
 
 
 _COLUMN_CHECK = re.compile(r"  `((?:[^`]|``)+)` .* CHECK \(json_valid\(`((?:[^`]|``)+)`\)\),?")

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import NullType, TypeEngine
 
 from sqla_tui.core.catalog.mariadb_defaults import server_defaults
-from sqla_tui.core.catalog.mariadb_json import json_checked, json_columns, mariadb_checks
+from sqla_tui.core.catalog.mariadb_json import CheckRows, check_rows, json_checked, json_columns, mariadb_checks
 from sqla_tui.core.catalog.names import NAMES_SQL, VIEW_KINDS, TableName, by_name, sqlite_kinds
 from sqla_tui.core.catalog.partitions import Partitioning, declared_links, read_partitioning, with_leaf_sums
 from sqla_tui.core.catalog.pg_facts import pg_described, pg_oids
@@ -521,9 +521,10 @@ def _described(conn: Connection, head: _Head, names: list[TableName]) -> list[Ta
     else:
         filter_names = [table.name for table in names]
         inspector = inspect(conn)
-        columns = _columns(conn, inspector, head.schema, head.reflect_schema, filter_names)
+        checks = check_rows(conn, head.schema, filter_names)  # MariaDB's: its JSON columns' and the others
+        columns = _columns(conn, inspector, head.schema, head.reflect_schema, filter_names, checks)
         bulk = _bulk(inspector, head.reflect_schema, filter_names)
-        bulk["checks"] |= mariadb_checks(conn, head.schema, filter_names)  # those on a column too
+        bulk["checks"] |= mariadb_checks(checks)  # those on a column too
     return [_table(head, table, columns[table.name], bulk) for table in names if table.name in columns]
 
 
@@ -547,9 +548,15 @@ _RawColumn = tuple[str, str, bool, "str | None", "str | None", "str | None", "bo
 
 
 def _columns(
-    conn: Connection, inspector: Inspector, schema: str, reflect_schema: str | None, names: list[str]
+    conn: Connection,
+    inspector: Inspector,
+    schema: str,
+    reflect_schema: str | None,
+    names: list[str],
+    checks: CheckRows | None = None,
 ) -> dict[str, list[_RawColumn]]:
-    """Every column of the named tables by the Inspector's bulk call (PostgreSQL's: ``pg_facts.pg_described``).
+    """Every column of the named tables by the Inspector's bulk call (PostgreSQL's: ``pg_facts.pg_described``);
+    ``checks`` are MariaDB's ``check_rows`` of them, which say which LONGTEXT is JSON.
 
     SQLite's come from ``sqlite_facts`` instead; its branches here are the
     reference tests/test_sqlite_facts.py compares that with.
@@ -560,7 +567,7 @@ def _columns(
     unknown = _unrecognized_types(caught)
     declared = _sqlite_declared_types(conn, schema, names) if conn.dialect.name == "sqlite" else {}
     longtext = [table for (_, table), columns in reflected.items() if any(_is_longtext(column) for column in columns)]
-    json_typed = json_columns(conn, schema, names, longtext)  # MariaDB's LONGTEXT that is JSON, by the database's names
+    json_typed = json_columns(conn, schema, checks, longtext)  # MariaDB's LONGTEXT that is JSON, by the database's names
     dropped = server_defaults(conn, schema, names)  # MariaDB's defaults, for those SQLAlchemy could not read
     computed = [table for (_, table), columns in reflected.items() if any(column.get("computed") for column in columns)]
     generated = _sqlite_generated(conn, schema, computed) if conn.dialect.name == "sqlite" and computed else {}

@@ -220,6 +220,7 @@ async def run_spec(
     log = log or StatementLog()
     done = await execute(engine, root, spec, log, touch)
     statements = done.statements
+    matched, left_out = await _matched_and_left_out(engine, root, spec, _maybe_cut(spec, len(done.roots)))
     subquery = any(s.origin.kind == "eager" and _eager_strategy(s.origin, spec) == "subquery" for s in statements)
     return RunResult(
         statements=statements,
@@ -238,25 +239,27 @@ async def run_spec(
         dropped=log.dropped,
         warnings=[
             *([subquery_limit_warning(spec)] if subquery and limit_is_ambiguous(spec, root) else []),
-            *await _left_out(engine, root, spec),
+            *left_out,
         ],
         columns=column_keys(root),
         headers=column_names(root),
-        matched_roots=await count_roots(engine, root, spec) if _maybe_cut(spec, len(done.roots)) else None,
+        matched_roots=matched if _maybe_cut(spec, len(done.roots)) else None,
     )
 
 
-async def _left_out(engine: AsyncEngine, root: Root, spec: QuerySpec) -> list[str]:
-    """The warning for the root rows a ``joined_inner`` chain left out of the result, counted; none when it left
-    none out (``inner_joins``)."""
+async def _matched_and_left_out(engine: AsyncEngine, root: Root, spec: QuerySpec, cut: bool) -> tuple[int | None, list[str]]:
+    """The root rows the filters match (when the page may have left some out, or a ``joined_inner`` chain may
+    have: ``inner_joins``), counted once, and the warning for those the chain left out, in one session."""
     narrowed = left_out_select(count_select(spec, root), root, spec)
-    if narrowed is None:
-        return []
-    kept_statement, paths = narrowed
+    if narrowed is None and not cut:
+        return None, []
     async with fresh_session(engine) as session:
+        matched = int(await session.scalar(count_select(spec, root)) or 0)
+        if narrowed is None:
+            return matched, []
+        kept_statement, paths = narrowed
         kept = int(await session.scalar(kept_statement) or 0)
-    matched = await count_roots(engine, root, spec)
-    return [left_out_warning(spec, paths, matched - kept, matched)] if kept < matched else []
+    return matched, [left_out_warning(spec, paths, matched - kept, matched)] if kept < matched else []
 
 
 def _result_nodes(root: Root, loaded: list[Any]) -> list[ResultNode]:
@@ -270,9 +273,3 @@ def _result_nodes(root: Root, loaded: list[Any]) -> list[ResultNode]:
 def _maybe_cut(spec: QuerySpec, roots: int) -> bool:
     """True when the limit or offset may have left root rows out: a full page, or any offset."""
     return bool(spec.offset) or (spec.limit is not None and roots >= spec.limit)
-
-
-async def count_roots(engine: AsyncEngine, root: Root, spec: QuerySpec) -> int:
-    """Count the root rows the spec matches, on a session of its own so the run's log does not show it."""
-    async with fresh_session(engine) as session:
-        return int(await session.scalar(count_select(spec, root)) or 0)

@@ -20,7 +20,7 @@ import typer
 from sqla_tui.core.connect.target import POOLCLASSES
 
 if TYPE_CHECKING:  # imported when a command runs, so --help never loads SQLAlchemy
-    from sqla_tui.core.connect.target import Target
+    from sqla_tui.core.connect.target import PoolOptions, Target
 
 _POOL_PANEL = "Connection pool"
 _QUERY_PANEL = "Query"
@@ -137,8 +137,6 @@ def connection_command(*, url_required: bool = True) -> Callable[[Command], Comm
     def build(kwargs: dict[str, Any]) -> "Target":
         from sqla_tui.cli.output import fail
         from sqla_tui.core.connect.target import PoolOptions
-        from sqla_tui.core.errors import UserError
-        from sqla_tui.settings.connections import resolve
 
         pool = PoolOptions(**{name: kwargs.pop(name) for name in _POOL_NAMES})
         url = kwargs.pop("url")
@@ -147,10 +145,7 @@ def connection_command(*, url_required: bool = True) -> Callable[[Command], Comm
         url = url or os.environ.get("DATABASE_URL")
         if url is None and url_required:
             fail("no database URL given: pass one, a saved connection's name (or 'demo'), or set DATABASE_URL")
-        try:
-            return resolve(url, pool, ask=ask_password)
-        except UserError as error:
-            fail(error)
+        return target_for(url, pool)
 
     return lambda command: _extend(command, "target", [url_param], _POOL_PARAMETERS, build)
 
@@ -160,20 +155,21 @@ def _is_the_root(url: str | None, kwargs: dict[str, Any]) -> bool:
     a ROOT and was given none besides, no ``--sql`` stands in for it, and the word is no URL or saved name."""
     if url is None or "root" not in kwargs or kwargs["root"] is not None or kwargs.get("sql") is not None:
         return False
-    from sqla_tui.settings.connections import looks_like_name, lookup
+    from sqla_tui.settings.connections import looks_like_name
 
-    return bool(os.environ.get("DATABASE_URL")) and looks_like_name(url) and lookup(url) is None
+    return bool(os.environ.get("DATABASE_URL")) and looks_like_name(url) and not is_saved_name(url)
 
 
-def target_for(text: str | None) -> "Target":
+def target_for(text: str | None, pool: "PoolOptions | None" = None) -> "Target":
     """The Target a command's URL option or argument names: a URL, ``demo``, or a saved connection's name (its
     password fetched or asked for), as every connecting command reads it; a bad one is the command's one line."""
     from sqla_tui.cli.output import fail
+    from sqla_tui.core.connect.target import PoolOptions
     from sqla_tui.core.errors import UserError
     from sqla_tui.settings.connections import resolve
 
     try:
-        return resolve(text, ask=ask_password)
+        return resolve(text, pool or PoolOptions(), ask=ask_password)
     except UserError as error:
         fail(error)
 

@@ -68,8 +68,9 @@ class AttachScreen(Screen[None]):
         self._stop = stop
         self._arrived: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._state = "waiting for the feed…"
-        self._malformed = False
         self._last_word: str | None = None
+        """Set by a malformed event, which ends the reading, or the ``cut`` a cut-off recording ends with: nothing
+        is folded after it, and the feed's end does not replace it."""
         self._shown: list[dict[str, Any]] = []
         """The statements in the table, top row first."""
 
@@ -141,16 +142,14 @@ class AttachScreen(Screen[None]):
             self._redraw()
 
     def _fold(self, event: dict[str, Any]) -> None:
-        """One event into the digest; a malformed one ends the reading, and its line, as a cut-off recording's,
-        stays the screen's last word (the feed's end does not replace it)."""
-        if self._malformed:
+        """One event into the digest; a malformed one ends the reading (``_last_word``)."""
+        if self._last_word is not None:
             return
         if event.get("type") == "hello":
             self._state = "live"
         try:
             self.digest.add(event)
         except MalformedEvent as error:  # what came before it stays shown; nothing after it is read
-            self._malformed = True
             self._last_word = self._state = str(error)
             self.notify(str(error), severity="error", timeout=15)
             if self._stop is not None:
@@ -170,8 +169,7 @@ class AttachScreen(Screen[None]):
             f"{target.get('url', '')}"
         )
         self.query_one("#attach-target", FactLine).show(head)
-        if digest.pool is not None and digest.snapshot is not None:
-            snapshot = digest.snapshot
+        if digest.pool is not None and (snapshot := digest.snapshot) is not None:
             show_pool_gauges(self, snapshot)
             self.query_one("#attach-latency", FactTable).show(latency_rows(snapshot))
             self.query_one("#attach-counters", FactLine).show(f"{settings_line(snapshot)}\n{counters_text(snapshot)}")
